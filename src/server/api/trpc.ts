@@ -1,0 +1,104 @@
+/**
+ * tRPC setup in three parts (create-t3-app): context, initialisation, procedure builders.
+ * Every procedure declares its access in `meta.access`; the access test enumerates the router
+ * and fails for any procedure without it.
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { Session } from "next-auth";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import type { Role } from "~/generated/prisma/enums";
+import { requireProjectRole } from "~/server/auth/project-access";
+import { db, type Db } from "~/server/db";
+import { AppError, type AppErrorCode } from "~/server/errors";
+
+// ---------- 1. context ----------
+
+export type TRPCContext = { db: Db; session: Session | null };
+
+export async function createTRPCContext(options: { session: Session | null }): Promise<TRPCContext> {
+  return { db, session: options.session };
+}
+
+// ---------- 2. initialisation ----------
+
+export type ProcedureAccess =
+  | { kind: "public" }
+  | { kind: "user" }
+  | { kind: "project"; minimum: Role };
+
+export type ProcedureMeta = { access: ProcedureAccess };
+
+const TRPC_CODE: Record<AppErrorCode, TRPCError["code"]> = {
+  NOT_FOUND: "NOT_FOUND",
+  FORBIDDEN: "FORBIDDEN",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  BAD_INPUT: "BAD_REQUEST",
+  CONFLICT: "CONFLICT",
+  TOO_LARGE: "PAYLOAD_TOO_LARGE",
+};
+
+const t = initTRPC
+  .context<TRPCContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+        },
+      };
+    },
+  });
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Services throw AppError; the client sees the matching tRPC code and the service's message. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    throw new TRPCError({
+      code: TRPC_CODE[result.error.cause.code],
+      message: result.error.cause.message,
+      cause: result.error.cause,
+    });
+  }
+  return result;
+});
+
+// ---------- 3. procedures ----------
+
+export const publicProcedure = t.procedure.use(appErrors).meta({ access: { kind: "public" } });
+
+export const protectedProcedure = t.procedure
+  .use(appErrors)
+  .meta({ access: { kind: "user" } })
+  .use(({ ctx, next }) => {
+    const user = ctx.session?.user;
+    if (!user?.id) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in" });
+    return next({ ctx: { ...ctx, user } });
+  });
+
+/**
+ * A procedure on one project's data. Its input always carries `projectId`; the caller's role is
+ * resolved by the one permission helper before anything else runs (the rest of the input is
+ * parsed afterwards), and the services scope every query by `ctx.projectId`.
+ */
+export function projectProcedure(minimum: Role) {
+  return protectedProcedure
+    .meta({ access: { kind: "project", minimum } })
+    .input(z.object({ projectId: z.string().min(1) }))
+    .use(async ({ ctx, input, next }) => {
+      const role = await requireProjectRole({
+        db: ctx.db,
+        userId: ctx.user.id,
+        projectId: input.projectId,
+        minimum,
+      });
+      return next({ ctx: { ...ctx, projectId: input.projectId, role } });
+    });
+}

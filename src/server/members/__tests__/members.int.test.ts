@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { db } from "~/server/db";
+import { callerFor, seedUser } from "../../../../tests/helpers/seed";
+
+async function projectOwnedBy(label: string) {
+  const owner = await seedUser(db, label);
+  const project = await callerFor(db, owner).project.create({ name: "Li plating" });
+  return { owner, project, asOwner: callerFor(db, owner) };
+}
+
+describe("projects and members", () => {
+  it("creates a project with its owner and the default label classes", async () => {
+    const { owner, project, asOwner } = await projectOwnedBy("creator");
+    const mine = await asOwner.project.list();
+    expect(mine.map((p) => [p.id, p.role])).toEqual([[project.id, "OWNER"]]);
+    const classes = await asOwner.labelClass.list({ projectId: project.id });
+    expect(classes.map((c) => c.name)).toEqual(["Dendrites", "Spheroids"]);
+    const audit = await db.auditEvent.findMany({ where: { projectId: project.id } });
+    expect(audit.map((e) => [e.action, e.actorId])).toEqual([["project.create", owner.id]]);
+  });
+
+  it("adds a member by email, changes the role and removes them", async () => {
+    const { project, asOwner } = await projectOwnedBy("owner");
+    const colleague = await seedUser(db, "colleague");
+    await asOwner.member.add({ projectId: project.id, email: colleague.email.toUpperCase(), role: "ANNOTATOR" });
+    expect((await callerFor(db, colleague).project.get({ projectId: project.id })).role).toBe("ANNOTATOR");
+
+    await asOwner.member.changeRole({ projectId: project.id, userId: colleague.id, role: "EDITOR" });
+    expect((await callerFor(db, colleague).project.list())[0]?.role).toBe("EDITOR");
+
+    await asOwner.member.remove({ projectId: project.id, userId: colleague.id });
+    await expect(callerFor(db, colleague).project.get({ projectId: project.id })).rejects.toThrow(
+      "Project not found",
+    );
+  });
+
+  it("refuses unknown emails and duplicate members with clear messages", async () => {
+    const { owner, project, asOwner } = await projectOwnedBy("owner");
+    await expect(
+      asOwner.member.add({ projectId: project.id, email: "nobody@example.test", role: "VIEWER" }),
+    ).rejects.toThrow("No account uses nobody@example.test; ask them to sign up first");
+    await expect(
+      asOwner.member.add({ projectId: project.id, email: owner.email, role: "VIEWER" }),
+    ).rejects.toThrow(`${owner.email} is already a member`);
+  });
+
+  it("never lets the last owner leave or be demoted", async () => {
+    const { owner, project, asOwner } = await projectOwnedBy("owner");
+    await expect(asOwner.member.leave({ projectId: project.id })).rejects.toThrow(
+      "A project needs at least one owner",
+    );
+    await expect(
+      asOwner.member.changeRole({ projectId: project.id, userId: owner.id, role: "EDITOR" }),
+    ).rejects.toThrow("A project needs at least one owner");
+    expect((await asOwner.project.get({ projectId: project.id })).role).toBe("OWNER");
+
+    // With a second owner, the first may leave.
+    const second = await seedUser(db, "second");
+    await asOwner.member.add({ projectId: project.id, email: second.email, role: "OWNER" });
+    await asOwner.member.leave({ projectId: project.id });
+    expect(await asOwner.project.list()).toEqual([]);
+  });
+
+  it("lets only the owner delete a project, and deletion cascades", async () => {
+    const { project, asOwner } = await projectOwnedBy("owner");
+    const editor = await seedUser(db, "editor");
+    await asOwner.member.add({ projectId: project.id, email: editor.email, role: "EDITOR" });
+    const dataset = await callerFor(db, editor).dataset.create({ projectId: project.id, name: "cells" });
+    await expect(callerFor(db, editor).project.delete({ projectId: project.id })).rejects.toThrow(
+      "This needs the OWNER role",
+    );
+    await asOwner.project.delete({ projectId: project.id });
+    expect(await db.dataset.findUnique({ where: { id: dataset.id } })).toBeNull();
+  });
+
+  it("signs up with a hashed password and refuses a second account with the same email", async () => {
+    const anonymous = callerFor(db, null);
+    const user = await anonymous.auth.signUp({ email: "Ada@Example.test", password: "correct horse" });
+    expect(user.email).toBe("ada@example.test");
+    const row = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(row.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(row.passwordHash).not.toContain("correct horse");
+    await expect(
+      anonymous.auth.signUp({ email: "ada@example.test", password: "another one" }),
+    ).rejects.toThrow("An account with this email already exists");
+  });
+});

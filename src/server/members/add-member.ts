@@ -1,0 +1,39 @@
+import type { Role } from "~/generated/prisma/enums";
+import type { Db } from "~/server/db";
+import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { AppError, isUniqueViolation } from "~/server/errors";
+
+/** Adds an existing account by email. (People without an account get an invitation link.) */
+export async function addMember(options: {
+  db: Db;
+  projectId: string;
+  actorId: string;
+  email: string;
+  role: Role;
+}) {
+  const user = await options.db.user.findUnique({
+    where: { email: options.email.toLowerCase() },
+    select: { id: true, email: true },
+  });
+  if (!user) {
+    throw new AppError("NOT_FOUND", `No account uses ${options.email}; ask them to sign up first`);
+  }
+  try {
+    await options.db.membership.create({
+      data: { projectId: options.projectId, userId: user.id, role: options.role },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("CONFLICT", `${user.email} is already a member`);
+    throw error;
+  }
+  await recordAuditEvent({
+    db: options.db,
+    projectId: options.projectId,
+    actorId: options.actorId,
+    action: "member.add",
+    targetType: "User",
+    targetId: user.id,
+    data: { role: options.role },
+  });
+  return { userId: user.id, email: user.email, role: options.role };
+}

@@ -1,0 +1,35 @@
+import type { Db } from "~/server/db";
+import { recordAuditEvent } from "~/server/audit/record-audit-event";
+
+/** The reference's two morphology classes, so a new project can label at once. */
+export const DEFAULT_LABEL_CLASSES = [
+  { name: "Dendrites", color: "#e4572e", position: 0 },
+  { name: "Spheroids", color: "#17bebb", position: 1 },
+] as const;
+
+export async function createProject(options: {
+  db: Db;
+  userId: string;
+  name: string;
+  description?: string;
+}) {
+  return options.db.$transaction(async (tx) => {
+    const project = await tx.project.create({
+      data: {
+        name: options.name,
+        description: options.description ?? "",
+        memberships: { create: { userId: options.userId, role: "OWNER" } },
+        labelClasses: { create: [...DEFAULT_LABEL_CLASSES] },
+      },
+    });
+    await recordAuditEvent({
+      db: tx,
+      projectId: project.id,
+      actorId: options.userId,
+      action: "project.create",
+      targetType: "Project",
+      targetId: project.id,
+    });
+    return project;
+  });
+}
