@@ -1,0 +1,115 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { runAnalysis, type AnalysisResult } from "~/server/analysis/run-analysis";
+import { decodeRaster } from "~/server/imaging/decode-raster";
+import { encodePng } from "~/server/imaging/encode-png";
+
+/**
+ * `npm run cli -- analyze <image...> --out <dir> [--k <K>]... [--seed <n>]`
+ *
+ * Runs the single-image analysis (the same runAnalysis the app uses) on each image and writes
+ * `<dir>/<stem>/gray.png, segmented.png, contrast_x20.png, clusters_k<K>.png, result.json`,
+ * the layout of shared/fixtures/reference. A bad input prints one line naming the file and the
+ * other images are still processed; the exit code is 1 if any image failed, 2 on bad usage.
+ */
+
+const USAGE = "usage: npm run cli -- analyze <image...> --out <dir> [--k <K>]... [--seed <n>]";
+
+/** result.json: the reference layout plus the params that produced it. */
+export type AnalyzeResultJson = {
+  otsuThreshold: number;
+  kmeans: Record<string, { inertia: number; centers: number[]; areaPercent: number[] }>;
+  timingsMs: Record<string, number>;
+  params: AnalysisResult["params"];
+};
+
+export function toResultJson(result: AnalysisResult): AnalyzeResultJson {
+  const kmeans: AnalyzeResultJson["kmeans"] = {};
+  for (const r of result.kmeans) {
+    kmeans[String(r.requestedK)] = { inertia: r.inertia, centers: r.centers, areaPercent: r.areaPercent };
+  }
+  return { otsuThreshold: result.otsu.threshold, kmeans, timingsMs: result.timingsMs, params: result.params };
+}
+
+function parseIntArg(name: string, value: string): number {
+  if (!/^-?\d+$/.test(value)) throw new RangeError(`--${name} must be an integer, got "${value}"`);
+  return Number(value);
+}
+
+/** Writes every output of one image into `dir`. */
+async function writeOutputs(dir: string, result: AnalysisResult): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const { width, height } = result.grey;
+  const png = (data: Uint8Array) => encodePng(data, width, height, 1);
+  const files: [string, Promise<Buffer>][] = [
+    ["gray.png", png(result.grey.data)],
+    ["segmented.png", png(result.otsu.segmented.data)],
+    ["contrast_x20.png", png(result.texture.pairCount)],
+    ...result.kmeans.map((r): [string, Promise<Buffer>] => [`clusters_k${r.requestedK}.png`, png(r.labels.data)]),
+  ];
+  for (const [name, bytes] of files) await writeFile(path.join(dir, name), await bytes);
+  await writeFile(path.join(dir, "result.json"), `${JSON.stringify(toResultJson(result), null, 2)}\n`);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let values: { out?: string; k?: string[]; seed?: string; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: "string", short: "o" },
+        k: { type: "string", multiple: true },
+        seed: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!values.out || positionals.length === 0) {
+    console.error(USAGE);
+    return 2;
+  }
+  let ks: number[];
+  let seed: number;
+  try {
+    ks = (values.k ?? ["3"]).map((k) => parseIntArg("k", k));
+    seed = values.seed === undefined ? 0 : parseIntArg("seed", values.seed);
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+
+  const outRoot = path.resolve(values.out);
+  const usedStems = new Map<string, number>();
+  let failures = 0;
+  for (const file of positionals) {
+    try {
+      const bytes = await readFile(file);
+      const raster = await decodeRaster(bytes);
+      const result = runAnalysis(raster, { ks, seed }, { renderMaps: false });
+      // Two inputs with the same name (a/input.png, b/input.png) get input, input-2, ...
+      const base = path.parse(file).name;
+      const seen = (usedStems.get(base) ?? 0) + 1;
+      usedStems.set(base, seen);
+      const dir = path.join(outRoot, seen === 1 ? base : `${base}-${seen}`);
+      await writeOutputs(dir, result);
+      console.log(`${file} -> ${dir} (otsu ${result.otsu.threshold}, ${result.timingsMs.total?.toFixed(1)} ms)`);
+    } catch (error) {
+      failures++;
+      const code = (error as { code?: unknown }).code;
+      const message =
+        code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : error instanceof Error ? error.message : String(error);
+      console.error(`error: ${file}: ${message}`);
+    }
+  }
+  return failures > 0 ? 1 : 0;
+}
