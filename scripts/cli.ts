@@ -17,6 +17,8 @@ const COMMANDS: Record<string, Command> = {
     summary: "analyze <image...> --out <dir> [--k <K>]... [--seed <n>]  grey, Otsu, texture, k-means",
     load: () => import("./cli/analyze"),
   },
+  classify: { summary: "classify <image...> [--model <name>] [--head <head.json>] [--json] [--out <dir>]  class, probabilities, CAM PNG", load: () => import("./cli/classify") },
+  retrain: { summary: "retrain --labels <csv: file,label[,group]> [--folds 5] [--out <dir>] [--json]  new head + grouped CV metrics", load: () => import("./cli/retrain") },
 };
 
 function usage(): string {

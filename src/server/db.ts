@@ -1,15 +1,26 @@
-/** The one Prisma client of a process (cached on globalThis so dev reloads reuse it). */
+/**
+ * The one Prisma client of a process (cached on globalThis so dev reloads reuse it).
+ * Created on first use, not at import: `next build` imports server modules without a database.
+ */
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "~/generated/prisma/client";
 import { databaseUrl } from "~/server/env";
 
-function createPrismaClient(): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl() }) });
-}
-
 const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 
-export const db: PrismaClient = globalForPrisma.prisma ?? createPrismaClient();
-globalForPrisma.prisma = db;
+function client(): PrismaClient {
+  globalForPrisma.prisma ??= new PrismaClient({
+    adapter: new PrismaPg({ connectionString: databaseUrl() }),
+  });
+  return globalForPrisma.prisma;
+}
+
+export const db: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    const real = client();
+    const value: unknown = Reflect.get(real, property, real);
+    return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(real) : value;
+  },
+});
 
 export type Db = PrismaClient;

@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import type { Raster } from "~/server/ccc/raster";
+import { ImageProbeError, openFirstPage, sniffImageFormat } from "./probe-image";
 
 /** Why an upload could not be decoded; `message` is meant for the user. */
 export class ImageDecodeError extends Error {
@@ -53,14 +54,18 @@ export async function decodeRaster(bytes: Buffer | Uint8Array, options: DecodeRa
     // "truncated" rejects cut-off files but, like cv2.imread, tolerates harmless warnings.
     failOn: "truncated" as const,
   };
+  // The prebuilt sharp has no BMP loader: BMP pixels come from our own reader (probe-image.ts).
+  const isBmp = sniffImageFormat(input) === "bmp";
+  const open = () =>
+    isBmp ? openFirstPage(input, { format: "bmp", maxPixels: sharpOptions.limitInputPixels }) : sharp(input, sharpOptions);
   try {
-    const meta = await sharp(input, sharpOptions).metadata();
+    const meta = await open().metadata();
     const sixteen = meta.depth === "ushort" || meta.depth === "short";
     const inputChannels = meta.channels ?? 3;
     const grey = meta.space === "b-w" || meta.space === "grey16" || inputChannels <= 2;
     const hasAlpha = meta.hasAlpha === true;
 
-    let pipeline = sharp(input, sharpOptions).autoOrient();
+    let pipeline = open().autoOrient();
     // sharp outputs sRGB unless told otherwise; ask for the file's own layout.
     if (grey && sixteen) pipeline = pipeline.toColourspace("grey16");
     else if (grey && !hasAlpha) pipeline = pipeline.toColourspace("b-w");
@@ -101,6 +106,9 @@ export async function decodeRaster(bytes: Buffer | Uint8Array, options: DecodeRa
     };
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error;
+    if (error instanceof ImageProbeError) {
+      throw new ImageDecodeError(error.message, error.reason === "CORRUPT" ? "corrupt" : "unsupported", { cause: error });
+    }
     throw classify(error);
   }
 }

@@ -13,7 +13,7 @@ import { db } from "~/server/db";
 import { callerFor, seedProject, seedUser } from "../../../../tests/helpers/seed";
 
 type AnyProcedure = { _def: { meta?: ProcedureMeta; type: string } };
-const procedures = Object.entries(appRouter._def.procedures as Record<string, AnyProcedure>);
+const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>);
 
 /** The only procedures that are not scoped to one project, and why. */
 const NOT_PROJECT_SCOPED: Record<string, ProcedureMeta["access"]["kind"]> = {

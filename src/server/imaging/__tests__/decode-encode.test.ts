@@ -3,8 +3,7 @@ import { describe, expect, test } from "vitest";
 import { decodeRaster, ImageDecodeError } from "~/server/imaging/decode-raster";
 import { encodePng } from "~/server/imaging/encode-png";
 
-// Tests of src/server/imaging/decode-raster.ts and encode-png.ts (kept here: that folder's
-// other files belong to another module).
+// Tests of decode-raster.ts and encode-png.ts.
 
 const png = (data: Uint8Array | Uint16Array, width: number, height: number, channels: 1 | 2 | 3 | 4): Promise<Buffer> => {
   const sixteen = data instanceof Uint16Array;
@@ -69,5 +68,17 @@ describe("encodePng", () => {
   });
   test("wrong sizes throw RangeError", async () => {
     await expect(encodePng(new Uint8Array(5), 2, 2, 1)).rejects.toThrow(RangeError);
+  });
+});
+
+describe("decodeRaster on BMP (our own reader; the prebuilt sharp has none)", () => {
+  test("decodes a 24-bit BMP to RGB with the right pixel values and row order", async () => {
+    const { encodeBmp } = await import("./test-images");
+    const width = 3;
+    const height = 2;
+    const rgb = new Uint8Array(width * height * 3).map((_, i) => (i * 17) % 256);
+    const raster = await decodeRaster(encodeBmp({ width, height, rgb, bitsPerPixel: 24 }));
+    expect([raster.width, raster.height, raster.channels, raster.bitDepth]).toEqual([3, 2, 3, 8]);
+    expect(Array.from(raster.data)).toEqual(Array.from(rgb));
   });
 });

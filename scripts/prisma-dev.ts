@@ -1,0 +1,17 @@
+/**
+ * `npm run db -- <prisma args>`: runs the Prisma CLI against the embedded database, starting it
+ * when DATABASE_URL is unset. Example: `npm run db -- migrate dev --name add_regions`.
+ */
+import { spawnSync } from "node:child_process";
+import { startEmbeddedPostgres } from "../src/server/database/embedded-postgres";
+
+const args = process.argv.slice(2);
+let stop: (() => Promise<void>) | undefined;
+if (!process.env.DATABASE_URL) {
+  const db = await startEmbeddedPostgres({ dataDir: "data/db", port: Number(process.env.EMBEDDED_PG_PORT ?? 54329) });
+  process.env.DATABASE_URL = db.url;
+  stop = db.stop;
+}
+const result = spawnSync("node_modules/.bin/prisma", args, { stdio: "inherit", env: process.env });
+await stop?.();
+process.exit(result.status ?? 1);

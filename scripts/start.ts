@@ -1,0 +1,109 @@
+/**
+ * `npm start`: the whole app with no configuration.
+ * - No DATABASE_URL: starts an embedded PostgreSQL with its data in ./data/db.
+ * - No AUTH_SECRET: creates one in ./data/auth-secret (kept across restarts).
+ * - Applies migrations, seeds the demo project on an empty database, builds the web app when
+ *   its sources changed since the last build, then serves it.
+ * `npm run dev` does the same with `next dev`.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const dataDirectory = path.resolve(process.env.DATA_DIR ?? "data");
+mkdirSync(dataDirectory, { recursive: true });
+
+function log(message: string) {
+  console.log(`[visual-ccc] ${message}`);
+}
+
+function persistentSecret(): string {
+  const file = path.join(dataDirectory, "auth-secret");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+  return readFileSync(file, "utf8").trim();
+}
+
+/** Changes when anything that goes into the web build changes. */
+function sourceFingerprint(): string {
+  const hash = createHash("sha256");
+  const visit = (entry: string) => {
+    const stats = statSync(entry);
+    if (stats.isDirectory()) {
+      for (const child of readdirSync(entry).sort()) visit(path.join(entry, child));
+    } else {
+      hash.update(`${entry}:${stats.size}:${stats.mtimeMs}\n`);
+    }
+  };
+  for (const entry of ["src", "package-lock.json", "next.config.mjs", "tsconfig.json"]) {
+    if (existsSync(entry)) visit(entry);
+  }
+  return hash.digest("hex");
+}
+
+function ensureBuilt() {
+  const stamp = path.join(".next", "visual-ccc-source.sha256");
+  const fingerprint = sourceFingerprint();
+  if (existsSync(path.join(".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) {
+    return;
+  }
+  log("building the web app (first start or sources changed; takes a few minutes on 2 cores)…");
+  const build = spawnSync("node_modules/.bin/next", ["build"], { stdio: "inherit", env: process.env });
+  if (build.status !== 0) throw new Error("next build failed");
+  writeFileSync(stamp, fingerprint);
+}
+
+const children: ChildProcess[] = [];
+let stopDatabase: (() => Promise<void>) | undefined;
+
+async function shutdown(code: number) {
+  for (const child of children) child.kill("SIGTERM");
+  await stopDatabase?.().catch(() => {});
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+async function main() {
+  const embedded = !process.env.DATABASE_URL;
+  if (embedded) {
+    const { startEmbeddedPostgres } = await import("../src/server/database/embedded-postgres");
+    const database = await startEmbeddedPostgres({
+      dataDir: path.join(dataDirectory, "db"),
+      port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+    });
+    process.env.DATABASE_URL = database.url;
+    stopDatabase = database.stop;
+    log(`embedded PostgreSQL running (data in ${path.join(dataDirectory, "db")})`);
+  }
+  process.env.AUTH_SECRET ??= persistentSecret();
+  process.env.DATA_DIR = dataDirectory;
+
+  const { applyMigrations } = await import("../src/server/database/migrate");
+  const applied = await applyMigrations(process.env.DATABASE_URL!);
+  if (applied.length > 0) log(`applied migrations: ${applied.join(", ")}`);
+
+  if (embedded || process.env.SEED_DEMO === "1") {
+    const { db } = await import("../src/server/db");
+    const { seedDemo, DEMO_EMAIL, DEMO_PASSWORD } = await import("../src/server/demo/seed-demo");
+    if (await seedDemo(db)) log("created the demo project");
+    log(`demo sign-in: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
+    await db.$disconnect();
+  }
+
+  if (!dev) ensureBuilt();
+  const web = spawn("node_modules/.bin/next", [dev ? "dev" : "start", "-p", String(port)], {
+    stdio: "inherit",
+    env: process.env,
+  });
+  children.push(web);
+  web.on("exit", (code) => void shutdown(code ?? 1));
+  log(`open http://localhost:${port}`);
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error);
+  await shutdown(1);
+});

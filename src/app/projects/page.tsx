@@ -1,0 +1,8 @@
+import { redirect } from "next/navigation";
+import { ProjectList } from "~/components/projects/ProjectList";
+import { auth } from "~/server/auth";
+
+export default async function ProjectsPage() {
+  if (!(await auth())) redirect("/sign-in");
+  return <ProjectList />;
+}

@@ -1,0 +1,95 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { errorMessage } from "~/components/error-message";
+import { MembersPanel } from "~/components/projects/MembersPanel";
+import { useTRPC } from "~/trpc/react";
+
+export function ProjectOverview({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const project = useQuery(trpc.project.get.queryOptions({ projectId }));
+  const datasets = useQuery(trpc.dataset.list.queryOptions({ projectId }));
+  const [datasetName, setDatasetName] = useState("");
+  const createDataset = useMutation(
+    trpc.dataset.create.mutationOptions({
+      onSuccess: () => {
+        setDatasetName("");
+        void queryClient.invalidateQueries({ queryKey: trpc.dataset.list.queryKey({ projectId }) });
+      },
+    }),
+  );
+  const deleteProject = useMutation(
+    trpc.project.delete.mutationOptions({ onSuccess: () => router.push("/projects") }),
+  );
+
+  if (project.error) return <p className="error">{errorMessage(project.error)}</p>;
+  if (!project.data) return <p className="muted">Loading…</p>;
+  const role = project.data.role;
+  const canEdit = role === "OWNER" || role === "EDITOR";
+
+  function onCreate(event: FormEvent) {
+    event.preventDefault();
+    createDataset.mutate({ projectId, name: datasetName });
+  }
+
+  return (
+    <>
+      <p className="muted">
+        <Link href="/projects">Projects</Link> /
+      </p>
+      <h1>
+        {project.data.name} <span className="badge">{role}</span>
+      </h1>
+      <section className="panel">
+        <h2>Datasets</h2>
+        {canEdit && (
+          <form className="row" onSubmit={onCreate} style={{ marginBottom: 12 }}>
+            <input
+              aria-label="New dataset name"
+              placeholder="New dataset name"
+              value={datasetName}
+              onChange={(e) => setDatasetName(e.target.value)}
+              required
+            />
+            <button className="primary" type="submit" disabled={createDataset.isPending}>
+              Create dataset
+            </button>
+            {createDataset.error && <span className="error">{errorMessage(createDataset.error)}</span>}
+          </form>
+        )}
+        {datasets.data?.length === 0 && <p className="muted">No datasets yet.</p>}
+        <div className="cards" data-testid="dataset-list">
+          {datasets.data?.map((dataset) => (
+            <Link key={dataset.id} className="card" href={`/projects/${projectId}/datasets/${dataset.id}`}>
+              <strong>{dataset.name}</strong>
+              <div className="muted">{dataset.imageCount} images</div>
+            </Link>
+          ))}
+        </div>
+      </section>
+      <MembersPanel projectId={projectId} isOwner={role === "OWNER"} />
+      {role === "OWNER" && (
+        <section className="panel">
+          <h2>Danger zone</h2>
+          <button
+            className="danger"
+            disabled={deleteProject.isPending}
+            onClick={() => {
+              if (window.confirm(`Delete "${project.data.name}" with all its datasets and labels?`)) {
+                deleteProject.mutate({ projectId });
+              }
+            }}
+          >
+            Delete project
+          </button>
+          {deleteProject.error && <span className="error"> {errorMessage(deleteProject.error)}</span>}
+        </section>
+      )}
+    </>
+  );
+}

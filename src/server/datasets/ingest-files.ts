@@ -1,0 +1,271 @@
+/**
+ * Stores uploaded files as Images of one dataset: zips are expanded, every file is validated
+ * (probeImage: header-only checks, then a full decode while making the thumbnail), and only
+ * then are the bytes and the thumbnail put in the BlobStore and the row written. Each file gets
+ * its own result: one bad file never blocks the good ones, and a rejected file stores nothing.
+ */
+import { createHash } from "node:crypto";
+import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import {
+  expandZip,
+  ZipRejectedError,
+  type ExpandZipOptions,
+  type ZipEntryFile,
+} from "~/server/datasets/expand-zip";
+import type { Db } from "~/server/db";
+import { serverEnv } from "~/server/env";
+import { AppError, isUniqueViolation } from "~/server/errors";
+import { makeThumbnail } from "~/server/imaging/make-thumbnail";
+import {
+  IMAGE_ERROR_MESSAGE,
+  ImageProbeError,
+  probeImage,
+  type ImageProbe,
+} from "~/server/imaging/probe-image";
+import type { BlobStore } from "~/server/storage";
+
+export type IngestResult = {
+  /** The uploaded name; zip entries are named "archive.zip/inner/path.png". */
+  fileName: string;
+  status: "stored" | "duplicate" | "rejected";
+  /** The stored image, or for a duplicate the image already holding these bytes. */
+  imageId?: string;
+  /** Why the file was rejected, written for the person who uploaded it. */
+  error?: string;
+  /** Something worth knowing about a stored or duplicate file (first page only, same as...). */
+  note?: string;
+};
+
+export type IngestLimits = {
+  /** Largest file (a zip counts as one file, and so does each of its entries). */
+  maxFileBytes: number;
+  /** Largest image, in pixels of its first page, as declared in its header. */
+  maxPixels: number;
+  /** Most entries in one zip. */
+  maxZipEntries: number;
+  /** Most bytes one zip may expand to. */
+  maxZipTotalBytes: number;
+};
+
+export type IngestFile = { name: string; bytes: Buffer };
+
+/** 10 000 micrographs in one archive is a big session; more is more likely an attack. */
+const DEFAULT_MAX_ZIP_ENTRIES = 10_000;
+const MAX_FILE_NAME_LENGTH = 255;
+
+export const INGEST_ERROR_MESSAGE = {
+  internal: "The server could not store this file; please try again.",
+  duplicateNote: (existingName: string) => `Already in this dataset as "${existingName}".`,
+  firstPageOnly: (pageCount: number) =>
+    `This TIFF has ${pageCount} pages; only the first page is used.`,
+} as const;
+
+export async function ingestFiles(options: {
+  db: Db;
+  blobs: BlobStore;
+  projectId: string;
+  datasetId: string;
+  userId: string;
+  files: IngestFile[];
+  /** Defaults from the environment (UPLOAD_MAX_BYTES, UPLOAD_MAX_PIXELS). */
+  limits?: Partial<IngestLimits>;
+}): Promise<IngestResult[]> {
+  const dataset = await options.db.dataset.findFirst({
+    where: { id: options.datasetId, projectId: options.projectId },
+    select: { id: true },
+  });
+  if (!dataset) throw new AppError("NOT_FOUND", "Dataset not found");
+
+  const env = serverEnv();
+  const limits: IngestLimits = {
+    maxFileBytes: env.UPLOAD_MAX_BYTES,
+    maxPixels: env.UPLOAD_MAX_PIXELS,
+    maxZipEntries: DEFAULT_MAX_ZIP_ENTRIES,
+    // An archive may expand to as much as one file may weigh: it is all held in memory.
+    maxZipTotalBytes: env.UPLOAD_MAX_BYTES,
+    ...options.limits,
+  };
+  const target: StoreTarget = {
+    db: options.db,
+    blobs: options.blobs,
+    projectId: options.projectId,
+    datasetId: dataset.id,
+    userId: options.userId,
+    limits,
+  };
+
+  const results: IngestResult[] = [];
+  // One file at a time: decoding is CPU- and memory-heavy, and the order of results then
+  // follows the order of the upload.
+  for (const file of options.files) {
+    const fileName = cleanFileName(file.name);
+    if (isZipName(fileName)) {
+      results.push(...(await ingestZip(target, fileName, file.bytes)));
+    } else {
+      results.push(await ingestOne(target, fileName, file.bytes));
+    }
+  }
+  return results;
+}
+
+type StoreTarget = {
+  db: Db;
+  blobs: BlobStore;
+  projectId: string;
+  datasetId: string;
+  userId: string;
+  limits: IngestLimits;
+};
+
+async function ingestZip(target: StoreTarget, zipName: string, bytes: Buffer): Promise<IngestResult[]> {
+  const rejected = (error: string): IngestResult[] => [{ fileName: zipName, status: "rejected", error }];
+  if (bytes.length === 0) return rejected(IMAGE_ERROR_MESSAGE.empty);
+  if (bytes.length > target.limits.maxFileBytes) {
+    return rejected(IMAGE_ERROR_MESSAGE.tooLarge(bytes.length, target.limits.maxFileBytes));
+  }
+  const zipLimits: ExpandZipOptions = {
+    maxEntries: target.limits.maxZipEntries,
+    maxTotalBytes: target.limits.maxZipTotalBytes,
+  };
+  let entries: ZipEntryFile[];
+  try {
+    entries = await expandZip(bytes, zipLimits);
+  } catch (error) {
+    if (error instanceof ZipRejectedError) return rejected(error.message);
+    console.error(`ingestFiles: expanding "${zipName}" failed`, error);
+    return rejected(INGEST_ERROR_MESSAGE.internal);
+  }
+  const results: IngestResult[] = [];
+  for (const entry of entries) {
+    results.push(await ingestOne(target, cleanPath(`${zipName}/${entry.path}`), entry.bytes));
+  }
+  return results;
+}
+
+async function ingestOne(target: StoreTarget, fileName: string, bytes: Buffer): Promise<IngestResult> {
+  try {
+    const probe = await probeImage(bytes, {
+      maxBytes: target.limits.maxFileBytes,
+      maxPixels: target.limits.maxPixels,
+    });
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const existing = await findInDataset(target, sha256);
+    if (existing) return duplicateResult(fileName, existing);
+
+    // Decodes the whole first page: truncated or corrupt data is refused here, before storing.
+    const thumbnail = await makeThumbnail(bytes, probe, { maxPixels: target.limits.maxPixels });
+    const original = await target.blobs.put(bytes);
+    const thumbnailBlob = await target.blobs.put(thumbnail.png);
+    const imageId = await createImageRow(target, {
+      fileName,
+      probe,
+      blobKey: original.key,
+      sha256,
+      byteSize: bytes.length,
+      thumbnailKey: thumbnailBlob.key,
+      thumbnailWindow: thumbnail.window,
+    });
+    if (imageId === null) {
+      // The same bytes were stored by a concurrent upload between our lookup and our insert.
+      const winner = await findInDataset(target, sha256);
+      if (winner) return duplicateResult(fileName, winner);
+      throw new Error(`Unique violation on ${sha256} but no image holds it`);
+    }
+    const result: IngestResult = { fileName, status: "stored", imageId };
+    if (probe.pageCount > 1) result.note = INGEST_ERROR_MESSAGE.firstPageOnly(probe.pageCount);
+    return result;
+  } catch (error) {
+    if (error instanceof ImageProbeError) return { fileName, status: "rejected", error: error.message };
+    // Anything else is our fault, not the file's: log it, and keep going with the other files.
+    console.error(`ingestFiles: storing "${fileName}" failed`, error);
+    return { fileName, status: "rejected", error: INGEST_ERROR_MESSAGE.internal };
+  }
+}
+
+function findInDataset(target: StoreTarget, sha256: string) {
+  return target.db.image.findUnique({
+    where: { datasetId_sha256: { datasetId: target.datasetId, sha256 } },
+    select: { id: true, fileName: true },
+  });
+}
+
+function duplicateResult(fileName: string, existing: { id: string; fileName: string }): IngestResult {
+  return {
+    fileName,
+    status: "duplicate",
+    imageId: existing.id,
+    note: INGEST_ERROR_MESSAGE.duplicateNote(existing.fileName),
+  };
+}
+
+/** Inserts the Image and its audit event together; null when the bytes are already there. */
+async function createImageRow(
+  target: StoreTarget,
+  image: {
+    fileName: string;
+    probe: ImageProbe;
+    blobKey: string;
+    sha256: string;
+    byteSize: number;
+    thumbnailKey: string;
+    thumbnailWindow: { min: number; max: number } | null;
+  },
+): Promise<string | null> {
+  const { probe } = image;
+  try {
+    return await target.db.$transaction(async (tx) => {
+      const created = await tx.image.create({
+        data: {
+          projectId: target.projectId,
+          datasetId: target.datasetId,
+          fileName: image.fileName,
+          blobKey: image.blobKey,
+          sha256: image.sha256,
+          byteSize: image.byteSize,
+          thumbnailKey: image.thumbnailKey,
+          format: probe.format,
+          width: probe.width,
+          height: probe.height,
+          bitDepth: probe.bitDepth,
+          channels: probe.channels,
+          pageCount: probe.pageCount,
+          pixelSizeUm: probe.pixelSizeUm,
+          metadata: image.thumbnailWindow
+            ? { ...probe.metadata, thumbnailWindow: image.thumbnailWindow }
+            : probe.metadata,
+          uploadedById: target.userId,
+        },
+        select: { id: true },
+      });
+      await recordAuditEvent({
+        db: tx,
+        projectId: target.projectId,
+        actorId: target.userId,
+        action: "image.upload",
+        targetType: "Image",
+        targetId: created.id,
+        data: { datasetId: target.datasetId, fileName: image.fileName, sha256: image.sha256 },
+      });
+      return created.id;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return null;
+    throw error;
+  }
+}
+
+function isZipName(fileName: string): boolean {
+  return fileName.toLowerCase().endsWith(".zip");
+}
+
+/** Browsers send a bare name, but old ones sent "C:\fakepath\x.png"; keep the last segment. */
+function cleanFileName(name: string): string {
+  const lastSegment = name.split(/[/\\]/).pop() ?? "";
+  return cleanPath(lastSegment) || "unnamed";
+}
+
+/** No control characters in stored names, and a bounded length (names end up in the UI). */
+function cleanPath(path: string): string {
+  // eslint-disable-next-line no-control-regex
+  return path.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, MAX_FILE_NAME_LENGTH);
+}
