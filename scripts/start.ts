@@ -12,6 +12,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from "node:path";
 
 const dev = process.argv.includes("--dev");
+// No network here and no reason to phone home from a lab server.
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const port = Number(process.env.PORT ?? 3000);
 const dataDirectory = path.resolve(process.env.DATA_DIR ?? "data");
 mkdirSync(dataDirectory, { recursive: true });
@@ -91,6 +93,15 @@ async function main() {
     if (await seedDemo(db)) log("created the demo project");
     log(`demo sign-in: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
     await db.$disconnect();
+  }
+
+  // Job workers (scripts/worker.ts) next to the web app; WORKERS=0 runs none, WORKERS=n runs n.
+  // `node --import tsx` keeps each worker one process, so signals reach it directly.
+  const workerCount = Number(process.env.WORKERS ?? 1);
+  for (let i = 0; i < workerCount; i++) {
+    const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { stdio: "inherit", env: process.env });
+    children.push(worker);
+    worker.on("exit", (code, signal) => log(`worker ${worker.pid} exited (${signal ?? code}); the web app keeps running`));
   }
 
   if (!dev) ensureBuilt();

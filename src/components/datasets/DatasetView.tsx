@@ -1,20 +1,98 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { errorMessage } from "~/components/error-message";
-import { ImageGrid } from "~/components/datasets/ImageGrid";
+import { CollaborationBar } from "~/components/collaboration/CollaborationBar";
 import { UploadPanel } from "~/components/upload/UploadPanel";
-import { useTRPC } from "~/trpc/react";
+import { LabelClassManager } from "~/components/workspace/LabelClassManager";
+import { useTRPC, type RouterOutputs } from "~/trpc/react";
+import { DEFAULT_GRID_FILTER, disagrees, filterAndSort, type GridFilter, type GridItem } from "./grid-filters";
+import { GridToolbar } from "./GridToolbar";
+import { ImageGrid, type GridCard } from "./ImageGrid";
 
+type ImageSummary = RouterOutputs["dataset"]["images"]["images"][number];
+
+function describe(image: ImageSummary): string {
+  const parts = [`${image.width}×${image.height}`, `${image.bitDepth}-bit`, image.format.toUpperCase()];
+  if (image.pixelSizeUm) parts.push(`${image.pixelSizeUm.toPrecision(3)} µm/px`);
+  if (image.pageCount > 1) parts.push(`page 1 of ${image.pageCount}`);
+  return parts.join(" · ");
+}
+
+/** A dataset: upload, then browse, filter, sort, select and label its images. */
 export function DatasetView({ projectId, datasetId }: { projectId: string; datasetId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const router = useRouter();
   const project = useQuery(trpc.project.get.queryOptions({ projectId }));
   const images = useQuery(trpc.dataset.images.queryOptions({ projectId, datasetId }));
+  const predictions = useQuery(trpc.analysis.predictions.queryOptions({ projectId, datasetId }));
+  const labelClasses = useQuery(trpc.labelClass.list.queryOptions({ projectId }));
+  const [filter, setFilter] = useState<GridFilter>(DEFAULT_GRID_FILTER);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const imagesKey = trpc.dataset.images.queryKey({ projectId, datasetId });
+  const setLabels = useMutation(
+    trpc.annotation.setImageLabels.mutationOptions({
+      onSuccess: () => void queryClient.invalidateQueries({ queryKey: imagesKey }),
+    }),
+  );
+
+  const role = project.data?.role;
+  const canUpload = role === "OWNER" || role === "EDITOR";
+  const canLabel = role !== undefined && role !== "VIEWER";
+  const classes = useMemo(() => labelClasses.data ?? [], [labelClasses.data]);
+
+  const items = useMemo((): GridCard[] => {
+    const byImage = new Map((predictions.data ?? []).map((p) => [p.imageId, p]));
+    const classById = new Map(classes.map((c) => [c.id, c]));
+    return (images.data?.images ?? []).map((image) => {
+      const prediction = byImage.get(image.id);
+      const labelClass = image.label ? classById.get(image.label.labelClassId) : undefined;
+      const item: GridItem = {
+        id: image.id,
+        fileName: image.fileName,
+        createdAt: image.createdAt,
+        prediction: prediction?.prediction ?? null,
+        confidence: prediction?.confidence ?? null,
+        labelClassId: image.label?.labelClassId ?? null,
+        labelName: labelClass?.name ?? null,
+      };
+      return { ...item, describe: describe(image), labelColor: labelClass?.color ?? null, disagrees: disagrees(item) };
+    });
+  }, [images.data, predictions.data, classes]);
+  const shown = useMemo(() => filterAndSort(items, filter) as GridCard[], [items, filter]);
+  const classNames = useMemo(
+    () => [...new Set([...classes.map((c) => c.name), ...items.flatMap((i) => (i.prediction ? [i.prediction] : []))])].sort(),
+    [classes, items],
+  );
+
+  const labelSelection = (labelClassId: string | null) => {
+    if (selected.size === 0) return;
+    setLabels.mutate({ projectId, imageIds: [...selected], labelClassId });
+  };
+  // 1..9 label the selection, 0 clears, wherever the focus is (except in form fields).
+  const keyState = useRef({ labelSelection, classes, canLabel, selected });
+  keyState.current = { labelSelection, classes, canLabel, selected };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (target && ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName) && (target as HTMLInputElement).type !== "checkbox") return;
+      const state = keyState.current;
+      if (!state.canLabel || state.selected.size === 0 || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (!/^[0-9]$/.test(event.key)) return;
+      const labelClass = event.key === "0" ? null : state.classes[Number(event.key) - 1];
+      if (labelClass === undefined) return;
+      event.preventDefault();
+      state.labelSelection(labelClass?.id ?? null);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
 
   if (images.error) return <p className="error">{errorMessage(images.error)}</p>;
-  const canUpload = project.data?.role === "OWNER" || project.data?.role === "EDITOR";
 
   return (
     <>
@@ -22,13 +100,12 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
         <Link href="/projects">Projects</Link> / <Link href={`/projects/${projectId}`}>{project.data?.name ?? "…"}</Link> /
       </p>
       <h1>{images.data?.dataset.name ?? "…"}</h1>
+      <CollaborationBar projectId={projectId} datasetId={datasetId} />
       {canUpload && (
         <UploadPanel
           projectId={projectId}
           datasetId={datasetId}
-          onUploaded={() =>
-            void queryClient.invalidateQueries({ queryKey: trpc.dataset.images.queryKey({ projectId, datasetId }) })
-          }
+          onUploaded={() => void queryClient.invalidateQueries({ queryKey: imagesKey })}
         />
       )}
       <section className="panel">
@@ -37,8 +114,37 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
         </h2>
         {images.isPending && <p className="muted">Loading…</p>}
         {images.data?.images.length === 0 && <p className="muted">No images yet{canUpload ? ": drop some above." : "."}</p>}
-        {images.data && <ImageGrid images={images.data.images} />}
+        {images.data && images.data.images.length > 0 && (
+          <>
+            <GridToolbar
+              filter={filter}
+              onFilter={setFilter}
+              classNames={classNames}
+              shown={shown.length}
+              total={items.length}
+              selectedCount={selected.size}
+              onSelectAll={() => setSelected(new Set(shown.map((card) => card.id)))}
+              onClearSelection={() => setSelected(new Set())}
+              classes={classes}
+              canLabel={canLabel}
+              onLabelSelection={labelSelection}
+              labelling={setLabels.isPending}
+            />
+            {setLabels.error && <p className="error">{errorMessage(setLabels.error)}</p>}
+            {shown.length === 0 && <p className="muted">No image matches these filters.</p>}
+            <ImageGrid
+              cards={shown}
+              selected={selected}
+              onSelect={setSelected}
+              onOpen={(imageId) => router.push(`/projects/${projectId}/images/${imageId}`)}
+            />
+            <p className="muted" style={{ fontSize: "0.78rem" }}>
+              Keys in the grid: arrows move · Enter opens · Space selects (Shift extends) · Ctrl+A all · Esc clears · 1–9 label the selection · 0 clears its label
+            </p>
+          </>
+        )}
       </section>
+      {role && <LabelClassManager projectId={projectId} canEdit={canUpload} />}
     </>
   );
 }

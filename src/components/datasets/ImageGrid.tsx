@@ -1,34 +1,144 @@
 "use client";
 
-import type { RouterOutputs } from "~/trpc/react";
+import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
+import { moveFocus, type GridItem } from "./grid-filters";
 
-type ImageSummary = RouterOutputs["dataset"]["images"]["images"][number];
+export type GridCard = GridItem & { describe: string; labelColor: string | null; disagrees: boolean };
 
-function describe(image: ImageSummary): string {
-  const parts = [`${image.width}×${image.height}`, `${image.bitDepth}-bit`, image.format.toUpperCase()];
-  if (image.pixelSizeUm) parts.push(`${image.pixelSizeUm.toPrecision(3)} µm/px`);
-  if (image.pageCount > 1) parts.push(`page 1 of ${image.pageCount}`);
-  return parts.join(" · ");
-}
+/**
+ * Thumbnails with prediction, probability and label. Keyboard: arrows move, Enter opens, Space
+ * toggles selection (Shift extends it), Ctrl+A selects all shown, Escape clears.
+ * Mouse: click opens; the checkbox (or Ctrl/Shift-click) selects.
+ */
+export function ImageGrid(props: {
+  cards: GridCard[];
+  selected: ReadonlySet<string>;
+  onSelect: (selected: Set<string>) => void;
+  onOpen: (imageId: string) => void;
+}) {
+  const { cards, selected } = props;
+  const gridRef = useRef<HTMLDivElement>(null);
+  const [focus, setFocus] = useState(0);
+  const anchor = useRef<number | null>(null);
 
-export function ImageGrid({ images }: { images: ImageSummary[] }) {
+  useEffect(() => {
+    if (focus >= cards.length) setFocus(Math.max(0, cards.length - 1));
+  }, [cards.length, focus]);
+
+  const columns = () => {
+    const grid = gridRef.current;
+    if (!grid) return 1;
+    return Math.max(1, getComputedStyle(grid).gridTemplateColumns.split(" ").length);
+  };
+  const focusCard = (index: number) => {
+    setFocus(index);
+    gridRef.current?.querySelectorAll<HTMLElement>("[data-testid=image-thumb]")[index]?.focus();
+  };
+  const toggle = (index: number, extend: boolean) => {
+    const next = new Set(selected);
+    if (extend && anchor.current !== null) {
+      const [from, to] = [Math.min(anchor.current, index), Math.max(anchor.current, index)];
+      for (let i = from; i <= to; i++) next.add(cards[i]!.id);
+    } else {
+      const id = cards[index]!.id;
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      anchor.current = index;
+    }
+    props.onSelect(next);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (cards.length === 0) return;
+    if (["ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp", "Home", "End"].includes(event.key)) {
+      event.preventDefault();
+      const next = moveFocus(focus, event.key, columns(), cards.length);
+      focusCard(next);
+      if (event.shiftKey) toggle(next, true);
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      props.onOpen(cards[focus]!.id);
+    } else if (event.key === " ") {
+      event.preventDefault();
+      toggle(focus, event.shiftKey);
+    } else if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "a") {
+      event.preventDefault();
+      props.onSelect(new Set(cards.map((card) => card.id)));
+    } else if (event.key === "Escape") {
+      props.onSelect(new Set());
+    }
+  };
+
+  const onCardClick = (event: MouseEvent, index: number) => {
+    if (event.ctrlKey || event.metaKey || event.shiftKey) {
+      event.preventDefault();
+      toggle(index, event.shiftKey);
+      return;
+    }
+    props.onOpen(cards[index]!.id);
+  };
+
   return (
-    <div className="thumbs" data-testid="image-grid">
-      {images.map((image) => (
-        <figure key={image.id} className="thumb" data-testid="image-thumb" style={{ margin: 0 }}>
-          <a href={`/api/images/${image.id}/original`} target="_blank" rel="noreferrer">
+    <div className="thumbs" data-testid="image-grid" ref={gridRef} role="grid" aria-label="Images" aria-multiselectable onKeyDown={onKeyDown}>
+      {cards.map((card, index) => {
+        const isSelected = selected.has(card.id);
+        return (
+          <figure
+            key={card.id}
+            className="thumb"
+            data-testid="image-thumb"
+            data-image-id={card.id}
+            role="gridcell"
+            aria-selected={isSelected}
+            tabIndex={index === focus ? 0 : -1}
+            onFocus={() => setFocus(index)}
+            onClick={(event) => onCardClick(event, index)}
+            style={{
+              margin: 0,
+              cursor: "pointer",
+              position: "relative",
+              outline: isSelected ? "3px solid var(--accent)" : undefined,
+              outlineOffset: -3,
+            }}
+          >
+            <input
+              type="checkbox"
+              aria-label={`Select ${card.fileName}`}
+              data-testid="thumb-select"
+              checked={isSelected}
+              onClick={(event) => event.stopPropagation()}
+              onChange={() => toggle(index, false)}
+              style={{ position: "absolute", top: 6, left: 6, width: 18, height: 18 }}
+              tabIndex={-1}
+            />
             {/* Thumbnails come from an authenticated route with ETags; next/image would re-encode them. */}
             {/* eslint-disable-next-line @next/next/no-img-element */}
-            <img src={`/api/images/${image.id}/thumbnail`} alt={image.fileName} loading="lazy" />
-          </a>
-          <figcaption className="caption">
-            <div className="name" title={image.fileName}>
-              {image.fileName}
-            </div>
-            <div className="muted">{describe(image)}</div>
-          </figcaption>
-        </figure>
-      ))}
+            <img src={`/api/images/${card.id}/thumbnail`} alt={card.fileName} loading="lazy" />
+            <figcaption className="caption">
+              <div className="name" title={card.fileName}>
+                {card.fileName}
+              </div>
+              <div className="muted">{card.describe}</div>
+              <div className="row" style={{ gap: 4, marginTop: 4 }}>
+                <span className="badge" data-testid="thumb-prediction" title="Predicted class and its probability">
+                  {card.prediction ? `${card.prediction} ${card.confidence === null ? "" : `${(card.confidence * 100).toFixed(0)} %`}` : "not analysed"}
+                </span>
+                {card.labelName && (
+                  <span
+                    className="badge"
+                    data-testid="thumb-label"
+                    title={card.disagrees ? "The label differs from the prediction" : "Label"}
+                    style={{ background: `${card.labelColor ?? "#888888"}33`, color: "var(--ink)", border: card.disagrees ? "1px solid var(--danger)" : undefined }}
+                  >
+                    {card.disagrees ? "≠ " : "✓ "}
+                    {card.labelName}
+                  </span>
+                )}
+              </div>
+            </figcaption>
+          </figure>
+        );
+      })}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { errorMessage } from "~/components/error-message";
 import { MembersPanel } from "~/components/projects/MembersPanel";
+import { CollaborationPanels } from "~/components/sharing/CollaborationPanels";
 import { useTRPC } from "~/trpc/react";
 
 export function ProjectOverview({ projectId }: { projectId: string }) {
@@ -73,6 +74,7 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
         </div>
       </section>
       <MembersPanel projectId={projectId} isOwner={role === "OWNER"} />
+      <CollaborationPanels projectId={projectId} role={role} />
       {role === "OWNER" && (
         <section className="panel">
           <h2>Danger zone</h2>

@@ -1,8 +1,15 @@
+import { activityRouter } from "./routers/activity";
+import { analysisRouter } from "./routers/analysis";
+import { annotationRouter } from "./routers/annotation";
 import { authRouter } from "./routers/auth";
 import { datasetRouter } from "./routers/dataset";
+import { invitationRouter } from "./routers/invitation";
+import { jobRouter } from "./routers/job";
 import { labelClassRouter } from "./routers/label-class";
 import { memberRouter } from "./routers/member";
+import { presenceRouter } from "./routers/presence";
 import { projectRouter } from "./routers/project";
+import { shareRouter } from "./routers/share";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -10,7 +17,14 @@ export const appRouter = createTRPCRouter({
   project: projectRouter,
   member: memberRouter,
   dataset: datasetRouter,
+  job: jobRouter,
   labelClass: labelClassRouter,
+  annotation: annotationRouter,
+  analysis: analysisRouter,
+  invitation: invitationRouter,
+  share: shareRouter,
+  activity: activityRouter,
+  presence: presenceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -43,6 +43,8 @@ const t = initTRPC
   .meta<ProcedureMeta>()
   .create({
     transformer: superjson,
+    // Live updates are SSE streams; a ping keeps idle ones alive through proxies.
+    sse: { ping: { enabled: true, intervalMs: 15_000 } },
     errorFormatter({ shape, error }) {
       return {
         ...shape,

@@ -15,6 +15,7 @@ import {
 import type { Db } from "~/server/db";
 import { serverEnv } from "~/server/env";
 import { AppError, isUniqueViolation } from "~/server/errors";
+import { projectChannel, publishEvent } from "~/server/events";
 import { makeThumbnail } from "~/server/imaging/make-thumbnail";
 import {
   IMAGE_ERROR_MESSAGE,
@@ -105,6 +106,7 @@ export async function ingestFiles(options: {
       results.push(await ingestOne(target, fileName, file.bytes));
     }
   }
+  await publishEvent({ db: options.db, channel: projectChannel(options.projectId), event: { type: "images.uploaded", projectId: options.projectId, datasetId: dataset.id, count: results.filter((r) => r.status === "stored").length, actorId: options.userId } });
   return results;
 }
 

@@ -20,6 +20,8 @@ const NOT_PROJECT_SCOPED: Record<string, ProcedureMeta["access"]["kind"]> = {
   "auth.signUp": "public", // creating an account
   "project.list": "user", // lists the caller's own memberships
   "project.create": "user", // the creator becomes its owner
+  "invitation.preview": "public", // the token is the credential; answers name, role, expiry only
+  "invitation.accept": "user", // the token is the credential; joins the caller to its project
 };
 
 function call(caller: ReturnType<typeof callerFor>, path: string, input: unknown) {

@@ -1,0 +1,158 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+import { z } from "zod";
+
+import { DirectoryFeatureCache } from "~/server/inference/feature-cache";
+import { type LabelledImage, retrainHead } from "~/server/inference/retrain-head";
+import { releaseModels } from "~/server/inference/session-cache";
+
+/**
+ * `npm run cli -- retrain --labels <csv: file,label[,group]> [--folds 5] [--out <dir>] [--json]
+ *    [--model <name|path>] [--cache-dir <dir>] [--l2 <x>]`
+ *
+ * Trains a new softmax head on the model's pooled features of the labelled images (cached in
+ * --cache-dir, default data/feature-cache) and reports grouped k-fold cross-validated metrics.
+ * Paths in the CSV are relative to the CSV. A header row "file,label[,group]" is optional. Images
+ * in one group (tiles of one micrograph) never straddle folds. --out writes head.json (the new
+ * head, usable with `classify --head`) and metrics.json.
+ */
+
+const USAGE =
+  "usage: npm run cli -- retrain --labels <csv: file,label[,group]> [--folds 5] [--out <dir>] [--json] [--model <name|path>] [--cache-dir <dir>] [--l2 <x>]";
+
+export const labelRowSchema = z.object({
+  file: z.string().min(1, "empty file name"),
+  label: z.string().min(1, "empty label"),
+  group: z.string().min(1).optional(),
+});
+export type LabelRow = z.infer<typeof labelRowSchema>;
+
+/** Splits one CSV line (double quotes may wrap fields; "" inside quotes is a quote). */
+function splitCsvLine(line: string): string[] {
+  const fields: string[] = [];
+  let current = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        current += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else current += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      fields.push(current.trim());
+      current = "";
+    } else current += ch;
+  }
+  fields.push(current.trim());
+  return fields;
+}
+
+/** Parses the labels CSV; throws with the line number of the first bad row. */
+export function parseLabelsCsv(text: string): LabelRow[] {
+  const rows: LabelRow[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, index) => {
+    if (line.trim() === "" || line.trimStart().startsWith("#")) return;
+    const fields = splitCsvLine(line);
+    if (index === 0 && fields[0]?.toLowerCase() === "file" && fields[1]?.toLowerCase() === "label") return;
+    if (fields.length < 2 || fields.length > 3) throw new RangeError(`labels CSV line ${index + 1}: expected file,label[,group], got ${fields.length} fields`);
+    const parsed = labelRowSchema.safeParse({ file: fields[0], label: fields[1], group: fields[2] || undefined });
+    if (!parsed.success) throw new RangeError(`labels CSV line ${index + 1}: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+    rows.push(parsed.data);
+  });
+  if (rows.length === 0) throw new RangeError("labels CSV has no rows");
+  return rows;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let values: { labels?: string; folds?: string; out?: string; json?: boolean; model?: string; "cache-dir"?: string; l2?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        labels: { type: "string" },
+        folds: { type: "string" },
+        out: { type: "string", short: "o" },
+        json: { type: "boolean" },
+        model: { type: "string", short: "m" },
+        "cache-dir": { type: "string" },
+        l2: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const folds = values.folds === undefined ? 5 : Number(values.folds);
+  const l2 = values.l2 === undefined ? undefined : Number(values.l2);
+  if (!values.labels || !Number.isInteger(folds) || folds < 2 || (l2 !== undefined && !(l2 >= 0))) {
+    console.error(USAGE);
+    return 2;
+  }
+  try {
+    const started = performance.now();
+    const csvPath = path.resolve(values.labels);
+    const rows = parseLabelsCsv(await readFile(csvPath, "utf8"));
+    const images: LabelledImage[] = [];
+    const unreadable: { name: string; error: string }[] = [];
+    for (const row of rows) {
+      const file = path.resolve(path.dirname(csvPath), row.file);
+      try {
+        images.push({ name: row.file, bytes: await readFile(file), label: row.label, group: row.group });
+      } catch {
+        unreadable.push({ name: row.file, error: "cannot read file" });
+      }
+    }
+    const cache = new DirectoryFeatureCache(path.resolve(values["cache-dir"] ?? path.join("data", "feature-cache")));
+    const result = await retrainHead({ model: values.model, images, featureCache: cache, folds, l2 });
+    const totalMs = performance.now() - started;
+    const skipped = [...unreadable, ...result.skipped];
+    const report = {
+      weightedAccuracy: result.crossValidation.weightedAccuracy,
+      weightedF1: result.crossValidation.weightedF1,
+      balancedAccuracy: result.crossValidation.balancedAccuracy,
+      confusionMatrix: result.crossValidation.confusionMatrix,
+      classes: result.crossValidation.classes,
+      n: result.crossValidation.n,
+      folds: result.crossValidation.folds,
+      foldSizes: result.crossValidation.foldSizes,
+      backbone: { name: result.head.backboneName, version: result.head.backboneVersion, sha256: result.head.backboneSha256 },
+      skipped,
+      timingsMs: { features: result.timings.featuresMs, training: result.timings.trainingMs, total: totalMs },
+      featureCache: { hits: result.timings.cacheHits, computed: result.timings.computed },
+    };
+    if (values.out) {
+      const outDir = path.resolve(values.out);
+      await mkdir(outDir, { recursive: true });
+      await writeFile(path.join(outDir, "head.json"), `${JSON.stringify(result.head, null, 2)}\n`);
+      await writeFile(path.join(outDir, "metrics.json"), `${JSON.stringify(report, null, 2)}\n`);
+    }
+    if (values.json) {
+      console.log(JSON.stringify(report, null, 2));
+    } else {
+      console.log(`${report.n} images, ${report.classes.length} classes (${report.classes.join(", ")}), ${report.folds}-fold grouped CV`);
+      console.log(`weighted accuracy ${report.weightedAccuracy.toFixed(4)}  weighted F1 ${report.weightedF1.toFixed(4)}  balanced accuracy ${report.balancedAccuracy.toFixed(4)}`);
+      console.log("confusion matrix (rows = true class):");
+      report.confusionMatrix.forEach((row, i) => console.log(`  ${(report.classes[i] ?? "").padEnd(16)} ${row.map((v) => String(v).padStart(5)).join("")}`));
+      console.log(`features ${report.timingsMs.features.toFixed(0)} ms (${report.featureCache.hits} cached, ${report.featureCache.computed} computed), training ${report.timingsMs.training.toFixed(0)} ms, total ${totalMs.toFixed(0)} ms`);
+      for (const s of skipped) console.error(`skipped: ${s.name}: ${s.error}`);
+      if (values.out) console.log(`wrote ${path.join(path.resolve(values.out), "head.json")}`);
+    }
+    return 0;
+  } catch (error) {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    await releaseModels();
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The displayed image at a few resolutions (full, 1/2, 1/4, ... down to ~512 px). Drawing a
+ * 4096 x 4096 bitmap scaled down to a 900 px pane on every pan frame costs far more than drawing
+ * a level close to the screen size, so the viewer picks the smallest level that still has at
+ * least one source pixel per screen pixel.
+ */
+export type PyramidLevel = { width: number; height: number; source: CanvasImageSource };
+export type ImagePyramid = { width: number; height: number; levels: PyramidLevel[] };
+
+const cache = new Map<string, Promise<ImagePyramid>>();
+
+export function loadImagePyramid(url: string): Promise<ImagePyramid> {
+  let pending = cache.get(url);
+  if (!pending) {
+    pending = buildPyramid(url);
+    cache.set(url, pending);
+    pending.catch(() => cache.delete(url));
+  }
+  return pending;
+}
+
+async function buildPyramid(url: string): Promise<ImagePyramid> {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`Could not load the image (HTTP ${response.status})`);
+  const full = await createImageBitmap(await response.blob());
+  const levels: PyramidLevel[] = [{ width: full.width, height: full.height, source: full }];
+  let width = full.width;
+  let height = full.height;
+  while (Math.max(width, height) > 768) {
+    width = Math.max(1, Math.round(width / 2));
+    height = Math.max(1, Math.round(height / 2));
+    const previous = levels[levels.length - 1]!.source as ImageBitmap;
+    const level = await createImageBitmap(previous, { resizeWidth: width, resizeHeight: height, resizeQuality: "medium" });
+    levels.push({ width, height, source: level });
+  }
+  return { width: full.width, height: full.height, levels };
+}
+
+/** The smallest level with at least `screenPixelsPerImagePixel` * width pixels. */
+export function pickLevel(pyramid: ImagePyramid, screenPixelsPerImagePixel: number): PyramidLevel {
+  const wanted = pyramid.width * screenPixelsPerImagePixel;
+  for (let i = pyramid.levels.length - 1; i >= 0; i--) {
+    const level = pyramid.levels[i]!;
+    if (level.width >= wanted) return level;
+  }
+  return pyramid.levels[0]!;
+}
+
+/** Grey value (0..255) of the full-resolution display image at an image pixel, for the readout. */
+export function createPixelReader(pyramid: ImagePyramid): (x: number, y: number) => number | null {
+  let context: CanvasRenderingContext2D | null = null;
+  return (x, y) => {
+    const px = Math.floor(x);
+    const py = Math.floor(y);
+    if (px < 0 || py < 0 || px >= pyramid.width || py >= pyramid.height) return null;
+    if (!context) {
+      const canvas = document.createElement("canvas");
+      canvas.width = pyramid.width;
+      canvas.height = pyramid.height;
+      context = canvas.getContext("2d", { willReadFrequently: true });
+      context?.drawImage(pyramid.levels[0]!.source, 0, 0);
+    }
+    if (!context) return null;
+    const rgba = context.getImageData(px, py, 1, 1).data;
+    return Math.round(0.299 * rgba[0]! + 0.587 * rgba[1]! + 0.114 * rgba[2]!);
+  };
+}

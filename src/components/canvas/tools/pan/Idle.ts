@@ -1,0 +1,8 @@
+import { StateNode, type PointerInfo } from "../../state-node";
+
+export class Idle extends StateNode {
+  readonly id = "idle";
+  override onPointerDown(info: PointerInfo): void {
+    this.parent!.transition("panning", info);
+  }
+}

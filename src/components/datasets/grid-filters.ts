@@ -1,0 +1,69 @@
+/**
+ * The dataset grid's filters and sort, pure so they are tested without a browser.
+ */
+export type GridItem = {
+  id: string;
+  fileName: string;
+  createdAt: Date;
+  prediction: string | null;
+  confidence: number | null;
+  labelClassId: string | null;
+  labelName: string | null;
+};
+
+export const LABEL_FILTERS = ["any", "labelled", "unlabelled"] as const;
+export type LabelFilter = (typeof LABEL_FILTERS)[number];
+export const SORTS = ["upload", "confidence-desc", "confidence-asc", "name"] as const;
+export type GridSort = (typeof SORTS)[number];
+
+export type GridFilter = {
+  /** Predicted or labelled class name; null = any. */
+  className: string | null;
+  label: LabelFilter;
+  /** Only images whose prediction differs from their label. */
+  disagreeing: boolean;
+  sort: GridSort;
+};
+
+export const DEFAULT_GRID_FILTER: GridFilter = { className: null, label: "any", disagreeing: false, sort: "upload" };
+
+/** Class names are compared without case: "dendrites" predicted and "Dendrites" labelled agree. */
+const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+export function disagrees(item: GridItem): boolean {
+  return item.prediction !== null && item.labelName !== null && !same(item.prediction, item.labelName);
+}
+
+export function filterAndSort(items: readonly GridItem[], filter: GridFilter): GridItem[] {
+  const shown = items.filter((item) => {
+    if (filter.className !== null) {
+      const matches = (item.prediction !== null && same(item.prediction, filter.className)) || (item.labelName !== null && same(item.labelName, filter.className));
+      if (!matches) return false;
+    }
+    if (filter.label === "labelled" && item.labelClassId === null) return false;
+    if (filter.label === "unlabelled" && item.labelClassId !== null) return false;
+    if (filter.disagreeing && !disagrees(item)) return false;
+    return true;
+  });
+  const byConfidence = (direction: 1 | -1) => (a: GridItem, b: GridItem) => {
+    // Images without a prediction go last either way.
+    if (a.confidence === null || b.confidence === null) return a.confidence === null ? (b.confidence === null ? 0 : 1) : -1;
+    return direction * (a.confidence - b.confidence);
+  };
+  switch (filter.sort) {
+    case "confidence-desc":
+      return shown.sort(byConfidence(-1));
+    case "confidence-asc":
+      return shown.sort(byConfidence(1));
+    case "name":
+      return shown.sort((a, b) => a.fileName.localeCompare(b.fileName));
+    case "upload":
+      return shown.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  }
+}
+
+/** Index moved by an arrow key in a grid of `columns` columns, clamped to the items. */
+export function moveFocus(index: number, key: string, columns: number, count: number): number {
+  const delta = key === "ArrowRight" ? 1 : key === "ArrowLeft" ? -1 : key === "ArrowDown" ? columns : key === "ArrowUp" ? -columns : key === "Home" ? -index : key === "End" ? count - 1 - index : 0;
+  return Math.max(0, Math.min(count - 1, index + delta));
+}

@@ -1,0 +1,18 @@
+"use client";
+
+import { JobRunProgress } from "./JobRunProgress";
+import { useCanManageJobs } from "./use-can-manage-jobs";
+import { useLiveJobRuns } from "./use-live-job-runs";
+
+/** The latest analysis run of one dataset, live; renders nothing until the dataset has one. */
+export function DatasetProgress({ projectId, datasetId }: { projectId: string; datasetId: string }) {
+  const { runs } = useLiveJobRuns({ projectId, datasetId });
+  const canManage = useCanManageJobs(projectId);
+  const latest = runs?.[0];
+  if (!latest) return null;
+  return (
+    <div className="panel" data-testid="dataset-progress">
+      <JobRunProgress projectId={projectId} run={latest} canManage={canManage} />
+    </div>
+  );
+}

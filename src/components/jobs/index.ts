@@ -1,0 +1,3 @@
+export { AnalyseDatasetButton } from "./AnalyseDatasetButton";
+export { DatasetProgress } from "./DatasetProgress";
+export { JobsPanel } from "./JobsPanel";

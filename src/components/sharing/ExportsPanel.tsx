@@ -1,0 +1,75 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTRPC } from "~/trpc/react";
+
+type ImportResult = { regionsCreated: number; labelsSet: number; matchedImages: number; unmatchedImages: string[]; skippedAnnotations: { reason: string; count: number }[] };
+
+/** Streamed downloads (CSV results, COCO annotations, PNG overlays) and a COCO import (EDITOR+). */
+export function ExportsPanel({ projectId, canImport }: { projectId: string; canImport: boolean }) {
+  const trpc = useTRPC();
+  const datasets = useQuery(trpc.dataset.list.queryOptions({ projectId }));
+  const [datasetId, setDatasetId] = useState("");
+  const [importState, setImportState] = useState<{ busy: boolean; message: string | null }>({ busy: false, message: null });
+  const query = datasetId ? `?datasetId=${encodeURIComponent(datasetId)}` : "";
+  const base = `/api/projects/${encodeURIComponent(projectId)}/exports`;
+
+  async function importFile(file: File) {
+    setImportState({ busy: true, message: null });
+    const response = await fetch(`${base}/annotations.coco.json${query}`, { method: "POST", body: file, headers: { "content-type": "application/json" } });
+    const body = (await response.json()) as ImportResult | { error: string };
+    setImportState({
+      busy: false,
+      message:
+        "error" in body
+          ? body.error
+          : `Imported ${body.regionsCreated} regions and ${body.labelsSet} labels on ${body.matchedImages} images` +
+            (body.unmatchedImages.length ? `; not found here: ${body.unmatchedImages.slice(0, 5).join(", ")}` : "") +
+            (body.skippedAnnotations.length ? `; skipped: ${body.skippedAnnotations.map((s) => `${s.count} (${s.reason})`).join(", ")}` : ""),
+    });
+  }
+
+  return (
+    <section className="panel" data-testid="exports-panel">
+      <h2>Exports</h2>
+      <div className="row">
+        <select aria-label="Export scope" value={datasetId} onChange={(e) => setDatasetId(e.target.value)}>
+          <option value="">Whole project</option>
+          {datasets.data?.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+        </select>
+        <a href={`${base}/results.csv${query}`} download>
+          Results (CSV)
+        </a>
+        <a href={`${base}/annotations.coco.json${query}`} download>
+          Annotations (COCO)
+        </a>
+        <a href={`${base}/overlays.zip${query}`} download>
+          Overlays (PNG zip)
+        </a>
+      </div>
+      {canImport && (
+        <div className="row" style={{ marginTop: 8 }}>
+          <label>
+            Import COCO annotations{" "}
+            <input
+              type="file"
+              accept=".json,application/json"
+              disabled={importState.busy}
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                if (file) void importFile(file);
+                e.target.value = "";
+              }}
+            />
+          </label>
+          {importState.message && <span data-testid="import-result">{importState.message}</span>}
+        </div>
+      )}
+    </section>
+  );
+}

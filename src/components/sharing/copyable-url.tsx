@@ -1,0 +1,23 @@
+"use client";
+
+import { useState } from "react";
+
+/** A freshly created secret link: shown once (only its hash is stored), with a copy button. */
+export function CopyableUrl({ path, testId }: { path: string; testId: string }) {
+  const [copied, setCopied] = useState(false);
+  const url = typeof window === "undefined" ? path : new URL(path, window.location.origin).toString();
+  return (
+    <div className="row" style={{ marginTop: 8 }}>
+      <input readOnly value={url} data-testid={testId} style={{ flex: 1, minWidth: 320 }} onFocus={(e) => e.currentTarget.select()} />
+      <button
+        type="button"
+        onClick={() => {
+          void navigator.clipboard?.writeText(url).then(() => setCopied(true));
+        }}
+      >
+        {copied ? "Copied" : "Copy"}
+      </button>
+      <span className="muted">Shown once: copy it now.</span>
+    </div>
+  );
+}

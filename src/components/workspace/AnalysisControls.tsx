@@ -1,0 +1,104 @@
+"use client";
+
+import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/server/ccc/kmeans-grey";
+import type { WorkspaceAnalysis } from "./use-analysis-maps";
+
+/** "No classifier" in the model select. */
+export const NO_MODEL = "";
+
+/** K, target cluster, model and CAM class; what the current analysis is and whether it is saved. */
+export function AnalysisControls(props: {
+  analysis: WorkspaceAnalysis | null;
+  k: number;
+  onK: (k: number) => void;
+  clusterCount: number;
+  target: number | null;
+  onTarget: (clusterId: number | null) => void;
+  models: { name: string; isDefault: boolean }[];
+  model: string;
+  onModel: (model: string) => void;
+  canRun: boolean;
+  saveState: { status: "idle" | "saving" | "saved" | "error"; message: string | null };
+}) {
+  const ks = Array.from({ length: KMEANS_MAX_K - KMEANS_MIN_K + 1 }, (_, i) => KMEANS_MIN_K + i);
+  const camClass = props.analysis?.maps.find((map) => map.role === "cam")?.camClass ?? null;
+  const classes = props.analysis?.probabilities ?? [];
+  return (
+    <section className="panel" aria-label="Analysis">
+      <h2>Analysis</h2>
+      {props.analysis?.prediction ? (
+        <p data-testid="prediction" style={{ margin: "0 0 10px" }}>
+          <strong>{props.analysis.prediction}</strong>{" "}
+          {props.analysis.confidence !== null && <span className="muted">{(props.analysis.confidence * 100).toFixed(1)} %</span>}
+        </p>
+      ) : (
+        <p className="muted" data-testid="prediction" style={{ margin: "0 0 10px" }}>
+          {props.analysis ? "Not classified: no model installed (see models/)." : "Not analysed yet."}
+        </p>
+      )}
+      <div style={{ display: "grid", gridTemplateColumns: "auto 1fr", gap: "6px 10px", alignItems: "center" }}>
+        <label htmlFor="k-select">K (k-means)</label>
+        <select id="k-select" data-testid="k-select" value={props.k} onChange={(event) => props.onK(Number(event.target.value))}>
+          {ks.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="target-select">Target cluster</label>
+        <select
+          id="target-select"
+          data-testid="target-select"
+          value={props.target ?? ""}
+          onChange={(event) => props.onTarget(event.target.value === "" ? null : Number(event.target.value))}
+        >
+          <option value="">none</option>
+          {Array.from({ length: props.clusterCount }, (_, id) => (
+            <option key={id} value={id}>
+              cluster {id}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="model-select">Model</label>
+        <select
+          id="model-select"
+          data-testid="model-select"
+          value={props.model}
+          disabled={!props.canRun}
+          title={props.canRun ? undefined : "Only annotators and above can run analyses"}
+          onChange={(event) => props.onModel(event.target.value)}
+        >
+          {props.models.map((model) => (
+            <option key={model.name} value={model.name}>
+              {model.name}
+              {model.isDefault ? " (default)" : ""}
+            </option>
+          ))}
+          <option value={NO_MODEL}>no classifier</option>
+        </select>
+        <label htmlFor="cam-class">CAM class</label>
+        <select
+          id="cam-class"
+          value={camClass?.name ?? ""}
+          disabled
+          title="The analysis explains the predicted class (the reference's Grad-CAM target); other classes are not computed yet."
+        >
+          <option value="">{camClass ? `${camClass.name} (predicted)` : "no CAM"}</option>
+          {classes
+            .filter((entry) => entry.className !== camClass?.name)
+            .map((entry) => (
+              <option key={entry.className} value={entry.className}>
+                {entry.className}
+              </option>
+            ))}
+        </select>
+      </div>
+      <p className="muted" data-testid="analysis-status" style={{ margin: "10px 0 0", fontSize: "0.8rem" }}>
+        {props.saveState.status === "saving" && "Saving the analysis…"}
+        {props.saveState.status === "saved" && (props.saveState.message ?? "Saved.")}
+        {props.saveState.status === "error" && <span className="error">{props.saveState.message}</span>}
+        {props.saveState.status === "idle" && (props.saveState.message ?? "")}
+      </p>
+    </section>
+  );
+}

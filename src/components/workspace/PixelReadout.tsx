@@ -1,0 +1,28 @@
+"use client";
+
+/** Values under the pointer: position, display grey value, CAM value and cluster id. */
+export type PixelValues = {
+  x: number;
+  y: number;
+  grey: number | null;
+  cam: number | null;
+  cluster: number | null;
+};
+
+export function PixelReadout(props: { values: PixelValues | null; bitDepth: number }) {
+  const v = props.values;
+  return (
+    <div className="muted" data-testid="pixel-readout" style={{ fontFamily: "ui-monospace, monospace", fontSize: "0.8rem", minHeight: "1.3em" }}>
+      {v ? (
+        <>
+          x <span data-testid="readout-x">{v.x}</span> · y <span data-testid="readout-y">{v.y}</span> · grey{" "}
+          <span data-testid="readout-grey">{v.grey ?? "—"}</span>
+          {props.bitDepth > 8 ? " (display, windowed)" : ""} · CAM <span data-testid="readout-cam">{v.cam === null ? "—" : v.cam.toFixed(2)}</span> · cluster{" "}
+          <span data-testid="readout-cluster">{v.cluster ?? "—"}</span>
+        </>
+      ) : (
+        "Move the pointer over the image for values. Wheel zooms, drag pans (middle button pans in any tool)."
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+"use client";
+
+import { useSyncExternalStore } from "react";
+import { TOOL_SHORTCUTS, type AnnotationEditor, type ToolId } from "~/components/canvas/AnnotationEditor";
+import type { LabelClassOption } from "./LabelBar";
+
+const TOOL_LABELS: Record<ToolId, string> = { pan: "Pan", select: "Select", polygon: "Polygon", rectangle: "Rectangle", brush: "Brush" };
+
+/** Tools, the class of new regions, brush settings, undo/redo and the view controls. */
+export function ToolBar(props: {
+  editor: AnnotationEditor;
+  classes: LabelClassOption[];
+  canDraw: boolean;
+  onZoom: (factor: number) => void;
+  onFit: () => void;
+  onActualSize: () => void;
+  compare: boolean;
+  onCompare: (compare: boolean) => void;
+}) {
+  const { editor } = props;
+  useSyncExternalStore(editor.subscribe, editor.getRevision, editor.getRevision);
+  const tools: ToolId[] = props.canDraw ? ["pan", "select", "polygon", "rectangle", "brush"] : ["pan", "select"];
+  return (
+    <div className="row" style={{ padding: "6px 0", gap: 6 }} data-testid="toolbar">
+      <div className="row" role="group" aria-label="Tools" style={{ gap: 4 }}>
+        {tools.map((tool) => (
+          <button
+            key={tool}
+            type="button"
+            data-testid={`tool-${tool}`}
+            aria-pressed={editor.toolId === tool}
+            title={`${TOOL_LABELS[tool]} (${TOOL_SHORTCUTS[tool]})`}
+            onClick={() => editor.setTool(tool)}
+            style={editor.toolId === tool ? { background: "var(--accent)", color: "#fff", borderColor: "var(--accent)" } : undefined}
+          >
+            {TOOL_LABELS[tool]} <kbd style={{ opacity: 0.6, fontSize: "0.7rem" }}>{TOOL_SHORTCUTS[tool]}</kbd>
+          </button>
+        ))}
+      </div>
+      {props.canDraw && (
+        <>
+          <select
+            aria-label="Class of new regions"
+            data-testid="region-class"
+            value={editor.settings.labelClassId ?? ""}
+            onChange={(event) => editor.setSettings({ labelClassId: event.target.value || null })}
+          >
+            <option value="">no class</option>
+            {props.classes.map((labelClass) => (
+              <option key={labelClass.id} value={labelClass.id}>
+                {labelClass.name}
+              </option>
+            ))}
+          </select>
+          {editor.toolId === "brush" && (
+            <>
+              <label className="row muted" style={{ gap: 4 }} title="Brush size ([ and ])">
+                Size
+                <input
+                  type="range"
+                  min={2}
+                  max={400}
+                  value={editor.settings.brushSize}
+                  data-testid="brush-size"
+                  onChange={(event) => editor.setSettings({ brushSize: Number(event.target.value) })}
+                  style={{ padding: 0, width: 90 }}
+                />
+                {editor.settings.brushSize}px
+              </label>
+              <label className="row muted" style={{ gap: 4 }} title="Eraser (E)">
+                <input
+                  type="checkbox"
+                  data-testid="eraser"
+                  checked={editor.settings.brushMode === "erase"}
+                  onChange={(event) => editor.setSettings({ brushMode: event.target.checked ? "erase" : "paint" })}
+                />
+                Eraser <kbd style={{ opacity: 0.6, fontSize: "0.7rem" }}>E</kbd>
+              </label>
+            </>
+          )}
+          <button type="button" title="Undo (Ctrl+Z)" disabled={!editor.canUndo} onClick={() => editor.undo()} data-testid="undo">
+            Undo
+          </button>
+          <button type="button" title="Redo (Ctrl+Shift+Z)" disabled={!editor.canRedo} onClick={() => editor.redo()} data-testid="redo">
+            Redo
+          </button>
+        </>
+      )}
+      <span style={{ flex: 1 }} />
+      <button type="button" title="Zoom out (-)" onClick={() => props.onZoom(1 / 1.25)} data-testid="zoom-out">
+        −
+      </button>
+      <button type="button" title="Zoom in (+)" onClick={() => props.onZoom(1.25)} data-testid="zoom-in">
+        +
+      </button>
+      <button type="button" title="Fit the image (F)" onClick={props.onFit} data-testid="zoom-fit">
+        Fit
+      </button>
+      <button type="button" title="One image pixel per screen pixel" onClick={props.onActualSize}>
+        1:1
+      </button>
+      <button
+        type="button"
+        data-testid="compare-toggle"
+        aria-pressed={props.compare}
+        title="Side-by-side panes with the same zoom and pan (C)"
+        onClick={() => props.onCompare(!props.compare)}
+      >
+        {props.compare ? "Single view" : "Compare"}
+      </button>
+    </div>
+  );
+}

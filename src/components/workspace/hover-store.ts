@@ -1,0 +1,16 @@
+import type { PixelValues } from "./PixelReadout";
+
+/** The pointer readout lives outside React state, so pointer moves re-render only the readout. */
+export class HoverStore {
+  private value: PixelValues | null = null;
+  private readonly listeners = new Set<() => void>();
+  get = (): PixelValues | null => this.value;
+  set(value: PixelValues | null): void {
+    this.value = value;
+    for (const listener of this.listeners) listener();
+  }
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+}

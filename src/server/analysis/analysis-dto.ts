@@ -1,0 +1,110 @@
+import { centreCropOffset, resizedSize } from "~/server/inference/preprocess";
+import { listAnalysisMaps, type MapRole } from "./analysis-maps";
+import { clusterStatsSchema, probabilitiesSchema, storedAnalysisParamsSchema, type ClusterStats, type StoredAnalysisParams } from "./analysis-record";
+
+/** A stored 8-bit map of an analysis, fetched as a PNG and coloured in the browser. */
+export type AnalysisMapDto = {
+  name: string;
+  role: MapRole;
+  url: string;
+  width: number;
+  height: number;
+  encoding: "grey" | "mask" | "colormap-index" | "labels" | "heat";
+  k: number | null;
+  camClass: { index: number; name: string } | null;
+};
+
+export type ClassProbability = { className: string; probability: number };
+
+export type AnalysisDto = {
+  id: string;
+  imageId: string;
+  createdAt: Date;
+  codeVersion: string;
+  /** null when the row predates the current parameter format. */
+  params: StoredAnalysisParams | null;
+  /** K values with a stored cluster map, ascending. */
+  ks: number[];
+  modelVersionId: string | null;
+  prediction: string | null;
+  /** Probability of the predicted class, when known. */
+  confidence: number | null;
+  probabilities: ClassProbability[];
+  maps: AnalysisMapDto[];
+  clusterStats: ClusterStats | null;
+};
+
+export const ANALYSIS_SELECT = {
+  id: true,
+  imageId: true,
+  createdAt: true,
+  codeVersion: true,
+  params: true,
+  modelVersionId: true,
+  prediction: true,
+  probabilities: true,
+  mapKeys: true,
+  clusterStats: true,
+} as const;
+
+type AnalysisRow = {
+  id: string;
+  imageId: string;
+  createdAt: Date;
+  codeVersion: string;
+  params: unknown;
+  modelVersionId: string | null;
+  prediction: string | null;
+  probabilities: unknown;
+  mapKeys: unknown;
+  clusterStats: unknown;
+};
+
+export function toAnalysisDto(row: AnalysisRow): AnalysisDto {
+  const maps = listAnalysisMaps(row.mapKeys).map(
+    (map): AnalysisMapDto => ({
+      name: map.name,
+      role: map.role,
+      url: `/api/analyses/${row.id}/maps/${map.name}`,
+      width: map.ref.width,
+      height: map.ref.height,
+      encoding: map.ref.encoding,
+      k: map.k,
+      camClass: map.camClass,
+    }),
+  );
+  const probabilitiesRecord = probabilitiesSchema.safeParse(row.probabilities);
+  const probabilities = probabilitiesRecord.success
+    ? Object.entries(probabilitiesRecord.data).map(([className, probability]) => ({ className, probability }))
+    : [];
+  const predicted = probabilities.find((p) => p.className === row.prediction);
+  const params = storedAnalysisParamsSchema.safeParse(row.params);
+  const clusterStats = clusterStatsSchema.safeParse(row.clusterStats);
+  return {
+    id: row.id,
+    imageId: row.imageId,
+    createdAt: row.createdAt,
+    codeVersion: row.codeVersion,
+    params: params.success ? params.data : null,
+    ks: maps.flatMap((m) => (m.k !== null ? [m.k] : [])),
+    modelVersionId: row.modelVersionId,
+    prediction: row.prediction,
+    confidence: predicted?.probability ?? null,
+    probabilities,
+    maps,
+    clusterStats: clusterStats.success ? clusterStats.data : null,
+  };
+}
+
+/**
+ * The part of the original image the classifier (and so its CAM) sees: the reference resizes the
+ * shorter side to 307 and takes the centre 256 x 256 (REFERENCE.md section 1). In original pixels.
+ */
+export function camCropRect(width: number, height: number) {
+  const resized = resizedSize(width, height);
+  const scaleX = width / resized.width;
+  const scaleY = height / resized.height;
+  const left = centreCropOffset(resized.width, 256);
+  const top = centreCropOffset(resized.height, 256);
+  return { x: left * scaleX, y: top * scaleY, width: 256 * scaleX, height: 256 * scaleY };
+}

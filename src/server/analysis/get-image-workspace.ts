@@ -1,0 +1,62 @@
+import type { Db } from "~/server/db";
+import { AppError } from "~/server/errors";
+import { ANALYSIS_SELECT, camCropRect, toAnalysisDto } from "./analysis-dto";
+
+/**
+ * Everything the image page needs in one round trip: the image, its dataset and neighbours (for
+ * keyboard navigation), the model versions one can analyse with, and the image's analyses
+ * (newest first; a handful per image, one per parameter set).
+ */
+export async function getImageWorkspace(options: { db: Db; projectId: string; imageId: string }) {
+  const image = await options.db.image.findFirst({
+    where: { id: options.imageId, projectId: options.projectId },
+    select: {
+      id: true,
+      fileName: true,
+      width: true,
+      height: true,
+      bitDepth: true,
+      channels: true,
+      format: true,
+      pixelSizeUm: true,
+      createdAt: true,
+      dataset: { select: { id: true, name: true } },
+    },
+  });
+  if (!image) throw new AppError("NOT_FOUND", "Image not found");
+
+  const [siblings, analyses, modelVersions] = await Promise.all([
+    options.db.image.findMany({
+      where: { datasetId: image.dataset.id, projectId: options.projectId },
+      orderBy: { createdAt: "asc" },
+      select: { id: true },
+    }),
+    options.db.analysis.findMany({
+      where: { imageId: image.id, image: { projectId: options.projectId } },
+      orderBy: { createdAt: "desc" },
+      select: ANALYSIS_SELECT,
+    }),
+    options.db.modelVersion.findMany({
+      where: { OR: [{ projectId: options.projectId }, { projectId: null }] },
+      orderBy: { createdAt: "desc" },
+      select: { id: true, name: true, classes: true, createdAt: true, projectId: true },
+    }),
+  ]);
+  const position = siblings.findIndex((sibling) => sibling.id === image.id);
+  return {
+    image: {
+      ...image,
+      // The display variant: 8-bit, full resolution, what the browser can draw (16-bit TIFF cannot).
+      displayUrl: `/api/images/${image.id}/display`,
+      camCrop: camCropRect(image.width, image.height),
+    },
+    navigation: {
+      position,
+      count: siblings.length,
+      previousId: siblings[position - 1]?.id ?? null,
+      nextId: siblings[position + 1]?.id ?? null,
+    },
+    modelVersions: modelVersions.map((model) => ({ ...model, builtIn: model.projectId === null })),
+    analyses: analyses.map(toAnalysisDto),
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The workspace's "analyse this image with these parameters": runs the one pipeline
+ * (analyze-image.ts) in the request, because one image takes well under a few seconds and the
+ * user is waiting for it on screen, and returns the stored Analysis as the DTO the page renders.
+ * An existing result for the same parameters is returned as is (same paramsHash: no work).
+ */
+import { existsSync } from "node:fs";
+import type { Db } from "~/server/db";
+import { resolveModelPath } from "~/server/inference/session-cache";
+import { AppError } from "~/server/errors";
+import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { ANALYSIS_SELECT, toAnalysisDto, type AnalysisDto } from "./analysis-dto";
+import { analyzeImage } from "./analyze-image";
+import { hashParams } from "./canonical-params";
+import { configuredModel } from "./classify-raster";
+import { ImageAnalysisError } from "./image-analysis-error";
+import { resolveAnalysisParams, type AnalysisParamsInput } from "./run-analysis";
+
+export async function requestImageAnalysis(options: {
+  db: Db;
+  projectId: string;
+  actorId: string;
+  imageId: string;
+  params: AnalysisParamsInput;
+  /** Model name; null: no classification; undefined: the configured default. */
+  model?: string | null;
+}): Promise<AnalysisDto> {
+  const image = await options.db.image.findFirst({
+    where: { id: options.imageId, projectId: options.projectId },
+    select: { id: true },
+  });
+  if (!image) throw new AppError("NOT_FOUND", "Image not found");
+
+  let params;
+  try {
+    params = resolveAnalysisParams(options.params);
+  } catch (error) {
+    if (error instanceof RangeError) throw new AppError("BAD_INPUT", error.message);
+    throw error;
+  }
+  const existing = await findExisting(options.db, image.id, params, options.model);
+  if (existing) return existing;
+
+  try {
+    const { analysisId } = await analyzeImage({
+      db: options.db,
+      projectId: options.projectId,
+      imageId: image.id,
+      params,
+      model: options.model,
+    });
+    await recordAuditEvent({
+      db: options.db,
+      projectId: options.projectId,
+      actorId: options.actorId,
+      action: "analysis.run",
+      targetType: "Analysis",
+      targetId: analysisId,
+      data: { imageId: image.id, ks: params.ks, model: options.model ?? null },
+    });
+    const row = await options.db.analysis.findUniqueOrThrow({ where: { id: analysisId }, select: ANALYSIS_SELECT });
+    return toAnalysisDto(row);
+  } catch (error) {
+    if (error instanceof ImageAnalysisError) throw new AppError("BAD_INPUT", `This image cannot be analysed: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * A shortcut for the common case of re-opening parameters that were already analysed. It only
+ * matches rows whose stored params equal what analyze-image would store; anything else simply
+ * runs the (idempotent) pipeline.
+ */
+async function findExisting(
+  db: Db,
+  imageId: string,
+  params: ReturnType<typeof resolveAnalysisParams>,
+  model: string | null | undefined,
+): Promise<AnalysisDto | null> {
+  const requestedModel = model === undefined ? configuredModel() : model;
+  const candidates = await db.analysis.findMany({ where: { imageId }, select: ANALYSIS_SELECT, orderBy: { createdAt: "desc" } });
+  const wanted = hashParams(params);
+  for (const row of candidates) {
+    const dto = toAnalysisDto(row);
+    if (!dto.params || hashParams(dto.params.analysis) !== wanted) continue;
+    const classifier = dto.params.classifier;
+    if (classifier === null ? !isInstalled(requestedModel) : classifier.model === requestedModel) return dto;
+  }
+  return null;
+}
+
+/** A missing model means "no classification" to the pipeline (classify-raster.ts). */
+function isInstalled(model: string | null): boolean {
+  return model !== null && existsSync(resolveModelPath(model));
+}

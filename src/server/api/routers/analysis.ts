@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
+import { getImageWorkspace } from "~/server/analysis/get-image-workspace";
+import { listDatasetPredictions } from "~/server/analysis/list-dataset-predictions";
+import { listInstalledModels } from "~/server/analysis/list-installed-models";
+import { requestImageAnalysis } from "~/server/analysis/request-image-analysis";
+import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/server/ccc";
+
+const id = z.string().min(1).max(64);
+
+/** Analyses as the workspace sees them. Running one is an ANNOTATOR action; VIEWERs read. */
+export const analysisRouter = createTRPCRouter({
+  /** The image page in one query: image, neighbours, analyses, model choices. */
+  workspace: projectProcedure("VIEWER")
+    .input(z.object({ imageId: id }))
+    .query(async ({ ctx, input }) => ({
+      ...(await getImageWorkspace({ db: ctx.db, projectId: ctx.projectId, imageId: input.imageId })),
+      installedModels: await listInstalledModels(),
+    })),
+
+  /** Newest prediction per image of a dataset, for the grid. */
+  predictions: projectProcedure("VIEWER")
+    .input(z.object({ datasetId: id }))
+    .query(({ ctx, input }) =>
+      listDatasetPredictions({ db: ctx.db, projectId: ctx.projectId, datasetId: input.datasetId }),
+    ),
+
+  /** Analyses one image with the given K (and model) and returns the stored result. */
+  run: projectProcedure("ANNOTATOR")
+    .input(
+      z.object({
+        imageId: id,
+        k: z
+          .number()
+          .int()
+          .min(KMEANS_MIN_K, `K must be at least ${KMEANS_MIN_K}`)
+          .max(KMEANS_MAX_K, `K must be at most ${KMEANS_MAX_K}`),
+        /** A model in models/; null: no classification; absent: the configured default. */
+        model: z.string().min(1).max(200).regex(/^[\w.-]+$/, "Pick an installed model").nullable().optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      requestImageAnalysis({
+        db: ctx.db,
+        projectId: ctx.projectId,
+        actorId: ctx.user.id,
+        imageId: input.imageId,
+        params: { ks: [input.k] },
+        model: input.model,
+      }),
+    ),
+});

@@ -1,0 +1,71 @@
+/**
+ * COCO run-length encoding: runs over the pixels in column-major (Fortran) order, starting with
+ * background. Uncompressed RLE is `{ counts: number[], size: [height, width] }`; pycocotools also
+ * writes a compressed string form, which imports decode here.
+ */
+
+export type CocoRle = { counts: number[]; size: [number, number] };
+
+/** A row-major 0/non-zero mask as uncompressed COCO RLE. */
+export function maskToCocoRle(mask: Uint8Array, width: number, height: number): CocoRle {
+  const counts: number[] = [];
+  let inside = false;
+  let length = 0;
+  for (let x = 0; x < width; x++) {
+    for (let y = 0; y < height; y++) {
+      const on = mask[y * width + x]! !== 0;
+      if (on !== inside) {
+        counts.push(length);
+        length = 0;
+        inside = on;
+      }
+      length++;
+    }
+  }
+  counts.push(length);
+  return { counts, size: [height, width] };
+}
+
+/** COCO RLE counts as a row-major 0/1 mask; RangeError when the counts do not cover the grid. */
+export function cocoRleToMask(counts: readonly number[], width: number, height: number): Uint8Array {
+  const mask = new Uint8Array(width * height);
+  let at = 0;
+  let inside = false;
+  for (const run of counts) {
+    if (!Number.isInteger(run) || run < 0 || at + run > width * height) throw new RangeError("RLE counts exceed the image");
+    if (inside) {
+      for (let i = at; i < at + run; i++) {
+        const x = Math.floor(i / height);
+        const y = i % height;
+        mask[y * width + x] = 1;
+      }
+    }
+    at += run;
+    inside = !inside;
+  }
+  if (at !== width * height) throw new RangeError("RLE counts do not cover the image");
+  return mask;
+}
+
+/** pycocotools' compressed counts string (rleFrString) as numbers. */
+export function decodeCompressedCounts(text: string): number[] {
+  const counts: number[] = [];
+  let p = 0;
+  while (p < text.length) {
+    let x = 0;
+    let k = 0;
+    let more = true;
+    while (more) {
+      if (p >= text.length) throw new RangeError("Truncated compressed RLE");
+      const c = text.charCodeAt(p) - 48;
+      x |= (c & 0x1f) << (5 * k);
+      more = (c & 0x20) !== 0;
+      p++;
+      k++;
+      if (!more && c & 0x10) x |= -1 << (5 * k);
+    }
+    if (counts.length > 2) x += counts[counts.length - 2]!;
+    counts.push(x);
+  }
+  return counts;
+}

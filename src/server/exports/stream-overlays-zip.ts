@@ -1,0 +1,56 @@
+/**
+ * The coloured overlays of every image's newest analysis as a zip of PNGs, one folder per
+ * image: "<dataset>/<file>_<imageId>/<map>.png". Images are read a page at a time and each map is
+ * coloured and written before the next is read, so memory stays one map.
+ */
+import { listAnalysisMaps } from "~/server/analysis/analysis-maps";
+import type { Db } from "~/server/db";
+import type { BlobStore } from "~/server/storage";
+import { cursorPages, keysetArgs } from "./cursor-pages";
+import { exportImagesWhere, type ExportScope } from "./export-scope";
+import { renderOverlayPng } from "./render-overlay-png";
+import { writeZip, type ZipEntry } from "./zip-writer";
+
+/** A path segment safe in every unzip tool: no separators, no dot-dot, no control characters. */
+export function safeSegment(value: string): string {
+  const cleaned = value.replace(/[\\/:*?"<>|\u0000-\u001f]/g, "_").replace(/^\.+/, "_").trim();
+  return cleaned.slice(0, 120) || "_";
+}
+
+async function* overlayEntries(options: { db: Db; blobs: BlobStore; scope: ExportScope; pageSize: number }): AsyncGenerator<ZipEntry> {
+  const { db, scope } = options;
+  const pages = cursorPages(
+    (page) =>
+      db.image.findMany({
+        where: exportImagesWhere(scope),
+        ...keysetArgs(page),
+        select: {
+          id: true,
+          fileName: true,
+          dataset: { select: { name: true } },
+          analyses: { orderBy: { createdAt: "desc" }, take: 1, select: { mapKeys: true, createdAt: true } },
+        },
+      }),
+    options.pageSize,
+  );
+  for await (const images of pages) {
+    for (const image of images) {
+      const analysis = image.analyses[0];
+      if (!analysis) continue;
+      const stem = image.fileName.split("/").pop()!.replace(/\.[^.]+$/, "");
+      const folder = `${safeSegment(image.dataset.name)}/${safeSegment(stem)}_${image.id}`;
+      for (const map of listAnalysisMaps(analysis.mapKeys)) {
+        const png = await options.blobs.get(map.ref.key);
+        yield {
+          name: `${folder}/${safeSegment(map.name)}.png`,
+          bytes: await renderOverlayPng({ png, role: map.role, k: map.k }),
+          modified: analysis.createdAt,
+        };
+      }
+    }
+  }
+}
+
+export function streamOverlaysZip(options: { db: Db; blobs: BlobStore; scope: ExportScope; pageSize?: number }): AsyncGenerator<Uint8Array> {
+  return writeZip(overlayEntries({ ...options, pageSize: options.pageSize ?? 50 }));
+}

@@ -1,0 +1,110 @@
+/**
+ * Per-image results as CSV, generated page by page (keyset pagination over images, then one
+ * query for the page's newest analyses), so memory stays flat however many images there are.
+ * One row per image; images without an analysis still get their file and label.
+ */
+import { analysisDescriptorsSchema, clusterStatsSchema, probabilitiesSchema, storedAnalysisParamsSchema } from "~/server/analysis/analysis-record";
+import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/server/ccc";
+import type { Db } from "~/server/db";
+import { csvRow } from "./csv-cell";
+import { cursorPages, keysetArgs } from "./cursor-pages";
+import { exportImagesWhere, type ExportScope } from "./export-scope";
+
+const CLUSTER_KS = Array.from({ length: KMEANS_MAX_K - KMEANS_MIN_K + 1 }, (_, i) => KMEANS_MIN_K + i);
+const KNOWN_DESCRIPTORS = new Set(["otsuThreshold", "foregroundFraction", "meanContrast"]);
+
+export const RESULTS_CSV_COLUMNS = [
+  "image_id",
+  "dataset",
+  "file",
+  "predicted_class",
+  "probability",
+  "label",
+  "model_version",
+  "code_version",
+  "analysed_at",
+  "otsu_threshold",
+  "foreground_fraction",
+  "mean_contrast",
+  ...CLUSTER_KS.map((k) => `cluster_shares_k${k}`),
+  "probabilities",
+  "descriptors",
+] as const;
+
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+export async function* streamResultsCsv(options: { db: Db; scope: ExportScope; pageSize?: number }): AsyncGenerator<string> {
+  const { db, scope } = options;
+  yield csvRow(RESULTS_CSV_COLUMNS);
+  const pages = cursorPages(
+    (page) =>
+      db.image.findMany({
+        where: exportImagesWhere(scope),
+        ...keysetArgs(page),
+        select: {
+          id: true,
+          fileName: true,
+          dataset: { select: { name: true } },
+          label: { select: { labelClass: { select: { name: true } } } },
+        },
+      }),
+    options.pageSize ?? 200,
+  );
+  for await (const images of pages) {
+    const analyses = await db.analysis.findMany({
+      where: { imageId: { in: images.map((image) => image.id) }, image: { projectId: scope.projectId } },
+      orderBy: [{ imageId: "asc" }, { createdAt: "desc" }],
+      select: {
+        imageId: true,
+        prediction: true,
+        probabilities: true,
+        clusterStats: true,
+        descriptors: true,
+        params: true,
+        codeVersion: true,
+        createdAt: true,
+        modelVersion: { select: { name: true } },
+      },
+    });
+    const newest = new Map<string, (typeof analyses)[number]>();
+    for (const analysis of analyses) if (!newest.has(analysis.imageId)) newest.set(analysis.imageId, analysis);
+
+    let chunk = "";
+    for (const image of images) {
+      const analysis = newest.get(image.id);
+      const probabilities = probabilitiesSchema.safeParse(analysis?.probabilities);
+      const probs = probabilities.success ? probabilities.data : {};
+      const descriptors = analysisDescriptorsSchema.safeParse(analysis?.descriptors);
+      const clusters = clusterStatsSchema.safeParse(analysis?.clusterStats);
+      const params = storedAnalysisParamsSchema.safeParse(analysis?.params);
+      const extraDescriptors =
+        analysis?.descriptors && typeof analysis.descriptors === "object" && !Array.isArray(analysis.descriptors)
+          ? Object.fromEntries(Object.entries(analysis.descriptors).filter(([key]) => !KNOWN_DESCRIPTORS.has(key)))
+          : {};
+      const prediction = analysis?.prediction ?? null;
+      chunk += csvRow([
+        image.id,
+        image.dataset.name,
+        image.fileName,
+        prediction,
+        prediction !== null && prediction in probs ? round(probs[prediction]!, 6) : null,
+        image.label?.labelClass.name ?? null,
+        analysis?.modelVersion?.name ?? (params.success ? (params.data.classifier?.model ?? null) : null),
+        analysis?.codeVersion ?? null,
+        analysis?.createdAt.toISOString() ?? null,
+        descriptors.success ? descriptors.data.otsuThreshold : null,
+        descriptors.success ? round(descriptors.data.foregroundFraction, 6) : null,
+        descriptors.success ? round(descriptors.data.meanContrast, 6) : null,
+        ...CLUSTER_KS.map((k) => {
+          const stats = clusters.success ? clusters.data[String(k)] : undefined;
+          return stats ? stats.areaPercent.map((share) => round(share, 3)).join(";") : null;
+        }),
+        Object.entries(probs)
+          .map(([name, p]) => `${name}=${round(p, 6)}`)
+          .join(";") || null,
+        Object.keys(extraDescriptors).length > 0 ? JSON.stringify(extraDescriptors) : null,
+      ]);
+    }
+    yield chunk;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Batch classification (+ optional CAM) through the cached model sessions.
+ *
+ * Two entry points over the same core:
+ * - classifyImages: encoded files (or decoded rasters) in; each image decoded and preprocessed on
+ *   its own, so a corrupt file fails only its own entry; the rest run in batches.
+ * - classifyPlanes: already preprocessed 256 x 256 planes in (the benchmark and the retraining
+ *   feature extraction use it).
+ * A custom (retrained) head replaces the model's own: probabilities and CAM both come from it.
+ */
+import { classActivationMap } from "~/server/ccc/cam";
+import type { Raster } from "~/server/ccc/raster";
+import { decodeRaster } from "~/server/imaging/decode-raster";
+
+import { applyHead, argMax, headChannels, type LinearHead, softmax } from "./linear-head";
+import { INPUT_NAME, INPUT_PLANE, inputTensor, poolFeatures, readOutputs } from "./onnx-contract";
+import { preprocessRaster } from "./preprocess";
+import { getModel, type LoadedModel } from "./session-cache";
+
+export type CamRequest = "none" | "predicted" | { classIndex: number };
+
+export type ClassifyPlanesOptions = {
+  /** Model name in models/ or a path to a .onnx file. @default the shipped model */
+  model?: string;
+  /** 256 x 256 planes in [0, 1] (preprocess.ts). */
+  planes: Float32Array[];
+  /** A retrained head over this model's pooled features. @default the model's own head */
+  head?: LinearHead;
+  /** @default "none" */
+  cam?: CamRequest;
+  /** Images per ONNX Runtime run. @default 8 */
+  batchSize?: number;
+};
+
+export type PlaneClassification = {
+  classIndex: number;
+  className: string;
+  /** Per class, in the order of `classes`. */
+  probabilities: number[];
+  /** Global-average-pooled features (the retraining input). */
+  pooledFeatures: Float32Array;
+  /** 256 x 256 map in about [0, 1] (bicubic overshoot kept) for the requested class. */
+  cam?: Float32Array;
+  camClassIndex?: number;
+};
+
+export type ModelSummary = { name: string; version: string; sha256: string; provider: string; classes: string[] };
+
+function summary(model: LoadedModel, head: LinearHead): ModelSummary {
+  return { name: model.card.name, version: model.card.version, sha256: model.sha256, provider: model.provider, classes: [...head.classes] };
+}
+
+function checkHead(model: LoadedModel, head: LinearHead): void {
+  if (headChannels(head) !== model.shape.featureChannels) {
+    throw new RangeError(`the head expects ${headChannels(head)} feature channels, model ${model.card.name} has ${model.shape.featureChannels}`);
+  }
+}
+
+function camClassFor(request: CamRequest, predicted: number, numClasses: number): number | undefined {
+  if (request === "none") return undefined;
+  if (request === "predicted") return predicted;
+  if (!Number.isInteger(request.classIndex) || request.classIndex < 0 || request.classIndex >= numClasses) {
+    throw new RangeError(`CAM class index ${request.classIndex} is outside 0..${numClasses - 1}`);
+  }
+  return request.classIndex;
+}
+
+async function runPlanes(model: LoadedModel, planes: Float32Array[], head: LinearHead, ownHead: boolean, cam: CamRequest, batchSize: number): Promise<PlaneClassification[]> {
+  const results: PlaneClassification[] = [];
+  const { featureChannels, featureHeight, featureWidth } = model.shape;
+  const featureSize = featureChannels * featureHeight * featureWidth;
+  for (let start = 0; start < planes.length; start += batchSize) {
+    const batch = planes.slice(start, start + batchSize);
+    const stacked = new Float32Array(batch.length * INPUT_PLANE);
+    batch.forEach((plane, i) => {
+      if (plane.length !== INPUT_PLANE) throw new RangeError(`plane ${start + i} has ${plane.length} values, expected ${INPUT_PLANE}`);
+      stacked.set(plane, i * INPUT_PLANE);
+    });
+    const output = readOutputs(await model.session.run({ [INPUT_NAME]: inputTensor(stacked, batch.length) }), batch.length, model.path);
+    for (let i = 0; i < batch.length; i++) {
+      const pooledFeatures = poolFeatures(output.features, output.shape, i);
+      const logits = ownHead
+        ? output.logits.subarray(i * output.shape.numClasses, (i + 1) * output.shape.numClasses)
+        : applyHead(head, pooledFeatures);
+      const probabilities = Array.from(softmax(logits));
+      const classIndex = argMax(probabilities);
+      const result: PlaneClassification = { classIndex, className: head.classes[classIndex] ?? String(classIndex), probabilities, pooledFeatures };
+      const camClass = camClassFor(cam, classIndex, head.classes.length);
+      if (camClass !== undefined) {
+        const data = output.features.subarray(i * featureSize, (i + 1) * featureSize);
+        result.cam = classActivationMap({ channels: featureChannels, height: featureHeight, width: featureWidth, data }, head.weights[camClass] ?? []);
+        result.camClassIndex = camClass;
+      }
+      results.push(result);
+    }
+  }
+  return results;
+}
+
+/** Classifies preprocessed planes; throws on a bad model (ModelContractError) or bad planes. */
+export async function classifyPlanes(options: ClassifyPlanesOptions): Promise<{ model: ModelSummary; results: PlaneClassification[] }> {
+  const model = await getModel(options.model);
+  const head = options.head ?? model.head;
+  checkHead(model, head);
+  const results = await runPlanes(model, options.planes, head, options.head === undefined, options.cam ?? "none", options.batchSize ?? 8);
+  return { model: summary(model, head), results };
+}
+
+export type ImageInput = { name: string; bytes: Uint8Array } | { name: string; raster: Raster };
+
+export type ImageClassification =
+  | ({ name: string; ok: true; crop: Float32Array } & PlaneClassification)
+  | { name: string; ok: false; error: string };
+
+export type ClassifyImagesOptions = Omit<ClassifyPlanesOptions, "planes"> & {
+  images: ImageInput[];
+  /** Decompression-bomb guard passed to the decoder. */
+  maxPixels?: number;
+};
+
+/**
+ * Classifies encoded images (or rasters). Each result is either a classification with its
+ * display crop (the 256 x 256 input plane) or `{ ok: false, error }` for an image that could not
+ * be decoded; one bad image never fails the batch. Model problems do throw.
+ */
+export async function classifyImages(options: ClassifyImagesOptions): Promise<{ model: ModelSummary; results: ImageClassification[] }> {
+  const model = await getModel(options.model);
+  const head = options.head ?? model.head;
+  checkHead(model, head);
+  const batchSize = options.batchSize ?? 8;
+  const results: ImageClassification[] = [];
+  for (let start = 0; start < options.images.length; start += batchSize) {
+    const chunk = options.images.slice(start, start + batchSize);
+    const prepared = await Promise.all(
+      chunk.map(async (image): Promise<{ name: string; plane: Float32Array } | { name: string; error: string }> => {
+        try {
+          const raster = "raster" in image ? image.raster : await decodeRaster(image.bytes, { maxPixels: options.maxPixels });
+          return { name: image.name, plane: preprocessRaster(raster) };
+        } catch (error) {
+          return { name: image.name, error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+    const good = prepared.filter((p): p is { name: string; plane: Float32Array } => "plane" in p);
+    const classified = await runPlanes(model, good.map((p) => p.plane), head, options.head === undefined, options.cam ?? "none", batchSize);
+    let next = 0;
+    for (const entry of prepared) {
+      if ("error" in entry) {
+        results.push({ name: entry.name, ok: false, error: entry.error });
+      } else {
+        const classification = classified[next++];
+        if (!classification) throw new Error("internal: fewer classifications than images");
+        results.push({ name: entry.name, ok: true, crop: entry.plane, ...classification });
+      }
+    }
+  }
+  return { model: summary(model, head), results };
+}

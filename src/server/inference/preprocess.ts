@@ -1,0 +1,144 @@
+/**
+ * The reference preprocessing (REFERENCE.md section 1), pure: Raster -> the contract's input plane.
+ *
+ * torchvision on PIL: Resize(307) (shorter side to 307, the longer one truncated, bilinear with
+ * PIL's antialiasing triangle filter), CenterCrop(256) (offsets rounded half to even, as Python's
+ * round), Grayscale (ITU-R 601 luma), ToTensor (/255). PIL resamples horizontally then vertically
+ * and rounds to the image's integer codes after each pass; we do the same, and only for the pixels
+ * inside the crop, so a 1536 x 1103 micrograph costs about 0.3 M multiply-adds, not a full resize.
+ * The one deliberate difference: we take luma before resizing (PIL after), which is linear and so
+ * equal up to rounding (checked against torchvision's tensors in __tests__/preprocess.test.ts).
+ */
+import { assertRaster, type Raster } from "~/server/ccc/raster";
+
+import { INPUT_SIZE } from "./onnx-contract";
+
+/** int(1.2 * 256): the reference resizes the shorter side to this before the centre crop. */
+export const RESIZE_SHORTER_SIDE_TO = 307;
+
+/** ITU-R BT.601 luma weights. */
+const LUMA = [0.299, 0.587, 0.114] as const;
+
+/** Grey code values (0..255 or 0..65535) of a raster, one per pixel; alpha is ignored. */
+export function lumaPlane(raster: Raster): Float32Array {
+  assertRaster(raster);
+  const { width, height, channels, data } = raster;
+  const n = width * height;
+  const out = new Float32Array(n);
+  if (channels <= 2) {
+    for (let i = 0; i < n; i++) out[i] = data[i * channels] ?? 0;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const o = i * channels;
+      out[i] = LUMA[0] * (data[o] ?? 0) + LUMA[1] * (data[o + 1] ?? 0) + LUMA[2] * (data[o + 2] ?? 0);
+    }
+  }
+  return out;
+}
+
+/** torchvision's Resize(int) output size: shorter side to `target`, longer side truncated. */
+export function resizedSize(width: number, height: number, target = RESIZE_SHORTER_SIDE_TO): { width: number; height: number } {
+  if (width <= height) return { width: target, height: Math.trunc((target * height) / width) };
+  return { width: Math.trunc((target * width) / height), height: target };
+}
+
+/** Python's round(): nearest integer, ties to even. */
+function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/** torchvision's CenterCrop offsets. */
+export function centreCropOffset(size: number, crop: number): number {
+  return roundHalfEven((size - crop) / 2);
+}
+
+type Taps = { start: Int32Array; count: Int32Array; weights: Float64Array; maxTaps: number };
+
+/**
+ * PIL's antialiased bilinear coefficients (Resample.c precompute_coeffs, triangle filter with
+ * support scaled by the reduction factor) for output indices [first, first + n).
+ */
+function triangleTaps(inSize: number, outSize: number, first: number, n: number): Taps {
+  const scale = inSize / outSize;
+  const filterScale = Math.max(scale, 1);
+  const support = filterScale;
+  const maxTaps = Math.ceil(support) * 2 + 1;
+  const start = new Int32Array(n);
+  const count = new Int32Array(n);
+  const weights = new Float64Array(n * maxTaps);
+  for (let j = 0; j < n; j++) {
+    const center = (first + j + 0.5) * scale;
+    const lo = Math.max(0, Math.trunc(center - support + 0.5));
+    const hi = Math.min(inSize, Math.trunc(center + support + 0.5));
+    let total = 0;
+    const taps = Math.min(hi - lo, maxTaps);
+    for (let t = 0; t < taps; t++) {
+      const x = Math.abs((t + lo - center + 0.5) / filterScale);
+      const w = x < 1 ? 1 - x : 0;
+      weights[j * maxTaps + t] = w;
+      total += w;
+    }
+    if (total > 0) for (let t = 0; t < taps; t++) weights[j * maxTaps + t] = (weights[j * maxTaps + t] ?? 0) / total;
+    start[j] = lo;
+    count[j] = taps;
+  }
+  return { start, count, weights, maxTaps };
+}
+
+function clampRound(x: number, maxCode: number): number {
+  const r = Math.round(x);
+  return r < 0 ? 0 : r > maxCode ? maxCode : r;
+}
+
+/**
+ * The contract's input plane for one image: 256 x 256 float32 in [0, 1], row-major.
+ * Throws TypeError/RangeError on a malformed raster.
+ */
+export function preprocessRaster(raster: Raster): Float32Array {
+  const grey = lumaPlane(raster);
+  const maxCode = raster.bitDepth === 16 ? 65535 : 255;
+  const { width: inW, height: inH } = raster;
+  const resized = resizedSize(inW, inH);
+  const left = centreCropOffset(resized.width, INPUT_SIZE);
+  const top = centreCropOffset(resized.height, INPUT_SIZE);
+  const cols = triangleTaps(inW, resized.width, left, INPUT_SIZE);
+  const rows = triangleTaps(inH, resized.height, top, INPUT_SIZE);
+
+  // Horizontal pass over just the source rows the vertical pass will read.
+  const firstRow = rows.start[0] ?? 0;
+  const lastRow = (rows.start[INPUT_SIZE - 1] ?? 0) + (rows.count[INPUT_SIZE - 1] ?? 0);
+  const nRows = lastRow - firstRow;
+  const horizontal = new Float32Array(nRows * INPUT_SIZE);
+  for (let r = 0; r < nRows; r++) {
+    const srcOffset = (firstRow + r) * inW;
+    for (let x = 0; x < INPUT_SIZE; x++) {
+      const s = cols.start[x] ?? 0;
+      const c = cols.count[x] ?? 0;
+      let acc = 0;
+      for (let t = 0; t < c; t++) acc += (cols.weights[x * cols.maxTaps + t] ?? 0) * (grey[srcOffset + s + t] ?? 0);
+      horizontal[r * INPUT_SIZE + x] = clampRound(acc, maxCode);
+    }
+  }
+  const out = new Float32Array(INPUT_SIZE * INPUT_SIZE);
+  for (let y = 0; y < INPUT_SIZE; y++) {
+    const s = (rows.start[y] ?? 0) - firstRow;
+    const c = rows.count[y] ?? 0;
+    for (let x = 0; x < INPUT_SIZE; x++) {
+      let acc = 0;
+      for (let t = 0; t < c; t++) acc += (rows.weights[y * rows.maxTaps + t] ?? 0) * (horizontal[(s + t) * INPUT_SIZE + x] ?? 0);
+      out[y * INPUT_SIZE + x] = clampRound(acc, maxCode) / maxCode;
+    }
+  }
+  return out;
+}
+
+/** The display crop as 8-bit grey (what the CAM is laid over). */
+export function planeToGreyBytes(plane: Float32Array): Uint8Array {
+  const out = new Uint8Array(plane.length);
+  for (let i = 0; i < plane.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, plane[i] ?? 0)) * 255);
+  return out;
+}

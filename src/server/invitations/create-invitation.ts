@@ -1,0 +1,46 @@
+import type { Role } from "~/generated/prisma/enums";
+import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import type { Db } from "~/server/db";
+import { AppError } from "~/server/errors";
+import { generateSecretToken, hashSecretToken } from "~/server/sharing/secret-token";
+import { INVITATION_MAX_DAYS } from "./invitation-limits";
+
+/**
+ * Creates an invitation link for a role (no mail server is assumed: the owner passes the link
+ * on). The token is returned once and only its hash is stored, so the link cannot be shown again.
+ */
+export async function createInvitation(options: {
+  db: Db;
+  projectId: string;
+  actorId: string;
+  role: Role;
+  expiresInDays: number;
+  now?: Date;
+}): Promise<{ id: string; token: string; role: Role; expiresAt: Date }> {
+  if (!(options.expiresInDays > 0 && options.expiresInDays <= INVITATION_MAX_DAYS)) {
+    throw new AppError("BAD_INPUT", `An invitation expires after 1 to ${INVITATION_MAX_DAYS} days`);
+  }
+  const token = generateSecretToken();
+  const now = options.now ?? new Date();
+  const expiresAt = new Date(now.getTime() + options.expiresInDays * 86_400_000);
+  const invitation = await options.db.invitation.create({
+    data: {
+      projectId: options.projectId,
+      tokenHash: hashSecretToken(token),
+      role: options.role,
+      expiresAt,
+      createdById: options.actorId,
+    },
+    select: { id: true },
+  });
+  await recordAuditEvent({
+    db: options.db,
+    projectId: options.projectId,
+    actorId: options.actorId,
+    action: "invitation.create",
+    targetType: "Invitation",
+    targetId: invitation.id,
+    data: { role: options.role, expiresAt: expiresAt.toISOString() },
+  });
+  return { id: invitation.id, token, role: options.role, expiresAt };
+}

@@ -1,0 +1,146 @@
+/**
+ * The item handler without pg-boss, on the real database and blob store: results, failures,
+ * exactly-once recording when an attempt is repeated, cancellation, classification.
+ */
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { analysisMapKeysSchema, storedAnalysisParamsSchema } from "~/server/analysis/analysis-record";
+import { resolveAnalysisParams } from "~/server/analysis/run-analysis";
+import { db } from "~/server/db";
+import { blobStore } from "~/server/storage";
+import { seedProject } from "../../../../tests/helpers/seed";
+import { handleAnalyseImage } from "../analyse-image.handler";
+import type { AnalyseImagePayload } from "../definitions";
+import { parseFailures } from "../job-run-records";
+import { seedDataset, TINY_MODEL } from "./seed-images";
+
+const params = resolveAnalysisParams({ ks: [2, 3] });
+
+/** Emulates the queue's rule: a job can be completed once; later attempts are stale. */
+function fakeQueue() {
+  const completed = new Set<string>();
+  return (jobId: string) => async () => {
+    if (completed.has(jobId)) return false;
+    completed.add(jobId);
+    return true;
+  };
+}
+
+async function runningRun(projectId: string, datasetId: string, total: number) {
+  return db.jobRun.create({
+    data: { projectId, type: "analyse-dataset", status: "RUNNING", progressTotal: total, payload: { datasetId, params, model: null } },
+  });
+}
+
+function payloadFor(run: { id: string; projectId: string }, imageId: string, model: string | null): AnalyseImagePayload {
+  return { version: 1, jobRunId: run.id, projectId: run.projectId, imageId, params, model };
+}
+
+describe("handleAnalyseImage", () => {
+  it("stores the maps and the row once, counts a repeated attempt once, and fails a corrupt image alone", async () => {
+    const { project } = await seedProject(db, { owner: "OWNER" });
+    const { datasetId, imageIds } = await seedDataset({ db, projectId: project.id, count: 2, corrupt: [1] });
+    const run = await runningRun(project.id, datasetId, 2);
+    const complete = fakeQueue();
+    const store = blobStore();
+
+    const first = await handleAnalyseImage({ db, store, payload: payloadFor(run, imageIds[0]!, null), completeQueueJob: complete("job-a") });
+    expect(first).toMatchObject({ result: "recorded", outcome: "analysed" });
+    // The same job again (its worker looked dead, the queue handed it out twice): not counted.
+    const again = await handleAnalyseImage({ db, store, payload: payloadFor(run, imageIds[0]!, null), completeQueueJob: complete("job-a") });
+    expect(again.result).toBe("superseded");
+
+    const rows = await db.analysis.findMany({ where: { imageId: imageIds[0]! } });
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    expect(storedAnalysisParamsSchema.parse(row.params)).toEqual({ analysis: params, classifier: null });
+    expect(row.prediction).toBeNull();
+    const mapKeys = analysisMapKeysSchema.parse(row.mapKeys);
+    expect(Object.keys(mapKeys.clusters).sort()).toEqual(["2", "3"]);
+    expect(mapKeys.cam).toBeUndefined();
+    // Maps are 8-bit single-channel PNGs of the 512-wide analysis image.
+    const labelPng = await store.get(mapKeys.clusters["3"]!.key);
+    expect(await sharp(labelPng).metadata()).toMatchObject({ width: 512, height: 512, channels: 1, depth: "uchar" });
+    const labels = await sharp(labelPng).toColourspace("b-w").raw().toBuffer();
+    expect(labels.reduce((a, b) => Math.max(a, b), 0)).toBe(2); // cluster ids 0..K-1, for a categorical palette
+    expect(await store.has(mapKeys.segmentation.key)).toBe(true);
+
+    let current = await db.jobRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(current).toMatchObject({ status: "RUNNING", progressDone: 1, failedCount: 0 });
+
+    const poisoned = await handleAnalyseImage({ db, store, payload: payloadFor(run, imageIds[1]!, null), completeQueueJob: complete("job-b") });
+    expect(poisoned).toMatchObject({ result: "recorded", outcome: "failed" });
+    current = await db.jobRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(current).toMatchObject({ status: "SUCCEEDED", progressDone: 2, progressTotal: 2, failedCount: 1 });
+    expect(current.finishedAt).not.toBeNull();
+    const failures = parseFailures(current.failures);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ imageId: imageIds[1], fileName: "image-001.png" });
+    expect(failures[0]!.reason).toMatch(/decode.*(corrupt|truncated)/i);
+    expect(await db.analysis.count({ where: { imageId: imageIds[1]! } })).toBe(0);
+  });
+
+  it("classifies with the configured model and stores the class activation map", async () => {
+    const { project } = await seedProject(db, { owner: "OWNER" });
+    const { datasetId, imageIds } = await seedDataset({ db, projectId: project.id, count: 1 });
+    const run = await runningRun(project.id, datasetId, 1);
+    const result = await handleAnalyseImage({
+      db,
+      store: blobStore(),
+      payload: payloadFor(run, imageIds[0]!, TINY_MODEL),
+      completeQueueJob: fakeQueue()("job-c"),
+    });
+    expect(result.outcome).toBe("analysed");
+    expect(result.timingsMs?.classify).toBeGreaterThan(0);
+    const row = await db.analysis.findFirstOrThrow({ where: { imageId: imageIds[0]! } });
+    expect(row.prediction).toEqual(expect.any(String));
+    const probabilities = row.probabilities as Record<string, number>;
+    expect(Object.values(probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(probabilities[row.prediction!]).toBe(Math.max(...Object.values(probabilities)));
+    const params = storedAnalysisParamsSchema.parse(row.params);
+    expect(params.classifier?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const cam = analysisMapKeysSchema.parse(row.mapKeys).cam;
+    expect(cam).toMatchObject({ width: 256, height: 256, encoding: "heat", className: row.prediction });
+    const camPng = await blobStore().get(cam!.key);
+    expect(await sharp(camPng).metadata()).toMatchObject({ width: 256, height: 256, channels: 1 });
+    expect((await sharp(camPng).toColourspace("b-w").raw().toBuffer()).reduce((a, b) => Math.max(a, b), 0)).toBe(255); // normalised to its maximum
+  });
+
+  it("skips classification with its reason when the model is not installed", async () => {
+    const { project } = await seedProject(db, { owner: "OWNER" });
+    const { datasetId, imageIds } = await seedDataset({ db, projectId: project.id, count: 1 });
+    const run = await runningRun(project.id, datasetId, 1);
+    const { computeImageAnalysis } = await import("~/server/analysis/compute-image-analysis");
+    const computed = await computeImageAnalysis({
+      db,
+      store: blobStore(),
+      projectId: project.id,
+      imageId: imageIds[0]!,
+      params,
+      model: "no-such-model",
+    });
+    expect(computed.classificationSkipped).toMatch(/^no model/);
+    expect(computed.prediction).toBeNull();
+    await expect(
+      handleAnalyseImage({ db, store: blobStore(), payload: payloadFor(run, imageIds[0]!, "no-such-model"), completeQueueJob: fakeQueue()("j") }),
+    ).resolves.toMatchObject({ outcome: "analysed" });
+  });
+
+  it("does no work and records nothing for a cancelled run, but settles the queue job", async () => {
+    const { project } = await seedProject(db, { owner: "OWNER" });
+    const { datasetId, imageIds } = await seedDataset({ db, projectId: project.id, count: 1 });
+    const run = await runningRun(project.id, datasetId, 1);
+    await db.jobRun.update({ where: { id: run.id }, data: { status: "CANCELLED" } });
+    let settled = false;
+    const result = await handleAnalyseImage({
+      db,
+      store: blobStore(),
+      payload: payloadFor(run, imageIds[0]!, null),
+      completeQueueJob: async () => (settled = true),
+    });
+    expect(result.result).toBe("run-not-running");
+    expect(settled).toBe(true);
+    expect(await db.analysis.count({ where: { imageId: imageIds[0]! } })).toBe(0);
+    expect(await db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ progressDone: 0, status: "CANCELLED" });
+  });
+});

@@ -1,0 +1,78 @@
+/** Test data for the job tests: a dataset of small generated micrographs in the real blob store. */
+import path from "node:path";
+import sharp from "sharp";
+import type { Db } from "~/server/db";
+import { blobStore } from "~/server/storage";
+
+export const repoRoot = path.resolve(__dirname, "../../../..");
+/** The committed tiny classifier that honours the ONNX contract (tests/fixtures/inference). */
+export const TINY_MODEL = path.join(repoRoot, "tests/fixtures/inference/tiny-visualcnn.onnx");
+
+/** A 128 x 128 grey PNG, different for every index: blobs on a gradient, seeded noise. */
+export async function micrographPng(index: number, size = 128): Promise<Buffer> {
+  const data = new Uint8Array(size * size);
+  let state = (index + 1) * 2654435761;
+  const random = () => {
+    state = (state * 1103515245 + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+  const centres = Array.from({ length: 6 }, () => [random() * size, random() * size, 6 + random() * 14] as const);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      let v = 40 + (x * 60) / size;
+      for (const [cx, cy, r] of centres) if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) v += 120;
+      data[y * size + x] = Math.max(0, Math.min(255, Math.round(v + (random() - 0.5) * 30)));
+    }
+  }
+  return sharp(Buffer.from(data), { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
+}
+
+/** Creates a dataset of `count` images; the indices in `corrupt` get a truncated PNG. */
+export async function seedDataset(options: {
+  db: Db;
+  projectId: string;
+  count: number;
+  corrupt?: readonly number[];
+  name?: string;
+}): Promise<{ datasetId: string; imageIds: string[] }> {
+  const { db, projectId } = options;
+  const dataset = await db.dataset.create({
+    data: { projectId, name: options.name ?? `dataset-${Math.random().toString(36).slice(2, 8)}` },
+  });
+  const imageIds: string[] = [];
+  for (let i = 0; i < options.count; i++) {
+    let png = await micrographPng(i);
+    // Cut-off files are the commonest real corruption (interrupted copies).
+    if (options.corrupt?.includes(i)) png = png.subarray(0, Math.floor(png.length / 2));
+    const blob = await blobStore().put(png);
+    const image = await db.image.create({
+      data: {
+        projectId,
+        datasetId: dataset.id,
+        fileName: `image-${String(i).padStart(3, "0")}.png`,
+        blobKey: blob.key,
+        sha256: blob.sha256,
+        byteSize: blob.size,
+        thumbnailKey: blob.key,
+        format: "png",
+        width: 128,
+        height: 128,
+        bitDepth: 8,
+        channels: 1,
+      },
+    });
+    imageIds.push(image.id);
+  }
+  return { datasetId: dataset.id, imageIds };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined>, options: { timeoutMs: number; what: string }): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Scale-out and crash safety with real processes: two workers (`scripts/worker.ts`, as
+ * `npm run worker` starts them) share a 50-image dataset job; one is SIGKILLed mid-way. Its
+ * in-flight image must come back to the queue and be done by the other, every image must end
+ * with exactly one Analysis row, and the run must report 50/50 SUCCEEDED.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { db } from "~/server/db";
+import { seedProject } from "../../../../tests/helpers/seed";
+import { stopJobQueue } from "../queue";
+import { startDatasetAnalysis } from "../start-dataset-analysis";
+import { repoRoot, seedDataset, TINY_MODEL, waitFor } from "./seed-images";
+
+const IMAGES = 50;
+const workers: ChildProcess[] = [];
+
+type SpawnedWorker = { child: ChildProcess; output: () => string; ready: Promise<void>; onOutput: (listener: (text: string) => void) => void };
+
+function spawnWorker(name: string): SpawnedWorker {
+  let output = "";
+  const listeners: ((text: string) => void)[] = [];
+  // `node --import tsx`, not the tsx CLI: the CLI runs the script in a child process, which a
+  // SIGKILL of the CLI would not reach.
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/worker.ts")], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      DATABASE_URL: process.env.DATABASE_URL,
+      DATA_DIR: process.env.DATA_DIR,
+      INFERENCE_MODEL: TINY_MODEL,
+      INFERENCE_PROVIDER: "cpu",
+      WORKER_CONCURRENCY: "1",
+      // A dead worker's image comes back after 4 s; maintenance looks every second.
+      JOB_ITEM_EXPIRE_SECONDS: "4",
+      JOB_MAINTENANCE_SECONDS: "1",
+      JOB_POLL_SECONDS: "0.5",
+      WORKER_LOG_JOBS: "1",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  workers.push(child);
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      for (const listener of listeners) listener(chunk.toString());
+      if (output.includes("taking jobs")) resolve();
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`worker ${name} exited (${code}) before it was ready:\n${output}`)));
+  });
+  return {
+    child,
+    output: () => output,
+    ready,
+    onOutput: (listener) => {
+      listeners.push(listener);
+    },
+  };
+}
+
+afterAll(async () => {
+  for (const child of workers) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  await Promise.all(workers.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((r) => child.on("exit", r)) : null)));
+  await stopJobQueue();
+});
+
+async function activeItemJobs(): Promise<number> {
+  const rows = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pgboss.job WHERE name = 'analyse-image' AND state = 'active'`;
+  return Number(rows[0]?.n ?? 0);
+}
+
+describe("two worker processes, one killed mid-job", () => {
+  it("loses nothing and processes nothing twice", { timeout: 150_000 }, async () => {
+    const { project, users } = await seedProject(db, { editor: "EDITOR" });
+    const { datasetId, imageIds } = await seedDataset({ db, projectId: project.id, count: IMAGES });
+    const a = spawnWorker("a");
+    const b = spawnWorker("b");
+    await Promise.all([a.ready, b.ready]);
+
+    const { jobRunId } = await startDatasetAnalysis({ db, projectId: project.id, datasetId, actorId: users.editor!.id });
+    // After some progress, kill worker a the moment it starts an image (it logs the start before
+    // any work), so it surely dies holding one.
+    await waitFor(
+      async () => ((await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId } })).progressDone >= 8 ? true : undefined),
+      { timeoutMs: 60_000, what: "some progress" },
+    );
+    await new Promise<void>((resolve) =>
+      a.onOutput((text) => {
+        if (/analyse-image \S+ started/.test(text) && a.child.signalCode === null) {
+          a.child.kill("SIGKILL");
+          resolve();
+        }
+      }),
+    );
+    expect(await activeItemJobs()).toBeGreaterThanOrEqual(1);
+    const atKill = await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId } });
+    expect(atKill.progressDone).toBeLessThan(IMAGES);
+
+    const finished = await waitFor(
+      async () => {
+        const run = await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId } });
+        return run.status === "RUNNING" || run.status === "QUEUED" ? undefined : run;
+      },
+      { timeoutMs: 90_000, what: `the run to finish (worker b output:\n${b.output()})` },
+    );
+    expect(finished).toMatchObject({ status: "SUCCEEDED", progressDone: IMAGES, progressTotal: IMAGES, failedCount: 0 });
+
+    // Exactly one result per image (the unique key would also refuse a second one).
+    const perImage = await db.analysis.groupBy({ by: ["imageId"], where: { imageId: { in: imageIds } }, _count: true });
+    expect(perImage).toHaveLength(IMAGES);
+    expect(perImage.every((row) => row._count === 1)).toBe(true);
+
+    // The killed worker's image really went through the queue a second time.
+    const retried = await db.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM pgboss.job WHERE name = 'analyse-image' AND retry_count > 0 AND data->>'jobRunId' = ${jobRunId}`;
+    expect(Number(retried[0]?.n)).toBeGreaterThanOrEqual(1);
+    // Both workers did part of the work.
+    expect(a.output()).toContain("taking jobs");
+    expect(b.child.exitCode).toBeNull();
+  });
+});

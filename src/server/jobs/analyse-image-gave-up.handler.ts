@@ -1,0 +1,27 @@
+/**
+ * Handler of the analyse-image dead-letter queue: an item that kept failing or kept killing its
+ * worker is recorded as failed with the last error, so its run can finish.
+ */
+import type { Db } from "~/server/db";
+import type { AnalyseImagePayload } from "./definitions";
+import type { Tx } from "./queue";
+import { recordItemOutcome, type RecordItemResult } from "./record-item-outcome";
+
+export async function handleAnalyseImageGaveUp(options: {
+  db: Db;
+  payload: AnalyseImagePayload;
+  /** The last attempt's error as the queue recorded it, if any. */
+  lastError: string | null;
+  completeQueueJob: (tx: Tx) => Promise<boolean>;
+}): Promise<RecordItemResult> {
+  const reason = options.lastError
+    ? `gave up after repeated attempts; last error: ${options.lastError}`
+    : "gave up after repeated attempts (the worker stopped responding each time)";
+  return recordItemOutcome({
+    db: options.db,
+    jobRunId: options.payload.jobRunId,
+    imageId: options.payload.imageId,
+    outcome: { kind: "failed", reason },
+    completeQueueJob: options.completeQueueJob,
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * Cancels a queued or running job. The run is marked CANCELLED under its lock; from that commit
+ * on no item is recorded any more (recordItemOutcome checks the status under the same lock), and
+ * workers drain the remaining items without doing their work.
+ */
+import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import type { Db } from "~/server/db";
+import { AppError } from "~/server/errors";
+import { projectChannel, publishEvent } from "~/server/events";
+import { jobRunUpdatedEvent } from "./job-run-records";
+import { lockJobRun } from "./record-item-outcome";
+
+export async function cancelJobRun(options: { db: Db; projectId: string; jobRunId: string; actorId: string }): Promise<void> {
+  const { db, projectId, jobRunId } = options;
+  await db.$transaction(
+    async (tx) => {
+      await lockJobRun(tx, jobRunId);
+      const run = await tx.jobRun.findFirst({ where: { id: jobRunId, projectId } });
+      if (!run) throw new AppError("NOT_FOUND", "Job not found");
+      if (run.status !== "QUEUED" && run.status !== "RUNNING") {
+        throw new AppError("CONFLICT", `The job has already ended (${run.status.toLowerCase()})`);
+      }
+      const updated = await tx.jobRun.update({
+        where: { id: run.id },
+        data: { status: "CANCELLED", finishedAt: new Date() },
+      });
+      await recordAuditEvent({
+        db: tx,
+        projectId,
+        actorId: options.actorId,
+        action: "job.cancel",
+        targetType: "JobRun",
+        targetId: run.id,
+        data: { progressDone: run.progressDone, progressTotal: run.progressTotal },
+      });
+      await publishEvent({ db: tx, channel: projectChannel(projectId), event: jobRunUpdatedEvent(updated) });
+    },
+    { maxWait: 30_000, timeout: 30_000 },
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * Turns a QUEUED dataset run into one analyse-image job per image of the dataset, in one
+ * transaction with setting the run's total, marking it RUNNING and completing the fan-out job:
+ * a fan-out that is retried after a crash finds the run RUNNING and enqueues nothing twice.
+ */
+import type { Db } from "~/server/db";
+import { projectChannel, publishEvent } from "~/server/events";
+import { analyseImageJob, type AnalyseDatasetPayload, type AnalyseImagePayload } from "./definitions";
+import { jobRunUpdatedEvent } from "./job-run-records";
+import type { JobQueue, Tx } from "./queue";
+import { lockJobRun } from "./record-item-outcome";
+
+class SupersededAttempt extends Error {}
+
+export async function fanOutDatasetRun(options: {
+  db: Db;
+  queue: Pick<JobQueue, "sendMany">;
+  payload: AnalyseDatasetPayload;
+  completeQueueJob: (tx: Tx) => Promise<boolean>;
+}): Promise<{ result: "fanned-out" | "not-queued" | "superseded"; items: number }> {
+  const { db, payload } = options;
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        await lockJobRun(tx, payload.jobRunId);
+        const run = await tx.jobRun.findUnique({ where: { id: payload.jobRunId } });
+        if (!run || run.status !== "QUEUED") {
+          await options.completeQueueJob(tx);
+          return { result: "not-queued" as const, items: 0 };
+        }
+        if (!(await options.completeQueueJob(tx))) throw new SupersededAttempt();
+        const images = await tx.image.findMany({
+          where: { datasetId: payload.datasetId, projectId: payload.projectId },
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+          select: { id: true },
+        });
+        const items: AnalyseImagePayload[] = images.map((image) => ({
+          version: 1,
+          jobRunId: run.id,
+          projectId: payload.projectId,
+          imageId: image.id,
+          params: payload.params,
+          model: payload.model,
+        }));
+        await options.queue.sendMany(analyseImageJob, items, { tx });
+        const now = new Date();
+        const updated = await tx.jobRun.update({
+          where: { id: run.id },
+          data: {
+            progressTotal: items.length,
+            startedAt: now,
+            // An empty dataset is done at once.
+            ...(items.length === 0 ? { status: "SUCCEEDED", finishedAt: now } : { status: "RUNNING" }),
+          },
+        });
+        await publishEvent({ db: tx, channel: projectChannel(run.projectId), event: jobRunUpdatedEvent(updated) });
+        return { result: "fanned-out" as const, items: items.length };
+      },
+      { maxWait: 30_000, timeout: 120_000 },
+    );
+  } catch (error) {
+    if (error instanceof SupersededAttempt) return { result: "superseded", items: 0 };
+    throw error;
+  }
+}

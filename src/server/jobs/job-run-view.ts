@@ -1,0 +1,54 @@
+/** The DTO of a JobRun for the UI (jobs panel, dataset progress). */
+import type { JobRun } from "~/generated/prisma/client";
+import type { Db } from "~/server/db";
+import { datasetIdOf, parseFailures, type JobRunFailure } from "./job-run-records";
+
+export type JobRunView = {
+  id: string;
+  type: string;
+  status: JobRun["status"];
+  progressDone: number;
+  progressTotal: number;
+  failedCount: number;
+  /** The failed items with their reasons (at most `failureLimit` of them; failedCount has the total). */
+  failures: JobRunFailure[];
+  error: string | null;
+  datasetId: string | null;
+  datasetName: string | null;
+  createdBy: { id: string; name: string | null } | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+};
+
+/** Maps runs to views, resolving the names of their starters and datasets in two queries. */
+export async function toJobRunViews(options: { db: Db; runs: JobRun[]; failureLimit: number }): Promise<JobRunView[]> {
+  const { db, runs } = options;
+  const userIds = [...new Set(runs.map((r) => r.createdById).filter((id): id is string => id !== null))];
+  const datasetIds = [...new Set(runs.map(datasetIdOf).filter((id): id is string => id !== null))];
+  const [users, datasets] = await Promise.all([
+    userIds.length ? db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } }) : [],
+    datasetIds.length ? db.dataset.findMany({ where: { id: { in: datasetIds } }, select: { id: true, name: true } }) : [],
+  ]);
+  const userById = new Map(users.map((u) => [u.id, { id: u.id, name: u.name ?? u.email }]));
+  const datasetById = new Map(datasets.map((d) => [d.id, d.name]));
+  return runs.map((run) => {
+    const datasetId = datasetIdOf(run);
+    return {
+      id: run.id,
+      type: run.type,
+      status: run.status,
+      progressDone: run.progressDone,
+      progressTotal: run.progressTotal,
+      failedCount: run.failedCount,
+      failures: parseFailures(run.failures).slice(0, options.failureLimit),
+      error: run.error,
+      datasetId,
+      datasetName: datasetId ? (datasetById.get(datasetId) ?? null) : null,
+      createdBy: run.createdById ? (userById.get(run.createdById) ?? { id: run.createdById, name: null }) : null,
+      createdAt: run.createdAt,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+    };
+  });
+}

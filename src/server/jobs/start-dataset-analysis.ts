@@ -1,0 +1,68 @@
+/**
+ * Starts the analysis of every image of a dataset as a background job: a QUEUED JobRun and its
+ * analyse-dataset job are created in one transaction (a job never exists without its run, nor
+ * the other way round). Starting while a run of the same dataset is queued or running returns
+ * that run instead of a second one (double clicks, two colleagues at once).
+ */
+import type { AnalysisParamsInput } from "~/server/analysis/run-analysis";
+import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import type { Db } from "~/server/db";
+import { AppError } from "~/server/errors";
+import { projectChannel, publishEvent } from "~/server/events";
+import { analyseDatasetJob } from "./definitions";
+import { JOB_RUN_TYPES, jobRunUpdatedEvent, type AnalysisRunPayload } from "./job-run-records";
+import { jobQueue, type JobQueue } from "./queue";
+import { resolveRunParams } from "./resolve-run-params";
+
+export async function startDatasetAnalysis(options: {
+  db: Db;
+  projectId: string;
+  datasetId: string;
+  actorId: string;
+  params?: AnalysisParamsInput;
+  /** Model name or path; null: no classification. @default INFERENCE_MODEL or the shipped model */
+  model?: string | null;
+  /** @default the process's queue */
+  queue?: JobQueue;
+}): Promise<{ jobRunId: string; alreadyRunning: boolean }> {
+  const { db, projectId, datasetId } = options;
+  const { params, model } = resolveRunParams(options);
+  const dataset = await db.dataset.findFirst({ where: { id: datasetId, projectId }, select: { id: true } });
+  if (!dataset) throw new AppError("NOT_FOUND", "Dataset not found");
+  const queue = options.queue ?? (await jobQueue());
+
+  return db.$transaction(
+    async (tx) => {
+      // Serialises starts of the same dataset so the "already running" check holds.
+      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`analyse-dataset:${datasetId}`}))::text`;
+      const active = await tx.jobRun.findFirst({
+        where: {
+          projectId,
+          type: JOB_RUN_TYPES.analyseDataset,
+          status: { in: ["QUEUED", "RUNNING"] },
+          payload: { path: ["datasetId"], equals: datasetId },
+        },
+        select: { id: true },
+      });
+      if (active) return { jobRunId: active.id, alreadyRunning: true };
+
+      const payload: AnalysisRunPayload = { datasetId, params, model };
+      const run = await tx.jobRun.create({
+        data: { projectId, type: JOB_RUN_TYPES.analyseDataset, status: "QUEUED", payload, createdById: options.actorId },
+      });
+      await queue.send(analyseDatasetJob, { version: 1, jobRunId: run.id, projectId, datasetId, params, model }, { tx });
+      await recordAuditEvent({
+        db: tx,
+        projectId,
+        actorId: options.actorId,
+        action: "job.start",
+        targetType: "JobRun",
+        targetId: run.id,
+        data: { type: run.type, datasetId },
+      });
+      await publishEvent({ db: tx, channel: projectChannel(projectId), event: jobRunUpdatedEvent(run) });
+      return { jobRunId: run.id, alreadyRunning: false };
+    },
+    { maxWait: 10_000, timeout: 30_000 },
+  );
+}

@@ -1,0 +1,137 @@
+/**
+ * The worker runtime: takes jobs from the queue and runs their handlers, with the same services
+ * as the web app. Any number of these can run, anywhere that reaches the database and the blob
+ * store; pg-boss hands each job to one of them (SKIP LOCKED) and, through maintenance, returns
+ * the jobs of a worker that died to the queue once they expire.
+ */
+import { existsSync } from "node:fs";
+import type PgBoss from "pg-boss";
+import { configuredModel } from "~/server/analysis/classify-raster";
+import { db as defaultDb, type Db } from "~/server/db";
+import { providerStatus } from "~/server/inference/providers";
+import { getModel, releaseModels, resolveModelPath } from "~/server/inference/session-cache";
+import { blobStore, type BlobStore } from "~/server/storage";
+import { handleAnalyseDataset } from "./analyse-dataset.handler";
+import { handleAnalyseImageGaveUp } from "./analyse-image-gave-up.handler";
+import { handleAnalyseImage } from "./analyse-image.handler";
+import { analyseDatasetJob, analyseImageGaveUpJob, analyseImageJob, type JobDefinition } from "./definitions";
+import { jobSettings, type JobSettings } from "./job-settings";
+import { startPgBoss, type PgBossJobQueue } from "./queue";
+
+type Logger = (message: string) => void;
+
+export type JobWorker = {
+  queue: PgBossJobQueue;
+  settings: JobSettings;
+  /** Stops taking jobs, waits up to `timeoutMs` for running ones, then closes the queue. */
+  stop: (options?: { timeoutMs?: number }) => Promise<void>;
+};
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The last error pg-boss stored in a job's output (dead-letter jobs carry it over). */
+function lastErrorOf(output: unknown): string | null {
+  if (typeof output !== "object" || output === null) return null;
+  const record = output as Record<string, unknown>;
+  if (typeof record.message === "string") return record.message;
+  const value = record.value;
+  if (typeof value === "object" && value !== null && typeof (value as Record<string, unknown>).message === "string") {
+    return (value as Record<string, string>).message ?? null;
+  }
+  return null;
+}
+
+export async function startJobWorker(options: {
+  db?: Db;
+  store?: BlobStore;
+  settings?: JobSettings;
+  log?: Logger;
+} = {}): Promise<JobWorker> {
+  const db = options.db ?? defaultDb;
+  const store = options.store ?? blobStore();
+  const settings = options.settings ?? jobSettings();
+  const log = options.log ?? ((message: string) => console.log(`[worker ${process.pid}] ${message}`));
+  const queue = await startPgBoss({ role: "worker", settings });
+  const boss = queue.boss;
+
+  /** Registers `count` polling loops for one queue; each runs one job at a time. */
+  async function work<P>(
+    definition: JobDefinition<P>,
+    count: number,
+    run: (payload: P, job: PgBoss.JobWithMetadata<unknown>) => Promise<unknown>,
+  ): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      let workerId: string | undefined;
+      workerId = await boss.work<unknown>(
+        definition.id,
+        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: settings.JOB_POLL_SECONDS },
+        async ([job]) => {
+          if (!job) return;
+          if (settings.WORKER_LOG_JOBS === "1") log(`${definition.id} ${job.id} started (attempt ${job.retryCount + 1})`);
+          try {
+            const payload = definition.payloadSchema.parse(job.data);
+            return await run(payload, job);
+          } catch (error) {
+            log(`${definition.id} ${job.id} failed (attempt ${job.retryCount + 1}): ${errorText(error)}`);
+            throw error;
+          } finally {
+            // Take the next job at once instead of after the polling interval.
+            if (workerId) boss.notifyWorker(workerId);
+          }
+        },
+      );
+    }
+  }
+
+  const complete =
+    <P>(definition: JobDefinition<P>, jobId: string) =>
+    (tx: Parameters<PgBossJobQueue["complete"]>[2]["tx"]) =>
+      queue.complete(definition, jobId, { tx });
+
+  await work(analyseImageJob, settings.WORKER_CONCURRENCY, async (payload, job) => {
+    const { result, outcome } = await handleAnalyseImage({
+      db,
+      store,
+      payload,
+      completeQueueJob: complete(analyseImageJob, job.id),
+    });
+    return { result, outcome: outcome ?? null };
+  });
+  await work(analyseImageGaveUpJob, 1, async (payload, job) => {
+    const result = await handleAnalyseImageGaveUp({
+      db,
+      payload,
+      lastError: lastErrorOf(job.output),
+      completeQueueJob: complete(analyseImageGaveUpJob, job.id),
+    });
+    log(`gave up on image ${payload.imageId} of run ${payload.jobRunId} (${result})`);
+    return { result };
+  });
+  await work(analyseDatasetJob, 1, async (payload, job) => {
+    const result = await handleAnalyseDataset({ db, queue, payload, completeQueueJob: complete(analyseDatasetJob, job.id) });
+    log(`run ${payload.jobRunId}: ${result.result}, ${result.items} images`);
+    return result;
+  });
+
+  // Load the default model now: a broken model or a CUDA fallback shows in the start line, not
+  // in the first job; and the first image does not pay for the session creation.
+  const modelPath = resolveModelPath(configuredModel());
+  if (!existsSync(modelPath)) log(`no model at ${modelPath}: images are analysed without classification`);
+  else await getModel(modelPath).catch((error: unknown) => log(`model ${modelPath} does not load: ${errorText(error)}`));
+  const provider = providerStatus();
+  log(
+    `taking jobs (concurrency ${settings.WORKER_CONCURRENCY}, inference ${provider.active}` +
+      `${provider.fallbackReason ? `: ${provider.fallbackReason}` : ""})`,
+  );
+
+  return {
+    queue,
+    settings,
+    stop: async ({ timeoutMs = 30_000 } = {}) => {
+      await boss.stop({ graceful: true, timeout: timeoutMs, wait: true, close: true });
+      await releaseModels();
+    },
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * The read-only view of one image behind a share link: the image, the overlays, annotations,
+ * prediction and metrics the link includes, and nothing else. Only names and values leave: no
+ * author ids, no analysis ids, no project or dataset ids; every URL carries the token.
+ */
+import { camCropRect } from "~/server/analysis/analysis-dto";
+import { listAnalysisMaps, type MapRole } from "~/server/analysis/analysis-maps";
+import { analysisDescriptorsSchema, clusterStatsSchema, probabilitiesSchema, storedAnalysisParamsSchema } from "~/server/analysis/analysis-record";
+import { parseRegionGeometry, type RegionGeometry } from "~/server/annotations/region-geometry";
+import type { Db } from "~/server/db";
+import { AppError } from "~/server/errors";
+import { findNewestAnalysis } from "./find-newest-analysis";
+import { resolveShareLink } from "./resolve-share-link";
+import { imageInScopeWhere } from "./share-scope";
+import { sharedImageUrl, sharedOverlayUrl } from "./shared-urls";
+
+export type SharedOverlay = {
+  name: string;
+  role: MapRole;
+  url: string;
+  /** Where the map lies over the image, in original pixels (the CAM covers the classifier's crop). */
+  rect: { x: number; y: number; width: number; height: number };
+};
+
+export type SharedImage = {
+  link: { kind: "dataset" | "image"; datasetName: string | null };
+  image: { id: string; fileName: string; width: number; height: number; displayUrl: string };
+  overlays: SharedOverlay[];
+  annotations: {
+    label: { name: string; color: string } | null;
+    regions: { geometry: RegionGeometry; className: string | null; color: string | null }[];
+  } | null;
+  prediction: { className: string; probability: number | null; probabilities: { className: string; probability: number }[]; model: string | null } | null;
+  metrics: {
+    otsuThreshold: number | null;
+    foregroundFraction: number | null;
+    meanContrast: number | null;
+    clusterShares: { k: number; areaPercent: number[] }[];
+  } | null;
+};
+
+export async function getSharedImage(options: { db: Db; token: string; imageId: string }): Promise<SharedImage> {
+  const { db, token } = options;
+  const link = await resolveShareLink({ db, token });
+  const image = await db.image.findFirst({
+    where: imageInScopeWhere(link, options.imageId),
+    select: { id: true, fileName: true, width: true, height: true, dataset: { select: { name: true } } },
+  });
+  if (!image) throw new AppError("NOT_FOUND", "Image not found");
+  const include = link.scope.include;
+  const analysis = await findNewestAnalysis({ db, projectId: link.projectId, imageId: image.id });
+
+  const fullImage = { x: 0, y: 0, width: image.width, height: image.height };
+  const overlays: SharedOverlay[] = analysis
+    ? listAnalysisMaps(analysis.mapKeys)
+        .filter((map) => (include.overlays as string[]).includes(map.role))
+        .map((map) => ({
+          name: map.name,
+          role: map.role,
+          url: sharedOverlayUrl(token, image.id, map.name),
+          rect: map.role === "cam" ? camCropRect(image.width, image.height) : fullImage,
+        }))
+    : [];
+
+  let annotations: SharedImage["annotations"] = null;
+  if (include.annotations) {
+    const [label, regions] = await Promise.all([
+      db.imageLabel.findFirst({
+        where: { imageId: image.id, image: { projectId: link.projectId } },
+        select: { labelClass: { select: { name: true, color: true } } },
+      }),
+      db.region.findMany({
+        where: { imageId: image.id, image: { projectId: link.projectId } },
+        orderBy: { createdAt: "asc" },
+        select: { geometry: true, labelClass: { select: { name: true, color: true } } },
+      }),
+    ]);
+    annotations = {
+      label: label ? label.labelClass : null,
+      regions: regions.map((region) => ({
+        geometry: parseRegionGeometry(region.geometry),
+        className: region.labelClass?.name ?? null,
+        color: region.labelClass?.color ?? null,
+      })),
+    };
+  }
+
+  let prediction: SharedImage["prediction"] = null;
+  if (include.prediction && analysis?.prediction) {
+    const record = probabilitiesSchema.safeParse(analysis.probabilities);
+    const probabilities = record.success
+      ? Object.entries(record.data).map(([className, probability]) => ({ className, probability }))
+      : [];
+    const params = storedAnalysisParamsSchema.safeParse(analysis.params);
+    prediction = {
+      className: analysis.prediction,
+      probability: probabilities.find((p) => p.className === analysis.prediction)?.probability ?? null,
+      probabilities,
+      model: analysis.modelVersion?.name ?? (params.success ? (params.data.classifier?.model ?? null) : null),
+    };
+  }
+
+  let metrics: SharedImage["metrics"] = null;
+  if (include.metrics && analysis) {
+    const descriptors = analysisDescriptorsSchema.safeParse(analysis.descriptors);
+    const clusters = clusterStatsSchema.safeParse(analysis.clusterStats);
+    metrics = {
+      otsuThreshold: descriptors.success ? descriptors.data.otsuThreshold : null,
+      foregroundFraction: descriptors.success ? descriptors.data.foregroundFraction : null,
+      meanContrast: descriptors.success ? descriptors.data.meanContrast : null,
+      clusterShares: clusters.success
+        ? Object.values(clusters.data)
+            .map((stats) => ({ k: stats.k, areaPercent: stats.areaPercent }))
+            .sort((a, b) => a.k - b.k)
+        : [],
+    };
+  }
+
+  return {
+    link: { kind: link.scope.kind, datasetName: link.scope.kind === "dataset" ? image.dataset.name : null },
+    image: { id: image.id, fileName: image.fileName, width: image.width, height: image.height, displayUrl: sharedImageUrl(token, image.id, "display") },
+    overlays,
+    annotations,
+    prediction,
+    metrics,
+  };
+}

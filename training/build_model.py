@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""One command rebuilds the shipped model from nothing but fixed seeds:
+
+    /usr/bin/python3 training/build_model.py
+
+generate synthetic train/val/test sets -> train VisualCNN -> evaluate on the held-out synthetic
+test set (+ a trivial-cue baseline) -> export ONNX -> write the model card. When the real
+evaluation images are present (../shared/data, not shipped), the transfer results are added to the
+card too (training/evaluate_real.py).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+try:
+    import torch  # noqa: F401
+except ModuleNotFoundError:  # a pyenv/venv python3 shadows Debian's, which has python3-torch
+    if sys.executable != "/usr/bin/python3" and Path("/usr/bin/python3").exists():
+        os.execv("/usr/bin/python3", ["/usr/bin/python3", *sys.argv])
+    raise
+
+import numpy as np
+import torch
+
+import dataset
+import export_onnx
+import train as training
+
+MODEL_NAME = "visual-ccc-synthetic"
+MODEL_VERSION = "1.0.0"
+MODEL_FILE = "visual-ccc-synthetic-v1.onnx"
+SEED = 20240607
+RECIPE = {
+    "trainPerClass": 2500, "valPerClass": 300, "testPerClass": 500,
+    "epochs": 10, "batchSize": 32, "optimiser": "AdamW", "maxLr": 2e-3, "weightDecay": 1e-4,
+    "schedule": "one-cycle (15 % warm-up, cosine decay)", "seed": SEED,
+    "trainInput": "128 x 128 random crops at native scale (50 %) or whole image downscaled 2x (50 %), random flip and quarter turn",
+    "evalInput": "whole 256 x 256 images (the contract input)",
+    "selection": "epoch with the best validation accuracy (ties: lower validation loss)",
+}
+
+
+def main() -> None:
+    torch.set_num_threads(int(os.environ.get("BUILD_THREADS", "2")))
+    workers = int(os.environ.get("BUILD_WORKERS", "2"))
+    started = time.time()
+    log_lines: list[str] = []
+
+    def log(message: str) -> None:
+        line = f"[{time.time() - started:7.1f}s] {message}"
+        print(line, flush=True)
+        log_lines.append(line)
+
+    log(f"generator fingerprint {dataset.generator_fingerprint()}")
+    train_x, train_y = dataset.make_split("train", RECIPE["trainPerClass"], workers=workers)
+    val_x, val_y = dataset.make_split("val", RECIPE["valPerClass"], workers=workers)
+    test_x, test_y = dataset.make_split("test", RECIPE["testPerClass"], workers=workers)
+    log(f"data: train {len(train_x)}, val {len(val_x)}, test {len(test_x)}")
+
+    baseline = dataset.logistic_baseline_accuracy(
+        dataset.trivial_cue_features(train_x), train_y, dataset.trivial_cue_features(test_x), test_y)
+    log(f"trivial-cue baseline (mean, std, Otsu coverage; quadratic logistic regression): {baseline:.4f}")
+
+    model, history = training.train(
+        train_x, train_y, val_x, val_y, epochs=RECIPE["epochs"], batch_size=RECIPE["batchSize"],
+        lr=RECIPE["maxLr"], weight_decay=RECIPE["weightDecay"], seed=SEED, log=log,
+        on_best=lambda state: torch.save(state, HERE / ".cache" / "checkpoint-best.pt"))
+    probs = training.predict(model, test_x)
+    test_metrics = training.classification_metrics(test_y, probs.argmax(1), 2)
+    log(f"held-out synthetic test: {json.dumps(test_metrics)}")
+
+    models_dir = REPO / "models"
+    models_dir.mkdir(exist_ok=True)
+    torch.save(model.state_dict(), HERE / ".cache" / "visual-ccc-synthetic-v1.pt")
+    sha256 = export_onnx.export(model, models_dir / MODEL_FILE)
+    log(f"exported {MODEL_FILE} sha256 {sha256}")
+
+    card = {
+        "name": MODEL_NAME,
+        "version": MODEL_VERSION,
+        "file": MODEL_FILE,
+        "sha256": sha256,
+        "architecture": "VisualCNN (REFERENCE.md): 4 x [conv 3x3 pad 1 -> batch norm -> ReLU -> max pool 2x2] "
+                        "with 32/64/128/256 channels, global average pooling, linear 256 -> 2",
+        "contract": {
+            "input": {"name": "image", "shape": ["N", 1, 256, 256], "dtype": "float32", "range": [0, 1]},
+            "outputs": {"features": ["N", 256, 16, 16], "logits": ["N", 2]},
+        },
+        "classes": ["dendritic", "spherical"],
+        "head": export_onnx.head_of(model),
+        "preprocessing": {
+            "resizeShorterSideTo": 307, "interpolation": "bilinear", "antialias": True, "centerCrop": 256,
+            "grey": "ITU-R 601 luma (0.299 R + 0.587 G + 0.114 B)", "scale": "divide by the maximum code value (255 or 65535)",
+            "normalisation": "none",
+        },
+        "training": {
+            "recipe": RECIPE,
+            "data": "procedurally generated SEM-like micrographs (training/generator.py, fingerprint "
+                    f"{dataset.generator_fingerprint()}): dendritic = branching trees on a substrate (side view), "
+                    "top-view trees, fern-like crystalline dendrites, radial dendrites, needles/whiskers; spherical = "
+                    "packed or sparse polydisperse spheres with rim contrast, nodule piles on a substrate, packed "
+                    "rounded grains. Shared nuisances for both classes: gradients, hexagonal template patterns, "
+                    "substrate band with interface nodules, letterbox bands, blur, shot noise, scan-line noise, "
+                    "JPEG, random grey mapping. No real image was used for training.",
+            "history": history,
+            "command": "/usr/bin/python3 training/build_model.py",
+            "seconds": round(time.time() - started, 1),
+        },
+        "metrics": {
+            "syntheticTest": {**test_metrics, "trivialCueBaselineAccuracy": baseline},
+        },
+        "knownLimits": [
+            "Trained only on synthetic images: two morphologies, no 'alloy' or 'other' class; any input is forced into one of the two.",
+            "Scale: dendrite branches 1-6 px wide and spheres 3-60 px in radius in the 256 x 256 crop; far outside that range the prediction is unreliable.",
+            "Only the centre 256 x 256 crop (after resizing the shorter side to 307) is seen: structures near the image borders are ignored.",
+            "Mossy or porous lithium and compact grains sit between the two classes; retrain the head on labelled images of the target material.",
+        ],
+        "licence": "MIT (weights trained by this project on procedurally generated data only)",
+    }
+    evaluation = HERE / "evaluate_real.py"
+    if (REPO.parent / "shared" / "data").exists() and evaluation.exists():
+        import evaluate_real
+        card["metrics"]["realTransfer"] = evaluate_real.evaluate(model, contact_sheet=Path("/tmp/contact_sheet.png"), log=log)
+    card_path = models_dir / MODEL_FILE.replace(".onnx", ".json")
+    card_path.write_text(json.dumps(card, indent=2) + "\n")
+    log(f"wrote {card_path.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()

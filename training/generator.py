@@ -1,0 +1,388 @@
+"""Procedural SEM-like micrographs of two deposit morphologies.
+
+Class 0 "dendritic": branching trees (side view growing from a substrate, like electrodeposited
+Ag/Li dendrites, or top view spreading over the field), fern-like crystalline dendrites with
+regular side branches, and needles/whiskers.
+Class 1 "spherical": packed polydisperse spheres/nodules (top view), piles of nodules on a
+substrate (side view), and densely packed rounded grains.
+
+Everything that is not the morphology is drawn from the SAME distributions for both classes, so
+the classes cannot be told apart by trivial cues: background (smooth gradients, low-frequency
+texture, hexagonal nano-pattern templates), a substrate band with small interface nodules, the
+letterbox bands of exported images, blur, shot noise, scan-line noise, JPEG compression, and a
+final random affine grey mapping that draws mean and contrast independently of the class.
+
+Rendering is 2x supersampled then area-downsampled, so thin branches are anti-aliased like in a
+resampled micrograph. Every image is a pure function of its seed.
+"""
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage as ndi
+
+CLASSES = ["dendritic", "spherical"]
+SUPERSAMPLE = 2
+# Smallest share of the visible field the deposit must cover.
+MIN_COVERAGE = 0.03
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def smooth_noise(rng: np.random.Generator, size: int, sigma: float) -> np.ndarray:
+    """Zero-mean, unit-std low-frequency noise (Gaussian-filtered white noise)."""
+    small = max(8, int(size / max(sigma / 4, 1)))
+    field = rng.standard_normal((small, small)).astype(np.float32)
+    field = ndi.gaussian_filter(field, sigma=max(1.0, small * sigma / size))
+    field = np.asarray(Image.fromarray(field).resize((size, size), Image.BICUBIC))
+    field = field - field.mean()
+    return field / (field.std() + 1e-6)
+
+
+def stamp_points(size: int, xs: np.ndarray, ys: np.ndarray, radii: np.ndarray) -> np.ndarray:
+    """Union of discs (x, y, r) as a boolean mask; discs grouped by radius and rasterised via EDT."""
+    mask = np.zeros((size, size), dtype=bool)
+    if len(xs) == 0:
+        return mask
+    r_rounded = np.maximum(0.5, np.round(radii * 2) / 2)
+    for r in np.unique(r_rounded):
+        sel = r_rounded == r
+        px = np.clip(np.round(xs[sel]).astype(int), 0, size - 1)
+        py = np.clip(np.round(ys[sel]).astype(int), 0, size - 1)
+        inside = (xs[sel] > -r) & (xs[sel] < size + r) & (ys[sel] > -r) & (ys[sel] < size + r)
+        if not inside.any():
+            continue
+        seeds = np.ones((size, size), dtype=bool)
+        seeds[py[inside], px[inside]] = False
+        pad = int(math.ceil(r)) + 1
+        ys0, ys1 = max(0, py[inside].min() - pad), min(size, py[inside].max() + pad + 1)
+        xs0, xs1 = max(0, px[inside].min() - pad), min(size, px[inside].max() + pad + 1)
+        dist = ndi.distance_transform_edt(seeds[ys0:ys1, xs0:xs1])
+        mask[ys0:ys1, xs0:xs1] |= dist <= r
+    return mask
+
+
+def sem_shading(mask: np.ndarray, rng: np.random.Generator, size_hint: float) -> np.ndarray:
+    """Secondary-electron look of a deposit mask: bright rims (edge effect), thin parts bright,
+    flatter interiors darker, a little directional shading."""
+    m = mask.astype(np.float32)
+    dist = ndi.distance_transform_edt(mask).astype(np.float32)
+    rim_width = rng.uniform(0.8, 2.5) * SUPERSAMPLE
+    rim = np.exp(-np.maximum(dist - 0.5, 0) / rim_width) * m
+    interior = rng.uniform(0.35, 0.8)
+    body = m * (interior + (1 - interior) * rim)
+    soft = ndi.gaussian_filter(m, sigma=max(1.0, size_hint / 3))
+    gy, gx = np.gradient(soft)
+    angle = rng.uniform(0, 2 * math.pi)
+    directional = (math.cos(angle) * gx + math.sin(angle) * gy) * size_hint * rng.uniform(0.0, 1.2)
+    return np.clip(body + directional * m, 0, 1.5)
+
+
+# ----------------------------------------------------------------------------- backgrounds
+
+def background(rng: np.random.Generator, size: int) -> tuple[np.ndarray, dict]:
+    """Grey-level background in roughly [0, 1] plus the layout (substrate line) it implies."""
+    base = rng.uniform(0.2, 0.6)
+    bg = np.full((size, size), base, np.float32)
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float32) / size
+    g = rng.uniform(-0.15, 0.15, 2)
+    bg += g[0] * (xx - 0.5) + g[1] * (yy - 0.5)
+    bg += rng.uniform(0.0, 0.08) * smooth_noise(rng, size, rng.uniform(30, 120))
+    if rng.random() < 0.35:
+        bg = hex_template(rng, bg)
+    layout = {"substrate_y": None}
+    return bg, layout
+
+
+def hex_template(rng: np.random.Generator, bg: np.ndarray) -> np.ndarray:
+    """Nano-patterned template: a hexagonal lattice of shallow pits (faint discs with rims)."""
+    size = bg.shape[0]
+    pitch = rng.uniform(14, 60) * SUPERSAMPLE / 2
+    radius = pitch * rng.uniform(0.25, 0.42)
+    theta = rng.uniform(0, math.pi / 3)
+    rows = int(size / (pitch * 0.866)) + 4
+    cols = int(size / pitch) + 4
+    j, i = np.mgrid[-2:rows, -2:cols]
+    px = (i + 0.5 * (j % 2)) * pitch
+    py = j * pitch * 0.866
+    c, s = math.cos(theta), math.sin(theta)
+    x = c * (px - size / 2) - s * (py - size / 2) + size / 2
+    y = s * (px - size / 2) + c * (py - size / 2) + size / 2
+    discs = stamp_points(size, x.ravel(), y.ravel(), np.full(x.size, radius))
+    edge = discs ^ ndi.binary_erosion(discs, iterations=max(1, int(radius / 5)))
+    contrast = rng.uniform(0.02, 0.09) * rng.choice([-1, 1])
+    return bg + contrast * discs + abs(contrast) * rng.uniform(0, 0.8) * edge
+
+
+def substrate_band(rng: np.random.Generator, img: np.ndarray, y0: float) -> np.ndarray:
+    """Side view: the electrode below y0 (different grey, own texture) and a bright interface."""
+    size = img.shape[0]
+    yy = np.arange(size, dtype=np.float32)[:, None]
+    tilt = rng.uniform(-0.06, 0.06) * (np.arange(size, dtype=np.float32)[None, :] - size / 2)
+    below = (yy > y0 + tilt).astype(np.float32)
+    below = ndi.gaussian_filter(below, 1.0)
+    level = rng.uniform(0.25, 0.85)
+    texture = rng.uniform(0.0, 0.05) * smooth_noise(rng, size, rng.uniform(10, 60))
+    img = img * (1 - below) + (level + texture) * below
+    line = np.exp(-((yy - (y0 + tilt)) ** 2) / (2 * (rng.uniform(1, 4) * SUPERSAMPLE) ** 2))
+    return img + rng.uniform(0.0, 0.35) * line
+
+
+def interface_nodules(rng: np.random.Generator, size: int, y0: float, tilt: float) -> np.ndarray:
+    """Small bright grains along the substrate interface (present in real Ag dendrite images)."""
+    n = int(rng.uniform(0, 1) ** 2 * size / 5)
+    xs = rng.uniform(0, size, n)
+    rs = rng.lognormal(math.log(2.5 * SUPERSAMPLE), 0.4, n)
+    ys = y0 + tilt * (xs - size / 2) - rs * rng.uniform(0.2, 1.0, n)
+    return stamp_points(size, xs, ys, rs)
+
+
+# ----------------------------------------------------------------------------- dendritic
+
+def grow_tree(rng, pts, x, y, angle, length, radius, depth, style) -> None:
+    """Appends the disc samples (x, y, r) of one branch and recursively its side branches."""
+    step = max(0.7, radius * 0.7)
+    n_steps = max(2, int(length / step))
+    wiggle = style["wiggle"]
+    branch_every = style["branch_every"] * (0.6 + 0.8 * rng.random())
+    since_branch = rng.uniform(0, branch_every)
+    side = rng.choice([-1, 1])
+    a = angle
+    for k in range(n_steps):
+        a += rng.normal(0, wiggle) + style["bias"] * math.sin(style["up"] - a) * 0.05
+        x += math.cos(a) * step
+        y += math.sin(a) * step
+        frac = k / n_steps
+        r = radius * (1 - style["taper"] * frac)
+        pts.append((x, y, max(0.5, r)))
+        since_branch += step
+        if depth > 0 and since_branch > branch_every and frac < 0.92:
+            since_branch = 0
+            if not style["alternate"]:
+                side = rng.choice([-1, 1])
+            else:
+                side = -side
+            child_angle = a + side * rng.normal(style["branch_angle"], 0.15)
+            child_len = length * (1 - frac) * rng.uniform(0.3, 0.75) * style["child_scale"]
+            if child_len > 3 * SUPERSAMPLE:
+                grow_tree(rng, pts, x, y, child_angle, child_len, max(0.5, r * rng.uniform(0.55, 0.9)),
+                          depth - 1, style)
+    if style["tip_blobs"] and rng.random() < style["tip_blobs"]:
+        pts.append((x, y, radius * rng.uniform(1.2, 2.5)))
+
+
+def random_tree_style(rng: np.random.Generator, kind: str) -> dict:
+    fern = kind == "fern"
+    if kind == "feather":  # leafy fronds: dense short side branches ending in lobes
+        return {
+            "wiggle": rng.uniform(0.05, 0.2), "branch_every": rng.uniform(2, 5) * SUPERSAMPLE,
+            "branch_angle": rng.uniform(0.6, 1.2), "alternate": bool(rng.random() < 0.5),
+            "child_scale": rng.uniform(0.25, 0.6), "taper": rng.uniform(0.1, 0.5),
+            "tip_blobs": rng.uniform(0.3, 0.9), "bias": rng.uniform(0.5, 2.0), "up": -math.pi / 2,
+        }
+    return {
+        "wiggle": rng.uniform(0.02, 0.08) if fern else rng.uniform(0.06, 0.3),
+        "branch_every": rng.uniform(3, 10) * SUPERSAMPLE if fern else rng.uniform(6, 25) * SUPERSAMPLE,
+        "branch_angle": rng.uniform(0.9, 1.3) if fern else rng.uniform(0.4, 1.1),
+        "alternate": bool(fern or rng.random() < 0.5),
+        "child_scale": rng.uniform(0.5, 0.9) if fern else rng.uniform(0.6, 1.2),
+        "taper": rng.uniform(0.2, 0.7),
+        "tip_blobs": rng.uniform(0, 0.6) if not fern else 0.0,
+        "bias": rng.uniform(0, 1.5),
+        "up": -math.pi / 2,
+    }
+
+
+def dendritic_mask(rng: np.random.Generator, size: int, layout: dict) -> np.ndarray:
+    kind = rng.choice(["side_forest", "top_trees", "fern", "needles", "radial"],
+                      p=[0.35, 0.2, 0.15, 0.15, 0.15])
+    pts: list[tuple[float, float, float]] = []
+    scale = rng.uniform(0.5, 1.6)
+    if kind in ("side_forest", "fern") and layout["substrate_y"] is not None:
+        y0 = layout["substrate_y"]
+        n_trees = int(rng.uniform(2, 14) / scale)
+        forest_style = "feather" if rng.random() < 0.5 else "tree"
+        for _ in range(max(1, n_trees)):
+            style = random_tree_style(rng, "fern" if kind == "fern" else forest_style)
+            style["up"] = -math.pi / 2
+            x = rng.uniform(0, size)
+            height = rng.uniform(0.1, 0.9) * y0
+            depth = int(rng.integers(2, 4))
+            grow_tree(rng, pts, x, y0, -math.pi / 2 + rng.normal(0, 0.25), height,
+                      rng.uniform(0.6, 2.2) * SUPERSAMPLE * scale, depth, style)
+    elif kind == "radial":
+        cx, cy = rng.uniform(0.2, 0.8, 2) * size
+        n_arms = int(rng.integers(3, 9))
+        style = random_tree_style(rng, "tree")
+        for i in range(n_arms):
+            a = 2 * math.pi * i / n_arms + rng.normal(0, 0.3)
+            style["up"] = a
+            grow_tree(rng, pts, cx, cy, a, rng.uniform(0.3, 0.7) * size,
+                      rng.uniform(0.6, 2.0) * SUPERSAMPLE * scale, 3, style)
+    elif kind == "needles":
+        n = int(rng.uniform(8, 60) / scale)
+        base_angle = rng.uniform(0, math.pi)
+        spread = rng.uniform(0.2, math.pi)
+        for _ in range(n):
+            style = random_tree_style(rng, "tree")
+            style["wiggle"] = rng.uniform(0.0, 0.05)
+            style["branch_every"] = rng.uniform(20, 80) * SUPERSAMPLE
+            style["tip_blobs"] = 0.0
+            a = base_angle + rng.uniform(-spread, spread)
+            style["up"] = a
+            grow_tree(rng, pts, rng.uniform(-0.1, 1.1) * size, rng.uniform(-0.1, 1.1) * size, a,
+                      rng.uniform(0.15, 0.8) * size, rng.uniform(0.5, 1.8) * SUPERSAMPLE * scale,
+                      int(rng.integers(0, 2)), style)
+    else:  # top view trees or fern without substrate: start anywhere, grow anywhere
+        n_trees = int(rng.uniform(1, 8) / scale)
+        for _ in range(max(1, n_trees)):
+            style = random_tree_style(rng, "fern" if kind == "fern" else "tree")
+            a = rng.uniform(0, 2 * math.pi)
+            style["up"] = a
+            grow_tree(rng, pts, rng.uniform(0, size), rng.uniform(0, size), a, rng.uniform(0.3, 0.9) * size,
+                      rng.uniform(0.6, 2.2) * SUPERSAMPLE * scale, int(rng.integers(2, 4)), style)
+    if not pts:
+        return np.zeros((size, size), bool)
+    arr = np.array(pts, dtype=np.float32)
+    return stamp_points(size, arr[:, 0], arr[:, 1], arr[:, 2])
+
+
+# ----------------------------------------------------------------------------- spherical
+
+def sphere_layer(rng: np.random.Generator, size: int, layout: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Packed polydisperse spheres rendered back to front. Returns (brightness, mask)."""
+    kind = rng.choice(["packed", "sparse", "pile", "grains"], p=[0.35, 0.2, 0.25, 0.2])
+    if kind == "pile" and layout["substrate_y"] is None:
+        kind = "packed"
+    r_med = rng.uniform(3, 28) * SUPERSAMPLE
+    sigma = rng.uniform(0.1, 0.55)
+    if kind == "packed" or kind == "grains":
+        n = int(size * size / (math.pi * r_med ** 2) * rng.uniform(0.8, 2.5))
+        xs, ys = rng.uniform(-r_med, size + r_med, (2, n))
+    elif kind == "sparse":
+        n = int(size * size / (math.pi * r_med ** 2) * rng.uniform(0.08, 0.5))
+        cx, cy = rng.uniform(0, size, (2, max(1, n // 6)))
+        owner = rng.integers(0, len(cx), n)
+        spread = rng.uniform(0.05, 0.5) * size
+        xs = cx[owner] + rng.normal(0, spread, n)
+        ys = cy[owner] + rng.normal(0, spread, n)
+    else:  # pile on the substrate: density falls off with height above it
+        y0 = layout["substrate_y"]
+        n = int(size * y0 / (math.pi * r_med ** 2) * rng.uniform(0.3, 1.5))
+        xs = rng.uniform(0, size, n)
+        heights = rng.exponential(rng.uniform(0.1, 0.6) * y0, n)
+        ys = y0 - heights
+    n = len(xs)
+    rs = np.clip(rng.lognormal(math.log(r_med), sigma, n), 1.5 * SUPERSAMPLE, size / 3)
+    order = np.argsort(rng.random(n))
+    bright = np.zeros((size, size), np.float32)
+    mask = np.zeros((size, size), bool)
+    zbuf = np.full((size, size), -np.inf, np.float32)
+    light = rng.uniform(0, 2 * math.pi)
+    lx, ly = math.cos(light), math.sin(light)
+    rim_power = rng.uniform(2, 6)
+    interior = rng.uniform(0.3, 0.75)
+    squash = rng.uniform(0.75, 1.0) if kind != "grains" else rng.uniform(0.6, 0.9)
+    for idx in order:
+        x, y, r = xs[idx], ys[idx], rs[idx]
+        x0, x1 = int(max(0, x - r - 1)), int(min(size, x + r + 2))
+        y0_, y1 = int(max(0, y - r - 1)), int(min(size, y + r + 2))
+        if x0 >= x1 or y0_ >= y1:
+            continue
+        gy, gx = np.mgrid[y0_:y1, x0:x1].astype(np.float32)
+        dx, dy = (gx - x) / r, (gy - y) / (r * squash)
+        d2 = dx * dx + dy * dy
+        inside = d2 < 1
+        if not inside.any():
+            continue
+        h = np.sqrt(np.clip(1 - d2, 0, 1))
+        z = h * r + (0 if kind != "pile" else (y - layout["substrate_y"]) * -0.0) + r * 0.5
+        if kind == "grains":
+            z = h * r  # grains deform each other: the nearest centre wins -> polygonal contacts
+        sub_z = zbuf[y0_:y1, x0:x1]
+        win = inside & (z > sub_z)
+        # SE yield rises towards the rim (tilt), plus a Lambertian-ish directional term
+        shade = interior + (1 - interior) * (1 - h) ** (1 / rim_power) * 0.9
+        shade = shade + 0.25 * (dx * lx + dy * ly) * rng.uniform(0.3, 1.0)
+        sub_b = bright[y0_:y1, x0:x1]
+        sub_b[win] = shade[win]
+        sub_z[win] = z[win]
+        mask[y0_:y1, x0:x1] |= inside
+    if kind == "grains":
+        # dark crevices at the boundaries between touching grains
+        owner_edges = ndi.generic_gradient_magnitude(zbuf.clip(-1, None), ndi.sobel) > rng.uniform(2, 6)
+        bright[owner_edges & mask] *= rng.uniform(0.3, 0.7)
+    return bright, mask
+
+
+# ----------------------------------------------------------------------------- imaging
+
+def imaging(rng: np.random.Generator, img: np.ndarray, out_size: int) -> np.ndarray:
+    """Supersampled scene -> 8-bit micrograph: area downsample, blur, grey mapping, noise, JPEG."""
+    img = np.asarray(Image.fromarray(img.astype(np.float32)).resize((out_size, out_size), Image.BOX))
+    img = ndi.gaussian_filter(img, rng.uniform(0.2, 1.3))
+    # class-independent grey mapping: draw the mean and the contrast, then a gamma
+    target_mean = rng.uniform(0.15, 0.6)
+    target_std = rng.uniform(0.06, 0.22)
+    img = (img - img.mean()) / (img.std() + 1e-6) * target_std + target_mean
+    img = np.clip(img, 0, 1) ** rng.uniform(0.75, 1.35)
+    # charging / detector non-uniformity
+    img = img * (1 + rng.uniform(0, 0.15) * smooth_noise(rng, out_size, rng.uniform(40, 200)))
+    # shot noise at a random dose, then per-line scan noise
+    dose = math.exp(rng.uniform(math.log(15), math.log(300)))
+    img = rng.poisson(np.clip(img, 0, 1.5) * dose).astype(np.float32) / dose
+    img = ndi.gaussian_filter(img, rng.uniform(0.0, 0.8))
+    img += rng.uniform(0, 0.015) * rng.standard_normal((out_size, 1)).astype(np.float32)
+    img = np.clip(img, 0, 1)
+    if rng.random() < 0.15:  # letterbox bands of a padded export
+        top = int(rng.uniform(0, 0.2) * out_size)
+        bottom = int(rng.uniform(0, 0.2) * out_size)
+        img[:top] = 0
+        if bottom:
+            img[-bottom:] = 0
+    u8 = (img * 255 + 0.5).astype(np.uint8)
+    if rng.random() < 0.5:
+        buf = io.BytesIO()
+        Image.fromarray(u8).save(buf, format="JPEG", quality=int(rng.integers(40, 95)))
+        u8 = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("L"))
+    return u8
+
+
+def render(seed: int, label: int, out_size: int = 256) -> np.ndarray:
+    """One micrograph (uint8, out_size x out_size) of class `label`, a pure function of `seed`."""
+    rng = np.random.default_rng([seed, label, 7])
+    size = out_size * SUPERSAMPLE
+    bg, layout = background(rng, size)
+    side_view = rng.random() < 0.5
+    tilt = 0.0
+    if side_view:
+        layout["substrate_y"] = rng.uniform(0.55, 1.0) * size
+    scene = bg
+    deposit_level = rng.uniform(0.2, 0.6) * rng.choice([1, 1, 1, -0.6])
+    # Every image must actually show its class: redraw deposits that are (almost) invisible,
+    # e.g. trees hidden below the substrate line or a sparse cluster outside the field.
+    visible_rows = int(layout["substrate_y"]) if side_view else size
+    for _ in range(8):
+        if label == 0:
+            mask = dendritic_mask(rng, size, layout)
+            shade = None
+        else:
+            shade, mask = sphere_layer(rng, size, layout)
+        if mask[:visible_rows].mean() * size / max(visible_rows, 1) >= MIN_COVERAGE:
+            break
+    if label == 0:
+        shade = sem_shading(mask, rng, size_hint=3 * SUPERSAMPLE)
+        scene = scene * (1 - mask) + (scene + deposit_level * 0.3 + shade * abs(deposit_level) * 1.3) * mask
+    else:
+        scene = scene * (1 - mask) + (scene * 0.3 + shade * (0.3 + abs(deposit_level) * 1.2)) * mask
+        if rng.random() < 0.5:
+            scene = scene - rng.uniform(0.0, 0.2) * (ndi.gaussian_filter(mask.astype(np.float32), 3 * SUPERSAMPLE) - mask)
+    if side_view:
+        y0 = layout["substrate_y"]
+        scene = substrate_band(rng, scene, y0)
+        nod = interface_nodules(rng, size, y0, tilt)
+        scene = np.where(nod, scene + sem_shading(nod, rng, 2 * SUPERSAMPLE) * 0.5, scene)
+    return imaging(rng, scene, out_size)

@@ -1,0 +1,116 @@
+"""Training and evaluation of VisualCNN on the synthetic micrographs."""
+from __future__ import annotations
+
+import copy
+import math
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from visual_cnn import VisualCNN
+
+TRAIN_CROP = 128
+
+
+def to_tensor(images: np.ndarray) -> torch.Tensor:
+    """uint8 [N, H, W] -> float32 [N, 1, H, W] in [0, 1] (the contract's scaling)."""
+    return torch.from_numpy(images).float().div_(255.0).unsqueeze(1)
+
+
+def augment_batch(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Random 128 crops at native pixel scale (50 %) or the whole 256 image downscaled 2x (50 %,
+    i.e. half the magnification, and always the whole deposit), then a random flip / quarter turn."""
+    out = np.empty((len(images), TRAIN_CROP, TRAIN_CROP), np.float32)
+    size = images.shape[1]
+    for i, img in enumerate(images):
+        if rng.random() < 0.5:
+            view = img.reshape(TRAIN_CROP, size // TRAIN_CROP, TRAIN_CROP, size // TRAIN_CROP).mean(axis=(1, 3))
+        else:
+            y, x = rng.integers(0, size - TRAIN_CROP + 1, 2)
+            view = img[y:y + TRAIN_CROP, x:x + TRAIN_CROP].astype(np.float32)
+        if rng.random() < 0.5:
+            view = view[:, ::-1]
+        view = np.rot90(view, int(rng.integers(0, 4)))
+        out[i] = view
+    return out
+
+
+@torch.no_grad()
+def predict(model: VisualCNN, images: np.ndarray, batch_size: int = 32) -> np.ndarray:
+    """Class probabilities [N, K] on whole (256 x 256) images."""
+    model.eval()
+    probs = []
+    for start in range(0, len(images), batch_size):
+        _, logits = model(to_tensor(images[start:start + batch_size]))
+        probs.append(torch.softmax(logits, dim=1).numpy())
+    return np.concatenate(probs)
+
+
+def classification_metrics(labels: np.ndarray, predicted: np.ndarray, num_classes: int) -> dict:
+    """Accuracy, support-weighted F1 and the confusion matrix (rows = true class)."""
+    confusion = np.zeros((num_classes, num_classes), dtype=int)
+    for t, p in zip(labels, predicted):
+        confusion[t, p] += 1
+    support = confusion.sum(axis=1)
+    f1s = []
+    for k in range(num_classes):
+        tp = confusion[k, k]
+        precision = tp / max(confusion[:, k].sum(), 1)
+        recall = tp / max(support[k], 1)
+        f1s.append(0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall))
+    return {
+        "n": int(len(labels)),
+        "accuracy": float(np.trace(confusion) / max(len(labels), 1)),
+        "weightedF1": float(np.sum(np.array(f1s) * support) / max(support.sum(), 1)),
+        "confusionMatrix": confusion.tolist(),
+    }
+
+
+def train(train_x: np.ndarray, train_y: np.ndarray, val_x: np.ndarray, val_y: np.ndarray, *,
+          epochs: int, batch_size: int, lr: float, weight_decay: float, seed: int,
+          log=print, on_best=None) -> tuple[VisualCNN, list[dict]]:
+    """AdamW + one-cycle schedule; keeps the weights of the epoch with the best val accuracy
+    (ties: lower val loss) measured on whole 256 x 256 images, as the model will be used."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    model = VisualCNN(num_classes=2)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    steps_per_epoch = math.ceil(len(train_x) / batch_size)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=epochs * steps_per_epoch,
+                                                   pct_start=0.15)
+    best_state, best_key, history = None, None, []
+    for epoch in range(epochs):
+        model.train()
+        order = rng.permutation(len(train_x))
+        started, loss_sum, correct = time.time(), 0.0, 0
+        for step in range(steps_per_epoch):
+            idx = np.sort(order[step * batch_size:(step + 1) * batch_size])
+            batch = torch.from_numpy(augment_batch(train_x[idx], rng)).div_(255.0).unsqueeze(1)
+            target = torch.from_numpy(train_y[idx])
+            _, logits = model(batch)
+            loss = F.cross_entropy(logits, target)
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            loss_sum += float(loss) * len(idx)
+            correct += int((logits.argmax(1) == target).sum())
+        val_probs = predict(model, val_x)
+        val_loss = float(-np.mean(np.log(val_probs[np.arange(len(val_y)), val_y] + 1e-9)))
+        val_acc = float(np.mean(val_probs.argmax(1) == val_y))
+        record = {"epoch": epoch + 1, "trainLoss": loss_sum / len(train_x), "trainAccuracy": correct / len(train_x),
+                  "valLoss": val_loss, "valAccuracy": val_acc, "seconds": round(time.time() - started, 1)}
+        history.append(record)
+        log(f"epoch {record['epoch']:2d}  train loss {record['trainLoss']:.4f} acc {record['trainAccuracy']:.4f}"
+            f"  val loss {val_loss:.4f} acc {val_acc:.4f}  ({record['seconds']} s)")
+        key = (val_acc, -val_loss)
+        if best_key is None or key > best_key:
+            best_key, best_state = key, copy.deepcopy(model.state_dict())
+            if on_best is not None:
+                on_best(best_state)
+    assert best_state is not None
+    model.load_state_dict(best_state)
+    model.eval()
+    return model, history
