@@ -78,7 +78,7 @@ test("invite, label live, share read-only, revoke", async ({ browser }) => {
   const bob = await (await browser.newContext()).newPage();
   await bob.goto(invitationUrl);
   await expect(bob.getByTestId("invitation")).toContainText("VIEWER");
-  await bob.getByText("No account yet? Create one").click();
+  await bob.getByText("Create one").click();
   await bob.getByPlaceholder("Email").fill(`bob-${suffix}@lab.test`);
   await bob.getByPlaceholder("Password (8+ characters)").fill("a long password");
   await bob.getByRole("button", { name: "Create account" }).click();

@@ -7,7 +7,15 @@ import { useState, type FormEvent } from "react";
 import { errorMessage } from "~/components/error-message";
 import { useTRPC } from "~/trpc/react";
 
-export function SignInForm({ oidcName }: { oidcName: string | null }) {
+export type SignInFormProps = {
+  oidcName?: string | null;
+  /** Where to go once signed in; the current page re-renders when it is the same. @default "/projects" */
+  redirectTo?: string;
+  /** Inside another page's panel (an invitation): no own frame and heading. */
+  embedded?: boolean;
+};
+
+export function SignInForm({ oidcName = null, redirectTo = "/projects", embedded = false }: SignInFormProps) {
   const trpc = useTRPC();
   const router = useRouter();
   const [mode, setMode] = useState<"sign-in" | "sign-up">("sign-in");
@@ -31,7 +39,7 @@ export function SignInForm({ oidcName }: { oidcName: string | null }) {
         setError("Wrong email or password");
         return;
       }
-      router.push("/projects");
+      router.push(redirectTo);
       router.refresh();
     } catch (e) {
       setError(errorMessage(e));
@@ -41,8 +49,12 @@ export function SignInForm({ oidcName }: { oidcName: string | null }) {
   }
 
   return (
-    <div className="auth-box panel">
-      <h1>{mode === "sign-in" ? "Sign in to Visual-CCC" : "Create your account"}</h1>
+    <div className={embedded ? undefined : "auth-box panel"}>
+      {embedded ? (
+        <p>{mode === "sign-in" ? "Sign in to accept." : "Create an account to accept."}</p>
+      ) : (
+        <h1>{mode === "sign-in" ? "Sign in to Visual-CCC" : "Create your account"}</h1>
+      )}
       <form onSubmit={(e) => void onSubmit(e)}>
         {mode === "sign-up" && <input name="name" placeholder="Name (optional)" autoComplete="name" />}
         <input name="email" type="email" placeholder="Email" required autoComplete="email" />
@@ -65,7 +77,7 @@ export function SignInForm({ oidcName }: { oidcName: string | null }) {
       </form>
       {oidcName && (
         <p>
-          <button onClick={() => void signIn("oidc", { redirectTo: "/projects" })}>{oidcName}</button>
+          <button onClick={() => void signIn("oidc", { redirectTo })}>{oidcName}</button>
         </p>
       )}
       <p className="muted">

@@ -6,6 +6,8 @@ import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { errorMessage } from "~/components/error-message";
 import { CollaborationBar } from "~/components/collaboration/CollaborationBar";
+import { AnalyseDatasetButton } from "~/components/jobs/AnalyseDatasetButton";
+import { DatasetProgress } from "~/components/jobs/DatasetProgress";
 import { UploadPanel } from "~/components/upload/UploadPanel";
 import { LabelClassManager } from "~/components/workspace/LabelClassManager";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
@@ -101,6 +103,10 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
       </p>
       <h1>{images.data?.dataset.name ?? "…"}</h1>
       <CollaborationBar projectId={projectId} datasetId={datasetId} />
+      <div className="row" style={{ marginBottom: 12 }}>
+        <AnalyseDatasetButton projectId={projectId} datasetId={datasetId} disabled={!images.data?.images.length} />
+      </div>
+      <DatasetProgress projectId={projectId} datasetId={datasetId} />
       {canUpload && (
         <UploadPanel
           projectId={projectId}

@@ -120,8 +120,12 @@ export function ImageGrid(props: {
               </div>
               <div className="muted">{card.describe}</div>
               <div className="row" style={{ gap: 4, marginTop: 4 }}>
-                <span className="badge" data-testid="thumb-prediction" title="Predicted class and its probability">
-                  {card.prediction ? `${card.prediction} ${card.confidence === null ? "" : `${(card.confidence * 100).toFixed(0)} %`}` : "not analysed"}
+                <span
+                  className="badge"
+                  data-testid="thumb-prediction"
+                  title={card.prediction ? "Predicted class and its probability" : "No analysis with a classifier yet: open the image to analyse it"}
+                >
+                  {card.prediction ? `${card.prediction} ${card.confidence === null ? "" : `${(card.confidence * 100).toFixed(0)} %`}` : "no prediction"}
                 </span>
                 {card.labelName && (
                   <span

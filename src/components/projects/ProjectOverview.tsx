@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { errorMessage } from "~/components/error-message";
 import { MembersPanel } from "~/components/projects/MembersPanel";
+import { JobsPanel } from "~/components/jobs/JobsPanel";
 import { CollaborationPanels } from "~/components/sharing/CollaborationPanels";
 import { useTRPC } from "~/trpc/react";
 
@@ -74,6 +75,7 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
         </div>
       </section>
       <MembersPanel projectId={projectId} isOwner={role === "OWNER"} />
+      <JobsPanel projectId={projectId} />
       <CollaborationPanels projectId={projectId} role={role} />
       {role === "OWNER" && (
         <section className="panel">

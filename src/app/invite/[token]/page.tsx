@@ -4,12 +4,12 @@
  * project and goes to it. Invalid, used, revoked and expired links are a 404.
  */
 import { notFound } from "next/navigation";
+import { SignInForm } from "~/components/auth/SignInForm";
 import { auth } from "~/server/auth";
 import { db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { previewInvitation, type InvitationPreview } from "~/server/invitations/preview-invitation";
 import { AcceptInvitation } from "./AcceptInvitation";
-import { InviteSignIn } from "./InviteSignIn";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Invitation · Visual-CCC", referrer: "no-referrer" as const, robots: { index: false } };
@@ -30,7 +30,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       <p>
         You are invited as <span className="badge">{preview.role}</span>. The link expires on {preview.expiresAt.toLocaleDateString("en-GB")}.
       </p>
-      {session?.user ? <AcceptInvitation token={token} email={session.user.email ?? ""} /> : <InviteSignIn />}
+      {session?.user ? <AcceptInvitation token={token} email={session.user.email ?? ""} /> : <SignInForm embedded redirectTo={`/invite/${token}`} />}
     </div>
   );
 }
