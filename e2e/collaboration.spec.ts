@@ -7,28 +7,10 @@
  * - A shares the image's results; a third context without an account opens the link and sees the
  *   image and its overlays; A revokes the link and the page (and its bytes) answer 404.
  */
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import sharp from "sharp";
-
-async function signUp(page: Page, email: string) {
-  await page.goto("/sign-in");
-  await page.getByText("Create one").click();
-  await page.getByPlaceholder("Email").fill(email);
-  await page.getByPlaceholder("Password (8+ characters)").fill("a long password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/projects$/);
-}
-
-/** A tRPC call with the page's session cookie (superjson wire format, no batching). */
-async function trpc<T>(request: APIRequestContext, kind: "query" | "mutation", path: string, input: unknown): Promise<T> {
-  const response =
-    kind === "query"
-      ? await request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
-      : await request.post(`/api/trpc/${path}`, { data: { json: input } });
-  expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
-  return ((await response.json()) as { result: { data: { json: T } } }).result.data.json;
-}
+import { signUp, trpc } from "./helpers";
 
 async function micrograph(): Promise<Buffer> {
   const size = 128;

@@ -1,17 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import sharp from "sharp";
 import { encodeTiff16 } from "../tests/helpers/tiff16";
-
-async function signUp(page: Page, email: string) {
-  await page.goto("/sign-in");
-  await page.getByText("Create one").click();
-  await page.getByPlaceholder("Email").fill(email);
-  await page.getByPlaceholder("Password (8+ characters)").fill("a long password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/projects$/);
-  await expect(page.getByTestId("signed-in-as")).toHaveText(email);
-}
+import { signUp } from "./helpers";
 
 /** Three micrograph-like files, one of them a 16-bit TIFF. */
 async function sampleFiles() {

@@ -9,28 +9,13 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import sharp from "sharp";
 import { encodeTiff16 } from "../tests/helpers/tiff16";
+import { signUp, trpc } from "./helpers";
 
 const SHOTS = "test-results/e2e/workspace";
 mkdirSync(SHOTS, { recursive: true });
 const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 
 test.describe.configure({ mode: "serial" });
-
-async function signUp(page: Page, email: string) {
-  await page.goto("/sign-in");
-  await page.getByText("Create one").click();
-  await page.getByPlaceholder("Email").fill(email);
-  await page.getByPlaceholder("Password (8+ characters)").fill("a long password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/projects$/);
-}
-
-/** tRPC over plain HTTP (superjson envelope) with the page's session cookie. */
-async function trpcMutation(page: Page, path: string, input: unknown) {
-  const response = await page.request.post(`/api/trpc/${path}`, { data: { json: input } });
-  expect(response.ok(), await response.text()).toBe(true);
-  return ((await response.json()) as { result: { data: { json: unknown } } }).result.data.json;
-}
 
 /** A 512 x 400 micrograph-like PNG: dark background, mid-grey blobs, bright needles. */
 async function micrographPng(): Promise<Buffer> {
@@ -128,7 +113,7 @@ test("dataset grid, image layers, K, target cluster, compare, annotate, persist"
 
   // Bob becomes an annotator (for the two-session test below).
   const bobPage = await newPage(browser, bob, true);
-  await trpcMutation(page, "member.add", { projectId, email: bob, role: "ANNOTATOR" });
+  await trpc(page.request, "mutation", "member.add", { projectId, email: bob, role: "ANNOTATOR" });
   await bobPage.context().close();
 
   // Open the image from the grid with the keyboard.
