@@ -70,16 +70,19 @@ def classification_metrics(labels: np.ndarray, predicted: np.ndarray, num_classe
 
 def train(train_x: np.ndarray, train_y: np.ndarray, val_x: np.ndarray, val_y: np.ndarray, *,
           epochs: int, batch_size: int, lr: float, weight_decay: float, seed: int,
-          log=print, on_best=None) -> tuple[VisualCNN, list[dict]]:
+          log=print, on_best=None, init_state: dict | None = None,
+          pct_start: float = 0.15) -> tuple[VisualCNN, list[dict]]:
     """AdamW + one-cycle schedule; keeps the weights of the epoch with the best val accuracy
     (ties: lower val loss) measured on whole 256 x 256 images, as the model will be used."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = VisualCNN(num_classes=2)
+    if init_state is not None:
+        model.load_state_dict(init_state)
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     steps_per_epoch = math.ceil(len(train_x) / batch_size)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=lr, total_steps=epochs * steps_per_epoch,
-                                                   pct_start=0.15)
+                                                   pct_start=pct_start)
     best_state, best_key, history = None, None, []
     for epoch in range(epochs):
         model.train()

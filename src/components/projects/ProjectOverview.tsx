@@ -7,6 +7,7 @@ import { useState, type FormEvent } from "react";
 import { errorMessage } from "~/components/error-message";
 import { MembersPanel } from "~/components/projects/MembersPanel";
 import { JobsPanel } from "~/components/jobs/JobsPanel";
+import { ModelsPanel } from "~/components/models/ModelsPanel";
 import { CollaborationPanels } from "~/components/sharing/CollaborationPanels";
 import { useTRPC } from "~/trpc/react";
 
@@ -76,6 +77,7 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
       </section>
       <MembersPanel projectId={projectId} isOwner={role === "OWNER"} />
       <JobsPanel projectId={projectId} />
+      <ModelsPanel projectId={projectId} />
       <CollaborationPanels projectId={projectId} role={role} />
       {role === "OWNER" && (
         <section className="panel">

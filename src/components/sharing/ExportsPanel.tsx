@@ -2,6 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { JobRunProgress } from "~/components/jobs/JobRunProgress";
+import { useLiveJobRuns } from "~/components/jobs/use-live-job-runs";
 import { useTRPC } from "~/trpc/react";
 
 type ImportResult = { regionsCreated: number; labelsSet: number; matchedImages: number; unmatchedImages: string[]; skippedAnnotations: { reason: string; count: number }[] };
@@ -51,6 +53,7 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
         <a href={`${base}/overlays.zip${query}`} download>
           Overlays (PNG zip)
         </a>
+        <BackgroundExport projectId={projectId} datasetId={datasetId || undefined} />
       </div>
       {canImport && (
         <div className="row" style={{ marginTop: 8 }}>
@@ -71,5 +74,47 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * Large projects: the overlays zip as a background job (POST .../exports/jobs) with live
+ * progress, then a link to the file it wrote (GET .../exports/jobs/:jobRunId).
+ */
+function BackgroundExport({ projectId, datasetId }: { projectId: string; datasetId?: string }) {
+  const [state, setState] = useState<{ busy: boolean; jobRunId: string | null; error: string | null }>({ busy: false, jobRunId: null, error: null });
+  const base = `/api/projects/${encodeURIComponent(projectId)}/exports/jobs`;
+  async function start() {
+    setState({ busy: true, jobRunId: null, error: null });
+    const response = await fetch(base, { method: "POST", body: JSON.stringify({ kind: "overlays.zip", datasetId }), headers: { "content-type": "application/json" } });
+    const body = (await response.json()) as { jobRunId: string } | { error: string };
+    setState({ busy: false, jobRunId: "jobRunId" in body ? body.jobRunId : null, error: "error" in body ? body.error : null });
+  }
+  return (
+    <>
+      <button type="button" data-testid="background-export" disabled={state.busy} onClick={() => void start()}>
+        Overlays zip in the background
+      </button>
+      {state.error && <span className="error">{state.error}</span>}
+      {state.jobRunId && <BackgroundExportRun projectId={projectId} jobRunId={state.jobRunId} href={`${base}/${encodeURIComponent(state.jobRunId)}`} />}
+    </>
+  );
+}
+
+function BackgroundExportRun({ projectId, jobRunId, href }: { projectId: string; jobRunId: string; href: string }) {
+  const { runs } = useLiveJobRuns({ projectId });
+  const run = runs?.find((r) => r.id === jobRunId);
+  if (!run) return <span className="muted">Starting the export…</span>;
+  if (run.status === "SUCCEEDED") {
+    return (
+      <a href={href} download data-testid="background-export-link">
+        Download the overlays zip
+      </a>
+    );
+  }
+  return (
+    <div style={{ flexBasis: "100%" }}>
+      <JobRunProgress projectId={projectId} run={run} canManage={false} />
+    </div>
   );
 }

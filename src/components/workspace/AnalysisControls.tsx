@@ -1,10 +1,20 @@
 "use client";
 
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useParams } from "next/navigation";
+import { errorMessage } from "~/components/error-message";
 import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/server/ccc/kmeans-grey";
+import { useTRPC } from "~/trpc/react";
 import type { WorkspaceAnalysis } from "./use-analysis-maps";
 
 /** "No classifier" in the model select. */
 export const NO_MODEL = "";
+
+/** "Explain the predicted class" in the CAM class select. */
+const PREDICTED = "predicted";
+
+/** A model the picker offers: a built-in model or a retrained version (analysis.workspace's installedModels). */
+export type ModelChoice = { name: string; isDefault: boolean; label?: string; builtIn?: boolean; classes?: string[] };
 
 /** K, target cluster, model and CAM class; what the current analysis is and whether it is saved. */
 export function AnalysisControls(props: {
@@ -14,15 +24,54 @@ export function AnalysisControls(props: {
   clusterCount: number;
   target: number | null;
   onTarget: (clusterId: number | null) => void;
-  models: { name: string; isDefault: boolean }[];
+  models: ModelChoice[];
   model: string;
   onModel: (model: string) => void;
   canRun: boolean;
   saveState: { status: "idle" | "saving" | "saved" | "error"; message: string | null };
+  /** @default the page's route parameter */
+  projectId?: string;
+  /** The CAM class is chosen by the parent; without it, choosing one runs the analysis here. */
+  onCamClass?: (camClass: "predicted" | number) => void;
 }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const params = useParams<{ projectId?: string }>();
+  const projectId = props.projectId ?? params?.projectId ?? "";
+  const explain = useMutation(
+    trpc.analysis.run.mutationOptions({
+      // The workspace shows the newest analysis of the chosen model: put the one just asked for
+      // first (it may be an older stored one, e.g. back to "predicted").
+      onSuccess: (analysis) =>
+        queryClient.setQueryData(trpc.analysis.workspace.queryKey({ projectId, imageId: analysis.imageId }), (old) =>
+          old ? { ...old, analyses: [analysis, ...old.analyses.filter((a) => a.id !== analysis.id)] } : old,
+        ),
+    }),
+  );
   const ks = Array.from({ length: KMEANS_MAX_K - KMEANS_MIN_K + 1 }, (_, i) => KMEANS_MIN_K + i);
   const camClass = props.analysis?.maps.find((map) => map.role === "cam")?.camClass ?? null;
-  const classes = props.analysis?.probabilities ?? [];
+  const classifier = props.analysis?.params?.classifier ?? null;
+  // Class indices follow the model's class order (probabilities come back in storage order, so
+  // they cannot tell it); a model the picker does not know offers only what is on screen.
+  const known = props.models.find((m) => m.name === (classifier?.model ?? props.model))?.classes;
+  const classes: { index: number; name: string }[] = known
+    ? known.map((name, index) => ({ index, name }))
+    : camClass
+      ? [camClass]
+      : [];
+  const camValue = camClass === null ? "" : classifier?.camClass === undefined ? PREDICTED : String(camClass.index);
+  const chooseCamClass = (value: string) => {
+    const chosen = value === PREDICTED ? PREDICTED : Number(value);
+    if (props.onCamClass) return props.onCamClass(chosen);
+    if (!props.analysis || !projectId) return;
+    explain.mutate({
+      projectId,
+      imageId: props.analysis.imageId,
+      k: props.k,
+      model: classifier?.model ?? (props.model === NO_MODEL ? null : props.model),
+      camClass: chosen,
+    });
+  };
   return (
     <section className="panel" aria-label="Analysis">
       <h2>Analysis</h2>
@@ -70,8 +119,8 @@ export function AnalysisControls(props: {
         >
           {props.models.map((model) => (
             <option key={model.name} value={model.name}>
-              {model.name}
-              {model.isDefault ? " (default)" : ""}
+              {model.label ?? model.name}
+              {model.isDefault ? " (default)" : model.builtIn === false ? " (retrained)" : ""}
             </option>
           ))}
           <option value={NO_MODEL}>no classifier</option>
@@ -79,16 +128,24 @@ export function AnalysisControls(props: {
         <label htmlFor="cam-class">CAM class</label>
         <select
           id="cam-class"
-          value={camClass?.name ?? ""}
-          disabled
-          title="The analysis explains the predicted class (the reference's Grad-CAM target); other classes are not computed yet."
+          data-testid="cam-class"
+          value={camValue}
+          disabled={!camClass || !props.canRun || explain.isPending}
+          title={
+            !camClass
+              ? "No class activation map: analyse with a classifier first"
+              : props.canRun
+                ? "Which class the activation map explains (each choice is stored as its own analysis)"
+                : "Only annotators and above can run analyses"
+          }
+          onChange={(event) => chooseCamClass(event.target.value)}
         >
-          <option value="">{camClass ? `${camClass.name} (predicted)` : "no CAM"}</option>
-          {classes
-            .filter((entry) => entry.className !== camClass?.name)
-            .map((entry) => (
-              <option key={entry.className} value={entry.className}>
-                {entry.className}
+          {!camClass && <option value="">no CAM</option>}
+          {camClass && <option value={PREDICTED}>predicted{props.analysis?.prediction ? ` (${props.analysis.prediction})` : ""}</option>}
+          {camClass &&
+            classes.map((entry) => (
+              <option key={entry.index} value={String(entry.index)}>
+                {entry.name}
               </option>
             ))}
         </select>
@@ -98,6 +155,8 @@ export function AnalysisControls(props: {
         {props.saveState.status === "saved" && (props.saveState.message ?? "Saved.")}
         {props.saveState.status === "error" && <span className="error">{props.saveState.message}</span>}
         {props.saveState.status === "idle" && (props.saveState.message ?? "")}
+        {explain.isPending && " Computing the activation map…"}
+        {explain.error && <span className="error"> {errorMessage(explain.error)}</span>}
       </p>
     </section>
   );

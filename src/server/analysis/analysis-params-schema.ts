@@ -26,3 +26,10 @@ export const analysisParamsSchema = z.object({
   kmeansMethod: z.enum(KMEANS_METHODS),
   seed: z.number().int(),
 }) satisfies z.ZodType<AnalysisParams>;
+
+/**
+ * Which class the CAM explains: the predicted one, or a class index of the classifier's head.
+ * Part of the stored classifier parameters (analysis-record.ts), so each choice is its own result.
+ */
+export const camClassSchema = z.union([z.literal("predicted"), z.number().int().min(0).max(255)]);
+export type CamClass = z.infer<typeof camClassSchema>;

@@ -18,10 +18,20 @@ export function analysisCodeVersion(): string {
 /** The classifier that produced the prediction, or null when classification was skipped. */
 export const classifierParamsSchema = z
   .object({
-    /** Model name (models/<name>.onnx) or path, as asked for. */
+    /**
+     * Model name (models/<name>.onnx) or path, as asked for; "version:<id>" for a retrained
+     * model version (src/server/models/model-ref.ts).
+     */
     model: z.string().min(1),
     /** sha256 of the .onnx file actually run. */
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    /**
+     * The retrained ModelVersion whose head replaced the network's own. Absent for built-in
+     * models (their version is identified by sha256, and older results keep their hash).
+     */
+    modelVersionId: z.string().min(1).optional(),
+    /** The class the CAM explains, when not the predicted one (absent: predicted). */
+    camClass: z.number().int().nonnegative().optional(),
   })
   .nullable();
 
@@ -60,7 +70,7 @@ export const analysisMapKeysSchema = z.object({
   /** One label map per requested K, keyed by K ("3"). */
   clusters: z.record(z.string().regex(/^\d+$/), mapRefSchema.extend({ k: z.number().int().positive() })),
   /**
-   * Class activation map of the predicted class, 256 x 256, over the classifier's input: the
+   * Class activation map of the predicted class (or of params.classifier.camClass), 256 x 256, over the classifier's input: the
    * image resized so its shorter side is 307, then centre-cropped to 256 x 256.
    */
   cam: mapRefSchema.extend({ classIndex: z.number().int().nonnegative(), className: z.string() }).optional(),

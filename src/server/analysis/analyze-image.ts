@@ -6,6 +6,7 @@
  * whole thing for callers that need no job bookkeeping.
  */
 import type { Db } from "~/server/db";
+import type { CamClass } from "./analysis-params-schema";
 import { blobStore, type BlobStore } from "~/server/storage";
 import { computeImageAnalysis, type ComputedImageAnalysis } from "./compute-image-analysis";
 import { configuredModel } from "./classify-raster";
@@ -19,8 +20,13 @@ export async function analyzeImage(options: {
   projectId: string;
   imageId: string;
   params?: AnalysisParamsInput;
-  /** Model name or path; null skips classification. @default INFERENCE_MODEL or the shipped model */
+  /**
+   * Model name or path, or "version:<id>" for a model version of the project; null skips
+   * classification. @default INFERENCE_MODEL or the shipped model
+   */
   model?: string | null;
+  /** The class the CAM explains. @default "predicted" */
+  camClass?: CamClass;
   /** @default the process's blob store */
   store?: BlobStore;
 }): Promise<ComputedImageAnalysis & { analysisId: string }> {
@@ -31,6 +37,7 @@ export async function analyzeImage(options: {
     imageId: options.imageId,
     params: resolveAnalysisParams(options.params),
     model: options.model === undefined ? configuredModel() : options.model,
+    camClass: options.camClass,
   });
   const { analysisId } = await upsertAnalysis({ db: options.db, analysis });
   return { ...analysis, analysisId };

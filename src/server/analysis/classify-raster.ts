@@ -1,30 +1,52 @@
 /**
  * The classification stage of the image analysis: prediction, probabilities and the class
- * activation map of the predicted class, through the inference service. When the model file is
- * not installed the stage is skipped with its reason, and the rest of the analysis still runs.
+ * activation map (of the predicted class, or of a chosen one), through the inference service.
+ * The classifier is a model file with its own head, or a model version: a model file plus a
+ * retrained head that replaces the network's linear layer for both the logits and the CAM
+ * (CAM_c = sum_k w_ck * features_k with the head's weights). When the model file is not
+ * installed the stage is skipped with its reason, and the rest of the analysis still runs.
  */
 import { existsSync } from "node:fs";
 import { mapToBytes } from "~/server/ccc/cam";
 import type { Raster } from "~/server/ccc/raster";
 import { classifyImages, type ModelSummary } from "~/server/inference/classify";
+import type { LinearHead } from "~/server/inference/linear-head";
 import { INPUT_SIZE } from "~/server/inference/onnx-contract";
 import { DEFAULT_MODEL_NAME, resolveModelPath } from "~/server/inference/session-cache";
+import type { CamClass } from "./analysis-params-schema";
 import { ImageAnalysisError } from "./image-analysis-error";
 
 export type ClassificationOutcome =
   | {
       status: "classified";
-      /** The model name or path asked for (recorded with the result). */
+      /** The model reference asked for (recorded with the result). */
       modelRequested: string;
       model: ModelSummary;
+      /** The ModelVersion that classified, when the caller named one. */
+      modelVersionId: string | null;
+      /** Whether a retrained head replaced the network's own. */
+      retrainedHead: boolean;
       classIndex: number;
       prediction: string;
       /** Class name -> probability, in the model's class order. */
       probabilities: Record<string, number>;
-      /** CAM of the predicted class as 8-bit codes (0..255 for 0..1), INPUT_SIZE x INPUT_SIZE. */
+      /** The class the CAM explains (the predicted one unless another was asked for). */
+      camClassIndex: number;
+      camClassName: string;
+      /** CAM as 8-bit codes (0..255 for 0..1), INPUT_SIZE x INPUT_SIZE. */
       cam: { data: Uint8Array; width: number; height: number };
     }
   | { status: "skipped"; reason: string };
+
+/** A classifier already resolved to a file (+ head) by the models service. */
+export type ClassifierSpec = {
+  /** The reference recorded with the result. */
+  ref: string;
+  backbonePath: string;
+  modelVersionId: string | null;
+  /** A retrained head; absent: the network's own. */
+  head?: LinearHead;
+};
 
 /** The model used when a job does not name one: INFERENCE_MODEL, else the shipped default. */
 export function configuredModel(): string {
@@ -32,36 +54,65 @@ export function configuredModel(): string {
 }
 
 /**
- * Classifies one decoded image. `model: null` skips the stage on purpose.
+ * Classifies one decoded image. `model: null` skips the stage on purpose; a string is a model
+ * name or path (its own head); a ClassifierSpec is a resolved model version.
  * Model problems (a file that is there but broken) throw; an image the classifier cannot
- * prepare throws ImageAnalysisError.
+ * prepare, or a CAM class the classifier does not have, throws ImageAnalysisError.
  */
-export async function classifyRaster(options: { raster: Raster; model: string | null }): Promise<ClassificationOutcome> {
+export async function classifyRaster(options: {
+  raster: Raster;
+  model: string | ClassifierSpec | null;
+  /** @default "predicted" */
+  camClass?: CamClass;
+}): Promise<ClassificationOutcome> {
   if (options.model === null) return { status: "skipped", reason: "classification not requested" };
-  const modelPath = resolveModelPath(options.model);
-  if (!existsSync(modelPath)) return { status: "skipped", reason: `no model (${modelPath} is not installed)` };
+  const spec: ClassifierSpec =
+    typeof options.model === "string"
+      ? { ref: options.model, backbonePath: resolveModelPath(options.model), modelVersionId: null }
+      : options.model;
+  if (!existsSync(spec.backbonePath)) return { status: "skipped", reason: `no model (${spec.backbonePath} is not installed)` };
+  const camClass = options.camClass ?? "predicted";
+  const classCount = spec.head?.classes.length;
+  if (camClass !== "predicted" && classCount !== undefined && camClass >= classCount) {
+    throw new ImageAnalysisError(`CAM class ${camClass} does not exist: the classifier has ${classCount} classes`, "model-unavailable");
+  }
 
-  const { model, results } = await classifyImages({
-    model: modelPath,
-    images: [{ name: "image", raster: options.raster }],
-    cam: "predicted",
-    batchSize: 1,
-  });
+  let classified;
+  try {
+    classified = await classifyImages({
+      model: spec.backbonePath,
+      images: [{ name: "image", raster: options.raster }],
+      head: spec.head,
+      cam: camClass === "predicted" ? "predicted" : { classIndex: camClass },
+      batchSize: 1,
+    });
+  } catch (error) {
+    // The network's own head is only known once loaded: a class index beyond it lands here.
+    if (error instanceof RangeError && /CAM class index/.test(error.message)) {
+      throw new ImageAnalysisError(`CAM class ${String(camClass)} does not exist for this classifier`, "model-unavailable", { cause: error });
+    }
+    throw error;
+  }
+  const { model, results } = classified;
   const result = results[0];
   if (!result) throw new Error("internal: the classifier returned no result");
   if (!result.ok) throw new ImageAnalysisError(`the classifier could not read the image: ${result.error}`, "unreadable");
-  if (!result.cam) throw new Error("internal: the classifier returned no class activation map");
+  if (!result.cam || result.camClassIndex === undefined) throw new Error("internal: the classifier returned no class activation map");
   const probabilities: Record<string, number> = {};
   model.classes.forEach((name, i) => {
     probabilities[name] = result.probabilities[i] ?? 0;
   });
   return {
     status: "classified",
-    modelRequested: options.model,
+    modelRequested: spec.ref,
     model,
+    modelVersionId: spec.modelVersionId,
+    retrainedHead: spec.head !== undefined,
     classIndex: result.classIndex,
     prediction: result.className,
     probabilities,
+    camClassIndex: result.camClassIndex,
+    camClassName: model.classes[result.camClassIndex] ?? String(result.camClassIndex),
     cam: { data: mapToBytes(result.cam), width: INPUT_SIZE, height: INPUT_SIZE },
   };
 }

@@ -5,7 +5,6 @@
  * stores nothing new. The caller writes the row (upsertAnalysis), possibly in a transaction that
  * also records job progress.
  */
-import type { Prisma } from "~/generated/prisma/client";
 import { scaleToColormapIndex, type GreyImage } from "~/server/ccc";
 import type { Db } from "~/server/db";
 import { serverEnv } from "~/server/env";
@@ -15,7 +14,9 @@ import { BlobNotFoundError, type BlobStore } from "~/server/storage";
 import type { AnalysisDescriptors, AnalysisMapKeys, ClusterStats, MapRef, StoredAnalysisParams } from "./analysis-record";
 import { analysisCodeVersion } from "./analysis-record";
 import { hashParams } from "./canonical-params";
-import { classifyRaster, type ClassificationOutcome } from "./classify-raster";
+import { ModelVersionUnavailableError, resolveClassifier } from "~/server/models/resolve-classifier";
+import type { CamClass } from "./analysis-params-schema";
+import { classifyRaster, type ClassificationOutcome, type ClassifierSpec } from "./classify-raster";
 import { ImageAnalysisError } from "./image-analysis-error";
 import { runAnalysis, type AnalysisParams, type AnalysisResult } from "./run-analysis";
 
@@ -77,14 +78,23 @@ function descriptorsOf(result: AnalysisResult): AnalysisDescriptors {
   };
 }
 
-/** The ModelVersion row of a built-in model (no retrained head), when the models service made one. */
-async function builtInModelVersionId(db: Db | Prisma.TransactionClient, projectId: string, sha256: string): Promise<string | null> {
-  const row = await db.modelVersion.findFirst({
-    where: { backboneSha256: sha256, headBlobKey: null, OR: [{ projectId: null }, { projectId }] },
-    orderBy: { createdAt: "desc" },
-    select: { id: true },
-  });
-  return row?.id ?? null;
+/**
+ * The classifier for a model reference: null (no classification), skipped (the file is not
+ * installed), or a resolved file + head with its ModelVersion. A named version that cannot run
+ * fails the image for good (retrying does not bring a deleted version back).
+ */
+async function classifierFor(options: { db: Db; store: BlobStore; projectId: string; model: string | null }): Promise<ClassifierSpec | { skipped: string } | null> {
+  if (options.model === null) return null;
+  try {
+    const resolved = await resolveClassifier({ db: options.db, store: options.store, projectId: options.projectId, model: options.model });
+    if (resolved.status === "not-installed") return { skipped: resolved.reason };
+    return { ref: resolved.ref, backbonePath: resolved.backbonePath, modelVersionId: resolved.modelVersionId, head: resolved.head };
+  } catch (error) {
+    if (error instanceof ModelVersionUnavailableError) {
+      throw new ImageAnalysisError(`the chosen model cannot classify: ${error.message}`, "model-unavailable", { cause: error });
+    }
+    throw error;
+  }
 }
 
 /**
@@ -97,8 +107,13 @@ export async function computeImageAnalysis(options: {
   projectId: string;
   imageId: string;
   params: AnalysisParams;
-  /** Model name or path; null skips classification. */
+  /**
+   * Model name or path, or "version:<id>" for a model version of the project (model-ref.ts);
+   * null skips classification.
+   */
   model: string | null;
+  /** The class the CAM explains. @default "predicted" */
+  camClass?: CamClass;
 }): Promise<ComputedImageAnalysis> {
   const { db, store, projectId, imageId, params } = options;
   const timingsMs: Record<string, number> = {};
@@ -132,7 +147,12 @@ export async function computeImageAnalysis(options: {
   }
   lap("decode");
 
-  const classification: ClassificationOutcome = await classifyRaster({ raster, model: options.model });
+  const classifier = await classifierFor({ db, store, projectId, model: options.model });
+  const camClass = options.camClass ?? "predicted";
+  const classification: ClassificationOutcome =
+    classifier === null || "skipped" in classifier
+      ? { status: "skipped", reason: classifier?.skipped ?? "classification not requested" }
+      : await classifyRaster({ raster, model: classifier, camClass });
   lap("classify");
 
   let result: AnalysisResult;
@@ -162,17 +182,25 @@ export async function computeImageAnalysis(options: {
   const mapKeys: AnalysisMapKeys = { grey: grey!, segmentation: segmentation!, contrast: contrast!, clusters };
   if (classification.status === "classified") {
     const cam = await storeMap(store, classification.cam, "heat");
-    mapKeys.cam = { ...cam, classIndex: classification.classIndex, className: classification.prediction };
+    mapKeys.cam = { ...cam, classIndex: classification.camClassIndex, className: classification.camClassName };
   }
   lap("store");
 
   const storedParams: StoredAnalysisParams = {
     analysis: result.params,
     classifier:
-      classification.status === "classified" ? { model: classification.modelRequested, sha256: classification.model.sha256 } : null,
+      classification.status === "classified"
+        ? {
+            model: classification.modelRequested,
+            sha256: classification.model.sha256,
+            // Retrained heads are told apart by their version; built-in ones by sha256 alone,
+            // so results stored before model versions keep their hash.
+            ...(classification.retrainedHead && classification.modelVersionId ? { modelVersionId: classification.modelVersionId } : {}),
+            ...(camClass === "predicted" ? {} : { camClass }),
+          }
+        : null,
   };
-  const modelVersionId =
-    classification.status === "classified" ? await builtInModelVersionId(db, projectId, classification.model.sha256) : null;
+  const modelVersionId = classification.status === "classified" ? classification.modelVersionId : null;
   timingsMs.total = performance.now() - start;
 
   return {

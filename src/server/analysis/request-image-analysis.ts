@@ -9,6 +9,8 @@ import type { Db } from "~/server/db";
 import { resolveModelPath } from "~/server/inference/session-cache";
 import { AppError } from "~/server/errors";
 import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { isModelVersionRef, parseModelRef } from "~/server/models/model-ref";
+import type { CamClass } from "./analysis-params-schema";
 import { ANALYSIS_SELECT, toAnalysisDto, type AnalysisDto } from "./analysis-dto";
 import { analyzeImage } from "./analyze-image";
 import { hashParams } from "./canonical-params";
@@ -22,8 +24,13 @@ export async function requestImageAnalysis(options: {
   actorId: string;
   imageId: string;
   params: AnalysisParamsInput;
-  /** Model name; null: no classification; undefined: the configured default. */
+  /**
+   * Model name, or "version:<id>" for a model version of the project; null: no classification;
+   * undefined: the configured default.
+   */
   model?: string | null;
+  /** The class the CAM explains. @default "predicted" */
+  camClass?: CamClass;
 }): Promise<AnalysisDto> {
   const image = await options.db.image.findFirst({
     where: { id: options.imageId, projectId: options.projectId },
@@ -38,7 +45,16 @@ export async function requestImageAnalysis(options: {
     if (error instanceof RangeError) throw new AppError("BAD_INPUT", error.message);
     throw error;
   }
-  const existing = await findExisting(options.db, image.id, params, options.model);
+  const camClass = options.camClass ?? "predicted";
+  if (options.model && isModelVersionRef(options.model)) {
+    const { modelVersionId } = parseModelRefOrBadInput(options.model);
+    const version = await options.db.modelVersion.findFirst({
+      where: { id: modelVersionId, OR: [{ projectId: options.projectId }, { projectId: null }] },
+      select: { id: true },
+    });
+    if (!version) throw new AppError("NOT_FOUND", "Model version not found");
+  }
+  const existing = await findExisting(options.db, image.id, params, options.model, camClass);
   if (existing) return existing;
 
   try {
@@ -48,6 +64,7 @@ export async function requestImageAnalysis(options: {
       imageId: image.id,
       params,
       model: options.model,
+      camClass,
     });
     await recordAuditEvent({
       db: options.db,
@@ -56,12 +73,15 @@ export async function requestImageAnalysis(options: {
       action: "analysis.run",
       targetType: "Analysis",
       targetId: analysisId,
-      data: { imageId: image.id, ks: params.ks, model: options.model ?? null },
+      data: { imageId: image.id, ks: params.ks, model: options.model ?? null, camClass },
     });
     const row = await options.db.analysis.findUniqueOrThrow({ where: { id: analysisId }, select: ANALYSIS_SELECT });
     return toAnalysisDto(row);
   } catch (error) {
-    if (error instanceof ImageAnalysisError) throw new AppError("BAD_INPUT", `This image cannot be analysed: ${error.message}`);
+    if (error instanceof ImageAnalysisError) {
+      if (error.reason === "model-unavailable") throw new AppError("BAD_INPUT", `This model cannot be used: ${error.message}`);
+      throw new AppError("BAD_INPUT", `This image cannot be analysed: ${error.message}`);
+    }
     throw error;
   }
 }
@@ -76,6 +96,7 @@ async function findExisting(
   imageId: string,
   params: ReturnType<typeof resolveAnalysisParams>,
   model: string | null | undefined,
+  camClass: CamClass,
 ): Promise<AnalysisDto | null> {
   const requestedModel = model === undefined ? configuredModel() : model;
   const candidates = await db.analysis.findMany({ where: { imageId }, select: ANALYSIS_SELECT, orderBy: { createdAt: "desc" } });
@@ -84,12 +105,26 @@ async function findExisting(
     const dto = toAnalysisDto(row);
     if (!dto.params || hashParams(dto.params.analysis) !== wanted) continue;
     const classifier = dto.params.classifier;
-    if (classifier === null ? !isInstalled(requestedModel) : classifier.model === requestedModel) return dto;
+    if (classifier === null ? !isInstalled(requestedModel) : classifier.model === requestedModel && (classifier.camClass ?? "predicted") === camClass) {
+      return dto;
+    }
   }
   return null;
 }
 
 /** A missing model means "no classification" to the pipeline (classify-raster.ts). */
 function isInstalled(model: string | null): boolean {
+  if (model !== null && isModelVersionRef(model)) return true; // a version never falls back to "no classifier"
   return model !== null && existsSync(resolveModelPath(model));
+}
+
+function parseModelRefOrBadInput(model: string): { modelVersionId: string } {
+  try {
+    const parsed = parseModelRef(model);
+    if (parsed.kind === "version") return parsed;
+  } catch (error) {
+    if (error instanceof RangeError) throw new AppError("BAD_INPUT", error.message);
+    throw error;
+  }
+  throw new AppError("BAD_INPUT", "Not a model version");
 }

@@ -7,6 +7,7 @@ import { invitationRouter } from "./routers/invitation";
 import { jobRouter } from "./routers/job";
 import { labelClassRouter } from "./routers/label-class";
 import { memberRouter } from "./routers/member";
+import { modelVersionRouter } from "./routers/model-version";
 import { presenceRouter } from "./routers/presence";
 import { projectRouter } from "./routers/project";
 import { shareRouter } from "./routers/share";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   labelClass: labelClassRouter,
   annotation: annotationRouter,
   analysis: analysisRouter,
+  modelVersion: modelVersionRouter,
   invitation: invitationRouter,
   share: shareRouter,
   activity: activityRouter,

@@ -14,7 +14,9 @@ import { blobStore, type BlobStore } from "~/server/storage";
 import { handleAnalyseDataset } from "./analyse-dataset.handler";
 import { handleAnalyseImageGaveUp } from "./analyse-image-gave-up.handler";
 import { handleAnalyseImage } from "./analyse-image.handler";
-import { analyseDatasetJob, analyseImageGaveUpJob, analyseImageJob, type JobDefinition } from "./definitions";
+import { analyseDatasetJob, analyseImageGaveUpJob, analyseImageJob, exportJob, retrainModelJob, type JobDefinition } from "./definitions";
+import { handleExport } from "./export.handler";
+import { handleRetrainModel } from "./retrain-model.handler";
 import { jobSettings, type JobSettings } from "./job-settings";
 import { startPgBoss, type PgBossJobQueue } from "./queue";
 
@@ -112,6 +114,30 @@ export async function startJobWorker(options: {
   await work(analyseDatasetJob, 1, async (payload, job) => {
     const result = await handleAnalyseDataset({ db, queue, payload, completeQueueJob: complete(analyseDatasetJob, job.id) });
     log(`run ${payload.jobRunId}: ${result.result}, ${result.items} images`);
+    return result;
+  });
+
+  // One retraining and one export at a time per worker: both are long and use every core.
+  await work(retrainModelJob, 1, async (payload, job) => {
+    const result = await handleRetrainModel({
+      db,
+      store,
+      payload,
+      completeQueueJob: complete(retrainModelJob, job.id),
+      finalAttempt: job.retryCount >= job.retryLimit,
+    });
+    log(`retrain ${payload.jobRunId}: ${result.result}${result.modelVersionId ? ` -> version ${result.modelVersionId}` : ""}${result.error ? ` (${result.error})` : ""}`);
+    return result;
+  });
+  await work(exportJob, 1, async (payload, job) => {
+    const result = await handleExport({
+      db,
+      store,
+      payload,
+      completeQueueJob: complete(exportJob, job.id),
+      finalAttempt: job.retryCount >= job.retryLimit,
+    });
+    log(`export ${payload.jobRunId}: ${result.result}${result.bytes !== undefined ? `, ${result.bytes} bytes` : ""}`);
     return result;
   });
 

@@ -2,11 +2,15 @@ import { z } from "zod";
 import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
 import { getImageWorkspace } from "~/server/analysis/get-image-workspace";
 import { listDatasetPredictions } from "~/server/analysis/list-dataset-predictions";
-import { listInstalledModels } from "~/server/analysis/list-installed-models";
+import { camClassSchema } from "~/server/analysis/analysis-params-schema";
 import { requestImageAnalysis } from "~/server/analysis/request-image-analysis";
+import { listModelVersions } from "~/server/models/list-model-versions";
 import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/server/ccc";
 
 const id = z.string().min(1).max(64);
+
+/** What a user may name as the model: a file in models/ or a model version (never a path). */
+const MODEL_REF = /^(?:[\w.-]+|version:[\w-]+)$/;
 
 /** Analyses as the workspace sees them. Running one is an ANNOTATOR action; VIEWERs read. */
 export const analysisRouter = createTRPCRouter({
@@ -15,7 +19,18 @@ export const analysisRouter = createTRPCRouter({
     .input(z.object({ imageId: id }))
     .query(async ({ ctx, input }) => ({
       ...(await getImageWorkspace({ db: ctx.db, projectId: ctx.projectId, imageId: input.imageId })),
-      installedModels: await listInstalledModels(),
+      // The model picker: every usable model version (built-in and retrained), by the reference
+      // analysis.run takes; the default built-in model first.
+      installedModels: (await listModelVersions({ db: ctx.db, projectId: ctx.projectId }))
+        .filter((version) => version.available && MODEL_REF.test(version.ref))
+        .map((version) => ({
+          name: version.ref,
+          label: version.name,
+          isDefault: version.isDefault,
+          builtIn: version.builtIn,
+          modelVersionId: version.id,
+          classes: version.classes,
+        })),
     })),
 
   /** Newest prediction per image of a dataset, for the grid. */
@@ -35,8 +50,19 @@ export const analysisRouter = createTRPCRouter({
           .int()
           .min(KMEANS_MIN_K, `K must be at least ${KMEANS_MIN_K}`)
           .max(KMEANS_MAX_K, `K must be at most ${KMEANS_MAX_K}`),
-        /** A model in models/; null: no classification; absent: the configured default. */
-        model: z.string().min(1).max(200).regex(/^[\w.-]+$/, "Pick an installed model").nullable().optional(),
+        /**
+         * A model in models/, or "version:<id>" for a model version of the project; null: no
+         * classification; absent: the configured default.
+         */
+        model: z
+          .string()
+          .min(1)
+          .max(200)
+          .regex(MODEL_REF, "Pick an installed model")
+          .nullable()
+          .optional(),
+        /** The class the CAM explains: "predicted" (default) or a class index of the model. */
+        camClass: camClassSchema.optional(),
       }),
     )
     .mutation(({ ctx, input }) =>
@@ -47,6 +73,7 @@ export const analysisRouter = createTRPCRouter({
         imageId: input.imageId,
         params: { ks: [input.k] },
         model: input.model,
+        camClass: input.camClass,
       }),
     ),
 });

@@ -1,0 +1,218 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { errorMessage } from "~/components/error-message";
+import { JobRunProgress } from "~/components/jobs/JobRunProgress";
+import { useCanManageJobs } from "~/components/jobs/use-can-manage-jobs";
+import { isActive, useLiveJobRuns, type JobRunItem } from "~/components/jobs/use-live-job-runs";
+import { useTRPC, type RouterOutputs } from "~/trpc/react";
+import { ConfusionMatrix } from "./ConfusionMatrix";
+
+type ModelVersionItem = RouterOutputs["modelVersion"]["list"][number];
+
+/** The queue name of retraining runs (src/server/jobs/definitions/retrain-model.ts). */
+const RETRAIN_JOB = "retrain-model";
+
+const percent = (value: number | null | undefined) => (value === null || value === undefined ? "–" : `${(value * 100).toFixed(1)} %`);
+
+function phaseOf(run: JobRunItem): string | null {
+  if (run.status === "QUEUED") return "Waiting for a worker…";
+  if (run.status !== "RUNNING") return null;
+  return run.progressTotal > 0 && run.progressDone >= run.progressTotal
+    ? "Training the new head and cross-validating…"
+    : `Computing features: ${run.progressDone} / ${run.progressTotal} images (cached ones are instant)`;
+}
+
+/**
+ * The project's model versions (built-in and retrained) with their cross-validated scores and
+ * confusion matrices, and "Retrain from labels" for editors with the job's live progress.
+ */
+export function ModelsPanel({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const canManage = useCanManageJobs(projectId);
+  const [datasetId, setDatasetId] = useState("");
+  const [baseVersionId, setBaseVersionId] = useState("");
+  const [expanded, setExpanded] = useState<string | null>(null);
+  const versions = useQuery(trpc.modelVersion.list.queryOptions({ projectId }));
+  const datasets = useQuery(trpc.dataset.list.queryOptions({ projectId }));
+  const trainingSet = useQuery(trpc.modelVersion.trainingSet.queryOptions({ projectId, datasetId: datasetId || undefined }));
+  const { runs } = useLiveJobRuns({ projectId });
+  const retrainRuns = (runs ?? []).filter((run) => run.type === RETRAIN_JOB);
+  const latest = retrainRuns[0] ?? null;
+  const running = latest !== null && isActive(latest);
+
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: trpc.modelVersion.list.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.modelVersion.trainingSet.queryKey() });
+  };
+  const retrain = useMutation(trpc.modelVersion.retrain.mutationOptions({ onSuccess: refresh }));
+  const remove = useMutation(trpc.modelVersion.delete.mutationOptions({ onSuccess: refresh }));
+
+  // A finished retraining adds a version: reload the list once per finished run.
+  const seenFinished = useRef(new Set<string>());
+  useEffect(() => {
+    for (const run of retrainRuns) {
+      if (run.status === "SUCCEEDED" && !seenFinished.current.has(run.id)) {
+        seenFinished.current.add(run.id);
+        refresh();
+      }
+    }
+  });
+
+  const problem = trainingSet.data?.problem ?? null;
+  const available = versions.data?.filter((v) => v.available) ?? [];
+
+  return (
+    <section className="panel" data-testid="models-panel">
+      <h2>Models</h2>
+      <p className="muted" data-testid="training-set">
+        {trainingSet.data
+          ? trainingSet.data.labelled.length === 0
+            ? "No label classes yet: add classes and label images in the workspace to retrain."
+            : `Labelled images: ${trainingSet.data.labelled.map((c) => `${c.name} ${c.count}`).join(", ")}` +
+              (trainingSet.data.images > 0
+                ? ` · cross-validation groups: ${trainingSet.data.groups} (${trainingSet.data.groupedBy === "source" ? "by source micrograph" : "one per image"})`
+                : "")
+          : "Loading labels…"}
+      </p>
+      {problem && (
+        <p className="error" data-testid="retrain-problem">
+          {problem}
+        </p>
+      )}
+
+      {canManage && (
+        <div className="row" style={{ marginBottom: 8 }}>
+          <select aria-label="Labels from" value={datasetId} onChange={(e) => setDatasetId(e.target.value)}>
+            <option value="">Labels of every dataset</option>
+            {datasets.data?.map((d) => (
+              <option key={d.id} value={d.id}>
+                Labels of {d.name}
+              </option>
+            ))}
+          </select>
+          <select aria-label="Network" value={baseVersionId} onChange={(e) => setBaseVersionId(e.target.value)}>
+            <option value="">Default network</option>
+            {available.map((v) => (
+              <option key={v.id} value={v.id}>
+                Network of {v.name}
+              </option>
+            ))}
+          </select>
+          <button
+            className="primary"
+            type="button"
+            data-testid="retrain"
+            disabled={retrain.isPending || running || problem !== null || !trainingSet.data}
+            title={problem ?? (running ? "A retraining is running" : undefined)}
+            onClick={() => retrain.mutate({ projectId, datasetId: datasetId || undefined, baseVersionId: baseVersionId || undefined })}
+          >
+            {retrain.isPending ? "Starting…" : "Retrain from labels"}
+          </button>
+          {retrain.error && <span className="error">{errorMessage(retrain.error)}</span>}
+        </div>
+      )}
+
+      {latest && (
+        <div data-testid="retrain-progress">
+          {phaseOf(latest) && <p className="muted">{phaseOf(latest)}</p>}
+          <JobRunProgress projectId={projectId} run={latest} canManage={canManage} />
+        </div>
+      )}
+
+      {versions.error && <p className="error">{errorMessage(versions.error)}</p>}
+      {versions.data?.length === 0 && <p className="muted">No model installed (models/) and no retrained version yet.</p>}
+      {versions.data && versions.data.length > 0 && (
+        <table data-testid="model-versions">
+          <thead>
+            <tr>
+              <th style={{ textAlign: "left" }}>Version</th>
+              <th>Weighted accuracy</th>
+              <th>Weighted F1</th>
+              <th>Images</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {versions.data.map((version) => (
+              <VersionRow
+                key={version.id}
+                version={version}
+                expanded={expanded === version.id}
+                onToggle={() => setExpanded(expanded === version.id ? null : version.id)}
+                canDelete={canManage && !version.builtIn}
+                deleting={remove.isPending}
+                onDelete={() => {
+                  if (window.confirm(`Delete "${version.name}"? Analyses made with it stay.`)) remove.mutate({ projectId, modelVersionId: version.id });
+                }}
+              />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {remove.error && <p className="error">{errorMessage(remove.error)}</p>}
+    </section>
+  );
+}
+
+function VersionRow(props: {
+  version: ModelVersionItem;
+  expanded: boolean;
+  onToggle: () => void;
+  canDelete: boolean;
+  deleting: boolean;
+  onDelete: () => void;
+}) {
+  const { version } = props;
+  const scores = version.scores;
+  return (
+    <>
+      <tr data-testid={`model-version-${version.id}`}>
+        <td>
+          <button
+            type="button"
+            onClick={props.onToggle}
+            aria-expanded={props.expanded}
+            style={{ border: "none", background: "none", padding: 0, color: "var(--accent)", textAlign: "left" }}
+          >
+            {props.expanded ? "▾" : "▸"} {version.name}
+          </button>{" "}
+          {version.builtIn && <span className="badge">built-in</span>} {version.isDefault && <span className="badge">default</span>}{" "}
+          {!version.available && <span className="error">unavailable: {version.unavailableReason}</span>}
+        </td>
+        <td style={{ textAlign: "center" }}>{percent(scores?.weightedAccuracy)}</td>
+        <td style={{ textAlign: "center" }}>{percent(scores?.weightedF1)}</td>
+        <td style={{ textAlign: "center" }}>{scores?.n ?? (version.labelCount || "–")}</td>
+        <td style={{ textAlign: "right" }}>
+          {props.canDelete && (
+            <button type="button" className="danger" disabled={props.deleting} onClick={props.onDelete}>
+              Delete
+            </button>
+          )}
+        </td>
+      </tr>
+      {props.expanded && (
+        <tr>
+          <td colSpan={5}>
+            <div className="muted" style={{ fontSize: "0.85rem", marginBottom: 6 }}>
+              Classes: {version.classes.join(", ")} · created {version.createdAt.toLocaleString()}
+              {scores ? ` · measured by ${scores.evaluation}` : " · no measured scores (the model card has none)"}
+              {scores?.balancedAccuracy !== null && scores?.balancedAccuracy !== undefined ? ` · balanced accuracy ${percent(scores.balancedAccuracy)}` : ""}
+            </div>
+            {version.training && (
+              <div className="muted" style={{ fontSize: "0.85rem", marginBottom: 6 }}>
+                Trained on {Object.entries(version.training.perClass).map(([c, n]) => `${c} ${n}`).join(", ")}
+                {version.training.skipped.length > 0 ? ` · ${version.training.skipped.length} labelled images left out` : ""} · features{" "}
+                {version.training.features.computed} computed, {version.training.features.cached} cached · took{" "}
+                {(version.training.timingsMs.total / 1000).toFixed(1)} s
+              </div>
+            )}
+            {scores && <ConfusionMatrix classes={version.classes} matrix={scores.confusionMatrix} />}
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}

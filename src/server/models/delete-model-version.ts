@@ -1,0 +1,30 @@
+import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import type { Db } from "~/server/db";
+import { AppError } from "~/server/errors";
+
+/**
+ * Deletes one of the project's own (retrained) versions. Built-in models cannot be deleted from
+ * a project. Analyses made with the version stay, with their modelVersionId cleared (their
+ * params still name "version:<id>"); the head blob stays in the content-addressed store.
+ */
+export async function deleteModelVersion(options: { db: Db; projectId: string; modelVersionId: string; actorId: string }): Promise<void> {
+  const { db, projectId } = options;
+  const row = await db.modelVersion.findFirst({
+    where: { id: options.modelVersionId, OR: [{ projectId }, { projectId: null }] },
+    select: { id: true, name: true, projectId: true },
+  });
+  if (!row) throw new AppError("NOT_FOUND", "Model version not found");
+  if (row.projectId === null) throw new AppError("BAD_INPUT", "Built-in models cannot be deleted");
+  await db.$transaction(async (tx) => {
+    await tx.modelVersion.delete({ where: { id: row.id } });
+    await recordAuditEvent({
+      db: tx,
+      projectId,
+      actorId: options.actorId,
+      action: "model-version.delete",
+      targetType: "ModelVersion",
+      targetId: row.id,
+      data: { name: row.name },
+    });
+  });
+}

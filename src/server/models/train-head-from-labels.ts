@@ -1,0 +1,121 @@
+/**
+ * Retraining, the compute half (no rows written): pooled features of the labelled images through
+ * the persistent feature cache, in chunks so the job can report "features n / total" and stop
+ * when cancelled; then retrainHead (grouped k-fold metrics + the final head on every image), and
+ * the head stored as a JSON blob. The job handler writes the ModelVersion row.
+ */
+import type { FeatureCache } from "~/server/inference/feature-cache";
+import { computePooledFeatures } from "~/server/inference/pooled-features";
+import { retrainHead, type LabelledImage, type RetrainedHead } from "~/server/inference/retrain-head";
+import { BlobNotFoundError, type BlobStore } from "~/server/storage";
+import { AppError } from "~/server/errors";
+import { MIN_CLASSES, MIN_IMAGES_PER_CLASS, type TrainingSetSummary } from "./collect-training-set";
+import type { RetrainMetrics } from "./model-version-metrics";
+
+export type TrainProgress = { phase: "features"; done: number; total: number } | { phase: "training"; done: number; total: number };
+
+export type TrainedHead = {
+  head: RetrainedHead;
+  headBlobKey: string;
+  metrics: Omit<RetrainMetrics, "datasetId">;
+  /** imageId -> class name of every image trained on. */
+  labelSnapshot: Record<string, string>;
+};
+
+export async function trainHeadFromLabels(options: {
+  store: BlobStore;
+  backbonePath: string;
+  set: TrainingSetSummary;
+  featureCache: FeatureCache;
+  /** Called after each chunk; return false to stop (the run was cancelled). */
+  onProgress?: (progress: TrainProgress) => Promise<boolean>;
+  /** Images per forward-pass chunk (and progress step). @default 8 */
+  chunkSize?: number;
+  /** Cross-validation folds. @default 5 */
+  folds?: number;
+}): Promise<TrainedHead | { stopped: true }> {
+  const { store, set, featureCache } = options;
+  const chunkSize = options.chunkSize ?? 8;
+  const started = performance.now();
+  const total = set.images.length;
+  const skipped = [...set.excluded];
+  const usable: (LabelledImage & { imageId: string })[] = [];
+  let computed = 0;
+  let cached = 0;
+
+  for (let start = 0; start < total; start += chunkSize) {
+    const chunk = set.images.slice(start, start + chunkSize);
+    const loaded: (LabelledImage & { imageId: string })[] = [];
+    for (const image of chunk) {
+      try {
+        const bytes = await store.get(image.blobKey);
+        loaded.push({ imageId: image.imageId, name: image.imageId, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), label: image.label, group: image.group });
+      } catch (error) {
+        if (!(error instanceof BlobNotFoundError)) throw error;
+        skipped.push({ imageId: image.imageId, fileName: image.fileName, reason: "the image file is missing from storage" });
+      }
+    }
+    const pooled = await computePooledFeatures({ model: options.backbonePath, images: loaded, cache: featureCache });
+    cached += pooled.cacheHits;
+    pooled.entries.forEach((entry, i) => {
+      const image = loaded[i]!;
+      if (entry.ok) usable.push(image);
+      else skipped.push({ imageId: image.imageId, fileName: chunk.find((c) => c.imageId === image.imageId)?.fileName ?? image.name, reason: entry.error });
+    });
+    computed += pooled.entries.filter((e) => e.ok).length - pooled.cacheHits;
+    if (options.onProgress && !(await options.onProgress({ phase: "features", done: Math.min(total, start + chunk.length), total }))) {
+      return { stopped: true };
+    }
+  }
+  const featuresMs = performance.now() - started;
+
+  // Unreadable images may leave a class too small after all.
+  const perClass = Object.fromEntries(set.classes.map((c) => [c, usable.filter((u) => u.label === c).length]));
+  const classes = set.classes.filter((c) => (perClass[c] ?? 0) >= MIN_IMAGES_PER_CLASS);
+  if (classes.length < MIN_CLASSES) {
+    throw new AppError(
+      "BAD_INPUT",
+      `Too few readable labelled images: retraining needs at least ${MIN_CLASSES} classes with at least ${MIN_IMAGES_PER_CLASS} images each ` +
+        `(readable: ${Object.entries(perClass).map(([c, n]) => `${c} ${n}`).join(", ")})`,
+    );
+  }
+  const trainOn = usable.filter((u) => classes.includes(u.label));
+  for (const dropped of usable.filter((u) => !classes.includes(u.label))) {
+    skipped.push({ imageId: dropped.imageId, fileName: set.images.find((i) => i.imageId === dropped.imageId)?.fileName ?? dropped.name, reason: `class "${dropped.label}" has too few readable images` });
+  }
+  let groupedBy = set.groupedBy;
+  if (new Set(trainOn.map((u) => u.group)).size < 2) {
+    groupedBy = "image";
+    for (const u of trainOn) u.group = u.imageId;
+  }
+  if (options.onProgress && !(await options.onProgress({ phase: "training", done: total, total }))) return { stopped: true };
+
+  // Every feature is cached by now: retrainHead reads them back instead of running the network.
+  const trainingStarted = performance.now();
+  const result = await retrainHead({ model: options.backbonePath, images: trainOn, featureCache, classes, folds: options.folds ?? 5, seed: 0 });
+  const trainingMs = performance.now() - trainingStarted;
+  const { key: headBlobKey } = await store.put(Buffer.from(JSON.stringify(result.head), "utf8"));
+  const m = result.head.metrics;
+  return {
+    head: result.head,
+    headBlobKey,
+    labelSnapshot: Object.fromEntries(trainOn.map((u) => [u.imageId, u.label])),
+    metrics: {
+      source: "retrain",
+      validation: "grouped-k-fold",
+      folds: result.crossValidation.folds,
+      groupedBy,
+      groups: new Set(trainOn.map((u) => u.group)).size,
+      weightedAccuracy: m.weightedAccuracy,
+      balancedAccuracy: m.balancedAccuracy,
+      weightedF1: m.weightedF1,
+      confusionMatrix: m.confusionMatrix,
+      classes: m.classes,
+      n: m.n,
+      perClass: result.head.training.perClass,
+      skipped,
+      features: { computed, cached },
+      timingsMs: { features: featuresMs, training: trainingMs, total: performance.now() - started },
+    },
+  };
+}
