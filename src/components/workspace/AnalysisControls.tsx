@@ -85,7 +85,7 @@ export function AnalysisControls(props: {
           {props.analysis ? "Not classified: no model installed (see models/)." : "Not analysed yet."}
         </p>
       )}
-      <div style={{ display: "grid", gridTemplateColumns: "auto 1fr", gap: "6px 10px", alignItems: "center" }}>
+      <div style={{ display: "grid", gridTemplateColumns: "auto minmax(0, 1fr)", gap: "6px 10px", alignItems: "center" }}>
         <label htmlFor="k-select">K (k-means)</label>
         <select id="k-select" data-testid="k-select" value={props.k} onChange={(event) => props.onK(Number(event.target.value))}>
           {ks.map((k) => (

@@ -31,6 +31,8 @@ import { CollaborationBar } from "~/components/collaboration/CollaborationBar";
 import { WorkspaceViewer } from "./WorkspaceViewer";
 
 const modelOf = (analysis: WorkspaceAnalysis): string => analysis.params?.classifier?.model ?? NO_MODEL;
+type CamClass = "predicted" | number;
+const camClassOf = (analysis: WorkspaceAnalysis): CamClass => analysis.params?.classifier?.camClass ?? "predicted";
 
 function isTyping(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
@@ -133,7 +135,12 @@ function LoadedWorkspace(props: {
   const [model, setModel] = useState<string>(() =>
     analyses[0] ? modelOf(analyses[0]) : (installed.find((m) => m.isDefault)?.name ?? installed[0]?.name ?? NO_MODEL),
   );
-  const base = analyses.find((analysis) => modelOf(analysis) === model) ?? analyses[0] ?? null;
+  const [camClass, setCamClass] = useState<CamClass>("predicted");
+  const base =
+    analyses.find((analysis) => modelOf(analysis) === model && camClassOf(analysis) === camClass) ??
+    analyses.find((analysis) => modelOf(analysis) === model) ??
+    analyses[0] ??
+    null;
   const [k, setK] = useState<number>(() => base?.ks[0] ?? 3);
   const [target, setTarget] = useState<number | null>(null);
   const [settings, setSettings] = useState<LayerSettings>(DEFAULT_LAYER_SETTINGS);
@@ -145,7 +152,7 @@ function LoadedWorkspace(props: {
     if (target !== null && clustering && target >= clustering.k) setTarget(null);
   }, [clustering, target]);
 
-  // Saving: every (K, model) the user looks at becomes a stored Analysis with its parameters.
+  // Saving: every (K, model, CAM class) the user looks at becomes a stored Analysis with its parameters.
   const run = useMutation(
     trpc.analysis.run.mutationOptions({
       onSuccess: () => void props.invalidate(),
@@ -153,17 +160,25 @@ function LoadedWorkspace(props: {
   );
   const runMutate = useRef(run.mutate);
   runMutate.current = run.mutate;
-  const savedForK = analyses.some((analysis) => modelOf(analysis) === model && analysis.ks.includes(k));
-  const runKey = `${k}|${model}`;
+  const savedForK = analyses.some(
+    (analysis) => modelOf(analysis) === model && camClassOf(analysis) === camClass && analysis.ks.includes(k),
+  );
+  const runKey = `${k}|${model}|${camClass}`;
   const requested = useRef(new Set<string>());
   useEffect(() => {
     if (!canAnnotate || savedForK || requested.current.has(runKey)) return;
     const timer = setTimeout(() => {
       requested.current.add(runKey);
-      runMutate.current({ projectId, imageId: image.id, k, model: model === NO_MODEL ? null : model });
+      runMutate.current({
+        projectId,
+        imageId: image.id,
+        k,
+        model: model === NO_MODEL ? null : model,
+        ...(camClass === "predicted" ? {} : { camClass }),
+      });
     }, analyses.length === 0 ? 0 : 400);
     return () => clearTimeout(timer);
-  }, [canAnnotate, savedForK, runKey, k, model, projectId, image.id, analyses.length]);
+  }, [canAnnotate, savedForK, runKey, k, model, camClass, projectId, image.id, analyses.length]);
   const saveState = run.isPending
     ? { status: "saving" as const, message: null }
     : run.error
@@ -395,7 +410,11 @@ function LoadedWorkspace(props: {
             }}
             models={installed}
             model={model}
-            onModel={setModel}
+            onModel={(next) => {
+              setModel(next);
+              setCamClass("predicted");
+            }}
+            onCamClass={setCamClass}
             canRun={canAnnotate}
             saveState={saveState}
           />
