@@ -246,8 +246,9 @@ test("two sessions edit one region: the stale save is refused with a message, no
     await page.goto(imageUrl);
     await expect(page.getByTestId("region-count")).toHaveText("3", { timeout: 60_000 });
   }
-  // Both select the polygon and drag it by its middle.
-  async function dragPolygon(page: Page, dx: number) {
+  // Both select the polygon and drag it by its middle. Bob grabs it first and is still dragging
+  // (an unsaved local edit) when Alice's move is saved, so his save is based on a stale version.
+  async function grabPolygon(page: Page, dx: number) {
     await page.getByTestId("region-item").first().click();
     await page.evaluate(() => window.scrollTo(0, 0)); // the region list is below the fold
     const p = (await page.getByTestId("pane-main").boundingBox())!;
@@ -255,19 +256,22 @@ test("two sessions edit one region: the stale save is refused with a message, no
     await page.mouse.move(middle.x, middle.y);
     await page.mouse.down();
     await page.mouse.move(middle.x + dx, middle.y + 10, { steps: 5 });
-    await page.mouse.up();
   }
-  await dragPolygon(alicePage, 40);
+  await grabPolygon(bobPage, -40);
+  await grabPolygon(alicePage, 40);
+  await alicePage.mouse.up();
   await expect(alicePage.getByTestId("save-status")).toHaveText("all changes saved", { timeout: 15_000 });
-  await dragPolygon(bobPage, -40);
+  await bobPage.mouse.up();
   await expect(bobPage.getByTestId("conflict-message")).toHaveText(/changed by .*alice-ws.* Your change was not saved/, { timeout: 15_000 });
   await shot(bobPage, "09-conflict-refused");
 
-  // Bob keeps his version as a new region: both edits survive.
+  // Bob keeps his version as a new region: both edits survive, and Alice sees his new region
+  // arrive live, without reloading.
   await bobPage.getByTestId("conflict-keep-mine").click();
   await expect(bobPage.getByTestId("conflict-banner")).toHaveCount(0);
   await expect(bobPage.getByTestId("region-count")).toHaveText("4");
   await expect(bobPage.getByTestId("save-status")).toHaveText("all changes saved", { timeout: 15_000 });
+  await expect(alicePage.getByTestId("region-count")).toHaveText("4", { timeout: 5_000 });
   await alicePage.reload();
   await expect(alicePage.getByTestId("region-count")).toHaveText("4", { timeout: 30_000 });
   await shot(alicePage, "10-both-edits-kept");

@@ -54,3 +54,47 @@ export function planRegionSync(
   }
   return operations;
 }
+
+/**
+ * Brings other people's saved changes into the editor: regions created, edited or deleted on the
+ * server since this editor last saw them. A region with an unsaved local edit (or in conflict) is
+ * left as it is: its save will meet the newer version and the user chooses then. Returns null
+ * when nothing changes.
+ */
+export function mergeRemoteRegions(
+  regions: readonly EditorRegion[],
+  saved: ReadonlyMap<string, SavedRegion>,
+  server: readonly SavedRegion[],
+  blocked: ReadonlySet<string> = new Set(),
+): { regions: EditorRegion[]; saved: Map<string, SavedRegion> } | null {
+  const keyOfServerId = new Map([...saved].map(([key, last]) => [last.serverId, key]));
+  const serverIds = new Set(server.map((region) => region.serverId));
+  const unsynced = new Set(planRegionSync(regions, saved, blocked).map((operation) => operation.key));
+  const nextSaved = new Map(saved);
+  let next = [...regions];
+  let changed = false;
+
+  for (const remote of server) {
+    const key = keyOfServerId.get(remote.serverId);
+    if (key === undefined) {
+      next.push({ key: remote.serverId, labelClassId: remote.labelClassId, geometry: remote.geometry });
+      nextSaved.set(remote.serverId, remote);
+      changed = true;
+      continue;
+    }
+    const last = saved.get(key)!;
+    if (remote.version <= last.version || unsynced.has(key) || blocked.has(key)) continue;
+    next = next.map((region) =>
+      region.key === key ? { ...region, labelClassId: remote.labelClassId, geometry: remote.geometry } : region,
+    );
+    nextSaved.set(key, remote);
+    changed = true;
+  }
+  for (const [key, last] of saved) {
+    if (serverIds.has(last.serverId) || unsynced.has(key) || blocked.has(key)) continue;
+    next = next.filter((region) => region.key !== key);
+    nextSaved.delete(key);
+    changed = true;
+  }
+  return changed ? { regions: next, saved: nextSaved } : null;
+}

@@ -3,7 +3,7 @@
 import { TRPCClientError } from "@trpc/client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { newLocalKey, type AnnotationEditor, type EditorRegion } from "~/components/canvas/AnnotationEditor";
-import { planRegionSync, type SavedRegion, type SyncOperation } from "~/components/canvas/region-sync-plan";
+import { mergeRemoteRegions, planRegionSync, type SavedRegion, type SyncOperation } from "~/components/canvas/region-sync-plan";
 import type { RegionDto } from "~/server/annotations/region-dto";
 import { useTRPCClient } from "~/trpc/react";
 
@@ -23,7 +23,7 @@ export function useRegionSync(options: {
   editor: AnnotationEditor;
   projectId: string;
   imageId: string;
-  /** The regions as loaded; the editor is (re)filled when this list first arrives. */
+  /** The regions as loaded; the editor is filled when this list first arrives, later lists (live refetches) are merged. */
   loaded: RegionDto[] | undefined;
   enabled: boolean;
 }) {
@@ -45,6 +45,24 @@ export function useRegionSync(options: {
     blocked.current = new Set();
     editor.load(loaded.map(editorRegionOf));
   }, [editor, loaded]);
+
+  // Other people's saved changes, merged without touching unsaved local edits. `loaded` changes
+  // when a live event refetches it; the merge reads a fresh list so that it can never be older
+  // than this editor's own last save, and drops it if a save started meanwhile.
+  const saveGeneration = useRef(0);
+  const mergeRemote = useCallback(async () => {
+    if (loadedFor.current !== editor) return;
+    const generation = saveGeneration.current;
+    const { regions } = await client.annotation.forImage.query({ projectId, imageId });
+    if (running.current || generation !== saveGeneration.current || !editor.isIdle()) return;
+    const merged = mergeRemoteRegions(editor.regions, saved.current, regions.map(savedOf), blocked.current);
+    if (!merged) return;
+    saved.current = merged.saved;
+    editor.replaceRegions(merged.regions);
+  }, [client, editor, imageId, projectId]);
+  useEffect(() => {
+    if (loaded) void mergeRemote().catch(() => {});
+  }, [mergeRemote, loaded]);
 
   const apply = useCallback(
     async (operation: SyncOperation) => {
@@ -90,6 +108,7 @@ export function useRegionSync(options: {
       return;
     }
     running.current = true;
+    saveGeneration.current += 1;
     try {
       do {
         again.current = false;
