@@ -95,7 +95,7 @@ test("dataset grid, image layers, K, target cluster, compare, annotate, persist"
   datasetUrl = page.url();
 
   // Label classes, managed on the dataset page (a new project starts with the reference's classes).
-  await expect(page.getByTestId("label-classes").getByText("Dendrites", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("label-classes").getByText("Dendritic", { exact: true })).toBeVisible();
   for (const name of ["Needles"]) {
     await page.getByLabel("New label class name").fill(name);
     await page.getByRole("button", { name: "Add class" }).click();
@@ -183,7 +183,7 @@ test("dataset grid, image layers, K, target cluster, compare, annotate, persist"
   await page.getByTestId("zoom-fit").click();
 
   // Annotate: a polygon and a brush stroke of class Dendrite.
-  await page.getByTestId("region-class").selectOption({ label: "Dendrites" });
+  await page.getByTestId("region-class").selectOption({ label: "Dendritic" });
   const pane = page.getByTestId("pane-main");
   await pane.click({ position: { x: 5, y: 5 } }); // pan tool: moves nothing, takes the focus off the select
   const p = (await pane.boundingBox())!;
@@ -211,12 +211,12 @@ test("dataset grid, image layers, K, target cluster, compare, annotate, persist"
   // Label the image with a key press.
   await page.keyboard.press("h");
   await page.keyboard.press("1");
-  await expect(page.getByTestId("current-label")).toHaveText("✓ Dendrites");
+  await expect(page.getByTestId("current-label")).toHaveText("✓ Dendritic");
   await shot(page, "06-annotated");
 
   await page.reload();
   await expect(page.getByTestId("region-count")).toHaveText("3", { timeout: 30_000 });
-  await expect(page.getByTestId("current-label")).toHaveText("✓ Dendrites");
+  await expect(page.getByTestId("current-label")).toHaveText("✓ Dendritic");
   await expect(page.getByTestId("region-item")).toHaveCount(3);
   expect(await page.getByTestId("region-item").evaluateAll((items) => items.map((i) => i.getAttribute("data-kind")))).toEqual([
     "polygon",
@@ -227,7 +227,7 @@ test("dataset grid, image layers, K, target cluster, compare, annotate, persist"
 
   // The grid shows the label and filters by it.
   await page.goto(datasetUrl);
-  await expect(page.getByTestId("thumb-label").first()).toContainText("Dendrites");
+  await expect(page.getByTestId("thumb-label").first()).toContainText("Dendritic");
   await page.getByTestId("filter-label").selectOption("unlabelled");
   await expect(page.getByTestId("image-thumb")).toHaveCount(1);
   await page.getByTestId("filter-label").selectOption("any");

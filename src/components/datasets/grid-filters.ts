@@ -27,7 +27,7 @@ export type GridFilter = {
 
 export const DEFAULT_GRID_FILTER: GridFilter = { className: null, label: "any", disagreeing: false, sort: "upload" };
 
-/** Class names are compared without case: "dendrites" predicted and "Dendrites" labelled agree. */
+/** Class names are compared without case: "dendritic" predicted and "Dendritic" labelled agree. */
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 export function disagrees(item: GridItem): boolean {

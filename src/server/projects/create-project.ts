@@ -1,10 +1,14 @@
 import type { Db } from "~/server/db";
 import { recordAuditEvent } from "~/server/audit/record-audit-event";
 
-/** The reference's two morphology classes, so a new project can label at once. */
+/**
+ * The reference's two morphology classes, so a new project can label at once. Named like the
+ * shipped model's classes (compared without case), so that "prediction disagrees with label"
+ * works out of the box and a retrained head keeps the same class names.
+ */
 export const DEFAULT_LABEL_CLASSES = [
-  { name: "Dendrites", color: "#e4572e", position: 0 },
-  { name: "Spheroids", color: "#17bebb", position: 1 },
+  { name: "Dendritic", color: "#e4572e", position: 0 },
+  { name: "Spherical", color: "#17bebb", position: 1 },
 ] as const;
 
 export async function createProject(options: {

@@ -14,7 +14,7 @@ describe("projects and members", () => {
     const mine = await asOwner.project.list();
     expect(mine.map((p) => [p.id, p.role])).toEqual([[project.id, "OWNER"]]);
     const classes = await asOwner.labelClass.list({ projectId: project.id });
-    expect(classes.map((c) => c.name)).toEqual(["Dendrites", "Spheroids"]);
+    expect(classes.map((c) => c.name)).toEqual(["Dendritic", "Spherical"]);
     const audit = await db.auditEvent.findMany({ where: { projectId: project.id } });
     expect(audit.map((e) => [e.action, e.actorId])).toEqual([["project.create", owner.id]]);
   });
