@@ -8,6 +8,8 @@ import { isActive, type JobRunItem } from "./use-live-job-runs";
 const TYPE_LABELS: Record<string, string> = {
   "analyse-dataset": "Analyse dataset",
   "analyse-image": "Analyse image",
+  "retrain-model": "Retrain from labels",
+  export: "Export overlays",
 };
 
 const STATUS_LABELS: Record<JobRunItem["status"], string> = {
