@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "./command-line";
 import { runAnalysis, type AnalysisResult } from "~/server/analysis/run-analysis";
 import { decodeRaster } from "~/server/imaging/decode-raster";
 import { encodePng } from "~/server/imaging/encode-png";
@@ -53,27 +53,17 @@ async function writeOutputs(dir: string, result: AnalysisResult): Promise<void> 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { out?: string; k?: string[]; seed?: string; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: "string", short: "o" },
-        k: { type: "string", multiple: true },
-        seed: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const commandLine = parseCommandLine(
+    argv,
+    {
+      out: { type: "string", short: "o" },
+      k: { type: "string", multiple: true },
+      seed: { type: "string" },
+    },
+    USAGE,
+  );
+  if (commandLine.kind === "exit") return commandLine.code;
+  const { values, positionals } = commandLine;
   if (!values.out || positionals.length === 0) {
     console.error(USAGE);
     return 2;

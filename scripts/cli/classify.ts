@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "./command-line";
 
 import { mapToBytes } from "~/server/ccc/cam";
 import { colorize } from "~/server/ccc/colormaps";
@@ -45,29 +45,19 @@ async function loadHead(file: string, modelSha256: string): Promise<LinearHead> 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { model?: string; head?: string; json?: boolean; out?: string; "batch-size"?: string; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        model: { type: "string", short: "m" },
-        head: { type: "string" },
-        json: { type: "boolean" },
-        out: { type: "string", short: "o" },
-        "batch-size": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const commandLine = parseCommandLine(
+    argv,
+    {
+      model: { type: "string", short: "m" },
+      head: { type: "string" },
+      json: { type: "boolean" },
+      out: { type: "string", short: "o" },
+      "batch-size": { type: "string" },
+    },
+    USAGE,
+  );
+  if (commandLine.kind === "exit") return commandLine.code;
+  const { values, positionals } = commandLine;
   const batchSize = values["batch-size"] === undefined ? 8 : Number(values["batch-size"]);
   if (positionals.length === 0 || !Number.isInteger(batchSize) || batchSize < 1) {
     console.error(USAGE);

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "./command-line";
 
 import { z } from "zod";
 
@@ -70,32 +70,24 @@ export function parseLabelsCsv(text: string): LabelRow[] {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { labels?: string; folds?: string; out?: string; json?: boolean; model?: string; "cache-dir"?: string; l2?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        labels: { type: "string" },
-        folds: { type: "string" },
-        out: { type: "string", short: "o" },
-        json: { type: "boolean" },
-        model: { type: "string", short: "m" },
-        "cache-dir": { type: "string" },
-        l2: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const commandLine = parseCommandLine(
+    argv,
+    {
+      labels: { type: "string" },
+      folds: { type: "string" },
+      out: { type: "string", short: "o" },
+      json: { type: "boolean" },
+      model: { type: "string", short: "m" },
+      "cache-dir": { type: "string" },
+      l2: { type: "string" },
+    },
+    USAGE,
+  );
+  if (commandLine.kind === "exit") return commandLine.code;
+  const { values, positionals } = commandLine;
   const folds = values.folds === undefined ? 5 : Number(values.folds);
   const l2 = values.l2 === undefined ? undefined : Number(values.l2);
-  if (!values.labels || !Number.isInteger(folds) || folds < 2 || (l2 !== undefined && !(l2 >= 0))) {
+  if (positionals.length > 0 || !values.labels || !Number.isInteger(folds) || folds < 2 || (l2 !== undefined && !(l2 >= 0))) {
     console.error(USAGE);
     return 2;
   }
