@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { trpcErrorCode } from "../../../../tests/helpers/trpc-error-code";
 import { describe, expect, it } from "vitest";
 import { db } from "~/server/db";
 import { callerFor, seedProject } from "../../../../tests/helpers/seed";
@@ -37,16 +37,6 @@ async function seedImage() {
   return { project, users, image, labelClass };
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
-
 describe("regions with optimistic concurrency", () => {
   it("two people edit the same region: the second, stale save is refused with who changed it, nothing is overwritten", async () => {
     const { project, users, image, labelClass } = await seedImage();
@@ -81,7 +71,7 @@ describe("regions with optimistic concurrency", () => {
     expect(after.regions[0]).toMatchObject({ version: 2, geometry: square(5) });
 
     // A stale delete is refused too; a save based on the current version goes through.
-    expect(await codeOf(bob.annotation.deleteRegion({ projectId: project.id, regionId: created.id, expectedVersion: 1 }))).toBe("CONFLICT");
+    expect(await trpcErrorCode(bob.annotation.deleteRegion({ projectId: project.id, regionId: created.id, expectedVersion: 1 }))).toBe("CONFLICT");
     const bobSaved = await bob.annotation.updateRegion({ projectId: project.id, regionId: created.id, expectedVersion: 2, geometry: square(50) });
     expect(bobSaved.version).toBe(3);
   });
@@ -118,17 +108,17 @@ describe("regions with optimistic concurrency", () => {
     const other = await seedImage();
     const alice = callerFor(db, users.alice!);
     const base = { projectId: project.id, imageId: image.id, labelClassId: null };
-    expect(await codeOf(alice.annotation.createRegion({ ...base, geometry: { ...square(0), points: [[0, 0]] } }))).toBe("BAD_REQUEST");
+    expect(await trpcErrorCode(alice.annotation.createRegion({ ...base, geometry: { ...square(0), points: [[0, 0]] } }))).toBe("BAD_REQUEST");
     expect(
-      await codeOf(
+      await trpcErrorCode(
         alice.annotation.createRegion({
           ...base,
           geometry: { schemaVersion: 1, kind: "mask", gridWidth: 2, gridHeight: 2, runs: [1, 1] },
         }),
       ),
     ).toBe("BAD_REQUEST");
-    expect(await codeOf(alice.annotation.createRegion({ ...base, labelClassId: other.labelClass.id, geometry: square(0) }))).toBe("BAD_REQUEST");
-    expect(await codeOf(alice.annotation.createRegion({ ...base, imageId: other.image.id, geometry: square(0) }))).toBe("NOT_FOUND");
+    expect(await trpcErrorCode(alice.annotation.createRegion({ ...base, labelClassId: other.labelClass.id, geometry: square(0) }))).toBe("BAD_REQUEST");
+    expect(await trpcErrorCode(alice.annotation.createRegion({ ...base, imageId: other.image.id, geometry: square(0) }))).toBe("NOT_FOUND");
   });
 
   it("labels many images at once and clears them; viewers cannot", async () => {
@@ -142,7 +132,7 @@ describe("regions with optimistic concurrency", () => {
     await alice.annotation.setImageLabels({ projectId: project.id, imageIds: [second.id], labelClassId: null });
     expect(await db.imageLabel.count({ where: { labelClassId: labelClass.id } })).toBe(1);
     expect(
-      await codeOf(callerFor(db, users.vera!).annotation.setImageLabels({ projectId: project.id, imageIds: [image.id], labelClassId: null })),
+      await trpcErrorCode(callerFor(db, users.vera!).annotation.setImageLabels({ projectId: project.id, imageIds: [image.id], labelClassId: null })),
     ).toBe("FORBIDDEN");
   });
 });

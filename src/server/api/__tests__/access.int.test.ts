@@ -3,7 +3,7 @@
  * enumerated, so a new procedure without an access declaration, or with a check that lets a
  * lower role through, fails here.
  */
-import { TRPCError } from "@trpc/server";
+import { trpcErrorCode } from "../../../../tests/helpers/trpc-error-code";
 import { describe, expect, it } from "vitest";
 import type { Role } from "~/generated/prisma/enums";
 import { appRouter } from "~/server/api/root";
@@ -30,16 +30,6 @@ function call(caller: ReturnType<typeof callerFor>, path: string, input: unknown
   return (target as (input: unknown) => Promise<unknown>)(input);
 }
 
-async function errorCodeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
-
 describe("access control on every procedure", () => {
   it("enumerates a non-trivial router", () => {
     expect(procedures.length).toBeGreaterThan(10);
@@ -60,16 +50,16 @@ describe("access control on every procedure", () => {
     const outsider = await seedUser(db, "outsider");
     const input = { projectId: project.id };
 
-    expect(await errorCodeOf(call(callerFor(db, null), path, input))).toBe("UNAUTHORIZED");
-    expect(await errorCodeOf(call(callerFor(db, outsider), path, input))).toBe("NOT_FOUND");
+    expect(await trpcErrorCode(call(callerFor(db, null), path, input))).toBe("UNAUTHORIZED");
+    expect(await trpcErrorCode(call(callerFor(db, outsider), path, input))).toBe("NOT_FOUND");
     for (const role of ROLES.filter((r) => !roleAtLeast(r, access.minimum))) {
-      expect(await errorCodeOf(call(callerFor(db, users[role]!), path, input)), role).toBe("FORBIDDEN");
+      expect(await trpcErrorCode(call(callerFor(db, users[role]!), path, input)), role).toBe("FORBIDDEN");
     }
     // The required role gets past the check (it may then fail on the rest of the input).
-    const allowed = await errorCodeOf(call(callerFor(db, users[access.minimum]!), path, input));
+    const allowed = await trpcErrorCode(call(callerFor(db, users[access.minimum]!), path, input));
     expect(["OK", "BAD_REQUEST", "NOT_FOUND", "CONFLICT"]).toContain(allowed);
     // A project id that does not exist reveals nothing either.
-    const ghost = await errorCodeOf(call(callerFor(db, users.OWNER!), path, { projectId: "nope" }));
+    const ghost = await trpcErrorCode(call(callerFor(db, users.OWNER!), path, { projectId: "nope" }));
     expect(ghost).toBe("NOT_FOUND");
   });
 });
