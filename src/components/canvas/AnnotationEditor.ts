@@ -13,6 +13,7 @@ import { PanTool } from "./tools/pan/PanTool";
 import { PolygonTool } from "./tools/polygon/PolygonTool";
 import { RectangleTool } from "./tools/rectangle/RectangleTool";
 import { SelectTool } from "./tools/select/SelectTool";
+import { applyRemotePatch, diffRegions } from "./remote-patch";
 import { UndoStack } from "./undo-stack";
 
 /** A region as the editor holds it; `key` is the server id for saved regions, a local id for new ones. */
@@ -234,6 +235,16 @@ export class AnnotationEditor {
   replaceRegions(regions: readonly EditorRegion[]): void {
     this.regions = regions;
     this.notify();
+  }
+
+  /**
+   * Other people's saved changes (`regions` is the merged document). They are carried into every
+   * undo and redo state too, so undo reverts only this user's edits and never someone else's work.
+   */
+  applyRemote(regions: readonly EditorRegion[]): void {
+    const patch = diffRegions(this.regions, regions);
+    this.history.rebase((snapshot) => applyRemotePatch(snapshot, patch));
+    this.restore(regions);
   }
 
   addRegion(region: Omit<EditorRegion, "key"> & { key?: string }, options: { select?: boolean } = {}): EditorRegion {

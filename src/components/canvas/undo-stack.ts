@@ -30,6 +30,12 @@ export class UndoStack<T> {
     return next;
   }
 
+  /** Rewrites every remembered state (e.g. to carry someone else's change into the history). */
+  rebase(transform: (state: T) => T): void {
+    this.undoStack.forEach((state, index) => (this.undoStack[index] = transform(state)));
+    this.redoStack.forEach((state, index) => (this.redoStack[index] = transform(state)));
+  }
+
   get canUndo(): boolean {
     return this.undoStack.length > 0;
   }

@@ -58,7 +58,7 @@ export function useRegionSync(options: {
     const merged = mergeRemoteRegions(editor.regions, saved.current, regions.map(savedOf), blocked.current);
     if (!merged) return;
     saved.current = merged.saved;
-    editor.replaceRegions(merged.regions);
+    editor.applyRemote(merged.regions);
   }, [client, editor, imageId, projectId]);
   useEffect(() => {
     if (loaded) void mergeRemote().catch(() => {});
