@@ -36,5 +36,4 @@ describe("undo next to other people's live changes", () => {
     expect(editor.regions.some((region) => region.key === mine)).toBe(false);
     expect(editor.canUndo).toBe(false);
   });
-
 });
