@@ -40,10 +40,10 @@ MODEL_VERSION = "1.0.0"
 MODEL_FILE = "visual-ccc-synthetic-v1.onnx"
 SEED = 20240607
 RECIPE = {
-    "trainPerClass": 2500, "valPerClass": 300, "testPerClass": 500,
-    "epochs": 10, "batchSize": 32, "optimiser": "AdamW", "maxLr": 2e-3, "weightDecay": 1e-4,
+    "trainPerClass": 4000, "valPerClass": 300, "testPerClass": 500,
+    "epochs": 8, "batchSize": 32, "optimiser": "AdamW", "maxLr": 2e-3, "weightDecay": 1e-4,
     "schedule": "one-cycle (15 % warm-up, cosine decay)", "seed": SEED,
-    "trainInput": "128 x 128 random crops at native scale (50 %) or whole image downscaled 2x (50 %), random flip and quarter turn",
+    "trainInput": "128 x 128 random crops at native scale showing >= 1 % deposit (best of 8 positions) (50 %) or whole image downscaled 2x (50 %), random flip and quarter turn",
     "evalInput": "whole 256 x 256 images (the contract input)",
     "selection": "epoch with the best validation accuracy (ties: lower validation loss)",
 }
@@ -64,9 +64,9 @@ def main() -> None:
 
     RECIPE["stage2"] = STAGE2
     log(f"generator fingerprint {dataset.generator_fingerprint()}")
-    train_x, train_y = dataset.make_split("train", RECIPE["trainPerClass"], workers=workers)
-    val_x, val_y = dataset.make_split("val", RECIPE["valPerClass"], workers=workers)
-    test_x, test_y = dataset.make_split("test", RECIPE["testPerClass"], workers=workers)
+    train_x, train_y, train_masks = dataset.make_split("train", RECIPE["trainPerClass"], workers=workers)
+    val_x, val_y, _ = dataset.make_split("val", RECIPE["valPerClass"], workers=workers)
+    test_x, test_y, _ = dataset.make_split("test", RECIPE["testPerClass"], workers=workers)
     log(f"data: train {len(train_x)}, val {len(val_x)}, test {len(test_x)}")
 
     baseline = dataset.logistic_baseline_accuracy(
@@ -87,14 +87,14 @@ def main() -> None:
     else:
         model, history = training.train(
             train_x, train_y, val_x, val_y, epochs=RECIPE["epochs"], batch_size=RECIPE["batchSize"],
-            lr=RECIPE["maxLr"], weight_decay=RECIPE["weightDecay"], seed=SEED, log=log,
+            lr=RECIPE["maxLr"], weight_decay=RECIPE["weightDecay"], seed=SEED, log=log, train_masks=train_masks,
             on_best=lambda state: torch.save(state, HERE / ".cache" / "checkpoint-best.pt"))
         stage1_state = model.state_dict()
         torch.save({"state": stage1_state, "history": history}, stage1_path)
     stage2 = RECIPE["stage2"]
     model, history2 = training.train(
         train_x, train_y, val_x, val_y, epochs=stage2["epochs"], batch_size=RECIPE["batchSize"],
-        lr=stage2["maxLr"], weight_decay=RECIPE["weightDecay"], seed=SEED + 1, log=log,
+        lr=stage2["maxLr"], weight_decay=RECIPE["weightDecay"], seed=SEED + 1, log=log, train_masks=train_masks,
         on_best=lambda state: torch.save(state, HERE / ".cache" / "checkpoint-best.pt"),
         init_state=stage1_state, pct_start=stage2["pctStart"])
     history = history + [{**h, "stage": 2} for h in history2]
@@ -134,7 +134,8 @@ def main() -> None:
                     "packed or sparse polydisperse spheres with rim contrast, nodule piles on a substrate, packed "
                     "rounded grains. Shared nuisances for both classes: gradients, hexagonal template patterns, "
                     "substrate band with interface nodules, letterbox bands, blur, shot noise, scan-line noise, "
-                    "JPEG, random grey mapping. No real image was used for training.",
+                    "JPEG, random grey mapping. A draw whose deposit does not visibly stand out from its "
+                    "surroundings is redrawn. No real image was used for training.",
             "history": history,
             "command": "/usr/bin/python3 training/build_model.py",
             "seconds": round(time.time() - started, 1),
@@ -147,7 +148,7 @@ def main() -> None:
             "Scale: dendrite branches 1-6 px wide and spheres 3-60 px in radius in the 256 x 256 crop; far outside that range the prediction is unreliable.",
             "Only the centre 256 x 256 crop (after resizing the shorter side to 307) is seen: structures near the image borders are ignored.",
             "Mossy or porous lithium and compact grains sit between the two classes; retrain the head on labelled images of the target material.",
-            "Real Ag dendrites grown on nano-patterned templates with large pits (pits about as big as small spheres) are often called spherical: the generator's template pits are smaller (7-30 px pitch); 5 of the 7 misses on the real Ag set are such images.",
+            "Real Ag dendrites with lobed, leaf-like branches over a coarse template of faint discs can still be called spherical (2 of the 3 misses on the 34 real Ag images); the third miss is a field of scattered bright particles.",
         ],
         "licence": "MIT (weights trained by this project on procedurally generated data only)",
     }

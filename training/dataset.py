@@ -17,9 +17,9 @@ CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 SPLIT_SEED_BASE = {"train": 0, "val": 10_000_000, "test": 20_000_000}
 
 
-def _render_one(args: tuple[int, int, int]) -> np.ndarray:
+def _render_one(args: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
     seed, label, size = args
-    return generator.render(seed, label, size)
+    return generator.render_sample(seed, label, size)
 
 
 def generator_fingerprint() -> str:
@@ -27,21 +27,25 @@ def generator_fingerprint() -> str:
     return hashlib.sha256(inspect.getsource(generator).encode()).hexdigest()[:12]
 
 
-def make_split(split: str, per_class: int, size: int = 256, workers: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """Balanced split: images [N, size, size] uint8 and labels [N] int64 (0 dendritic, 1 spherical)."""
+def make_split(split: str, per_class: int, size: int = 256,
+               workers: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Balanced split: images [N, size, size] uint8, labels [N] int64 (0 dendritic, 1 spherical)
+    and the visible deposit masks [N, size, size] bool (training crops are chosen to show it)."""
     CACHE_DIR.mkdir(exist_ok=True)
     path = CACHE_DIR / f"{split}-{per_class}-{size}-{generator_fingerprint()}.npz"
     if path.exists():
         cached = np.load(path)
-        return cached["images"], cached["labels"]
+        masks = np.unpackbits(cached["masks"], axis=-1)[..., :size].astype(bool)
+        return cached["images"], cached["labels"], masks
     base = SPLIT_SEED_BASE[split]
     jobs = [(base + i, label, size) for i in range(per_class) for label in (0, 1)]
     with Pool(workers) as pool:
-        images = pool.map(_render_one, jobs, chunksize=16)
+        samples = pool.map(_render_one, jobs, chunksize=16)
     labels = np.array([label for _, label, _ in jobs], dtype=np.int64)
-    stacked = np.stack(images)
-    np.savez(path, images=stacked, labels=labels)
-    return stacked, labels
+    images = np.stack([image for image, _ in samples])
+    masks = np.stack([mask for _, mask in samples])
+    np.savez(path, images=images, labels=labels, masks=np.packbits(masks, axis=-1))
+    return images, labels, masks
 
 
 def trivial_cue_features(images: np.ndarray) -> np.ndarray:
@@ -81,5 +85,5 @@ def logistic_baseline_accuracy(train_x: np.ndarray, train_y: np.ndarray, test_x:
 if __name__ == "__main__":
     workers = int(os.environ.get("BUILD_WORKERS", "2"))
     for split, n in (("train", 10), ("test", 10)):
-        x, y = make_split(split, n, workers=workers)
-        print(split, x.shape, np.bincount(y))
+        x, y, m = make_split(split, n, workers=workers)
+        print(split, x.shape, np.bincount(y), f"deposit coverage {m.mean():.3f}")

@@ -28,6 +28,11 @@ CLASSES = ["dendritic", "spherical"]
 SUPERSAMPLE = 2
 # Smallest share of the visible field the deposit must cover.
 MIN_COVERAGE = 0.03
+# Smallest contrast between the deposit and its surroundings in the finished image (see
+# deposit_visibility), per class; below it the image is redrawn, so no label is attached to an
+# empty field. Lower for spheres: their rims show even when level and spread barely differ.
+MIN_VISIBILITY = (0.5, 0.3)
+MAX_ATTEMPTS = 6
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -91,7 +96,7 @@ def background(rng: np.random.Generator, size: int) -> tuple[np.ndarray, dict]:
     g = rng.uniform(-0.15, 0.15, 2)
     bg += g[0] * (xx - 0.5) + g[1] * (yy - 0.5)
     bg += rng.uniform(0.0, 0.08) * smooth_noise(rng, size, rng.uniform(30, 120))
-    if rng.random() < 0.35:
+    if rng.random() < 0.4:
         bg = hex_template(rng, bg)
     layout = {"substrate_y": None}
     return bg, layout
@@ -100,8 +105,10 @@ def background(rng: np.random.Generator, size: int) -> tuple[np.ndarray, dict]:
 def hex_template(rng: np.random.Generator, bg: np.ndarray) -> np.ndarray:
     """Nano-patterned template: a hexagonal lattice of shallow pits (faint discs with rims)."""
     size = bg.shape[0]
-    pitch = rng.uniform(14, 60) * SUPERSAMPLE / 2
-    radius = pitch * rng.uniform(0.25, 0.42)
+    # 7-50 px between pit centres in the output image, log-uniform: real templates range from fine
+    # dot lattices to pits about as big as small spherical deposits (Ag on a 100 nm pitch).
+    pitch = math.exp(rng.uniform(math.log(7), math.log(50))) * SUPERSAMPLE
+    radius = pitch * rng.uniform(0.25, 0.45)
     theta = rng.uniform(0, math.pi / 3)
     rows = int(size / (pitch * 0.866)) + 4
     cols = int(size / pitch) + 4
@@ -113,7 +120,7 @@ def hex_template(rng: np.random.Generator, bg: np.ndarray) -> np.ndarray:
     y = s * (px - size / 2) + c * (py - size / 2) + size / 2
     discs = stamp_points(size, x.ravel(), y.ravel(), np.full(x.size, radius))
     edge = discs ^ ndi.binary_erosion(discs, iterations=max(1, int(radius / 5)))
-    contrast = rng.uniform(0.02, 0.09) * rng.choice([-1, 1])
+    contrast = rng.uniform(0.02, 0.2) * rng.choice([-1, 1])
     return bg + contrast * discs + abs(contrast) * rng.uniform(0, 0.8) * edge
 
 
@@ -320,8 +327,9 @@ def sphere_layer(rng: np.random.Generator, size: int, layout: dict) -> tuple[np.
 
 # ----------------------------------------------------------------------------- imaging
 
-def imaging(rng: np.random.Generator, img: np.ndarray, out_size: int) -> np.ndarray:
-    """Supersampled scene -> 8-bit micrograph: area downsample, blur, grey mapping, noise, JPEG."""
+def imaging(rng: np.random.Generator, img: np.ndarray, out_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Supersampled scene -> 8-bit micrograph: area downsample, blur, grey mapping, noise, JPEG.
+    Also returns which rows still show the scene (False under a letterbox band)."""
     img = np.asarray(Image.fromarray(img.astype(np.float32)).resize((out_size, out_size), Image.BOX))
     img = ndi.gaussian_filter(img, rng.uniform(0.2, 1.3))
     # class-independent grey mapping: draw the mean and the contrast, then a gamma
@@ -337,23 +345,62 @@ def imaging(rng: np.random.Generator, img: np.ndarray, out_size: int) -> np.ndar
     img = ndi.gaussian_filter(img, rng.uniform(0.0, 0.8))
     img += rng.uniform(0, 0.015) * rng.standard_normal((out_size, 1)).astype(np.float32)
     img = np.clip(img, 0, 1)
+    shown_rows = np.ones(out_size, bool)
     if rng.random() < 0.15:  # letterbox bands of a padded export
         top = int(rng.uniform(0, 0.2) * out_size)
         bottom = int(rng.uniform(0, 0.2) * out_size)
         img[:top] = 0
+        shown_rows[:top] = False
         if bottom:
             img[-bottom:] = 0
+            shown_rows[-bottom:] = False
     u8 = (img * 255 + 0.5).astype(np.uint8)
     if rng.random() < 0.5:
         buf = io.BytesIO()
         Image.fromarray(u8).save(buf, format="JPEG", quality=int(rng.integers(40, 95)))
         u8 = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("L"))
-    return u8
+    return u8, shown_rows
+
+
+def deposit_visibility(image: np.ndarray, mask: np.ndarray) -> float:
+    """How clearly the deposit stands out in the finished image: the grey-level difference between
+    deposit pixels and the pixels just around them, in units of the image's standard deviation.
+    Dark deposits on a dark field, or deposits drowned in noise, score near 0."""
+    if mask.sum() < 12:
+        return 0.0
+    ring = ndi.binary_dilation(mask, iterations=3) & ~mask
+    if ring.sum() < 12:  # the deposit fills the field: compare with whatever is left
+        ring = ~mask
+    if ring.sum() < 12:
+        return float("inf")
+    pixels = image.astype(np.float32)
+    inside, around = pixels[mask], pixels[ring]
+    # level (a brighter or darker deposit) plus texture (rims and shading inside the deposit)
+    difference = abs(inside.mean() - around.mean()) + abs(inside.std() - around.std())
+    return float(difference / (pixels.std() + 1.0))
 
 
 def render(seed: int, label: int, out_size: int = 256) -> np.ndarray:
     """One micrograph (uint8, out_size x out_size) of class `label`, a pure function of `seed`."""
-    rng = np.random.default_rng([seed, label, 7])
+    return render_sample(seed, label, out_size)[0]
+
+
+def render_sample(seed: int, label: int, out_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """(micrograph uint8, visible deposit mask bool), both out_size x out_size, a pure function of
+    `seed`. A draw whose deposit does not visibly stand out is redrawn (up to MAX_ATTEMPTS)."""
+    best: tuple[float, np.ndarray, np.ndarray] | None = None
+    for attempt in range(MAX_ATTEMPTS):
+        image, mask = _render_attempt(np.random.default_rng([seed, label, 7, attempt]), label, out_size)
+        visibility = deposit_visibility(image, mask)
+        if visibility >= MIN_VISIBILITY[label]:
+            return image, mask
+        if best is None or visibility > best[0]:
+            best = (visibility, image, mask)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _render_attempt(rng: np.random.Generator, label: int, out_size: int) -> tuple[np.ndarray, np.ndarray]:
     size = out_size * SUPERSAMPLE
     bg, layout = background(rng, size)
     side_view = rng.random() < 0.5
@@ -385,4 +432,7 @@ def render(seed: int, label: int, out_size: int = 256) -> np.ndarray:
         scene = substrate_band(rng, scene, y0)
         nod = interface_nodules(rng, size, y0, tilt)
         scene = np.where(nod, scene + sem_shading(nod, rng, 2 * SUPERSAMPLE) * 0.5, scene)
-    return imaging(rng, scene, out_size)
+        mask = mask & (np.arange(size)[:, None] < y0)  # the substrate band covers what is below
+    image, shown_rows = imaging(rng, scene, out_size)
+    coverage = np.asarray(Image.fromarray(mask.astype(np.float32)).resize((out_size, out_size), Image.BOX))
+    return image, (coverage >= 0.25) & shown_rows[:, None]

@@ -12,6 +12,10 @@ import torch.nn.functional as F
 from visual_cnn import VisualCNN
 
 TRAIN_CROP = 128
+# A native-scale crop must show at least this share of deposit, else another position is tried:
+# a crop of empty background labelled "dendritic" only teaches the network noise.
+MIN_CROP_DEPOSIT = 0.01
+CROP_TRIES = 8
 
 
 def to_tensor(images: np.ndarray) -> torch.Tensor:
@@ -19,22 +23,39 @@ def to_tensor(images: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(images).float().div_(255.0).unsqueeze(1)
 
 
-def augment_batch(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def augment_batch(images: np.ndarray, rng: np.random.Generator, masks: np.ndarray | None = None) -> np.ndarray:
     """Random 128 crops at native pixel scale (50 %) or the whole 256 image downscaled 2x (50 %,
-    i.e. half the magnification, and always the whole deposit), then a random flip / quarter turn."""
+    i.e. half the magnification, and always the whole deposit), then a random flip / quarter turn.
+    With deposit masks, a native crop is placed where it shows some deposit (the best of a few
+    random positions)."""
     out = np.empty((len(images), TRAIN_CROP, TRAIN_CROP), np.float32)
     size = images.shape[1]
     for i, img in enumerate(images):
         if rng.random() < 0.5:
             view = img.reshape(TRAIN_CROP, size // TRAIN_CROP, TRAIN_CROP, size // TRAIN_CROP).mean(axis=(1, 3))
         else:
-            y, x = rng.integers(0, size - TRAIN_CROP + 1, 2)
+            y, x = crop_position(size, rng, None if masks is None else masks[i])
             view = img[y:y + TRAIN_CROP, x:x + TRAIN_CROP].astype(np.float32)
         if rng.random() < 0.5:
             view = view[:, ::-1]
         view = np.rot90(view, int(rng.integers(0, 4)))
         out[i] = view
     return out
+
+
+def crop_position(size: int, rng: np.random.Generator, mask: np.ndarray | None) -> tuple[int, int]:
+    best, best_share = None, -1.0
+    for _ in range(1 if mask is None else CROP_TRIES):
+        y, x = (int(v) for v in rng.integers(0, size - TRAIN_CROP + 1, 2))
+        if mask is None:
+            return y, x
+        share = float(mask[y:y + TRAIN_CROP, x:x + TRAIN_CROP].mean())
+        if share >= MIN_CROP_DEPOSIT:
+            return y, x
+        if share > best_share:
+            best, best_share = (y, x), share
+    assert best is not None
+    return best
 
 
 @torch.no_grad()
@@ -71,7 +92,7 @@ def classification_metrics(labels: np.ndarray, predicted: np.ndarray, num_classe
 def train(train_x: np.ndarray, train_y: np.ndarray, val_x: np.ndarray, val_y: np.ndarray, *,
           epochs: int, batch_size: int, lr: float, weight_decay: float, seed: int,
           log=print, on_best=None, init_state: dict | None = None,
-          pct_start: float = 0.15) -> tuple[VisualCNN, list[dict]]:
+          pct_start: float = 0.15, train_masks: np.ndarray | None = None) -> tuple[VisualCNN, list[dict]]:
     """AdamW + one-cycle schedule; keeps the weights of the epoch with the best val accuracy
     (ties: lower val loss) measured on whole 256 x 256 images, as the model will be used."""
     torch.manual_seed(seed)
@@ -90,7 +111,8 @@ def train(train_x: np.ndarray, train_y: np.ndarray, val_x: np.ndarray, val_y: np
         started, loss_sum, correct = time.time(), 0.0, 0
         for step in range(steps_per_epoch):
             idx = np.sort(order[step * batch_size:(step + 1) * batch_size])
-            batch = torch.from_numpy(augment_batch(train_x[idx], rng)).div_(255.0).unsqueeze(1)
+            masks = None if train_masks is None else train_masks[idx]
+            batch = torch.from_numpy(augment_batch(train_x[idx], rng, masks)).div_(255.0).unsqueeze(1)
             target = torch.from_numpy(train_y[idx])
             _, logits = model(batch)
             loss = F.cross_entropy(logits, target)
