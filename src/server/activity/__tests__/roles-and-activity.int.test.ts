@@ -21,6 +21,13 @@ async function setup() {
   return { project, users, dataset, image, labelClass, as };
 }
 
+/**
+ * How long to wait for a live event before failing. Generous on purpose: CI runs the integration
+ * files in parallel on 2 cores, and a missing event still fails; latency is measured by the e2e
+ * suite, not here.
+ */
+const EVENT_WAIT_MS = 15_000;
+
 /** The next value of a subscription that satisfies `accept`, or a timeout. */
 async function next<T>(iterator: AsyncIterator<T>, accept: (value: T) => boolean, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -79,10 +86,10 @@ describe("live changes", () => {
     const s = await setup();
     const stream = (await s.as("viewer").activity.live({ projectId: s.project.id, imageId: s.image.id })) as AsyncIterable<{ kind: string }>;
     const iterator = stream[Symbol.asyncIterator]();
-    await next(iterator, (m) => m.kind === "resync", 5000);
+    await next(iterator, (m) => m.kind === "resync", EVENT_WAIT_MS);
     const started = Date.now();
     await s.as("annotator").annotation.setImageLabels({ projectId: s.project.id, imageIds: [s.image.id], labelClassId: s.labelClass.id });
-    const change = await next(iterator, (m) => m.kind === "labels", 1000);
+    const change = await next(iterator, (m) => m.kind === "labels", EVENT_WAIT_MS);
     expect(change).toMatchObject({ kind: "labels", imageIds: [s.image.id], labelClassId: s.labelClass.id, actorName: "annotator" });
     expect(Date.now() - started).toBeLessThan(1000);
     await s.as("annotator").annotation.createRegion({
@@ -91,7 +98,7 @@ describe("live changes", () => {
       labelClassId: null,
       geometry: { schemaVersion: 1, kind: "rectangle", x: 1, y: 1, width: 5, height: 5 },
     });
-    expect(await next(iterator, (m) => m.kind === "regions", 1000)).toMatchObject({ kind: "regions", imageId: s.image.id, change: "created" });
+    expect(await next(iterator, (m) => m.kind === "regions", EVENT_WAIT_MS)).toMatchObject({ kind: "regions", imageId: s.image.id, change: "created" });
     await iterator.return?.();
   });
 
@@ -113,16 +120,16 @@ describe("live changes", () => {
       return stream[Symbol.asyncIterator]();
     };
     const viewer = await watch("viewer");
-    await next(viewer, (u) => u.viewers.length === 1, 3000);
+    await next(viewer, (u) => u.viewers.length === 1, EVENT_WAIT_MS);
     const annotator = await watch("annotator");
     // Both see both within a round trip (the newcomer announces itself, the other answers).
     // (A generator starts when first read, as the SSE handler does at once.)
-    const annotatorSees = next(annotator, (u) => u.viewers.length === 2, 2000);
-    await next(viewer, (u) => u.viewers.some((v) => v.userId === s.users.annotator!.id), 2000);
+    const annotatorSees = next(annotator, (u) => u.viewers.length === 2, EVENT_WAIT_MS);
+    await next(viewer, (u) => u.viewers.some((v) => v.userId === s.users.annotator!.id), EVENT_WAIT_MS);
     const seen = await annotatorSees;
     expect(seen.viewers.find((v) => v.isYou)?.userId).toBe(s.users.annotator!.id);
     await annotator.return?.(); // the page closed: the stream ends and announces it
-    await next(viewer, (u) => u.viewers.length === 1, 2000);
+    await next(viewer, (u) => u.viewers.length === 1, EVENT_WAIT_MS);
     await viewer.return?.();
   });
 });
