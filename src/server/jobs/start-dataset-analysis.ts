@@ -5,12 +5,11 @@
  * that run instead of a second one (double clicks, two colleagues at once).
  */
 import type { AnalysisParamsInput } from "~/server/analysis/run-analysis";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
-import { projectChannel, publishEvent } from "~/server/events";
 import { analyseDatasetJob } from "./definitions";
-import { JOB_RUN_TYPES, jobRunUpdatedEvent, type AnalysisRunPayload } from "./job-run-records";
+import { JOB_RUN_TYPES, type AnalysisRunPayload } from "./job-run-records";
+import { announceJobStart } from "./announce-job-start";
 import { jobQueue, type JobQueue } from "./queue";
 import { resolveRunParams } from "./resolve-run-params";
 
@@ -51,16 +50,7 @@ export async function startDatasetAnalysis(options: {
         data: { projectId, type: JOB_RUN_TYPES.analyseDataset, status: "QUEUED", payload, createdById: options.actorId },
       });
       await queue.send(analyseDatasetJob, { version: 1, jobRunId: run.id, projectId, datasetId, params, model }, { tx });
-      await recordAuditEvent({
-        db: tx,
-        projectId,
-        actorId: options.actorId,
-        action: "job.start",
-        targetType: "JobRun",
-        targetId: run.id,
-        data: { type: run.type, datasetId },
-      });
-      await publishEvent({ db: tx, channel: projectChannel(projectId), event: jobRunUpdatedEvent(run) });
+      await announceJobStart(tx, run, options.actorId, { datasetId });
       return { jobRunId: run.id, alreadyRunning: false };
     },
     { maxWait: 10_000, timeout: 30_000 },

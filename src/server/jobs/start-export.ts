@@ -3,12 +3,10 @@
  * request open for minutes). Any member may export (the streamed exports are VIEWER too). While
  * the same export (kind + scope) is queued or running, starting again returns that run.
  */
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
 import type { Db } from "~/server/db";
-import { projectChannel, publishEvent } from "~/server/events";
 import { assertExportScope } from "~/server/exports/export-scope";
 import { exportJob, type ExportPayload } from "./definitions";
-import { jobRunUpdatedEvent } from "./job-run-records";
+import { announceJobStart } from "./announce-job-start";
 import { jobQueue, type JobQueue } from "./queue";
 
 export async function startExport(options: {
@@ -42,16 +40,7 @@ export async function startExport(options: {
         },
       });
       await queue.send(exportJob, { version: 1, jobRunId: run.id, projectId, kind, ...(datasetId ? { datasetId } : {}) }, { tx });
-      await recordAuditEvent({
-        db: tx,
-        projectId,
-        actorId: options.actorId,
-        action: "job.start",
-        targetType: "JobRun",
-        targetId: run.id,
-        data: { type: run.type, kind, datasetId: datasetId ?? null },
-      });
-      await publishEvent({ db: tx, channel: projectChannel(projectId), event: jobRunUpdatedEvent(run) });
+      await announceJobStart(tx, run, options.actorId, { kind, datasetId: datasetId ?? null });
       return { jobRunId: run.id, alreadyRunning: false };
     },
     { maxWait: 10_000, timeout: 30_000 },

@@ -4,13 +4,11 @@
  * JobRun and its retrain-model job in one transaction. While a retraining of the project is
  * queued or running, starting again returns that run.
  */
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
 import type { Db } from "~/server/db";
-import { projectChannel, publishEvent } from "~/server/events";
 import { collectTrainingSet } from "~/server/models/collect-training-set";
 import { resolveRetrainBase } from "~/server/models/resolve-retrain-base";
 import { retrainModelJob } from "./definitions";
-import { jobRunUpdatedEvent } from "./job-run-records";
+import { announceJobStart } from "./announce-job-start";
 import { jobQueue, type JobQueue } from "./queue";
 
 export async function startRetrainModel(options: {
@@ -49,16 +47,7 @@ export async function startRetrainModel(options: {
         },
       });
       await queue.send(retrainModelJob, { version: 1, jobRunId: run.id, projectId, baseVersionId: base.id, ...(datasetId ? { datasetId } : {}) }, { tx });
-      await recordAuditEvent({
-        db: tx,
-        projectId,
-        actorId: options.actorId,
-        action: "job.start",
-        targetType: "JobRun",
-        targetId: run.id,
-        data: { type: run.type, baseVersionId: base.id, datasetId: datasetId ?? null, images: set.images.length },
-      });
-      await publishEvent({ db: tx, channel: projectChannel(projectId), event: jobRunUpdatedEvent(run) });
+      await announceJobStart(tx, run, options.actorId, { baseVersionId: base.id, datasetId: datasetId ?? null, images: set.images.length });
       return { jobRunId: run.id, alreadyRunning: false, images: set.images.length };
     },
     { maxWait: 10_000, timeout: 30_000 },
