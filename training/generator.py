@@ -102,6 +102,10 @@ def background(rng: np.random.Generator, size: int) -> tuple[np.ndarray, dict]:
     return bg, layout
 
 
+# Lattice pitch (output px) from which raised discs are kept faint (see hex_template).
+COARSE_PITCH = 20
+
+
 def hex_template(rng: np.random.Generator, bg: np.ndarray) -> np.ndarray:
     """Nano-patterned template: a hexagonal lattice of shallow pits (faint discs with rims)."""
     size = bg.shape[0]
@@ -120,7 +124,11 @@ def hex_template(rng: np.random.Generator, bg: np.ndarray) -> np.ndarray:
     y = s * (px - size / 2) + c * (py - size / 2) + size / 2
     discs = stamp_points(size, x.ravel(), y.ravel(), np.full(x.size, radius))
     edge = discs ^ ndi.binary_erosion(discs, iterations=max(1, int(radius / 5)))
-    contrast = rng.uniform(0.02, 0.2) * rng.choice([-1, 1])
+    # Coarse lattices of raised discs look like a layer of spheres when strong; on real templates
+    # (Ag, 100 nm pitch) they are faint, so only pits (darker discs) get strong contrast there.
+    raised = rng.random() < 0.5
+    faint_only = raised and pitch >= COARSE_PITCH * SUPERSAMPLE
+    contrast = rng.uniform(0.02, 0.08 if faint_only else 0.2) * (1 if raised else -1)
     return bg + contrast * discs + abs(contrast) * rng.uniform(0, 0.8) * edge
 
 
@@ -175,10 +183,10 @@ def grow_tree(rng, pts, x, y, angle, length, radius, depth, style) -> None:
             child_angle = a + side * rng.normal(style["branch_angle"], 0.15)
             child_len = length * (1 - frac) * rng.uniform(0.3, 0.75) * style["child_scale"]
             if child_len > 3 * SUPERSAMPLE:
-                grow_tree(rng, pts, x, y, child_angle, child_len, max(0.5, r * rng.uniform(0.55, 0.9)),
+                grow_tree(rng, pts, x, y, child_angle, child_len, max(0.5, r * rng.uniform(*style["child_radius"])),
                           depth - 1, style)
     if style["tip_blobs"] and rng.random() < style["tip_blobs"]:
-        pts.append((x, y, radius * rng.uniform(1.2, 2.5)))
+        pts.append((x, y, radius * rng.uniform(*style["tip_radius"])))
 
 
 def random_tree_style(rng: np.random.Generator, kind: str) -> dict:
@@ -189,6 +197,8 @@ def random_tree_style(rng: np.random.Generator, kind: str) -> dict:
             "branch_angle": rng.uniform(0.6, 1.2), "alternate": bool(rng.random() < 0.5),
             "child_scale": rng.uniform(0.25, 0.6), "taper": rng.uniform(0.1, 0.5),
             "tip_blobs": rng.uniform(0.3, 0.9), "bias": rng.uniform(0.5, 2.0), "up": -math.pi / 2,
+            # real leafy Ag dendrites have lobes about as thick as their stem, with rounded tips
+            "child_radius": (0.8, 1.15), "tip_radius": (1.4, 3.0),
         }
     return {
         "wiggle": rng.uniform(0.02, 0.08) if fern else rng.uniform(0.06, 0.3),
@@ -200,6 +210,7 @@ def random_tree_style(rng: np.random.Generator, kind: str) -> dict:
         "tip_blobs": rng.uniform(0, 0.6) if not fern else 0.0,
         "bias": rng.uniform(0, 1.5),
         "up": -math.pi / 2,
+        "child_radius": (0.55, 0.9), "tip_radius": (1.2, 2.5),
     }
 
 
