@@ -98,6 +98,9 @@ def main() -> None:
         dataset.trivial_cue_features(train_x), train_y, dataset.trivial_cue_features(test_x), test_y)
     log(f"trivial-cue baseline (mean, std, Otsu coverage; quadratic logistic regression): {baseline:.4f}")
 
+    def keep_best_checkpoint(state: dict) -> None:  # for inspecting a build while it runs
+        torch.save(state, HERE / ".cache" / "checkpoint-best.pt")
+
     # Stage 1: one-cycle from scratch. Stage 2: a second, gentler cycle from stage 1's weights
     # (a warm restart), which settles what the first cycle's high learning rate left undecided.
     # Each stage is deterministic, so its result is cached under the hash of everything it
@@ -107,12 +110,12 @@ def main() -> None:
     stage1_state, history = cached_stage(f"stage1-{stage1_key}", log, lambda: training.train(
         train_x, train_y, val_x, val_y, epochs=RECIPE["epochs"], batch_size=RECIPE["batchSize"],
         lr=RECIPE["maxLr"], weight_decay=RECIPE["weightDecay"], seed=SEED, log=log, train_masks=train_masks,
-        on_best=lambda state: torch.save(state, HERE / ".cache" / "checkpoint-best.pt")))
+        on_best=keep_best_checkpoint))
     stage2 = RECIPE["stage2"]
     stage2_state, history2 = cached_stage(f"stage2-{stage_key([stage1_key, stage2])}", log, lambda: training.train(
         train_x, train_y, val_x, val_y, epochs=stage2["epochs"], batch_size=RECIPE["batchSize"],
         lr=stage2["maxLr"], weight_decay=RECIPE["weightDecay"], seed=SEED + 1, log=log, train_masks=train_masks,
-        on_best=lambda state: torch.save(state, HERE / ".cache" / "checkpoint-best.pt"),
+        on_best=keep_best_checkpoint,
         init_state=stage1_state, pct_start=stage2["pctStart"], ema_decay=stage2["emaDecay"]))
     history = history + [{**h, "stage": 2} for h in history2]
 
