@@ -26,7 +26,9 @@ function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -70,7 +72,9 @@ if (values.child) {
     }
     bytes = Buffer.byteLength(parts.join(""));
   } else {
-    const reader = readableFromGenerator(streamResultsCsv({ db, scope: { projectId: values.child } })).getReader();
+    const reader = readableFromGenerator(
+      streamResultsCsv({ db, scope: { projectId: values.child } }),
+    ).getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
@@ -121,9 +125,13 @@ try {
   const { db } = await import("~/server/db");
   async function seed(count: number) {
     const user = await db.user.create({ data: { email: `bench-${count}@example.test` } });
-    const project = await db.project.create({ data: { name: `bench ${count}`, memberships: { create: { userId: user.id, role: "OWNER" } } } });
+    const project = await db.project.create({
+      data: { name: `bench ${count}`, memberships: { create: { userId: user.id, role: "OWNER" } } },
+    });
     const dataset = await db.dataset.create({ data: { projectId: project.id, name: "micrographs" } });
-    const labelClass = await db.labelClass.create({ data: { projectId: project.id, name: "Dendrite", color: "#ff0000" } });
+    const labelClass = await db.labelClass.create({
+      data: { projectId: project.id, name: "Dendrite", color: "#ff0000" },
+    });
     for (let start = 0; start < count; start += 1000) {
       const batch = Array.from({ length: Math.min(1000, count - start) }, (_, i) => {
         const n = start + i;
@@ -147,12 +155,23 @@ try {
     }
     const images = await db.image.findMany({ where: { projectId: project.id }, select: { id: true } });
     const kmeans = (k: number) => ({
-      requestedK: k, k, method: "exact", centers: Array.from({ length: k }, (_, i) => i * 40), standardizedCenters: Array.from({ length: k }, (_, i) => i - 1),
-      counts: Array.from({ length: k }, () => 1000), areaPercent: Array.from({ length: k }, () => 100 / k), inertia: 12.5, standardizedInertia: 0.5, mean: 100, std: 40,
+      requestedK: k,
+      k,
+      method: "exact",
+      centers: Array.from({ length: k }, (_, i) => i * 40),
+      standardizedCenters: Array.from({ length: k }, (_, i) => i - 1),
+      counts: Array.from({ length: k }, () => 1000),
+      areaPercent: Array.from({ length: k }, () => 100 / k),
+      inertia: 12.5,
+      standardizedInertia: 0.5,
+      mean: 100,
+      std: 40,
     });
     for (let start = 0; start < images.length; start += 1000) {
       const slice = images.slice(start, start + 1000);
-      await db.imageLabel.createMany({ data: slice.map((image) => ({ imageId: image.id, labelClassId: labelClass.id })) });
+      await db.imageLabel.createMany({
+        data: slice.map((image) => ({ imageId: image.id, labelClassId: labelClass.id })),
+      });
       await db.analysis.createMany({
         data: slice.map((image, i) => ({
           imageId: image.id,
@@ -162,7 +181,12 @@ try {
           prediction: i % 2 ? "dendritic" : "spherical",
           probabilities: { dendritic: 0.7, spherical: 0.2, needle: 0.1 },
           clusterStats: { "2": kmeans(2), "3": kmeans(3), "4": kmeans(4), "5": kmeans(5) },
-          descriptors: { otsuThreshold: 117, foregroundFraction: 0.42, meanContrast: 0.125, particleCount: 311 },
+          descriptors: {
+            otsuThreshold: 117,
+            foregroundFraction: 0.42,
+            meanContrast: 0.125,
+            particleCount: 311,
+          },
         })),
       });
     }
@@ -173,8 +197,12 @@ try {
   for (const size of sizes) projects.set(size, await seed(size));
   await runChild(projects.get(sizes[0]!)!, database.url); // warm-up: disk caches, query plans
 
-  console.log(`results CSV export, streamed; one fresh process per run (Node ${process.version}, ${os.cpus().length} CPUs)`);
-  console.log("images | CSV bytes | time ms | peak RSS (maxRSS) | RSS before export | peak live heap above start (after GC)");
+  console.log(
+    `results CSV export, streamed; one fresh process per run (Node ${process.version}, ${os.cpus().length} CPUs)`,
+  );
+  console.log(
+    "images | CSV bytes | time ms | peak RSS (maxRSS) | RSS before export | peak live heap above start (after GC)",
+  );
   const rows: { size: number; report: ChildReport }[] = [];
   for (const size of sizes) {
     const report = await runChild(projects.get(size)!, database.url);

@@ -24,7 +24,12 @@ import { median } from "./median";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { model: { type: "string" }, runs: { type: "string" }, batch: { type: "string" }, images: { type: "string" } },
+  options: {
+    model: { type: "string" },
+    runs: { type: "string" },
+    batch: { type: "string" },
+    images: { type: "string" },
+  },
 });
 const runs = Number(values.runs ?? 7);
 const batch = Number(values.batch ?? 8);
@@ -38,7 +43,8 @@ async function inputFiles(): Promise<{ name: string; bytes: Buffer }[]> {
     for (const dir of readdirSync(shared, { withFileTypes: true })) {
       if (!dir.isDirectory()) continue;
       const file = readdirSync(path.join(shared, dir.name)).find((f) => f.startsWith("input."));
-      if (file) found.push({ name: `${dir.name}/${file}`, bytes: readFileSync(path.join(shared, dir.name, file)) });
+      if (file)
+        found.push({ name: `${dir.name}/${file}`, bytes: readFileSync(path.join(shared, dir.name, file)) });
     }
     if (found.length > 0) return found;
   }
@@ -51,9 +57,15 @@ async function main(): Promise<void> {
   const model = await getModel(values.model);
   const files = await inputFiles();
   const basePlanes = await Promise.all(files.map(async (f) => preprocessRaster(await decodeRaster(f.bytes))));
-  const planes = Array.from({ length: nImages }, (_, i) => basePlanes[i % basePlanes.length] ?? new Float32Array(INPUT_PLANE));
+  const planes = Array.from(
+    { length: nImages },
+    (_, i) => basePlanes[i % basePlanes.length] ?? new Float32Array(INPUT_PLANE),
+  );
 
-  const bare = await ort.InferenceSession.create(model.path, { executionProviders: ["cpu"], graphOptimizationLevel: "all" });
+  const bare = await ort.InferenceSession.create(model.path, {
+    executionProviders: ["cpu"],
+    graphOptimizationLevel: "all",
+  });
   const stackedBatches: ort.Tensor[] = [];
   for (let start = 0; start < planes.length; start += batch) {
     const chunk = planes.slice(start, start + batch);
@@ -87,10 +99,19 @@ async function main(): Promise<void> {
   const fromBytes: number[] = [];
   const fromPlane: number[] = [];
   const camOnly: number[] = [];
-  for (let r = 0; r < 3; r++) await classifyImages({ model: model.path, images: [{ name: oneFile.name, bytes: oneFile.bytes }], cam: "predicted" });
+  for (let r = 0; r < 3; r++)
+    await classifyImages({
+      model: model.path,
+      images: [{ name: oneFile.name, bytes: oneFile.bytes }],
+      cam: "predicted",
+    });
   for (let r = 0; r < Math.max(15, runs); r++) {
     let t0 = performance.now();
-    await classifyImages({ model: model.path, images: [{ name: oneFile.name, bytes: oneFile.bytes }], cam: "predicted" });
+    await classifyImages({
+      model: model.path,
+      images: [{ name: oneFile.name, bytes: oneFile.bytes }],
+      cam: "predicted",
+    });
     fromBytes.push(performance.now() - t0);
     t0 = performance.now();
     await classifyPlanes({ model: model.path, planes: [onePlane], cam: "predicted" });
@@ -107,14 +128,24 @@ async function main(): Promise<void> {
   const serviceMedian = median(serviceRates);
   const rows: [string, string, string][] = [
     ["bare ONNX Runtime session, batch " + batch, `${bareMedian.toFixed(1)} images/s`, "1.00"],
-    ["our service (classifyPlanes), batch " + batch, `${serviceMedian.toFixed(1)} images/s`, (serviceMedian / bareMedian).toFixed(2)],
-    [`classify + CAM, 1 image from file bytes (${oneFile.name})`, `${median(fromBytes).toFixed(1)} ms/image`, ""],
+    [
+      "our service (classifyPlanes), batch " + batch,
+      `${serviceMedian.toFixed(1)} images/s`,
+      (serviceMedian / bareMedian).toFixed(2),
+    ],
+    [
+      `classify + CAM, 1 image from file bytes (${oneFile.name})`,
+      `${median(fromBytes).toFixed(1)} ms/image`,
+      "",
+    ],
     ["classify + CAM, 1 preprocessed image", `${median(fromPlane).toFixed(1)} ms/image`, ""],
     ["  of which CAM (difference with/without)", `${median(camOnly).toFixed(1)} ms/image`, ""],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
-  console.log(`model ${model.card.name} ${model.card.version} (${model.sha256.slice(0, 12)}), ${planes.length} images x ${runs} runs, medians, CPU`);
+  console.log(
+    `model ${model.card.name} ${model.card.version} (${model.sha256.slice(0, 12)}), ${planes.length} images x ${runs} runs, medians, CPU`,
+  );
   console.log(`${"".padEnd(w0)}  ${"median".padStart(w1)}  ratio to bare`);
   for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
 }

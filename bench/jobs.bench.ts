@@ -29,7 +29,9 @@ function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -42,18 +44,25 @@ async function micrograph(index: number, width: number, height: number): Promise
     state = (state * 1103515245 + 12345) >>> 0;
     return state / 2 ** 32;
   };
-  const particles = Array.from({ length: 40 }, () => [random() * width, random() * height, 8 + random() * 40] as const);
+  const particles = Array.from(
+    { length: 40 },
+    () => [random() * width, random() * height, 8 + random() * 40] as const,
+  );
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) data[y * width + x] = 40 + Math.floor((x * 50) / width) + Math.floor(random() * 24);
+    for (let x = 0; x < width; x++)
+      data[y * width + x] = 40 + Math.floor((x * 50) / width) + Math.floor(random() * 24);
   }
   for (const [cx, cy, r] of particles) {
     for (let y = Math.max(0, Math.floor(cy - r)); y < Math.min(height, cy + r); y++) {
       for (let x = Math.max(0, Math.floor(cx - r)); x < Math.min(width, cx + r); x++) {
-        if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) data[y * width + x] = Math.min(255, data[y * width + x]! + 110);
+        if ((x - cx) ** 2 + (y - cy) ** 2 < r * r)
+          data[y * width + x] = Math.min(255, data[y * width + x]! + 110);
       }
     }
   }
-  return sharp(Buffer.from(data), { raw: { width, height, channels: 1 } }).png().toBuffer();
+  return sharp(Buffer.from(data), { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 function startWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<void> } {
@@ -76,10 +85,13 @@ function startWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Prom
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { images: { type: "string", default: "48" }, size: { type: "string", default: "1024x768" } } });
+  const { values } = parseArgs({
+    options: { images: { type: "string", default: "48" }, size: { type: "string", default: "1024x768" } },
+  });
   const count = Number(values.images);
   const [width, height] = values.size.split("x").map(Number) as [number, number];
-  if (!Number.isInteger(count) || count < 1 || !width || !height) throw new RangeError("usage: --images <n> --size <w>x<h>");
+  if (!Number.isInteger(count) || count < 1 || !width || !height)
+    throw new RangeError("usage: --images <n> --size <w>x<h>");
 
   const scratch = mkdtempSync(path.join(os.tmpdir(), "vccc-bench-jobs-"));
   const { startEmbeddedPostgres } = await import("~/server/database/embedded-postgres");
@@ -98,7 +110,9 @@ async function main(): Promise<void> {
     const { configuredModel } = await import("~/server/analysis/classify-raster");
     let model = configuredModel();
     if (!existsSync(resolveModelPath(model))) {
-      console.log(`model ${model} is not installed: using the tiny test model (tests/fixtures/inference) for the classify + CAM stage`);
+      console.log(
+        `model ${model} is not installed: using the tiny test model (tests/fixtures/inference) for the classify + CAM stage`,
+      );
       model = path.join(repoRoot, "tests/fixtures/inference/tiny-visualcnn.onnx");
     }
     process.env.INFERENCE_MODEL = model;
@@ -112,7 +126,9 @@ async function main(): Promise<void> {
 
     // "Upload" (not timed): blobs + image rows, one dataset per configuration.
     const user = await db.user.create({ data: { email: "bench@example.test" } });
-    const project = await db.project.create({ data: { name: "bench", memberships: { create: { userId: user.id, role: "OWNER" } } } });
+    const project = await db.project.create({
+      data: { name: "bench", memberships: { create: { userId: user.id, role: "OWNER" } } },
+    });
     const pngs = await Promise.all(Array.from({ length: count }, (_, i) => micrograph(i, width, height)));
     async function seedDataset(name: string): Promise<string> {
       const dataset = await db.dataset.create({ data: { projectId: project.id, name } });
@@ -120,8 +136,18 @@ async function main(): Promise<void> {
         const blob = await blobStore().put(png);
         await db.image.create({
           data: {
-            projectId: project.id, datasetId: dataset.id, fileName: `img-${i}.png`, blobKey: blob.key, sha256: blob.sha256,
-            byteSize: blob.size, thumbnailKey: blob.key, format: "png", width, height, bitDepth: 8, channels: 1,
+            projectId: project.id,
+            datasetId: dataset.id,
+            fileName: `img-${i}.png`,
+            blobKey: blob.key,
+            sha256: blob.sha256,
+            byteSize: blob.size,
+            thumbnailKey: blob.key,
+            format: "png",
+            width,
+            height,
+            bitDepth: 8,
+            channels: 1,
           },
         });
       }
@@ -143,17 +169,30 @@ async function main(): Promise<void> {
     const { computeImageAnalysis } = await import("~/server/analysis/compute-image-analysis");
     const { resolveAnalysisParams } = await import("~/server/analysis/run-analysis");
     const profileDataset = await seedDataset("bench-profile");
-    const profileImages = await db.image.findMany({ where: { datasetId: profileDataset }, select: { id: true }, take: 12 });
+    const profileImages = await db.image.findMany({
+      where: { datasetId: profileDataset },
+      select: { id: true },
+      take: 12,
+    });
     const stages: Record<string, number[]> = {};
     for (const image of profileImages) {
       const computed = await computeImageAnalysis({
-        db, store: blobStore(), projectId: project.id, imageId: image.id, params: resolveAnalysisParams({}), model,
+        db,
+        store: blobStore(),
+        projectId: project.id,
+        imageId: image.id,
+        params: resolveAnalysisParams({}),
+        model,
       });
       for (const [stage, ms] of Object.entries(computed.timingsMs)) (stages[stage] ??= []).push(ms);
     }
-    const stageLine = Object.entries(stages).map(([stage, ms]) => `${stage} ${median(ms).toFixed(1)}`).join(", ");
+    const stageLine = Object.entries(stages)
+      .map(([stage, ms]) => `${stage} ${median(ms).toFixed(1)}`)
+      .join(", ");
 
-    const rows: string[][] = [["workers", "images", "seconds", "images/s", "ms/image", "overhead ms/image vs bare"]];
+    const rows: string[][] = [
+      ["workers", "images", "seconds", "images/s", "ms/image", "overhead ms/image vs bare"],
+    ];
     for (const workerCount of [1, 2]) {
       const datasetId = await seedDataset(`bench-${workerCount}-workers`);
       const env = {
@@ -167,11 +206,17 @@ async function main(): Promise<void> {
       await Promise.all(started.map((w) => w.ready));
 
       const t0 = performance.now();
-      const { jobRunId } = await startDatasetAnalysis({ db, projectId: project.id, datasetId, actorId: user.id });
+      const { jobRunId } = await startDatasetAnalysis({
+        db,
+        projectId: project.id,
+        datasetId,
+        actorId: user.id,
+      });
       for (;;) {
         const run = await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId } });
         if (run.status !== "QUEUED" && run.status !== "RUNNING") {
-          if (run.status !== "SUCCEEDED" || run.failedCount > 0) throw new Error(`run ended ${run.status}: ${JSON.stringify(run.failures)}`);
+          if (run.status !== "SUCCEEDED" || run.failedCount > 0)
+            throw new Error(`run ended ${run.status}: ${JSON.stringify(run.failures)}`);
           break;
         }
         await new Promise((resolve) => setTimeout(resolve, 25));
@@ -187,16 +232,31 @@ async function main(): Promise<void> {
         (perImageMs - bareMs).toFixed(1),
       ]);
       for (const w of started) w.child.kill("SIGTERM");
-      await Promise.all(started.map((w) => new Promise((resolve) => (w.child.exitCode !== null ? resolve(null) : w.child.on("exit", resolve)))));
+      await Promise.all(
+        started.map(
+          (w) =>
+            new Promise((resolve) =>
+              w.child.exitCode !== null ? resolve(null) : w.child.on("exit", resolve),
+            ),
+        ),
+      );
     }
 
-    console.log(`\n${count} images of ${width}x${height}, ${os.cpus().length} CPU cores, model ${path.basename(model)}, inference ${process.env.INFERENCE_PROVIDER ?? "cpu"}`);
-    console.log(`bare analysis (runAnalysis, 512-wide, K=3, no maps rendered): median ${bareMs.toFixed(1)} ms/image`);
+    console.log(
+      `\n${count} images of ${width}x${height}, ${os.cpus().length} CPU cores, model ${path.basename(model)}, inference ${process.env.INFERENCE_PROVIDER ?? "cpu"}`,
+    );
+    console.log(
+      `bare analysis (runAnalysis, 512-wide, K=3, no maps rendered): median ${bareMs.toFixed(1)} ms/image`,
+    );
     console.log(`in-process pipeline stages, median ms/image (no queue, no row): ${stageLine}`);
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c]!)).join("  "));
-    console.log("ms/image = wall time x workers / images (worker time per image); overhead = that minus the bare analysis:");
-    console.log("load + decode + classify + CAM + PNG maps + blob writes + queue + result/progress transaction.");
+    console.log(
+      "ms/image = wall time x workers / images (worker time per image); overhead = that minus the bare analysis:",
+    );
+    console.log(
+      "load + decode + classify + CAM + PNG maps + blob writes + queue + result/progress transaction.",
+    );
     await stopJobQueue();
     await db.$disconnect();
   } finally {

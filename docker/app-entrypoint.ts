@@ -18,7 +18,9 @@ async function main() {
     if (await seedDemo(db)) console.log("[visual-ccc] created the demo project");
     await db.$disconnect();
   }
-  const web = spawn("node_modules/.bin/next", ["start", "-p", process.env.PORT ?? "3000"], { stdio: "inherit" });
+  const web = spawn("node_modules/.bin/next", ["start", "-p", process.env.PORT ?? "3000"], {
+    stdio: "inherit",
+  });
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => web.kill(signal));
   web.on("exit", (code) => process.exit(code ?? 1));
 }

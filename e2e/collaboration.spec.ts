@@ -21,17 +21,25 @@ async function micrograph(): Promise<Buffer> {
       grey[y * size + x] = inside ? 200 + ((x * y) % 40) : 40 + ((x + y) % 30);
     }
   }
-  return sharp(grey, { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
+  return sharp(grey, { raw: { width: size, height: size, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 async function imagesLoaded(page: Page, selector: string): Promise<number[]> {
-  return page.locator(selector).evaluateAll((imgs) =>
-    Promise.all(
-      (imgs as HTMLImageElement[]).map((img) =>
-        img.complete ? img.naturalWidth : new Promise<number>((r) => ((img.onload = () => r(img.naturalWidth)), (img.onerror = () => r(0)))),
+  return page
+    .locator(selector)
+    .evaluateAll((imgs) =>
+      Promise.all(
+        (imgs as HTMLImageElement[]).map((img) =>
+          img.complete
+            ? img.naturalWidth
+            : new Promise<number>(
+                (r) => ((img.onload = () => r(img.naturalWidth)), (img.onerror = () => r(0))),
+              ),
+        ),
       ),
-    ),
-  );
+    );
 }
 
 test("invite, label live, share read-only, revoke", async ({ browser }) => {
@@ -44,7 +52,10 @@ test("invite, label live, share read-only, revoke", async ({ browser }) => {
   await alice.waitForURL(/\/projects\/[^/]+$/);
   const projectId = alice.url().split("/").pop()!;
 
-  const dataset = await trpc<{ id: string }>(alice.request, "mutation", "dataset.create", { projectId, name: "cycle 10" });
+  const dataset = await trpc<{ id: string }>(alice.request, "mutation", "dataset.create", {
+    projectId,
+    name: "cycle 10",
+  });
   await trpc(alice.request, "mutation", "labelClass.save", { projectId, name: "Dendrite", color: "#d62728" });
   const upload = await alice.request.post(`/api/projects/${projectId}/datasets/${dataset.id}/upload`, {
     multipart: { files: { name: "cell-a.png", mimeType: "image/png", buffer: await micrograph() } },
@@ -110,7 +121,13 @@ test("invite, label live, share read-only, revoke", async ({ browser }) => {
   // Nothing else: no member list, no project page, no write.
   await expect(carol.getByText(`bob-${suffix}@lab.test`)).toHaveCount(0);
   expect((await carol.request.get(`/api/images/${imageId}/original`)).status()).toBe(401);
-  expect((await carol.request.post(`/api/trpc/annotation.setImageLabels`, { data: { json: { projectId, imageIds: [imageId], labelClassId: null } } })).status()).toBe(401);
+  expect(
+    (
+      await carol.request.post(`/api/trpc/annotation.setImageLabels`, {
+        data: { json: { projectId, imageIds: [imageId], labelClassId: null } },
+      })
+    ).status(),
+  ).toBe(401);
 
   // ---------- A revokes: the page and its bytes answer 404 ----------
   await alice.getByTestId("share-link").getByRole("button", { name: "Revoke" }).click();

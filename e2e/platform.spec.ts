@@ -13,8 +13,12 @@ async function sampleFiles() {
     grey8[i] = (i * 7) % 256;
     grey16[i] = 1000 + ((i * 37) % 20_000);
   }
-  const png = await sharp(grey8, { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
-  const jpeg = await sharp(grey8, { raw: { width: size, height: size, channels: 1 } }).jpeg().toBuffer();
+  const png = await sharp(grey8, { raw: { width: size, height: size, channels: 1 } })
+    .png()
+    .toBuffer();
+  const jpeg = await sharp(grey8, { raw: { width: size, height: size, channels: 1 } })
+    .jpeg()
+    .toBuffer();
   const tiff16 = encodeTiff16([{ width: size, height: size, data: grey16 }]);
   return [
     { name: "cell-a.png", mimeType: "image/png", buffer: png },
@@ -41,17 +45,24 @@ test("sign up, create a project, upload three images, and keep them private", as
   await page.waitForURL(/\/datasets\/[^/]+$/);
 
   await page.getByTestId("upload-input").setInputFiles(await sampleFiles());
-  await expect(page.getByTestId("upload-status")).toHaveText(["stored", "stored", "stored"], { timeout: 60_000 });
+  await expect(page.getByTestId("upload-status")).toHaveText(["stored", "stored", "stored"], {
+    timeout: 60_000,
+  });
   await expect(page.getByTestId("image-thumb")).toHaveCount(3);
   await expect(page.getByTestId("image-grid").getByText("16-bit")).toHaveCount(1);
   // Every thumbnail actually decoded in the browser.
-  const widths = await page.getByTestId("image-thumb").locator("img").evaluateAll((imgs) =>
-    Promise.all(
-      (imgs as HTMLImageElement[]).map((img) =>
-        img.complete ? img.naturalWidth : new Promise<number>((r) => (img.onload = () => r(img.naturalWidth))),
+  const widths = await page
+    .getByTestId("image-thumb")
+    .locator("img")
+    .evaluateAll((imgs) =>
+      Promise.all(
+        (imgs as HTMLImageElement[]).map((img) =>
+          img.complete
+            ? img.naturalWidth
+            : new Promise<number>((r) => (img.onload = () => r(img.naturalWidth))),
+        ),
       ),
-    ),
-  );
+    );
   expect(widths.every((w) => w > 0)).toBe(true);
   await page.screenshot({ path: "test-results/e2e/dataset-with-uploads.png", fullPage: true });
   const thumbnailUrl = await page.getByTestId("image-thumb").first().locator("img").getAttribute("src");

@@ -31,7 +31,9 @@ async function micrographPng(): Promise<Buffer> {
       grey[y * width + x] = value;
     }
   }
-  return sharp(grey, { raw: { width, height, channels: 1 } }).png().toBuffer();
+  return sharp(grey, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 /** 4096 x 4096 16-bit TIFF using a narrow range (as SEM exports do): needs the display variant. */
@@ -50,7 +52,11 @@ function bigTiff16(): Buffer {
 type StageState = { id: string; x: number; y: number; scale: number };
 const stages = (page: Page) =>
   page.evaluate(() => {
-    const konva = (window as unknown as { Konva: { stages: { id(): string; x(): number; y(): number; scaleX(): number }[] } }).Konva;
+    const konva = (
+      window as unknown as {
+        Konva: { stages: { id(): string; x(): number; y(): number; scaleX(): number }[] };
+      }
+    ).Konva;
     return konva.stages.map((s) => ({ id: s.id(), x: s.x(), y: s.y(), scale: s.scaleX() }));
   });
 const layerCount = (page: Page, name: string) =>
@@ -124,7 +130,9 @@ test("dataset grid, image layers, K, target cluster, compare, annotate, persist"
   await expect(page.getByTestId("legend-cluster-0")).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId("analysis-status")).toContainText("Saved as an analysis: K = 3");
   // The shipped classifier (models/) predicts a class with its probability and explains it with a CAM.
-  await expect(page.getByTestId("prediction")).toHaveText(/^(dendritic|spherical) \d+\.\d %$/, { timeout: 60_000 });
+  await expect(page.getByTestId("prediction")).toHaveText(/^(dendritic|spherical) \d+\.\d %$/, {
+    timeout: 60_000,
+  });
   await shot(page, "01-image-opened");
 
   // Each layer on, checked on the Konva stage, then off again.
@@ -145,9 +153,13 @@ test("dataset grid, image layers, K, target cluster, compare, annotate, persist"
   await page.getByTestId("k-select").selectOption("5");
   await expect(page.getByTestId("legend-cluster-4")).toBeVisible();
   await expect(page.getByTestId("cluster-legend").getByRole("button", { name: /Cluster \d/ })).toHaveCount(5);
-  const shares = (await page.locator("[data-testid^=legend-share-]").allTextContents()).map((t) => parseFloat(t));
+  const shares = (await page.locator("[data-testid^=legend-share-]").allTextContents()).map((t) =>
+    parseFloat(t),
+  );
   expect(Math.abs(shares.reduce((a, b) => a + b, 0) - 100)).toBeLessThan(0.05);
-  await expect(page.getByTestId("analysis-status")).toContainText("Saved as an analysis: K = 5", { timeout: 30_000 });
+  await expect(page.getByTestId("analysis-status")).toContainText("Saved as an analysis: K = 5", {
+    timeout: 30_000,
+  });
   await shot(page, "03-k5-legend");
 
   // Target cluster from the legend: its mask and area share.
@@ -189,7 +201,12 @@ test("dataset grid, image layers, K, target cluster, compare, annotate, persist"
   const p = (await pane.boundingBox())!;
   const at = (fx: number, fy: number) => ({ x: p.x + p.width * fx, y: p.y + p.height * fy });
   await page.keyboard.press("p");
-  for (const [fx, fy] of [[0.3, 0.3], [0.45, 0.3], [0.45, 0.45], [0.3, 0.45]] as const) {
+  for (const [fx, fy] of [
+    [0.3, 0.3],
+    [0.45, 0.3],
+    [0.45, 0.45],
+    [0.3, 0.45],
+  ] as const) {
     const point = at(fx, fy);
     await page.mouse.click(point.x, point.y);
   }
@@ -218,11 +235,11 @@ test("dataset grid, image layers, K, target cluster, compare, annotate, persist"
   await expect(page.getByTestId("region-count")).toHaveText("3", { timeout: 30_000 });
   await expect(page.getByTestId("current-label")).toHaveText("✓ Dendritic");
   await expect(page.getByTestId("region-item")).toHaveCount(3);
-  expect(await page.getByTestId("region-item").evaluateAll((items) => items.map((i) => i.getAttribute("data-kind")))).toEqual([
-    "polygon",
-    "brush",
-    "mask",
-  ]);
+  expect(
+    await page
+      .getByTestId("region-item")
+      .evaluateAll((items) => items.map((i) => i.getAttribute("data-kind"))),
+  ).toEqual(["polygon", "brush", "mask"]);
   await shot(page, "07-after-reload");
 
   // The grid shows the label and filters by it.
@@ -238,7 +255,9 @@ test("dataset grid, image layers, K, target cluster, compare, annotate, persist"
   await page.context().close();
 });
 
-test("two sessions edit one region: the stale save is refused with a message, nothing is lost", async ({ browser }) => {
+test("two sessions edit one region: the stale save is refused with a message, nothing is lost", async ({
+  browser,
+}) => {
   test.setTimeout(3 * 60_000);
   const alicePage = await newPage(browser, alice, false);
   const bobPage = await newPage(browser, bob, false);
@@ -262,7 +281,10 @@ test("two sessions edit one region: the stale save is refused with a message, no
   await alicePage.mouse.up();
   await expect(alicePage.getByTestId("save-status")).toHaveText("all changes saved", { timeout: 15_000 });
   await bobPage.mouse.up();
-  await expect(bobPage.getByTestId("conflict-message")).toHaveText(/changed by .*alice-ws.* Your change was not saved/, { timeout: 15_000 });
+  await expect(bobPage.getByTestId("conflict-message")).toHaveText(
+    /changed by .*alice-ws.* Your change was not saved/,
+    { timeout: 15_000 },
+  );
   await shot(bobPage, "09-conflict-refused");
 
   // Bob keeps his version as a new region: both edits survive, and Alice sees his new region
@@ -297,7 +319,17 @@ test("a 4096 x 4096 16-bit TIFF pans and zooms at interactive frame rates", asyn
     let last = performance.now();
     const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
     const pointer = (type: string, x: number, y: number) =>
-      pane.dispatchEvent(new PointerEvent(type, { bubbles: true, clientX: x, clientY: y, pointerId: 7, button: 0, buttons: 1, isPrimary: true }));
+      pane.dispatchEvent(
+        new PointerEvent(type, {
+          bubbles: true,
+          clientX: x,
+          clientY: y,
+          pointerId: 7,
+          button: 0,
+          buttons: 1,
+          isPrimary: true,
+        }),
+      );
     const record = async () => {
       const now = await nextFrame();
       frames.push(now - last);
@@ -307,7 +339,15 @@ test("a 4096 x 4096 16-bit TIFF pans and zooms at interactive frame rates", asyn
     last = performance.now();
     // 60 wheel frames: zoom in to ~8x, then back out.
     for (let i = 0; i < 60; i++) {
-      pane.dispatchEvent(new WheelEvent("wheel", { bubbles: true, cancelable: true, clientX: cx + 40, clientY: cy - 30, deltaY: i < 30 ? -40 : 40 }));
+      pane.dispatchEvent(
+        new WheelEvent("wheel", {
+          bubbles: true,
+          cancelable: true,
+          clientX: cx + 40,
+          clientY: cy - 30,
+          deltaY: i < 30 ? -40 : 40,
+        }),
+      );
       await record();
     }
     // 120 drag frames at two zoom levels.

@@ -17,8 +17,7 @@ const TEXT_OID = 25;
 // name, char, oid, regproc, tid, xid, cid, oidvector, pg_node_tree, aclitem, regclass, regtype,
 // regnamespace, regrole, and their array types.
 const CATALOG_OIDS = new Set([
-  18, 19, 26, 24, 27, 28, 29, 30, 194, 1033, 2202, 2203, 2204, 2205, 2206, 4089, 4096, 1002,
-  1003, 1028, 1034,
+  18, 19, 26, 24, 27, 28, 29, 30, 194, 1033, 2202, 2203, 2204, 2205, 2206, 4089, 4096, 1002, 1003, 1028, 1034,
 ]);
 
 type Relabelable = { fields?: { dataTypeID: number }[] };

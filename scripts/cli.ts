@@ -17,12 +17,22 @@ const COMMANDS: Record<string, Command> = {
     summary: "analyze <image...> --out <dir> [--k <K>]... [--seed <n>]  grey, Otsu, texture, k-means",
     load: () => import("./cli/analyze"),
   },
-  classify: { summary: "classify <image...> [--model <name>] [--head <head.json>] [--json] [--out <dir>]  class, probabilities, CAM PNG", load: () => import("./cli/classify") },
-  retrain: { summary: "retrain --labels <csv: file,label[,group]> [--folds 5] [--out <dir>] [--json]  new head + grouped CV metrics", load: () => import("./cli/retrain") },
+  classify: {
+    summary:
+      "classify <image...> [--model <name>] [--head <head.json>] [--json] [--out <dir>]  class, probabilities, CAM PNG",
+    load: () => import("./cli/classify"),
+  },
+  retrain: {
+    summary:
+      "retrain --labels <csv: file,label[,group]> [--folds 5] [--out <dir>] [--json]  new head + grouped CV metrics",
+    load: () => import("./cli/retrain"),
+  },
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${c.summary.startsWith(name) ? c.summary : `${name}  ${c.summary}`}`);
+  const lines = Object.entries(COMMANDS).map(
+    ([name, c]) => `  ${c.summary.startsWith(name) ? c.summary : `${name}  ${c.summary}`}`,
+  );
   return ["usage: npm run cli -- <command> [args...]", "", "commands:", ...lines].join("\n");
 }
 

@@ -8,7 +8,10 @@ import { startEmbeddedPostgres } from "../src/server/database/embedded-postgres"
 const args = process.argv.slice(2);
 let stop: (() => Promise<void>) | undefined;
 if (!process.env.DATABASE_URL) {
-  const db = await startEmbeddedPostgres({ dataDir: "data/db", port: Number(process.env.EMBEDDED_PG_PORT ?? 54329) });
+  const db = await startEmbeddedPostgres({
+    dataDir: "data/db",
+    port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+  });
   process.env.DATABASE_URL = db.url;
   stop = db.stop;
 }

@@ -48,7 +48,11 @@ function sourceFingerprint(): string {
 function ensureBuilt() {
   const stamp = path.join(".next", "visual-ccc-source.sha256");
   const fingerprint = sourceFingerprint();
-  if (existsSync(path.join(".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) {
+  if (
+    existsSync(path.join(".next", "BUILD_ID")) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, "utf8") === fingerprint
+  ) {
     return;
   }
   log("building the web app (first start or sources changed; takes a few minutes on 2 cores)…");
@@ -99,9 +103,14 @@ async function main() {
   // `node --import tsx` keeps each worker one process, so signals reach it directly.
   const workerCount = Number(process.env.WORKERS ?? 1);
   for (let i = 0; i < workerCount; i++) {
-    const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { stdio: "inherit", env: process.env });
+    const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+      stdio: "inherit",
+      env: process.env,
+    });
     children.push(worker);
-    worker.on("exit", (code, signal) => log(`worker ${worker.pid} exited (${signal ?? code}); the web app keeps running`));
+    worker.on("exit", (code, signal) =>
+      log(`worker ${worker.pid} exited (${signal ?? code}); the web app keeps running`),
+    );
   }
 
   if (!dev) ensureBuilt();

@@ -22,7 +22,8 @@ import { getModel, releaseModels } from "~/server/inference/session-cache";
  * 2 on bad usage.
  */
 
-const USAGE = "usage: npm run cli -- classify <image...> [--model <name|path>] [--head <head.json>] [--json] [--out <dir>] [--batch-size <n>]";
+const USAGE =
+  "usage: npm run cli -- classify <image...> [--model <name|path>] [--head <head.json>] [--json] [--out <dir>] [--batch-size <n>]";
 
 /** The reference display: grey at 50 % opacity under the jet heat map at 50 %. */
 export function camOverlayRgb(grey: Uint8Array, cam: Float32Array): Uint8Array {
@@ -37,9 +38,14 @@ export function camOverlayRgb(grey: Uint8Array, cam: Float32Array): Uint8Array {
 
 async function loadHead(file: string, modelSha256: string): Promise<LinearHead> {
   const parsed = retrainedHeadSchema.safeParse(JSON.parse(await readFile(file, "utf8")));
-  if (!parsed.success) throw new RangeError(`${file} is not a retrained head: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new RangeError(
+      `${file} is not a retrained head: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   if (parsed.data.backboneSha256 !== modelSha256) {
-    throw new RangeError(`${file} was trained on backbone ${parsed.data.backboneSha256.slice(0, 12)}, this model is ${modelSha256.slice(0, 12)}`);
+    throw new RangeError(
+      `${file} was trained on backbone ${parsed.data.backboneSha256.slice(0, 12)}, this model is ${modelSha256.slice(0, 12)}`,
+    );
   }
   return headFromJson(parsed.data);
 }
@@ -73,10 +79,19 @@ export async function run(argv: string[]): Promise<number> {
         images.push({ name: file, bytes: await readFile(file) });
       } catch (error) {
         const code = (error as { code?: unknown }).code;
-        unreadable.push({ name: file, error: code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(error) });
+        unreadable.push({
+          name: file,
+          error: code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(error),
+        });
       }
     }
-    const { model: summary, results } = await classifyImages({ model: model.path, images, head, batchSize, cam: values.out ? "predicted" : "none" });
+    const { model: summary, results } = await classifyImages({
+      model: model.path,
+      images,
+      head,
+      batchSize,
+      cam: values.out ? "predicted" : "none",
+    });
     const outDir = values.out ? path.resolve(values.out) : undefined;
     if (outDir) await mkdir(outDir, { recursive: true });
     const used = new Map<string, number>();
@@ -86,14 +101,24 @@ export async function run(argv: string[]): Promise<number> {
         rows.push({ file: result.name, ok: false, error: result.error });
         continue;
       }
-      const probabilities = Object.fromEntries(summary.classes.map((c, i) => [c, result.probabilities[i] ?? 0]));
-      const row: Record<string, unknown> = { file: result.name, ok: true, class: result.className, probabilities };
+      const probabilities = Object.fromEntries(
+        summary.classes.map((c, i) => [c, result.probabilities[i] ?? 0]),
+      );
+      const row: Record<string, unknown> = {
+        file: result.name,
+        ok: true,
+        class: result.className,
+        probabilities,
+      };
       if (outDir && result.cam) {
         const stem = path.parse(result.name).name;
         const seen = (used.get(stem) ?? 0) + 1;
         used.set(stem, seen);
         const camFile = path.join(outDir, `${seen === 1 ? stem : `${stem}-${seen}`}.cam.png`);
-        await writeFile(camFile, await encodePng(camOverlayRgb(planeToGreyBytes(result.crop), result.cam), 256, 256, 3));
+        await writeFile(
+          camFile,
+          await encodePng(camOverlayRgb(planeToGreyBytes(result.crop), result.cam), 256, 256, 3),
+        );
         row.cam = camFile;
       }
       rows.push(row);
@@ -103,11 +128,17 @@ export async function run(argv: string[]): Promise<number> {
     if (values.json) {
       console.log(JSON.stringify({ model: summary, provider: providerStatus(), results: rows }, null, 2));
     } else {
-      console.log(`model ${summary.name} ${summary.version} (${summary.sha256.slice(0, 12)}) on ${summary.provider}`);
+      console.log(
+        `model ${summary.name} ${summary.version} (${summary.sha256.slice(0, 12)}) on ${summary.provider}`,
+      );
       for (const row of rows) {
         if (row.ok) {
-          const probs = Object.entries(row.probabilities as Record<string, number>).map(([c, p]) => `${c} ${p.toFixed(3)}`).join("  ");
-          console.log(`${String(row.file)}: ${String(row.class)}  (${probs})${row.cam ? `  -> ${String(row.cam)}` : ""}`);
+          const probs = Object.entries(row.probabilities as Record<string, number>)
+            .map(([c, p]) => `${c} ${p.toFixed(3)}`)
+            .join("  ");
+          console.log(
+            `${String(row.file)}: ${String(row.class)}  (${probs})${row.cam ? `  -> ${String(row.cam)}` : ""}`,
+          );
         } else {
           console.error(`error: ${String(row.file)}: ${String(row.error)}`);
         }

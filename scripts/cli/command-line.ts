@@ -6,15 +6,22 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 
 type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 type ValueOf<T> = T extends { type: "boolean" }
-  ? T extends { multiple: true } ? boolean[] : boolean
-  : T extends { multiple: true } ? string[] : string;
+  ? T extends { multiple: true }
+    ? boolean[]
+    : boolean
+  : T extends { multiple: true }
+    ? string[]
+    : string;
 export type OptionValues<O extends OptionsConfig> = { [K in keyof O]?: ValueOf<O[K]> };
 
 export type CommandLine<O extends OptionsConfig> =
-  | { kind: "parsed"; values: OptionValues<O>; positionals: string[] }
-  | { kind: "exit"; code: number };
+  { kind: "parsed"; values: OptionValues<O>; positionals: string[] } | { kind: "exit"; code: number };
 
-export function parseCommandLine<O extends OptionsConfig>(argv: string[], options: O, usage: string): CommandLine<O> {
+export function parseCommandLine<O extends OptionsConfig>(
+  argv: string[],
+  options: O,
+  usage: string,
+): CommandLine<O> {
   try {
     const withHelp: OptionsConfig = { ...options, help: { type: "boolean", short: "h" } };
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: withHelp });

@@ -60,9 +60,19 @@ export function parseLabelsCsv(text: string): LabelRow[] {
     if (line.trim() === "" || line.trimStart().startsWith("#")) return;
     const fields = splitCsvLine(line);
     if (index === 0 && fields[0]?.toLowerCase() === "file" && fields[1]?.toLowerCase() === "label") return;
-    if (fields.length < 2 || fields.length > 3) throw new RangeError(`labels CSV line ${index + 1}: expected file,label[,group], got ${fields.length} fields`);
-    const parsed = labelRowSchema.safeParse({ file: fields[0], label: fields[1], group: fields[2] || undefined });
-    if (!parsed.success) throw new RangeError(`labels CSV line ${index + 1}: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+    if (fields.length < 2 || fields.length > 3)
+      throw new RangeError(
+        `labels CSV line ${index + 1}: expected file,label[,group], got ${fields.length} fields`,
+      );
+    const parsed = labelRowSchema.safeParse({
+      file: fields[0],
+      label: fields[1],
+      group: fields[2] || undefined,
+    });
+    if (!parsed.success)
+      throw new RangeError(
+        `labels CSV line ${index + 1}: ${parsed.error.issues.map((i) => i.message).join("; ")}`,
+      );
     rows.push(parsed.data);
   });
   if (rows.length === 0) throw new RangeError("labels CSV has no rows");
@@ -87,7 +97,13 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = commandLine;
   const folds = values.folds === undefined ? 5 : Number(values.folds);
   const l2 = values.l2 === undefined ? undefined : Number(values.l2);
-  if (positionals.length > 0 || !values.labels || !Number.isInteger(folds) || folds < 2 || (l2 !== undefined && !(l2 >= 0))) {
+  if (
+    positionals.length > 0 ||
+    !values.labels ||
+    !Number.isInteger(folds) ||
+    folds < 2 ||
+    (l2 !== undefined && !(l2 >= 0))
+  ) {
     console.error(USAGE);
     return 2;
   }
@@ -105,7 +121,9 @@ export async function run(argv: string[]): Promise<number> {
         unreadable.push({ name: row.file, error: "cannot read file" });
       }
     }
-    const cache = new DirectoryFeatureCache(path.resolve(values["cache-dir"] ?? path.join("data", "feature-cache")));
+    const cache = new DirectoryFeatureCache(
+      path.resolve(values["cache-dir"] ?? path.join("data", "feature-cache")),
+    );
     const result = await retrainHead({ model: values.model, images, featureCache: cache, folds, l2 });
     const totalMs = performance.now() - started;
     const skipped = [...unreadable, ...result.skipped];
@@ -118,7 +136,11 @@ export async function run(argv: string[]): Promise<number> {
       n: result.crossValidation.n,
       folds: result.crossValidation.folds,
       foldSizes: result.crossValidation.foldSizes,
-      backbone: { name: result.head.backboneName, version: result.head.backboneVersion, sha256: result.head.backboneSha256 },
+      backbone: {
+        name: result.head.backboneName,
+        version: result.head.backboneVersion,
+        sha256: result.head.backboneSha256,
+      },
       skipped,
       timingsMs: { features: result.timings.featuresMs, training: result.timings.trainingMs, total: totalMs },
       featureCache: { hits: result.timings.cacheHits, computed: result.timings.computed },
@@ -132,11 +154,21 @@ export async function run(argv: string[]): Promise<number> {
     if (values.json) {
       console.log(JSON.stringify(report, null, 2));
     } else {
-      console.log(`${report.n} images, ${report.classes.length} classes (${report.classes.join(", ")}), ${report.folds}-fold grouped CV`);
-      console.log(`weighted accuracy ${report.weightedAccuracy.toFixed(4)}  weighted F1 ${report.weightedF1.toFixed(4)}  balanced accuracy ${report.balancedAccuracy.toFixed(4)}`);
+      console.log(
+        `${report.n} images, ${report.classes.length} classes (${report.classes.join(", ")}), ${report.folds}-fold grouped CV`,
+      );
+      console.log(
+        `weighted accuracy ${report.weightedAccuracy.toFixed(4)}  weighted F1 ${report.weightedF1.toFixed(4)}  balanced accuracy ${report.balancedAccuracy.toFixed(4)}`,
+      );
       console.log("confusion matrix (rows = true class):");
-      report.confusionMatrix.forEach((row, i) => console.log(`  ${(report.classes[i] ?? "").padEnd(16)} ${row.map((v) => String(v).padStart(5)).join("")}`));
-      console.log(`features ${report.timingsMs.features.toFixed(0)} ms (${report.featureCache.hits} cached, ${report.featureCache.computed} computed), training ${report.timingsMs.training.toFixed(0)} ms, total ${totalMs.toFixed(0)} ms`);
+      report.confusionMatrix.forEach((row, i) =>
+        console.log(
+          `  ${(report.classes[i] ?? "").padEnd(16)} ${row.map((v) => String(v).padStart(5)).join("")}`,
+        ),
+      );
+      console.log(
+        `features ${report.timingsMs.features.toFixed(0)} ms (${report.featureCache.hits} cached, ${report.featureCache.computed} computed), training ${report.timingsMs.training.toFixed(0)} ms, total ${totalMs.toFixed(0)} ms`,
+      );
       for (const s of skipped) console.error(`skipped: ${s.name}: ${s.error}`);
       if (values.out) console.log(`wrote ${path.join(path.resolve(values.out), "head.json")}`);
     }

@@ -11,9 +11,17 @@ const schema = z.object({
   /** Where local blobs (images, thumbnails, maps) live. */
   DATA_DIR: z.string().default("data"),
   /** Largest accepted upload, per file (a zip counts as one file). */
-  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(512 * 1024 * 1024),
   /** Decompression-bomb guard: largest accepted image, in pixels. */
-  UPLOAD_MAX_PIXELS: z.coerce.number().int().positive().default(20_000 * 20_000),
+  UPLOAD_MAX_PIXELS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20_000 * 20_000),
   AUTH_OIDC_ISSUER: z.string().url().optional(),
   AUTH_OIDC_ID: z.string().optional(),
   AUTH_OIDC_SECRET: z.string().optional(),

@@ -11,7 +11,10 @@ export async function seedUser(db: Db, label = "user") {
 }
 
 export function sessionFor(user: { id: string; email: string }): Session {
-  return { user: { id: user.id, email: user.email }, expires: new Date(Date.now() + 3_600_000).toISOString() };
+  return {
+    user: { id: user.id, email: user.email },
+    expires: new Date(Date.now() + 3_600_000).toISOString(),
+  };
 }
 
 export function callerFor(db: Db, user: { id: string; email: string } | null) {

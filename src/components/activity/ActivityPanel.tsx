@@ -30,7 +30,11 @@ export function ActivityPanel({ projectId }: { projectId: string }) {
         ))}
       </ul>
       {activity.hasNextPage && (
-        <button type="button" disabled={activity.isFetchingNextPage} onClick={() => void activity.fetchNextPage()}>
+        <button
+          type="button"
+          disabled={activity.isFetchingNextPage}
+          onClick={() => void activity.fetchNextPage()}
+        >
           Older
         </button>
       )}

@@ -34,7 +34,13 @@ export const TOOL_IDS = ["pan", "select", "polygon", "rectangle", "brush"] as co
 export type ToolId = (typeof TOOL_IDS)[number];
 
 /** Keyboard shortcuts of the tools, shown in the toolbar. */
-export const TOOL_SHORTCUTS: Record<ToolId, string> = { pan: "H", select: "V", polygon: "P", rectangle: "R", brush: "B" };
+export const TOOL_SHORTCUTS: Record<ToolId, string> = {
+  pan: "H",
+  select: "V",
+  polygon: "P",
+  rectangle: "R",
+  brush: "B",
+};
 
 export type EditorSettings = { labelClassId: string | null; brushSize: number; brushMode: BrushMode };
 
@@ -192,7 +198,9 @@ export class AnnotationEditor {
       }
       return false;
     }
-    const tool = (Object.entries(TOOL_SHORTCUTS) as [ToolId, string][]).find(([, letter]) => letter.toLowerCase() === lower);
+    const tool = (Object.entries(TOOL_SHORTCUTS) as [ToolId, string][]).find(
+      ([, letter]) => letter.toLowerCase() === lower,
+    );
     if (tool) {
       this.setTool(tool[0]);
       return true;
@@ -204,7 +212,9 @@ export class AnnotationEditor {
     }
     if (key.key === "[" || key.key === "]") {
       const factor = key.key === "]" ? 1.25 : 0.8;
-      this.setSettings({ brushSize: Math.round(Math.min(400, Math.max(2, this.settings.brushSize * factor))) });
+      this.setSettings({
+        brushSize: Math.round(Math.min(400, Math.max(2, this.settings.brushSize * factor))),
+      });
       return true;
     }
     return false;
@@ -247,8 +257,15 @@ export class AnnotationEditor {
     this.restore(regions);
   }
 
-  addRegion(region: Omit<EditorRegion, "key"> & { key?: string }, options: { select?: boolean } = {}): EditorRegion {
-    const created: EditorRegion = { key: region.key ?? newLocalKey(), labelClassId: region.labelClassId, geometry: region.geometry };
+  addRegion(
+    region: Omit<EditorRegion, "key"> & { key?: string },
+    options: { select?: boolean } = {},
+  ): EditorRegion {
+    const created: EditorRegion = {
+      key: region.key ?? newLocalKey(),
+      labelClassId: region.labelClassId,
+      geometry: region.geometry,
+    };
     this.mark();
     this.regions = [...this.regions, created];
     if (options.select ?? true) this.selectedKey = created.key;
@@ -256,7 +273,11 @@ export class AnnotationEditor {
     return created;
   }
 
-  updateRegion(key: string, patch: Partial<Omit<EditorRegion, "key">>, options: { undoable?: boolean } = {}): void {
+  updateRegion(
+    key: string,
+    patch: Partial<Omit<EditorRegion, "key">>,
+    options: { undoable?: boolean } = {},
+  ): void {
     if (!this.region(key)) return;
     if (options.undoable ?? true) this.mark();
     this.regions = this.regions.map((r) => (r.key === key ? { ...r, ...patch } : r));

@@ -33,7 +33,10 @@ export function ViewerPane(props: {
     if (!element) return;
     const observer = new ResizeObserver(([entry]) => {
       if (!entry) return;
-      const next = { width: Math.floor(entry.contentRect.width), height: Math.floor(entry.contentRect.height) };
+      const next = {
+        width: Math.floor(entry.contentRect.width),
+        height: Math.floor(entry.contentRect.height),
+      };
       setSize(next);
       onSize?.(next);
     });
@@ -63,7 +66,10 @@ export function ViewerPane(props: {
       event.preventDefault();
       const rect = element.getBoundingClientRect();
       const notches = event.deltaMode === 1 ? event.deltaY / 3 : event.deltaY / 100;
-      editor.camera.zoomAt(Math.pow(WHEEL_ZOOM_STEP, -notches), { x: event.clientX - rect.left, y: event.clientY - rect.top });
+      editor.camera.zoomAt(Math.pow(WHEEL_ZOOM_STEP, -notches), {
+        x: event.clientX - rect.left,
+        y: event.clientY - rect.top,
+      });
     };
     element.addEventListener("wheel", onWheel, { passive: false });
     return () => element.removeEventListener("wheel", onWheel);
@@ -82,7 +88,16 @@ export function ViewerPane(props: {
       data-testid={`pane-${props.paneId}`}
       data-tool={editor.toolId}
       tabIndex={-1}
-      style={{ position: "relative", flex: 1, minWidth: 0, minHeight: 0, overflow: "hidden", background: "#15181f", touchAction: "none", outline: "none" }}
+      style={{
+        position: "relative",
+        flex: 1,
+        minWidth: 0,
+        minHeight: 0,
+        overflow: "hidden",
+        background: "#15181f",
+        touchAction: "none",
+        outline: "none",
+      }}
       onPointerDown={(event) => {
         capture(event.currentTarget as HTMLDivElement, event.pointerId, true);
         containerRef.current?.focus();
@@ -102,13 +117,29 @@ export function ViewerPane(props: {
       onContextMenu={(event) => event.preventDefault()}
     >
       {size.width > 0 && size.height > 0 && (
-        <Stage id={`stage-${props.paneId}`} ref={stageRef} width={size.width} height={size.height} listening={false}>
+        <Stage
+          id={`stage-${props.paneId}`}
+          ref={stageRef}
+          width={size.width}
+          height={size.height}
+          listening={false}
+        >
           {props.children}
         </Stage>
       )}
       {props.label && (
         <span
-          style={{ position: "absolute", left: 8, top: 8, padding: "2px 8px", borderRadius: 4, background: "rgba(0,0,0,0.6)", color: "#fff", fontSize: 12, pointerEvents: "none" }}
+          style={{
+            position: "absolute",
+            left: 8,
+            top: 8,
+            padding: "2px 8px",
+            borderRadius: 4,
+            background: "rgba(0,0,0,0.6)",
+            color: "#fff",
+            fontSize: 12,
+            pointerEvents: "none",
+          }}
         >
           {props.label}
         </span>

@@ -13,7 +13,10 @@ export function translateGeometry(geometry: RegionGeometry, dx: number, dy: numb
     case "rectangle":
       return { ...geometry, x: geometry.x + dx, y: geometry.y + dy };
     case "brush":
-      return { ...geometry, strokes: geometry.strokes.map((stroke) => ({ ...stroke, points: stroke.points.map(move) })) };
+      return {
+        ...geometry,
+        strokes: geometry.strokes.map((stroke) => ({ ...stroke, points: stroke.points.map(move) })),
+      };
     case "mask":
       return geometry; // a mask is tied to its analysis grid: it does not move
   }
@@ -95,7 +98,8 @@ export function hitRegion(geometry: RegionGeometry, point: Vec, imageSize: Size,
       // Topmost stroke covering the point decides: painted unless a later erase stroke covers it.
       let inside = false;
       for (const stroke of geometry.strokes) {
-        if (distanceToPolyline(point, stroke.points) <= stroke.size / 2 + tolerance) inside = stroke.mode === "paint";
+        if (distanceToPolyline(point, stroke.points) <= stroke.size / 2 + tolerance)
+          inside = stroke.mode === "paint";
       }
       return inside;
     }
@@ -113,7 +117,8 @@ export function pointInPolygon(point: Vec, polygon: readonly Point[]): boolean {
   for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
     const [xi, yi] = polygon[i]!;
     const [xj, yj] = polygon[j]!;
-    if (yi > point.y !== yj > point.y && point.x < ((xj - xi) * (point.y - yi)) / (yj - yi) + xi) inside = !inside;
+    if (yi > point.y !== yj > point.y && point.x < ((xj - xi) * (point.y - yi)) / (yj - yi) + xi)
+      inside = !inside;
   }
   return inside;
 }
@@ -127,7 +132,10 @@ export function distanceToPolyline(point: Vec, points: readonly Point[]): number
     const dx = bx - ax;
     const dy = by - ay;
     const lengthSquared = dx * dx + dy * dy;
-    const t = lengthSquared === 0 ? 0 : Math.max(0, Math.min(1, ((point.x - ax) * dx + (point.y - ay) * dy) / lengthSquared));
+    const t =
+      lengthSquared === 0
+        ? 0
+        : Math.max(0, Math.min(1, ((point.x - ax) * dx + (point.y - ay) * dy) / lengthSquared));
     best = Math.min(best, Math.hypot(ax + t * dx - point.x, ay + t * dy - point.y));
   }
   return best;

@@ -30,7 +30,11 @@ async function buildPyramid(url: string): Promise<ImagePyramid> {
     width = Math.max(1, Math.round(width / 2));
     height = Math.max(1, Math.round(height / 2));
     const previous = levels[levels.length - 1]!.source as ImageBitmap;
-    const level = await createImageBitmap(previous, { resizeWidth: width, resizeHeight: height, resizeQuality: "medium" });
+    const level = await createImageBitmap(previous, {
+      resizeWidth: width,
+      resizeHeight: height,
+      resizeQuality: "medium",
+    });
     levels.push({ width, height, source: level });
   }
   return { width: full.width, height: full.height, levels };

@@ -37,7 +37,12 @@ async function fetchGreyMap(url: string): Promise<GreyImage> {
 }
 
 /** Value of a map at an image point, given the rectangle (image pixels) the map covers. */
-export function sampleMap(map: GreyImage, rect: { x: number; y: number; width: number; height: number }, x: number, y: number): number | null {
+export function sampleMap(
+  map: GreyImage,
+  rect: { x: number; y: number; width: number; height: number },
+  x: number,
+  y: number,
+): number | null {
   const mx = Math.floor(((x - rect.x) / rect.width) * map.width);
   const my = Math.floor(((y - rect.y) / rect.height) * map.height);
   if (mx < 0 || my < 0 || mx >= map.width || my >= map.height) return null;

@@ -16,7 +16,14 @@ export type SavedRegion = {
 
 export type SyncOperation =
   | { type: "create"; key: string; labelClassId: string | null; geometry: RegionGeometry }
-  | { type: "update"; key: string; serverId: string; expectedVersion: number; labelClassId: string | null; geometry: RegionGeometry | undefined }
+  | {
+      type: "update";
+      key: string;
+      serverId: string;
+      expectedVersion: number;
+      labelClassId: string | null;
+      geometry: RegionGeometry | undefined;
+    }
   | { type: "delete"; key: string; serverId: string; expectedVersion: number };
 
 export function planRegionSync(
@@ -31,11 +38,17 @@ export function planRegionSync(
     if (blocked.has(region.key)) continue;
     const last = saved.get(region.key);
     if (!last) {
-      operations.push({ type: "create", key: region.key, labelClassId: region.labelClassId, geometry: region.geometry });
+      operations.push({
+        type: "create",
+        key: region.key,
+        labelClassId: region.labelClassId,
+        geometry: region.geometry,
+      });
       continue;
     }
     // Geometry values are immutable: a different object is a different geometry.
-    const geometryChanged = last.geometry !== region.geometry && JSON.stringify(last.geometry) !== JSON.stringify(region.geometry);
+    const geometryChanged =
+      last.geometry !== region.geometry && JSON.stringify(last.geometry) !== JSON.stringify(region.geometry);
     if (geometryChanged || last.labelClassId !== region.labelClassId) {
       operations.push({
         type: "update",
@@ -85,7 +98,9 @@ export function mergeRemoteRegions(
     const last = saved.get(key)!;
     if (remote.version <= last.version || unsynced.has(key) || blocked.has(key)) continue;
     next = next.map((region) =>
-      region.key === key ? { ...region, labelClassId: remote.labelClassId, geometry: remote.geometry } : region,
+      region.key === key
+        ? { ...region, labelClassId: remote.labelClassId, geometry: remote.geometry }
+        : region,
     );
     nextSaved.set(key, remote);
     changed = true;

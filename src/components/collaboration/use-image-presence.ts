@@ -9,5 +9,8 @@ export type PresenceUpdate = RouterOutputs["presence"]["image"] extends AsyncIte
 export function useImagePresence(options: { projectId: string; imageId: string }) {
   const trpc = useTRPC();
   const subscription = useSubscription(trpc.presence.image.subscriptionOptions(options));
-  return { viewers: (subscription.data as PresenceUpdate | undefined)?.viewers ?? [], status: subscription.status };
+  return {
+    viewers: (subscription.data as PresenceUpdate | undefined)?.viewers ?? [],
+    status: subscription.status,
+  };
 }

@@ -37,11 +37,20 @@ export function useLiveUpdates(options: { projectId: string; datasetId?: string;
                 return;
               }
               // Reconnected: events may have been missed meanwhile, so refresh what the page shows.
-              invalidate(trpc.annotation.pathKey(), trpc.dataset.pathKey(), trpc.analysis.pathKey(), trpc.activity.list.pathKey());
+              invalidate(
+                trpc.annotation.pathKey(),
+                trpc.dataset.pathKey(),
+                trpc.analysis.pathKey(),
+                trpc.activity.list.pathKey(),
+              );
               return;
             case "labels":
             case "regions":
-              invalidate(trpc.annotation.pathKey(), trpc.dataset.images.pathKey(), trpc.activity.list.pathKey());
+              invalidate(
+                trpc.annotation.pathKey(),
+                trpc.dataset.images.pathKey(),
+                trpc.activity.list.pathKey(),
+              );
               break;
             case "images":
               invalidate(trpc.dataset.pathKey(), trpc.activity.list.pathKey());

@@ -11,7 +11,13 @@ import { DatasetProgress } from "~/components/jobs/DatasetProgress";
 import { UploadPanel } from "~/components/upload/UploadPanel";
 import { LabelClassManager } from "~/components/workspace/LabelClassManager";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
-import { DEFAULT_GRID_FILTER, disagrees, filterAndSort, type GridFilter, type GridItem } from "./grid-filters";
+import {
+  DEFAULT_GRID_FILTER,
+  disagrees,
+  filterAndSort,
+  type GridFilter,
+  type GridItem,
+} from "./grid-filters";
 import { GridToolbar } from "./GridToolbar";
 import { ImageGrid, type GridCard } from "./ImageGrid";
 
@@ -62,12 +68,23 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
         labelClassId: image.label?.labelClassId ?? null,
         labelName: labelClass?.name ?? null,
       };
-      return { ...item, describe: describe(image), labelColor: labelClass?.color ?? null, disagrees: disagrees(item) };
+      return {
+        ...item,
+        describe: describe(image),
+        labelColor: labelClass?.color ?? null,
+        disagrees: disagrees(item),
+      };
     });
   }, [images.data, predictions.data, classes]);
   const shown = useMemo(() => filterAndSort(items, filter) as GridCard[], [items, filter]);
   const classNames = useMemo(
-    () => [...new Set([...classes.map((c) => c.name), ...items.flatMap((i) => (i.prediction ? [i.prediction] : []))])].sort(),
+    () =>
+      [
+        ...new Set([
+          ...classes.map((c) => c.name),
+          ...items.flatMap((i) => (i.prediction ? [i.prediction] : [])),
+        ]),
+      ].sort(),
     [classes, items],
   );
 
@@ -81,9 +98,15 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
-      if (target && ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName) && (target as HTMLInputElement).type !== "checkbox") return;
+      if (
+        target &&
+        ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName) &&
+        (target as HTMLInputElement).type !== "checkbox"
+      )
+        return;
       const state = keyState.current;
-      if (!state.canLabel || state.selected.size === 0 || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (!state.canLabel || state.selected.size === 0 || event.ctrlKey || event.metaKey || event.altKey)
+        return;
       if (!/^[0-9]$/.test(event.key)) return;
       const labelClass = event.key === "0" ? null : state.classes[Number(event.key) - 1];
       if (labelClass === undefined) return;
@@ -99,12 +122,17 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
   return (
     <>
       <p className="muted">
-        <Link href="/projects">Projects</Link> / <Link href={`/projects/${projectId}`}>{project.data?.name ?? "…"}</Link> /
+        <Link href="/projects">Projects</Link> /{" "}
+        <Link href={`/projects/${projectId}`}>{project.data?.name ?? "…"}</Link> /
       </p>
       <h1>{images.data?.dataset.name ?? "…"}</h1>
       <CollaborationBar projectId={projectId} datasetId={datasetId} />
       <div className="row" style={{ marginBottom: 12 }}>
-        <AnalyseDatasetButton projectId={projectId} datasetId={datasetId} disabled={!images.data?.images.length} />
+        <AnalyseDatasetButton
+          projectId={projectId}
+          datasetId={datasetId}
+          disabled={!images.data?.images.length}
+        />
       </div>
       <DatasetProgress projectId={projectId} datasetId={datasetId} />
       {canUpload && (
@@ -119,7 +147,9 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
           Images <span className="badge">{images.data?.images.length ?? 0}</span>
         </h2>
         {images.isPending && <p className="muted">Loading…</p>}
-        {images.data?.images.length === 0 && <p className="muted">No images yet{canUpload ? ": drop some above." : "."}</p>}
+        {images.data?.images.length === 0 && (
+          <p className="muted">No images yet{canUpload ? ": drop some above." : "."}</p>
+        )}
         {images.data && images.data.images.length > 0 && (
           <>
             <GridToolbar
@@ -145,7 +175,8 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
               onOpen={(imageId) => router.push(`/projects/${projectId}/images/${imageId}`)}
             />
             <p className="muted" style={{ fontSize: "0.78rem" }}>
-              Keys in the grid: arrows move · Enter opens · Space selects (Shift extends) · Ctrl+A all · Esc clears · 1–9 label the selection · 0 clears its label
+              Keys in the grid: arrows move · Enter opens · Space selects (Shift extends) · Ctrl+A all · Esc
+              clears · 1–9 label the selection · 0 clears its label
             </p>
           </>
         )}

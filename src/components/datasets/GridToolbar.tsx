@@ -2,7 +2,11 @@
 
 import { LABEL_FILTERS, SORTS, type GridFilter, type GridSort, type LabelFilter } from "./grid-filters";
 
-const LABEL_FILTER_TEXT: Record<LabelFilter, string> = { any: "labelled or not", labelled: "labelled", unlabelled: "unlabelled" };
+const LABEL_FILTER_TEXT: Record<LabelFilter, string> = {
+  any: "labelled or not",
+  labelled: "labelled",
+  unlabelled: "unlabelled",
+};
 const SORT_TEXT: Record<GridSort, string> = {
   upload: "upload order",
   "confidence-desc": "confidence, high first",
@@ -29,7 +33,12 @@ export function GridToolbar(props: {
   return (
     <div style={{ display: "grid", gap: 8, marginBottom: 12 }}>
       <div className="row" data-testid="grid-filters">
-        <select aria-label="Filter by class" data-testid="filter-class" value={filter.className ?? ""} onChange={(e) => props.onFilter({ ...filter, className: e.target.value || null })}>
+        <select
+          aria-label="Filter by class"
+          data-testid="filter-class"
+          value={filter.className ?? ""}
+          onChange={(e) => props.onFilter({ ...filter, className: e.target.value || null })}
+        >
           <option value="">all classes</option>
           {props.classNames.map((name) => (
             <option key={name} value={name}>
@@ -37,7 +46,12 @@ export function GridToolbar(props: {
             </option>
           ))}
         </select>
-        <select aria-label="Filter by label" data-testid="filter-label" value={filter.label} onChange={(e) => props.onFilter({ ...filter, label: e.target.value as LabelFilter })}>
+        <select
+          aria-label="Filter by label"
+          data-testid="filter-label"
+          value={filter.label}
+          onChange={(e) => props.onFilter({ ...filter, label: e.target.value as LabelFilter })}
+        >
           {LABEL_FILTERS.map((value) => (
             <option key={value} value={value}>
               {LABEL_FILTER_TEXT[value]}
@@ -45,12 +59,22 @@ export function GridToolbar(props: {
           ))}
         </select>
         <label className="row muted" style={{ gap: 4 }}>
-          <input type="checkbox" data-testid="filter-disagree" checked={filter.disagreeing} onChange={(e) => props.onFilter({ ...filter, disagreeing: e.target.checked })} />
+          <input
+            type="checkbox"
+            data-testid="filter-disagree"
+            checked={filter.disagreeing}
+            onChange={(e) => props.onFilter({ ...filter, disagreeing: e.target.checked })}
+          />
           prediction ≠ label
         </label>
         <label className="row muted" style={{ gap: 4 }}>
           sort by
-          <select aria-label="Sort" data-testid="grid-sort" value={filter.sort} onChange={(e) => props.onFilter({ ...filter, sort: e.target.value as GridSort })}>
+          <select
+            aria-label="Sort"
+            data-testid="grid-sort"
+            value={filter.sort}
+            onChange={(e) => props.onFilter({ ...filter, sort: e.target.value as GridSort })}
+          >
             {SORTS.map((value) => (
               <option key={value} value={value}>
                 {SORT_TEXT[value]}
@@ -69,7 +93,12 @@ export function GridToolbar(props: {
         <button type="button" onClick={props.onSelectAll} title="Ctrl+A in the grid">
           Select all shown
         </button>
-        <button type="button" onClick={props.onClearSelection} disabled={props.selectedCount === 0} title="Escape">
+        <button
+          type="button"
+          onClick={props.onClearSelection}
+          disabled={props.selectedCount === 0}
+          title="Escape"
+        >
           Clear
         </button>
         {props.canLabel && props.selectedCount > 0 && (
@@ -84,12 +113,28 @@ export function GridToolbar(props: {
                 onClick={() => props.onLabelSelection(labelClass.id)}
                 title={index < 9 ? `Key ${index + 1}` : undefined}
               >
-                <span style={{ display: "inline-block", width: 10, height: 10, borderRadius: 5, background: labelClass.color, marginRight: 6 }} />
+                <span
+                  style={{
+                    display: "inline-block",
+                    width: 10,
+                    height: 10,
+                    borderRadius: 5,
+                    background: labelClass.color,
+                    marginRight: 6,
+                  }}
+                />
                 {labelClass.name}
-                {index < 9 && <kbd style={{ opacity: 0.6, fontSize: "0.7rem", marginLeft: 4 }}>{index + 1}</kbd>}
+                {index < 9 && (
+                  <kbd style={{ opacity: 0.6, fontSize: "0.7rem", marginLeft: 4 }}>{index + 1}</kbd>
+                )}
               </button>
             ))}
-            <button type="button" disabled={props.labelling} onClick={() => props.onLabelSelection(null)} title="Key 0">
+            <button
+              type="button"
+              disabled={props.labelling}
+              onClick={() => props.onLabelSelection(null)}
+              title="Key 0"
+            >
               Clear label <kbd style={{ opacity: 0.6, fontSize: "0.7rem" }}>0</kbd>
             </button>
           </>

@@ -79,7 +79,15 @@ export function ImageGrid(props: {
   };
 
   return (
-    <div className="thumbs" data-testid="image-grid" ref={gridRef} role="grid" aria-label="Images" aria-multiselectable onKeyDown={onKeyDown}>
+    <div
+      className="thumbs"
+      data-testid="image-grid"
+      ref={gridRef}
+      role="grid"
+      aria-label="Images"
+      aria-multiselectable
+      onKeyDown={onKeyDown}
+    >
       {cards.map((card, index) => {
         const isSelected = selected.has(card.id);
         return (
@@ -123,16 +131,26 @@ export function ImageGrid(props: {
                 <span
                   className="badge"
                   data-testid="thumb-prediction"
-                  title={card.prediction ? "Predicted class and its probability" : "No analysis with a classifier yet: open the image to analyse it"}
+                  title={
+                    card.prediction
+                      ? "Predicted class and its probability"
+                      : "No analysis with a classifier yet: open the image to analyse it"
+                  }
                 >
-                  {card.prediction ? `${card.prediction} ${card.confidence === null ? "" : `${(card.confidence * 100).toFixed(0)} %`}` : "no prediction"}
+                  {card.prediction
+                    ? `${card.prediction} ${card.confidence === null ? "" : `${(card.confidence * 100).toFixed(0)} %`}`
+                    : "no prediction"}
                 </span>
                 {card.labelName && (
                   <span
                     className="badge"
                     data-testid="thumb-label"
                     title={card.disagrees ? "The label differs from the prediction" : "Label"}
-                    style={{ background: `${card.labelColor ?? "#888888"}33`, color: "var(--ink)", border: card.disagrees ? "1px solid var(--danger)" : undefined }}
+                    style={{
+                      background: `${card.labelColor ?? "#888888"}33`,
+                      color: "var(--ink)",
+                      border: card.disagrees ? "1px solid var(--danger)" : undefined,
+                    }}
                   >
                     {card.disagrees ? "≠ " : "✓ "}
                     {card.labelName}

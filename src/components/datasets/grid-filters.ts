@@ -25,7 +25,12 @@ export type GridFilter = {
   sort: GridSort;
 };
 
-export const DEFAULT_GRID_FILTER: GridFilter = { className: null, label: "any", disagreeing: false, sort: "upload" };
+export const DEFAULT_GRID_FILTER: GridFilter = {
+  className: null,
+  label: "any",
+  disagreeing: false,
+  sort: "upload",
+};
 
 /** Class names are compared without case: "dendritic" predicted and "Dendritic" labelled agree. */
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -37,7 +42,9 @@ export function disagrees(item: GridItem): boolean {
 export function filterAndSort(items: readonly GridItem[], filter: GridFilter): GridItem[] {
   const shown = items.filter((item) => {
     if (filter.className !== null) {
-      const matches = (item.prediction !== null && same(item.prediction, filter.className)) || (item.labelName !== null && same(item.labelName, filter.className));
+      const matches =
+        (item.prediction !== null && same(item.prediction, filter.className)) ||
+        (item.labelName !== null && same(item.labelName, filter.className));
       if (!matches) return false;
     }
     if (filter.label === "labelled" && item.labelClassId === null) return false;
@@ -47,7 +54,8 @@ export function filterAndSort(items: readonly GridItem[], filter: GridFilter): G
   });
   const byConfidence = (direction: 1 | -1) => (a: GridItem, b: GridItem) => {
     // Images without a prediction go last either way.
-    if (a.confidence === null || b.confidence === null) return a.confidence === null ? (b.confidence === null ? 0 : 1) : -1;
+    if (a.confidence === null || b.confidence === null)
+      return a.confidence === null ? (b.confidence === null ? 0 : 1) : -1;
     return direction * (a.confidence - b.confidence);
   };
   switch (filter.sort) {
@@ -64,6 +72,19 @@ export function filterAndSort(items: readonly GridItem[], filter: GridFilter): G
 
 /** Index moved by an arrow key in a grid of `columns` columns, clamped to the items. */
 export function moveFocus(index: number, key: string, columns: number, count: number): number {
-  const delta = key === "ArrowRight" ? 1 : key === "ArrowLeft" ? -1 : key === "ArrowDown" ? columns : key === "ArrowUp" ? -columns : key === "Home" ? -index : key === "End" ? count - 1 - index : 0;
+  const delta =
+    key === "ArrowRight"
+      ? 1
+      : key === "ArrowLeft"
+        ? -1
+        : key === "ArrowDown"
+          ? columns
+          : key === "ArrowUp"
+            ? -columns
+            : key === "Home"
+              ? -index
+              : key === "End"
+                ? count - 1 - index
+                : 0;
   return Math.max(0, Math.min(count - 1, index + delta));
 }

@@ -28,7 +28,15 @@ function duration(run: JobRunItem): string | null {
 }
 
 /** One run: progress bar, counts, failures with reasons, and cancel / retry for editors. */
-export function JobRunProgress({ projectId, run, canManage }: { projectId: string; run: JobRunItem; canManage: boolean }) {
+export function JobRunProgress({
+  projectId,
+  run,
+  canManage,
+}: {
+  projectId: string;
+  run: JobRunItem;
+  canManage: boolean;
+}) {
   const trpc = useTRPC();
   const cancel = useMutation(trpc.job.cancel.mutationOptions());
   const retry = useMutation(trpc.job.retryFailed.mutationOptions());
@@ -58,15 +66,25 @@ export function JobRunProgress({ projectId, run, canManage }: { projectId: strin
         <span>
           {run.progressDone} / {run.progressTotal} images
           {run.failedCount > 0 && <span className="error"> · {run.failedCount} failed</span>}
-          {!active && run.failedCount > 0 && succeeded > 0 && <span className="muted"> · {succeeded} analysed</span>}
+          {!active && run.failedCount > 0 && succeeded > 0 && (
+            <span className="muted"> · {succeeded} analysed</span>
+          )}
         </span>
         {canManage && active && (
-          <button type="button" disabled={cancel.isPending} onClick={() => cancel.mutate({ projectId, jobRunId: run.id })}>
+          <button
+            type="button"
+            disabled={cancel.isPending}
+            onClick={() => cancel.mutate({ projectId, jobRunId: run.id })}
+          >
             Cancel
           </button>
         )}
         {canManage && !active && run.status !== "CANCELLED" && run.failedCount > 0 && (
-          <button type="button" disabled={retry.isPending} onClick={() => retry.mutate({ projectId, jobRunId: run.id })}>
+          <button
+            type="button"
+            disabled={retry.isPending}
+            onClick={() => retry.mutate({ projectId, jobRunId: run.id })}
+          >
             Retry failed
           </button>
         )}
@@ -83,7 +101,9 @@ export function JobRunProgress({ projectId, run, canManage }: { projectId: strin
               </li>
             ))}
           </ul>
-          {run.failedCount > run.failures.length && <p className="muted">…and {run.failedCount - run.failures.length} more</p>}
+          {run.failedCount > run.failures.length && (
+            <p className="muted">…and {run.failedCount - run.failures.length} more</p>
+          )}
         </details>
       )}
     </div>

@@ -13,13 +13,13 @@ export function JobsPanel({ projectId }: { projectId: string }) {
 
   return (
     <section className="panel" data-testid="jobs-panel">
-      <h2>
-        Jobs {running > 0 && <span className="badge">{running} running</span>}
-      </h2>
+      <h2>Jobs {running > 0 && <span className="badge">{running} running</span>}</h2>
       {error && <p className="error">Live updates interrupted: {errorMessage(error)}</p>}
       {!runs && !error && <p className="muted">Loading…</p>}
       {runs?.length === 0 && <p className="muted">No jobs yet. Analysing a dataset starts one.</p>}
-      {runs?.map((run) => <JobRunProgress key={run.id} projectId={projectId} run={run} canManage={canManage} />)}
+      {runs?.map((run) => (
+        <JobRunProgress key={run.id} projectId={projectId} run={run} canManage={canManage} />
+      ))}
     </section>
   );
 }

@@ -12,7 +12,8 @@ export function MembersPanel({ projectId, isOwner }: { projectId: string; isOwne
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const members = useQuery(trpc.member.list.queryOptions({ projectId }));
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.member.list.queryKey({ projectId }) });
+  const refresh = () =>
+    void queryClient.invalidateQueries({ queryKey: trpc.member.list.queryKey({ projectId }) });
   const add = useMutation(trpc.member.add.mutationOptions({ onSuccess: refresh }));
   const changeRole = useMutation(trpc.member.changeRole.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.member.remove.mutationOptions({ onSuccess: refresh }));
@@ -39,7 +40,9 @@ export function MembersPanel({ projectId, isOwner }: { projectId: string; isOwne
                   <select
                     aria-label={`Role of ${member.email}`}
                     value={member.role}
-                    onChange={(e) => changeRole.mutate({ projectId, userId: member.userId, role: e.target.value as Role })}
+                    onChange={(e) =>
+                      changeRole.mutate({ projectId, userId: member.userId, role: e.target.value as Role })
+                    }
                   >
                     {ROLES.map((r) => (
                       <option key={r}>{r}</option>
@@ -51,7 +54,10 @@ export function MembersPanel({ projectId, isOwner }: { projectId: string; isOwne
               </td>
               <td>
                 {isOwner && (
-                  <button className="danger" onClick={() => remove.mutate({ projectId, userId: member.userId })}>
+                  <button
+                    className="danger"
+                    onClick={() => remove.mutate({ projectId, userId: member.userId })}
+                  >
                     Remove
                   </button>
                 )}

@@ -6,20 +6,33 @@ import { JobRunProgress } from "~/components/jobs/JobRunProgress";
 import { useLiveJobRuns } from "~/components/jobs/use-live-job-runs";
 import { useTRPC } from "~/trpc/react";
 
-type ImportResult = { regionsCreated: number; labelsSet: number; matchedImages: number; unmatchedImages: string[]; skippedAnnotations: { reason: string; count: number }[] };
+type ImportResult = {
+  regionsCreated: number;
+  labelsSet: number;
+  matchedImages: number;
+  unmatchedImages: string[];
+  skippedAnnotations: { reason: string; count: number }[];
+};
 
 /** Streamed downloads (CSV results, COCO annotations, PNG overlays) and a COCO import (EDITOR+). */
 export function ExportsPanel({ projectId, canImport }: { projectId: string; canImport: boolean }) {
   const trpc = useTRPC();
   const datasets = useQuery(trpc.dataset.list.queryOptions({ projectId }));
   const [datasetId, setDatasetId] = useState("");
-  const [importState, setImportState] = useState<{ busy: boolean; message: string | null }>({ busy: false, message: null });
+  const [importState, setImportState] = useState<{ busy: boolean; message: string | null }>({
+    busy: false,
+    message: null,
+  });
   const query = datasetId ? `?datasetId=${encodeURIComponent(datasetId)}` : "";
   const base = `/api/projects/${encodeURIComponent(projectId)}/exports`;
 
   async function importFile(file: File) {
     setImportState({ busy: true, message: null });
-    const response = await fetch(`${base}/annotations.coco.json${query}`, { method: "POST", body: file, headers: { "content-type": "application/json" } });
+    const response = await fetch(`${base}/annotations.coco.json${query}`, {
+      method: "POST",
+      body: file,
+      headers: { "content-type": "application/json" },
+    });
     const body = (await response.json()) as ImportResult | { error: string };
     setImportState({
       busy: false,
@@ -27,8 +40,12 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
         "error" in body
           ? body.error
           : `Imported ${body.regionsCreated} regions and ${body.labelsSet} labels on ${body.matchedImages} images` +
-            (body.unmatchedImages.length ? `; not found here: ${body.unmatchedImages.slice(0, 5).join(", ")}` : "") +
-            (body.skippedAnnotations.length ? `; skipped: ${body.skippedAnnotations.map((s) => `${s.count} (${s.reason})`).join(", ")}` : ""),
+            (body.unmatchedImages.length
+              ? `; not found here: ${body.unmatchedImages.slice(0, 5).join(", ")}`
+              : "") +
+            (body.skippedAnnotations.length
+              ? `; skipped: ${body.skippedAnnotations.map((s) => `${s.count} (${s.reason})`).join(", ")}`
+              : ""),
     });
   }
 
@@ -82,26 +99,57 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
  * progress, then a link to the file it wrote (GET .../exports/jobs/:jobRunId).
  */
 function BackgroundExport({ projectId, datasetId }: { projectId: string; datasetId?: string }) {
-  const [state, setState] = useState<{ busy: boolean; jobRunId: string | null; error: string | null }>({ busy: false, jobRunId: null, error: null });
+  const [state, setState] = useState<{ busy: boolean; jobRunId: string | null; error: string | null }>({
+    busy: false,
+    jobRunId: null,
+    error: null,
+  });
   const base = `/api/projects/${encodeURIComponent(projectId)}/exports/jobs`;
   async function start() {
     setState({ busy: true, jobRunId: null, error: null });
-    const response = await fetch(base, { method: "POST", body: JSON.stringify({ kind: "overlays.zip", datasetId }), headers: { "content-type": "application/json" } });
+    const response = await fetch(base, {
+      method: "POST",
+      body: JSON.stringify({ kind: "overlays.zip", datasetId }),
+      headers: { "content-type": "application/json" },
+    });
     const body = (await response.json()) as { jobRunId: string } | { error: string };
-    setState({ busy: false, jobRunId: "jobRunId" in body ? body.jobRunId : null, error: "error" in body ? body.error : null });
+    setState({
+      busy: false,
+      jobRunId: "jobRunId" in body ? body.jobRunId : null,
+      error: "error" in body ? body.error : null,
+    });
   }
   return (
     <>
-      <button type="button" data-testid="background-export" disabled={state.busy} onClick={() => void start()}>
+      <button
+        type="button"
+        data-testid="background-export"
+        disabled={state.busy}
+        onClick={() => void start()}
+      >
         Overlays zip in the background
       </button>
       {state.error && <span className="error">{state.error}</span>}
-      {state.jobRunId && <BackgroundExportRun projectId={projectId} jobRunId={state.jobRunId} href={`${base}/${encodeURIComponent(state.jobRunId)}`} />}
+      {state.jobRunId && (
+        <BackgroundExportRun
+          projectId={projectId}
+          jobRunId={state.jobRunId}
+          href={`${base}/${encodeURIComponent(state.jobRunId)}`}
+        />
+      )}
     </>
   );
 }
 
-function BackgroundExportRun({ projectId, jobRunId, href }: { projectId: string; jobRunId: string; href: string }) {
+function BackgroundExportRun({
+  projectId,
+  jobRunId,
+  href,
+}: {
+  projectId: string;
+  jobRunId: string;
+  href: string;
+}) {
   const { runs } = useLiveJobRuns({ projectId });
   const run = runs?.find((r) => r.id === jobRunId);
   if (!run) return <span className="muted">Starting the export…</span>;

@@ -17,7 +17,8 @@ export function InvitationsPanel({ projectId }: { projectId: string }) {
   const [days, setDays] = useState(7);
   const [created, setCreated] = useState<string | null>(null);
   const invitations = useQuery(trpc.invitation.list.queryOptions({ projectId }));
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.invitation.list.queryKey({ projectId }) });
+  const refresh = () =>
+    void queryClient.invalidateQueries({ queryKey: trpc.invitation.list.queryKey({ projectId }) });
   const create = useMutation(
     trpc.invitation.create.mutationOptions({
       onSuccess: (result) => {
@@ -40,7 +41,11 @@ export function InvitationsPanel({ projectId }: { projectId: string }) {
       >
         <label>
           Role{" "}
-          <select aria-label="Invitation role" value={role} onChange={(e) => setRole(e.target.value as InviteRole)}>
+          <select
+            aria-label="Invitation role"
+            value={role}
+            onChange={(e) => setRole(e.target.value as InviteRole)}
+          >
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {r}
@@ -50,7 +55,15 @@ export function InvitationsPanel({ projectId }: { projectId: string }) {
         </label>
         <label>
           Expires after{" "}
-          <input type="number" min={1} max={30} value={days} onChange={(e) => setDays(Number(e.target.value))} style={{ width: 60 }} /> days
+          <input
+            type="number"
+            min={1}
+            max={30}
+            value={days}
+            onChange={(e) => setDays(Number(e.target.value))}
+            style={{ width: 60 }}
+          />{" "}
+          days
         </label>
         <button className="primary" type="submit" disabled={create.isPending}>
           Create invitation link

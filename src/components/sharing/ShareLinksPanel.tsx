@@ -8,7 +8,12 @@ import { CopyableUrl } from "./copyable-url";
 
 const OVERLAYS = ["segmentation", "contrast", "clusters", "cam"] as const;
 type Overlay = (typeof OVERLAYS)[number];
-const OVERLAY_LABEL: Record<Overlay, string> = { segmentation: "Otsu segmentation", contrast: "Texture", clusters: "k-means clusters", cam: "Class activation map" };
+const OVERLAY_LABEL: Record<Overlay, string> = {
+  segmentation: "Otsu segmentation",
+  contrast: "Texture",
+  clusters: "k-means clusters",
+  cam: "Class activation map",
+};
 
 /**
  * Read-only links (EDITOR+): a whole dataset or one image, with the chosen overlays and parts.
@@ -21,12 +26,16 @@ export function ShareLinksPanel({ projectId }: { projectId: string }) {
   const links = useQuery(trpc.share.list.queryOptions({ projectId }));
   const [datasetId, setDatasetId] = useState("");
   const [imageId, setImageId] = useState("");
-  const images = useQuery({ ...trpc.dataset.images.queryOptions({ projectId, datasetId }), enabled: datasetId !== "" });
+  const images = useQuery({
+    ...trpc.dataset.images.queryOptions({ projectId, datasetId }),
+    enabled: datasetId !== "",
+  });
   const [overlays, setOverlays] = useState<Overlay[]>([...OVERLAYS]);
   const [parts, setParts] = useState({ annotations: true, prediction: true, metrics: true });
   const [expiresInDays, setExpiresInDays] = useState<number | null>(30);
   const [created, setCreated] = useState<string | null>(null);
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.share.list.queryKey({ projectId }) });
+  const refresh = () =>
+    void queryClient.invalidateQueries({ queryKey: trpc.share.list.queryKey({ projectId }) });
   const create = useMutation(
     trpc.share.create.mutationOptions({
       onSuccess: (result) => {
@@ -54,14 +63,26 @@ export function ShareLinksPanel({ projectId }: { projectId: string }) {
         }}
       >
         <div className="row">
-          <select aria-label="Dataset to share" value={selectedDataset} onChange={(e) => { setDatasetId(e.target.value); setImageId(""); }}>
+          <select
+            aria-label="Dataset to share"
+            value={selectedDataset}
+            onChange={(e) => {
+              setDatasetId(e.target.value);
+              setImageId("");
+            }}
+          >
             {datasets.data?.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name}
               </option>
             ))}
           </select>
-          <select aria-label="Image to share" value={imageId} onChange={(e) => setImageId(e.target.value)} onFocus={() => !datasetId && setDatasetId(selectedDataset)}>
+          <select
+            aria-label="Image to share"
+            value={imageId}
+            onChange={(e) => setImageId(e.target.value)}
+            onFocus={() => !datasetId && setDatasetId(selectedDataset)}
+          >
             <option value="">The whole dataset</option>
             {images.data?.images.map((image) => (
               <option key={image.id} value={image.id}>
@@ -86,14 +107,23 @@ export function ShareLinksPanel({ projectId }: { projectId: string }) {
               <input
                 type="checkbox"
                 checked={overlays.includes(overlay)}
-                onChange={(e) => setOverlays(e.target.checked ? [...overlays, overlay] : overlays.filter((o) => o !== overlay))}
+                onChange={(e) =>
+                  setOverlays(
+                    e.target.checked ? [...overlays, overlay] : overlays.filter((o) => o !== overlay),
+                  )
+                }
               />{" "}
               {OVERLAY_LABEL[overlay]}
             </label>
           ))}
           {(["annotations", "prediction", "metrics"] as const).map((part) => (
             <label key={part}>
-              <input type="checkbox" checked={parts[part]} onChange={(e) => setParts({ ...parts, [part]: e.target.checked })} /> {part}
+              <input
+                type="checkbox"
+                checked={parts[part]}
+                onChange={(e) => setParts({ ...parts, [part]: e.target.checked })}
+              />{" "}
+              {part}
             </label>
           ))}
           <button className="primary" type="submit" disabled={create.isPending || !selectedDataset}>
@@ -108,7 +138,11 @@ export function ShareLinksPanel({ projectId }: { projectId: string }) {
           {links.data.map((link) => (
             <li key={link.id} data-testid="share-link">
               {link.scope.kind === "image" ? "Image" : "Dataset"} “{link.targetName}” ·{" "}
-              {link.active ? (link.expiresAt ? `expires ${link.expiresAt.toLocaleDateString()}` : "until revoked") : "inactive"}{" "}
+              {link.active
+                ? link.expiresAt
+                  ? `expires ${link.expiresAt.toLocaleDateString()}`
+                  : "until revoked"
+                : "inactive"}{" "}
               {link.active && (
                 <button type="button" onClick={() => revoke.mutate({ projectId, shareLinkId: link.id })}>
                   Revoke

@@ -8,7 +8,13 @@ export type SharedRegion = { geometry: RegionGeometry; className: string | null;
 const FALLBACK = "#ffcc00";
 
 /** A mask region drawn into a canvas stretched over the image (its grid may be coarser). */
-function MaskCanvas({ geometry, color }: { geometry: Extract<RegionGeometry, { kind: "mask" }>; color: string }) {
+function MaskCanvas({
+  geometry,
+  color,
+}: {
+  geometry: Extract<RegionGeometry, { kind: "mask" }>;
+  color: string;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -23,17 +29,38 @@ function MaskCanvas({ geometry, color }: { geometry: Extract<RegionGeometry, { k
     }
     context.putImageData(pixels, 0, 0);
   }, [geometry, color]);
-  return <canvas ref={ref} width={geometry.gridWidth} height={geometry.gridHeight} style={{ position: "absolute", inset: 0, width: "100%", height: "100%" }} />;
+  return (
+    <canvas
+      ref={ref}
+      width={geometry.gridWidth}
+      height={geometry.gridHeight}
+      style={{ position: "absolute", inset: 0, width: "100%", height: "100%" }}
+    />
+  );
 }
 
 /** Regions over the image in image-pixel coordinates (SVG viewBox = the image size). */
-export function SharedAnnotations({ regions, width, height }: { regions: SharedRegion[]; width: number; height: number }) {
+export function SharedAnnotations({
+  regions,
+  width,
+  height,
+}: {
+  regions: SharedRegion[];
+  width: number;
+  height: number;
+}) {
   return (
     <>
       {regions.map((region, index) =>
-        region.geometry.kind === "mask" ? <MaskCanvas key={index} geometry={region.geometry} color={region.color ?? FALLBACK} /> : null,
+        region.geometry.kind === "mask" ? (
+          <MaskCanvas key={index} geometry={region.geometry} color={region.color ?? FALLBACK} />
+        ) : null,
       )}
-      <svg viewBox={`0 0 ${width} ${height}`} style={{ position: "absolute", inset: 0, width: "100%", height: "100%" }} data-testid="shared-regions">
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        style={{ position: "absolute", inset: 0, width: "100%", height: "100%" }}
+        data-testid="shared-regions"
+      >
         {regions.map((region, index) => {
           const color = region.color ?? FALLBACK;
           const stroke = { stroke: color, strokeWidth: Math.max(1, width / 400), fill: `${color}33` };
@@ -46,11 +73,20 @@ export function SharedAnnotations({ regions, width, height }: { regions: SharedR
             case "brush":
               return (
                 <g key={index}>
-                  <mask id={`brush-${index}`} maskUnits="userSpaceOnUse" x={0} y={0} width={width} height={height}>
+                  <mask
+                    id={`brush-${index}`}
+                    maskUnits="userSpaceOnUse"
+                    x={0}
+                    y={0}
+                    width={width}
+                    height={height}
+                  >
                     {g.strokes.map((s, i) => (
                       <polyline
                         key={i}
-                        points={(s.points.length === 1 ? [s.points[0]!, s.points[0]!] : s.points).map((p) => p.join(",")).join(" ")}
+                        points={(s.points.length === 1 ? [s.points[0]!, s.points[0]!] : s.points)
+                          .map((p) => p.join(","))
+                          .join(" ")}
                         fill="none"
                         stroke={s.mode === "paint" ? "white" : "black"}
                         strokeWidth={s.size}
@@ -59,7 +95,15 @@ export function SharedAnnotations({ regions, width, height }: { regions: SharedR
                       />
                     ))}
                   </mask>
-                  <rect x={0} y={0} width={width} height={height} fill={color} fillOpacity={0.45} mask={`url(#brush-${index})`} />
+                  <rect
+                    x={0}
+                    y={0}
+                    width={width}
+                    height={height}
+                    fill={color}
+                    fillOpacity={0.45}
+                    mask={`url(#brush-${index})`}
+                  />
                 </g>
               );
             case "mask":

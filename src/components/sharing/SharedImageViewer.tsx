@@ -3,9 +3,19 @@
 import { useState } from "react";
 import { SharedAnnotations, type SharedRegion } from "./SharedAnnotations";
 
-export type SharedOverlayView = { name: string; role: string; url: string; rect: { x: number; y: number; width: number; height: number } };
+export type SharedOverlayView = {
+  name: string;
+  role: string;
+  url: string;
+  rect: { x: number; y: number; width: number; height: number };
+};
 
-const OVERLAY_NAME: Record<string, string> = { segmentation: "Otsu segmentation", contrast: "Texture (GLCM contrast)", clusters: "k-means clusters", cam: "Class activation map" };
+const OVERLAY_NAME: Record<string, string> = {
+  segmentation: "Otsu segmentation",
+  contrast: "Texture (GLCM contrast)",
+  clusters: "k-means clusters",
+  cam: "Class activation map",
+};
 
 /**
  * The shared image with its overlays (coloured PNGs from the token-scoped overlay route) stacked
@@ -24,9 +34,22 @@ export function SharedImageViewer(props: {
   const percent = (value: number, total: number) => `${(value / total) * 100}%`;
   return (
     <div style={{ display: "grid", gridTemplateColumns: "minmax(0, 1fr) 260px", gap: 12 }}>
-      <div style={{ position: "relative", width: "100%", aspectRatio: `${image.width} / ${image.height}`, background: "#111" }} data-testid="shared-viewer">
+      <div
+        style={{
+          position: "relative",
+          width: "100%",
+          aspectRatio: `${image.width} / ${image.height}`,
+          background: "#111",
+        }}
+        data-testid="shared-viewer"
+      >
         {/* eslint-disable-next-line @next/next/no-img-element */}
-        <img src={image.displayUrl} alt={image.fileName} data-testid="shared-image" style={{ position: "absolute", inset: 0, width: "100%", height: "100%" }} />
+        <img
+          src={image.displayUrl}
+          alt={image.fileName}
+          data-testid="shared-image"
+          style={{ position: "absolute", inset: 0, width: "100%", height: "100%" }}
+        />
         {props.overlays.map((overlay) => (
           // eslint-disable-next-line @next/next/no-img-element
           <img
@@ -46,7 +69,9 @@ export function SharedImageViewer(props: {
             }}
           />
         ))}
-        {props.regions && showRegions && <SharedAnnotations regions={props.regions} width={image.width} height={image.height} />}
+        {props.regions && showRegions && (
+          <SharedAnnotations regions={props.regions} width={image.width} height={image.height} />
+        )}
       </div>
       <div>
         {props.overlays.length === 0 && <p className="muted">No overlays shared.</p>}
@@ -68,7 +93,8 @@ export function SharedImageViewer(props: {
         ))}
         {props.regions && (
           <label>
-            <input type="checkbox" checked={showRegions} onChange={(e) => setShowRegions(e.target.checked)} /> Regions ({props.regions.length})
+            <input type="checkbox" checked={showRegions} onChange={(e) => setShowRegions(e.target.checked)} />{" "}
+            Regions ({props.regions.length})
           </label>
         )}
       </div>

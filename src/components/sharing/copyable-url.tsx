@@ -8,7 +8,13 @@ export function CopyableUrl({ path, testId }: { path: string; testId: string }) 
   const url = typeof window === "undefined" ? path : new URL(path, window.location.origin).toString();
   return (
     <div className="row" style={{ marginTop: 8 }}>
-      <input readOnly value={url} data-testid={testId} style={{ flex: 1, minWidth: 320 }} onFocus={(e) => e.currentTarget.select()} />
+      <input
+        readOnly
+        value={url}
+        data-testid={testId}
+        style={{ flex: 1, minWidth: 320 }}
+        onFocus={(e) => e.currentTarget.select()}
+      />
       <button
         type="button"
         onClick={() => {

@@ -136,7 +136,11 @@ export function UploadPanel({ projectId, datasetId, onUploaded }: UploadPanelPro
     (files: File[]) => {
       const accepted = files.filter(hasAcceptedExtension);
       const skipped = files.length - accepted.length;
-      setSkippedNote(skipped > 0 ? `${skipped} file(s) in the folder were skipped (not PNG, JPEG, TIFF, BMP or ZIP).` : null);
+      setSkippedNote(
+        skipped > 0
+          ? `${skipped} file(s) in the folder were skipped (not PNG, JPEG, TIFF, BMP or ZIP).`
+          : null,
+      );
       enqueue(accepted);
     },
     [enqueue],
@@ -263,7 +267,9 @@ function UploadRowView({ row }: { row: UploadRow }) {
               <span className="muted">{result.fileName}</span>
               <span
                 data-testid="upload-entry-status"
-                className={result.status === "rejected" ? "error" : result.status === "stored" ? "ok" : "muted"}
+                className={
+                  result.status === "rejected" ? "error" : result.status === "stored" ? "ok" : "muted"
+                }
               >
                 {result.status}
               </span>
@@ -322,12 +328,16 @@ async function filesFromEntries(entries: FileSystemEntry[]): Promise<File[]> {
   const files: File[] = [];
   for (const entry of entries) {
     if (entry.isFile) {
-      files.push(await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject)));
+      files.push(
+        await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject)),
+      );
     } else if (entry.isDirectory) {
       const reader = (entry as FileSystemDirectoryEntry).createReader();
       // readEntries returns batches (100 in Chrome) until an empty one.
       for (;;) {
-        const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+        const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
+          reader.readEntries(resolve, reject),
+        );
         if (batch.length === 0) break;
         files.push(...(await filesFromEntries(batch)));
       }

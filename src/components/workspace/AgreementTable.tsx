@@ -46,7 +46,10 @@ export function AgreementTable(props: {
               </thead>
               <tbody>
                 {agreement.clusters.map((entry) => (
-                  <tr key={entry.clusterId} style={{ fontWeight: entry.clusterId === agreement.bestClusterId ? 600 : undefined }}>
+                  <tr
+                    key={entry.clusterId}
+                    style={{ fontWeight: entry.clusterId === agreement.bestClusterId ? 600 : undefined }}
+                  >
                     <td>
                       Cluster {entry.clusterId}
                       {entry.clusterId === agreement.bestClusterId ? " ★" : ""}

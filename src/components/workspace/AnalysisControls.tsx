@@ -14,7 +14,13 @@ export const NO_MODEL = "";
 const PREDICTED = "predicted";
 
 /** A model the picker offers: a built-in model or a retrained version (analysis.workspace's installedModels). */
-export type ModelChoice = { name: string; isDefault: boolean; label?: string; builtIn?: boolean; classes?: string[] };
+export type ModelChoice = {
+  name: string;
+  isDefault: boolean;
+  label?: string;
+  builtIn?: boolean;
+  classes?: string[];
+};
 
 /** K, target cluster, model and CAM class; what the current analysis is and whether it is saved. */
 export function AnalysisControls(props: {
@@ -43,8 +49,10 @@ export function AnalysisControls(props: {
       // The workspace shows the newest analysis of the chosen model: put the one just asked for
       // first (it may be an older stored one, e.g. back to "predicted").
       onSuccess: (analysis) =>
-        queryClient.setQueryData(trpc.analysis.workspace.queryKey({ projectId, imageId: analysis.imageId }), (old) =>
-          old ? { ...old, analyses: [analysis, ...old.analyses.filter((a) => a.id !== analysis.id)] } : old,
+        queryClient.setQueryData(
+          trpc.analysis.workspace.queryKey({ projectId, imageId: analysis.imageId }),
+          (old) =>
+            old ? { ...old, analyses: [analysis, ...old.analyses.filter((a) => a.id !== analysis.id)] } : old,
         ),
     }),
   );
@@ -59,7 +67,8 @@ export function AnalysisControls(props: {
     : camClass
       ? [camClass]
       : [];
-  const camValue = camClass === null ? "" : classifier?.camClass === undefined ? PREDICTED : String(camClass.index);
+  const camValue =
+    camClass === null ? "" : classifier?.camClass === undefined ? PREDICTED : String(camClass.index);
   const chooseCamClass = (value: string) => {
     const chosen = value === PREDICTED ? PREDICTED : Number(value);
     if (props.onCamClass) return props.onCamClass(chosen);
@@ -78,16 +87,30 @@ export function AnalysisControls(props: {
       {props.analysis?.prediction ? (
         <p data-testid="prediction" style={{ margin: "0 0 10px" }}>
           <strong>{props.analysis.prediction}</strong>{" "}
-          {props.analysis.confidence !== null && <span className="muted">{(props.analysis.confidence * 100).toFixed(1)} %</span>}
+          {props.analysis.confidence !== null && (
+            <span className="muted">{(props.analysis.confidence * 100).toFixed(1)} %</span>
+          )}
         </p>
       ) : (
         <p className="muted" data-testid="prediction" style={{ margin: "0 0 10px" }}>
           {props.analysis ? "Not classified: no model installed (see models/)." : "Not analysed yet."}
         </p>
       )}
-      <div style={{ display: "grid", gridTemplateColumns: "auto minmax(0, 1fr)", gap: "6px 10px", alignItems: "center" }}>
+      <div
+        style={{
+          display: "grid",
+          gridTemplateColumns: "auto minmax(0, 1fr)",
+          gap: "6px 10px",
+          alignItems: "center",
+        }}
+      >
         <label htmlFor="k-select">K (k-means)</label>
-        <select id="k-select" data-testid="k-select" value={props.k} onChange={(event) => props.onK(Number(event.target.value))}>
+        <select
+          id="k-select"
+          data-testid="k-select"
+          value={props.k}
+          onChange={(event) => props.onK(Number(event.target.value))}
+        >
           {ks.map((k) => (
             <option key={k} value={k}>
               {k}
@@ -141,7 +164,11 @@ export function AnalysisControls(props: {
           onChange={(event) => chooseCamClass(event.target.value)}
         >
           {!camClass && <option value="">no CAM</option>}
-          {camClass && <option value={PREDICTED}>predicted{props.analysis?.prediction ? ` (${props.analysis.prediction})` : ""}</option>}
+          {camClass && (
+            <option value={PREDICTED}>
+              predicted{props.analysis?.prediction ? ` (${props.analysis.prediction})` : ""}
+            </option>
+          )}
           {camClass &&
             classes.map((entry) => (
               <option key={entry.index} value={String(entry.index)}>

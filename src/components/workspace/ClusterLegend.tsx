@@ -39,9 +39,21 @@ export function ClusterLegend(props: {
                 background: props.target === clusterId ? "#eef2ff" : undefined,
               }}
             >
-              <span style={{ width: 14, height: 14, borderRadius: 3, background: labelColor(lut, clusterId, clustering.k), border: "1px solid #0002" }} />
+              <span
+                style={{
+                  width: 14,
+                  height: 14,
+                  borderRadius: 3,
+                  background: labelColor(lut, clusterId, clustering.k),
+                  border: "1px solid #0002",
+                }}
+              />
               <span>Cluster {clusterId}</span>
-              <span className="muted" style={{ marginLeft: "auto" }} data-testid={`legend-share-${clusterId}`}>
+              <span
+                className="muted"
+                style={{ marginLeft: "auto" }}
+                data-testid={`legend-share-${clusterId}`}
+              >
                 {percent.toFixed(2)} %
               </span>
             </button>

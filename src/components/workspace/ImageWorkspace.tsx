@@ -9,7 +9,11 @@ import type { Size, Vec } from "~/components/canvas/camera";
 import { createPixelReader, loadImagePyramid, type ImagePyramid } from "~/components/canvas/image-pyramid";
 import { sampleMap } from "~/components/canvas/map-pixels";
 import { errorMessage } from "~/components/error-message";
-import { encodeMaskRuns, REGION_GEOMETRY_VERSION, type MaskGeometry } from "~/server/annotations/region-geometry";
+import {
+  encodeMaskRuns,
+  REGION_GEOMETRY_VERSION,
+  type MaskGeometry,
+} from "~/server/annotations/region-geometry";
 import { camAgreement, sampleOnGrid } from "~/server/ccc/mask-agreement";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
 import { AgreementTable } from "./AgreementTable";
@@ -20,7 +24,13 @@ import { HoverStore } from "./hover-store";
 import { LabelBar } from "./LabelBar";
 import { LabelClassManager } from "./LabelClassManager";
 import { LayerPanel } from "./LayerPanel";
-import { COMPARABLE, DEFAULT_LAYER_SETTINGS, OVERLAY_LABELS, type LayerSettings, type OverlayId } from "./layer-settings";
+import {
+  COMPARABLE,
+  DEFAULT_LAYER_SETTINGS,
+  OVERLAY_LABELS,
+  type LayerSettings,
+  type OverlayId,
+} from "./layer-settings";
 import { PixelReadout } from "./PixelReadout";
 import { RegionList } from "./RegionList";
 import { ToolBar } from "./ToolBar";
@@ -32,10 +42,14 @@ import { WorkspaceViewer } from "./WorkspaceViewer";
 
 const modelOf = (analysis: WorkspaceAnalysis): string => analysis.params?.classifier?.model ?? NO_MODEL;
 type CamClass = "predicted" | number;
-const camClassOf = (analysis: WorkspaceAnalysis): CamClass => analysis.params?.classifier?.camClass ?? "predicted";
+const camClassOf = (analysis: WorkspaceAnalysis): CamClass =>
+  analysis.params?.classifier?.camClass ?? "predicted";
 
 function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName))
+  );
 }
 
 /** The image page: viewer, overlays, analysis parameters, agreement, labels and regions. */
@@ -62,7 +76,9 @@ export function ImageWorkspace({ projectId, imageId }: { projectId: string; imag
       annotations={annotations.data}
       labelClasses={labelClasses.data}
       onNavigate={(id) => router.push(`/projects/${projectId}/images/${id}`)}
-      invalidate={() => queryClient.invalidateQueries({ queryKey: trpc.analysis.workspace.queryKey({ projectId, imageId }) })}
+      invalidate={() =>
+        queryClient.invalidateQueries({ queryKey: trpc.analysis.workspace.queryKey({ projectId, imageId }) })
+      }
     />
   );
 }
@@ -87,7 +103,10 @@ function LoadedWorkspace(props: {
   const queryClient = useQueryClient();
 
   // ---------- editor, camera, image ----------
-  const editor = useMemo(() => new AnnotationEditor({ imageSize: { width: image.width, height: image.height } }), [image.width, image.height]);
+  const editor = useMemo(
+    () => new AnnotationEditor({ imageSize: { width: image.width, height: image.height } }),
+    [image.width, image.height],
+  );
   useEffect(() => {
     editor.readOnly = !canAnnotate;
   }, [editor, canAnnotate]);
@@ -133,7 +152,9 @@ function LoadedWorkspace(props: {
   // ---------- analysis parameters ----------
   const installed = workspace.installedModels;
   const [model, setModel] = useState<string>(() =>
-    analyses[0] ? modelOf(analyses[0]) : (installed.find((m) => m.isDefault)?.name ?? installed[0]?.name ?? NO_MODEL),
+    analyses[0]
+      ? modelOf(analyses[0])
+      : (installed.find((m) => m.isDefault)?.name ?? installed[0]?.name ?? NO_MODEL),
   );
   const [camClass, setCamClass] = useState<CamClass>("predicted");
   const base =
@@ -167,16 +188,19 @@ function LoadedWorkspace(props: {
   const requested = useRef(new Set<string>());
   useEffect(() => {
     if (!canAnnotate || savedForK || requested.current.has(runKey)) return;
-    const timer = setTimeout(() => {
-      requested.current.add(runKey);
-      runMutate.current({
-        projectId,
-        imageId: image.id,
-        k,
-        model: model === NO_MODEL ? null : model,
-        ...(camClass === "predicted" ? {} : { camClass }),
-      });
-    }, analyses.length === 0 ? 0 : 400);
+    const timer = setTimeout(
+      () => {
+        requested.current.add(runKey);
+        runMutate.current({
+          projectId,
+          imageId: image.id,
+          k,
+          model: model === NO_MODEL ? null : model,
+          ...(camClass === "predicted" ? {} : { camClass }),
+        });
+      },
+      analyses.length === 0 ? 0 : 400,
+    );
     return () => clearTimeout(timer);
   }, [canAnnotate, savedForK, runKey, k, model, camClass, projectId, image.id, analyses.length]);
   const saveState = run.isPending
@@ -184,22 +208,47 @@ function LoadedWorkspace(props: {
     : run.error
       ? { status: "error" as const, message: errorMessage(run.error) }
       : savedForK
-        ? { status: "saved" as const, message: `Saved as an analysis: K = ${k}${model ? `, model ${model}` : ", no classifier"}.` }
-        : { status: "idle" as const, message: canAnnotate ? null : analyses.length ? "Viewing only: not saved." : "Not analysed yet: an annotator can analyse it." };
+        ? {
+            status: "saved" as const,
+            message: `Saved as an analysis: K = ${k}${model ? `, model ${model}` : ", no classifier"}.`,
+          }
+        : {
+            status: "idle" as const,
+            message: canAnnotate
+              ? null
+              : analyses.length
+                ? "Viewing only: not saved."
+                : "Not analysed yet: an annotator can analyse it.",
+          };
 
   // ---------- agreement ----------
-  const fullRect = useMemo(() => ({ x: 0, y: 0, width: image.width, height: image.height }), [image.width, image.height]);
+  const fullRect = useMemo(
+    () => ({ x: 0, y: 0, width: image.width, height: image.height }),
+    [image.width, image.height],
+  );
   const camRect = image.camCrop;
   const agreement = useMemo(() => {
     if (!maps.cam || !clustering) return null;
     const grid = clustering.labels;
     const placed = sampleOnGrid(maps.cam, camRect, fullRect, grid.width, grid.height);
-    return camAgreement(placed.image, grid, clustering.k, maps.segmentation, { threshold, valid: placed.covered });
+    return camAgreement(placed.image, grid, clustering.k, maps.segmentation, {
+      threshold,
+      valid: placed.covered,
+    });
   }, [maps.cam, maps.segmentation, clustering, camRect, fullRect, threshold]);
 
   // ---------- annotations ----------
-  const sync = useRegionSync({ editor, projectId, imageId: image.id, loaded: props.annotations?.regions, enabled: canAnnotate });
-  const classColors = useMemo(() => new Map(props.labelClasses.map((c) => [c.id, c.color])), [props.labelClasses]);
+  const sync = useRegionSync({
+    editor,
+    projectId,
+    imageId: image.id,
+    loaded: props.annotations?.regions,
+    enabled: canAnnotate,
+  });
+  const classColors = useMemo(
+    () => new Map(props.labelClasses.map((c) => [c.id, c.color])),
+    [props.labelClasses],
+  );
   const annotationsKey = trpc.annotation.forImage.queryKey({ projectId, imageId: image.id });
   const [labelId, setLabelId] = useState<string | null>(props.annotations?.label?.labelClassId ?? null);
   useEffect(() => {
@@ -210,7 +259,9 @@ function LoadedWorkspace(props: {
       onSuccess: () => {
         void queryClient.invalidateQueries({ queryKey: annotationsKey });
         // The dataset grid shows labels too.
-        void queryClient.invalidateQueries({ queryKey: trpc.dataset.images.queryKey({ projectId, datasetId: image.dataset.id }) });
+        void queryClient.invalidateQueries({
+          queryKey: trpc.dataset.images.queryKey({ projectId, datasetId: image.dataset.id }),
+        });
       },
     }),
   );
@@ -242,7 +293,11 @@ function LoadedWorkspace(props: {
       const labels = clustering.labels;
       const mask = new Uint8Array(labels.data.length);
       for (let i = 0; i < mask.length; i++) mask[i] = labels.data[i] === clusterId ? 255 : 0;
-      makeMaskRegion(mask, labels.width, labels.height, { analysisId: base?.id, map: `clusters-${clustering.k}`, clusterId });
+      makeMaskRegion(mask, labels.width, labels.height, {
+        analysisId: base?.id,
+        map: `clusters-${clustering.k}`,
+        clusterId,
+      });
     },
     [clustering, makeMaskRegion, base],
   );
@@ -265,7 +320,9 @@ function LoadedWorkspace(props: {
         y: Math.floor(point.y),
         grey: current.readPixel ? current.readPixel(point.x, point.y) : null,
         cam: cam === null ? null : cam / 255,
-        cluster: current.clustering ? sampleMap(current.clustering.labels, current.fullRect, point.x, point.y) : null,
+        cluster: current.clustering
+          ? sampleMap(current.clustering.labels, current.fullRect, point.x, point.y)
+          : null,
       });
     },
     [hover, image.width, image.height],
@@ -274,18 +331,39 @@ function LoadedWorkspace(props: {
   // ---------- compare panes ----------
   const unavailable: Partial<Record<OverlayId, string>> = {};
   const pending = run.isPending || maps.loading ? "Analysing…" : "Not analysed yet.";
-  if (!maps.cam) unavailable.cam = base ? "No class activation map: no classifier model is installed (models/)." : pending;
+  if (!maps.cam)
+    unavailable.cam = base ? "No class activation map: no classifier model is installed (models/)." : pending;
   if (!clustering) unavailable.clusters = pending;
   if (!maps.segmentation) unavailable.segmentation = pending;
   if (!maps.contrast) unavailable.texture = pending;
   if (target === null) unavailable.target = "Pick a target cluster in the legend.";
   const [comparePanes, setComparePanes] = useState<OverlayId[] | null>(null);
-  const defaultPanes = (["cam", "clusters", "segmentation", "texture"] as OverlayId[]).filter((id) => !unavailable[id]).slice(0, 3);
+  const defaultPanes = (["cam", "clusters", "segmentation", "texture"] as OverlayId[])
+    .filter((id) => !unavailable[id])
+    .slice(0, 3);
   const panes = compare ? (comparePanes ?? defaultPanes).filter((id) => !unavailable[id]) : null;
 
   // ---------- keyboard ----------
-  const keyState = useRef({ label, labelClasses: props.labelClasses, navigation, canAnnotate, fit, zoom, compare, navigate: props.onNavigate });
-  keyState.current = { label, labelClasses: props.labelClasses, navigation, canAnnotate, fit, zoom, compare, navigate: props.onNavigate };
+  const keyState = useRef({
+    label,
+    labelClasses: props.labelClasses,
+    navigation,
+    canAnnotate,
+    fit,
+    zoom,
+    compare,
+    navigate: props.onNavigate,
+  });
+  keyState.current = {
+    label,
+    labelClasses: props.labelClasses,
+    navigation,
+    canAnnotate,
+    fit,
+    zoom,
+    compare,
+    navigate: props.onNavigate,
+  };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (isTyping(event.target) || event.altKey) return;
@@ -304,11 +382,22 @@ function LoadedWorkspace(props: {
         event.preventDefault();
         return;
       }
-      if (plain && (event.key === "f" || event.key === "F")) return void (state.fit(), event.preventDefault());
-      if (plain && (event.key === "+" || event.key === "=")) return void (state.zoom(1.25), event.preventDefault());
+      if (plain && (event.key === "f" || event.key === "F"))
+        return void (state.fit(), event.preventDefault());
+      if (plain && (event.key === "+" || event.key === "="))
+        return void (state.zoom(1.25), event.preventDefault());
       if (plain && event.key === "-") return void (state.zoom(0.8), event.preventDefault());
-      if (plain && (event.key === "c" || event.key === "C")) return void (setCompare(!state.compare), event.preventDefault());
-      if (editor.keyDown({ key: event.key, shiftKey: event.shiftKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey })) event.preventDefault();
+      if (plain && (event.key === "c" || event.key === "C"))
+        return void (setCompare(!state.compare), event.preventDefault());
+      if (
+        editor.keyDown({
+          key: event.key,
+          shiftKey: event.shiftKey,
+          ctrlKey: event.ctrlKey,
+          metaKey: event.metaKey,
+        })
+      )
+        event.preventDefault();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -317,12 +406,19 @@ function LoadedWorkspace(props: {
   const syncText =
     sync.conflicts.size > 0
       ? `${sync.conflicts.size} not saved (changed by someone else)`
-      : sync.status === "saving" ? "saving…" : sync.status === "saved" ? "all changes saved" : sync.status === "error" ? "not saved" : "";
+      : sync.status === "saving"
+        ? "saving…"
+        : sync.status === "saved"
+          ? "all changes saved"
+          : sync.status === "error"
+            ? "not saved"
+            : "";
 
   return (
     <div data-testid="image-workspace">
       <p className="muted" style={{ margin: "0 0 6px" }}>
-        <Link href="/projects">Projects</Link> / <Link href={`/projects/${projectId}`}>{props.projectName}</Link> /{" "}
+        <Link href="/projects">Projects</Link> /{" "}
+        <Link href={`/projects/${projectId}`}>{props.projectName}</Link> /{" "}
         <Link href={`/projects/${projectId}/datasets/${image.dataset.id}`}>{image.dataset.name}</Link> /
       </p>
       <div className="row" style={{ justifyContent: "space-between", marginBottom: 8 }}>
@@ -333,21 +429,40 @@ function LoadedWorkspace(props: {
           </span>
         </h1>
         <div className="row">
-          <button type="button" disabled={!navigation.previousId} onClick={() => navigation.previousId && props.onNavigate(navigation.previousId)} title="Previous image (←)">
+          <button
+            type="button"
+            disabled={!navigation.previousId}
+            onClick={() => navigation.previousId && props.onNavigate(navigation.previousId)}
+            title="Previous image (←)"
+          >
             ← Previous
           </button>
           <span className="muted">
             {navigation.position + 1} of {navigation.count}
           </span>
-          <button type="button" disabled={!navigation.nextId} onClick={() => navigation.nextId && props.onNavigate(navigation.nextId)} title="Next image (→)">
+          <button
+            type="button"
+            disabled={!navigation.nextId}
+            onClick={() => navigation.nextId && props.onNavigate(navigation.nextId)}
+            title="Next image (→)"
+          >
             Next →
           </button>
         </div>
       </div>
       <CollaborationBar projectId={projectId} imageId={image.id} />
-      <LabelBar classes={props.labelClasses} current={labelId} canLabel={canAnnotate} onLabel={label} pending={false} />
+      <LabelBar
+        classes={props.labelClasses}
+        current={labelId}
+        canLabel={canAnnotate}
+        onLabel={label}
+        pending={false}
+      />
       {setLabel.error && <p className="error">{errorMessage(setLabel.error)}</p>}
-      <ConflictBanner conflicts={sync.conflicts} onResolve={(key, choice) => void sync.resolveConflict(key, choice)} />
+      <ConflictBanner
+        conflicts={sync.conflicts}
+        onResolve={(key, choice) => void sync.resolveConflict(key, choice)}
+      />
       <div style={{ display: "grid", gridTemplateColumns: "minmax(0, 1fr) 320px", gap: 12, marginTop: 8 }}>
         <div>
           <ToolBar
@@ -371,7 +486,11 @@ function LoadedWorkspace(props: {
                     checked={Boolean(panes?.includes(id))}
                     onChange={(event) => {
                       const current = panes ?? [];
-                      setComparePanes(event.target.checked ? COMPARABLE.filter((c) => c === id || current.includes(c)) : current.filter((c) => c !== id));
+                      setComparePanes(
+                        event.target.checked
+                          ? COMPARABLE.filter((c) => c === id || current.includes(c))
+                          : current.filter((c) => c !== id),
+                      );
                     }}
                   />
                   {OVERLAY_LABELS[id]}
@@ -379,13 +498,37 @@ function LoadedWorkspace(props: {
               ))}
             </div>
           )}
-          <div style={{ height: "min(72vh, 760px)", border: "1px solid var(--line)", borderRadius: 8, overflow: "hidden" }}>
-            {imageError && <p className="error" style={{ padding: 12 }}>The image could not be displayed: {imageError}</p>}
-            {!pyramid && !imageError && <p className="muted" style={{ padding: 12 }}>Loading the image…</p>}
+          <div
+            style={{
+              height: "min(72vh, 760px)",
+              border: "1px solid var(--line)",
+              borderRadius: 8,
+              overflow: "hidden",
+            }}
+          >
+            {imageError && (
+              <p className="error" style={{ padding: 12 }}>
+                The image could not be displayed: {imageError}
+              </p>
+            )}
+            {!pyramid && !imageError && (
+              <p className="muted" style={{ padding: 12 }}>
+                Loading the image…
+              </p>
+            )}
             {pyramid && (
               <WorkspaceViewer
                 editor={editor}
-                data={{ pyramid, fullRect, camRect, cam: maps.cam, segmentation: maps.segmentation, contrast: maps.contrast, clustering, target }}
+                data={{
+                  pyramid,
+                  fullRect,
+                  camRect,
+                  cam: maps.cam,
+                  segmentation: maps.segmentation,
+                  contrast: maps.contrast,
+                  clustering,
+                  target,
+                }}
                 settings={settings}
                 compare={panes}
                 classColors={classColors}
@@ -434,7 +577,8 @@ function LoadedWorkspace(props: {
                 />
                 {target !== null && (
                   <p data-testid="target-share" style={{ margin: "8px 0 0" }}>
-                    Cluster {target}: <strong>{clustering.areaPercent[target]?.toFixed(2)} %</strong> of the total image area
+                    Cluster {target}: <strong>{clustering.areaPercent[target]?.toFixed(2)} %</strong> of the
+                    total image area
                   </p>
                 )}
                 {canAnnotate && maps.segmentation && (
@@ -442,7 +586,15 @@ function LoadedWorkspace(props: {
                     type="button"
                     data-testid="segmentation-to-region"
                     style={{ marginTop: 8 }}
-                    onClick={() => maps.segmentation && makeMaskRegion(maps.segmentation.data, maps.segmentation.width, maps.segmentation.height, { analysisId: base?.id, map: "segmentation" })}
+                    onClick={() =>
+                      maps.segmentation &&
+                      makeMaskRegion(
+                        maps.segmentation.data,
+                        maps.segmentation.width,
+                        maps.segmentation.height,
+                        { analysisId: base?.id, map: "segmentation" },
+                      )
+                    }
                   >
                     Segmentation → region{regionClassName ? ` (${regionClassName})` : ""}
                   </button>
@@ -469,7 +621,8 @@ function LoadedWorkspace(props: {
           />
           <LabelClassManager projectId={projectId} canEdit={props.canEditClasses} />
           <p className="muted" style={{ fontSize: "0.78rem" }}>
-            Keys: H pan · V select · P polygon · R rectangle · B brush · E eraser · [ ] brush size · Del delete · Ctrl+Z / Ctrl+Shift+Z undo / redo · F fit · + − zoom · C compare · ← → images · 1–9 label
+            Keys: H pan · V select · P polygon · R rectangle · B brush · E eraser · [ ] brush size · Del
+            delete · Ctrl+Z / Ctrl+Shift+Z undo / redo · F fit · + − zoom · C compare · ← → images · 1–9 label
           </p>
         </aside>
       </div>

@@ -6,7 +6,17 @@ import { errorMessage } from "~/components/error-message";
 import { useTRPC } from "~/trpc/react";
 
 /** A palette that stays distinguishable over grey micrographs (tab10). */
-const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"];
+const PALETTE = [
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#17becf",
+  "#bcbd22",
+];
 
 /**
  * The project's label classes (name, colour), in shortcut order. Editors add, rename, recolour
@@ -16,7 +26,10 @@ export function LabelClassManager(props: { projectId: string; canEdit: boolean }
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const classes = useQuery(trpc.labelClass.list.queryOptions({ projectId: props.projectId }));
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.labelClass.list.queryKey({ projectId: props.projectId }) });
+  const invalidate = () =>
+    queryClient.invalidateQueries({
+      queryKey: trpc.labelClass.list.queryKey({ projectId: props.projectId }),
+    });
   const save = useMutation(trpc.labelClass.save.mutationOptions({ onSuccess: () => void invalidate() }));
   const remove = useMutation(trpc.labelClass.delete.mutationOptions({ onSuccess: () => void invalidate() }));
   const [name, setName] = useState("");
@@ -33,13 +46,22 @@ export function LabelClassManager(props: { projectId: string; canEdit: boolean }
       <ul style={{ listStyle: "none", margin: "0 0 8px", padding: 0, display: "grid", gap: 4 }}>
         {list.map((labelClass, index) => (
           <li key={labelClass.id} className="row" style={{ gap: 6 }}>
-            <kbd className="muted" style={{ width: 14 }}>{index < 9 ? index + 1 : ""}</kbd>
+            <kbd className="muted" style={{ width: 14 }}>
+              {index < 9 ? index + 1 : ""}
+            </kbd>
             <input
               type="color"
               aria-label={`Colour of ${labelClass.name}`}
               value={labelClass.color}
               disabled={!props.canEdit}
-              onChange={(event) => save.mutate({ projectId: props.projectId, labelClassId: labelClass.id, name: labelClass.name, color: event.target.value })}
+              onChange={(event) =>
+                save.mutate({
+                  projectId: props.projectId,
+                  labelClassId: labelClass.id,
+                  name: labelClass.name,
+                  color: event.target.value,
+                })
+              }
               style={{ width: 32, padding: 0, height: 24 }}
             />
             <span style={{ flex: 1 }}>{labelClass.name}</span>
@@ -50,7 +72,11 @@ export function LabelClassManager(props: { projectId: string; canEdit: boolean }
                 style={{ padding: "2px 8px" }}
                 title="Delete this class (its labels and region classes are removed)"
                 onClick={() => {
-                  if (window.confirm(`Delete the class "${labelClass.name}"? Images labelled with it become unlabelled.`)) {
+                  if (
+                    window.confirm(
+                      `Delete the class "${labelClass.name}"? Images labelled with it become unlabelled.`,
+                    )
+                  ) {
                     remove.mutate({ projectId: props.projectId, labelClassId: labelClass.id });
                   }
                 }}
@@ -61,7 +87,11 @@ export function LabelClassManager(props: { projectId: string; canEdit: boolean }
           </li>
         ))}
       </ul>
-      {list.length === 0 && <p className="muted">No classes yet{props.canEdit ? ": add the morphologies you label, e.g. Dendrites." : "."}</p>}
+      {list.length === 0 && (
+        <p className="muted">
+          No classes yet{props.canEdit ? ": add the morphologies you label, e.g. Dendrites." : "."}
+        </p>
+      )}
       {props.canEdit && (
         <form
           className="row"
@@ -79,8 +109,21 @@ export function LabelClassManager(props: { projectId: string; canEdit: boolean }
             );
           }}
         >
-          <input type="color" aria-label="New class colour" value={color ?? nextColor} onChange={(event) => setColor(event.target.value)} style={{ width: 32, padding: 0, height: 30 }} />
-          <input aria-label="New label class name" placeholder="New class, e.g. Dendrites" value={name} maxLength={60} onChange={(event) => setName(event.target.value)} style={{ flex: 1, minWidth: 120 }} />
+          <input
+            type="color"
+            aria-label="New class colour"
+            value={color ?? nextColor}
+            onChange={(event) => setColor(event.target.value)}
+            style={{ width: 32, padding: 0, height: 30 }}
+          />
+          <input
+            aria-label="New label class name"
+            placeholder="New class, e.g. Dendrites"
+            value={name}
+            maxLength={60}
+            onChange={(event) => setName(event.target.value)}
+            style={{ flex: 1, minWidth: 120 }}
+          />
           <button type="submit" disabled={!name.trim() || save.isPending}>
             Add class
           </button>

@@ -19,8 +19,15 @@ export function LayerPanel(props: {
         {OVERLAY_IDS.map((id) => {
           const reason = props.unavailable[id];
           return (
-            <div key={id} data-testid={`layer-${id}`} style={{ display: "grid", gridTemplateColumns: "1fr 90px", alignItems: "center", gap: 6 }}>
-              <label title={reason} style={{ display: "flex", gap: 6, alignItems: "center", opacity: reason ? 0.55 : 1 }}>
+            <div
+              key={id}
+              data-testid={`layer-${id}`}
+              style={{ display: "grid", gridTemplateColumns: "1fr 90px", alignItems: "center", gap: 6 }}
+            >
+              <label
+                title={reason}
+                style={{ display: "flex", gap: 6, alignItems: "center", opacity: reason ? 0.55 : 1 }}
+              >
                 <input
                   type="checkbox"
                   data-testid={`toggle-${id}`}
@@ -56,7 +63,9 @@ export function LayerPanel(props: {
             aria-label="CAM colour map"
             value={settings.camColormap}
             disabled={Boolean(props.unavailable.cam)}
-            onChange={(event) => props.onChange({ ...settings, camColormap: event.target.value as ColormapName })}
+            onChange={(event) =>
+              props.onChange({ ...settings, camColormap: event.target.value as ColormapName })
+            }
           >
             {COLORMAP_NAMES.map((name) => (
               <option key={name} value={name}>

@@ -12,12 +12,17 @@ export type PixelValues = {
 export function PixelReadout(props: { values: PixelValues | null; bitDepth: number }) {
   const v = props.values;
   return (
-    <div className="muted" data-testid="pixel-readout" style={{ fontFamily: "ui-monospace, monospace", fontSize: "0.8rem", minHeight: "1.3em" }}>
+    <div
+      className="muted"
+      data-testid="pixel-readout"
+      style={{ fontFamily: "ui-monospace, monospace", fontSize: "0.8rem", minHeight: "1.3em" }}
+    >
       {v ? (
         <>
           x <span data-testid="readout-x">{v.x}</span> · y <span data-testid="readout-y">{v.y}</span> · grey{" "}
           <span data-testid="readout-grey">{v.grey ?? "—"}</span>
-          {props.bitDepth > 8 ? " (display, windowed)" : ""} · CAM <span data-testid="readout-cam">{v.cam === null ? "—" : v.cam.toFixed(2)}</span> · cluster{" "}
+          {props.bitDepth > 8 ? " (display, windowed)" : ""} · CAM{" "}
+          <span data-testid="readout-cam">{v.cam === null ? "—" : v.cam.toFixed(2)}</span> · cluster{" "}
           <span data-testid="readout-cluster">{v.cluster ?? "—"}</span>
         </>
       ) : (

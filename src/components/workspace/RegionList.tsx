@@ -20,7 +20,10 @@ export function RegionList(props: {
   return (
     <section className="panel" aria-label="Regions">
       <h2>
-        Regions <span className="badge" data-testid="region-count">{editor.regions.length}</span>{" "}
+        Regions{" "}
+        <span className="badge" data-testid="region-count">
+          {editor.regions.length}
+        </span>{" "}
         <span className="muted" data-testid="save-status" style={{ fontSize: "0.8rem", fontWeight: 400 }}>
           {props.saveStatus}
         </span>
@@ -33,11 +36,22 @@ export function RegionList(props: {
           </button>
         </p>
       )}
-      {editor.hint && <p className="muted" data-testid="editor-hint">{editor.hint}</p>}
-      {editor.regions.length === 0 && (
-        <p className="muted">{props.canEdit ? "Draw with Polygon (P), Rectangle (R) or Brush (B), or turn a cluster into a region." : "No regions."}</p>
+      {editor.hint && (
+        <p className="muted" data-testid="editor-hint">
+          {editor.hint}
+        </p>
       )}
-      <ul style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: 4 }} data-testid="region-list">
+      {editor.regions.length === 0 && (
+        <p className="muted">
+          {props.canEdit
+            ? "Draw with Polygon (P), Rectangle (R) or Brush (B), or turn a cluster into a region."
+            : "No regions."}
+        </p>
+      )}
+      <ul
+        style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: 4 }}
+        data-testid="region-list"
+      >
         {editor.regions.map((region, index) => (
           <li key={region.key} className="row" style={{ gap: 6, flexWrap: "nowrap" }}>
             <button
@@ -47,7 +61,12 @@ export function RegionList(props: {
                 editor.select(region.key);
               }}
               aria-pressed={editor.selectedKey === region.key}
-              style={{ flex: 1, textAlign: "left", padding: "3px 8px", fontWeight: editor.selectedKey === region.key ? 600 : undefined }}
+              style={{
+                flex: 1,
+                textAlign: "left",
+                padding: "3px 8px",
+                fontWeight: editor.selectedKey === region.key ? 600 : undefined,
+              }}
               data-testid="region-item"
               data-kind={region.geometry.kind}
             >
@@ -57,7 +76,9 @@ export function RegionList(props: {
               aria-label="Region class"
               value={region.labelClassId ?? ""}
               disabled={!props.canEdit}
-              onChange={(event) => editor.updateRegion(region.key, { labelClassId: event.target.value || null })}
+              onChange={(event) =>
+                editor.updateRegion(region.key, { labelClassId: event.target.value || null })
+              }
               style={{ maxWidth: 120 }}
             >
               <option value="">no class</option>
@@ -68,7 +89,13 @@ export function RegionList(props: {
               ))}
             </select>
             {props.canEdit && (
-              <button type="button" title="Delete (Del)" className="danger" onClick={() => editor.deleteRegion(region.key)} style={{ padding: "3px 8px" }}>
+              <button
+                type="button"
+                title="Delete (Del)"
+                className="danger"
+                onClick={() => editor.deleteRegion(region.key)}
+                style={{ padding: "3px 8px" }}
+              >
                 ✕
               </button>
             )}

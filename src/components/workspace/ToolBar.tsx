@@ -4,7 +4,13 @@ import { useSyncExternalStore } from "react";
 import { TOOL_SHORTCUTS, type AnnotationEditor, type ToolId } from "~/components/canvas/AnnotationEditor";
 import type { LabelClassOption } from "./LabelBar";
 
-const TOOL_LABELS: Record<ToolId, string> = { pan: "Pan", select: "Select", polygon: "Polygon", rectangle: "Rectangle", brush: "Brush" };
+const TOOL_LABELS: Record<ToolId, string> = {
+  pan: "Pan",
+  select: "Select",
+  polygon: "Polygon",
+  rectangle: "Rectangle",
+  brush: "Brush",
+};
 
 /** Tools, the class of new regions, brush settings, undo/redo and the view controls. */
 export function ToolBar(props: {
@@ -19,7 +25,9 @@ export function ToolBar(props: {
 }) {
   const { editor } = props;
   useSyncExternalStore(editor.subscribe, editor.getRevision, editor.getRevision);
-  const tools: ToolId[] = props.canDraw ? ["pan", "select", "polygon", "rectangle", "brush"] : ["pan", "select"];
+  const tools: ToolId[] = props.canDraw
+    ? ["pan", "select", "polygon", "rectangle", "brush"]
+    : ["pan", "select"];
   return (
     <div className="row" style={{ padding: "6px 0", gap: 6 }} data-testid="toolbar">
       <div className="row" role="group" aria-label="Tools" style={{ gap: 4 }}>
@@ -31,7 +39,11 @@ export function ToolBar(props: {
             aria-pressed={editor.toolId === tool}
             title={`${TOOL_LABELS[tool]} (${TOOL_SHORTCUTS[tool]})`}
             onClick={() => editor.setTool(tool)}
-            style={editor.toolId === tool ? { background: "var(--accent)", color: "#fff", borderColor: "var(--accent)" } : undefined}
+            style={
+              editor.toolId === tool
+                ? { background: "var(--accent)", color: "#fff", borderColor: "var(--accent)" }
+                : undefined
+            }
           >
             {TOOL_LABELS[tool]} <kbd style={{ opacity: 0.6, fontSize: "0.7rem" }}>{TOOL_SHORTCUTS[tool]}</kbd>
           </button>
@@ -72,22 +84,41 @@ export function ToolBar(props: {
                   type="checkbox"
                   data-testid="eraser"
                   checked={editor.settings.brushMode === "erase"}
-                  onChange={(event) => editor.setSettings({ brushMode: event.target.checked ? "erase" : "paint" })}
+                  onChange={(event) =>
+                    editor.setSettings({ brushMode: event.target.checked ? "erase" : "paint" })
+                  }
                 />
                 Eraser <kbd style={{ opacity: 0.6, fontSize: "0.7rem" }}>E</kbd>
               </label>
             </>
           )}
-          <button type="button" title="Undo (Ctrl+Z)" disabled={!editor.canUndo} onClick={() => editor.undo()} data-testid="undo">
+          <button
+            type="button"
+            title="Undo (Ctrl+Z)"
+            disabled={!editor.canUndo}
+            onClick={() => editor.undo()}
+            data-testid="undo"
+          >
             Undo
           </button>
-          <button type="button" title="Redo (Ctrl+Shift+Z)" disabled={!editor.canRedo} onClick={() => editor.redo()} data-testid="redo">
+          <button
+            type="button"
+            title="Redo (Ctrl+Shift+Z)"
+            disabled={!editor.canRedo}
+            onClick={() => editor.redo()}
+            data-testid="redo"
+          >
             Redo
           </button>
         </>
       )}
       <span style={{ flex: 1 }} />
-      <button type="button" title="Zoom out (-)" onClick={() => props.onZoom(1 / 1.25)} data-testid="zoom-out">
+      <button
+        type="button"
+        title="Zoom out (-)"
+        onClick={() => props.onZoom(1 / 1.25)}
+        data-testid="zoom-out"
+      >
         −
       </button>
       <button type="button" title="Zoom in (+)" onClick={() => props.onZoom(1.25)} data-testid="zoom-in">

@@ -47,22 +47,75 @@ export function WorkspaceViewer(props: {
     if (!forced && !setting.visible) return null;
     switch (id) {
       case "cam":
-        return data.cam && <HeatmapLayer key="cam" cam={data.cam} rect={data.camRect} colormap={settings.camColormap} opacity={setting.opacity} />;
+        return (
+          data.cam && (
+            <HeatmapLayer
+              key="cam"
+              cam={data.cam}
+              rect={data.camRect}
+              colormap={settings.camColormap}
+              opacity={setting.opacity}
+            />
+          )
+        );
       case "clusters":
-        return data.clustering && <ClusterLayer key="clusters" labels={data.clustering.labels} k={data.clustering.k} rect={data.fullRect} opacity={setting.opacity} />;
+        return (
+          data.clustering && (
+            <ClusterLayer
+              key="clusters"
+              labels={data.clustering.labels}
+              k={data.clustering.k}
+              rect={data.fullRect}
+              opacity={setting.opacity}
+            />
+          )
+        );
       case "segmentation":
-        return data.segmentation && <SegmentationLayer key="segmentation" mask={data.segmentation} rect={data.fullRect} opacity={setting.opacity} />;
+        return (
+          data.segmentation && (
+            <SegmentationLayer
+              key="segmentation"
+              mask={data.segmentation}
+              rect={data.fullRect}
+              opacity={setting.opacity}
+            />
+          )
+        );
       case "texture":
-        return data.contrast && <TextureLayer key="texture" contrast={data.contrast} rect={data.fullRect} opacity={setting.opacity} />;
+        return (
+          data.contrast && (
+            <TextureLayer
+              key="texture"
+              contrast={data.contrast}
+              rect={data.fullRect}
+              opacity={setting.opacity}
+            />
+          )
+        );
       case "target":
         return (
           data.clustering &&
           data.target !== null && (
-            <TargetMaskLayer key="target" labels={data.clustering.labels} clusterId={data.target} rect={data.fullRect} opacity={setting.opacity} />
+            <TargetMaskLayer
+              key="target"
+              labels={data.clustering.labels}
+              clusterId={data.target}
+              rect={data.fullRect}
+              opacity={setting.opacity}
+            />
           )
         );
       case "annotations":
-        return setting.visible && <AnnotationLayer key="annotations" editor={editor} classColors={props.classColors} opacity={setting.opacity} />;
+        return (
+          setting.visible && (
+            <AnnotationLayer
+              key="annotations"
+              editor={editor}
+              classColors={props.classColors}
+              opacity={setting.opacity}
+            />
+          )
+        );
     }
   };
 
@@ -71,7 +124,9 @@ export function WorkspaceViewer(props: {
       <div style={{ display: "flex", height: "100%" }}>
         <ViewerPane paneId="main" editor={editor} onHover={props.onHover} onSize={props.onSize}>
           <ImageLayer pyramid={data.pyramid} camera={editor.camera} />
-          {(["texture", "segmentation", "clusters", "cam", "target", "annotations"] as const).map((id) => overlay(id, false))}
+          {(["texture", "segmentation", "clusters", "cam", "target", "annotations"] as const).map((id) =>
+            overlay(id, false),
+          )}
         </ViewerPane>
       </div>
     );

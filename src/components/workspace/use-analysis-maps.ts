@@ -18,7 +18,15 @@ export type LoadedMaps = {
   loading: boolean;
 };
 
-const EMPTY: LoadedMaps = { grey: null, segmentation: null, contrast: null, cam: null, clusters: new Map(), error: null, loading: false };
+const EMPTY: LoadedMaps = {
+  grey: null,
+  segmentation: null,
+  contrast: null,
+  cam: null,
+  clusters: new Map(),
+  error: null,
+  loading: false,
+};
 
 /** Fetches (once per URL) and decodes the 8-bit maps of an analysis. */
 export function useAnalysisMaps(analysis: WorkspaceAnalysis | null): LoadedMaps {
@@ -54,7 +62,8 @@ export function useAnalysisMaps(analysis: WorkspaceAnalysis | null): LoadedMaps 
         });
       })
       .catch((error: unknown) => {
-        if (!cancelled) setMaps({ ...EMPTY, error: error instanceof Error ? error.message : "Could not load the maps" });
+        if (!cancelled)
+          setMaps({ ...EMPTY, error: error instanceof Error ? error.message : "Could not load the maps" });
       });
     return () => {
       cancelled = true;

@@ -20,11 +20,21 @@ export type Clustering = {
  * 1-D dynamic programme on the histogram takes about a millisecond and is the very code the server
  * runs (same ids, same numbers), so changing K feels instant. Otherwise the stored map is used.
  */
-export function useClustering(grey: GreyImage | null, stored: ReadonlyMap<number, GreyImage>, k: number): Clustering | null {
+export function useClustering(
+  grey: GreyImage | null,
+  stored: ReadonlyMap<number, GreyImage>,
+  k: number,
+): Clustering | null {
   return useMemo(() => {
     if (grey) {
       const result = kmeansGrey(grey, k);
-      return { k: result.k, labels: result.labels, areaPercent: result.areaPercent, centers: result.centers, source: "browser" as const };
+      return {
+        k: result.k,
+        labels: result.labels,
+        areaPercent: result.areaPercent,
+        centers: result.centers,
+        source: "browser" as const,
+      };
     }
     const labels = stored.get(k);
     if (!labels) return null;

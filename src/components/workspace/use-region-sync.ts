@@ -3,7 +3,12 @@
 import { TRPCClientError } from "@trpc/client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { newLocalKey, type AnnotationEditor, type EditorRegion } from "~/components/canvas/AnnotationEditor";
-import { mergeRemoteRegions, planRegionSync, type SavedRegion, type SyncOperation } from "~/components/canvas/region-sync-plan";
+import {
+  mergeRemoteRegions,
+  planRegionSync,
+  type SavedRegion,
+  type SyncOperation,
+} from "~/components/canvas/region-sync-plan";
 import type { RegionDto } from "~/server/annotations/region-dto";
 import { useTRPCClient } from "~/trpc/react";
 
@@ -93,7 +98,11 @@ export function useRegionSync(options: {
           return;
         }
         case "delete":
-          await client.annotation.deleteRegion.mutate({ projectId, regionId: operation.serverId, expectedVersion: operation.expectedVersion });
+          await client.annotation.deleteRegion.mutate({
+            projectId,
+            regionId: operation.serverId,
+            expectedVersion: operation.expectedVersion,
+          });
           saved.current.delete(operation.key);
           return;
       }
@@ -170,7 +179,11 @@ export function useRegionSync(options: {
       if (choice === "theirs") {
         if (theirs) {
           saved.current.set(key, savedOf(theirs));
-          editor.updateRegion(key, { geometry: theirs.geometry, labelClassId: theirs.labelClassId }, { undoable: false });
+          editor.updateRegion(
+            key,
+            { geometry: theirs.geometry, labelClassId: theirs.labelClassId },
+            { undoable: false },
+          );
         } else {
           saved.current.delete(key);
           editor.replaceRegions(editor.regions.filter((region) => region.key !== key));
@@ -185,7 +198,13 @@ export function useRegionSync(options: {
       } else if (theirs) {
         // Overwrite: an explicit choice, so the save is based on their current version.
         const mine = saved.current.get(key);
-        if (mine) saved.current.set(key, { ...mine, version: theirs.version, geometry: theirs.geometry, labelClassId: theirs.labelClassId });
+        if (mine)
+          saved.current.set(key, {
+            ...mine,
+            version: theirs.version,
+            geometry: theirs.geometry,
+            labelClassId: theirs.labelClassId,
+          });
       } else {
         saved.current.delete(key);
       }
@@ -204,7 +223,12 @@ export function useRegionSync(options: {
 }
 
 function savedOf(region: RegionDto): SavedRegion {
-  return { serverId: region.id, version: region.version, labelClassId: region.labelClassId, geometry: region.geometry };
+  return {
+    serverId: region.id,
+    version: region.version,
+    labelClassId: region.labelClassId,
+    geometry: region.geometry,
+  };
 }
 
 function editorRegionOf(region: RegionDto): EditorRegion {

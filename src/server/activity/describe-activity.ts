@@ -7,7 +7,8 @@ type Data = Record<string, unknown>;
 
 const count = (value: unknown): number | null => (Array.isArray(value) ? value.length : null);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-const text = (value: unknown): string | null => (typeof value === "string" && value.length <= 200 ? value : null);
+const text = (value: unknown): string | null =>
+  typeof value === "string" && value.length <= 200 ? value : null;
 
 const DESCRIBE: Record<string, (data: Data) => string> = {
   "project.create": () => "created the project",
@@ -31,7 +32,8 @@ const DESCRIBE: Record<string, (data: Data) => string> = {
   "region.create": (d) => `drew a ${text(d.kind) ?? "region"}`,
   "region.update": () => "edited a region",
   "region.delete": () => "deleted a region",
-  "annotations.import": (d) => `imported ${plural(typeof d.regions === "number" ? d.regions : 0, "region")} from COCO`,
+  "annotations.import": (d) =>
+    `imported ${plural(typeof d.regions === "number" ? d.regions : 0, "region")} from COCO`,
   "analysis.run": () => "analysed an image",
   "job.start": () => "started a dataset analysis",
   "job.cancel": () => "cancelled a job",

@@ -22,11 +22,22 @@ export async function listProjectActivity(options: {
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: options.limit + 1,
     ...(options.cursor ? { cursor: { id: options.cursor }, skip: 1 } : {}),
-    select: { id: true, createdAt: true, actorId: true, action: true, targetType: true, data: true, projectId: true },
+    select: {
+      id: true,
+      createdAt: true,
+      actorId: true,
+      action: true,
+      targetType: true,
+      data: true,
+      projectId: true,
+    },
   });
   const page = rows.slice(0, options.limit).filter((row) => row.projectId === options.projectId);
   const actorIds = [...new Set(page.flatMap((row) => (row.actorId ? [row.actorId] : [])))];
-  const actors = await options.db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true, email: true } });
+  const actors = await options.db.user.findMany({
+    where: { id: { in: actorIds } },
+    select: { id: true, name: true, email: true },
+  });
   const names = new Map(actors.map((a) => [a.id, a.name || a.email]));
   return {
     entries: page.map((row) => ({
@@ -37,6 +48,6 @@ export async function listProjectActivity(options: {
       summary: describeActivity(row.action, row.data),
       targetType: row.targetType,
     })),
-    nextCursor: rows.length > options.limit ? page[page.length - 1]?.id ?? null : null,
+    nextCursor: rows.length > options.limit ? (page[page.length - 1]?.id ?? null) : null,
   };
 }

@@ -12,7 +12,12 @@ import { AppError } from "~/server/errors";
 export type LiveChange =
   | { kind: "resync" }
   | { kind: "labels"; imageIds: string[] | null; labelClassId: string | null; actorName: string | null }
-  | { kind: "regions"; imageId: string | null; change: "created" | "updated" | "deleted"; actorName: string | null }
+  | {
+      kind: "regions";
+      imageId: string | null;
+      change: "created" | "updated" | "deleted";
+      actorName: string | null;
+    }
   | { kind: "images"; datasetId: string; count: number; actorName: string | null }
   | { kind: "job"; jobRunId: string; status: string; progressDone: number; progressTotal: number };
 
@@ -57,7 +62,10 @@ export async function* watchLiveChanges(options: {
     }
     return names.get(userId)!;
   };
-  for await (const message of channelMessages({ channel: projectChannel(projectId), signal: options.signal })) {
+  for await (const message of channelMessages({
+    channel: projectChannel(projectId),
+    signal: options.signal,
+  })) {
     if (message.kind === "resync") {
       yield { kind: "resync" };
       continue;
@@ -66,16 +74,37 @@ export async function* watchLiveChanges(options: {
     if (event.projectId !== projectId || !concerns(event, options)) continue;
     switch (event.type) {
       case "image-labels.changed":
-        yield { kind: "labels", imageIds: event.imageIds, labelClassId: event.labelClassId, actorName: await nameOf(event.actorId) };
+        yield {
+          kind: "labels",
+          imageIds: event.imageIds,
+          labelClassId: event.labelClassId,
+          actorName: await nameOf(event.actorId),
+        };
         break;
       case "region.changed":
-        yield { kind: "regions", imageId: event.imageId, change: event.change, actorName: await nameOf(event.actorId) };
+        yield {
+          kind: "regions",
+          imageId: event.imageId,
+          change: event.change,
+          actorName: await nameOf(event.actorId),
+        };
         break;
       case "images.uploaded":
-        yield { kind: "images", datasetId: event.datasetId, count: event.count, actorName: await nameOf(event.actorId) };
+        yield {
+          kind: "images",
+          datasetId: event.datasetId,
+          count: event.count,
+          actorName: await nameOf(event.actorId),
+        };
         break;
       case "job-run.updated":
-        yield { kind: "job", jobRunId: event.jobRunId, status: event.status, progressDone: event.progressDone, progressTotal: event.progressTotal };
+        yield {
+          kind: "job",
+          jobRunId: event.jobRunId,
+          status: event.status,
+          progressDone: event.progressDone,
+          progressTotal: event.progressTotal,
+        };
         break;
       case "presence.beat":
         break;

@@ -1,6 +1,12 @@
 import { centreCropOffset, resizedSize } from "~/server/inference/preprocess";
 import { listAnalysisMaps, type MapRole } from "./analysis-maps";
-import { clusterStatsSchema, probabilitiesSchema, storedAnalysisParamsSchema, type ClusterStats, type StoredAnalysisParams } from "./analysis-record";
+import {
+  clusterStatsSchema,
+  probabilitiesSchema,
+  storedAnalysisParamsSchema,
+  type ClusterStats,
+  type StoredAnalysisParams,
+} from "./analysis-record";
 
 /** A stored 8-bit map of an analysis, fetched as a PNG and coloured in the browser. */
 export type AnalysisMapDto = {
@@ -61,18 +67,16 @@ type AnalysisRow = {
 };
 
 export function toAnalysisDto(row: AnalysisRow): AnalysisDto {
-  const maps = listAnalysisMaps(row.mapKeys).map(
-    (map): AnalysisMapDto => ({
-      name: map.name,
-      role: map.role,
-      url: `/api/analyses/${row.id}/maps/${map.name}`,
-      width: map.ref.width,
-      height: map.ref.height,
-      encoding: map.ref.encoding,
-      k: map.k,
-      camClass: map.camClass,
-    }),
-  );
+  const maps = listAnalysisMaps(row.mapKeys).map((map): AnalysisMapDto => ({
+    name: map.name,
+    role: map.role,
+    url: `/api/analyses/${row.id}/maps/${map.name}`,
+    width: map.ref.width,
+    height: map.ref.height,
+    encoding: map.ref.encoding,
+    k: map.k,
+    camClass: map.camClass,
+  }));
   const probabilitiesRecord = probabilitiesSchema.safeParse(row.probabilities);
   const probabilities = probabilitiesRecord.success
     ? Object.entries(probabilitiesRecord.data).map(([className, probability]) => ({ className, probability }))

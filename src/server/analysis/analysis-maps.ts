@@ -28,7 +28,9 @@ export function listAnalysisMaps(mapKeys: unknown): NamedMap[] {
     { name: "segmentation", role: "segmentation", ref: keys.segmentation, k: null, camClass: null },
     { name: "contrast", role: "contrast", ref: keys.contrast, k: null, camClass: null },
   ];
-  const clusterKs = Object.keys(keys.clusters).map(Number).sort((a, b) => a - b);
+  const clusterKs = Object.keys(keys.clusters)
+    .map(Number)
+    .sort((a, b) => a - b);
   for (const k of clusterKs) {
     maps.push({ name: `clusters-${k}`, role: "clusters", ref: keys.clusters[String(k)]!, k, camClass: null });
   }

@@ -12,7 +12,11 @@ const k = z.number().int().min(KMEANS_MIN_K).max(KMEANS_MAX_K);
 export const analysisParamsInputSchema = z.object({
   width: z.number().int().min(16).max(4096).optional(),
   glcmWindow: z.number().int().min(3).max(15).optional(),
-  ks: z.array(k).min(1).max(KMEANS_MAX_K - KMEANS_MIN_K + 1).optional(),
+  ks: z
+    .array(k)
+    .min(1)
+    .max(KMEANS_MAX_K - KMEANS_MIN_K + 1)
+    .optional(),
   kmeansMethod: z.enum(KMEANS_METHODS).optional(),
   seed: z.number().int().optional(),
 }) satisfies z.ZodType<AnalysisParamsInput>;

@@ -70,11 +70,15 @@ export async function classifyRaster(options: {
     typeof options.model === "string"
       ? { ref: options.model, backbonePath: resolveModelPath(options.model), modelVersionId: null }
       : options.model;
-  if (!existsSync(spec.backbonePath)) return { status: "skipped", reason: `no model (${spec.backbonePath} is not installed)` };
+  if (!existsSync(spec.backbonePath))
+    return { status: "skipped", reason: `no model (${spec.backbonePath} is not installed)` };
   const camClass = options.camClass ?? "predicted";
   const classCount = spec.head?.classes.length;
   if (camClass !== "predicted" && classCount !== undefined && camClass >= classCount) {
-    throw new ImageAnalysisError(`CAM class ${camClass} does not exist: the classifier has ${classCount} classes`, "model-unavailable");
+    throw new ImageAnalysisError(
+      `CAM class ${camClass} does not exist: the classifier has ${classCount} classes`,
+      "model-unavailable",
+    );
   }
 
   let classified;
@@ -89,15 +93,21 @@ export async function classifyRaster(options: {
   } catch (error) {
     // The network's own head is only known once loaded: a class index beyond it lands here.
     if (error instanceof RangeError && /CAM class index/.test(error.message)) {
-      throw new ImageAnalysisError(`CAM class ${String(camClass)} does not exist for this classifier`, "model-unavailable", { cause: error });
+      throw new ImageAnalysisError(
+        `CAM class ${String(camClass)} does not exist for this classifier`,
+        "model-unavailable",
+        { cause: error },
+      );
     }
     throw error;
   }
   const { model, results } = classified;
   const result = results[0];
   if (!result) throw new Error("internal: the classifier returned no result");
-  if (!result.ok) throw new ImageAnalysisError(`the classifier could not read the image: ${result.error}`, "unreadable");
-  if (!result.cam || result.camClassIndex === undefined) throw new Error("internal: the classifier returned no class activation map");
+  if (!result.ok)
+    throw new ImageAnalysisError(`the classifier could not read the image: ${result.error}`, "unreadable");
+  if (!result.cam || result.camClassIndex === undefined)
+    throw new Error("internal: the classifier returned no class activation map");
   const probabilities: Record<string, number> = {};
   model.classes.forEach((name, i) => {
     probabilities[name] = result.probabilities[i] ?? 0;

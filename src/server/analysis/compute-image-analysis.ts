@@ -11,7 +11,13 @@ import { serverEnv } from "~/server/env";
 import { decodeRaster, ImageDecodeError } from "~/server/imaging/decode-raster";
 import { encodePng } from "~/server/imaging/encode-png";
 import { BlobNotFoundError, type BlobStore } from "~/server/storage";
-import type { AnalysisDescriptors, AnalysisMapKeys, ClusterStats, MapRef, StoredAnalysisParams } from "./analysis-record";
+import type {
+  AnalysisDescriptors,
+  AnalysisMapKeys,
+  ClusterStats,
+  MapRef,
+  StoredAnalysisParams,
+} from "./analysis-record";
 import { analysisCodeVersion } from "./analysis-record";
 import { hashParams } from "./canonical-params";
 import { ModelVersionUnavailableError, resolveClassifier } from "~/server/models/resolve-classifier";
@@ -83,15 +89,34 @@ function descriptorsOf(result: AnalysisResult): AnalysisDescriptors {
  * installed), or a resolved file + head with its ModelVersion. A named version that cannot run
  * fails the image for good (retrying does not bring a deleted version back).
  */
-async function classifierFor(options: { db: Db; store: BlobStore; projectId: string; model: string | null }): Promise<ClassifierSpec | { skipped: string } | null> {
+async function classifierFor(options: {
+  db: Db;
+  store: BlobStore;
+  projectId: string;
+  model: string | null;
+}): Promise<ClassifierSpec | { skipped: string } | null> {
   if (options.model === null) return null;
   try {
-    const resolved = await resolveClassifier({ db: options.db, store: options.store, projectId: options.projectId, model: options.model });
+    const resolved = await resolveClassifier({
+      db: options.db,
+      store: options.store,
+      projectId: options.projectId,
+      model: options.model,
+    });
     if (resolved.status === "not-installed") return { skipped: resolved.reason };
-    return { ref: resolved.ref, backbonePath: resolved.backbonePath, modelVersionId: resolved.modelVersionId, head: resolved.head };
+    return {
+      ref: resolved.ref,
+      backbonePath: resolved.backbonePath,
+      modelVersionId: resolved.modelVersionId,
+      head: resolved.head,
+    };
   } catch (error) {
     if (error instanceof ModelVersionUnavailableError) {
-      throw new ImageAnalysisError(`the chosen model cannot classify: ${error.message}`, "model-unavailable", { cause: error });
+      throw new ImageAnalysisError(
+        `the chosen model cannot classify: ${error.message}`,
+        "model-unavailable",
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -125,13 +150,19 @@ export async function computeImageAnalysis(options: {
     last = now;
   };
 
-  const image = await db.image.findFirst({ where: { id: imageId, projectId }, select: { id: true, blobKey: true } });
+  const image = await db.image.findFirst({
+    where: { id: imageId, projectId },
+    select: { id: true, blobKey: true },
+  });
   if (!image) throw new ImageAnalysisError("the image no longer exists", "not-found");
   let bytes: Buffer;
   try {
     bytes = await store.get(image.blobKey);
   } catch (error) {
-    if (error instanceof BlobNotFoundError) throw new ImageAnalysisError("the image file is missing from storage", "missing-file", { cause: error });
+    if (error instanceof BlobNotFoundError)
+      throw new ImageAnalysisError("the image file is missing from storage", "missing-file", {
+        cause: error,
+      });
     throw error;
   }
   lap("load");
@@ -141,7 +172,11 @@ export async function computeImageAnalysis(options: {
     raster = await decodeRaster(bytes, { maxPixels: serverEnv().UPLOAD_MAX_PIXELS });
   } catch (error) {
     if (error instanceof ImageDecodeError) {
-      throw new ImageAnalysisError(`cannot decode the image: ${error.message}`, error.reason === "too-large" ? "too-large" : "unreadable", { cause: error });
+      throw new ImageAnalysisError(
+        `cannot decode the image: ${error.message}`,
+        error.reason === "too-large" ? "too-large" : "unreadable",
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -161,14 +196,20 @@ export async function computeImageAnalysis(options: {
     result = runAnalysis(raster, params, { renderMaps: false });
   } catch (error) {
     if (error instanceof RangeError || error instanceof TypeError) {
-      throw new ImageAnalysisError(`cannot analyse the image: ${error.message}`, "bad-dimensions", { cause: error });
+      throw new ImageAnalysisError(`cannot analyse the image: ${error.message}`, "bad-dimensions", {
+        cause: error,
+      });
     }
     throw error;
   }
   for (const [step, ms] of Object.entries(result.timingsMs)) if (step !== "total") timingsMs[step] = ms;
   last = performance.now();
 
-  const counts: GreyImage = { width: result.texture.width, height: result.texture.height, data: result.texture.pairCount };
+  const counts: GreyImage = {
+    width: result.texture.width,
+    height: result.texture.height,
+    data: result.texture.pairCount,
+  };
   const [grey, segmentation, contrast, ...clusterRefs] = await Promise.all([
     storeMap(store, result.grey, "grey"),
     storeMap(store, result.otsu.segmented, "mask"),
@@ -179,10 +220,19 @@ export async function computeImageAnalysis(options: {
   result.kmeans.forEach((r, i) => {
     clusters[String(r.requestedK)] = { ...clusterRefs[i]!, k: r.k };
   });
-  const mapKeys: AnalysisMapKeys = { grey: grey!, segmentation: segmentation!, contrast: contrast!, clusters };
+  const mapKeys: AnalysisMapKeys = {
+    grey: grey!,
+    segmentation: segmentation!,
+    contrast: contrast!,
+    clusters,
+  };
   if (classification.status === "classified") {
     const cam = await storeMap(store, classification.cam, "heat");
-    mapKeys.cam = { ...cam, classIndex: classification.camClassIndex, className: classification.camClassName };
+    mapKeys.cam = {
+      ...cam,
+      classIndex: classification.camClassIndex,
+      className: classification.camClassName,
+    };
   }
   lap("store");
 
@@ -195,7 +245,9 @@ export async function computeImageAnalysis(options: {
             sha256: classification.model.sha256,
             // Retrained heads are told apart by their version; built-in ones by sha256 alone,
             // so results stored before model versions keep their hash.
-            ...(classification.retrainedHead && classification.modelVersionId ? { modelVersionId: classification.modelVersionId } : {}),
+            ...(classification.retrainedHead && classification.modelVersionId
+              ? { modelVersionId: classification.modelVersionId }
+              : {}),
             ...(camClass === "predicted" ? {} : { camClass }),
           }
         : null,

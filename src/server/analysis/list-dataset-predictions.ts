@@ -2,7 +2,12 @@ import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { ANALYSIS_SELECT, toAnalysisDto } from "./analysis-dto";
 
-export type ImagePrediction = { imageId: string; prediction: string; confidence: number | null; analysisId: string };
+export type ImagePrediction = {
+  imageId: string;
+  prediction: string;
+  confidence: number | null;
+  analysisId: string;
+};
 
 /**
  * The newest classified analysis of every image of a dataset: the grid shows its class and

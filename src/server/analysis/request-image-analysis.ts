@@ -75,11 +75,15 @@ export async function requestImageAnalysis(options: {
       targetId: analysisId,
       data: { imageId: image.id, ks: params.ks, model: options.model ?? null, camClass },
     });
-    const row = await options.db.analysis.findUniqueOrThrow({ where: { id: analysisId }, select: ANALYSIS_SELECT });
+    const row = await options.db.analysis.findUniqueOrThrow({
+      where: { id: analysisId },
+      select: ANALYSIS_SELECT,
+    });
     return toAnalysisDto(row);
   } catch (error) {
     if (error instanceof ImageAnalysisError) {
-      if (error.reason === "model-unavailable") throw new AppError("BAD_INPUT", `This model cannot be used: ${error.message}`);
+      if (error.reason === "model-unavailable")
+        throw new AppError("BAD_INPUT", `This model cannot be used: ${error.message}`);
       throw new AppError("BAD_INPUT", `This image cannot be analysed: ${error.message}`);
     }
     throw error;
@@ -99,13 +103,21 @@ async function findExisting(
   camClass: CamClass,
 ): Promise<AnalysisDto | null> {
   const requestedModel = model === undefined ? configuredModel() : model;
-  const candidates = await db.analysis.findMany({ where: { imageId }, select: ANALYSIS_SELECT, orderBy: { createdAt: "desc" } });
+  const candidates = await db.analysis.findMany({
+    where: { imageId },
+    select: ANALYSIS_SELECT,
+    orderBy: { createdAt: "desc" },
+  });
   const wanted = hashParams(params);
   for (const row of candidates) {
     const dto = toAnalysisDto(row);
     if (!dto.params || hashParams(dto.params.analysis) !== wanted) continue;
     const classifier = dto.params.classifier;
-    if (classifier === null ? !isInstalled(requestedModel) : classifier.model === requestedModel && (classifier.camClass ?? "predicted") === camClass) {
+    if (
+      classifier === null
+        ? !isInstalled(requestedModel)
+        : classifier.model === requestedModel && (classifier.camClass ?? "predicted") === camClass
+    ) {
       return dto;
     }
   }

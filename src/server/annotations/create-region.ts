@@ -29,6 +29,17 @@ export async function createRegion(options: {
     targetId: row.id,
     data: { imageId: image.id, kind: geometry.kind },
   });
-  await publishEvent({ db: options.db, channel: projectChannel(options.projectId), event: { type: "region.changed", projectId: options.projectId, imageId: image.id, regionId: row.id, change: "created", actorId: options.actorId } });
+  await publishEvent({
+    db: options.db,
+    channel: projectChannel(options.projectId),
+    event: {
+      type: "region.changed",
+      projectId: options.projectId,
+      imageId: image.id,
+      regionId: row.id,
+      change: "created",
+      actorId: options.actorId,
+    },
+  });
   return toRegionDto(row);
 }

@@ -16,7 +16,9 @@ export async function deleteRegion(options: {
   expectedVersion: number;
 }): Promise<{ id: string }> {
   const scoped = { id: options.regionId, image: { projectId: options.projectId } };
-  const deleted = await options.db.region.deleteMany({ where: { ...scoped, version: options.expectedVersion } });
+  const deleted = await options.db.region.deleteMany({
+    where: { ...scoped, version: options.expectedVersion },
+  });
   if (deleted.count === 0) {
     const current = await options.db.region.findFirst({ where: scoped, select: { version: true } });
     if (!current) throw new AppError("NOT_FOUND", "Region not found (it may have been deleted already)");
@@ -39,6 +41,17 @@ export async function deleteRegion(options: {
     targetType: "Region",
     targetId: options.regionId,
   });
-  await publishEvent({ db: options.db, channel: projectChannel(options.projectId), event: { type: "region.changed", projectId: options.projectId, imageId: null, regionId: options.regionId, change: "deleted", actorId: options.actorId } });
+  await publishEvent({
+    db: options.db,
+    channel: projectChannel(options.projectId),
+    event: {
+      type: "region.changed",
+      projectId: options.projectId,
+      imageId: null,
+      regionId: options.regionId,
+      change: "deleted",
+      actorId: options.actorId,
+    },
+  });
   return { id: options.regionId };
 }

@@ -20,9 +20,16 @@ export async function describeRegionConflict(options: {
     select: { actorId: true },
   });
   const actor = lastChange?.actorId
-    ? await options.db.user.findUnique({ where: { id: lastChange.actorId }, select: { email: true, name: true } })
+    ? await options.db.user.findUnique({
+        where: { id: lastChange.actorId },
+        select: { email: true, name: true },
+      })
     : null;
-  const who = actor ? (actor.name && !actor.email.startsWith(actor.name) ? `${actor.name} (${actor.email})` : actor.email) : "someone else";
+  const who = actor
+    ? actor.name && !actor.email.startsWith(actor.name)
+      ? `${actor.name} (${actor.email})`
+      : actor.email
+    : "someone else";
   return (
     `This region was changed by ${who} after you opened it (you edited version ${options.expectedVersion}, ` +
     `the saved one is version ${options.currentVersion}). Your change was not saved.`

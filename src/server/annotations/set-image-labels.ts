@@ -47,6 +47,16 @@ export async function setImageLabels(options: {
       data: { imageIds, labelClassId: options.labelClassId },
     });
   });
-  await publishEvent({ db: options.db, channel: projectChannel(options.projectId), event: { type: "image-labels.changed", projectId: options.projectId, imageIds: imageIds.length <= MAX_EVENT_IMAGE_IDS ? imageIds : null, labelClassId: options.labelClassId, actorId: options.actorId } });
+  await publishEvent({
+    db: options.db,
+    channel: projectChannel(options.projectId),
+    event: {
+      type: "image-labels.changed",
+      projectId: options.projectId,
+      imageIds: imageIds.length <= MAX_EVENT_IMAGE_IDS ? imageIds : null,
+      labelClassId: options.labelClassId,
+      actorId: options.actorId,
+    },
+  });
   return { imageIds, labelClassId: options.labelClassId };
 }

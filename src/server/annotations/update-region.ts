@@ -23,7 +23,11 @@ export async function updateRegion(options: {
   labelClassId?: string | null;
 }): Promise<RegionDto> {
   const geometry = options.geometry === undefined ? undefined : assertValidGeometry(options.geometry);
-  await assertProjectLabelClass({ db: options.db, projectId: options.projectId, labelClassId: options.labelClassId });
+  await assertProjectLabelClass({
+    db: options.db,
+    projectId: options.projectId,
+    labelClassId: options.labelClassId,
+  });
   const scoped = { id: options.regionId, image: { projectId: options.projectId } };
 
   const updated = await options.db.region.updateMany({
@@ -36,7 +40,8 @@ export async function updateRegion(options: {
   });
   if (updated.count === 0) {
     const current = await options.db.region.findFirst({ where: scoped, select: { version: true } });
-    if (!current && !(await wasDeletedInProject(options))) throw new AppError("NOT_FOUND", "Region not found");
+    if (!current && !(await wasDeletedInProject(options)))
+      throw new AppError("NOT_FOUND", "Region not found");
     throw new AppError(
       "CONFLICT",
       await describeRegionConflict({
@@ -56,16 +61,40 @@ export async function updateRegion(options: {
     action: "region.update",
     targetType: "Region",
     targetId: row.id,
-    data: { version: row.version, geometryChanged: geometry !== undefined, labelClassId: options.labelClassId ?? null },
+    data: {
+      version: row.version,
+      geometryChanged: geometry !== undefined,
+      labelClassId: options.labelClassId ?? null,
+    },
   });
-  await publishEvent({ db: options.db, channel: projectChannel(options.projectId), event: { type: "region.changed", projectId: options.projectId, imageId: row.imageId, regionId: row.id, change: "updated", actorId: options.actorId } });
+  await publishEvent({
+    db: options.db,
+    channel: projectChannel(options.projectId),
+    event: {
+      type: "region.changed",
+      projectId: options.projectId,
+      imageId: row.imageId,
+      regionId: row.id,
+      change: "updated",
+      actorId: options.actorId,
+    },
+  });
   return toRegionDto(row);
 }
 
 /** A region that is gone was either never ours (NOT_FOUND) or deleted under the editor (CONFLICT). */
-async function wasDeletedInProject(options: { db: Db; projectId: string; regionId: string }): Promise<boolean> {
+async function wasDeletedInProject(options: {
+  db: Db;
+  projectId: string;
+  regionId: string;
+}): Promise<boolean> {
   const deletion = await options.db.auditEvent.count({
-    where: { projectId: options.projectId, targetType: "Region", targetId: options.regionId, action: "region.delete" },
+    where: {
+      projectId: options.projectId,
+      targetType: "Region",
+      targetId: options.regionId,
+      action: "region.delete",
+    },
   });
   return deletion > 0;
 }

@@ -22,10 +22,7 @@ export async function createTRPCContext(options: { session: Session | null }): P
 
 // ---------- 2. initialisation ----------
 
-export type ProcedureAccess =
-  | { kind: "public" }
-  | { kind: "user" }
-  | { kind: "project"; minimum: Role };
+export type ProcedureAccess = { kind: "public" } | { kind: "user" } | { kind: "project"; minimum: Role };
 
 export type ProcedureMeta = { access: ProcedureAccess };
 

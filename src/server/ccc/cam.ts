@@ -22,11 +22,18 @@ export type ClassActivationMapOptions = {
 
 function assertFeatureMaps(features: FeatureMaps): void {
   const { channels, height, width, data } = features;
-  for (const [name, value] of [["channels", channels], ["height", height], ["width", width]] as const) {
-    if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  for (const [name, value] of [
+    ["channels", channels],
+    ["height", height],
+    ["width", width],
+  ] as const) {
+    if (!Number.isInteger(value) || value <= 0)
+      throw new RangeError(`${name} must be a positive integer, got ${value}`);
   }
   if (data.length !== channels * height * width) {
-    throw new RangeError(`feature data has ${data.length} values, expected ${channels} x ${height} x ${width}`);
+    throw new RangeError(
+      `feature data has ${data.length} values, expected ${channels} x ${height} x ${width}`,
+    );
   }
 }
 
@@ -34,7 +41,9 @@ function assertFeatureMaps(features: FeatureMaps): void {
 export function weightedFeatureSum(features: FeatureMaps, weights: ArrayLike<number>): Float32Array {
   assertFeatureMaps(features);
   if (weights.length !== features.channels) {
-    throw new RangeError(`head has ${weights.length} weights per class, features have ${features.channels} channels`);
+    throw new RangeError(
+      `head has ${weights.length} weights per class, features have ${features.channels} channels`,
+    );
   }
   const plane = features.height * features.width;
   // Accumulate in float64: the sum over 256 channels then loses nothing before the final cast.
@@ -106,7 +115,8 @@ export function resizeBicubic(
   outWidth: number,
   outHeight: number,
 ): Float32Array {
-  if (map.length !== width * height) throw new RangeError(`map has ${map.length} values, expected ${width} x ${height}`);
+  if (map.length !== width * height)
+    throw new RangeError(`map has ${map.length} values, expected ${width} x ${height}`);
   const cols = cubicTaps(width, outWidth);
   const rows = cubicTaps(height, outHeight);
   const horizontal = new Float64Array(height * outWidth);
@@ -143,7 +153,8 @@ export function classActivationMap(
   options: ClassActivationMapOptions = {},
 ): Float32Array {
   const outputSize = options.outputSize ?? 256;
-  if (!Number.isInteger(outputSize) || outputSize <= 0) throw new RangeError(`outputSize must be a positive integer, got ${outputSize}`);
+  if (!Number.isInteger(outputSize) || outputSize <= 0)
+    throw new RangeError(`outputSize must be a positive integer, got ${outputSize}`);
   const map = reluMaxNormalise(weightedFeatureSum(features, weights));
   return resizeBicubic(map, features.width, features.height, outputSize, outputSize);
 }

@@ -22,26 +22,85 @@ type Segment = readonly (readonly [number, number, number])[];
 type SegmentData = { red: Segment; green: Segment; blue: Segment };
 
 const JET: SegmentData = {
-  red: [[0, 0, 0], [0.35, 0, 0], [0.66, 1, 1], [0.89, 1, 1], [1, 0.5, 0.5]],
-  green: [[0, 0, 0], [0.125, 0, 0], [0.375, 1, 1], [0.64, 1, 1], [0.91, 0, 0], [1, 0, 0]],
-  blue: [[0, 0.5, 0.5], [0.11, 1, 1], [0.34, 1, 1], [0.65, 0, 0], [1, 0, 0]],
+  red: [
+    [0, 0, 0],
+    [0.35, 0, 0],
+    [0.66, 1, 1],
+    [0.89, 1, 1],
+    [1, 0.5, 0.5],
+  ],
+  green: [
+    [0, 0, 0],
+    [0.125, 0, 0],
+    [0.375, 1, 1],
+    [0.64, 1, 1],
+    [0.91, 0, 0],
+    [1, 0, 0],
+  ],
+  blue: [
+    [0, 0.5, 0.5],
+    [0.11, 1, 1],
+    [0.34, 1, 1],
+    [0.65, 0, 0],
+    [1, 0, 0],
+  ],
 };
 
 const HOT: SegmentData = {
-  red: [[0, 0.0416, 0.0416], [0.365079, 1, 1], [1, 1, 1]],
-  green: [[0, 0, 0], [0.365079, 0, 0], [0.746032, 1, 1], [1, 1, 1]],
-  blue: [[0, 0, 0], [0.746032, 0, 0], [1, 1, 1]],
+  red: [
+    [0, 0.0416, 0.0416],
+    [0.365079, 1, 1],
+    [1, 1, 1],
+  ],
+  green: [
+    [0, 0, 0],
+    [0.365079, 0, 0],
+    [0.746032, 1, 1],
+    [1, 1, 1],
+  ],
+  blue: [
+    [0, 0, 0],
+    [0.746032, 0, 0],
+    [1, 1, 1],
+  ],
 };
 
 const WHITE_BLUE: SegmentData = {
-  red: [[0, 1, 1], [1, 0, 0]],
-  green: [[0, 1, 1], [1, 0, 0]],
-  blue: [[0, 1, 1], [1, 1, 1]],
+  red: [
+    [0, 1, 1],
+    [1, 0, 0],
+  ],
+  green: [
+    [0, 1, 1],
+    [1, 0, 0],
+  ],
+  blue: [
+    [0, 1, 1],
+    [1, 1, 1],
+  ],
 };
 
 const TAB20_HEX = [
-  "1f77b4", "aec7e8", "ff7f0e", "ffbb78", "2ca02c", "98df8a", "d62728", "ff9896", "9467bd", "c5b0d5",
-  "8c564b", "c49c94", "e377c2", "f7b6d2", "7f7f7f", "c7c7c7", "bcbd22", "dbdb8d", "17becf", "9edae5",
+  "1f77b4",
+  "aec7e8",
+  "ff7f0e",
+  "ffbb78",
+  "2ca02c",
+  "98df8a",
+  "d62728",
+  "ff9896",
+  "9467bd",
+  "c5b0d5",
+  "8c564b",
+  "c49c94",
+  "e377c2",
+  "f7b6d2",
+  "7f7f7f",
+  "c7c7c7",
+  "bcbd22",
+  "dbdb8d",
+  "17becf",
+  "9edae5",
 ] as const;
 
 /** matplotlib.colors._create_lookup_table(N, data) with gamma 1, in the same float64 steps. */
@@ -76,7 +135,8 @@ function buildLut(name: ColormapName): Uint8Array {
     lut[i * 4 + 3] = 255;
   };
   if (name === "viridis") {
-    for (let i = 0; i < 256; i++) set(i, VIRIDIS_DATA[i * 3]!, VIRIDIS_DATA[i * 3 + 1]!, VIRIDIS_DATA[i * 3 + 2]!);
+    for (let i = 0; i < 256; i++)
+      set(i, VIRIDIS_DATA[i * 3]!, VIRIDIS_DATA[i * 3 + 1]!, VIRIDIS_DATA[i * 3 + 2]!);
   } else if (name === "tab20") {
     for (let i = 0; i < 256; i++) {
       const hex = TAB20_HEX[i % 20]!;
@@ -129,7 +189,11 @@ export type ColorizeOptions = {
  * Colours an 8-bit map: value v gets entry v of the map. Returns RGBA, 4 bytes per value,
  * ready for ImageData or encodePng(..., 4).
  */
-export function colorize(values: Uint8Array, name: ColormapName, options: ColorizeOptions = {}): Uint8ClampedArray {
+export function colorize(
+  values: Uint8Array,
+  name: ColormapName,
+  options: ColorizeOptions = {},
+): Uint8ClampedArray {
   if (!(values instanceof Uint8Array)) throw new TypeError("colorize needs a Uint8Array of 8-bit values");
   const alpha = options.alpha ?? 1;
   if (!(alpha >= 0 && alpha <= 1)) throw new RangeError(`alpha must be in [0, 1], got ${alpha}`);

@@ -53,7 +53,7 @@ export function glcmContrast(segmented: GreyImage, options: GlcmContrastOptions 
     const rowSum = new Uint16Array(w * h);
     for (let y = 0; y < h; y++) {
       const row = y * w;
-      const diff = (x: number): number => ((data[row + x]! > 0) !== (data[row + x + 1]! > 0) ? 1 : 0);
+      const diff = (x: number): number => (data[row + x]! > 0 !== data[row + x + 1]! > 0 ? 1 : 0);
       let s = 0;
       for (let x = 0; x < win - 1; x++) s += diff(x);
       rowSum[row + r] = s;

@@ -61,7 +61,17 @@ export function resizeArea(
     if (isAreaFast) return resizeAreaFast(src, srcWidth, srcHeight, dstWidth, dstHeight, iscaleX, iscaleY);
     return resizeAreaGeneric(src, srcWidth, srcHeight, dstWidth, dstHeight, scaleX, scaleY);
   }
-  return resizeLinearAreaMode(src, srcWidth, srcHeight, dstWidth, dstHeight, scaleX, scaleY, invScaleX, invScaleY);
+  return resizeLinearAreaMode(
+    src,
+    srcWidth,
+    srcHeight,
+    dstWidth,
+    dstHeight,
+    scaleX,
+    scaleY,
+    invScaleX,
+    invScaleY,
+  );
 }
 
 function resizeAreaFast(

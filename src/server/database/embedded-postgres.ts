@@ -40,9 +40,7 @@ function removeStalePidFile(dataDir: string): void {
   if (!Number.isFinite(pid) || !isProcessAlive(pid)) rmSync(pidFile);
 }
 
-export async function startEmbeddedPostgres(
-  options: EmbeddedPostgresOptions,
-): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
   const port = options.port ?? 54329;
   const database = options.database ?? "visualccc";
   const dataDir = path.resolve(options.dataDir);

@@ -157,10 +157,7 @@ function checkEntry(entry: Entry): ZipRejectedError | null {
   }
   if (entry.isEncrypted()) return new ZipRejectedError("ENCRYPTED", ZIP_ERROR_MESSAGE.encrypted(path));
   if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
-    return new ZipRejectedError(
-      "UNSUPPORTED_COMPRESSION",
-      ZIP_ERROR_MESSAGE.unsupportedCompression(path),
-    );
+    return new ZipRejectedError("UNSUPPORTED_COMPRESSION", ZIP_ERROR_MESSAGE.unsupportedCompression(path));
   }
   return null;
 }

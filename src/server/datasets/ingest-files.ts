@@ -57,8 +57,7 @@ const MAX_FILE_NAME_LENGTH = 255;
 export const INGEST_ERROR_MESSAGE = {
   internal: "The server could not store this file; please try again.",
   duplicateNote: (existingName: string) => `Already in this dataset as "${existingName}".`,
-  firstPageOnly: (pageCount: number) =>
-    `This TIFF has ${pageCount} pages; only the first page is used.`,
+  firstPageOnly: (pageCount: number) => `This TIFF has ${pageCount} pages; only the first page is used.`,
 } as const;
 
 export async function ingestFiles(options: {
@@ -106,7 +105,17 @@ export async function ingestFiles(options: {
       results.push(await ingestOne(target, fileName, file.bytes));
     }
   }
-  await publishEvent({ db: options.db, channel: projectChannel(options.projectId), event: { type: "images.uploaded", projectId: options.projectId, datasetId: dataset.id, count: results.filter((r) => r.status === "stored").length, actorId: options.userId } });
+  await publishEvent({
+    db: options.db,
+    channel: projectChannel(options.projectId),
+    event: {
+      type: "images.uploaded",
+      projectId: options.projectId,
+      datasetId: dataset.id,
+      count: results.filter((r) => r.status === "stored").length,
+      actorId: options.userId,
+    },
+  });
   return results;
 }
 

@@ -12,7 +12,10 @@ const MAX_BACKLOG = 500;
  * scripts). The first message is a "resync" once the process is listening, so a consumer that
  * loads its state then misses nothing. Ends when `signal` aborts.
  */
-export async function* channelMessages(options: { channel: string; signal?: AbortSignal }): AsyncGenerator<ChannelMessage> {
+export async function* channelMessages(options: {
+  channel: string;
+  signal?: AbortSignal;
+}): AsyncGenerator<ChannelMessage> {
   const { channel, signal } = options;
   let backlog: ChannelMessage[] = [];
   let wake: (() => void) | null = null;

@@ -52,7 +52,10 @@ export class EventBus {
     set.add(subscriber);
     const ready = this.ensureListening();
     // A subscriber that joins an established connection still needs its initial load.
-    void ready.then(() => set.has(subscriber) && subscriber.onResync?.(), () => undefined);
+    void ready.then(
+      () => set.has(subscriber) && subscriber.onResync?.(),
+      () => undefined,
+    );
     return {
       ready,
       unsubscribe: () => {
@@ -90,7 +93,10 @@ export class EventBus {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString(), application_name: "visual-ccc-events" });
+    const client = new pg.Client({
+      connectionString: this.connectionString(),
+      application_name: "visual-ccc-events",
+    });
     this.connectionsOpened++;
     client.on("notification", (message) => {
       if (message.channel === PG_EVENT_CHANNEL && message.payload) this.dispatch(message.payload);
@@ -150,7 +156,9 @@ export class EventBus {
     if (this.subscribers.size === 0 || this.reconnectTimer) return;
     const delay = RECONNECT_DELAYS_MS[Math.min(this.failures, RECONNECT_DELAYS_MS.length - 1)]!;
     this.failures++;
-    this.log(`listening connection lost (${error instanceof Error ? error.message : String(error)}); reconnecting in ${delay} ms`);
+    this.log(
+      `listening connection lost (${error instanceof Error ? error.message : String(error)}); reconnecting in ${delay} ms`,
+    );
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       if (this.subscribers.size === 0) return;

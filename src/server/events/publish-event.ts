@@ -19,11 +19,17 @@ export async function publishEvent(options: {
   channel: string;
   event: AppEvent;
 }): Promise<void> {
-  const envelope = busEnvelopeSchema.safeParse({ v: EVENT_FORMAT_VERSION, channel: options.channel, event: options.event });
+  const envelope = busEnvelopeSchema.safeParse({
+    v: EVENT_FORMAT_VERSION,
+    channel: options.channel,
+    event: options.event,
+  });
   if (!envelope.success) throw new RangeError(`invalid event: ${envelope.error.message}`);
   const payload = JSON.stringify(envelope.data);
   if (Buffer.byteLength(payload) > MAX_EVENT_PAYLOAD_BYTES) {
-    throw new RangeError(`event payload is ${Buffer.byteLength(payload)} bytes; the limit is ${MAX_EVENT_PAYLOAD_BYTES}`);
+    throw new RangeError(
+      `event payload is ${Buffer.byteLength(payload)} bytes; the limit is ${MAX_EVENT_PAYLOAD_BYTES}`,
+    );
   }
   await options.db.$executeRaw`SELECT pg_notify(${PG_EVENT_CHANNEL}, ${payload})`;
 }

@@ -59,7 +59,8 @@ function rasterFields(mask: Uint8Array, width: number, height: number) {
       maxY = Math.max(maxY, y);
     }
   }
-  const bbox: [number, number, number, number] = area === 0 ? [0, 0, 0, 0] : [minX, minY, maxX - minX + 1, maxY - minY + 1];
+  const bbox: [number, number, number, number] =
+    area === 0 ? [0, 0, 0, 0] : [minX, minY, maxX - minX + 1, maxY - minY + 1];
   return { segmentation: maskToCocoRle(mask, width, height), area, bbox };
 }
 
@@ -71,7 +72,13 @@ export function toCocoAnnotation(options: {
   image: { width: number; height: number };
 }): CocoAnnotation {
   const { geometry, image } = options;
-  const base = { id: options.id, image_id: options.imageId, category_id: options.categoryId, iscrowd: 0 as const, visual_ccc: { geometry } };
+  const base = {
+    id: options.id,
+    image_id: options.imageId,
+    category_id: options.categoryId,
+    iscrowd: 0 as const,
+    visual_ccc: { geometry },
+  };
   switch (geometry.kind) {
     case "polygon": {
       const flat = geometry.points.flat();
@@ -83,8 +90,14 @@ export function toCocoAnnotation(options: {
       return { ...base, segmentation: [flat], area: width * height, bbox: [x, y, width, height] };
     }
     case "brush":
-      return { ...base, ...rasterFields(rasterizeBrush(geometry, image.width, image.height), image.width, image.height) };
+      return {
+        ...base,
+        ...rasterFields(rasterizeBrush(geometry, image.width, image.height), image.width, image.height),
+      };
     case "mask":
-      return { ...base, ...rasterFields(resampleMask(geometry, image.width, image.height), image.width, image.height) };
+      return {
+        ...base,
+        ...rasterFields(resampleMask(geometry, image.width, image.height), image.width, image.height),
+      };
   }
 }

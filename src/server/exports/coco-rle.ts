@@ -32,7 +32,8 @@ export function cocoRleToMask(counts: readonly number[], width: number, height: 
   let at = 0;
   let inside = false;
   for (const run of counts) {
-    if (!Number.isInteger(run) || run < 0 || at + run > width * height) throw new RangeError("RLE counts exceed the image");
+    if (!Number.isInteger(run) || run < 0 || at + run > width * height)
+      throw new RangeError("RLE counts exceed the image");
     if (inside) {
       for (let i = at; i < at + run; i++) {
         const x = Math.floor(i / height);

@@ -6,14 +6,19 @@ export type ExportScope = { projectId: string; datasetId?: string };
 
 /** The Prisma condition for the scope's images (always inside the project). */
 export function exportImagesWhere(scope: ExportScope) {
-  return scope.datasetId ? { projectId: scope.projectId, datasetId: scope.datasetId } : { projectId: scope.projectId };
+  return scope.datasetId
+    ? { projectId: scope.projectId, datasetId: scope.datasetId }
+    : { projectId: scope.projectId };
 }
 
 /** NOT_FOUND unless the dataset (if any) belongs to the project. Returns a name for the file. */
 export async function assertExportScope(options: { db: Db; scope: ExportScope }): Promise<{ name: string }> {
   const { db, scope } = options;
   if (scope.datasetId) {
-    const dataset = await db.dataset.findFirst({ where: { id: scope.datasetId, projectId: scope.projectId }, select: { name: true } });
+    const dataset = await db.dataset.findFirst({
+      where: { id: scope.datasetId, projectId: scope.projectId },
+      select: { name: true },
+    });
     if (!dataset) throw new AppError("NOT_FOUND", "Dataset not found");
     return { name: dataset.name };
   }

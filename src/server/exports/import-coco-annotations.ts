@@ -11,7 +11,13 @@
 import { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
 import { setImageLabels } from "~/server/annotations/set-image-labels";
-import { encodeMaskRuns, parseRegionGeometry, REGION_GEOMETRY_VERSION, RegionGeometryError, type RegionGeometry } from "~/server/annotations/region-geometry";
+import {
+  encodeMaskRuns,
+  parseRegionGeometry,
+  REGION_GEOMETRY_VERSION,
+  RegionGeometryError,
+  type RegionGeometry,
+} from "~/server/annotations/region-geometry";
 import { recordAuditEvent } from "~/server/audit/record-audit-event";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
@@ -19,7 +25,10 @@ import { saveLabelClass } from "~/server/label-classes/save-label-class";
 import { cocoRleToMask, decodeCompressedCounts } from "./coco-rle";
 import { exportImagesWhere, type ExportScope } from "./export-scope";
 
-const rleSchema = z.object({ counts: z.union([z.array(z.number().int().nonnegative()), z.string()]), size: z.tuple([z.number().int().positive(), z.number().int().positive()]) });
+const rleSchema = z.object({
+  counts: z.union([z.array(z.number().int().nonnegative()), z.string()]),
+  size: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+});
 
 const cocoDocumentSchema = z.object({
   images: z.array(
@@ -28,11 +37,20 @@ const cocoDocumentSchema = z.object({
       file_name: z.string().min(1),
       width: z.number().optional(),
       height: z.number().optional(),
-      visual_ccc: z.object({ sha256: z.string().optional(), label_category_id: z.number().nullable().optional() }).partial().optional(),
+      visual_ccc: z
+        .object({ sha256: z.string().optional(), label_category_id: z.number().nullable().optional() })
+        .partial()
+        .optional(),
     }),
   ),
   categories: z
-    .array(z.object({ id: z.number(), name: z.string().trim().min(1).max(60), visual_ccc: z.object({ color: z.string() }).partial().optional() }))
+    .array(
+      z.object({
+        id: z.number(),
+        name: z.string().trim().min(1).max(60),
+        visual_ccc: z.object({ color: z.string() }).partial().optional(),
+      }),
+    )
     .default([]),
   annotations: z
     .array(
@@ -56,13 +74,26 @@ export type CocoImportResult = {
   skippedAnnotations: { reason: string; count: number }[];
 };
 
-const DEFAULT_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
+const DEFAULT_COLOURS = [
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#17becf",
+];
 const MAX_REPORTED_UNMATCHED = 50;
 
 type Target = { id: string; width: number; height: number };
 
-function geometriesOf(annotation: z.infer<typeof cocoDocumentSchema>["annotations"][number], image: Target): RegionGeometry[] {
-  if (annotation.visual_ccc?.geometry !== undefined) return [parseRegionGeometry(annotation.visual_ccc.geometry)];
+function geometriesOf(
+  annotation: z.infer<typeof cocoDocumentSchema>["annotations"][number],
+  image: Target,
+): RegionGeometry[] {
+  if (annotation.visual_ccc?.geometry !== undefined)
+    return [parseRegionGeometry(annotation.visual_ccc.geometry)];
   const segmentation = annotation.segmentation;
   if (Array.isArray(segmentation) && segmentation.length > 0) {
     return segmentation.map((flat) => {
@@ -73,19 +104,33 @@ function geometriesOf(annotation: z.infer<typeof cocoDocumentSchema>["annotation
   }
   if (segmentation && !Array.isArray(segmentation)) {
     const [height, width] = segmentation.size;
-    if (width !== image.width || height !== image.height) throw new RegionGeometryError("RLE size differs from the image");
-    const counts = typeof segmentation.counts === "string" ? decodeCompressedCounts(segmentation.counts) : segmentation.counts;
+    if (width !== image.width || height !== image.height)
+      throw new RegionGeometryError("RLE size differs from the image");
+    const counts =
+      typeof segmentation.counts === "string"
+        ? decodeCompressedCounts(segmentation.counts)
+        : segmentation.counts;
     let mask: Uint8Array;
     try {
       mask = cocoRleToMask(counts, width, height);
     } catch (error) {
       throw new RegionGeometryError(error instanceof Error ? error.message : "Invalid RLE");
     }
-    return [parseRegionGeometry({ schemaVersion: REGION_GEOMETRY_VERSION, kind: "mask", gridWidth: width, gridHeight: height, runs: encodeMaskRuns(mask) })];
+    return [
+      parseRegionGeometry({
+        schemaVersion: REGION_GEOMETRY_VERSION,
+        kind: "mask",
+        gridWidth: width,
+        gridHeight: height,
+        runs: encodeMaskRuns(mask),
+      }),
+    ];
   }
   if (annotation.bbox) {
     const [x, y, width, height] = annotation.bbox;
-    return [parseRegionGeometry({ schemaVersion: REGION_GEOMETRY_VERSION, kind: "rectangle", x, y, width, height })];
+    return [
+      parseRegionGeometry({ schemaVersion: REGION_GEOMETRY_VERSION, kind: "rectangle", x, y, width, height }),
+    ];
   }
   throw new RegionGeometryError("The annotation has no segmentation, bbox or geometry");
 }
@@ -100,7 +145,10 @@ export async function importCocoAnnotations(options: {
   const parsed = cocoDocumentSchema.safeParse(options.document);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AppError("BAD_INPUT", `Not a COCO annotation file: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "unreadable"}`);
+    throw new AppError(
+      "BAD_INPUT",
+      `Not a COCO annotation file: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "unreadable"}`,
+    );
   }
   const coco = parsed.data;
 
@@ -116,23 +164,34 @@ export async function importCocoAnnotations(options: {
   const unmatchedImages: string[] = [];
   let unmatchedCount = 0;
   for (const image of coco.images) {
-    const match = (image.visual_ccc?.sha256 && bySha.get(image.visual_ccc.sha256)) || byName.get(image.file_name) || null;
+    const match =
+      (image.visual_ccc?.sha256 && bySha.get(image.visual_ccc.sha256)) || byName.get(image.file_name) || null;
     if (match) targets.set(String(image.id), match);
     else if (++unmatchedCount <= MAX_REPORTED_UNMATCHED) unmatchedImages.push(image.file_name);
   }
 
   // Categories by name; missing ones become label classes.
-  const existing = await db.labelClass.findMany({ where: { projectId: scope.projectId }, select: { id: true, name: true } });
+  const existing = await db.labelClass.findMany({
+    where: { projectId: scope.projectId },
+    select: { id: true, name: true },
+  });
   const classByName = new Map(existing.map((c) => [c.name, c.id]));
   const classByCategory = new Map<number, string>();
   const labelClassesCreated: string[] = [];
   for (const category of coco.categories) {
     let labelClassId = classByName.get(category.name);
     if (!labelClassId) {
-      const colour = category.visual_ccc?.color && /^#[0-9a-fA-F]{6}$/.test(category.visual_ccc.color)
-        ? category.visual_ccc.color
-        : DEFAULT_COLOURS[labelClassesCreated.length % DEFAULT_COLOURS.length]!;
-      const created = await saveLabelClass({ db, projectId: scope.projectId, actorId: options.actorId, name: category.name, color: colour });
+      const colour =
+        category.visual_ccc?.color && /^#[0-9a-fA-F]{6}$/.test(category.visual_ccc.color)
+          ? category.visual_ccc.color
+          : DEFAULT_COLOURS[labelClassesCreated.length % DEFAULT_COLOURS.length]!;
+      const created = await saveLabelClass({
+        db,
+        projectId: scope.projectId,
+        actorId: options.actorId,
+        name: category.name,
+        color: colour,
+      });
       labelClassId = created.id;
       classByName.set(category.name, labelClassId);
       labelClassesCreated.push(category.name);
@@ -191,7 +250,13 @@ export async function importCocoAnnotations(options: {
   for (const [labelClassId, imageIds] of imagesByClass) {
     for (let i = 0; i < imageIds.length; i += 1000) {
       const batch = imageIds.slice(i, i + 1000);
-      await setImageLabels({ db, projectId: scope.projectId, actorId: options.actorId, imageIds: batch, labelClassId });
+      await setImageLabels({
+        db,
+        projectId: scope.projectId,
+        actorId: options.actorId,
+        imageIds: batch,
+        labelClassId,
+      });
       labelsSet += batch.length;
     }
   }

@@ -20,7 +20,12 @@ import { exportImagesWhere, type ExportScope } from "./export-scope";
 
 export const COCO_EXPORT_FORMAT = "visual-ccc-coco@1";
 
-export async function* streamCocoJson(options: { db: Db; scope: ExportScope; pageSize?: number; now?: Date }): AsyncGenerator<string | Uint8Array> {
+export async function* streamCocoJson(options: {
+  db: Db;
+  scope: ExportScope;
+  pageSize?: number;
+  now?: Date;
+}): AsyncGenerator<string | Uint8Array> {
   const { db, scope } = options;
   const classes = await db.labelClass.findMany({
     where: { projectId: scope.projectId },
@@ -35,7 +40,12 @@ export async function* streamCocoJson(options: { db: Db; scope: ExportScope; pag
       date_created: (options.now ?? new Date()).toISOString(),
     },
     licenses: [],
-    categories: classes.map((c, i) => ({ id: i + 1, name: c.name, supercategory: "", visual_ccc: { color: c.color } })),
+    categories: classes.map((c, i) => ({
+      id: i + 1,
+      name: c.name,
+      supercategory: "",
+      visual_ccc: { color: c.color },
+    })),
   };
   const directory = await mkdtemp(path.join(os.tmpdir(), "vccc-coco-"));
   const annotationsPath = path.join(directory, "annotations.json-part");
@@ -57,7 +67,10 @@ export async function* streamCocoJson(options: { db: Db; scope: ExportScope; pag
             sha256: true,
             dataset: { select: { name: true } },
             label: { select: { labelClassId: true } },
-            regions: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { geometry: true, labelClassId: true } },
+            regions: {
+              orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+              select: { geometry: true, labelClassId: true },
+            },
           },
         }),
       options.pageSize ?? 100,

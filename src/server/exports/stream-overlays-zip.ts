@@ -13,11 +13,19 @@ import { writeZip, type ZipEntry } from "./zip-writer";
 
 /** A path segment safe in every unzip tool: no separators, no dot-dot, no control characters. */
 export function safeSegment(value: string): string {
-  const cleaned = value.replace(/[\\/:*?"<>|\u0000-\u001f]/g, "_").replace(/^\.+/, "_").trim();
+  const cleaned = value
+    .replace(/[\\/:*?"<>|\u0000-\u001f]/g, "_")
+    .replace(/^\.+/, "_")
+    .trim();
   return cleaned.slice(0, 120) || "_";
 }
 
-async function* overlayEntries(options: { db: Db; blobs: BlobStore; scope: ExportScope; pageSize: number }): AsyncGenerator<ZipEntry> {
+async function* overlayEntries(options: {
+  db: Db;
+  blobs: BlobStore;
+  scope: ExportScope;
+  pageSize: number;
+}): AsyncGenerator<ZipEntry> {
   const { db, scope } = options;
   const pages = cursorPages(
     (page) =>
@@ -37,7 +45,10 @@ async function* overlayEntries(options: { db: Db; blobs: BlobStore; scope: Expor
     for (const image of images) {
       const analysis = image.analyses[0];
       if (!analysis) continue;
-      const stem = image.fileName.split("/").pop()!.replace(/\.[^.]+$/, "");
+      const stem = image.fileName
+        .split("/")
+        .pop()!
+        .replace(/\.[^.]+$/, "");
       const folder = `${safeSegment(image.dataset.name)}/${safeSegment(stem)}_${image.id}`;
       for (const map of listAnalysisMaps(analysis.mapKeys)) {
         const png = await options.blobs.get(map.ref.key);
@@ -51,6 +62,11 @@ async function* overlayEntries(options: { db: Db; blobs: BlobStore; scope: Expor
   }
 }
 
-export function streamOverlaysZip(options: { db: Db; blobs: BlobStore; scope: ExportScope; pageSize?: number }): AsyncGenerator<Uint8Array> {
+export function streamOverlaysZip(options: {
+  db: Db;
+  blobs: BlobStore;
+  scope: ExportScope;
+  pageSize?: number;
+}): AsyncGenerator<Uint8Array> {
   return writeZip(overlayEntries({ ...options, pageSize: options.pageSize ?? 50 }));
 }

@@ -3,7 +3,12 @@
  * query for the page's newest analyses), so memory stays flat however many images there are.
  * One row per image; images without an analysis still get their file and label.
  */
-import { analysisDescriptorsSchema, clusterStatsSchema, probabilitiesSchema, storedAnalysisParamsSchema } from "~/server/analysis/analysis-record";
+import {
+  analysisDescriptorsSchema,
+  clusterStatsSchema,
+  probabilitiesSchema,
+  storedAnalysisParamsSchema,
+} from "~/server/analysis/analysis-record";
 import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/server/ccc";
 import type { Db } from "~/server/db";
 import { csvRow } from "./csv-cell";
@@ -33,7 +38,11 @@ export const RESULTS_CSV_COLUMNS = [
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
-export async function* streamResultsCsv(options: { db: Db; scope: ExportScope; pageSize?: number }): AsyncGenerator<string> {
+export async function* streamResultsCsv(options: {
+  db: Db;
+  scope: ExportScope;
+  pageSize?: number;
+}): AsyncGenerator<string> {
   const { db, scope } = options;
   yield csvRow(RESULTS_CSV_COLUMNS);
   const pages = cursorPages(
@@ -67,7 +76,8 @@ export async function* streamResultsCsv(options: { db: Db; scope: ExportScope; p
       },
     });
     const newest = new Map<string, (typeof analyses)[number]>();
-    for (const analysis of analyses) if (!newest.has(analysis.imageId)) newest.set(analysis.imageId, analysis);
+    for (const analysis of analyses)
+      if (!newest.has(analysis.imageId)) newest.set(analysis.imageId, analysis);
 
     let chunk = "";
     for (const image of images) {
@@ -78,8 +88,12 @@ export async function* streamResultsCsv(options: { db: Db; scope: ExportScope; p
       const clusters = clusterStatsSchema.safeParse(analysis?.clusterStats);
       const params = storedAnalysisParamsSchema.safeParse(analysis?.params);
       const extraDescriptors =
-        analysis?.descriptors && typeof analysis.descriptors === "object" && !Array.isArray(analysis.descriptors)
-          ? Object.fromEntries(Object.entries(analysis.descriptors).filter(([key]) => !KNOWN_DESCRIPTORS.has(key)))
+        analysis?.descriptors &&
+        typeof analysis.descriptors === "object" &&
+        !Array.isArray(analysis.descriptors)
+          ? Object.fromEntries(
+              Object.entries(analysis.descriptors).filter(([key]) => !KNOWN_DESCRIPTORS.has(key)),
+            )
           : {};
       const prediction = analysis?.prediction ?? null;
       chunk += csvRow([

@@ -3,12 +3,7 @@ import { recordAuditEvent } from "~/server/audit/record-audit-event";
 import { AppError } from "~/server/errors";
 
 /** Deletes the row; the blob stays (content-addressed, possibly shared by other images). */
-export async function deleteImage(options: {
-  db: Db;
-  projectId: string;
-  actorId: string;
-  imageId: string;
-}) {
+export async function deleteImage(options: { db: Db; projectId: string; actorId: string; imageId: string }) {
   const deleted = await options.db.image.deleteMany({
     where: { id: options.imageId, projectId: options.projectId },
   });

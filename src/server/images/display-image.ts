@@ -25,7 +25,10 @@ export function isBrowserDisplayable(source: Pick<DisplaySource, "format" | "bit
   return (source.format === "png" || source.format === "jpeg") && source.bitDepth <= 8;
 }
 
-export async function displayImageBlob(options: { blobs: BlobStore; source: DisplaySource }): Promise<DisplayBlob> {
+export async function displayImageBlob(options: {
+  blobs: BlobStore;
+  source: DisplaySource;
+}): Promise<DisplayBlob> {
   const { blobs, source } = options;
   if (isBrowserDisplayable(source)) {
     return { blobKey: source.blobKey, mediaType: source.format === "png" ? "image/png" : "image/jpeg" };
@@ -43,7 +46,10 @@ export async function displayImageBlob(options: { blobs: BlobStore; source: Disp
 async function convert(blobs: BlobStore, source: DisplaySource): Promise<string> {
   const bytes = await blobs.get(source.blobKey);
   const env = serverEnv();
-  const probe = await probeImage(bytes, { maxBytes: Math.max(bytes.length, env.UPLOAD_MAX_BYTES), maxPixels: env.UPLOAD_MAX_PIXELS });
+  const probe = await probeImage(bytes, {
+    maxBytes: Math.max(bytes.length, env.UPLOAD_MAX_BYTES),
+    maxPixels: env.UPLOAD_MAX_PIXELS,
+  });
   const png = await makeThumbnail(bytes, probe, {
     maxPixels: env.UPLOAD_MAX_PIXELS,
     maxSide: Math.max(probe.width, probe.height),

@@ -44,9 +44,14 @@ function classify(error: unknown): ImageDecodeError {
  * - EXIF orientation applied, as cv2.imread does in the reference.
  * Throws {@link ImageDecodeError} for anything that is not a readable image.
  */
-export async function decodeRaster(bytes: Buffer | Uint8Array, options: DecodeRasterOptions = {}): Promise<Raster> {
+export async function decodeRaster(
+  bytes: Buffer | Uint8Array,
+  options: DecodeRasterOptions = {},
+): Promise<Raster> {
   if (bytes.length === 0) throw new ImageDecodeError("empty file", "empty");
-  const input = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const input = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const sharpOptions = {
     page: 0,
     pages: 1,
@@ -57,7 +62,9 @@ export async function decodeRaster(bytes: Buffer | Uint8Array, options: DecodeRa
   // The prebuilt sharp has no BMP loader: BMP pixels come from our own reader (probe-image.ts).
   const isBmp = sniffImageFormat(input) === "bmp";
   const open = () =>
-    isBmp ? openFirstPage(input, { format: "bmp", maxPixels: sharpOptions.limitInputPixels }) : sharp(input, sharpOptions);
+    isBmp
+      ? openFirstPage(input, { format: "bmp", maxPixels: sharpOptions.limitInputPixels })
+      : sharp(input, sharpOptions);
   try {
     const meta = await open().metadata();
     const sixteen = meta.depth === "ushort" || meta.depth === "short";
@@ -107,7 +114,9 @@ export async function decodeRaster(bytes: Buffer | Uint8Array, options: DecodeRa
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error;
     if (error instanceof ImageProbeError) {
-      throw new ImageDecodeError(error.message, error.reason === "CORRUPT" ? "corrupt" : "unsupported", { cause: error });
+      throw new ImageDecodeError(error.message, error.reason === "CORRUPT" ? "corrupt" : "unsupported", {
+        cause: error,
+      });
     }
     throw classify(error);
   }

@@ -55,9 +55,7 @@ export function readPixelSize(options: {
 }
 
 function plausibleDensityPixelSize(pixelUm: number): number | null {
-  return Number.isFinite(pixelUm) && pixelUm > 0 && pixelUm < MAX_PLAUSIBLE_DENSITY_PIXEL_UM
-    ? pixelUm
-    : null;
+  return Number.isFinite(pixelUm) && pixelUm > 0 && pixelUm < MAX_PLAUSIBLE_DENSITY_PIXEL_UM ? pixelUm : null;
 }
 
 function readTiffPixelSize(bytes: Buffer): PixelSizeReading {

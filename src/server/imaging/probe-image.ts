@@ -51,11 +51,7 @@ export type ImageProbe = {
 };
 
 export type ImageProbeErrorReason =
-  | "EMPTY"
-  | "TOO_LARGE"
-  | "UNSUPPORTED_FORMAT"
-  | "TOO_MANY_PIXELS"
-  | "CORRUPT";
+  "EMPTY" | "TOO_LARGE" | "UNSUPPORTED_FORMAT" | "TOO_MANY_PIXELS" | "CORRUPT";
 
 /** A file refused as an image; `message` is written for the person who uploaded it. */
 export class ImageProbeError extends Error {
@@ -108,10 +104,7 @@ export type ProbeImageOptions = {
 export async function probeImage(bytes: Buffer, options: ProbeImageOptions): Promise<ImageProbe> {
   if (bytes.length === 0) throw new ImageProbeError("EMPTY", IMAGE_ERROR_MESSAGE.empty);
   if (bytes.length > options.maxBytes) {
-    throw new ImageProbeError(
-      "TOO_LARGE",
-      IMAGE_ERROR_MESSAGE.tooLarge(bytes.length, options.maxBytes),
-    );
+    throw new ImageProbeError("TOO_LARGE", IMAGE_ERROR_MESSAGE.tooLarge(bytes.length, options.maxBytes));
   }
   const format = sniffImageFormat(bytes);
   if (format === null) {
@@ -199,10 +192,7 @@ function addPixelSizeFacts(metadata: ImageMetadata, reading: ReturnType<typeof r
 
 function assertPixelLimit(width: number, height: number, maxPixels: number) {
   if (width * height > maxPixels) {
-    throw new ImageProbeError(
-      "TOO_MANY_PIXELS",
-      IMAGE_ERROR_MESSAGE.tooManyPixels(width, height, maxPixels),
-    );
+    throw new ImageProbeError("TOO_MANY_PIXELS", IMAGE_ERROR_MESSAGE.tooManyPixels(width, height, maxPixels));
   }
 }
 
@@ -211,10 +201,7 @@ function assertPixelLimit(width: number, height: number, maxPixels: number) {
  * truncation and errors but not warnings: FEI TIFFs, for one, make libtiff warn about their
  * text tag. limitInputPixels repeats the probe's pixel check inside libvips.
  */
-export function openFirstPage(
-  bytes: Buffer,
-  options: { format: ImageFormat; maxPixels: number },
-): Sharp {
+export function openFirstPage(bytes: Buffer, options: { format: ImageFormat; maxPixels: number }): Sharp {
   if (options.format === "bmp") {
     const header = readBmpHeader(bytes);
     assertPixelLimit(header.width, header.height, options.maxPixels);
@@ -303,7 +290,11 @@ function readBmpHeader(bytes: Buffer): BmpHeader {
     // BITMAPINFOHEADER keeps the masks right after itself; V2+ headers hold them inside.
     const at = 14 + 40;
     if (bytes.length < at + 12) throw corrupt();
-    masks = { red: bytes.readUInt32LE(at), green: bytes.readUInt32LE(at + 4), blue: bytes.readUInt32LE(at + 8) };
+    masks = {
+      red: bytes.readUInt32LE(at),
+      green: bytes.readUInt32LE(at + 4),
+      blue: bytes.readUInt32LE(at + 8),
+    };
   } else if (bitsPerPixel === 16) {
     masks = { red: 0x7c00, green: 0x03e0, blue: 0x001f };
   } else if (bitsPerPixel === 32) {

@@ -44,15 +44,29 @@ export type PlaneClassification = {
   camClassIndex?: number;
 };
 
-export type ModelSummary = { name: string; version: string; sha256: string; provider: string; classes: string[] };
+export type ModelSummary = {
+  name: string;
+  version: string;
+  sha256: string;
+  provider: string;
+  classes: string[];
+};
 
 function summary(model: LoadedModel, head: LinearHead): ModelSummary {
-  return { name: model.card.name, version: model.card.version, sha256: model.sha256, provider: model.provider, classes: [...head.classes] };
+  return {
+    name: model.card.name,
+    version: model.card.version,
+    sha256: model.sha256,
+    provider: model.provider,
+    classes: [...head.classes],
+  };
 }
 
 function checkHead(model: LoadedModel, head: LinearHead): void {
   if (headChannels(head) !== model.shape.featureChannels) {
-    throw new RangeError(`the head expects ${headChannels(head)} feature channels, model ${model.card.name} has ${model.shape.featureChannels}`);
+    throw new RangeError(
+      `the head expects ${headChannels(head)} feature channels, model ${model.card.name} has ${model.shape.featureChannels}`,
+    );
   }
 }
 
@@ -65,7 +79,14 @@ function camClassFor(request: CamRequest, predicted: number, numClasses: number)
   return request.classIndex;
 }
 
-async function runPlanes(model: LoadedModel, planes: Float32Array[], head: LinearHead, ownHead: boolean, cam: CamRequest, batchSize: number): Promise<PlaneClassification[]> {
+async function runPlanes(
+  model: LoadedModel,
+  planes: Float32Array[],
+  head: LinearHead,
+  ownHead: boolean,
+  cam: CamRequest,
+  batchSize: number,
+): Promise<PlaneClassification[]> {
   const results: PlaneClassification[] = [];
   const { featureChannels, featureHeight, featureWidth } = model.shape;
   const featureSize = featureChannels * featureHeight * featureWidth;
@@ -73,10 +94,15 @@ async function runPlanes(model: LoadedModel, planes: Float32Array[], head: Linea
     const batch = planes.slice(start, start + batchSize);
     const stacked = new Float32Array(batch.length * INPUT_PLANE);
     batch.forEach((plane, i) => {
-      if (plane.length !== INPUT_PLANE) throw new RangeError(`plane ${start + i} has ${plane.length} values, expected ${INPUT_PLANE}`);
+      if (plane.length !== INPUT_PLANE)
+        throw new RangeError(`plane ${start + i} has ${plane.length} values, expected ${INPUT_PLANE}`);
       stacked.set(plane, i * INPUT_PLANE);
     });
-    const output = readOutputs(await model.session.run({ [INPUT_NAME]: inputTensor(stacked, batch.length) }), batch.length, model.path);
+    const output = readOutputs(
+      await model.session.run({ [INPUT_NAME]: inputTensor(stacked, batch.length) }),
+      batch.length,
+      model.path,
+    );
     for (let i = 0; i < batch.length; i++) {
       const pooledFeatures = poolFeatures(output.features, output.shape, i);
       const logits = ownHead
@@ -84,11 +110,19 @@ async function runPlanes(model: LoadedModel, planes: Float32Array[], head: Linea
         : applyHead(head, pooledFeatures);
       const probabilities = Array.from(softmax(logits));
       const classIndex = argMax(probabilities);
-      const result: PlaneClassification = { classIndex, className: head.classes[classIndex] ?? String(classIndex), probabilities, pooledFeatures };
+      const result: PlaneClassification = {
+        classIndex,
+        className: head.classes[classIndex] ?? String(classIndex),
+        probabilities,
+        pooledFeatures,
+      };
       const camClass = camClassFor(cam, classIndex, head.classes.length);
       if (camClass !== undefined) {
         const data = output.features.subarray(i * featureSize, (i + 1) * featureSize);
-        result.cam = classActivationMap({ channels: featureChannels, height: featureHeight, width: featureWidth, data }, head.weights[camClass] ?? []);
+        result.cam = classActivationMap(
+          { channels: featureChannels, height: featureHeight, width: featureWidth, data },
+          head.weights[camClass] ?? [],
+        );
         result.camClassIndex = camClass;
       }
       results.push(result);
@@ -98,11 +132,20 @@ async function runPlanes(model: LoadedModel, planes: Float32Array[], head: Linea
 }
 
 /** Classifies preprocessed planes; throws on a bad model (ModelContractError) or bad planes. */
-export async function classifyPlanes(options: ClassifyPlanesOptions): Promise<{ model: ModelSummary; results: PlaneClassification[] }> {
+export async function classifyPlanes(
+  options: ClassifyPlanesOptions,
+): Promise<{ model: ModelSummary; results: PlaneClassification[] }> {
   const model = await getModel(options.model);
   const head = options.head ?? model.head;
   checkHead(model, head);
-  const results = await runPlanes(model, options.planes, head, options.head === undefined, options.cam ?? "none", options.batchSize ?? 8);
+  const results = await runPlanes(
+    model,
+    options.planes,
+    head,
+    options.head === undefined,
+    options.cam ?? "none",
+    options.batchSize ?? 8,
+  );
   return { model: summary(model, head), results };
 }
 
@@ -123,7 +166,9 @@ export type ClassifyImagesOptions = Omit<ClassifyPlanesOptions, "planes"> & {
  * display crop (the 256 x 256 input plane) or `{ ok: false, error }` for an image that could not
  * be decoded; one bad image never fails the batch. Model problems do throw.
  */
-export async function classifyImages(options: ClassifyImagesOptions): Promise<{ model: ModelSummary; results: ImageClassification[] }> {
+export async function classifyImages(
+  options: ClassifyImagesOptions,
+): Promise<{ model: ModelSummary; results: ImageClassification[] }> {
   const model = await getModel(options.model);
   const head = options.head ?? model.head;
   checkHead(model, head);
@@ -132,17 +177,29 @@ export async function classifyImages(options: ClassifyImagesOptions): Promise<{ 
   for (let start = 0; start < options.images.length; start += batchSize) {
     const chunk = options.images.slice(start, start + batchSize);
     const prepared = await Promise.all(
-      chunk.map(async (image): Promise<{ name: string; plane: Float32Array } | { name: string; error: string }> => {
-        try {
-          const raster = "raster" in image ? image.raster : await decodeRaster(image.bytes, { maxPixels: options.maxPixels });
-          return { name: image.name, plane: preprocessRaster(raster) };
-        } catch (error) {
-          return { name: image.name, error: error instanceof Error ? error.message : String(error) };
-        }
-      }),
+      chunk.map(
+        async (image): Promise<{ name: string; plane: Float32Array } | { name: string; error: string }> => {
+          try {
+            const raster =
+              "raster" in image
+                ? image.raster
+                : await decodeRaster(image.bytes, { maxPixels: options.maxPixels });
+            return { name: image.name, plane: preprocessRaster(raster) };
+          } catch (error) {
+            return { name: image.name, error: error instanceof Error ? error.message : String(error) };
+          }
+        },
+      ),
     );
     const good = prepared.filter((p): p is { name: string; plane: Float32Array } => "plane" in p);
-    const classified = await runPlanes(model, good.map((p) => p.plane), head, options.head === undefined, options.cam ?? "none", batchSize);
+    const classified = await runPlanes(
+      model,
+      good.map((p) => p.plane),
+      head,
+      options.head === undefined,
+      options.cam ?? "none",
+      batchSize,
+    );
     let next = 0;
     for (const entry of prepared) {
       if ("error" in entry) {

@@ -26,7 +26,11 @@ export type CrossValidationResult = ClassificationMetrics & {
   predictions: number[];
 };
 
-export function metricsFromPredictions(labels: number[], predictions: number[], classes: string[]): ClassificationMetrics {
+export function metricsFromPredictions(
+  labels: number[],
+  predictions: number[],
+  classes: string[],
+): ClassificationMetrics {
   const k = classes.length;
   const confusion = classes.map(() => new Array<number>(k).fill(0));
   labels.forEach((y, i) => {
@@ -54,7 +58,14 @@ export function metricsFromPredictions(labels: number[], predictions: number[], 
       present += 1;
     }
   }
-  return { weightedAccuracy, balancedAccuracy: present > 0 ? recallSum / present : 0, weightedF1, confusionMatrix: confusion, classes: [...classes], n };
+  return {
+    weightedAccuracy,
+    balancedAccuracy: present > 0 ? recallSum / present : 0,
+    weightedF1,
+    confusionMatrix: confusion,
+    classes: [...classes],
+    n,
+  };
 }
 
 /** Small deterministic PRNG (mulberry32) for tie-breaking group order. */
@@ -73,8 +84,15 @@ function mulberry32(seed: number): () => number {
  * Fold index per sample. Groups are placed one by one (largest first, ties in seeded random
  * order) into the fold that keeps the per-class proportions across folds most even.
  */
-export function groupedStratifiedFolds(labels: number[], groups: string[], numClasses: number, folds: number, seed = 0): number[] {
-  if (labels.length !== groups.length) throw new RangeError(`${labels.length} labels but ${groups.length} groups`);
+export function groupedStratifiedFolds(
+  labels: number[],
+  groups: string[],
+  numClasses: number,
+  folds: number,
+  seed = 0,
+): number[] {
+  if (labels.length !== groups.length)
+    throw new RangeError(`${labels.length} labels but ${groups.length} groups`);
   const members = new Map<string, number[]>();
   groups.forEach((g, i) => members.set(g, [...(members.get(g) ?? []), i]));
   const k = Math.min(folds, members.size);
@@ -110,7 +128,7 @@ export function groupedStratifiedFolds(labels: number[], groups: string[], numCl
         }
         cost += sumSq / k - (sum / k) ** 2;
       }
-      cost += 1e-3 * ((foldSizes[f] ?? 0) + entry.idx.length) / labels.length;
+      cost += (1e-3 * ((foldSizes[f] ?? 0) + entry.idx.length)) / labels.length;
       if (cost < bestCost) {
         bestCost = cost;
         bestFold = f;
@@ -135,9 +153,18 @@ export type CrossValidateOptions = HeadTrainingOptions & {
   seed?: number;
 };
 
-export function crossValidateHead(set: TrainingSet, options: CrossValidateOptions = {}): CrossValidationResult {
+export function crossValidateHead(
+  set: TrainingSet,
+  options: CrossValidateOptions = {},
+): CrossValidationResult {
   const groups = set.labels.map((_, i) => options.groups?.[i] ?? `\u0000sample-${i}`);
-  const assignment = groupedStratifiedFolds(set.labels, groups, set.classes.length, options.folds ?? 5, options.seed ?? 0);
+  const assignment = groupedStratifiedFolds(
+    set.labels,
+    groups,
+    set.classes.length,
+    options.folds ?? 5,
+    options.seed ?? 0,
+  );
   const folds = Math.max(...assignment) + 1;
   const predictions = new Array<number>(set.labels.length).fill(0);
   const foldSizes: number[] = [];

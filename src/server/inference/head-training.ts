@@ -35,7 +35,8 @@ function assertTrainingSet(set: TrainingSet): number {
     if (f.length !== c) throw new RangeError(`feature vector ${i} has ${f.length} values, expected ${c}`);
   });
   set.labels.forEach((y, i) => {
-    if (!Number.isInteger(y) || y < 0 || y >= set.classes.length) throw new RangeError(`label ${y} of sample ${i} is outside 0..${set.classes.length - 1}`);
+    if (!Number.isInteger(y) || y < 0 || y >= set.classes.length)
+      throw new RangeError(`label ${y} of sample ${i} is outside 0..${set.classes.length - 1}`);
   });
   return c;
 }
@@ -67,7 +68,8 @@ export function trainSoftmaxHead(set: TrainingSet, options: HeadTrainingOptions 
   const mean = new Float64Array(c);
   const scale = new Float64Array(c);
   for (const f of set.features) for (let j = 0; j < c; j++) mean[j] = (mean[j] ?? 0) + (f[j] ?? 0) / n;
-  for (const f of set.features) for (let j = 0; j < c; j++) scale[j] = (scale[j] ?? 0) + ((f[j] ?? 0) - (mean[j] ?? 0)) ** 2 / n;
+  for (const f of set.features)
+    for (let j = 0; j < c; j++) scale[j] = (scale[j] ?? 0) + ((f[j] ?? 0) - (mean[j] ?? 0)) ** 2 / n;
   for (let j = 0; j < c; j++) scale[j] = Math.sqrt(scale[j] ?? 0) > 1e-8 ? Math.sqrt(scale[j] ?? 0) : 1;
   const x = new Float64Array(n * c);
   set.features.forEach((f, i) => {
@@ -116,7 +118,9 @@ export function trainSoftmaxHead(set: TrainingSet, options: HeadTrainingOptions 
       const g = grad[p] ?? 0;
       m1[p] = beta1 * (m1[p] ?? 0) + (1 - beta1) * g;
       m2[p] = beta2 * (m2[p] ?? 0) + (1 - beta2) * g * g;
-      theta[p] = (theta[p] ?? 0) - (lr * ((m1[p] ?? 0) / correction1)) / (Math.sqrt((m2[p] ?? 0) / correction2) + 1e-8);
+      theta[p] =
+        (theta[p] ?? 0) -
+        (lr * ((m1[p] ?? 0) / correction1)) / (Math.sqrt((m2[p] ?? 0) / correction2) + 1e-8);
     }
   }
 

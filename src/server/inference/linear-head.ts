@@ -21,22 +21,46 @@ export const linearHeadJsonSchema = z
   })
   .superRefine((head, ctx) => {
     const k = head.classes.length;
-    if (head.weights.length !== k) ctx.addIssue({ code: "custom", message: `weights has ${head.weights.length} rows for ${k} classes`, path: ["weights"] });
-    if (head.bias.length !== k) ctx.addIssue({ code: "custom", message: `bias has ${head.bias.length} values for ${k} classes`, path: ["bias"] });
+    if (head.weights.length !== k)
+      ctx.addIssue({
+        code: "custom",
+        message: `weights has ${head.weights.length} rows for ${k} classes`,
+        path: ["weights"],
+      });
+    if (head.bias.length !== k)
+      ctx.addIssue({
+        code: "custom",
+        message: `bias has ${head.bias.length} values for ${k} classes`,
+        path: ["bias"],
+      });
     const c = head.weights[0]?.length ?? 0;
     head.weights.forEach((row, i) => {
-      if (row.length !== c) ctx.addIssue({ code: "custom", message: `weights row ${i} has ${row.length} values, row 0 has ${c}`, path: ["weights", i] });
+      if (row.length !== c)
+        ctx.addIssue({
+          code: "custom",
+          message: `weights row ${i} has ${row.length} values, row 0 has ${c}`,
+          path: ["weights", i],
+        });
     });
-    if (new Set(head.classes).size !== k) ctx.addIssue({ code: "custom", message: "class names must be unique", path: ["classes"] });
+    if (new Set(head.classes).size !== k)
+      ctx.addIssue({ code: "custom", message: "class names must be unique", path: ["classes"] });
   });
 export type LinearHeadJson = z.infer<typeof linearHeadJsonSchema>;
 
 export function headFromJson(json: LinearHeadJson): LinearHead {
-  return { classes: [...json.classes], weights: json.weights.map((row) => Float32Array.from(row)), bias: Float32Array.from(json.bias) };
+  return {
+    classes: [...json.classes],
+    weights: json.weights.map((row) => Float32Array.from(row)),
+    bias: Float32Array.from(json.bias),
+  };
 }
 
 export function headToJson(head: LinearHead): LinearHeadJson {
-  return { classes: [...head.classes], weights: head.weights.map((row) => Array.from(row)), bias: Array.from(head.bias) };
+  return {
+    classes: [...head.classes],
+    weights: head.weights.map((row) => Array.from(row)),
+    bias: Array.from(head.bias),
+  };
 }
 
 export function headChannels(head: LinearHead): number {
@@ -72,6 +96,7 @@ export function softmax(logits: ArrayLike<number>): Float64Array {
 
 export function argMax(values: ArrayLike<number>): number {
   let best = 0;
-  for (let i = 1; i < values.length; i++) if ((values[i] ?? -Infinity) > (values[best] ?? -Infinity)) best = i;
+  for (let i = 1; i < values.length; i++)
+    if ((values[i] ?? -Infinity) > (values[best] ?? -Infinity)) best = i;
   return best;
 }

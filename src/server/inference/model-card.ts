@@ -57,7 +57,9 @@ export async function readModelCard(onnxPath: string): Promise<ModelCard> {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ModelCardError(`model card ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ModelCardError(
+      `model card ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const parsed = modelCardSchema.safeParse(json);
   if (!parsed.success) {
@@ -66,7 +68,9 @@ export async function readModelCard(onnxPath: string): Promise<ModelCard> {
   }
   const head = linearHeadJsonSchema.safeParse({ classes: parsed.data.classes, ...parsed.data.head });
   if (!head.success) {
-    throw new ModelCardError(`model card ${path} has an inconsistent head: ${head.error.issues.map((i) => i.message).join("; ")}`);
+    throw new ModelCardError(
+      `model card ${path} has an inconsistent head: ${head.error.issues.map((i) => i.message).join("; ")}`,
+    );
   }
   return parsed.data;
 }

@@ -16,7 +16,10 @@ export type EncodedImage = { name: string; bytes: Uint8Array };
 export type PooledFeaturesResult = {
   modelSha256: string;
   /** Per input image, in order: its features, or why it could not be used. */
-  entries: ({ name: string; imageSha256: string; ok: true; features: Float32Array } | { name: string; imageSha256: string; ok: false; error: string })[];
+  entries: (
+    | { name: string; imageSha256: string; ok: true; features: Float32Array }
+    | { name: string; imageSha256: string; ok: false; error: string }
+  )[];
   cacheHits: number;
 };
 
@@ -48,11 +51,20 @@ export async function computePooledFeatures(options: {
       entries.push({ name: image.name, imageSha256, ok: true, features: new Float32Array(0) });
       pending.push({ slot: entries.length - 1, plane });
     } catch (error) {
-      entries.push({ name: image.name, imageSha256, ok: false, error: error instanceof Error ? error.message : String(error) });
+      entries.push({
+        name: image.name,
+        imageSha256,
+        ok: false,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   if (pending.length > 0) {
-    const { results } = await classifyPlanes({ model: model.path, planes: pending.map((p) => p.plane), batchSize: options.batchSize });
+    const { results } = await classifyPlanes({
+      model: model.path,
+      planes: pending.map((p) => p.plane),
+      batchSize: options.batchSize,
+    });
     for (let i = 0; i < pending.length; i++) {
       const slot = pending[i]?.slot ?? -1;
       const entry = entries[slot];

@@ -37,7 +37,11 @@ export function lumaPlane(raster: Raster): Float32Array {
 }
 
 /** torchvision's Resize(int) output size: shorter side to `target`, longer side truncated. */
-export function resizedSize(width: number, height: number, target = RESIZE_SHORTER_SIDE_TO): { width: number; height: number } {
+export function resizedSize(
+  width: number,
+  height: number,
+  target = RESIZE_SHORTER_SIDE_TO,
+): { width: number; height: number } {
   if (width <= height) return { width: target, height: Math.trunc((target * height) / width) };
   return { width: Math.trunc((target * width) / height), height: target };
 }
@@ -82,7 +86,8 @@ function triangleTaps(inSize: number, outSize: number, first: number, n: number)
       weights[j * maxTaps + t] = w;
       total += w;
     }
-    if (total > 0) for (let t = 0; t < taps; t++) weights[j * maxTaps + t] = (weights[j * maxTaps + t] ?? 0) / total;
+    if (total > 0)
+      for (let t = 0; t < taps; t++) weights[j * maxTaps + t] = (weights[j * maxTaps + t] ?? 0) / total;
     start[j] = lo;
     count[j] = taps;
   }
@@ -119,7 +124,8 @@ export function preprocessRaster(raster: Raster): Float32Array {
       const s = cols.start[x] ?? 0;
       const c = cols.count[x] ?? 0;
       let acc = 0;
-      for (let t = 0; t < c; t++) acc += (cols.weights[x * cols.maxTaps + t] ?? 0) * (grey[srcOffset + s + t] ?? 0);
+      for (let t = 0; t < c; t++)
+        acc += (cols.weights[x * cols.maxTaps + t] ?? 0) * (grey[srcOffset + s + t] ?? 0);
       horizontal[r * INPUT_SIZE + x] = clampRound(acc, maxCode);
     }
   }
@@ -129,7 +135,8 @@ export function preprocessRaster(raster: Raster): Float32Array {
     const c = rows.count[y] ?? 0;
     for (let x = 0; x < INPUT_SIZE; x++) {
       let acc = 0;
-      for (let t = 0; t < c; t++) acc += (rows.weights[y * rows.maxTaps + t] ?? 0) * (horizontal[(s + t) * INPUT_SIZE + x] ?? 0);
+      for (let t = 0; t < c; t++)
+        acc += (rows.weights[y * rows.maxTaps + t] ?? 0) * (horizontal[(s + t) * INPUT_SIZE + x] ?? 0);
       out[y * INPUT_SIZE + x] = clampRound(acc, maxCode) / maxCode;
     }
   }

@@ -25,7 +25,10 @@ let status: ProviderStatus | undefined;
 let logger: Logger = (message) => console.warn(message);
 
 /** Parses INFERENCE_PROVIDER; an unknown value means cpu, with the reason kept for the status. */
-export function requestedProvider(env: Readonly<Record<string, string | undefined>> = process.env): { provider: ProviderName; problem?: string } {
+export function requestedProvider(env: Readonly<Record<string, string | undefined>> = process.env): {
+  provider: ProviderName;
+  problem?: string;
+} {
   const raw = env.INFERENCE_PROVIDER?.trim().toLowerCase();
   if (!raw) return { provider: "cpu" };
   const parsed = providerNameSchema.safeParse(raw);
@@ -64,7 +67,9 @@ const cpuOptions: ort.InferenceSession.SessionOptions = {
  * Creates a session on the configured provider. If that is CUDA and it fails, switches the whole
  * service to CPU (logged once) and retries there. Errors on CPU (a bad model file) propagate.
  */
-export async function createSession(model: string | Uint8Array): Promise<{ session: ort.InferenceSession; provider: ProviderName }> {
+export async function createSession(
+  model: string | Uint8Array,
+): Promise<{ session: ort.InferenceSession; provider: ProviderName }> {
   const current = providerStatus();
   if (current.active === "cuda") {
     // ONNX Runtime would print its own multi-line error for a missing CUDA library; we log one
@@ -79,7 +84,11 @@ export async function createSession(model: string | Uint8Array): Promise<{ sessi
       return { session, provider: "cuda" };
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      status = { requested: current.requested, active: "cpu", fallbackReason: `CUDA execution provider unavailable (${detail}); running on CPU` };
+      status = {
+        requested: current.requested,
+        active: "cpu",
+        fallbackReason: `CUDA execution provider unavailable (${detail}); running on CPU`,
+      };
       logger(`[inference] ${status.fallbackReason}`);
     }
   }

@@ -62,7 +62,11 @@ export type RetrainHeadResult = {
 export async function retrainHead(options: RetrainHeadOptions): Promise<RetrainHeadResult> {
   const model = await getModel(options.model);
   const started = performance.now();
-  const pooled = await computePooledFeatures({ model: model.path, images: options.images, cache: options.featureCache });
+  const pooled = await computePooledFeatures({
+    model: model.path,
+    images: options.images,
+    cache: options.featureCache,
+  });
   const featuresMs = performance.now() - started;
 
   const skipped: { name: string; error: string }[] = [];
@@ -74,13 +78,24 @@ export async function retrainHead(options: RetrainHeadOptions): Promise<RetrainH
     else skipped.push({ name: entry.name, error: entry.error });
   });
   const classes = options.classes ?? [...new Set(usable.map((u) => u.label))].sort();
-  if (classes.length < 2) throw new RangeError(`retraining needs at least 2 classes, got ${classes.length} (${classes.join(", ")})`);
+  if (classes.length < 2)
+    throw new RangeError(
+      `retraining needs at least 2 classes, got ${classes.length} (${classes.join(", ")})`,
+    );
   const unknown = usable.find((u) => !classes.includes(u.label));
   if (unknown) throw new RangeError(`label "${unknown.label}" is not one of ${classes.join(", ")}`);
-  const set = { features: usable.map((u) => u.features), labels: usable.map((u) => classes.indexOf(u.label)), classes };
+  const set = {
+    features: usable.map((u) => u.features),
+    labels: usable.map((u) => classes.indexOf(u.label)),
+    classes,
+  };
 
   const trainingStarted = performance.now();
-  const crossValidation = crossValidateHead(set, { ...options, groups: usable.map((u) => u.group), folds: options.folds ?? 5 });
+  const crossValidation = crossValidateHead(set, {
+    ...options,
+    groups: usable.map((u) => u.group),
+    folds: options.folds ?? 5,
+  });
   const head = trainSoftmaxHead(set, options);
   const trainingMs = performance.now() - trainingStarted;
 
@@ -93,11 +108,22 @@ export async function retrainHead(options: RetrainHeadOptions): Promise<RetrainH
       backboneSha256: model.sha256,
       backboneName: model.card.name,
       backboneVersion: model.card.version,
-      training: { images: usable.length, perClass, l2: options.l2 ?? 0.01, classWeighting: options.classWeighting ?? "balanced", folds: crossValidation.folds },
+      training: {
+        images: usable.length,
+        perClass,
+        l2: options.l2 ?? 0.01,
+        classWeighting: options.classWeighting ?? "balanced",
+        folds: crossValidation.folds,
+      },
       metrics,
     },
     crossValidation,
     skipped,
-    timings: { featuresMs, trainingMs, cacheHits: pooled.cacheHits, computed: usable.length - pooled.cacheHits },
+    timings: {
+      featuresMs,
+      trainingMs,
+      cacheHits: pooled.cacheHits,
+      computed: usable.length - pooled.cacheHits,
+    },
   };
 }

@@ -11,7 +11,13 @@ import type * as ort from "onnxruntime-node";
 
 import { headFromJson, type LinearHead } from "./linear-head";
 import { readModelCard, type ModelCard } from "./model-card";
-import { checkSignature, type ContractShape, ModelContractError, notAnOnnxModel, probeContract } from "./onnx-contract";
+import {
+  checkSignature,
+  type ContractShape,
+  ModelContractError,
+  notAnOnnxModel,
+  probeContract,
+} from "./onnx-contract";
 import { createSession, type ProviderName } from "./providers";
 
 export type LoadedModel = {
@@ -39,7 +45,8 @@ export const DEFAULT_MODEL_NAME = "visual-ccc-synthetic-v1";
 
 /** A model name ("visual-ccc-synthetic-v1") or a path to a .onnx file -> absolute path. */
 export function resolveModelPath(nameOrPath: string = DEFAULT_MODEL_NAME): string {
-  if (nameOrPath.endsWith(".onnx") || nameOrPath.includes("/") || nameOrPath.includes(path.sep)) return path.resolve(nameOrPath);
+  if (nameOrPath.endsWith(".onnx") || nameOrPath.includes("/") || nameOrPath.includes(path.sep))
+    return path.resolve(nameOrPath);
   return path.join(modelsDirectory(), `${nameOrPath}.onnx`);
 }
 
@@ -55,7 +62,10 @@ async function load(modelPath: string): Promise<LoadedModel> {
     throw new ModelContractError(modelPath, error instanceof Error ? error.message : String(error));
   });
   if (card.sha256 !== sha256) {
-    throw new ModelContractError(modelPath, `sha256 ${sha256} differs from the model card's ${card.sha256}: card and model do not belong together`);
+    throw new ModelContractError(
+      modelPath,
+      `sha256 ${sha256} differs from the model card's ${card.sha256}: card and model do not belong together`,
+    );
   }
   let created: Awaited<ReturnType<typeof createSession>>;
   try {

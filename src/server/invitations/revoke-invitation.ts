@@ -13,7 +13,8 @@ export async function revokeInvitation(options: {
     where: { id: options.invitationId, projectId: options.projectId, acceptedAt: null, revokedAt: null },
     data: { revokedAt: new Date() },
   });
-  if (revoked.count === 0) throw new AppError("NOT_FOUND", "Invitation not found (or already used or revoked)");
+  if (revoked.count === 0)
+    throw new AppError("NOT_FOUND", "Invitation not found (or already used or revoked)");
   await recordAuditEvent({
     db: options.db,
     projectId: options.projectId,

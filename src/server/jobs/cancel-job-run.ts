@@ -10,7 +10,12 @@ import { projectChannel, publishEvent } from "~/server/events";
 import { jobRunUpdatedEvent } from "./job-run-records";
 import { lockJobRun } from "./record-item-outcome";
 
-export async function cancelJobRun(options: { db: Db; projectId: string; jobRunId: string; actorId: string }): Promise<void> {
+export async function cancelJobRun(options: {
+  db: Db;
+  projectId: string;
+  jobRunId: string;
+  actorId: string;
+}): Promise<void> {
   const { db, projectId, jobRunId } = options;
   await db.$transaction(
     async (tx) => {

@@ -15,9 +15,20 @@ import { safeSegment, streamOverlaysZip } from "~/server/exports/stream-overlays
 import type { BlobStore } from "~/server/storage";
 import type { ExportPayload } from "./definitions";
 import type { Tx } from "./queue";
-import { beginSingleJobRun, failSingleJobRun, finishSingleJobRun, reportSingleJobProgress, type SingleJobResult } from "./single-job-run";
+import {
+  beginSingleJobRun,
+  failSingleJobRun,
+  finishSingleJobRun,
+  reportSingleJobProgress,
+  type SingleJobResult,
+} from "./single-job-run";
 
-export type ExportResult = { result: SingleJobResult | "failed" | "cancelled"; blobKey?: string; bytes?: number; error?: string };
+export type ExportResult = {
+  result: SingleJobResult | "failed" | "cancelled";
+  blobKey?: string;
+  bytes?: number;
+  error?: string;
+};
 
 class ExportCancelled extends Error {}
 
@@ -33,7 +44,10 @@ async function mapThresholds(db: Db, scope: ExportScope): Promise<number[]> {
       db.image.findMany({
         where: exportImagesWhere(scope),
         ...keysetArgs(page),
-        select: { id: true, analyses: { orderBy: { createdAt: "desc" }, take: 1, select: { mapKeys: true } } },
+        select: {
+          id: true,
+          analyses: { orderBy: { createdAt: "desc" }, take: 1, select: { mapKeys: true } },
+        },
       }),
     200,
   );
@@ -75,7 +89,12 @@ export async function handleExport(options: {
   progressIntervalMs?: number;
 }): Promise<ExportResult> {
   const { db, payload } = options;
-  const run = await beginSingleJobRun({ db, jobRunId: payload.jobRunId, completeQueueJob: options.completeQueueJob, payload: { phase: "writing" } });
+  const run = await beginSingleJobRun({
+    db,
+    jobRunId: payload.jobRunId,
+    completeQueueJob: options.completeQueueJob,
+    payload: { phase: "writing" },
+  });
   if (!run) return { result: "run-not-running" };
   const scope: ExportScope = { projectId: payload.projectId, datasetId: payload.datasetId };
   try {
@@ -90,7 +109,8 @@ export async function handleExport(options: {
       while (imagesDone < total && thresholds[imagesDone]! < reads) imagesDone += 1; // earlier images are complete
       if (Date.now() - lastReport < interval) return;
       lastReport = Date.now();
-      if (!(await reportSingleJobProgress({ db, jobRunId: run.id, done: imagesDone, total }))) throw new ExportCancelled();
+      if (!(await reportSingleJobProgress({ db, jobRunId: run.id, done: imagesDone, total })))
+        throw new ExportCancelled();
     });
     const chunks: Uint8Array[] = [];
     for await (const chunk of streamOverlaysZip({ db, blobs, scope })) chunks.push(chunk);
@@ -113,7 +133,12 @@ export async function handleExport(options: {
     const permanent = error instanceof AppError || error instanceof RangeError;
     if (!permanent && !options.finalAttempt) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    await failSingleJobRun({ db, jobRunId: run.id, error: message, completeQueueJob: options.completeQueueJob });
+    await failSingleJobRun({
+      db,
+      jobRunId: run.id,
+      error: message,
+      completeQueueJob: options.completeQueueJob,
+    });
     return { result: "failed", error: message };
   }
 }

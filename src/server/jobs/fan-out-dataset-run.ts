@@ -53,7 +53,11 @@ export async function fanOutDatasetRun(options: {
             ...(items.length === 0 ? { status: "SUCCEEDED", finishedAt: now } : { status: "RUNNING" }),
           },
         });
-        await publishEvent({ db: tx, channel: projectChannel(run.projectId), event: jobRunUpdatedEvent(updated) });
+        await publishEvent({
+          db: tx,
+          channel: projectChannel(run.projectId),
+          event: jobRunUpdatedEvent(updated),
+        });
         return { result: "fanned-out" as const, items: items.length };
       },
       { maxWait: 30_000, timeout: 120_000 },

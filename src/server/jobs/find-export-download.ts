@@ -10,13 +10,18 @@ const finishedExportSchema = z.object({
 });
 
 /** The file of a finished export job of the project; NOT_FOUND for other runs, CONFLICT until it is done. */
-export async function findExportDownload(options: { db: Db; projectId: string; jobRunId: string }): Promise<z.infer<typeof finishedExportSchema>> {
+export async function findExportDownload(options: {
+  db: Db;
+  projectId: string;
+  jobRunId: string;
+}): Promise<z.infer<typeof finishedExportSchema>> {
   const run = await options.db.jobRun.findFirst({
     where: { id: options.jobRunId, projectId: options.projectId, type: exportJob.id },
     select: { status: true, payload: true },
   });
   if (!run) throw new AppError("NOT_FOUND", "Export not found");
-  if (run.status !== "SUCCEEDED") throw new AppError("CONFLICT", `The export is not ready (${run.status.toLowerCase()})`);
+  if (run.status !== "SUCCEEDED")
+    throw new AppError("CONFLICT", `The export is not ready (${run.status.toLowerCase()})`);
   const file = finishedExportSchema.safeParse(run.payload);
   if (!file.success) throw new AppError("NOT_FOUND", "Export not found");
   return file.data;

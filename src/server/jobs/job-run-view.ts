@@ -22,13 +22,21 @@ export type JobRunView = {
 };
 
 /** Maps runs to views, resolving the names of their starters and datasets in two queries. */
-export async function toJobRunViews(options: { db: Db; runs: JobRun[]; failureLimit: number }): Promise<JobRunView[]> {
+export async function toJobRunViews(options: {
+  db: Db;
+  runs: JobRun[];
+  failureLimit: number;
+}): Promise<JobRunView[]> {
   const { db, runs } = options;
   const userIds = [...new Set(runs.map((r) => r.createdById).filter((id): id is string => id !== null))];
   const datasetIds = [...new Set(runs.map(datasetIdOf).filter((id): id is string => id !== null))];
   const [users, datasets] = await Promise.all([
-    userIds.length ? db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } }) : [],
-    datasetIds.length ? db.dataset.findMany({ where: { id: { in: datasetIds } }, select: { id: true, name: true } }) : [],
+    userIds.length
+      ? db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } })
+      : [],
+    datasetIds.length
+      ? db.dataset.findMany({ where: { id: { in: datasetIds } }, select: { id: true, name: true } })
+      : [],
   ]);
   const userById = new Map(users.map((u) => [u.id, { id: u.id, name: u.name ?? u.email }]));
   const datasetById = new Map(datasets.map((d) => [d.id, d.name]));
@@ -45,7 +53,9 @@ export async function toJobRunViews(options: { db: Db; runs: JobRun[]; failureLi
       error: run.error,
       datasetId,
       datasetName: datasetId ? (datasetById.get(datasetId) ?? null) : null,
-      createdBy: run.createdById ? (userById.get(run.createdById) ?? { id: run.createdById, name: null }) : null,
+      createdBy: run.createdById
+        ? (userById.get(run.createdById) ?? { id: run.createdById, name: null })
+        : null,
       createdAt: run.createdAt,
       startedAt: run.startedAt,
       finishedAt: run.finishedAt,

@@ -9,12 +9,7 @@ const settingsSchema = z.object({
   /** Jobs one worker process runs at the same time. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** ONNX Runtime execution provider of this worker (read by the inference service too). */
-  INFERENCE_PROVIDER: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .pipe(providerNameSchema)
-    .default("cpu"),
+  INFERENCE_PROVIDER: z.string().trim().toLowerCase().pipe(providerNameSchema).default("cpu"),
   /**
    * How long one image may take before the queue presumes its worker dead and hands the image to
    * another worker. Generous: a 20k x 20k micrograph takes seconds, not minutes.

@@ -47,19 +47,29 @@ export class PgBossJobQueue implements JobQueue {
   /** Per-job expiration and retries: the item queue follows the configuration. */
   private sendOptions<P>(definition: JobDefinition<P>): { expireInSeconds: number; retryLimit: number } {
     if (definition.id === analyseImageJob.id) {
-      return { expireInSeconds: this.settings.JOB_ITEM_EXPIRE_SECONDS, retryLimit: this.settings.JOB_ITEM_RETRY_LIMIT };
+      return {
+        expireInSeconds: this.settings.JOB_ITEM_EXPIRE_SECONDS,
+        retryLimit: this.settings.JOB_ITEM_RETRY_LIMIT,
+      };
     }
     return { expireInSeconds: definition.queue.expireInSeconds, retryLimit: definition.queue.retryLimit };
   }
 
   async send<P>(definition: JobDefinition<P>, payload: P, options: { tx: Tx }): Promise<string> {
     const data = definition.payloadSchema.parse(payload) as object;
-    const id = await this.boss.send(definition.id, data, { ...this.sendOptions(definition), db: executorFor(options.tx) });
+    const id = await this.boss.send(definition.id, data, {
+      ...this.sendOptions(definition),
+      db: executorFor(options.tx),
+    });
     if (!id) throw new Error(`queue ${definition.id} refused the job`);
     return id;
   }
 
-  async sendMany<P>(definition: JobDefinition<P>, payloads: readonly P[], options: { tx: Tx }): Promise<void> {
+  async sendMany<P>(
+    definition: JobDefinition<P>,
+    payloads: readonly P[],
+    options: { tx: Tx },
+  ): Promise<void> {
     if (payloads.length === 0) return;
     const sendOptions = this.sendOptions(definition);
     const jobs = payloads.map((payload) => ({
@@ -71,7 +81,12 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   async complete<P>(definition: JobDefinition<P>, jobId: string, options: { tx: Tx }): Promise<boolean> {
-    const result = (await this.boss.complete(definition.id, jobId, {}, { db: executorFor(options.tx) })) as unknown as {
+    const result = (await this.boss.complete(
+      definition.id,
+      jobId,
+      {},
+      { db: executorFor(options.tx) },
+    )) as unknown as {
       affected: number;
     };
     return result.affected === 1;
@@ -110,7 +125,11 @@ export type QueueRole = "web" | "worker";
  * only send; workers also run maintenance, which is what returns a dead worker's jobs to the
  * queue once they expire.
  */
-export async function startPgBoss(options: { role: QueueRole; settings?: JobSettings; connectionString?: string }): Promise<PgBossJobQueue> {
+export async function startPgBoss(options: {
+  role: QueueRole;
+  settings?: JobSettings;
+  connectionString?: string;
+}): Promise<PgBossJobQueue> {
   const settings = options.settings ?? jobSettings();
   const boss = new PgBoss({
     connectionString: options.connectionString ?? databaseUrl(),

@@ -13,7 +13,8 @@ import { projectChannel, publishEvent } from "~/server/events";
 import { jobRunUpdatedEvent, parseFailures } from "./job-run-records";
 import type { Tx } from "./queue";
 
-export type ItemOutcome = { kind: "analysed"; analysis: ComputedImageAnalysis } | { kind: "failed"; reason: string };
+export type ItemOutcome =
+  { kind: "analysed"; analysis: ComputedImageAnalysis } | { kind: "failed"; reason: string };
 
 /** "recorded"; "run-not-running": the run was cancelled or is gone; "superseded": another attempt owns the item. */
 export type RecordItemResult = "recorded" | "run-not-running" | "superseded";
@@ -51,7 +52,12 @@ export async function recordItemOutcome(options: {
           await upsertAnalysis({ db: tx, analysis: outcome.analysis });
         } else {
           const image = await tx.image.findUnique({ where: { id: imageId }, select: { fileName: true } });
-          failures.push({ imageId, fileName: image?.fileName ?? null, reason: outcome.reason, at: new Date().toISOString() });
+          failures.push({
+            imageId,
+            fileName: image?.fileName ?? null,
+            reason: outcome.reason,
+            at: new Date().toISOString(),
+          });
         }
         const progressDone = run.progressDone + 1;
         const failedCount = run.failedCount + (outcome.kind === "failed" ? 1 : 0);
@@ -68,7 +74,11 @@ export async function recordItemOutcome(options: {
             ...(finished && failedCount === progressDone ? { error: "every item failed" } : {}),
           },
         });
-        await publishEvent({ db: tx, channel: projectChannel(run.projectId), event: jobRunUpdatedEvent(updated) });
+        await publishEvent({
+          db: tx,
+          channel: projectChannel(run.projectId),
+          event: jobRunUpdatedEvent(updated),
+        });
         return "recorded";
       },
       { maxWait: 30_000, timeout: 60_000 },

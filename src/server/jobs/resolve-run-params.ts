@@ -1,5 +1,9 @@
 import { configuredModel } from "~/server/analysis/classify-raster";
-import { resolveAnalysisParams, type AnalysisParams, type AnalysisParamsInput } from "~/server/analysis/run-analysis";
+import {
+  resolveAnalysisParams,
+  type AnalysisParams,
+  type AnalysisParamsInput,
+} from "~/server/analysis/run-analysis";
 import { AppError } from "~/server/errors";
 
 /**

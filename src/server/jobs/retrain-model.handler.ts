@@ -17,7 +17,13 @@ import { trainHeadFromLabels } from "~/server/models/train-head-from-labels";
 import type { BlobStore } from "~/server/storage";
 import type { RetrainModelPayload } from "./definitions";
 import type { Tx } from "./queue";
-import { beginSingleJobRun, failSingleJobRun, finishSingleJobRun, reportSingleJobProgress, type SingleJobResult } from "./single-job-run";
+import {
+  beginSingleJobRun,
+  failSingleJobRun,
+  finishSingleJobRun,
+  reportSingleJobProgress,
+  type SingleJobResult,
+} from "./single-job-run";
 
 export type RetrainModelResult = {
   result: SingleJobResult | "failed";
@@ -47,11 +53,20 @@ export async function handleRetrainModel(options: {
   finalAttempt?: boolean;
 }): Promise<RetrainModelResult> {
   const { db, payload } = options;
-  const run = await beginSingleJobRun({ db, jobRunId: payload.jobRunId, completeQueueJob: options.completeQueueJob, payload: { phase: "features" } });
+  const run = await beginSingleJobRun({
+    db,
+    jobRunId: payload.jobRunId,
+    completeQueueJob: options.completeQueueJob,
+    payload: { phase: "features" },
+  });
   if (!run) return { result: "run-not-running" };
 
   try {
-    const base = await resolveRetrainBase({ db, projectId: payload.projectId, baseVersionId: payload.baseVersionId });
+    const base = await resolveRetrainBase({
+      db,
+      projectId: payload.projectId,
+      baseVersionId: payload.baseVersionId,
+    });
     const set = await collectTrainingSet({ db, projectId: payload.projectId, datasetId: payload.datasetId });
     const trained = await trainHeadFromLabels({
       store: options.store,
@@ -59,7 +74,13 @@ export async function handleRetrainModel(options: {
       set,
       featureCache: options.featureCache ?? persistentFeatureCache(),
       onProgress: (progress) =>
-        reportSingleJobProgress({ db, jobRunId: run.id, done: progress.done, total: progress.total, payload: { phase: progress.phase } }),
+        reportSingleJobProgress({
+          db,
+          jobRunId: run.id,
+          done: progress.done,
+          total: progress.total,
+          payload: { phase: progress.phase },
+        }),
     });
     if ("stopped" in trained) {
       await db.$transaction((tx) => options.completeQueueJob(tx));
@@ -93,17 +114,37 @@ export async function handleRetrainModel(options: {
           action: "model-version.create",
           targetType: "ModelVersion",
           targetId: version.id,
-          data: { jobRunId: current.id, labels, weightedAccuracy: trained.metrics.weightedAccuracy, weightedF1: trained.metrics.weightedF1 },
+          data: {
+            jobRunId: current.id,
+            labels,
+            weightedAccuracy: trained.metrics.weightedAccuracy,
+            weightedF1: trained.metrics.weightedF1,
+          },
         });
         return version;
       },
-      payload: (version) => ({ phase: "done", modelVersionId: version.id, features: trained.metrics.features, timingsMs: trained.metrics.timingsMs }),
+      payload: (version) => ({
+        phase: "done",
+        modelVersionId: version.id,
+        features: trained.metrics.features,
+        timingsMs: trained.metrics.timingsMs,
+      }),
     });
-    return { result, modelVersionId: written?.id, features: trained.metrics.features, timingsMs: trained.metrics.timingsMs };
+    return {
+      result,
+      modelVersionId: written?.id,
+      features: trained.metrics.features,
+      timingsMs: trained.metrics.timingsMs,
+    };
   } catch (error) {
     if (!isPermanent(error) && !options.finalAttempt) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    await failSingleJobRun({ db, jobRunId: run.id, error: message, completeQueueJob: options.completeQueueJob });
+    await failSingleJobRun({
+      db,
+      jobRunId: run.id,
+      error: message,
+      completeQueueJob: options.completeQueueJob,
+    });
     return { result: "failed", error: message };
   }
 }

@@ -8,7 +8,12 @@ import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { projectChannel, publishEvent } from "~/server/events";
 import { analyseImageJob, type AnalyseImagePayload } from "./definitions";
-import { analysisRunPayloadSchema, JOB_RUN_TYPES, jobRunUpdatedEvent, parseFailures } from "./job-run-records";
+import {
+  analysisRunPayloadSchema,
+  JOB_RUN_TYPES,
+  jobRunUpdatedEvent,
+  parseFailures,
+} from "./job-run-records";
 import { jobQueue, type JobQueue } from "./queue";
 import { lockJobRun } from "./record-item-outcome";
 
@@ -28,7 +33,8 @@ export async function retryFailedItems(options: {
       await lockJobRun(tx, jobRunId);
       const run = await tx.jobRun.findFirst({ where: { id: jobRunId, projectId } });
       if (!run) throw new AppError("NOT_FOUND", "Job not found");
-      if (!ANALYSIS_RUN_TYPES.includes(run.type)) throw new AppError("BAD_INPUT", `Jobs of type ${run.type} cannot retry items`);
+      if (!ANALYSIS_RUN_TYPES.includes(run.type))
+        throw new AppError("BAD_INPUT", `Jobs of type ${run.type} cannot retry items`);
       if (run.status !== "SUCCEEDED" && run.status !== "FAILED") {
         throw new AppError("CONFLICT", "Only a finished job can retry its failed items");
       }

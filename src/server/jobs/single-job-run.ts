@@ -16,7 +16,8 @@ export type SingleJobResult = "recorded" | "run-not-running" | "superseded";
 class SupersededAttempt extends Error {}
 
 function mergePayload(run: JobRun, patch: Record<string, unknown> | undefined): Prisma.InputJsonValue {
-  const current = typeof run.payload === "object" && run.payload !== null && !Array.isArray(run.payload) ? run.payload : {};
+  const current =
+    typeof run.payload === "object" && run.payload !== null && !Array.isArray(run.payload) ? run.payload : {};
   return { ...current, ...patch } as Prisma.InputJsonValue;
 }
 
@@ -39,9 +40,19 @@ export async function beginSingleJobRun(options: {
     }
     const updated = await tx.jobRun.update({
       where: { id: run.id },
-      data: { status: "RUNNING", startedAt: run.startedAt ?? new Date(), progressDone: 0, error: null, payload: mergePayload(run, options.payload) },
+      data: {
+        status: "RUNNING",
+        startedAt: run.startedAt ?? new Date(),
+        progressDone: 0,
+        error: null,
+        payload: mergePayload(run, options.payload),
+      },
     });
-    await publishEvent({ db: tx, channel: projectChannel(run.projectId), event: jobRunUpdatedEvent(updated) });
+    await publishEvent({
+      db: tx,
+      channel: projectChannel(run.projectId),
+      event: jobRunUpdatedEvent(updated),
+    });
     return updated;
   });
 }
@@ -60,9 +71,17 @@ export async function reportSingleJobProgress(options: {
     if (!run || run.status !== "RUNNING") return false;
     const updated = await tx.jobRun.update({
       where: { id: run.id },
-      data: { progressDone: options.done, progressTotal: options.total, payload: mergePayload(run, options.payload) },
+      data: {
+        progressDone: options.done,
+        progressTotal: options.total,
+        payload: mergePayload(run, options.payload),
+      },
     });
-    await publishEvent({ db: tx, channel: projectChannel(run.projectId), event: jobRunUpdatedEvent(updated) });
+    await publishEvent({
+      db: tx,
+      channel: projectChannel(run.projectId),
+      event: jobRunUpdatedEvent(updated),
+    });
     return true;
   });
 }
@@ -98,7 +117,11 @@ export async function finishSingleJobRun<T>(options: {
             payload: mergePayload(run, options.payload(written)),
           },
         });
-        await publishEvent({ db: tx, channel: projectChannel(run.projectId), event: jobRunUpdatedEvent(updated) });
+        await publishEvent({
+          db: tx,
+          channel: projectChannel(run.projectId),
+          event: jobRunUpdatedEvent(updated),
+        });
         return { result: "recorded" as const, written };
       },
       { maxWait: 30_000, timeout: 60_000 },
@@ -125,7 +148,11 @@ export async function failSingleJobRun(options: {
       where: { id: run.id },
       data: { status: "FAILED", finishedAt: new Date(), error: options.error.slice(0, 2000) },
     });
-    await publishEvent({ db: tx, channel: projectChannel(run.projectId), event: jobRunUpdatedEvent(updated) });
+    await publishEvent({
+      db: tx,
+      channel: projectChannel(run.projectId),
+      event: jobRunUpdatedEvent(updated),
+    });
     return "recorded";
   });
 }

@@ -47,9 +47,19 @@ export async function startDatasetAnalysis(options: {
 
       const payload: AnalysisRunPayload = { datasetId, params, model };
       const run = await tx.jobRun.create({
-        data: { projectId, type: JOB_RUN_TYPES.analyseDataset, status: "QUEUED", payload, createdById: options.actorId },
+        data: {
+          projectId,
+          type: JOB_RUN_TYPES.analyseDataset,
+          status: "QUEUED",
+          payload,
+          createdById: options.actorId,
+        },
       });
-      await queue.send(analyseDatasetJob, { version: 1, jobRunId: run.id, projectId, datasetId, params, model }, { tx });
+      await queue.send(
+        analyseDatasetJob,
+        { version: 1, jobRunId: run.id, projectId, datasetId, params, model },
+        { tx },
+      );
       await announceJobStart(tx, run, options.actorId, { datasetId });
       return { jobRunId: run.id, alreadyRunning: false };
     },

@@ -24,10 +24,17 @@ export async function startExport(options: {
     async (tx) => {
       await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`export:${projectId}`}))::text`;
       const active = await tx.jobRun.findMany({
-        where: { projectId, type: exportJob.id, status: { in: ["QUEUED", "RUNNING"] }, payload: { path: ["kind"], equals: kind } },
+        where: {
+          projectId,
+          type: exportJob.id,
+          status: { in: ["QUEUED", "RUNNING"] },
+          payload: { path: ["kind"], equals: kind },
+        },
         select: { id: true, payload: true },
       });
-      const same = active.find((run) => ((run.payload as { datasetId?: string } | null)?.datasetId ?? undefined) === datasetId);
+      const same = active.find(
+        (run) => ((run.payload as { datasetId?: string } | null)?.datasetId ?? undefined) === datasetId,
+      );
       if (same) return { jobRunId: same.id, alreadyRunning: true };
 
       const run = await tx.jobRun.create({
@@ -39,7 +46,11 @@ export async function startExport(options: {
           createdById: options.actorId,
         },
       });
-      await queue.send(exportJob, { version: 1, jobRunId: run.id, projectId, kind, ...(datasetId ? { datasetId } : {}) }, { tx });
+      await queue.send(
+        exportJob,
+        { version: 1, jobRunId: run.id, projectId, kind, ...(datasetId ? { datasetId } : {}) },
+        { tx },
+      );
       await announceJobStart(tx, run, options.actorId, { kind, datasetId: datasetId ?? null });
       return { jobRunId: run.id, alreadyRunning: false };
     },

@@ -22,7 +22,10 @@ export async function startImageAnalysis(options: {
 }): Promise<{ jobRunId: string }> {
   const { db, projectId, imageId } = options;
   const { params, model } = resolveRunParams(options);
-  const image = await db.image.findFirst({ where: { id: imageId, projectId }, select: { id: true, datasetId: true } });
+  const image = await db.image.findFirst({
+    where: { id: imageId, projectId },
+    select: { id: true, datasetId: true },
+  });
   if (!image) throw new AppError("NOT_FOUND", "Image not found");
   const queue = options.queue ?? (await jobQueue());
 
@@ -40,7 +43,11 @@ export async function startImageAnalysis(options: {
           startedAt: new Date(),
         },
       });
-      await queue.send(analyseImageJob, { version: 1, jobRunId: run.id, projectId, imageId, params, model }, { tx });
+      await queue.send(
+        analyseImageJob,
+        { version: 1, jobRunId: run.id, projectId, imageId, params, model },
+        { tx },
+      );
       await publishEvent({ db: tx, channel: projectChannel(projectId), event: jobRunUpdatedEvent(run) });
       return { jobRunId: run.id };
     },

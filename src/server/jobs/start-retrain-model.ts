@@ -46,8 +46,22 @@ export async function startRetrainModel(options: {
           createdById: options.actorId,
         },
       });
-      await queue.send(retrainModelJob, { version: 1, jobRunId: run.id, projectId, baseVersionId: base.id, ...(datasetId ? { datasetId } : {}) }, { tx });
-      await announceJobStart(tx, run, options.actorId, { baseVersionId: base.id, datasetId: datasetId ?? null, images: set.images.length });
+      await queue.send(
+        retrainModelJob,
+        {
+          version: 1,
+          jobRunId: run.id,
+          projectId,
+          baseVersionId: base.id,
+          ...(datasetId ? { datasetId } : {}),
+        },
+        { tx },
+      );
+      await announceJobStart(tx, run, options.actorId, {
+        baseVersionId: base.id,
+        datasetId: datasetId ?? null,
+        images: set.images.length,
+      });
       return { jobRunId: run.id, alreadyRunning: false, images: set.images.length };
     },
     { maxWait: 10_000, timeout: 30_000 },

@@ -14,7 +14,14 @@ import { blobStore, type BlobStore } from "~/server/storage";
 import { handleAnalyseDataset } from "./analyse-dataset.handler";
 import { handleAnalyseImageGaveUp } from "./analyse-image-gave-up.handler";
 import { handleAnalyseImage } from "./analyse-image.handler";
-import { analyseDatasetJob, analyseImageGaveUpJob, analyseImageJob, exportJob, retrainModelJob, type JobDefinition } from "./definitions";
+import {
+  analyseDatasetJob,
+  analyseImageGaveUpJob,
+  analyseImageJob,
+  exportJob,
+  retrainModelJob,
+  type JobDefinition,
+} from "./definitions";
 import { handleExport } from "./export.handler";
 import { handleRetrainModel } from "./retrain-model.handler";
 import { jobSettings, type JobSettings } from "./job-settings";
@@ -39,18 +46,24 @@ function lastErrorOf(output: unknown): string | null {
   const record = output as Record<string, unknown>;
   if (typeof record.message === "string") return record.message;
   const value = record.value;
-  if (typeof value === "object" && value !== null && typeof (value as Record<string, unknown>).message === "string") {
+  if (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Record<string, unknown>).message === "string"
+  ) {
     return (value as Record<string, string>).message ?? null;
   }
   return null;
 }
 
-export async function startJobWorker(options: {
-  db?: Db;
-  store?: BlobStore;
-  settings?: JobSettings;
-  log?: Logger;
-} = {}): Promise<JobWorker> {
+export async function startJobWorker(
+  options: {
+    db?: Db;
+    store?: BlobStore;
+    settings?: JobSettings;
+    log?: Logger;
+  } = {},
+): Promise<JobWorker> {
   const db = options.db ?? defaultDb;
   const store = options.store ?? blobStore();
   const settings = options.settings ?? jobSettings();
@@ -71,7 +84,8 @@ export async function startJobWorker(options: {
         { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: settings.JOB_POLL_SECONDS },
         async ([job]) => {
           if (!job) return;
-          if (settings.WORKER_LOG_JOBS === "1") log(`${definition.id} ${job.id} started (attempt ${job.retryCount + 1})`);
+          if (settings.WORKER_LOG_JOBS === "1")
+            log(`${definition.id} ${job.id} started (attempt ${job.retryCount + 1})`);
           try {
             const payload = definition.payloadSchema.parse(job.data);
             return await run(payload, job);
@@ -112,7 +126,12 @@ export async function startJobWorker(options: {
     return { result };
   });
   await work(analyseDatasetJob, 1, async (payload, job) => {
-    const result = await handleAnalyseDataset({ db, queue, payload, completeQueueJob: complete(analyseDatasetJob, job.id) });
+    const result = await handleAnalyseDataset({
+      db,
+      queue,
+      payload,
+      completeQueueJob: complete(analyseDatasetJob, job.id),
+    });
     log(`run ${payload.jobRunId}: ${result.result}, ${result.items} images`);
     return result;
   });
@@ -126,7 +145,9 @@ export async function startJobWorker(options: {
       completeQueueJob: complete(retrainModelJob, job.id),
       finalAttempt: job.retryCount >= job.retryLimit,
     });
-    log(`retrain ${payload.jobRunId}: ${result.result}${result.modelVersionId ? ` -> version ${result.modelVersionId}` : ""}${result.error ? ` (${result.error})` : ""}`);
+    log(
+      `retrain ${payload.jobRunId}: ${result.result}${result.modelVersionId ? ` -> version ${result.modelVersionId}` : ""}${result.error ? ` (${result.error})` : ""}`,
+    );
     return result;
   });
   await work(exportJob, 1, async (payload, job) => {
@@ -137,7 +158,9 @@ export async function startJobWorker(options: {
       completeQueueJob: complete(exportJob, job.id),
       finalAttempt: job.retryCount >= job.retryLimit,
     });
-    log(`export ${payload.jobRunId}: ${result.result}${result.bytes !== undefined ? `, ${result.bytes} bytes` : ""}`);
+    log(
+      `export ${payload.jobRunId}: ${result.result}${result.bytes !== undefined ? `, ${result.bytes} bytes` : ""}`,
+    );
     return result;
   });
 
@@ -145,7 +168,10 @@ export async function startJobWorker(options: {
   // in the first job; and the first image does not pay for the session creation.
   const modelPath = resolveModelPath(configuredModel());
   if (!existsSync(modelPath)) log(`no model at ${modelPath}: images are analysed without classification`);
-  else await getModel(modelPath).catch((error: unknown) => log(`model ${modelPath} does not load: ${errorText(error)}`));
+  else
+    await getModel(modelPath).catch((error: unknown) =>
+      log(`model ${modelPath} does not load: ${errorText(error)}`),
+    );
   const provider = providerStatus();
   log(
     `taking jobs (concurrency ${settings.WORKER_CONCURRENCY}, inference ${provider.active}` +

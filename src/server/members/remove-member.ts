@@ -4,12 +4,7 @@ import { AppError } from "~/server/errors";
 import { assertOwnerRemains } from "./assert-owner-remains";
 
 /** Removes a member (or lets a member leave, when userId is the actor). */
-export async function removeMember(options: {
-  db: Db;
-  projectId: string;
-  actorId: string;
-  userId: string;
-}) {
+export async function removeMember(options: { db: Db; projectId: string; actorId: string; userId: string }) {
   await options.db.$transaction(async (tx) => {
     const deleted = await tx.membership.deleteMany({
       where: { projectId: options.projectId, userId: options.userId },

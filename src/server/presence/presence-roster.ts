@@ -16,7 +16,11 @@ export class PresenceRoster {
   apply(beat: PresenceBeatEvent, now: number): boolean {
     const before = this.signature();
     if (beat.status === "left") this.seen.delete(beat.viewerKey);
-    else this.seen.set(beat.viewerKey, { viewer: { userId: beat.userId, name: beat.name }, expiresAt: now + this.ttlMs });
+    else
+      this.seen.set(beat.viewerKey, {
+        viewer: { userId: beat.userId, name: beat.name },
+        expiresAt: now + this.ttlMs,
+      });
     return this.signature() !== before;
   }
 
@@ -31,7 +35,9 @@ export class PresenceRoster {
   viewers(): PresentViewer[] {
     const byUser = new Map<string, PresentViewer>();
     for (const { viewer } of this.seen.values()) byUser.set(viewer.userId, viewer);
-    return [...byUser.values()].sort((a, b) => a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId));
+    return [...byUser.values()].sort(
+      (a, b) => a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId),
+    );
   }
 
   private signature(): string {

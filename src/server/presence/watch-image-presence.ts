@@ -38,10 +38,16 @@ export async function* watchImagePresence(options: {
   const image = await db.image.count({ where: { id: imageId, projectId } });
   if (image === 0) throw new AppError("NOT_FOUND", "Image not found");
   const user = await db.user.findUnique({ where: { id: userId }, select: { name: true, email: true } });
-  const me = { viewerKey: randomBytes(12).toString("hex"), userId, name: user?.name || user?.email || "Someone" };
+  const me = {
+    viewerKey: randomBytes(12).toString("hex"),
+    userId,
+    name: user?.name || user?.email || "Someone",
+  };
   const channel = presenceChannel(projectId, imageId);
   const beat = (status: PresenceBeatEvent["status"]) =>
-    publishEvent({ db, channel, event: { type: "presence.beat", projectId, imageId, ...me, status } }).catch(() => undefined);
+    publishEvent({ db, channel, event: { type: "presence.beat", projectId, imageId, ...me, status } }).catch(
+      () => undefined,
+    );
 
   const roster = new PresenceRoster(ttlMs);
   roster.apply({ type: "presence.beat", projectId, imageId, ...me, status: "here" }, Date.now());
@@ -49,7 +55,8 @@ export async function* watchImagePresence(options: {
   let wake: (() => void) | null = null;
   const subscription = subscribeToChannel(channel, {
     onEvent: (event) => {
-      if (event.type !== "presence.beat" || event.imageId !== imageId || event.projectId !== projectId) return;
+      if (event.type !== "presence.beat" || event.imageId !== imageId || event.projectId !== projectId)
+        return;
       if (event.viewerKey === me.viewerKey) return;
       if (event.status === "joined") void beat("here");
       if (roster.apply(event, Date.now())) {

@@ -11,12 +11,7 @@ export const DEFAULT_LABEL_CLASSES = [
   { name: "Spherical", color: "#17bebb", position: 1 },
 ] as const;
 
-export async function createProject(options: {
-  db: Db;
-  userId: string;
-  name: string;
-  description?: string;
-}) {
+export async function createProject(options: { db: Db; userId: string; name: string; description?: string }) {
   return options.db.$transaction(async (tx) => {
     const project = await tx.project.create({
       data: {

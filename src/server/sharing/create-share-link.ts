@@ -26,8 +26,12 @@ export async function createShareLink(options: {
     target.kind === "dataset"
       ? await db.dataset.count({ where: { id: target.datasetId, projectId } })
       : await db.image.count({ where: { id: target.imageId, projectId } });
-  if (found === 0) throw new AppError("NOT_FOUND", target.kind === "dataset" ? "Dataset not found" : "Image not found");
-  if (options.expiresInDays !== null && !(options.expiresInDays > 0 && options.expiresInDays <= SHARE_LINK_MAX_DAYS)) {
+  if (found === 0)
+    throw new AppError("NOT_FOUND", target.kind === "dataset" ? "Dataset not found" : "Image not found");
+  if (
+    options.expiresInDays !== null &&
+    !(options.expiresInDays > 0 && options.expiresInDays <= SHARE_LINK_MAX_DAYS)
+  ) {
     throw new AppError("BAD_INPUT", `A share link expires after 1 to ${SHARE_LINK_MAX_DAYS} days, or never`);
   }
   const include = { ...options.include, overlays: [...new Set(options.include.overlays)] };
@@ -36,7 +40,8 @@ export async function createShareLink(options: {
       ? { v: 1, kind: "dataset", datasetId: target.datasetId, include }
       : { v: 1, kind: "image", imageId: target.imageId, include };
   const now = options.now ?? new Date();
-  const expiresAt = options.expiresInDays === null ? null : new Date(now.getTime() + options.expiresInDays * 86_400_000);
+  const expiresAt =
+    options.expiresInDays === null ? null : new Date(now.getTime() + options.expiresInDays * 86_400_000);
   const token = generateSecretToken();
   const link = await db.shareLink.create({
     data: { projectId, tokenHash: hashSecretToken(token), scope, expiresAt, createdById: options.actorId },

@@ -17,7 +17,12 @@ export async function findSharedImageBlob(options: { db: Db; token: string; imag
 }
 
 /** The newest analysis' map `mapName` of a shared image, if the link includes that overlay. */
-export async function findSharedOverlay(options: { db: Db; token: string; imageId: string; mapName: string }) {
+export async function findSharedOverlay(options: {
+  db: Db;
+  token: string;
+  imageId: string;
+  mapName: string;
+}) {
   const link = await resolveShareLink(options);
   const analysis = await options.db.analysis.findFirst({
     where: { imageId: options.imageId, image: imageInScopeWhere(link, options.imageId) },

@@ -5,7 +5,12 @@
  */
 import { camCropRect } from "~/server/analysis/analysis-dto";
 import { listAnalysisMaps, type MapRole } from "~/server/analysis/analysis-maps";
-import { analysisDescriptorsSchema, clusterStatsSchema, probabilitiesSchema, storedAnalysisParamsSchema } from "~/server/analysis/analysis-record";
+import {
+  analysisDescriptorsSchema,
+  clusterStatsSchema,
+  probabilitiesSchema,
+  storedAnalysisParamsSchema,
+} from "~/server/analysis/analysis-record";
 import { parseRegionGeometry, type RegionGeometry } from "~/server/annotations/region-geometry";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
@@ -30,7 +35,12 @@ export type SharedImage = {
     label: { name: string; color: string } | null;
     regions: { geometry: RegionGeometry; className: string | null; color: string | null }[];
   } | null;
-  prediction: { className: string; probability: number | null; probabilities: { className: string; probability: number }[]; model: string | null } | null;
+  prediction: {
+    className: string;
+    probability: number | null;
+    probabilities: { className: string; probability: number }[];
+    model: string | null;
+  } | null;
   metrics: {
     otsuThreshold: number | null;
     foregroundFraction: number | null;
@@ -39,7 +49,11 @@ export type SharedImage = {
   } | null;
 };
 
-export async function getSharedImage(options: { db: Db; token: string; imageId: string }): Promise<SharedImage> {
+export async function getSharedImage(options: {
+  db: Db;
+  token: string;
+  imageId: string;
+}): Promise<SharedImage> {
   const { db, token } = options;
   const link = await resolveShareLink({ db, token });
   const image = await db.image.findFirst({
@@ -118,7 +132,13 @@ export async function getSharedImage(options: { db: Db; token: string; imageId: 
 
   return {
     link: { kind: link.scope.kind, datasetName: link.scope.kind === "dataset" ? image.dataset.name : null },
-    image: { id: image.id, fileName: image.fileName, width: image.width, height: image.height, displayUrl: sharedImageUrl(token, image.id, "display") },
+    image: {
+      id: image.id,
+      fileName: image.fileName,
+      width: image.width,
+      height: image.height,
+      displayUrl: sharedImageUrl(token, image.id, "display"),
+    },
     overlays,
     annotations,
     prediction,

@@ -12,7 +12,11 @@ export type ShareLinkSummary = {
 };
 
 /** The project's share links, newest first, revoked and expired ones included (marked inactive). */
-export async function listShareLinks(options: { db: Db; projectId: string; now?: Date }): Promise<ShareLinkSummary[]> {
+export async function listShareLinks(options: {
+  db: Db;
+  projectId: string;
+  now?: Date;
+}): Promise<ShareLinkSummary[]> {
   const now = options.now ?? new Date();
   const links = await options.db.shareLink.findMany({
     where: { projectId: options.projectId },
@@ -27,8 +31,14 @@ export async function listShareLinks(options: { db: Db; projectId: string; now?:
   const datasetIds = parsed.flatMap((l) => (l.scope.kind === "dataset" ? [l.scope.datasetId] : []));
   const imageIds = parsed.flatMap((l) => (l.scope.kind === "image" ? [l.scope.imageId] : []));
   const [datasets, images] = await Promise.all([
-    options.db.dataset.findMany({ where: { id: { in: datasetIds }, projectId: options.projectId }, select: { id: true, name: true } }),
-    options.db.image.findMany({ where: { id: { in: imageIds }, projectId: options.projectId }, select: { id: true, fileName: true } }),
+    options.db.dataset.findMany({
+      where: { id: { in: datasetIds }, projectId: options.projectId },
+      select: { id: true, name: true },
+    }),
+    options.db.image.findMany({
+      where: { id: { in: imageIds }, projectId: options.projectId },
+      select: { id: true, fileName: true },
+    }),
   ]);
   const names = new Map<string, string>([
     ...datasets.map((d): [string, string] => [d.id, d.name]),
@@ -37,7 +47,8 @@ export async function listShareLinks(options: { db: Db; projectId: string; now?:
   return parsed.map((link) => ({
     id: link.id,
     scope: link.scope,
-    targetName: names.get(link.scope.kind === "dataset" ? link.scope.datasetId : link.scope.imageId) ?? "(deleted)",
+    targetName:
+      names.get(link.scope.kind === "dataset" ? link.scope.datasetId : link.scope.imageId) ?? "(deleted)",
     expiresAt: link.expiresAt,
     createdAt: link.createdAt,
     active: link.revokedAt === null && (link.expiresAt === null || link.expiresAt > now),

@@ -10,11 +10,21 @@ import { sharedImageUrl } from "./shared-urls";
 
 export type SharedDatasetPage = {
   datasetName: string;
-  images: { id: string; fileName: string; thumbnailUrl: string; label: string | null; prediction: string | null }[];
+  images: {
+    id: string;
+    fileName: string;
+    thumbnailUrl: string;
+    label: string | null;
+    prediction: string | null;
+  }[];
   nextCursor: string | null;
 };
 
-export async function listSharedDataset(options: { db: Db; token: string; cursor?: string }): Promise<SharedDatasetPage> {
+export async function listSharedDataset(options: {
+  db: Db;
+  token: string;
+  cursor?: string;
+}): Promise<SharedDatasetPage> {
   const { db, token } = options;
   const link = await resolveShareLink({ db, token });
   if (link.scope.kind !== "dataset") throw new AppError("NOT_FOUND", "Not a dataset link");

@@ -14,7 +14,9 @@ const id = z.string().min(1).max(64);
 
 export const shareIncludeSchema = z.object({
   /** Map roles shown over the image (segmentation, contrast, clusters, cam). */
-  overlays: z.array(z.enum(SHAREABLE_OVERLAYS as [ShareableOverlay, ...ShareableOverlay[]])).max(SHAREABLE_OVERLAYS.length),
+  overlays: z
+    .array(z.enum(SHAREABLE_OVERLAYS as [ShareableOverlay, ...ShareableOverlay[]]))
+    .max(SHAREABLE_OVERLAYS.length),
   annotations: z.boolean(),
   prediction: z.boolean(),
   metrics: z.boolean(),

@@ -73,7 +73,8 @@ export function webStreamFromNode(readable: Readable): ReadableStream<Uint8Array
       try {
         const next = await chunks.next();
         if (next.done) controller.close();
-        else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+        else
+          controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
       } catch (error) {
         controller.error(error);
       }

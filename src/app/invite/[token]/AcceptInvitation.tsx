@@ -9,12 +9,19 @@ export function AcceptInvitation({ token, email }: { token: string; email: strin
   const trpc = useTRPC();
   const router = useRouter();
   const accept = useMutation(
-    trpc.invitation.accept.mutationOptions({ onSuccess: (result) => router.push(`/projects/${result.projectId}`) }),
+    trpc.invitation.accept.mutationOptions({
+      onSuccess: (result) => router.push(`/projects/${result.projectId}`),
+    }),
   );
   return (
     <>
       <p className="muted">Signed in as {email}.</p>
-      <button className="primary" type="button" disabled={accept.isPending || accept.isSuccess} onClick={() => accept.mutate({ token })}>
+      <button
+        className="primary"
+        type="button"
+        disabled={accept.isPending || accept.isSuccess}
+        onClick={() => accept.mutate({ token })}
+      >
         Accept invitation
       </button>
       {accept.error && <p className="error">{errorMessage(accept.error)}</p>}

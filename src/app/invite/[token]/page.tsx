@@ -12,7 +12,11 @@ import { previewInvitation, type InvitationPreview } from "~/server/invitations/
 import { AcceptInvitation } from "./AcceptInvitation";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Invitation · Visual-CCC", referrer: "no-referrer" as const, robots: { index: false } };
+export const metadata = {
+  title: "Invitation · Visual-CCC",
+  referrer: "no-referrer" as const,
+  robots: { index: false },
+};
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
@@ -28,9 +32,14 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     <div className="auth-box panel" data-testid="invitation">
       <h1>Join “{preview.projectName}”</h1>
       <p>
-        You are invited as <span className="badge">{preview.role}</span>. The link expires on {preview.expiresAt.toLocaleDateString("en-GB")}.
+        You are invited as <span className="badge">{preview.role}</span>. The link expires on{" "}
+        {preview.expiresAt.toLocaleDateString("en-GB")}.
       </p>
-      {session?.user ? <AcceptInvitation token={token} email={session.user.email ?? ""} /> : <SignInForm embedded redirectTo={`/invite/${token}`} />}
+      {session?.user ? (
+        <AcceptInvitation token={token} email={session.user.email ?? ""} />
+      ) : (
+        <SignInForm embedded redirectTo={`/invite/${token}`} />
+      )}
     </div>
   );
 }

@@ -16,7 +16,11 @@ export function SharedImagePage({ token, view }: { token: string; view: SharedIm
       <h1 data-testid="shared-title">
         {view.image.fileName} <span className="badge">read-only</span>
       </h1>
-      <SharedImageViewer image={view.image} overlays={view.overlays} regions={view.annotations?.regions ?? null} />
+      <SharedImageViewer
+        image={view.image}
+        overlays={view.overlays}
+        regions={view.annotations?.regions ?? null}
+      />
       <div className="cards" style={{ marginTop: 12 }}>
         {view.annotations && (
           <div className="card" data-testid="shared-label">
@@ -31,7 +35,11 @@ export function SharedImagePage({ token, view }: { token: string; view: SharedIm
               {view.prediction.className}
               {view.prediction.probability !== null && ` (${percent(view.prediction.probability)})`}
             </div>
-            <div className="muted">{view.prediction.probabilities.map((p) => `${p.className} ${percent(p.probability)}`).join(" · ")}</div>
+            <div className="muted">
+              {view.prediction.probabilities
+                .map((p) => `${p.className} ${percent(p.probability)}`)
+                .join(" · ")}
+            </div>
             {view.prediction.model && <div className="muted">model {view.prediction.model}</div>}
           </div>
         )}
@@ -39,8 +47,12 @@ export function SharedImagePage({ token, view }: { token: string; view: SharedIm
           <div className="card" data-testid="shared-metrics">
             <strong>Metrics</strong>
             {view.metrics.otsuThreshold !== null && <div>Otsu threshold {view.metrics.otsuThreshold}</div>}
-            {view.metrics.foregroundFraction !== null && <div>Foreground {percent(view.metrics.foregroundFraction)}</div>}
-            {view.metrics.meanContrast !== null && <div>Mean texture contrast {view.metrics.meanContrast.toFixed(3)}</div>}
+            {view.metrics.foregroundFraction !== null && (
+              <div>Foreground {percent(view.metrics.foregroundFraction)}</div>
+            )}
+            {view.metrics.meanContrast !== null && (
+              <div>Mean texture contrast {view.metrics.meanContrast.toFixed(3)}</div>
+            )}
             {view.metrics.clusterShares.map((c) => (
               <div key={c.k}>
                 k = {c.k}: {c.areaPercent.map((share) => `${share.toFixed(1)} %`).join(" / ")}

@@ -26,7 +26,9 @@ export default async function SharedLinkPage(props: {
     return <SharedImagePage token={token} view={view} />;
   }
   const after = (await props.searchParams).after;
-  const page = await loadShared(() => listSharedDataset({ db, token, cursor: typeof after === "string" ? after : undefined }));
+  const page = await loadShared(() =>
+    listSharedDataset({ db, token, cursor: typeof after === "string" ? after : undefined }),
+  );
   return (
     <>
       <h1 data-testid="shared-title">
@@ -45,7 +47,9 @@ export default async function SharedLinkPage(props: {
                 {image.fileName}
               </div>
               <div className="muted">
-                {[image.label && `label ${image.label}`, image.prediction && `predicted ${image.prediction}`].filter(Boolean).join(" · ")}
+                {[image.label && `label ${image.label}`, image.prediction && `predicted ${image.prediction}`]
+                  .filter(Boolean)
+                  .join(" · ")}
               </div>
             </figcaption>
           </figure>

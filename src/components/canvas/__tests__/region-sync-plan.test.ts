@@ -3,7 +3,14 @@ import type { RegionGeometry } from "~/server/annotations/region-geometry";
 import type { EditorRegion } from "../AnnotationEditor";
 import { mergeRemoteRegions, planRegionSync, type SavedRegion } from "../region-sync-plan";
 
-const box = (x: number): RegionGeometry => ({ schemaVersion: 1, kind: "rectangle", x, y: 0, width: 10, height: 10 });
+const box = (x: number): RegionGeometry => ({
+  schemaVersion: 1,
+  kind: "rectangle",
+  x,
+  y: 0,
+  width: 10,
+  height: 10,
+});
 
 describe("planRegionSync", () => {
   test("creates new regions, updates changed ones with their version, deletes missing ones", () => {
@@ -27,20 +34,26 @@ describe("planRegionSync", () => {
 
   test("a class change alone sends no geometry; conflicted regions are left alone", () => {
     const geometry = box(0);
-    const saved = new Map<string, SavedRegion>([["a", { serverId: "a", version: 3, labelClassId: null, geometry }]]);
+    const saved = new Map<string, SavedRegion>([
+      ["a", { serverId: "a", version: 3, labelClassId: null, geometry }],
+    ]);
     expect(planRegionSync([{ key: "a", labelClassId: "x", geometry }], saved)).toEqual([
       { type: "update", key: "a", serverId: "a", expectedVersion: 3, labelClassId: "x", geometry: undefined },
     ]);
-    expect(planRegionSync([{ key: "a", labelClassId: "x", geometry: box(3) }], saved, new Set(["a"]))).toEqual([]);
+    expect(
+      planRegionSync([{ key: "a", labelClassId: "x", geometry: box(3) }], saved, new Set(["a"])),
+    ).toEqual([]);
     expect(planRegionSync([], saved, new Set(["a"]))).toEqual([]);
   });
 });
 
 describe("mergeRemoteRegions", () => {
-  const saved = (serverId: string, version: number, geometry: RegionGeometry, key = serverId): [string, SavedRegion] => [
-    key,
-    { serverId, version, labelClassId: null, geometry },
-  ];
+  const saved = (
+    serverId: string,
+    version: number,
+    geometry: RegionGeometry,
+    key = serverId,
+  ): [string, SavedRegion] => [key, { serverId, version, labelClassId: null, geometry }];
 
   test("adds regions others created, applies their newer edits and removes what they deleted", () => {
     const a = box(0);
@@ -79,6 +92,15 @@ describe("mergeRemoteRegions", () => {
     const merged = mergeRemoteRegions(regions, mine, server, new Set(["b"]));
     expect(merged).toBeNull();
     const inStep = [...mine.values()];
-    expect(mergeRemoteRegions([{ key: "a", labelClassId: null, geometry: box(0) }, { key: "b", labelClassId: null, geometry: box(1) }], mine, inStep)).toBeNull();
+    expect(
+      mergeRemoteRegions(
+        [
+          { key: "a", labelClassId: null, geometry: box(0) },
+          { key: "b", labelClassId: null, geometry: box(1) },
+        ],
+        mine,
+        inStep,
+      ),
+    ).toBeNull();
   });
 });

@@ -10,7 +10,10 @@ const theirs = (key: string, x: number): EditorRegion => ({
 
 function drawRectangle(editor: TestEditor, x: number): string {
   editor.setTool("rectangle");
-  editor.down(x, 100).move(x + 20, 120).up(x + 20, 120);
+  editor
+    .down(x, 100)
+    .move(x + 20, 120)
+    .up(x + 20, 120);
   return editor.regions.at(-1)!.key;
 }
 
@@ -30,7 +33,11 @@ describe("undo next to other people's live changes", () => {
     editor.load([theirs("a", 0), theirs("b", 100)]);
     const mine = drawRectangle(editor, 300);
     const moved = theirs("a", 42);
-    editor.applyRemote(editor.regions.filter((region) => region.key !== "b").map((region) => (region.key === "a" ? moved : region)));
+    editor.applyRemote(
+      editor.regions
+        .filter((region) => region.key !== "b")
+        .map((region) => (region.key === "a" ? moved : region)),
+    );
     editor.undo();
     expect(editor.regions).toEqual([moved]);
     expect(editor.regions.some((region) => region.key === mine)).toBe(false);

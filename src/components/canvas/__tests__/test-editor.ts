@@ -33,7 +33,12 @@ export class TestEditor extends AnnotationEditor {
     return this;
   }
   key(key: string, modifiers: { ctrl?: boolean; shift?: boolean } = {}): this {
-    this.keyDown({ key, ctrlKey: modifiers.ctrl ?? false, shiftKey: modifiers.shift ?? false, metaKey: false });
+    this.keyDown({
+      key,
+      ctrlKey: modifiers.ctrl ?? false,
+      shiftKey: modifiers.shift ?? false,
+      metaKey: false,
+    });
     return this;
   }
   expectToBeIn(path: string): this {

@@ -8,10 +8,25 @@ describe("polygon tool", () => {
     editor.expectToBeIn("polygon.idle");
     editor.click(10, 10).expectToBeIn("polygon.drawing");
     editor.click(100, 10).click(100, 100);
-    expect(editor.draft).toMatchObject({ kind: "polygon", points: [[10, 10], [100, 10], [100, 100]] });
+    expect(editor.draft).toMatchObject({
+      kind: "polygon",
+      points: [
+        [10, 10],
+        [100, 10],
+        [100, 100],
+      ],
+    });
     editor.click(11, 11).expectToBeIn("polygon.idle");
     expect(editor.regions).toHaveLength(1);
-    expect(editor.regions[0]!.geometry).toEqual({ schemaVersion: 1, kind: "polygon", points: [[10, 10], [100, 10], [100, 100]] });
+    expect(editor.regions[0]!.geometry).toEqual({
+      schemaVersion: 1,
+      kind: "polygon",
+      points: [
+        [10, 10],
+        [100, 10],
+        [100, 100],
+      ],
+    });
     expect(editor.selectedKey).toBe(editor.regions[0]!.key);
     expect(editor.draft).toBeNull();
   });
@@ -43,7 +58,14 @@ describe("rectangle tool", () => {
     editor.setTool("rectangle");
     editor.down(100, 80).expectToBeIn("rectangle.drawing");
     editor.move(40, 20).up(40, 20).expectToBeIn("rectangle.idle");
-    expect(editor.regions[0]!.geometry).toEqual({ schemaVersion: 1, kind: "rectangle", x: 40, y: 20, width: 60, height: 60 });
+    expect(editor.regions[0]!.geometry).toEqual({
+      schemaVersion: 1,
+      kind: "rectangle",
+      x: 40,
+      y: 20,
+      width: 60,
+      height: 60,
+    });
     editor.click(5, 5);
     expect(editor.regions).toHaveLength(1);
   });
@@ -59,7 +81,20 @@ describe("brush tool", () => {
     expect(editor.regions).toHaveLength(1);
     expect(editor.regions[0]).toMatchObject({
       labelClassId: "dendrite",
-      geometry: { kind: "brush", strokes: [{ mode: "paint", size: 10, points: [[10, 10], [20, 10], [30, 10]] }] },
+      geometry: {
+        kind: "brush",
+        strokes: [
+          {
+            mode: "paint",
+            size: 10,
+            points: [
+              [10, 10],
+              [20, 10],
+              [30, 10],
+            ],
+          },
+        ],
+      },
     });
   });
 
@@ -103,11 +138,32 @@ describe("select tool", () => {
     const editor = withSquare();
     editor.down(50, 50).expectToBeIn("select.translating");
     editor.move(60, 55).move(70, 60).up(70, 60).expectToBeIn("select.idle");
-    expect(editor.regions[0]!.geometry).toMatchObject({ points: [[20, 10], [120, 10], [120, 110], [20, 110]] });
+    expect(editor.regions[0]!.geometry).toMatchObject({
+      points: [
+        [20, 10],
+        [120, 10],
+        [120, 110],
+        [20, 110],
+      ],
+    });
     editor.key("z", { ctrl: true });
-    expect(editor.regions[0]!.geometry).toMatchObject({ points: [[0, 0], [100, 0], [100, 100], [0, 100]] });
+    expect(editor.regions[0]!.geometry).toMatchObject({
+      points: [
+        [0, 0],
+        [100, 0],
+        [100, 100],
+        [0, 100],
+      ],
+    });
     editor.key("z", { ctrl: true, shift: true });
-    expect(editor.regions[0]!.geometry).toMatchObject({ points: [[20, 10], [120, 10], [120, 110], [20, 110]] });
+    expect(editor.regions[0]!.geometry).toMatchObject({
+      points: [
+        [20, 10],
+        [120, 10],
+        [120, 110],
+        [20, 110],
+      ],
+    });
   });
 
   test("drag a vertex of the selected polygon", () => {
@@ -115,14 +171,27 @@ describe("select tool", () => {
     editor.click(50, 50); // select
     editor.down(100, 100).expectToBeIn("select.dragging_vertex");
     editor.move(150, 140).up(150, 140).expectToBeIn("select.idle");
-    expect(editor.regions[0]!.geometry).toMatchObject({ points: [[0, 0], [100, 0], [150, 140], [0, 100]] });
+    expect(editor.regions[0]!.geometry).toMatchObject({
+      points: [
+        [0, 0],
+        [100, 0],
+        [150, 140],
+        [0, 100],
+      ],
+    });
   });
 
   test("Delete on a hovered vertex removes the vertex; otherwise the region", () => {
     const editor = withSquare();
     editor.click(50, 50);
     editor.move(100, 0).key("Delete");
-    expect(editor.regions[0]!.geometry).toMatchObject({ points: [[0, 0], [100, 100], [0, 100]] });
+    expect(editor.regions[0]!.geometry).toMatchObject({
+      points: [
+        [0, 0],
+        [100, 100],
+        [0, 100],
+      ],
+    });
     editor.move(50, 300).key("Delete");
     expect(editor.regions).toHaveLength(0);
     editor.key("z", { ctrl: true });
@@ -137,7 +206,14 @@ describe("select tool", () => {
     editor.setTool("select");
     editor.select(square);
     editor.down(50, 50).move(60, 50).up(60, 50);
-    expect(editor.regions[0]!.geometry).toMatchObject({ points: [[10, 0], [110, 0], [110, 100], [10, 100]] });
+    expect(editor.regions[0]!.geometry).toMatchObject({
+      points: [
+        [10, 0],
+        [110, 0],
+        [110, 100],
+        [10, 100],
+      ],
+    });
     expect(editor.regions[1]!.geometry).toMatchObject({ x: 20, y: 20 });
   });
 

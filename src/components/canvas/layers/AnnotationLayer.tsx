@@ -47,7 +47,16 @@ export function AnnotationLayer(props: {
       </Group>
       {selected &&
         vertexHandles(selected.geometry).map(([x, y], index) => (
-          <Circle key={index} x={x} y={y} radius={handleRadius} fill="#ffffff" stroke="#1d2330" strokeWidth={1.5} strokeScaleEnabled={false} />
+          <Circle
+            key={index}
+            x={x}
+            y={y}
+            radius={handleRadius}
+            fill="#ffffff"
+            stroke="#1d2330"
+            strokeWidth={1.5}
+            strokeScaleEnabled={false}
+          />
         ))}
       {draft?.kind === "polygon" && (
         <>
@@ -59,7 +68,14 @@ export function AnnotationLayer(props: {
             dash={[6 / scale, 4 / scale]}
           />
           {draft.points.map(([x, y], index) => (
-            <Circle key={index} x={x} y={y} radius={handleRadius} fill={index === 0 ? "#ffffff" : colorOf(editor.settings)} strokeScaleEnabled={false} />
+            <Circle
+              key={index}
+              x={x}
+              y={y}
+              radius={handleRadius}
+              fill={index === 0 ? "#ffffff" : colorOf(editor.settings)}
+              strokeScaleEnabled={false}
+            />
           ))}
         </>
       )}
@@ -89,14 +105,32 @@ export function AnnotationLayer(props: {
   );
 }
 
-function RegionShape(props: { geometry: RegionGeometry; color: string; selected: boolean; editor: AnnotationEditor }) {
+function RegionShape(props: {
+  geometry: RegionGeometry;
+  color: string;
+  selected: boolean;
+  editor: AnnotationEditor;
+}) {
   const { geometry, color, selected } = props;
-  const outline = { stroke: selected ? "#ffffff" : color, strokeWidth: selected ? 2.5 : 1.5, strokeScaleEnabled: false };
+  const outline = {
+    stroke: selected ? "#ffffff" : color,
+    strokeWidth: selected ? 2.5 : 1.5,
+    strokeScaleEnabled: false,
+  };
   switch (geometry.kind) {
     case "polygon":
       return <Line points={geometry.points.flat()} closed fill={withAlpha(color, 0.3)} {...outline} />;
     case "rectangle":
-      return <Rect x={geometry.x} y={geometry.y} width={geometry.width} height={geometry.height} fill={withAlpha(color, 0.3)} {...outline} />;
+      return (
+        <Rect
+          x={geometry.x}
+          y={geometry.y}
+          width={geometry.width}
+          height={geometry.height}
+          fill={withAlpha(color, 0.3)}
+          {...outline}
+        />
+      );
     case "brush": {
       const { width, height } = props.editor.imageSize;
       return (
@@ -110,7 +144,14 @@ function RegionShape(props: { geometry: RegionGeometry; color: string; selected:
     }
     case "mask": {
       const { width, height } = props.editor.imageSize;
-      return <KonvaImage image={maskRaster(geometry, color)} width={width} height={height} opacity={selected ? 0.7 : 0.45} />;
+      return (
+        <KonvaImage
+          image={maskRaster(geometry, color)}
+          width={width}
+          height={height}
+          opacity={selected ? 0.7 : 0.45}
+        />
+      );
     }
   }
 }

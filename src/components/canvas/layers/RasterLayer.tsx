@@ -17,8 +17,19 @@ export function RasterLayer(props: {
 }) {
   if (!props.canvas) return null;
   return (
-    <Layer name={props.name} listening={false} opacity={props.opacity} imageSmoothingEnabled={props.smooth ?? false}>
-      <KonvaImage image={props.canvas} x={props.rect.x} y={props.rect.y} width={props.rect.width} height={props.rect.height} />
+    <Layer
+      name={props.name}
+      listening={false}
+      opacity={props.opacity}
+      imageSmoothingEnabled={props.smooth ?? false}
+    >
+      <KonvaImage
+        image={props.canvas}
+        x={props.rect.x}
+        y={props.rect.y}
+        width={props.rect.width}
+        height={props.rect.height}
+      />
     </Layer>
   );
 }

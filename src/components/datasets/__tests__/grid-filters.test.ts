@@ -1,7 +1,13 @@
 import { describe, expect, test } from "vitest";
 import { DEFAULT_GRID_FILTER, filterAndSort, moveFocus, type GridItem } from "../grid-filters";
 
-const item = (id: string, prediction: string | null, confidence: number | null, labelName: string | null, minute: number): GridItem => ({
+const item = (
+  id: string,
+  prediction: string | null,
+  confidence: number | null,
+  labelName: string | null,
+  minute: number,
+): GridItem => ({
   id,
   fileName: `${id}.png`,
   createdAt: new Date(2026, 0, 1, 0, minute),
@@ -21,7 +27,11 @@ const ids = (list: GridItem[]) => list.map((i) => i.id);
 
 describe("dataset grid filters", () => {
   test("by class (predicted or labelled, any case)", () => {
-    expect(ids(filterAndSort(items, { ...DEFAULT_GRID_FILTER, className: "dendrites" }))).toEqual(["a", "b", "d"]);
+    expect(ids(filterAndSort(items, { ...DEFAULT_GRID_FILTER, className: "dendrites" }))).toEqual([
+      "a",
+      "b",
+      "d",
+    ]);
     expect(ids(filterAndSort(items, { ...DEFAULT_GRID_FILTER, className: "Spheroids" }))).toEqual(["b"]);
   });
 
@@ -32,8 +42,18 @@ describe("dataset grid filters", () => {
   });
 
   test("sort by confidence puts unpredicted images last both ways", () => {
-    expect(ids(filterAndSort(items, { ...DEFAULT_GRID_FILTER, sort: "confidence-desc" }))).toEqual(["a", "d", "b", "c"]);
-    expect(ids(filterAndSort(items, { ...DEFAULT_GRID_FILTER, sort: "confidence-asc" }))).toEqual(["b", "d", "a", "c"]);
+    expect(ids(filterAndSort(items, { ...DEFAULT_GRID_FILTER, sort: "confidence-desc" }))).toEqual([
+      "a",
+      "d",
+      "b",
+      "c",
+    ]);
+    expect(ids(filterAndSort(items, { ...DEFAULT_GRID_FILTER, sort: "confidence-asc" }))).toEqual([
+      "b",
+      "d",
+      "a",
+      "c",
+    ]);
   });
 
   test("arrow keys move through rows and columns, clamped", () => {

@@ -11,7 +11,10 @@ describe("canonical params", () => {
   });
 
   it("pins the hash of the default parameters (persisted: a change orphans every stored result)", () => {
-    const params = { analysis: { version: 1, width: 512, glcmWindow: 5, ks: [3], kmeansMethod: "exact", seed: 0 }, classifier: null };
+    const params = {
+      analysis: { version: 1, width: 512, glcmWindow: 5, ks: [3], kmeansMethod: "exact", seed: 0 },
+      classifier: null,
+    };
     expect(canonicalJson(params)).toBe(
       '{"analysis":{"glcmWindow":5,"kmeansMethod":"exact","ks":[3],"seed":0,"version":1,"width":512},"classifier":null}',
     );

@@ -36,21 +36,33 @@ async function stripes(): Promise<Buffer> {
   const height = 48;
   const grey = Buffer.alloc(width * height);
   for (let i = 0; i < grey.length; i++) grey[i] = [20, 120, 230][Math.floor((i % width) / 22)]!;
-  return sharp(grey, { raw: { width, height, channels: 1 } }).png().toBuffer();
+  return sharp(grey, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 describe("workspace analysis", () => {
   it("runs the analysis for K, stores it once per parameters, and lists it with its maps", async () => {
     const { project, users, dataset, image } = await seedImage(await stripes(), "png", 64, 48, 8);
     const annotator = callerFor(db, users.annotator!);
-    const first = await annotator.analysis.run({ projectId: project.id, imageId: image.id, k: 3, model: null });
+    const first = await annotator.analysis.run({
+      projectId: project.id,
+      imageId: image.id,
+      k: 3,
+      model: null,
+    });
     expect(first.ks).toEqual([3]);
     expect(first.params?.analysis.ks).toEqual([3]);
     expect(first.maps.map((m) => m.name)).toEqual(["grey", "segmentation", "contrast", "clusters-3"]);
     expect(first.clusterStats?.["3"]?.areaPercent.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 1);
 
     // Same parameters: the same row; another K: a second row.
-    const again = await annotator.analysis.run({ projectId: project.id, imageId: image.id, k: 3, model: null });
+    const again = await annotator.analysis.run({
+      projectId: project.id,
+      imageId: image.id,
+      k: 3,
+      model: null,
+    });
     expect(again.id).toBe(first.id);
     await annotator.analysis.run({ projectId: project.id, imageId: image.id, k: 5, model: null });
 
@@ -59,7 +71,9 @@ describe("workspace analysis", () => {
     expect(workspace.analyses.map((a) => a.ks[0])).toEqual([5, 3]);
     expect(workspace.image.displayUrl).toBe(`/api/images/${image.id}/display`);
     expect(workspace.navigation).toMatchObject({ position: 0, count: 1, previousId: null, nextId: null });
-    await expect(viewer.analysis.run({ projectId: project.id, imageId: image.id, k: 4 })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      viewer.analysis.run({ projectId: project.id, imageId: image.id, k: 4 }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect(await viewer.analysis.predictions({ projectId: project.id, datasetId: dataset.id })).toEqual([]);
 
     // The overlay route resolves map names to blobs of this analysis only.
@@ -67,7 +81,11 @@ describe("workspace analysis", () => {
     expect(map?.projectId).toBe(project.id);
     const png = await blobStore().get(map!.blobKey);
     const meta = await sharp(png).metadata();
-    expect([meta.width, meta.height, meta.channels]).toEqual([first.maps[3]!.width, first.maps[3]!.height, 1]);
+    expect([meta.width, meta.height, meta.channels]).toEqual([
+      first.maps[3]!.width,
+      first.maps[3]!.height,
+      1,
+    ]);
     expect(await unsafeFindAnalysisMap({ db, analysisId: first.id, map: "nope" })).toBeNull();
   });
 
@@ -75,8 +93,12 @@ describe("workspace analysis", () => {
     const { project, users, image } = await seedImage(await stripes(), "png", 64, 48, 8);
     const other = await seedImage(await stripes(), "png", 64, 48, 8);
     const annotator = callerFor(db, users.annotator!);
-    await expect(annotator.analysis.run({ projectId: project.id, imageId: image.id, k: 11 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(annotator.analysis.run({ projectId: project.id, imageId: other.image.id, k: 3 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      annotator.analysis.run({ projectId: project.id, imageId: image.id, k: 11 }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      annotator.analysis.run({ projectId: project.id, imageId: other.image.id, k: 3 }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
 
@@ -96,8 +118,18 @@ describe("with a classifier", () => {
     expect(cam?.camClass?.name).toBe(analysis.prediction);
     expect(analysis.confidence).toBeGreaterThan(0);
     expect(analysis.probabilities.reduce((sum, p) => sum + p.probability, 0)).toBeCloseTo(1, 5);
-    const predictions = await callerFor(db, users.viewer!).analysis.predictions({ projectId: project.id, datasetId: dataset.id });
-    expect(predictions).toEqual([{ imageId: image.id, prediction: analysis.prediction, confidence: analysis.confidence, analysisId: analysis.id }]);
+    const predictions = await callerFor(db, users.viewer!).analysis.predictions({
+      projectId: project.id,
+      datasetId: dataset.id,
+    });
+    expect(predictions).toEqual([
+      {
+        imageId: image.id,
+        prediction: analysis.prediction,
+        confidence: analysis.confidence,
+        analysisId: analysis.id,
+      },
+    ]);
   });
 });
 
@@ -121,6 +153,9 @@ describe("display variant", () => {
     expect(pixels[width - 1]).toBe(255);
     expect((await displayImageBlob({ blobs, source })).blobKey).toBe(display.blobKey);
     // Browser-ready originals are served as they are.
-    expect(await displayImageBlob({ blobs, source: { ...source, format: "png", bitDepth: 8 } })).toEqual({ blobKey: stored.key, mediaType: "image/png" });
+    expect(await displayImageBlob({ blobs, source: { ...source, format: "png", bitDepth: 8 } })).toEqual({
+      blobKey: stored.key,
+      mediaType: "image/png",
+    });
   });
 });

@@ -33,7 +33,9 @@ async function seedImage() {
       channels: 1,
     },
   });
-  const labelClass = await db.labelClass.create({ data: { projectId: project.id, name: "Dendrite", color: "#ff0000" } });
+  const labelClass = await db.labelClass.create({
+    data: { projectId: project.id, name: "Dendrite", color: "#ff0000" },
+  });
   return { project, users, image, labelClass };
 }
 
@@ -60,10 +62,20 @@ describe("regions with optimistic concurrency", () => {
     expect(saved.version).toBe(2);
 
     // Bob's save of his edit of version 1 is refused, with a message naming Alice.
-    const stale = bob.annotation.updateRegion({ projectId: project.id, regionId: created.id, expectedVersion: 1, geometry: square(50) });
+    const stale = bob.annotation.updateRegion({
+      projectId: project.id,
+      regionId: created.id,
+      expectedVersion: 1,
+      geometry: square(50),
+    });
     await expect(stale).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(
-      bob.annotation.updateRegion({ projectId: project.id, regionId: created.id, expectedVersion: 1, geometry: square(50) }),
+      bob.annotation.updateRegion({
+        projectId: project.id,
+        regionId: created.id,
+        expectedVersion: 1,
+        geometry: square(50),
+      }),
     ).rejects.toThrow(/changed by .*alice.*version 1.*version 2.*not saved/);
 
     const after = await bob.annotation.forImage({ projectId: project.id, imageId: image.id });
@@ -71,8 +83,17 @@ describe("regions with optimistic concurrency", () => {
     expect(after.regions[0]).toMatchObject({ version: 2, geometry: square(5) });
 
     // A stale delete is refused too; a save based on the current version goes through.
-    expect(await trpcErrorCode(bob.annotation.deleteRegion({ projectId: project.id, regionId: created.id, expectedVersion: 1 }))).toBe("CONFLICT");
-    const bobSaved = await bob.annotation.updateRegion({ projectId: project.id, regionId: created.id, expectedVersion: 2, geometry: square(50) });
+    expect(
+      await trpcErrorCode(
+        bob.annotation.deleteRegion({ projectId: project.id, regionId: created.id, expectedVersion: 1 }),
+      ),
+    ).toBe("CONFLICT");
+    const bobSaved = await bob.annotation.updateRegion({
+      projectId: project.id,
+      regionId: created.id,
+      expectedVersion: 2,
+      geometry: square(50),
+    });
     expect(bobSaved.version).toBe(3);
   });
 
@@ -86,7 +107,14 @@ describe("regions with optimistic concurrency", () => {
     });
     const results = await Promise.allSettled(
       [1, 2, 3, 4].map((offset) =>
-        updateRegion({ db, projectId: project.id, actorId: users.alice!.id, regionId: region.id, expectedVersion: 1, geometry: square(offset) }),
+        updateRegion({
+          db,
+          projectId: project.id,
+          actorId: users.alice!.id,
+          regionId: region.id,
+          expectedVersion: 1,
+          geometry: square(offset),
+        }),
       ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
@@ -96,10 +124,20 @@ describe("regions with optimistic concurrency", () => {
   it("editing a region deleted by someone else is a conflict, not a silent re-create", async () => {
     const { project, users, image } = await seedImage();
     const alice = callerFor(db, users.alice!);
-    const region = await alice.annotation.createRegion({ projectId: project.id, imageId: image.id, labelClassId: null, geometry: square(0) });
+    const region = await alice.annotation.createRegion({
+      projectId: project.id,
+      imageId: image.id,
+      labelClassId: null,
+      geometry: square(0),
+    });
     await alice.annotation.deleteRegion({ projectId: project.id, regionId: region.id, expectedVersion: 1 });
     await expect(
-      callerFor(db, users.bob!).annotation.updateRegion({ projectId: project.id, regionId: region.id, expectedVersion: 1, geometry: square(2) }),
+      callerFor(db, users.bob!).annotation.updateRegion({
+        projectId: project.id,
+        regionId: region.id,
+        expectedVersion: 1,
+        geometry: square(2),
+      }),
     ).rejects.toThrow(/deleted by someone else/);
   });
 
@@ -108,7 +146,11 @@ describe("regions with optimistic concurrency", () => {
     const other = await seedImage();
     const alice = callerFor(db, users.alice!);
     const base = { projectId: project.id, imageId: image.id, labelClassId: null };
-    expect(await trpcErrorCode(alice.annotation.createRegion({ ...base, geometry: { ...square(0), points: [[0, 0]] } }))).toBe("BAD_REQUEST");
+    expect(
+      await trpcErrorCode(
+        alice.annotation.createRegion({ ...base, geometry: { ...square(0), points: [[0, 0]] } }),
+      ),
+    ).toBe("BAD_REQUEST");
     expect(
       await trpcErrorCode(
         alice.annotation.createRegion({
@@ -117,22 +159,49 @@ describe("regions with optimistic concurrency", () => {
         }),
       ),
     ).toBe("BAD_REQUEST");
-    expect(await trpcErrorCode(alice.annotation.createRegion({ ...base, labelClassId: other.labelClass.id, geometry: square(0) }))).toBe("BAD_REQUEST");
-    expect(await trpcErrorCode(alice.annotation.createRegion({ ...base, imageId: other.image.id, geometry: square(0) }))).toBe("NOT_FOUND");
+    expect(
+      await trpcErrorCode(
+        alice.annotation.createRegion({ ...base, labelClassId: other.labelClass.id, geometry: square(0) }),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect(
+      await trpcErrorCode(
+        alice.annotation.createRegion({ ...base, imageId: other.image.id, geometry: square(0) }),
+      ),
+    ).toBe("NOT_FOUND");
   });
 
   it("labels many images at once and clears them; viewers cannot", async () => {
     const { project, users, image, labelClass } = await seedImage();
     const second = await db.image.create({
-      data: { ...(await db.image.findUniqueOrThrow({ where: { id: image.id } })), id: undefined, sha256: "c".repeat(64), metadata: {} },
+      data: {
+        ...(await db.image.findUniqueOrThrow({ where: { id: image.id } })),
+        id: undefined,
+        sha256: "c".repeat(64),
+        metadata: {},
+      },
     });
     const alice = callerFor(db, users.alice!);
-    await alice.annotation.setImageLabels({ projectId: project.id, imageIds: [image.id, second.id], labelClassId: labelClass.id });
+    await alice.annotation.setImageLabels({
+      projectId: project.id,
+      imageIds: [image.id, second.id],
+      labelClassId: labelClass.id,
+    });
     expect(await db.imageLabel.count({ where: { labelClassId: labelClass.id } })).toBe(2);
-    await alice.annotation.setImageLabels({ projectId: project.id, imageIds: [second.id], labelClassId: null });
+    await alice.annotation.setImageLabels({
+      projectId: project.id,
+      imageIds: [second.id],
+      labelClassId: null,
+    });
     expect(await db.imageLabel.count({ where: { labelClassId: labelClass.id } })).toBe(1);
     expect(
-      await trpcErrorCode(callerFor(db, users.vera!).annotation.setImageLabels({ projectId: project.id, imageIds: [image.id], labelClassId: null })),
+      await trpcErrorCode(
+        callerFor(db, users.vera!).annotation.setImageLabels({
+          projectId: project.id,
+          imageIds: [image.id],
+          labelClassId: null,
+        }),
+      ),
     ).toBe("FORBIDDEN");
   });
 });

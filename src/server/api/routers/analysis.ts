@@ -54,13 +54,7 @@ export const analysisRouter = createTRPCRouter({
          * A model in models/, or "version:<id>" for a model version of the project; null: no
          * classification; absent: the configured default.
          */
-        model: z
-          .string()
-          .min(1)
-          .max(200)
-          .regex(MODEL_REF, "Pick an installed model")
-          .nullable()
-          .optional(),
+        model: z.string().min(1).max(200).regex(MODEL_REF, "Pick an installed model").nullable().optional(),
         /** The class the CAM explains: "predicted" (default) or a class index of the model. */
         camClass: camClassSchema.optional(),
       }),

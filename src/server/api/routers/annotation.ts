@@ -13,12 +13,17 @@ const id = z.string().min(1).max(64);
 export const annotationRouter = createTRPCRouter({
   forImage: projectProcedure("VIEWER")
     .input(z.object({ imageId: id }))
-    .query(({ ctx, input }) => listImageAnnotations({ db: ctx.db, projectId: ctx.projectId, imageId: input.imageId })),
+    .query(({ ctx, input }) =>
+      listImageAnnotations({ db: ctx.db, projectId: ctx.projectId, imageId: input.imageId }),
+    ),
 
   setImageLabels: projectProcedure("ANNOTATOR")
     .input(
       z.object({
-        imageIds: z.array(id).min(1, "Select at least one image").max(1000, "Label at most 1000 images at once"),
+        imageIds: z
+          .array(id)
+          .min(1, "Select at least one image")
+          .max(1000, "Label at most 1000 images at once"),
         /** null clears the label. */
         labelClassId: id.nullable(),
       }),

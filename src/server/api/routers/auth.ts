@@ -9,7 +9,5 @@ export const signUpInput = z.object({
 });
 
 export const authRouter = createTRPCRouter({
-  signUp: publicProcedure
-    .input(signUpInput)
-    .mutation(({ ctx, input }) => signUp({ db: ctx.db, ...input })),
+  signUp: publicProcedure.input(signUpInput).mutation(({ ctx, input }) => signUp({ db: ctx.db, ...input })),
 });

@@ -7,9 +7,7 @@ import { deleteImage } from "~/server/images/delete-image";
 import { listImages } from "~/server/images/list-images";
 
 export const datasetRouter = createTRPCRouter({
-  list: projectProcedure("VIEWER").query(({ ctx }) =>
-    listDatasets({ db: ctx.db, projectId: ctx.projectId }),
-  ),
+  list: projectProcedure("VIEWER").query(({ ctx }) => listDatasets({ db: ctx.db, projectId: ctx.projectId })),
 
   create: projectProcedure("EDITOR")
     .input(

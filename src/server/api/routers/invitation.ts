@@ -12,7 +12,9 @@ const token = z.string().min(1).max(100);
 
 /** Invitation links: owners manage members, so owners create and revoke them. */
 export const invitationRouter = createTRPCRouter({
-  list: projectProcedure("OWNER").query(({ ctx }) => listInvitations({ db: ctx.db, projectId: ctx.projectId })),
+  list: projectProcedure("OWNER").query(({ ctx }) =>
+    listInvitations({ db: ctx.db, projectId: ctx.projectId }),
+  ),
 
   create: projectProcedure("OWNER")
     .input(

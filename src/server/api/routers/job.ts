@@ -41,7 +41,9 @@ export const jobRouter = createTRPCRouter({
 
   cancel: projectProcedure("EDITOR")
     .input(z.object({ jobRunId: id }))
-    .mutation(({ ctx, input }) => cancelJobRun({ ...input, db: ctx.db, projectId: ctx.projectId, actorId: ctx.user.id })),
+    .mutation(({ ctx, input }) =>
+      cancelJobRun({ ...input, db: ctx.db, projectId: ctx.projectId, actorId: ctx.user.id }),
+    ),
 
   retryFailed: projectProcedure("EDITOR")
     .input(z.object({ jobRunId: id }))

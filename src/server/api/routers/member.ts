@@ -9,9 +9,7 @@ import { removeMember } from "~/server/members/remove-member";
 const role = z.enum(Role);
 
 export const memberRouter = createTRPCRouter({
-  list: projectProcedure("VIEWER").query(({ ctx }) =>
-    listMembers({ db: ctx.db, projectId: ctx.projectId }),
-  ),
+  list: projectProcedure("VIEWER").query(({ ctx }) => listMembers({ db: ctx.db, projectId: ctx.projectId })),
 
   add: projectProcedure("OWNER")
     .input(z.object({ email: z.string().trim().email("Enter a valid email address"), role }))

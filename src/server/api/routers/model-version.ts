@@ -11,11 +11,15 @@ const id = z.string().min(1).max(64);
 /** Model versions: built-in models and the project's retrained ones; retraining is an EDITOR action. */
 export const modelVersionRouter = createTRPCRouter({
   /** Built-in models (installed in models/) and the project's own versions, with their scores. */
-  list: projectProcedure("VIEWER").query(({ ctx }) => listModelVersions({ db: ctx.db, projectId: ctx.projectId })),
+  list: projectProcedure("VIEWER").query(({ ctx }) =>
+    listModelVersions({ db: ctx.db, projectId: ctx.projectId }),
+  ),
 
   get: projectProcedure("VIEWER")
     .input(z.object({ modelVersionId: id }))
-    .query(({ ctx, input }) => getModelVersion({ db: ctx.db, projectId: ctx.projectId, modelVersionId: input.modelVersionId })),
+    .query(({ ctx, input }) =>
+      getModelVersion({ db: ctx.db, projectId: ctx.projectId, modelVersionId: input.modelVersionId }),
+    ),
 
   /** What a retraining would learn from now (labelled images per class), and what is missing. */
   trainingSet: projectProcedure("VIEWER")
@@ -26,7 +30,15 @@ export const modelVersionRouter = createTRPCRouter({
         projectId: ctx.projectId,
         datasetId: input.datasetId,
       });
-      return { classes, labelled, images: images.length, excluded: excluded.length, groupedBy, groups, problem };
+      return {
+        classes,
+        labelled,
+        images: images.length,
+        excluded: excluded.length,
+        groupedBy,
+        groups,
+        problem,
+      };
     }),
 
   /** Starts a retrain-model job (new head on the labelled images); progress in job.watch. */
@@ -40,6 +52,11 @@ export const modelVersionRouter = createTRPCRouter({
   delete: projectProcedure("EDITOR")
     .input(z.object({ modelVersionId: id }))
     .mutation(({ ctx, input }) =>
-      deleteModelVersion({ db: ctx.db, projectId: ctx.projectId, modelVersionId: input.modelVersionId, actorId: ctx.user.id }),
+      deleteModelVersion({
+        db: ctx.db,
+        projectId: ctx.projectId,
+        modelVersionId: input.modelVersionId,
+        actorId: ctx.user.id,
+      }),
     ),
 });

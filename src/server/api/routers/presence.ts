@@ -7,6 +7,12 @@ export const presenceRouter = createTRPCRouter({
   image: projectProcedure("VIEWER")
     .input(z.object({ imageId: z.string().min(1).max(64) }))
     .subscription(({ ctx, input, signal }) =>
-      watchImagePresence({ db: ctx.db, projectId: ctx.projectId, imageId: input.imageId, userId: ctx.user.id, signal }),
+      watchImagePresence({
+        db: ctx.db,
+        projectId: ctx.projectId,
+        imageId: input.imageId,
+        userId: ctx.user.id,
+        signal,
+      }),
     ),
 });

@@ -13,7 +13,9 @@ const id = z.string().min(1).max(64);
  * are rendered from the token on the server and need no procedure here.
  */
 export const shareRouter = createTRPCRouter({
-  list: projectProcedure("EDITOR").query(({ ctx }) => listShareLinks({ db: ctx.db, projectId: ctx.projectId })),
+  list: projectProcedure("EDITOR").query(({ ctx }) =>
+    listShareLinks({ db: ctx.db, projectId: ctx.projectId }),
+  ),
 
   create: projectProcedure("EDITOR")
     .input(

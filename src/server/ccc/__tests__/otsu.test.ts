@@ -11,12 +11,35 @@ const hist = (entries: [number, number][]): Uint32Array => {
 describe("otsuThreshold (OpenCV THRESH_OTSU)", () => {
   test("two equal populations: the first maximising bin, i.e. the lower one", () => {
     // Every t in [50, 199] separates 50 from 200 equally well; OpenCV keeps the first (50).
-    expect(otsuThreshold(hist([[50, 100], [200, 100]]))).toBe(50);
+    expect(
+      otsuThreshold(
+        hist([
+          [50, 100],
+          [200, 100],
+        ]),
+      ),
+    ).toBe(50);
   });
 
   test("three levels", () => {
-    expect(otsuThreshold(hist([[10, 100], [100, 100], [250, 100]]))).toBe(100);
-    expect(otsuThreshold(hist([[10, 300], [100, 10], [250, 100]]))).toBe(100);
+    expect(
+      otsuThreshold(
+        hist([
+          [10, 100],
+          [100, 100],
+          [250, 100],
+        ]),
+      ),
+    ).toBe(100);
+    expect(
+      otsuThreshold(
+        hist([
+          [10, 300],
+          [100, 10],
+          [250, 100],
+        ]),
+      ),
+    ).toBe(100);
   });
 
   test("constant image: no division by zero, threshold 0", () => {

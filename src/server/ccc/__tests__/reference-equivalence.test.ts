@@ -28,7 +28,9 @@ async function readGrey(file: string): Promise<GreyImage> {
 describe.each(REFERENCE_FIXTURES)("reference fixture %s", (name) => {
   const dir = fixtureDir(name);
   if (!dir) {
-    console.warn(`[ccc] skipping reference fixture ${name}: not found (needs ../shared/fixtures/reference/${name})`);
+    console.warn(
+      `[ccc] skipping reference fixture ${name}: not found (needs ../shared/fixtures/reference/${name})`,
+    );
   }
 
   test.skipIf(!dir)("grey, Otsu, segmentation, texture and k-means match the reference", async () => {
@@ -59,7 +61,8 @@ describe.each(REFERENCE_FIXTURES)("reference fixture %s", (name) => {
     const refSeg = await readGrey(path.join(d, "segmented.png"));
     let segMismatch = 0;
     for (let i = 0; i < grey.data.length; i++) {
-      if (greyEqual[i] && otsu.threshold === ref.otsu_threshold && otsu.segmented.data[i] !== refSeg.data[i]) segMismatch++;
+      if (greyEqual[i] && otsu.threshold === ref.otsu_threshold && otsu.segmented.data[i] !== refSeg.data[i])
+        segMismatch++;
     }
     expect(segMismatch).toBe(0);
 

@@ -47,7 +47,9 @@ function imageRequest(imageId: string, variant: string, headers: Record<string, 
 }
 
 async function addMember(seeded: Seeded, role: Role) {
-  const user = await db.user.create({ data: { email: `${role.toLowerCase()}-${Math.random()}@example.test` } });
+  const user = await db.user.create({
+    data: { email: `${role.toLowerCase()}-${Math.random()}@example.test` },
+  });
   await db.membership.create({ data: { projectId: seeded.project.id, userId: user.id, role } });
   return user;
 }
@@ -94,7 +96,10 @@ describe("POST /api/projects/:projectId/datasets/:datasetId/upload", () => {
     signedIn.userId = seeded.user.id;
     const request = new Request("http://localhost/upload", {
       method: "POST",
-      headers: { "content-type": "multipart/form-data; boundary=x", "content-length": String(50 * 1024 ** 3) },
+      headers: {
+        "content-type": "multipart/form-data; boundary=x",
+        "content-length": String(50 * 1024 ** 3),
+      },
       body: "--x--",
     });
     const response = await POST(request, {
@@ -102,7 +107,8 @@ describe("POST /api/projects/:projectId/datasets/:datasetId/upload", () => {
     });
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({
-      error: "The upload is larger than 1.3 MiB, the limit for one request; send large files one per request.",
+      error:
+        "The upload is larger than 1.3 MiB, the limit for one request; send large files one per request.",
       code: "TOO_LARGE",
     });
   });
@@ -114,7 +120,8 @@ describe("POST /api/projects/:projectId/datasets/:datasetId/upload", () => {
     const endless = new ReadableStream<Uint8Array>({
       pull(controller) {
         sent += 64 * 1024;
-        if (sent > 16 * 1024 * 1024) controller.close(); // only if the guard failed
+        if (sent > 16 * 1024 * 1024)
+          controller.close(); // only if the guard failed
         else controller.enqueue(new Uint8Array(64 * 1024));
       },
     });

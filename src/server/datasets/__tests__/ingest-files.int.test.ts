@@ -83,7 +83,11 @@ describe("ingestFiles: accepted formats", () => {
 
     const audit = await db.auditEvent.findMany({ where: { action: "image.upload", targetId: image.id } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ projectId: seeded.project.id, actorId: seeded.user.id, targetType: "Image" });
+    expect(audit[0]).toMatchObject({
+      projectId: seeded.project.id,
+      actorId: seeded.user.id,
+      targetType: "Image",
+    });
   });
 
   it("stores a JPEG, an 8-bit TIFF and a BMP with their formats and sizes", async () => {
@@ -95,8 +99,19 @@ describe("ingestFiles: accepted formats", () => {
       { name: "d.bmp", bytes: bmp },
     ]);
     expect(results.map((result) => result.status)).toEqual(["stored", "stored", "stored"]);
-    const images = await db.image.findMany({ where: { datasetId: seeded.dataset.id }, orderBy: { fileName: "asc" } });
-    expect(images.map(({ format, width, height, bitDepth, channels }) => ({ format, width, height, bitDepth, channels }))).toEqual([
+    const images = await db.image.findMany({
+      where: { datasetId: seeded.dataset.id },
+      orderBy: { fileName: "asc" },
+    });
+    expect(
+      images.map(({ format, width, height, bitDepth, channels }) => ({
+        format,
+        width,
+        height,
+        bitDepth,
+        channels,
+      })),
+    ).toEqual([
       { format: "jpeg", width: 64, height: 48, bitDepth: 8, channels: 3 },
       { format: "tiff", width: 50, height: 40, bitDepth: 8, channels: 1 },
       { format: "bmp", width: 12, height: 8, bitDepth: 8, channels: 3 },
@@ -201,9 +216,15 @@ describe("ingestFiles: accepted formats", () => {
 
 describe("ingestFiles: bad input gets a clear per-file error and stores nothing", () => {
   it("not an image", async () => {
-    const results = await expectRejectedAndNothingStored([{ name: "notes.png", bytes: Buffer.from("lab notes, not pixels") }]);
+    const results = await expectRejectedAndNothingStored([
+      { name: "notes.png", bytes: Buffer.from("lab notes, not pixels") },
+    ]);
     expect(results).toEqual([
-      { fileName: "notes.png", status: "rejected", error: "Not a supported image: expected PNG, JPEG, TIFF or BMP." },
+      {
+        fileName: "notes.png",
+        status: "rejected",
+        error: "Not a supported image: expected PNG, JPEG, TIFF or BMP.",
+      },
     ]);
   });
 
@@ -213,13 +234,19 @@ describe("ingestFiles: bad input gets a clear per-file error and stores nothing"
       { name: "cut.png", bytes: png.subarray(0, Math.floor(png.length / 2)) },
     ]);
     expect(results).toEqual([
-      { fileName: "cut.png", status: "rejected", error: "The image is truncated or corrupt and could not be read." },
+      {
+        fileName: "cut.png",
+        status: "rejected",
+        error: "The image is truncated or corrupt and could not be read.",
+      },
     ]);
   });
 
   it("0 bytes", async () => {
     const results = await expectRejectedAndNothingStored([{ name: "empty.tif", bytes: Buffer.alloc(0) }]);
-    expect(results).toEqual([{ fileName: "empty.tif", status: "rejected", error: "The file is empty (0 bytes)." }]);
+    expect(results).toEqual([
+      { fileName: "empty.tif", status: "rejected", error: "The file is empty (0 bytes)." },
+    ]);
   });
 
   it("over the size limit", async () => {
@@ -232,7 +259,9 @@ describe("ingestFiles: bad input gets a clear per-file error and stores nothing"
   });
 
   it("decompression bomb: declared dimensions over the pixel limit (default 400 megapixels)", async () => {
-    const results = await expectRejectedAndNothingStored([{ name: "bomb.png", bytes: await pngDeclaring(50_000, 50_000) }]);
+    const results = await expectRejectedAndNothingStored([
+      { name: "bomb.png", bytes: await pngDeclaring(50_000, 50_000) },
+    ]);
     expect(results).toEqual([
       {
         fileName: "bomb.png",

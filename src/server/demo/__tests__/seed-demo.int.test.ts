@@ -8,7 +8,9 @@ describe("demo seed", () => {
     expect(await seedDemo(db)).toBe(true);
     const user = await db.user.findUniqueOrThrow({ where: { email: DEMO_EMAIL } });
     expect(await verifyPassword(DEMO_PASSWORD, user.passwordHash!)).toBe(true);
-    const images = await db.image.findMany({ where: { project: { memberships: { some: { userId: user.id } } } } });
+    const images = await db.image.findMany({
+      where: { project: { memberships: { some: { userId: user.id } } } },
+    });
     expect(images.length).toBe(3);
     expect(images.every((image) => image.width > 300 && image.bitDepth === 8)).toBe(true);
 

@@ -111,10 +111,16 @@ describe("event bus", () => {
 
     const other = new pg.Client({ connectionString: databaseUrl() });
     await other.connect();
-    await other.query("SELECT pg_notify($1, $2)", [PG_EVENT_CHANNEL, JSON.stringify({ v: 1, channel: "project:a", event: event("other") })]);
+    await other.query("SELECT pg_notify($1, $2)", [
+      PG_EVENT_CHANNEL,
+      JSON.stringify({ v: 1, channel: "project:a", event: event("other") }),
+    ]);
     // Garbage from someone else on the channel is ignored, not fatal.
     await other.query("SELECT pg_notify($1, $2)", [PG_EVENT_CHANNEL, "not json"]);
-    await other.query("SELECT pg_notify($1, $2)", [PG_EVENT_CHANNEL, JSON.stringify({ v: 1, channel: "project:a", event: { type: "unknown" } })]);
+    await other.query("SELECT pg_notify($1, $2)", [
+      PG_EVENT_CHANNEL,
+      JSON.stringify({ v: 1, channel: "project:a", event: { type: "unknown" } }),
+    ]);
     await other.end();
     await c.until(() => c.events.length === 2);
     await settle();
@@ -145,10 +151,12 @@ describe("event bus", () => {
   });
 
   it("refuses invalid and oversized events", async () => {
-    await expect(publishEvent({ db, channel: "project:a", event: { ...event("x"), progressDone: -1 } })).rejects.toThrow(RangeError);
-    await expect(publishEvent({ db, channel: "project:a", event: { ...event("x"), jobType: "x".repeat(9000) } })).rejects.toThrow(
-      /limit/,
-    );
+    await expect(
+      publishEvent({ db, channel: "project:a", event: { ...event("x"), progressDone: -1 } }),
+    ).rejects.toThrow(RangeError);
+    await expect(
+      publishEvent({ db, channel: "project:a", event: { ...event("x"), jobType: "x".repeat(9000) } }),
+    ).rejects.toThrow(/limit/);
   });
 
   it("offers a channel as an async generator: resync first, then events, ended by the abort signal", async () => {

@@ -21,32 +21,84 @@ import { streamOverlaysZip } from "../stream-overlays-zip";
 
 async function collect(source: AsyncIterable<string | Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const chunk of source) parts.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
+  for await (const chunk of source)
+    parts.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
   return Buffer.concat(parts);
 }
 
-const polygon: RegionGeometry = { schemaVersion: 1, kind: "polygon", points: [[1.5, 2.25], [30, 4], [22.75, 19.5], [3, 15]] };
+const polygon: RegionGeometry = {
+  schemaVersion: 1,
+  kind: "polygon",
+  points: [
+    [1.5, 2.25],
+    [30, 4],
+    [22.75, 19.5],
+    [3, 15],
+  ],
+};
 const rectangle: RegionGeometry = { schemaVersion: 1, kind: "rectangle", x: 4, y: 5, width: 10.5, height: 7 };
 const brush: RegionGeometry = {
   schemaVersion: 1,
   kind: "brush",
   strokes: [
-    { mode: "paint", size: 6, points: [[5, 5], [20, 8], [35, 20]] },
-    { mode: "erase", size: 3, points: [[18, 8], [22, 8]] },
+    {
+      mode: "paint",
+      size: 6,
+      points: [
+        [5, 5],
+        [20, 8],
+        [35, 20],
+      ],
+    },
+    {
+      mode: "erase",
+      size: 3,
+      points: [
+        [18, 8],
+        [22, 8],
+      ],
+    },
     { mode: "paint", size: 2.5, points: [[40, 30]] },
   ],
 };
 // A 4 x 3 grid mask (e.g. from a cluster of the analysis image), stretched over the image.
-const mask: RegionGeometry = { schemaVersion: 1, kind: "mask", gridWidth: 4, gridHeight: 3, runs: [1, 2, 3, 4, 2], source: { map: "clusters", clusterId: 1 } };
+const mask: RegionGeometry = {
+  schemaVersion: 1,
+  kind: "mask",
+  gridWidth: 4,
+  gridHeight: 3,
+  runs: [1, 2, 3, 4, 2],
+  source: { map: "clusters", clusterId: 1 },
+};
 
 async function seedAnnotatedProject() {
   const { project, users } = await seedProject(db, { owner: "OWNER" });
   const dataset = await db.dataset.create({ data: { projectId: project.id, name: "cycle 10" } });
-  const dendrite = await db.labelClass.create({ data: { projectId: project.id, name: "Dendrite", color: "#ff0000", position: 0 } });
-  const sphere = await db.labelClass.create({ data: { projectId: project.id, name: "Spherical", color: "#00aaff", position: 1 } });
-  const a = await seedImageRow(db, { projectId: project.id, datasetId: dataset.id, fileName: "a.png", width: 64, height: 48 });
-  const b = await seedImageRow(db, { projectId: project.id, datasetId: dataset.id, fileName: "b.png", width: 50, height: 40 });
-  const c = await seedImageRow(db, { projectId: project.id, datasetId: dataset.id, fileName: "unannotated.png" });
+  const dendrite = await db.labelClass.create({
+    data: { projectId: project.id, name: "Dendrite", color: "#ff0000", position: 0 },
+  });
+  const sphere = await db.labelClass.create({
+    data: { projectId: project.id, name: "Spherical", color: "#00aaff", position: 1 },
+  });
+  const a = await seedImageRow(db, {
+    projectId: project.id,
+    datasetId: dataset.id,
+    fileName: "a.png",
+    width: 64,
+    height: 48,
+  });
+  const b = await seedImageRow(db, {
+    projectId: project.id,
+    datasetId: dataset.id,
+    fileName: "b.png",
+    width: 50,
+    height: 40,
+  });
+  const c = await seedImageRow(db, {
+    projectId: project.id,
+    datasetId: dataset.id,
+    fileName: "unannotated.png",
+  });
   const owner = callerFor(db, users.owner!);
   for (const [imageId, labelClassId, geometry] of [
     [a.id, dendrite.id, polygon],
@@ -57,7 +109,11 @@ async function seedAnnotatedProject() {
   ] as const) {
     await owner.annotation.createRegion({ projectId: project.id, imageId, labelClassId, geometry });
   }
-  await owner.annotation.setImageLabels({ projectId: project.id, imageIds: [a.id], labelClassId: dendrite.id });
+  await owner.annotation.setImageLabels({
+    projectId: project.id,
+    imageIds: [a.id],
+    labelClassId: dendrite.id,
+  });
   await owner.annotation.setImageLabels({ projectId: project.id, imageIds: [b.id], labelClassId: sphere.id });
   return { project, users, dataset, images: [a, b, c] };
 }
@@ -70,7 +126,10 @@ async function annotationsBySha(projectId: string) {
     select: {
       sha256: true,
       label: { select: { labelClass: { select: { name: true, color: true } } } },
-      regions: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { geometry: true, labelClass: { select: { name: true, color: true } } } },
+      regions: {
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: { geometry: true, labelClass: { select: { name: true, color: true } } },
+      },
     },
   });
   return images.map((image) => ({
@@ -83,47 +142,95 @@ async function annotationsBySha(projectId: string) {
 describe("COCO export and import", () => {
   it("round-trips polygons, rectangles, brush masks, masks and labels losslessly into a new project", async () => {
     const source = await seedAnnotatedProject();
-    const coco = JSON.parse((await collect(streamCocoJson({ db, scope: { projectId: source.project.id }, pageSize: 2 }))).toString("utf8"));
+    const coco = JSON.parse(
+      (await collect(streamCocoJson({ db, scope: { projectId: source.project.id }, pageSize: 2 }))).toString(
+        "utf8",
+      ),
+    );
     expect(coco.images).toHaveLength(3);
     expect(coco.annotations).toHaveLength(5);
     expect(coco.categories.map((c: { name: string }) => c.name)).toEqual(["Dendrite", "Spherical"]);
     expect(new Set(coco.annotations.map((a: { id: number }) => a.id)).size).toBe(5);
 
     // Standard COCO fields any tool can read.
-    const brushAnnotation = coco.annotations.find((a: { visual_ccc: { geometry: RegionGeometry } }) => a.visual_ccc.geometry.kind === "brush");
+    const brushAnnotation = coco.annotations.find(
+      (a: { visual_ccc: { geometry: RegionGeometry } }) => a.visual_ccc.geometry.kind === "brush",
+    );
     expect(brushAnnotation.segmentation.size).toEqual([48, 64]);
     const raster = rasterizeBrush(brush as Extract<RegionGeometry, { kind: "brush" }>, 64, 48);
     expect(brushAnnotation.area).toBe(raster.reduce((sum, v) => sum + v, 0));
     expect(cocoRleToMask(brushAnnotation.segmentation.counts, 64, 48)).toEqual(raster);
     expect(raster[8 * 64 + 20]).toBe(0); // the erase stroke really removed paint
-    const polygonAnnotation = coco.annotations.find((a: { visual_ccc: { geometry: RegionGeometry } }) => a.visual_ccc.geometry.kind === "polygon");
+    const polygonAnnotation = coco.annotations.find(
+      (a: { visual_ccc: { geometry: RegionGeometry } }) => a.visual_ccc.geometry.kind === "polygon",
+    );
     expect(polygonAnnotation.segmentation).toEqual([[1.5, 2.25, 30, 4, 22.75, 19.5, 3, 15]]);
     expect(polygonAnnotation.bbox).toEqual([1.5, 2.25, 28.5, 17.25]);
 
     // A new project holding the same files (same bytes), without any annotation or class.
     const target = await seedProject(db, { owner: "OWNER" });
-    const targetDataset = await db.dataset.create({ data: { projectId: target.project.id, name: "cycle 10" } });
+    const targetDataset = await db.dataset.create({
+      data: { projectId: target.project.id, name: "cycle 10" },
+    });
     for (const image of source.images) {
-      await seedImageRow(db, { projectId: target.project.id, datasetId: targetDataset.id, fileName: image.fileName, width: image.width, height: image.height, sha256: image.sha256 });
+      await seedImageRow(db, {
+        projectId: target.project.id,
+        datasetId: targetDataset.id,
+        fileName: image.fileName,
+        width: image.width,
+        height: image.height,
+        sha256: image.sha256,
+      });
     }
-    const result = await importCocoAnnotations({ db, scope: { projectId: target.project.id }, actorId: target.users.owner!.id, document: coco });
-    expect(result).toMatchObject({ matchedImages: 3, unmatchedImages: [], regionsCreated: 5, labelsSet: 2, labelClassesCreated: ["Dendrite", "Spherical"], skippedAnnotations: [] });
+    const result = await importCocoAnnotations({
+      db,
+      scope: { projectId: target.project.id },
+      actorId: target.users.owner!.id,
+      document: coco,
+    });
+    expect(result).toMatchObject({
+      matchedImages: 3,
+      unmatchedImages: [],
+      regionsCreated: 5,
+      labelsSet: 2,
+      labelClassesCreated: ["Dendrite", "Spherical"],
+      skippedAnnotations: [],
+    });
 
     expect(await annotationsBySha(target.project.id)).toEqual(await annotationsBySha(source.project.id));
     // And exporting the copy gives the same document apart from its date.
-    const again = JSON.parse((await collect(streamCocoJson({ db, scope: { projectId: target.project.id } }))).toString("utf8"));
+    const again = JSON.parse(
+      (await collect(streamCocoJson({ db, scope: { projectId: target.project.id } }))).toString("utf8"),
+    );
     expect({ ...again, info: null }).toEqual({ ...coco, info: null });
   });
 
   it("imports plain COCO from other tools: polygons, uncompressed and compressed RLE, bare boxes", async () => {
     const { project, users } = await seedProject(db, { owner: "OWNER" });
     const dataset = await db.dataset.create({ data: { projectId: project.id, name: "d" } });
-    const image = await seedImageRow(db, { projectId: project.id, datasetId: dataset.id, fileName: "x.tif", width: 4, height: 3 });
+    const image = await seedImageRow(db, {
+      projectId: project.id,
+      datasetId: dataset.id,
+      fileName: "x.tif",
+      width: 4,
+      height: 3,
+    });
     const document = {
-      images: [{ id: 7, file_name: "x.tif", width: 4, height: 3 }, { id: 8, file_name: "missing.tif" }],
+      images: [
+        { id: 7, file_name: "x.tif", width: 4, height: 3 },
+        { id: 8, file_name: "missing.tif" },
+      ],
       categories: [{ id: 3, name: "Needle" }],
       annotations: [
-        { image_id: 7, category_id: 3, segmentation: [[0, 0, 3, 0, 3, 2], [1, 1, 2, 1, 2, 2]], bbox: [0, 0, 3, 2] },
+        {
+          image_id: 7,
+          category_id: 3,
+          segmentation: [
+            [0, 0, 3, 0, 3, 2],
+            [1, 1, 2, 1, 2, 2],
+          ],
+          bbox: [0, 0, 3, 2],
+        },
         // Column-major: column 0 = 3 background, column 1 = 1 bg + 2 fg, ...
         { image_id: 7, category_id: 3, segmentation: { counts: [4, 2, 6], size: [3, 4] } },
         // pycocotools' compressed form of the same runs ("42" then "6"): '4' '2' '6' as LEB-ish chars.
@@ -133,20 +240,36 @@ describe("COCO export and import", () => {
         { image_id: 7, category_id: 99, bbox: [0, 0, 1, 1] },
       ],
     };
-    const result = await importCocoAnnotations({ db, scope: { projectId: project.id, datasetId: dataset.id }, actorId: users.owner!.id, document });
+    const result = await importCocoAnnotations({
+      db,
+      scope: { projectId: project.id, datasetId: dataset.id },
+      actorId: users.owner!.id,
+      document,
+    });
     expect(result.regionsCreated).toBe(5);
     expect(result.unmatchedImages).toEqual(["missing.tif"]);
     expect(result.skippedAnnotations).toEqual([
       { reason: "image not found in the project", count: 1 },
       { reason: "unknown category", count: 1 },
     ]);
-    const regions = await db.region.findMany({ where: { imageId: image.id }, orderBy: { createdAt: "asc" }, select: { geometry: true } });
+    const regions = await db.region.findMany({
+      where: { imageId: image.id },
+      orderBy: { createdAt: "asc" },
+      select: { geometry: true },
+    });
     const kinds = regions.map((r) => (r.geometry as { kind: string }).kind);
     expect(kinds).toEqual(["polygon", "polygon", "mask", "mask", "rectangle"]);
     // Column-major counts [4, 2, 6] on 4 x 3: pixels 4, 5 (column 1, rows 1-2) are foreground.
     expect(regions[2]!.geometry).toMatchObject({ gridWidth: 4, gridHeight: 3, runs: [5, 1, 3, 1, 2] });
     expect(regions[3]!.geometry).toEqual(regions[2]!.geometry);
-    await expect(importCocoAnnotations({ db, scope: { projectId: project.id }, actorId: users.owner!.id, document: { nope: 1 } })).rejects.toMatchObject({ code: "BAD_INPUT" });
+    await expect(
+      importCocoAnnotations({
+        db,
+        scope: { projectId: project.id },
+        actorId: users.owner!.id,
+        document: { nope: 1 },
+      }),
+    ).rejects.toMatchObject({ code: "BAD_INPUT" });
   });
 });
 
@@ -154,15 +277,32 @@ describe("results CSV", () => {
   it("has one row per image with prediction, label, model, Otsu and cluster shares", async () => {
     const { project, users } = await seedProject(db, { owner: "OWNER" });
     const dataset = await db.dataset.create({ data: { projectId: project.id, name: "set, with comma" } });
-    const labelClass = await db.labelClass.create({ data: { projectId: project.id, name: "Dendrite", color: "#ff0000" } });
+    const labelClass = await db.labelClass.create({
+      data: { projectId: project.id, name: "Dendrite", color: "#ff0000" },
+    });
     const images = [];
-    for (let i = 0; i < 5; i++) images.push(await seedImageRow(db, { projectId: project.id, datasetId: dataset.id, fileName: i === 0 ? "=HYPERLINK(evil).png" : `img-${i}.png` }));
+    for (let i = 0; i < 5; i++)
+      images.push(
+        await seedImageRow(db, {
+          projectId: project.id,
+          datasetId: dataset.id,
+          fileName: i === 0 ? "=HYPERLINK(evil).png" : `img-${i}.png`,
+        }),
+      );
     await seedAnalysis(db, { imageId: images[0]!.id, prediction: "spherical", paramsHash: "old" });
     await new Promise((resolve) => setTimeout(resolve, 5));
     await seedAnalysis(db, { imageId: images[0]!.id, prediction: "dendritic", paramsHash: "new" });
-    await callerFor(db, users.owner!).annotation.setImageLabels({ projectId: project.id, imageIds: [images[0]!.id], labelClassId: labelClass.id });
+    await callerFor(db, users.owner!).annotation.setImageLabels({
+      projectId: project.id,
+      imageIds: [images[0]!.id],
+      labelClassId: labelClass.id,
+    });
 
-    const csv = (await collect(streamResultsCsv({ db, scope: { projectId: project.id, datasetId: dataset.id }, pageSize: 2 }))).toString("utf8");
+    const csv = (
+      await collect(
+        streamResultsCsv({ db, scope: { projectId: project.id, datasetId: dataset.id }, pageSize: 2 }),
+      )
+    ).toString("utf8");
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe(RESULTS_CSV_COLUMNS.join(","));
     expect(lines).toHaveLength(6);
@@ -178,10 +318,16 @@ describe("overlays zip", () => {
   it("is a valid zip of coloured PNGs, one folder per analysed image", async () => {
     const { project } = await seedProject(db, { owner: "OWNER" });
     const dataset = await db.dataset.create({ data: { projectId: project.id, name: "d/../x" } });
-    const image = await seedStoredImage(db, { projectId: project.id, datasetId: dataset.id, fileName: "cells.tif" });
+    const image = await seedStoredImage(db, {
+      projectId: project.id,
+      datasetId: dataset.id,
+      fileName: "cells.tif",
+    });
     await seedStoredImage(db, { projectId: project.id, datasetId: dataset.id, fileName: "not-analysed.png" });
     await seedAnalysis(db, { imageId: image.id });
-    const zip = await collect(streamOverlaysZip({ db, blobs: blobStore(), scope: { projectId: project.id } }));
+    const zip = await collect(
+      streamOverlaysZip({ db, blobs: blobStore(), scope: { projectId: project.id } }),
+    );
     const entries = await new Promise<Map<string, Buffer>>((resolve, reject) => {
       yauzl.fromBuffer(zip, { lazyEntries: true }, (error, archive) => {
         if (error || !archive) return reject(error);
@@ -200,7 +346,9 @@ describe("overlays zip", () => {
       });
     });
     const folder = `d_.._x/cells_${image.id}`;
-    expect([...entries.keys()].sort()).toEqual(["cam", "clusters-3", "contrast", "grey", "segmentation"].map((m) => `${folder}/${m}.png`));
+    expect([...entries.keys()].sort()).toEqual(
+      ["cam", "clusters-3", "contrast", "grey", "segmentation"].map((m) => `${folder}/${m}.png`),
+    );
     const segmentation = await sharp(entries.get(`${folder}/segmentation.png`)!).metadata();
     expect(segmentation).toMatchObject({ format: "png", width: 16, height: 12, channels: 4 });
   });

@@ -5,7 +5,12 @@ import { encodePng } from "~/server/imaging/encode-png";
 
 // Tests of decode-raster.ts and encode-png.ts.
 
-const png = (data: Uint8Array | Uint16Array, width: number, height: number, channels: 1 | 2 | 3 | 4): Promise<Buffer> => {
+const png = (
+  data: Uint8Array | Uint16Array,
+  width: number,
+  height: number,
+  channels: 1 | 2 | 3 | 4,
+): Promise<Buffer> => {
   const sixteen = data instanceof Uint16Array;
   const space = channels <= 2 ? (sixteen ? "grey16" : "b-w") : sixteen ? "rgb16" : "srgb";
   return sharp(data, { raw: { width, height, channels } }).toColourspace(space).png().toBuffer();
@@ -42,7 +47,12 @@ describe("decodeRaster", () => {
   });
 
   test("bad input throws ImageDecodeError with a user-facing message", async () => {
-    const good = await png(Uint8Array.from({ length: 200 * 200 * 3 }, (_, i) => (i * 7) % 251), 200, 200, 3);
+    const good = await png(
+      Uint8Array.from({ length: 200 * 200 * 3 }, (_, i) => (i * 7) % 251),
+      200,
+      200,
+      3,
+    );
     const cases: [Uint8Array, RegExp][] = [
       [new Uint8Array(0), /empty/],
       [Buffer.from("hello, not an image"), /not an image or unsupported format/],

@@ -2,7 +2,15 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { makeThumbnail } from "../make-thumbnail";
 import { ImageProbeError, probeImage } from "../probe-image";
-import { deep16Samples, encodeBmp, encodeGreyTiff, jpegRgb, pngGrey16, pngRgb, redOverBlue } from "./test-images";
+import {
+  deep16Samples,
+  encodeBmp,
+  encodeGreyTiff,
+  jpegRgb,
+  pngGrey16,
+  pngRgb,
+  redOverBlue,
+} from "./test-images";
 
 const limits = { maxBytes: 50 * 1024 * 1024, maxPixels: 40_000_000 };
 
@@ -77,8 +85,12 @@ describe("makeThumbnail", () => {
     const png = await pngRgb(300, 300, 4);
     const truncated = png.subarray(0, Math.floor(png.length / 2));
     const probe = await probeImage(truncated, limits);
-    const error = await makeThumbnail(truncated, probe, { maxPixels: limits.maxPixels }).catch((thrown: unknown) => thrown);
+    const error = await makeThumbnail(truncated, probe, { maxPixels: limits.maxPixels }).catch(
+      (thrown: unknown) => thrown,
+    );
     expect(error).toBeInstanceOf(ImageProbeError);
-    expect((error as ImageProbeError).message).toBe("The image is truncated or corrupt and could not be read.");
+    expect((error as ImageProbeError).message).toBe(
+      "The image is truncated or corrupt and could not be read.",
+    );
   });
 });

@@ -20,7 +20,9 @@ function rgbPattern(width: number, height: number, seed: number): Buffer {
 }
 
 export function pngRgb(width: number, height: number, seed = 0): Promise<Buffer> {
-  return sharp(rgbPattern(width, height, seed), { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(rgbPattern(width, height, seed), { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 export function pngGrey(width: number, height: number, seed = 0): Promise<Buffer> {
@@ -31,7 +33,9 @@ export function pngGrey(width: number, height: number, seed = 0): Promise<Buffer
 }
 
 export function jpegRgb(width: number, height: number, seed = 0): Promise<Buffer> {
-  return sharp(rgbPattern(width, height, seed), { raw: { width, height, channels: 3 } }).jpeg().toBuffer();
+  return sharp(rgbPattern(width, height, seed), { raw: { width, height, channels: 3 } })
+    .jpeg()
+    .toBuffer();
 }
 
 export function tiffGrey8(width: number, height: number, seed = 0): Promise<Buffer> {
@@ -44,15 +48,25 @@ export function tiffGrey8(width: number, height: number, seed = 0): Promise<Buff
 
 /** 16-bit grey PNG through sharp (grey16 keeps the depth on output). */
 export function pngGrey16(samples: Uint16Array, width: number, height: number): Promise<Buffer> {
-  return sharp(samples, { raw: { width, height, channels: 1 } }).toColourspace("grey16").png().toBuffer();
+  return sharp(samples, { raw: { width, height, channels: 1 } })
+    .toColourspace("grey16")
+    .png()
+    .toBuffer();
 }
 
 /** A multi-page 8-bit TIFF, pages of the same size with different content. */
-export async function multiPageTiff(width: number, height: number, pageCount: number, seed = 0): Promise<Buffer> {
+export async function multiPageTiff(
+  width: number,
+  height: number,
+  pageCount: number,
+  seed = 0,
+): Promise<Buffer> {
   const pages = await Promise.all(
     Array.from({ length: pageCount }, (_, page) => pngGrey(width, height, seed * 100 + page)),
   );
-  return sharp(pages, { join: { animated: true } }).tiff({ compression: "lzw" }).toBuffer();
+  return sharp(pages, { join: { animated: true } })
+    .tiff({ compression: "lzw" })
+    .toBuffer();
 }
 
 /** Samples spread over `levels` consecutive values starting at `base` (an SEM-like 16-bit image). */

@@ -25,16 +25,26 @@ describe("CAM from features + head equals PyTorch Grad-CAM", () => {
   const expected = JSON.parse(readFileSync(path.join(fixtureDir, "cam-expected.json"), "utf8")) as Expected;
 
   it("for the predicted class, within 1e-4", async () => {
-    const { results } = await classifyPlanes({ model: fixtureModel("tiny-visualcnn"), planes: [camInput().plane], cam: "predicted" });
+    const { results } = await classifyPlanes({
+      model: fixtureModel("tiny-visualcnn"),
+      planes: [camInput().plane],
+      cam: "predicted",
+    });
     const result = results[0];
     expect(result?.classIndex).toBe(expected.predictedClass);
     expect(result?.probabilities[1]).toBeCloseTo(expected.probabilityClass1, 5);
-    expect(maxAbsDifference(result?.cam ?? new Float32Array(), readFloat32("cam-predicted.f32"))).toBeLessThan(1e-4);
+    expect(
+      maxAbsDifference(result?.cam ?? new Float32Array(), readFloat32("cam-predicted.f32")),
+    ).toBeLessThan(1e-4);
   });
 
   it("for the other class, within 1e-4, and the two maps differ", async () => {
     const other = 1 - expected.predictedClass;
-    const { results } = await classifyPlanes({ model: fixtureModel("tiny-visualcnn"), planes: [camInput().plane], cam: { classIndex: other } });
+    const { results } = await classifyPlanes({
+      model: fixtureModel("tiny-visualcnn"),
+      planes: [camInput().plane],
+      cam: { classIndex: other },
+    });
     const cam = results[0]?.cam ?? new Float32Array();
     expect(maxAbsDifference(cam, readFloat32("cam-other.f32"))).toBeLessThan(1e-4);
     expect(maxAbsDifference(cam, readFloat32("cam-predicted.f32"))).toBeGreaterThan(0.1);

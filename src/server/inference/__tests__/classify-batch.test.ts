@@ -12,7 +12,12 @@ describe("batch classification", () => {
   it("fails a corrupt image on its own and classifies the rest as if alone", async () => {
     const { bytes } = camInput();
     const png = await encodePng(bytes, 256, 256, 1);
-    const flipped = await encodePng(Uint8Array.from(bytes, (v) => 255 - v), 256, 256, 1);
+    const flipped = await encodePng(
+      Uint8Array.from(bytes, (v) => 255 - v),
+      256,
+      256,
+      1,
+    );
     const truncated = png.subarray(0, Math.floor(png.length / 2));
     const model = fixtureModel("tiny-visualcnn");
     const { results } = await classifyImages({
@@ -46,7 +51,10 @@ describe("batch classification", () => {
     // 256 x 256 -> the reference resizes to 307 and crops back: not the identity, so compare
     // against the plane that the preprocessing produces, through both entry points.
     const png = await encodePng(bytes, 256, 256, 1);
-    const viaImage = await classifyImages({ model: fixtureModel("tiny-visualcnn"), images: [{ name: "x", bytes: png }] });
+    const viaImage = await classifyImages({
+      model: fixtureModel("tiny-visualcnn"),
+      images: [{ name: "x", bytes: png }],
+    });
     const first = viaImage.results[0];
     if (!first?.ok) throw new Error("expected a classification");
     const viaPlane = await classifyPlanes({ model: fixtureModel("tiny-visualcnn"), planes: [first.crop] });
@@ -56,8 +64,17 @@ describe("batch classification", () => {
 
   it("uses a custom head for both probabilities and CAM", async () => {
     const { plane } = camInput();
-    const head = { classes: ["x", "y", "z"], weights: [new Float32Array(16).fill(0), new Float32Array(16).fill(1), new Float32Array(16).fill(-1)], bias: Float32Array.from([0, 0, 0]) };
-    const { results, model } = await classifyPlanes({ model: fixtureModel("tiny-visualcnn"), planes: [plane], head, cam: "predicted" });
+    const head = {
+      classes: ["x", "y", "z"],
+      weights: [new Float32Array(16).fill(0), new Float32Array(16).fill(1), new Float32Array(16).fill(-1)],
+      bias: Float32Array.from([0, 0, 0]),
+    };
+    const { results, model } = await classifyPlanes({
+      model: fixtureModel("tiny-visualcnn"),
+      planes: [plane],
+      head,
+      cam: "predicted",
+    });
     expect(model.classes).toEqual(["x", "y", "z"]);
     expect(results[0]?.probabilities).toHaveLength(3);
     // features are post-ReLU (>= 0), so all-ones weights win and their CAM is non-zero

@@ -52,21 +52,54 @@ describe("cli retrain --json", () => {
     const dir = await labelledFolder();
     const out = path.join(dir, "out");
     const stdout = captureStdout();
-    const code = await retrain(["--labels", path.join(dir, "labels.csv"), "--folds", "3", "--json", "--out", out, "--model", fixtureModel("tiny-visualcnn"), "--cache-dir", path.join(dir, "cache")]);
+    const code = await retrain([
+      "--labels",
+      path.join(dir, "labels.csv"),
+      "--folds",
+      "3",
+      "--json",
+      "--out",
+      out,
+      "--model",
+      fixtureModel("tiny-visualcnn"),
+      "--cache-dir",
+      path.join(dir, "cache"),
+    ]);
     expect(code).toBe(0);
-    const report = JSON.parse(stdout()) as { weightedAccuracy: number; weightedF1: number; confusionMatrix: number[][]; classes: string[]; n: number };
+    const report = JSON.parse(stdout()) as {
+      weightedAccuracy: number;
+      weightedF1: number;
+      confusionMatrix: number[][];
+      classes: string[];
+      n: number;
+    };
     expect(report.classes).toEqual(["dendritic", "spherical"]);
     expect(report.n).toBe(12);
     expect(report.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(12);
     expect(report.weightedAccuracy).toBeGreaterThanOrEqual(0);
     expect(report.weightedF1).toBeLessThanOrEqual(1);
-    expect(JSON.parse(readFileSync(path.join(out, "head.json"), "utf8"))).toMatchObject({ kind: "visual-ccc/linear-head", classes: ["dendritic", "spherical"] });
+    expect(JSON.parse(readFileSync(path.join(out, "head.json"), "utf8"))).toMatchObject({
+      kind: "visual-ccc/linear-head",
+      classes: ["dendritic", "spherical"],
+    });
 
     vi.restoreAllMocks();
     const classifyOut = captureStdout();
-    const classified = await classify([path.join(dir, "img0.png"), path.join(dir, "missing.png"), "--model", fixtureModel("tiny-visualcnn"), "--head", path.join(out, "head.json"), "--json", "--out", out]);
+    const classified = await classify([
+      path.join(dir, "img0.png"),
+      path.join(dir, "missing.png"),
+      "--model",
+      fixtureModel("tiny-visualcnn"),
+      "--head",
+      path.join(out, "head.json"),
+      "--json",
+      "--out",
+      out,
+    ]);
     expect(classified).toBe(1); // one missing file
-    const result = JSON.parse(classifyOut()) as { results: { ok: boolean; class?: string; cam?: string; probabilities?: Record<string, number> }[] };
+    const result = JSON.parse(classifyOut()) as {
+      results: { ok: boolean; class?: string; cam?: string; probabilities?: Record<string, number> }[];
+    };
     expect(result.results).toHaveLength(2);
     expect(Object.keys(result.results[0]?.probabilities ?? {})).toEqual(["dendritic", "spherical"]);
     expect(result.results[0]?.cam).toMatch(/img0\.cam\.png$/);

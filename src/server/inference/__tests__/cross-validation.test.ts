@@ -21,14 +21,23 @@ function gaussian(seed: number): () => number {
  * Feature vectors like pooled CNN features: `perGroup` tiles of each source image share most of
  * their features (the image), classes differ by a shift along a few channels of size `separation`.
  */
-function featureSet(options: { groups: number; perGroup: number; channels: number; separation: number; seed: number }) {
+function featureSet(options: {
+  groups: number;
+  perGroup: number;
+  channels: number;
+  separation: number;
+  seed: number;
+}) {
   const normal = gaussian(options.seed);
   const features: Float32Array[] = [];
   const labels: number[] = [];
   const groups: string[] = [];
   for (let g = 0; g < options.groups; g++) {
     const label = g % 2;
-    const source = Float32Array.from({ length: options.channels }, (_, k) => 1 + normal() + (k < 8 ? label * options.separation : 0));
+    const source = Float32Array.from(
+      { length: options.channels },
+      (_, k) => 1 + normal() + (k < 8 ? label * options.separation : 0),
+    );
     for (let t = 0; t < options.perGroup; t++) {
       features.push(Float32Array.from(source, (v) => v + 0.2 * normal()));
       labels.push(label);
@@ -62,9 +71,14 @@ describe("grouped k-fold cross-validation of a softmax head", () => {
     for (let seed = 1; seed <= 6; seed++) {
       const set = featureSet({ groups: 60, perGroup: 2, channels: 256, separation: 3, seed });
       // shuffle labels per group (tiles of one image keep one label, as real labels would)
-      const groupLabels = shuffled(Array.from({ length: 60 }, (_, g) => g % 2), seed + 100);
+      const groupLabels = shuffled(
+        Array.from({ length: 60 }, (_, g) => g % 2),
+        seed + 100,
+      );
       const labels = set.groups.map((g) => groupLabels[Number(g.split("-")[1])] ?? 0);
-      accuracies.push(crossValidateHead({ ...set, labels }, { groups: set.groups, folds: 5 }).weightedAccuracy);
+      accuracies.push(
+        crossValidateHead({ ...set, labels }, { groups: set.groups, folds: 5 }).weightedAccuracy,
+      );
     }
     const mean = accuracies.reduce((a, b) => a + b, 0) / accuracies.length;
     expect(mean).toBeGreaterThan(0.3);
@@ -90,7 +104,10 @@ describe("grouped k-fold cross-validation of a softmax head", () => {
   it("would be fooled without groups: near-duplicate tiles inflate ungrouped CV", () => {
     // labels random per image, 4 near-identical tiles per image: ungrouped CV memorises images
     const set = featureSet({ groups: 40, perGroup: 4, channels: 64, separation: 0, seed: 9 });
-    const groupLabels = shuffled(Array.from({ length: 40 }, (_, g) => g % 2), 5);
+    const groupLabels = shuffled(
+      Array.from({ length: 40 }, (_, g) => g % 2),
+      5,
+    );
     const labels = set.groups.map((g) => groupLabels[Number(g.split("-")[1])] ?? 0);
     const grouped = crossValidateHead({ ...set, labels }, { groups: set.groups, folds: 5 });
     const ungrouped = crossValidateHead({ ...set, labels }, { folds: 5 });
@@ -120,7 +137,10 @@ describe("softmax head", () => {
 
   it("reports metrics with rows = true class", () => {
     const m = metricsFromPredictions([0, 0, 1, 1], [0, 1, 1, 1], ["a", "b"]);
-    expect(m.confusionMatrix).toEqual([[1, 1], [0, 2]]);
+    expect(m.confusionMatrix).toEqual([
+      [1, 1],
+      [0, 2],
+    ]);
     expect(m.weightedAccuracy).toBeCloseTo(0.75, 10);
     expect(m.balancedAccuracy).toBeCloseTo(0.75, 10);
   });

@@ -49,7 +49,9 @@ describe("model files are validated against the contract", () => {
   });
 
   it("refuses a 3-channel input, naming the shape", async () => {
-    expect(await refusal(fixtureModel("contract-rgb-input"))).toMatch(/input "image" has shape \[N, 3, 256, 256\], expected \[N, 1, 256, 256\]/);
+    expect(await refusal(fixtureModel("contract-rgb-input"))).toMatch(
+      /input "image" has shape \[N, 3, 256, 256\], expected \[N, 1, 256, 256\]/,
+    );
   });
 
   it("refuses a card whose head does not produce the model's logits", async () => {

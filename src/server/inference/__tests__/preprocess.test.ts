@@ -21,7 +21,10 @@ function inputOf(name: string): string | undefined {
   return file ? path.join(dir, file) : undefined;
 }
 
-async function worstDifference(input: string, torchvisionBytes: Uint8Array): Promise<{ worst: number; mean: number }> {
+async function worstDifference(
+  input: string,
+  torchvisionBytes: Uint8Array,
+): Promise<{ worst: number; mean: number }> {
   const plane = preprocessRaster(await decodeRaster(readFileSync(input)));
   expect(plane.length).toBe(torchvisionBytes.length);
   let worst = 0;
@@ -48,11 +51,19 @@ describe("geometry follows torchvision", () => {
   });
 
   it("rejects a malformed raster", () => {
-    expect(() => preprocessRaster({ width: 4, height: 4, channels: 1, bitDepth: 8, data: new Uint8Array(3) })).toThrow(RangeError);
+    expect(() =>
+      preprocessRaster({ width: 4, height: 4, channels: 1, bitDepth: 8, data: new Uint8Array(3) }),
+    ).toThrow(RangeError);
   });
 
   it("maps 16-bit full scale to 1", () => {
-    const plane = preprocessRaster({ width: 300, height: 300, channels: 1, bitDepth: 16, data: new Uint16Array(300 * 300).fill(65535) });
+    const plane = preprocessRaster({
+      width: 300,
+      height: 300,
+      channels: 1,
+      bitDepth: 16,
+      data: new Uint16Array(300 * 300).fill(65535),
+    });
     expect(plane[0]).toBe(1);
   });
 });
@@ -67,15 +78,21 @@ describe.skipIf(!existsSync(referenceInputs))("matches torchvision's tensors wit
   });
 
   const devTensors = existsSync(devCheckDir) ? readdirSync(devCheckDir).filter((f) => f.endsWith(".u8")) : [];
-  it.skipIf(devTensors.length === 0)("every fixture with a dev-check tensor (training/torchvision_reference.py)", async () => {
-    for (const file of devTensors) {
-      const name = file.replace(/\.u8$/, "");
-      const input = inputOf(name);
-      if (!input) continue;
-      const { worst } = await worstDifference(input, new Uint8Array(readFileSync(path.join(devCheckDir, file))));
-      expect(worst, name).toBeLessThanOrEqual(2 / 255);
-    }
-  });
+  it.skipIf(devTensors.length === 0)(
+    "every fixture with a dev-check tensor (training/torchvision_reference.py)",
+    async () => {
+      for (const file of devTensors) {
+        const name = file.replace(/\.u8$/, "");
+        const input = inputOf(name);
+        if (!input) continue;
+        const { worst } = await worstDifference(
+          input,
+          new Uint8Array(readFileSync(path.join(devCheckDir, file))),
+        );
+        expect(worst, name).toBeLessThanOrEqual(2 / 255);
+      }
+    },
+  );
 });
 
 if (!existsSync(referenceInputs)) {

@@ -28,7 +28,10 @@ describe("execution provider from configuration", () => {
   });
 
   it("treats an unknown value as cpu and says why", () => {
-    expect(requestedProvider({ INFERENCE_PROVIDER: "tpu" })).toMatchObject({ provider: "cpu", problem: expect.stringMatching(/tpu/) });
+    expect(requestedProvider({ INFERENCE_PROVIDER: "tpu" })).toMatchObject({
+      provider: "cpu",
+      problem: expect.stringMatching(/tpu/),
+    });
   });
 
   // This machine has no CUDA provider library (onnxruntime-node ships it separately), so asking

@@ -28,7 +28,12 @@ async function tiles(invert: boolean, source: string, offset = 0): Promise<Label
           tile[y * 128 + x] = Math.min(255, (invert ? 255 - v : v) + offset);
         }
       }
-      out.push({ name: `${source}-${ty}${tx}.png`, bytes: await encodePng(tile, 128, 128, 1), label: invert ? "negative" : "positive", group: source });
+      out.push({
+        name: `${source}-${ty}${tx}.png`,
+        bytes: await encodePng(tile, 128, 128, 1),
+        label: invert ? "negative" : "positive",
+        group: source,
+      });
     }
   }
   return out;
@@ -36,7 +41,12 @@ async function tiles(invert: boolean, source: string, offset = 0): Promise<Label
 
 describe("retrainHead", () => {
   it("trains a serialisable head, caches features and is used by classification", async () => {
-    const images = [...(await tiles(false, "a")), ...(await tiles(true, "b")), ...(await tiles(false, "c", 12)), ...(await tiles(true, "d", 12))];
+    const images = [
+      ...(await tiles(false, "a")),
+      ...(await tiles(true, "b")),
+      ...(await tiles(false, "c", 12)),
+      ...(await tiles(true, "d", 12)),
+    ];
     images.push({ name: "broken.png", bytes: new Uint8Array([1, 2, 3]), label: "positive" });
     const cache = new MemoryFeatureCache();
     const model = fixtureModel("tiny-visualcnn");
@@ -54,7 +64,12 @@ describe("retrainHead", () => {
     expect(second.timings.cacheHits).toBe(16);
     expect(second.head.weights).toEqual(first.head.weights);
 
-    const { results, model: summary } = await classifyImages({ model, images: images.slice(0, 1), head: headFromJson(head), cam: "predicted" });
+    const { results, model: summary } = await classifyImages({
+      model,
+      images: images.slice(0, 1),
+      head: headFromJson(head),
+      cam: "predicted",
+    });
     expect(summary.classes).toEqual(["negative", "positive"]);
     const r = results[0];
     expect(r?.ok && r.cam?.length).toBe(256 * 256);
@@ -67,14 +82,21 @@ const agDir = path.join(sharedDir, "data/ag_dendrites_seg/hala036_roboflow_v2/tr
 const liDir = path.join(sharedDir, "data/li_sem_ucsd/li_li_cycling_plated/6mAh_50cycles");
 const shippedModel = resolveModelPath();
 const canTime = existsSync(agDir) && existsSync(liDir) && existsSync(shippedModel);
-if (!canTime) console.warn(`[retrain-head.test] ${sharedDir}/data or ${shippedModel} missing: the 40-image timing test is skipped`);
+if (!canTime)
+  console.warn(
+    `[retrain-head.test] ${sharedDir}/data or ${shippedModel} missing: the 40-image timing test is skipped`,
+  );
 
 describe.skipIf(!canTime)("retraining on 40 real labelled images", () => {
   it("takes under 10 s, and a second run with cached features is faster", async () => {
     const { decodeRaster } = await import("~/server/imaging/decode-raster");
     const sources = [
-      ...readdirSync(agDir).slice(0, 10).map((f) => ({ file: path.join(agDir, f), label: "ag-dendrites" })),
-      ...readdirSync(liDir).slice(0, 10).map((f) => ({ file: path.join(liDir, f), label: "li-plated" })),
+      ...readdirSync(agDir)
+        .slice(0, 10)
+        .map((f) => ({ file: path.join(agDir, f), label: "ag-dendrites" })),
+      ...readdirSync(liDir)
+        .slice(0, 10)
+        .map((f) => ({ file: path.join(liDir, f), label: "li-plated" })),
     ];
     const images: LabelledImage[] = [];
     for (const source of sources) {
@@ -89,7 +111,12 @@ describe.skipIf(!canTime)("retraining on 40 real labelled images", () => {
             tile[y * half + x] = grey ? (grey[i] ?? 0) : (raster.data[i * raster.channels] ?? 0);
           }
         }
-        images.push({ name: `${path.basename(source.file)}#${t}`, bytes: await encodePng(tile, half, raster.height, 1), label: source.label, group: source.file });
+        images.push({
+          name: `${path.basename(source.file)}#${t}`,
+          bytes: await encodePng(tile, half, raster.height, 1),
+          label: source.label,
+          group: source.file,
+        });
       }
     }
     expect(images).toHaveLength(40);
@@ -100,11 +127,12 @@ describe.skipIf(!canTime)("retraining on 40 real labelled images", () => {
     t0 = performance.now();
     const warm = await retrainHead({ images, featureCache: cache, folds: 5 });
     const warmMs = performance.now() - t0;
-    console.log(`[retrain-head.test] 40 images: cold ${coldMs.toFixed(0)} ms (features ${cold.timings.featuresMs.toFixed(0)} ms), cached ${warmMs.toFixed(0)} ms, CV weighted accuracy ${cold.crossValidation.weightedAccuracy.toFixed(3)}`);
+    console.log(
+      `[retrain-head.test] 40 images: cold ${coldMs.toFixed(0)} ms (features ${cold.timings.featuresMs.toFixed(0)} ms), cached ${warmMs.toFixed(0)} ms, CV weighted accuracy ${cold.crossValidation.weightedAccuracy.toFixed(3)}`,
+    );
     expect(coldMs).toBeLessThan(10_000);
     expect(warm.timings.cacheHits).toBe(40);
     expect(warmMs).toBeLessThan(coldMs);
     expect(cold.crossValidation.n).toBe(40);
   }, 60_000);
 });
-

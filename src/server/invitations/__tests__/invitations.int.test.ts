@@ -13,7 +13,11 @@ async function setup() {
 describe("invitations", () => {
   it("let a signed-in user join with the invited role, once", async () => {
     const s = await setup();
-    const invitation = await s.owner.invitation.create({ projectId: s.project.id, role: "ANNOTATOR", expiresInDays: 7 });
+    const invitation = await s.owner.invitation.create({
+      projectId: s.project.id,
+      role: "ANNOTATOR",
+      expiresInDays: 7,
+    });
     const row = await db.invitation.findUniqueOrThrow({ where: { id: invitation.id } });
     expect(row.tokenHash).toBe(createHash("sha256").update(invitation.token).digest("hex"));
 
@@ -22,7 +26,9 @@ describe("invitations", () => {
     expect(Object.keys(preview).sort()).toEqual(["expiresAt", "projectName", "role"]);
     expect(preview).toMatchObject({ projectName: s.project.name, role: "ANNOTATOR" });
 
-    await expect(callerFor(db, null).invitation.accept({ token: invitation.token })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(callerFor(db, null).invitation.accept({ token: invitation.token })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
     const newcomer = await seedUser(db, "newcomer");
     const joined = await callerFor(db, newcomer).invitation.accept({ token: invitation.token });
     expect(joined).toMatchObject({ projectId: s.project.id, role: "ANNOTATOR" });
@@ -30,29 +36,54 @@ describe("invitations", () => {
 
     // Used: nobody else gets in with it, and the preview is gone too.
     const late = await seedUser(db, "late");
-    await expect(callerFor(db, late).invitation.accept({ token: invitation.token })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(callerFor(db, null).invitation.preview({ token: invitation.token })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(callerFor(db, late).invitation.accept({ token: invitation.token })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(callerFor(db, null).invitation.preview({ token: invitation.token })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await s.owner.invitation.list({ projectId: s.project.id })).toEqual([]);
   });
 
   it("stop working when revoked or expired", async () => {
     const s = await setup();
-    const revoked = await s.owner.invitation.create({ projectId: s.project.id, role: "VIEWER", expiresInDays: 7 });
+    const revoked = await s.owner.invitation.create({
+      projectId: s.project.id,
+      role: "VIEWER",
+      expiresInDays: 7,
+    });
     await s.owner.invitation.revoke({ projectId: s.project.id, invitationId: revoked.id });
     const user = await seedUser(db, "u");
-    await expect(callerFor(db, user).invitation.accept({ token: revoked.token })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(callerFor(db, user).invitation.accept({ token: revoked.token })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
 
-    const expiring = await s.owner.invitation.create({ projectId: s.project.id, role: "VIEWER", expiresInDays: 1 });
+    const expiring = await s.owner.invitation.create({
+      projectId: s.project.id,
+      role: "VIEWER",
+      expiresInDays: 1,
+    });
     await expect(
-      acceptInvitation({ db, userId: user.id, token: expiring.token, now: new Date(Date.now() + 2 * 86_400_000) }),
+      acceptInvitation({
+        db,
+        userId: user.id,
+        token: expiring.token,
+        now: new Date(Date.now() + 2 * 86_400_000),
+      }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await db.membership.count({ where: { projectId: s.project.id, userId: user.id } })).toBe(0);
   });
 
   it("never demote an existing member, and only owners manage them", async () => {
     const s = await setup();
-    await expect(s.editor.invitation.create({ projectId: s.project.id, role: "VIEWER", expiresInDays: 7 })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    const invitation = await s.owner.invitation.create({ projectId: s.project.id, role: "VIEWER", expiresInDays: 7 });
+    await expect(
+      s.editor.invitation.create({ projectId: s.project.id, role: "VIEWER", expiresInDays: 7 }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const invitation = await s.owner.invitation.create({
+      projectId: s.project.id,
+      role: "VIEWER",
+      expiresInDays: 7,
+    });
     const result = await s.editor.invitation.accept({ token: invitation.token });
     expect(result).toMatchObject({ role: "EDITOR", alreadyMember: true });
     // The link stays usable for the person it was meant for.
@@ -61,7 +92,11 @@ describe("invitations", () => {
 
   it("admit one of two people racing with the same link", async () => {
     const s = await setup();
-    const invitation = await s.owner.invitation.create({ projectId: s.project.id, role: "EDITOR", expiresInDays: 7 });
+    const invitation = await s.owner.invitation.create({
+      projectId: s.project.id,
+      role: "EDITOR",
+      expiresInDays: 7,
+    });
     const [a, b] = [await seedUser(db, "a"), await seedUser(db, "b")];
     const results = await Promise.allSettled([
       callerFor(db, a).invitation.accept({ token: invitation.token }),

@@ -28,11 +28,21 @@ function fakeQueue() {
 
 async function runningRun(projectId: string, datasetId: string, total: number) {
   return db.jobRun.create({
-    data: { projectId, type: "analyse-dataset", status: "RUNNING", progressTotal: total, payload: { datasetId, params, model: null } },
+    data: {
+      projectId,
+      type: "analyse-dataset",
+      status: "RUNNING",
+      progressTotal: total,
+      payload: { datasetId, params, model: null },
+    },
   });
 }
 
-function payloadFor(run: { id: string; projectId: string }, imageId: string, model: string | null): AnalyseImagePayload {
+function payloadFor(
+  run: { id: string; projectId: string },
+  imageId: string,
+  model: string | null,
+): AnalyseImagePayload {
   return { version: 1, jobRunId: run.id, projectId: run.projectId, imageId, params, model };
 }
 
@@ -44,10 +54,20 @@ describe("handleAnalyseImage", () => {
     const complete = fakeQueue();
     const store = blobStore();
 
-    const first = await handleAnalyseImage({ db, store, payload: payloadFor(run, imageIds[0]!, null), completeQueueJob: complete("job-a") });
+    const first = await handleAnalyseImage({
+      db,
+      store,
+      payload: payloadFor(run, imageIds[0]!, null),
+      completeQueueJob: complete("job-a"),
+    });
     expect(first).toMatchObject({ result: "recorded", outcome: "analysed" });
     // The same job again (its worker looked dead, the queue handed it out twice): not counted.
-    const again = await handleAnalyseImage({ db, store, payload: payloadFor(run, imageIds[0]!, null), completeQueueJob: complete("job-a") });
+    const again = await handleAnalyseImage({
+      db,
+      store,
+      payload: payloadFor(run, imageIds[0]!, null),
+      completeQueueJob: complete("job-a"),
+    });
     expect(again.result).toBe("superseded");
 
     const rows = await db.analysis.findMany({ where: { imageId: imageIds[0]! } });
@@ -60,7 +80,12 @@ describe("handleAnalyseImage", () => {
     expect(mapKeys.cam).toBeUndefined();
     // Maps are 8-bit single-channel PNGs of the 512-wide analysis image.
     const labelPng = await store.get(mapKeys.clusters["3"]!.key);
-    expect(await sharp(labelPng).metadata()).toMatchObject({ width: 512, height: 512, channels: 1, depth: "uchar" });
+    expect(await sharp(labelPng).metadata()).toMatchObject({
+      width: 512,
+      height: 512,
+      channels: 1,
+      depth: "uchar",
+    });
     const labels = await sharp(labelPng).toColourspace("b-w").raw().toBuffer();
     expect(labels.reduce((a, b) => Math.max(a, b), 0)).toBe(2); // cluster ids 0..K-1, for a categorical palette
     expect(await store.has(mapKeys.segmentation.key)).toBe(true);
@@ -68,7 +93,12 @@ describe("handleAnalyseImage", () => {
     let current = await db.jobRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(current).toMatchObject({ status: "RUNNING", progressDone: 1, failedCount: 0 });
 
-    const poisoned = await handleAnalyseImage({ db, store, payload: payloadFor(run, imageIds[1]!, null), completeQueueJob: complete("job-b") });
+    const poisoned = await handleAnalyseImage({
+      db,
+      store,
+      payload: payloadFor(run, imageIds[1]!, null),
+      completeQueueJob: complete("job-b"),
+    });
     expect(poisoned).toMatchObject({ result: "recorded", outcome: "failed" });
     current = await db.jobRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(current).toMatchObject({ status: "SUCCEEDED", progressDone: 2, progressTotal: 2, failedCount: 1 });
@@ -103,7 +133,9 @@ describe("handleAnalyseImage", () => {
     expect(cam).toMatchObject({ width: 256, height: 256, encoding: "heat", className: row.prediction });
     const camPng = await blobStore().get(cam!.key);
     expect(await sharp(camPng).metadata()).toMatchObject({ width: 256, height: 256, channels: 1 });
-    expect((await sharp(camPng).toColourspace("b-w").raw().toBuffer()).reduce((a, b) => Math.max(a, b), 0)).toBe(255); // normalised to its maximum
+    expect(
+      (await sharp(camPng).toColourspace("b-w").raw().toBuffer()).reduce((a, b) => Math.max(a, b), 0),
+    ).toBe(255); // normalised to its maximum
   });
 
   it("skips classification with its reason when the model is not installed", async () => {
@@ -122,7 +154,12 @@ describe("handleAnalyseImage", () => {
     expect(computed.classificationSkipped).toMatch(/^no model/);
     expect(computed.prediction).toBeNull();
     await expect(
-      handleAnalyseImage({ db, store: blobStore(), payload: payloadFor(run, imageIds[0]!, "no-such-model"), completeQueueJob: fakeQueue()("j") }),
+      handleAnalyseImage({
+        db,
+        store: blobStore(),
+        payload: payloadFor(run, imageIds[0]!, "no-such-model"),
+        completeQueueJob: fakeQueue()("j"),
+      }),
     ).resolves.toMatchObject({ outcome: "analysed" });
   });
 
@@ -141,6 +178,9 @@ describe("handleAnalyseImage", () => {
     expect(result.result).toBe("run-not-running");
     expect(settled).toBe(true);
     expect(await db.analysis.count({ where: { imageId: imageIds[0]! } })).toBe(0);
-    expect(await db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ progressDone: 0, status: "CANCELLED" });
+    expect(await db.jobRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      progressDone: 0,
+      status: "CANCELLED",
+    });
   });
 });

@@ -18,7 +18,12 @@ let worker: JobWorker;
 beforeAll(async () => {
   process.env.INFERENCE_MODEL = TINY_MODEL;
   worker = await startJobWorker({
-    settings: { ...jobSettings(), JOB_POLL_SECONDS: 0.5, JOB_MAINTENANCE_SECONDS: 1, JOB_ITEM_EXPIRE_SECONDS: 10 },
+    settings: {
+      ...jobSettings(),
+      JOB_POLL_SECONDS: 0.5,
+      JOB_MAINTENANCE_SECONDS: 1,
+      JOB_ITEM_EXPIRE_SECONDS: 10,
+    },
     log: () => undefined,
   });
 });
@@ -52,10 +57,17 @@ describe("analyse-dataset", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const editor = callerFor(db, users.editor!);
-    const { jobRunId, alreadyRunning } = await editor.job.startDatasetAnalysis({ projectId: project.id, datasetId, params: { ks: [3] } });
+    const { jobRunId, alreadyRunning } = await editor.job.startDatasetAnalysis({
+      projectId: project.id,
+      datasetId,
+      params: { ks: [3] },
+    });
     expect(alreadyRunning).toBe(false);
     // A second click while it runs returns the same run.
-    expect(await editor.job.startDatasetAnalysis({ projectId: project.id, datasetId })).toEqual({ jobRunId, alreadyRunning: true });
+    expect(await editor.job.startDatasetAnalysis({ projectId: project.id, datasetId })).toEqual({
+      jobRunId,
+      alreadyRunning: true,
+    });
 
     const seen = await watching;
     const run = await runOf(jobRunId);
@@ -69,7 +81,10 @@ describe("analyse-dataset", () => {
     expect(view.failures[0]!.reason).toMatch(/cannot decode/);
     expect(view.createdBy?.id).toBe(users.editor!.id);
 
-    const analyses = await db.analysis.findMany({ where: { imageId: { in: imageIds } }, select: { imageId: true, prediction: true } });
+    const analyses = await db.analysis.findMany({
+      where: { imageId: { in: imageIds } },
+      select: { imageId: true, prediction: true },
+    });
     expect(analyses.map((a) => a.imageId).sort()).toEqual(imageIds.filter((_, i) => i !== 2).sort());
     expect(analyses.every((a) => a.prediction !== null)).toBe(true);
 
@@ -77,10 +92,13 @@ describe("analyse-dataset", () => {
     const fixed = await blobStore().put(await micrographPng(1002));
     await db.image.update({ where: { id: imageIds[2]! }, data: { blobKey: fixed.key } });
     expect(await editor.job.retryFailed({ projectId: project.id, jobRunId })).toEqual({ retried: 1 });
-    const retried = await waitFor(async () => {
-      const current = await runOf(jobRunId);
-      return current.status === "RUNNING" ? undefined : current;
-    }, { timeoutMs: 20_000, what: "the retried item" });
+    const retried = await waitFor(
+      async () => {
+        const current = await runOf(jobRunId);
+        return current.status === "RUNNING" ? undefined : current;
+      },
+      { timeoutMs: 20_000, what: "the retried item" },
+    );
     expect(retried).toMatchObject({ status: "SUCCEEDED", progressDone: 6, failedCount: 0 });
     expect(await db.analysis.count({ where: { imageId: { in: imageIds } } })).toBe(6);
   });
@@ -106,7 +124,9 @@ describe("analyse-dataset", () => {
     const later = await runOf(jobRunId);
     expect(later).toMatchObject({ status: "CANCELLED", progressDone: atCancel.progressDone });
     expect(await db.analysis.count({ where: { imageId: { in: imageIds } } })).toBe(analysesAtCancel);
-    await expect(editor.job.cancel({ projectId: project.id, jobRunId })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(editor.job.cancel({ projectId: project.id, jobRunId })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
     const listed = await editor.job.list({ projectId: project.id });
     expect(listed[0]).toMatchObject({ id: jobRunId, status: "CANCELLED", datasetId });
   });
@@ -115,12 +135,24 @@ describe("analyse-dataset", () => {
     const { project, users } = await seedProject(db, { editor: "EDITOR" });
     const { imageIds } = await seedDataset({ db, projectId: project.id, count: 1 });
     const editor = callerFor(db, users.editor!);
-    const { jobRunId } = await editor.job.startImageAnalysis({ projectId: project.id, imageId: imageIds[0]!, params: { ks: [4] } });
-    const run = await waitFor(async () => {
-      const current = await runOf(jobRunId);
-      return current.status === "RUNNING" ? undefined : current;
-    }, { timeoutMs: 20_000, what: "the image run" });
-    expect(run).toMatchObject({ type: "analyse-image", status: "SUCCEEDED", progressDone: 1, progressTotal: 1 });
+    const { jobRunId } = await editor.job.startImageAnalysis({
+      projectId: project.id,
+      imageId: imageIds[0]!,
+      params: { ks: [4] },
+    });
+    const run = await waitFor(
+      async () => {
+        const current = await runOf(jobRunId);
+        return current.status === "RUNNING" ? undefined : current;
+      },
+      { timeoutMs: 20_000, what: "the image run" },
+    );
+    expect(run).toMatchObject({
+      type: "analyse-image",
+      status: "SUCCEEDED",
+      progressDone: 1,
+      progressTotal: 1,
+    });
     const row = await db.analysis.findFirstOrThrow({ where: { imageId: imageIds[0]! } });
     expect((row.params as { analysis: { ks: number[] } }).analysis.ks).toEqual([4]);
     await expect(

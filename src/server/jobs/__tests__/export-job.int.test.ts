@@ -18,7 +18,10 @@ import { seedDataset, waitFor } from "./seed-images";
 
 const signedIn = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("~/server/auth", () => ({
-  auth: async () => (signedIn.userId ? { user: { id: signedIn.userId, email: "someone@example.test" }, expires: "2999-01-01T00:00:00.000Z" } : null),
+  auth: async () =>
+    signedIn.userId
+      ? { user: { id: signedIn.userId, email: "someone@example.test" }, expires: "2999-01-01T00:00:00.000Z" }
+      : null,
 }));
 
 const { POST } = await import("~/app/api/projects/[projectId]/exports/jobs/route");
@@ -27,7 +30,10 @@ const { GET } = await import("~/app/api/projects/[projectId]/exports/jobs/[jobRu
 let worker: JobWorker;
 
 beforeAll(async () => {
-  worker = await startJobWorker({ settings: { ...jobSettings(), JOB_POLL_SECONDS: 0.5, JOB_MAINTENANCE_SECONDS: 1 }, log: () => undefined });
+  worker = await startJobWorker({
+    settings: { ...jobSettings(), JOB_POLL_SECONDS: 0.5, JOB_MAINTENANCE_SECONDS: 1 },
+    log: () => undefined,
+  });
 });
 
 afterAll(async () => {
@@ -41,13 +47,22 @@ beforeEach(() => {
 });
 
 function start(projectId: string, body: unknown) {
-  return POST(new Request("http://localhost/start", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }), {
-    params: Promise.resolve({ projectId }),
-  });
+  return POST(
+    new Request("http://localhost/start", {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "content-type": "application/json" },
+    }),
+    {
+      params: Promise.resolve({ projectId }),
+    },
+  );
 }
 
 function download(projectId: string, jobRunId: string) {
-  return GET(new Request(`http://localhost/api/projects/${projectId}/exports/jobs/${jobRunId}`), { params: Promise.resolve({ projectId, jobRunId }) });
+  return GET(new Request(`http://localhost/api/projects/${projectId}/exports/jobs/${jobRunId}`), {
+    params: Promise.resolve({ projectId, jobRunId }),
+  });
 }
 
 function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
@@ -81,7 +96,8 @@ describe("export job", () => {
     const outsider = await seedUser(db, "outsider");
     const { datasetId, imageIds } = await seedDataset({ db, projectId: project.id, count: 4 });
     // Three analysed images, one not analysed (no overlays of its own).
-    for (const imageId of imageIds.slice(0, 3)) await analyzeImage({ db, projectId: project.id, imageId, params: { ks: [3] }, model: null });
+    for (const imageId of imageIds.slice(0, 3))
+      await analyzeImage({ db, projectId: project.id, imageId, params: { ks: [3] }, model: null });
 
     // Outsiders and anonymous callers cannot start one.
     expect((await start(project.id, {})).status).toBe(401);
@@ -101,7 +117,13 @@ describe("export job", () => {
       },
       { timeoutMs: 30_000, what: "the export" },
     );
-    expect(run).toMatchObject({ type: "export", status: "SUCCEEDED", progressDone: 3, progressTotal: 3, createdById: users.viewer!.id });
+    expect(run).toMatchObject({
+      type: "export",
+      status: "SUCCEEDED",
+      progressDone: 3,
+      progressTotal: 3,
+      createdById: users.viewer!.id,
+    });
     const payload = run.payload as { blobKey: string; fileName: string; bytes: number; datasetId: string };
     expect(payload.blobKey).toMatch(/^sha256\/[0-9a-f]{64}$/);
     expect(payload.datasetId).toBe(datasetId);
@@ -115,12 +137,12 @@ describe("export job", () => {
     const entries = await unzip(zip);
     expect(entries.size).toBe(3 * 4); // grey, segmentation, contrast, clusters-3 per analysed image
     for (const imageId of imageIds.slice(0, 3)) {
-      expect([...entries.keys()].filter((name) => name.includes(`_${imageId}/`)).map((n) => n.split("/").pop()).sort()).toEqual([
-        "clusters-3.png",
-        "contrast.png",
-        "grey.png",
-        "segmentation.png",
-      ]);
+      expect(
+        [...entries.keys()]
+          .filter((name) => name.includes(`_${imageId}/`))
+          .map((n) => n.split("/").pop())
+          .sort(),
+      ).toEqual(["clusters-3.png", "contrast.png", "grey.png", "segmentation.png"]);
     }
     const png = await sharp(entries.values().next().value!).metadata();
     expect(png.format).toBe("png");
@@ -135,7 +157,9 @@ describe("export job", () => {
     expect((await download(elsewhere.project.id, jobRunId)).status).toBe(404);
     // A run that is not an export is not downloadable either.
     signedIn.userId = users.viewer!.id;
-    const other = await db.jobRun.create({ data: { projectId: project.id, type: "retrain-model", status: "SUCCEEDED", payload } });
+    const other = await db.jobRun.create({
+      data: { projectId: project.id, type: "retrain-model", status: "SUCCEEDED", payload },
+    });
     expect((await download(project.id, other.id)).status).toBe(404);
   });
 });

@@ -23,7 +23,12 @@ import { modelVersionRef } from "~/server/models/model-ref";
 import { retrainMetricsSchema } from "~/server/models/model-version-metrics";
 import { blobStore } from "~/server/storage";
 import { callerFor, seedProject } from "../../../../tests/helpers/seed";
-import { installTinyModel, repoRoot, seedLabelledDataset, TINY_MODEL_NAME } from "../../models/__tests__/labelled-project";
+import {
+  installTinyModel,
+  repoRoot,
+  seedLabelledDataset,
+  TINY_MODEL_NAME,
+} from "../../models/__tests__/labelled-project";
 import { retrainModelJob } from "../definitions";
 import { jobSettings } from "../job-settings";
 import { stopJobQueue } from "../queue";
@@ -58,11 +63,19 @@ async function finished(jobRunId: string) {
   );
 }
 
-type RunPayload = { modelVersionId?: string; features?: { computed: number; cached: number }; timingsMs?: { features: number; training: number; total: number } };
+type RunPayload = {
+  modelVersionId?: string;
+  features?: { computed: number; cached: number };
+  timingsMs?: { features: number; training: number; total: number };
+};
 
 describe("retrain-model", () => {
   it("trains a version from labels, caches features, and classifies with the new head", async () => {
-    const { project, users } = await seedProject(db, { editor: "EDITOR", annotator: "ANNOTATOR", viewer: "VIEWER" });
+    const { project, users } = await seedProject(db, {
+      editor: "EDITOR",
+      annotator: "ANNOTATOR",
+      viewer: "VIEWER",
+    });
     const { images } = await seedLabelledDataset({ db, projectId: project.id, perClass: 6 });
     const editor = callerFor(db, users.editor!);
     const viewer = callerFor(db, users.viewer!);
@@ -85,14 +98,29 @@ describe("retrain-model", () => {
 
     const version = await db.modelVersion.findUniqueOrThrow({ where: { id: payload1.modelVersionId! } });
     const builtIn = await db.modelVersion.findFirstOrThrow({ where: { projectId: null } });
-    expect(version).toMatchObject({ projectId: project.id, parentId: builtIn.id, backboneSha256: builtIn.backboneSha256, classes: ["Spherical", "Dendritic"], createdById: users.editor!.id });
+    expect(version).toMatchObject({
+      projectId: project.id,
+      parentId: builtIn.id,
+      backboneSha256: builtIn.backboneSha256,
+      classes: ["Spherical", "Dendritic"],
+      createdById: users.editor!.id,
+    });
     expect(version.name).toMatch(/^tiny-visualcnn-fixture \+ 12 labels \(\d{4}-\d{2}-\d{2}\)$/);
     const metrics = retrainMetricsSchema.parse(version.metrics);
-    expect(metrics).toMatchObject({ n: 12, perClass: { Spherical: 6, Dendritic: 6 }, groupedBy: "source", groups: 12, folds: 5, skipped: [] });
+    expect(metrics).toMatchObject({
+      n: 12,
+      perClass: { Spherical: 6, Dendritic: 6 },
+      groupedBy: "source",
+      groups: 12,
+      folds: 5,
+      skipped: [],
+    });
     expect(metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(12);
     expect(Object.keys(version.labelSnapshot as object)).toHaveLength(12);
     expect((version.labelSnapshot as Record<string, string>)[images[0]!.id]).toBe("Spherical");
-    const head = retrainedHeadSchema.parse(JSON.parse((await blobStore().get(version.headBlobKey!)).toString("utf8")));
+    const head = retrainedHeadSchema.parse(
+      JSON.parse((await blobStore().get(version.headBlobKey!)).toString("utf8")),
+    );
     expect(head.classes).toEqual(["Spherical", "Dendritic"]);
     expect(head.backboneSha256).toBe(builtIn.backboneSha256);
 
@@ -111,7 +139,9 @@ describe("retrain-model", () => {
       cache: new MemoryFeatureCache(),
     });
     const cachedFeatures = await persistentFeatureCache().get(builtIn.backboneSha256, firstImage.sha256);
-    expect(fresh.entries[0]!.ok && Array.from(fresh.entries[0]!.features)).toEqual(Array.from(cachedFeatures!));
+    expect(fresh.entries[0]!.ok && Array.from(fresh.entries[0]!.features)).toEqual(
+      Array.from(cachedFeatures!),
+    );
     console.info(
       `[retrain 12 images] cold: features ${payload1.timingsMs!.features.toFixed(0)} ms, training ${payload1.timingsMs!.training.toFixed(0)} ms, total ${payload1.timingsMs!.total.toFixed(0)} ms; ` +
         `cached: features ${payload2.timingsMs!.features.toFixed(0)} ms, total ${payload2.timingsMs!.total.toFixed(0)} ms; ` +
@@ -129,7 +159,11 @@ describe("retrain-model", () => {
     expect(listed[0]!.ref).toBe(TINY_MODEL_NAME);
     expect(listed[2]!.ref).toBe(modelVersionRef(version.id));
     const got = await viewer.modelVersion.get({ projectId: project.id, modelVersionId: version.id });
-    expect(got.scores).toMatchObject({ weightedAccuracy: metrics.weightedAccuracy, weightedF1: metrics.weightedF1, n: 12 });
+    expect(got.scores).toMatchObject({
+      weightedAccuracy: metrics.weightedAccuracy,
+      weightedF1: metrics.weightedF1,
+      n: 12,
+    });
     expect(got.scores!.confusionMatrix).toEqual(metrics.confusionMatrix);
     expect(got.parentName).toBe(builtIn.name);
     expect(got.labelCount).toBe(12);
@@ -137,17 +171,38 @@ describe("retrain-model", () => {
     // ---- analysing with the version: its head gives the probabilities and the CAM ----
     const annotator = users.annotator!.id;
     const imageId = images[1]!.id; // a "lines" image
-    const withBase = await requestImageAnalysis({ db, projectId: project.id, actorId: annotator, imageId, params: { ks: [3] }, model: TINY_MODEL_NAME });
-    const withVersion = await requestImageAnalysis({ db, projectId: project.id, actorId: annotator, imageId, params: { ks: [3] }, model: modelVersionRef(version.id) });
+    const withBase = await requestImageAnalysis({
+      db,
+      projectId: project.id,
+      actorId: annotator,
+      imageId,
+      params: { ks: [3] },
+      model: TINY_MODEL_NAME,
+    });
+    const withVersion = await requestImageAnalysis({
+      db,
+      projectId: project.id,
+      actorId: annotator,
+      imageId,
+      params: { ks: [3] },
+      model: modelVersionRef(version.id),
+    });
     expect(withBase.modelVersionId).toBe(builtIn.id);
     expect(withVersion.modelVersionId).toBe(version.id);
     expect(withVersion.id).not.toBe(withBase.id);
-    expect(withVersion.params?.classifier).toMatchObject({ model: modelVersionRef(version.id), modelVersionId: version.id, sha256: builtIn.backboneSha256 });
+    expect(withVersion.params?.classifier).toMatchObject({
+      model: modelVersionRef(version.id),
+      modelVersionId: version.id,
+      sha256: builtIn.backboneSha256,
+    });
     expect(withBase.params?.classifier).toEqual({ model: TINY_MODEL_NAME, sha256: builtIn.backboneSha256 });
-    const sorted = (a: { className: string; probability: number }[]) => [...a].sort((x, y) => x.className.localeCompare(y.className));
+    const sorted = (a: { className: string; probability: number }[]) =>
+      [...a].sort((x, y) => x.className.localeCompare(y.className));
     expect(sorted(withVersion.probabilities).map((p) => p.className)).toEqual(["Dendritic", "Spherical"]);
     expect(sorted(withBase.probabilities).map((p) => p.className)).toEqual(["Dendrites", "Spheroids"]);
-    expect(sorted(withVersion.probabilities).map((p) => p.probability)).not.toEqual(sorted(withBase.probabilities).map((p) => p.probability));
+    expect(sorted(withVersion.probabilities).map((p) => p.probability)).not.toEqual(
+      sorted(withBase.probabilities).map((p) => p.probability),
+    );
     // The new head has learnt the labels: this "lines" image is Dendritic.
     expect(withVersion.prediction).toBe("Dendritic");
     const row = await db.analysis.findUniqueOrThrow({ where: { id: withVersion.id } });
@@ -156,7 +211,14 @@ describe("retrain-model", () => {
     // The other class's CAM is a different map, recorded as its own result.
     const predictedIndex = version.classes.indexOf(withVersion.prediction!);
     const other = 1 - predictedIndex;
-    const explained = await analyzeImage({ db, projectId: project.id, imageId, params: { ks: [3] }, model: modelVersionRef(version.id), camClass: other });
+    const explained = await analyzeImage({
+      db,
+      projectId: project.id,
+      imageId,
+      params: { ks: [3] },
+      model: modelVersionRef(version.id),
+      camClass: other,
+    });
     expect(explained.analysisId).not.toBe(withVersion.id);
     expect(storedAnalysisParamsSchema.parse(explained.params).classifier?.camClass).toBe(other);
     const predictedCam = analysisMapKeysSchema.parse(row.mapKeys).cam!;
@@ -167,27 +229,55 @@ describe("retrain-model", () => {
     expect(explained.prediction).toBe(withVersion.prediction); // the prediction does not depend on the CAM
     // A class index the version does not have is refused.
     await expect(
-      callerFor(db, users.annotator!).analysis.run({ projectId: project.id, imageId, k: 3, model: modelVersionRef(version.id), camClass: 5 }),
+      callerFor(db, users.annotator!).analysis.run({
+        projectId: project.id,
+        imageId,
+        k: 3,
+        model: modelVersionRef(version.id),
+        camClass: 5,
+      }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     // The workspace's model picker lists the versions by reference.
     const workspace = await viewer.analysis.workspace({ projectId: project.id, imageId });
-    expect(workspace.installedModels.map((m) => m.name)).toEqual([TINY_MODEL_NAME, modelVersionRef(version2.id), modelVersionRef(version.id)]);
+    expect(workspace.installedModels.map((m) => m.name)).toEqual([
+      TINY_MODEL_NAME,
+      modelVersionRef(version2.id),
+      modelVersionRef(version.id),
+    ]);
 
     // ---- delete: own versions only; analyses keep their results ----
-    await expect(editor.modelVersion.delete({ projectId: project.id, modelVersionId: builtIn.id })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      editor.modelVersion.delete({ projectId: project.id, modelVersionId: builtIn.id }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await editor.modelVersion.delete({ projectId: project.id, modelVersionId: version.id });
     expect(await db.modelVersion.findUnique({ where: { id: version.id } })).toBeNull();
-    expect((await db.analysis.findUniqueOrThrow({ where: { id: withVersion.id } })).modelVersionId).toBeNull();
+    expect(
+      (await db.analysis.findUniqueOrThrow({ where: { id: withVersion.id } })).modelVersionId,
+    ).toBeNull();
     await expect(
-      requestImageAnalysis({ db, projectId: project.id, actorId: annotator, imageId, params: { ks: [4] }, model: modelVersionRef(version.id) }),
+      requestImageAnalysis({
+        db,
+        projectId: project.id,
+        actorId: annotator,
+        imageId,
+        params: { ks: [4] },
+        model: modelVersionRef(version.id),
+      }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("refuses clearly when there are too few labels, and other projects' versions", async () => {
     const { project, users } = await seedProject(db, { editor: "EDITOR" });
-    const { images, classes } = await seedLabelledDataset({ db, projectId: project.id, perClass: 2, label: false });
+    const { images, classes } = await seedLabelledDataset({
+      db,
+      projectId: project.id,
+      perClass: 2,
+      label: false,
+    });
     const editor = callerFor(db, users.editor!);
-    await expect(editor.modelVersion.retrain({ projectId: project.id })).rejects.toThrow(/at least 2 classes with at least 2 labelled images each; no image is labelled yet/);
+    await expect(editor.modelVersion.retrain({ projectId: project.id })).rejects.toThrow(
+      /at least 2 classes with at least 2 labelled images each; no image is labelled yet/,
+    );
     await db.imageLabel.createMany({
       data: [
         { imageId: images[0]!.id, labelClassId: classes.blobs.id },
@@ -204,11 +294,23 @@ describe("retrain-model", () => {
     // Another project's version is invisible here.
     const other = await seedProject(db, { editor: "EDITOR" });
     const foreign = await db.modelVersion.create({
-      data: { projectId: other.project.id, name: "theirs", backboneFile: "x.onnx", backboneSha256: "0".repeat(64), classes: ["a", "b"] },
+      data: {
+        projectId: other.project.id,
+        name: "theirs",
+        backboneFile: "x.onnx",
+        backboneSha256: "0".repeat(64),
+        classes: ["a", "b"],
+      },
     });
-    await expect(editor.modelVersion.get({ projectId: project.id, modelVersionId: foreign.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(editor.modelVersion.delete({ projectId: project.id, modelVersionId: foreign.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(editor.modelVersion.retrain({ projectId: project.id, baseVersionId: foreign.id })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      editor.modelVersion.get({ projectId: project.id, modelVersionId: foreign.id }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      editor.modelVersion.delete({ projectId: project.id, modelVersionId: foreign.id }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      editor.modelVersion.retrain({ projectId: project.id, baseVersionId: foreign.id }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("retrains 40 labelled images in seconds, faster again with cached features (handler without the queue)", async () => {
@@ -216,10 +318,13 @@ describe("retrain-model", () => {
   });
 
   // The same with the shipped network, when it is installed in the repository's models/.
-  it.skipIf(!existsSync(SHIPPED_MODEL))("retrains 40 labelled images with the shipped model in seconds", async () => {
-    const shipped = await ensureBuiltInModelVersion({ db, model: SHIPPED_MODEL });
-    await retrainFortyTwice({ firstIndex: 200, label: "shipped model", baseVersionId: shipped!.id });
-  });
+  it.skipIf(!existsSync(SHIPPED_MODEL))(
+    "retrains 40 labelled images with the shipped model in seconds",
+    async () => {
+      const shipped = await ensureBuiltInModelVersion({ db, model: SHIPPED_MODEL });
+      await retrainFortyTwice({ firstIndex: 200, label: "shipped model", baseVersionId: shipped!.id });
+    },
+  );
 });
 
 const SHIPPED_MODEL = path.join(repoRoot, "models/visual-ccc-synthetic-v1.onnx");
@@ -229,10 +334,14 @@ async function retrainFortyTwice(options: { firstIndex: number; label: string; b
   await seedLabelledDataset({ db, projectId: project.id, perClass: 20, firstIndex: options.firstIndex }); // not cached yet
   const builtIn = options.baseVersionId
     ? await db.modelVersion.findUniqueOrThrow({ where: { id: options.baseVersionId } })
-    : await db.modelVersion.findFirstOrThrow({ where: { projectId: null, backboneFile: `${TINY_MODEL_NAME}.onnx` } });
+    : await db.modelVersion.findFirstOrThrow({
+        where: { projectId: null, backboneFile: `${TINY_MODEL_NAME}.onnx` },
+      });
   const timings: { computed: number; cached: number; totalMs: number; featuresMs: number }[] = [];
   for (let attempt = 0; attempt < 2; attempt++) {
-    const run = await db.jobRun.create({ data: { projectId: project.id, type: retrainModelJob.id, createdById: users.editor!.id } });
+    const run = await db.jobRun.create({
+      data: { projectId: project.id, type: retrainModelJob.id, createdById: users.editor!.id },
+    });
     const result = await handleRetrainModel({
       db,
       store: blobStore(),
@@ -240,9 +349,15 @@ async function retrainFortyTwice(options: { firstIndex: number; label: string; b
       completeQueueJob: async () => true,
     });
     expect(result.result).toBe("recorded");
-    timings.push({ ...result.features!, totalMs: result.timingsMs!.total, featuresMs: result.timingsMs!.features });
+    timings.push({
+      ...result.features!,
+      totalMs: result.timingsMs!.total,
+      featuresMs: result.timingsMs!.features,
+    });
   }
-  console.info(`[retrain 40 images, ${options.label}] cold ${JSON.stringify(timings[0])}, cached ${JSON.stringify(timings[1])}`);
+  console.info(
+    `[retrain 40 images, ${options.label}] cold ${JSON.stringify(timings[0])}, cached ${JSON.stringify(timings[1])}`,
+  );
   expect(timings[0]).toMatchObject({ computed: 40, cached: 0 });
   expect(timings[1]).toMatchObject({ computed: 0, cached: 40 });
   expect(timings[1]!.totalMs).toBeLessThan(10_000);

@@ -16,7 +16,10 @@ export async function micrographPng(index: number, size = 128): Promise<Buffer> 
     state = (state * 1103515245 + 12345) >>> 0;
     return state / 2 ** 32;
   };
-  const centres = Array.from({ length: 6 }, () => [random() * size, random() * size, 6 + random() * 14] as const);
+  const centres = Array.from(
+    { length: 6 },
+    () => [random() * size, random() * size, 6 + random() * 14] as const,
+  );
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       let v = 40 + (x * 60) / size;
@@ -24,7 +27,9 @@ export async function micrographPng(index: number, size = 128): Promise<Buffer> 
       data[y * size + x] = Math.max(0, Math.min(255, Math.round(v + (random() - 0.5) * 30)));
     }
   }
-  return sharp(Buffer.from(data), { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
+  return sharp(Buffer.from(data), { raw: { width: size, height: size, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 /** Creates a dataset of `count` images; the indices in `corrupt` get a truncated PNG. */
@@ -67,12 +72,16 @@ export async function seedDataset(options: {
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined>, options: { timeoutMs: number; what: string }): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  options: { timeoutMs: number; what: string },
+): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -16,7 +16,12 @@ import { repoRoot, seedDataset, TINY_MODEL, waitFor } from "./seed-images";
 const IMAGES = 50;
 const workers: ChildProcess[] = [];
 
-type SpawnedWorker = { child: ChildProcess; output: () => string; ready: Promise<void>; onOutput: (listener: (text: string) => void) => void };
+type SpawnedWorker = {
+  child: ChildProcess;
+  output: () => string;
+  ready: Promise<void>;
+  onOutput: (listener: (text: string) => void) => void;
+};
 
 function spawnWorker(name: string): SpawnedWorker {
   let output = "";
@@ -49,7 +54,9 @@ function spawnWorker(name: string): SpawnedWorker {
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`worker ${name} exited (${code}) before it was ready:\n${output}`)));
+    child.on("exit", (code) =>
+      reject(new Error(`worker ${name} exited (${code}) before it was ready:\n${output}`)),
+    );
   });
   return {
     child,
@@ -62,13 +69,20 @@ function spawnWorker(name: string): SpawnedWorker {
 }
 
 afterAll(async () => {
-  for (const child of workers) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-  await Promise.all(workers.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((r) => child.on("exit", r)) : null)));
+  for (const child of workers)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  await Promise.all(
+    workers.map((child) =>
+      child.exitCode === null && child.signalCode === null ? new Promise((r) => child.on("exit", r)) : null,
+    ),
+  );
   await stopJobQueue();
 });
 
 async function activeItemJobs(): Promise<number> {
-  const rows = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pgboss.job WHERE name = 'analyse-image' AND state = 'active'`;
+  const rows = await db.$queryRaw<
+    { n: bigint }[]
+  >`SELECT count(*) AS n FROM pgboss.job WHERE name = 'analyse-image' AND state = 'active'`;
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -80,11 +94,17 @@ describe("two worker processes, one killed mid-job", () => {
     const b = spawnWorker("b");
     await Promise.all([a.ready, b.ready]);
 
-    const { jobRunId } = await startDatasetAnalysis({ db, projectId: project.id, datasetId, actorId: users.editor!.id });
+    const { jobRunId } = await startDatasetAnalysis({
+      db,
+      projectId: project.id,
+      datasetId,
+      actorId: users.editor!.id,
+    });
     // After some progress, kill worker a the moment it starts an image (it logs the start before
     // any work), so it surely dies holding one.
     await waitFor(
-      async () => ((await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId } })).progressDone >= 8 ? true : undefined),
+      async () =>
+        (await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId } })).progressDone >= 8 ? true : undefined,
       { timeoutMs: 60_000, what: "some progress" },
     );
     await new Promise<void>((resolve) =>
@@ -106,10 +126,19 @@ describe("two worker processes, one killed mid-job", () => {
       },
       { timeoutMs: 90_000, what: `the run to finish (worker b output:\n${b.output()})` },
     );
-    expect(finished).toMatchObject({ status: "SUCCEEDED", progressDone: IMAGES, progressTotal: IMAGES, failedCount: 0 });
+    expect(finished).toMatchObject({
+      status: "SUCCEEDED",
+      progressDone: IMAGES,
+      progressTotal: IMAGES,
+      failedCount: 0,
+    });
 
     // Exactly one result per image (the unique key would also refuse a second one).
-    const perImage = await db.analysis.groupBy({ by: ["imageId"], where: { imageId: { in: imageIds } }, _count: true });
+    const perImage = await db.analysis.groupBy({
+      by: ["imageId"],
+      where: { imageId: { in: imageIds } },
+      _count: true,
+    });
     expect(perImage).toHaveLength(IMAGES);
     expect(perImage.every((row) => row._count === 1)).toBe(true);
 

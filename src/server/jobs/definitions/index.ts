@@ -14,4 +14,10 @@ export type { JobDefinition } from "./job-definition";
 /**
  * Every queue, dead-letter queues first (a queue naming a dead-letter queue needs it to exist).
  */
-export const JOB_DEFINITIONS = [analyseImageGaveUpJob, analyseImageJob, analyseDatasetJob, retrainModelJob, exportJob] as const;
+export const JOB_DEFINITIONS = [
+  analyseImageGaveUpJob,
+  analyseImageJob,
+  analyseDatasetJob,
+  retrainModelJob,
+  exportJob,
+] as const;

@@ -22,7 +22,11 @@ describe("projects and members", () => {
   it("adds a member by email, changes the role and removes them", async () => {
     const { project, asOwner } = await projectOwnedBy("owner");
     const colleague = await seedUser(db, "colleague");
-    await asOwner.member.add({ projectId: project.id, email: colleague.email.toUpperCase(), role: "ANNOTATOR" });
+    await asOwner.member.add({
+      projectId: project.id,
+      email: colleague.email.toUpperCase(),
+      role: "ANNOTATOR",
+    });
     expect((await callerFor(db, colleague).project.get({ projectId: project.id })).role).toBe("ANNOTATOR");
 
     await asOwner.member.changeRole({ projectId: project.id, userId: colleague.id, role: "EDITOR" });

@@ -7,7 +7,10 @@ import { blobStore } from "~/server/storage";
 let seed = 1;
 
 /** An image row whose original, thumbnail and display are a real small PNG in the blob store. */
-export async function seedStoredImage(db: Db, options: { projectId: string; datasetId: string; fileName?: string; width?: number; height?: number }) {
+export async function seedStoredImage(
+  db: Db,
+  options: { projectId: string; datasetId: string; fileName?: string; width?: number; height?: number },
+) {
   const width = options.width ?? 32;
   const height = options.height ?? 24;
   const png = await pngGrey(width, height, seed++);
@@ -31,7 +34,17 @@ export async function seedStoredImage(db: Db, options: { projectId: string; data
 }
 
 /** An image row without bytes (for exports that never read pixels). */
-export async function seedImageRow(db: Db, options: { projectId: string; datasetId: string; fileName: string; width?: number; height?: number; sha256?: string }) {
+export async function seedImageRow(
+  db: Db,
+  options: {
+    projectId: string;
+    datasetId: string;
+    fileName: string;
+    width?: number;
+    height?: number;
+    sha256?: string;
+  },
+) {
   const sha256 = options.sha256 ?? createHash("sha256").update(randomBytes(16)).digest("hex");
   return db.image.create({
     data: {
@@ -52,7 +65,10 @@ export async function seedImageRow(db: Db, options: { projectId: string; dataset
 }
 
 /** An analysis with every map (each a real 8-bit PNG blob), a prediction and descriptors. */
-export async function seedAnalysis(db: Db, options: { imageId: string; prediction?: string; paramsHash?: string }) {
+export async function seedAnalysis(
+  db: Db,
+  options: { imageId: string; prediction?: string; paramsHash?: string },
+) {
   const map = async (encoding: "grey" | "mask" | "colormap-index" | "labels" | "heat", s: number) => {
     const stored = await blobStore().put(await pngGrey(16, 12, 1000 + s));
     return { key: stored.key, width: 16, height: 12, encoding };
@@ -75,8 +91,17 @@ export async function seedAnalysis(db: Db, options: { imageId: string; predictio
       mapKeys,
       clusterStats: {
         "3": {
-          requestedK: 3, k: 3, method: "exact", centers: [10, 100, 200], standardizedCenters: [-1, 0, 1],
-          counts: [10, 20, 30], areaPercent: [16.667, 33.333, 50], inertia: 1, standardizedInertia: 1, mean: 100, std: 50,
+          requestedK: 3,
+          k: 3,
+          method: "exact",
+          centers: [10, 100, 200],
+          standardizedCenters: [-1, 0, 1],
+          counts: [10, 20, 30],
+          areaPercent: [16.667, 33.333, 50],
+          inertia: 1,
+          standardizedInertia: 1,
+          mean: 100,
+          std: 50,
         },
       },
       descriptors: { otsuThreshold: 117, foregroundFraction: 0.42, meanContrast: 0.125 },

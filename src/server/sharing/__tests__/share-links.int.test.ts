@@ -20,15 +20,38 @@ vi.mock("~/server/auth", () => ({ auth: async () => null }));
 const overlayRoute = await import("~/app/api/share/[token]/images/[imageId]/overlays/[map]/route");
 const imageRoute = await import("~/app/api/share/[token]/images/[imageId]/[variant]/route");
 
-const ALL = { overlays: ["segmentation", "contrast", "clusters", "cam"] as ("segmentation" | "contrast" | "clusters" | "cam")[], annotations: true, prediction: true, metrics: true };
+const ALL = {
+  overlays: ["segmentation", "contrast", "clusters", "cam"] as (
+    "segmentation" | "contrast" | "clusters" | "cam"
+  )[],
+  annotations: true,
+  prediction: true,
+  metrics: true,
+};
 
 async function setup() {
-  const { project, users } = await seedProject(db, { owner: "OWNER", editor: "EDITOR", annotator: "ANNOTATOR" });
+  const { project, users } = await seedProject(db, {
+    owner: "OWNER",
+    editor: "EDITOR",
+    annotator: "ANNOTATOR",
+  });
   const shared = await db.dataset.create({ data: { projectId: project.id, name: "shared" } });
   const privateSet = await db.dataset.create({ data: { projectId: project.id, name: "private" } });
-  const inShared = await seedStoredImage(db, { projectId: project.id, datasetId: shared.id, fileName: "in.png" });
-  const alsoShared = await seedStoredImage(db, { projectId: project.id, datasetId: shared.id, fileName: "also.png" });
-  const inPrivate = await seedStoredImage(db, { projectId: project.id, datasetId: privateSet.id, fileName: "secret.png" });
+  const inShared = await seedStoredImage(db, {
+    projectId: project.id,
+    datasetId: shared.id,
+    fileName: "in.png",
+  });
+  const alsoShared = await seedStoredImage(db, {
+    projectId: project.id,
+    datasetId: shared.id,
+    fileName: "also.png",
+  });
+  const inPrivate = await seedStoredImage(db, {
+    projectId: project.id,
+    datasetId: privateSet.id,
+    fileName: "secret.png",
+  });
   await seedAnalysis(db, { imageId: inShared.id });
   await seedAnalysis(db, { imageId: inPrivate.id });
   const other = await seedProject(db, { stranger: "OWNER" });
@@ -51,7 +74,12 @@ const getOverlay = (token: string, imageId: string, map: string) =>
 describe("share links", () => {
   it("open the images of their dataset and nothing else, by any id", async () => {
     const s = await setup();
-    const link = await s.editor.share.create({ projectId: s.project.id, target: { kind: "dataset", datasetId: s.shared.id }, include: ALL, expiresInDays: 7 });
+    const link = await s.editor.share.create({
+      projectId: s.project.id,
+      target: { kind: "dataset", datasetId: s.shared.id },
+      include: ALL,
+      expiresInDays: 7,
+    });
 
     expect((await getImage(link.token, s.inShared.id)).status).toBe(200);
     expect((await getImage(link.token, s.alsoShared.id, "thumbnail")).status).toBe(200);
@@ -64,7 +92,9 @@ describe("share links", () => {
       expect((await getImage(link.token, imageId)).status).toBe(404);
       expect((await getImage(link.token, imageId, "thumbnail")).status).toBe(404);
       expect((await getOverlay(link.token, imageId, "segmentation")).status).toBe(404);
-      await expect(getSharedImage({ db, token: link.token, imageId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(getSharedImage({ db, token: link.token, imageId })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
     }
     // The "original" variant (full-resolution source file) is not served to links.
     expect((await getImage(link.token, s.inShared.id, "original")).status).toBe(404);
@@ -103,7 +133,12 @@ describe("share links", () => {
 
   it("stop working when revoked or expired, and are stored only as a sha256", async () => {
     const s = await setup();
-    const link = await s.editor.share.create({ projectId: s.project.id, target: { kind: "dataset", datasetId: s.shared.id }, include: ALL, expiresInDays: 1 });
+    const link = await s.editor.share.create({
+      projectId: s.project.id,
+      target: { kind: "dataset", datasetId: s.shared.id },
+      include: ALL,
+      expiresInDays: 1,
+    });
     const row = await db.shareLink.findUniqueOrThrow({ where: { id: link.id } });
     expect(row.tokenHash).toBe(createHash("sha256").update(link.token).digest("hex"));
     expect(JSON.stringify(row)).not.toContain(link.token);
@@ -127,19 +162,33 @@ describe("share links", () => {
 
   it("grant no write procedure: holding a token is being anonymous", async () => {
     const s = await setup();
-    const link = await s.editor.share.create({ projectId: s.project.id, target: { kind: "dataset", datasetId: s.shared.id }, include: ALL, expiresInDays: 7 });
+    const link = await s.editor.share.create({
+      projectId: s.project.id,
+      target: { kind: "dataset", datasetId: s.shared.id },
+      include: ALL,
+      expiresInDays: 7,
+    });
     const anonymous = callerFor(db, null);
     type AnyProcedure = { _def: { meta?: ProcedureMeta; type: string } };
-    const mutations = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).filter(
-      ([, p]) => p._def.type === "mutation",
-    );
+    const mutations = Object.entries(
+      appRouter._def.procedures as unknown as Record<string, AnyProcedure>,
+    ).filter(([, p]) => p._def.type === "mutation");
     expect(mutations.length).toBeGreaterThan(10);
     for (const [path, procedure] of mutations) {
       if (procedure._def.meta?.access.kind === "public") continue; // auth.signUp: creating an account
       let target: unknown = anonymous;
       for (const part of path.split(".")) target = (target as Record<string, unknown>)[part];
-      const input = { projectId: s.project.id, token: link.token, datasetId: s.shared.id, imageIds: [s.inShared.id], imageId: s.inShared.id, labelClassId: null };
-      await expect((target as (i: unknown) => Promise<unknown>)(input), path).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+      const input = {
+        projectId: s.project.id,
+        token: link.token,
+        datasetId: s.shared.id,
+        imageIds: [s.inShared.id],
+        imageId: s.inShared.id,
+        labelClassId: null,
+      };
+      await expect((target as (i: unknown) => Promise<unknown>)(input), path).rejects.toMatchObject({
+        code: "UNAUTHORIZED",
+      });
     }
     // The byte routes behind a token answer GET only.
     expect(Object.keys(imageRoute).filter((k) => /^(POST|PUT|PATCH|DELETE)$/.test(k))).toEqual([]);
@@ -152,10 +201,20 @@ describe("share links", () => {
     const s = await setup();
     const annotator = callerFor(db, s.users.annotator!);
     await expect(
-      annotator.share.create({ projectId: s.project.id, target: { kind: "dataset", datasetId: s.shared.id }, include: ALL, expiresInDays: 7 }),
+      annotator.share.create({
+        projectId: s.project.id,
+        target: { kind: "dataset", datasetId: s.shared.id },
+        include: ALL,
+        expiresInDays: 7,
+      }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(
-      s.editor.share.create({ projectId: s.project.id, target: { kind: "image", imageId: s.foreign.id }, include: ALL, expiresInDays: 7 }),
+      s.editor.share.create({
+        projectId: s.project.id,
+        target: { kind: "image", imageId: s.foreign.id },
+        include: ALL,
+        expiresInDays: 7,
+      }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

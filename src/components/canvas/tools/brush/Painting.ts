@@ -12,7 +12,8 @@ export class Painting extends StateNode {
     const { brushMode, brushSize, labelClassId } = this.editor.settings;
     const selected = this.editor.region(this.editor.selectedKey);
     const extend =
-      selected?.geometry.kind === "brush" && (brushMode === "erase" || selected.labelClassId === labelClassId);
+      selected?.geometry.kind === "brush" &&
+      (brushMode === "erase" || selected.labelClassId === labelClassId);
     const start: Point[] = info ? [[info.image.x, info.image.y]] : [];
     this.editor.draft = {
       kind: "brush",
@@ -34,7 +35,10 @@ export class Painting extends StateNode {
     // Keep points at least 1 screen pixel and 1/8 of the brush apart: smooth, and small to save.
     const spacing = Math.max(this.editor.screenToImageDistance(1), draft.stroke.size / 8);
     if (last && Math.hypot(last[0] - info.image.x, last[1] - info.image.y) < spacing) return;
-    this.editor.draft = { ...draft, stroke: { ...draft.stroke, points: [...draft.stroke.points, [info.image.x, info.image.y]] } };
+    this.editor.draft = {
+      ...draft,
+      stroke: { ...draft.stroke, points: [...draft.stroke.points, [info.image.x, info.image.y]] },
+    };
     this.editor.notify();
   }
 
@@ -44,7 +48,9 @@ export class Painting extends StateNode {
     if (draft?.kind !== "brush") return;
     const target = this.editor.region(draft.targetKey);
     if (target?.geometry.kind === "brush") {
-      this.editor.updateRegion(target.key, { geometry: { ...target.geometry, strokes: [...target.geometry.strokes, draft.stroke] } });
+      this.editor.updateRegion(target.key, {
+        geometry: { ...target.geometry, strokes: [...target.geometry.strokes, draft.stroke] },
+      });
       return;
     }
     if (draft.stroke.mode === "erase") return;

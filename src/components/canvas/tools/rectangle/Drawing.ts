@@ -27,7 +27,10 @@ export class Drawing extends StateNode {
     const minimum = this.editor.screenToImageDistance(3);
     const from = { x: draft.from[0], y: draft.from[1] };
     if (Math.abs(info.image.x - from.x) < minimum || Math.abs(info.image.y - from.y) < minimum) return;
-    this.editor.addRegion({ labelClassId: this.editor.settings.labelClassId, geometry: rectangleFromCorners(from, info.image) });
+    this.editor.addRegion({
+      labelClassId: this.editor.settings.labelClassId,
+      geometry: rectangleFromCorners(from, info.image),
+    });
   }
 
   override onCancel(): void {

@@ -22,7 +22,11 @@ export class DraggingVertex extends StateNode {
       this.editor.mark();
       this.moved = true;
     }
-    this.editor.updateRegion(key, { geometry: moveVertex(this.original, this.index, info.image) }, { undoable: false });
+    this.editor.updateRegion(
+      key,
+      { geometry: moveVertex(this.original, this.index, info.image) },
+      { undoable: false },
+    );
   }
 
   override onPointerUp(): void {
@@ -31,7 +35,8 @@ export class DraggingVertex extends StateNode {
 
   override onCancel(): void {
     const key = this.editor.selectedKey;
-    if (key && this.original && this.moved) this.editor.updateRegion(key, { geometry: this.original }, { undoable: false });
+    if (key && this.original && this.moved)
+      this.editor.updateRegion(key, { geometry: this.original }, { undoable: false });
     this.parent!.transition("idle");
   }
 }

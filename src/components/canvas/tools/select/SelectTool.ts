@@ -11,6 +11,11 @@ export class SelectTool extends StateNode {
   override readonly initial = "idle";
   constructor(editor: AnnotationEditor) {
     super(editor);
-    this.addChildren(new Idle(editor), new Translating(editor), new DraggingVertex(editor), new Panning(editor));
+    this.addChildren(
+      new Idle(editor),
+      new Translating(editor),
+      new DraggingVertex(editor),
+      new Panning(editor),
+    );
   }
 }

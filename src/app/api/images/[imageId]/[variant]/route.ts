@@ -75,7 +75,10 @@ export async function GET(
     if (isOriginal) {
       headers.set("Content-Type", mediaTypeOf(image.format));
       headers.set("Content-Length", String(image.byteSize));
-      headers.set("Content-Disposition", `inline; filename*=UTF-8''${encodeRfc5987(baseName(image.fileName))}`);
+      headers.set(
+        "Content-Disposition",
+        `inline; filename*=UTF-8''${encodeRfc5987(baseName(image.fileName))}`,
+      );
     } else {
       headers.set("Content-Type", "image/png");
     }

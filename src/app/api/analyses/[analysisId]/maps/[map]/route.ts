@@ -6,7 +6,12 @@
  * Maps are content-addressed blobs: the ETag is their sha256 and they never change.
  */
 import { z } from "zod";
-import { appErrorResponse, matchesIfNoneMatch, requireSignedInUser, webStreamFromNode } from "~/app/api/_lib/route-helpers";
+import {
+  appErrorResponse,
+  matchesIfNoneMatch,
+  requireSignedInUser,
+  webStreamFromNode,
+} from "~/app/api/_lib/route-helpers";
 import { unsafeFindAnalysisMap } from "~/server/analysis/find-analysis-map";
 import { requireProjectRole } from "~/server/auth/project-access";
 import { db } from "~/server/db";
@@ -31,7 +36,11 @@ export async function GET(
     const params = paramsSchema.safeParse(await context.params);
     if (!params.success) throw new AppError("NOT_FOUND", "Map not found");
     const user = await requireSignedInUser();
-    const found = await unsafeFindAnalysisMap({ db, analysisId: params.data.analysisId, map: params.data.map });
+    const found = await unsafeFindAnalysisMap({
+      db,
+      analysisId: params.data.analysisId,
+      map: params.data.map,
+    });
     if (!found) throw new AppError("NOT_FOUND", "Map not found");
     try {
       await requireProjectRole({ db, userId: user.id, projectId: found.projectId, minimum: "VIEWER" });
@@ -48,7 +57,8 @@ export async function GET(
     });
     if (matchesIfNoneMatch(request, etag)) return new Response(null, { status: 304, headers });
     const blobs = blobStore();
-    if (!(await blobs.has(found.blobKey))) throw new Error(`Blob ${found.blobKey} of analysis ${params.data.analysisId} is missing`);
+    if (!(await blobs.has(found.blobKey)))
+      throw new Error(`Blob ${found.blobKey} of analysis ${params.data.analysisId} is missing`);
     return new Response(webStreamFromNode(blobs.stream(found.blobKey)), { status: 200, headers });
   } catch (error) {
     return appErrorResponse(error);

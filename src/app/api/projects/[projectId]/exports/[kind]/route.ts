@@ -25,7 +25,10 @@ export const runtime = "nodejs";
 
 const EXPORT_KINDS = {
   "results.csv": { contentType: "text/csv; charset=utf-8", suffix: "results.csv" },
-  "annotations.coco.json": { contentType: "application/json; charset=utf-8", suffix: "annotations.coco.json" },
+  "annotations.coco.json": {
+    contentType: "application/json; charset=utf-8",
+    suffix: "annotations.coco.json",
+  },
   "overlays.zip": { contentType: "application/zip", suffix: "overlays.zip" },
 } as const;
 type ExportKind = keyof typeof EXPORT_KINDS;
@@ -41,10 +44,15 @@ const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
 
 type RouteContext = { params: Promise<{ projectId: string; kind: string }> };
 
-async function scopeOf(request: Request, context: RouteContext): Promise<{ kind: ExportKind; scope: ExportScope }> {
+async function scopeOf(
+  request: Request,
+  context: RouteContext,
+): Promise<{ kind: ExportKind; scope: ExportScope }> {
   const params = paramsSchema.safeParse(await context.params);
   if (!params.success) throw new AppError("NOT_FOUND", "Unknown export");
-  const datasetId = datasetIdSchema.safeParse(new URL(request.url).searchParams.get("datasetId") ?? undefined);
+  const datasetId = datasetIdSchema.safeParse(
+    new URL(request.url).searchParams.get("datasetId") ?? undefined,
+  );
   if (!datasetId.success) throw new AppError("BAD_INPUT", "Invalid dataset id");
   return { kind: params.data.kind, scope: { projectId: params.data.projectId, datasetId: datasetId.data } };
 }
@@ -79,7 +87,8 @@ export async function GET(request: Request, context: RouteContext): Promise<Resp
 export async function POST(request: Request, context: RouteContext): Promise<Response> {
   try {
     const { kind, scope } = await scopeOf(request, context);
-    if (kind !== "annotations.coco.json") throw new AppError("NOT_FOUND", "Only COCO annotations can be imported");
+    if (kind !== "annotations.coco.json")
+      throw new AppError("NOT_FOUND", "Only COCO annotations can be imported");
     const user = await requireSignedInUser();
     // Checked before the body is read: a non-member cannot make the server buffer a large body.
     await requireProjectRole({ db, userId: user.id, projectId: scope.projectId, minimum: "EDITOR" });
@@ -88,7 +97,8 @@ export async function POST(request: Request, context: RouteContext): Promise<Res
       throw new AppError("TOO_LARGE", "COCO files up to 100 MB can be imported");
     }
     const text = await request.text();
-    if (text.length > MAX_IMPORT_BYTES) throw new AppError("TOO_LARGE", "COCO files up to 100 MB can be imported");
+    if (text.length > MAX_IMPORT_BYTES)
+      throw new AppError("TOO_LARGE", "COCO files up to 100 MB can be imported");
     let document: unknown;
     try {
       document = JSON.parse(text);

@@ -15,7 +15,10 @@ import { startExport } from "~/server/jobs/start-export";
 export const runtime = "nodejs";
 
 const paramsSchema = z.object({ projectId: z.string().min(1).max(64) });
-const bodySchema = z.object({ kind: z.enum(EXPORT_JOB_KINDS).default("overlays.zip"), datasetId: z.string().min(1).max(64).optional() });
+const bodySchema = z.object({
+  kind: z.enum(EXPORT_JOB_KINDS).default("overlays.zip"),
+  datasetId: z.string().min(1).max(64).optional(),
+});
 
 type RouteContext = { params: Promise<{ projectId: string }> };
 
@@ -33,7 +36,12 @@ export async function POST(request: Request, context: RouteContext): Promise<Res
     }
     const body = bodySchema.safeParse(json ?? {});
     if (!body.success) throw new AppError("BAD_INPUT", "Unknown export kind or dataset");
-    const started = await startExport({ db, projectId: params.data.projectId, actorId: user.id, ...body.data });
+    const started = await startExport({
+      db,
+      projectId: params.data.projectId,
+      actorId: user.id,
+      ...body.data,
+    });
     return Response.json(started, { status: started.alreadyRunning ? 200 : 202 });
   } catch (error) {
     return appErrorResponse(error);

@@ -4,11 +4,7 @@
  * (per zip entry), whatever happened to the others. Needs the EDITOR role.
  */
 import { z } from "zod";
-import {
-  appErrorResponse,
-  readLimitedFormData,
-  requireSignedInUser,
-} from "~/app/api/_lib/route-helpers";
+import { appErrorResponse, readLimitedFormData, requireSignedInUser } from "~/app/api/_lib/route-helpers";
 import { requireProjectRole } from "~/server/auth/project-access";
 import { ingestFiles, type IngestResult } from "~/server/datasets/ingest-files";
 import { db } from "~/server/db";

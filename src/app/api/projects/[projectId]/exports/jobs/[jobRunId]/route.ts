@@ -22,7 +22,11 @@ export async function GET(_request: Request, context: RouteContext): Promise<Res
     if (!params.success) throw new AppError("NOT_FOUND", "Export not found");
     const user = await requireSignedInUser();
     await requireProjectRole({ db, userId: user.id, projectId: params.data.projectId, minimum: "VIEWER" });
-    const file = await findExportDownload({ db, projectId: params.data.projectId, jobRunId: params.data.jobRunId });
+    const file = await findExportDownload({
+      db,
+      projectId: params.data.projectId,
+      jobRunId: params.data.jobRunId,
+    });
     return new Response(webStreamFromNode(blobStore().stream(file.blobKey)), {
       status: 200,
       headers: {

@@ -26,7 +26,12 @@ export async function GET(
   try {
     const params = paramsSchema.safeParse(await context.params);
     if (!params.success) throw new AppError("NOT_FOUND", "Overlay not found");
-    const map = await findSharedOverlay({ db, token: params.data.token, imageId: params.data.imageId, mapName: params.data.map });
+    const map = await findSharedOverlay({
+      db,
+      token: params.data.token,
+      imageId: params.data.imageId,
+      mapName: params.data.map,
+    });
     if (!map) throw new AppError("NOT_FOUND", "Overlay not found");
     // The colouring is a pure function of the stored map and its role.
     const etag = `"overlay-${map.role}-${map.ref.key.slice("sha256/".length)}"`;
