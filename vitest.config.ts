@@ -3,7 +3,12 @@ import { defineConfig } from "vitest/config";
 // Two projects: pure unit tests, and integration tests (*.int.test.ts) that each get a fresh
 // database on a real embedded PostgreSQL (tests/setup/).
 export default defineConfig({
-  resolve: { tsconfigPaths: true },
+  resolve: {
+    tsconfigPaths: true,
+    // Tests run server modules in plain Node, where the `server-only` marker would throw; Next.js
+    // still refuses it in client bundles, and tests/server-only-guard.test.ts checks components.
+    alias: { "server-only": new URL("./node_modules/server-only/empty.js", import.meta.url).pathname },
+  },
   test: {
     projects: [
       {

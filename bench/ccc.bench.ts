@@ -6,15 +6,15 @@
  */
 import { readFile } from "node:fs/promises";
 import { runAnalysis } from "~/server/analysis/run-analysis";
-import { kmeansGrey, type GreyImage } from "~/server/ccc";
-import { createRandom } from "~/server/ccc/random";
+import { kmeansGrey, type GreyImage } from "~/core/analysis";
+import { createRandom } from "~/core/analysis/random";
 import {
   REFERENCE_FIXTURES,
   fixtureDir,
   fixtureInput,
   readReferenceJson,
-} from "~/server/ccc/__tests__/reference-fixtures";
-import { decodeRaster } from "~/server/imaging/decode-raster";
+} from "~/core/analysis/__tests__/reference-fixtures";
+import { decodeRaster } from "~/server/codecs/decode-raster";
 import { median, medianTime } from "./median";
 
 const RUNS = 15;

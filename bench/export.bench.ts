@@ -94,13 +94,13 @@ if (values.child) {
   process.exit(0);
 }
 
-const sizes = values.sizes!.split(",").map(Number);
+const sizes = values.sizes.split(",").map(Number);
 const scriptPath = fileURLToPath(import.meta.url);
 const tsxBin = path.join(path.dirname(scriptPath), "..", "node_modules", ".bin", "tsx");
 
 function runChild(projectId: string, url: string, buffered = false): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsxBin, [scriptPath, "--child", projectId, ...(buffered ? ["--buffered"] : [])], {
+    const child = spawn(tsxBin, ["--conditions=react-server", scriptPath, "--child", projectId, ...(buffered ? ["--buffered"] : [])], {
       env: { ...process.env, DATABASE_URL: url },
       stdio: ["ignore", "pipe", "inherit"],
     });

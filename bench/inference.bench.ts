@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 
 import * as ort from "onnxruntime-node";
 
-import { decodeRaster } from "~/server/imaging/decode-raster";
+import { decodeRaster } from "~/server/codecs/decode-raster";
 import { classifyImages, classifyPlanes } from "~/server/inference/classify";
 import { INPUT_NAME, INPUT_PLANE, INPUT_SIZE } from "~/server/inference/onnx-contract";
 import { preprocessRaster } from "~/server/inference/preprocess";
@@ -48,7 +48,7 @@ async function inputFiles(): Promise<{ name: string; bytes: Buffer }[]> {
     }
     if (found.length > 0) return found;
   }
-  const { encodePng } = await import("~/server/imaging/encode-png");
+  const { encodePng } = await import("~/server/codecs/encode-png");
   const raw = new Uint8Array(readFileSync(path.resolve("tests/fixtures/inference/cam-input.u8")));
   return [{ name: "cam-input.png", bytes: await encodePng(raw, 256, 256, 1) }];
 }

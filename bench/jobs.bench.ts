@@ -66,7 +66,7 @@ async function micrograph(index: number, width: number, height: number): Promise
 }
 
 function startWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/worker.ts")], {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(repoRoot, "scripts/worker.ts")], {
     cwd: repoRoot,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -77,8 +77,8 @@ function startWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Prom
       output += chunk.toString();
       if (output.includes("taking jobs")) resolve();
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
     child.on("exit", (code) => reject(new Error(`worker exited (${code}):\n${output}`)));
   });
   return { child, ready };
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
 
     const { db } = await import("~/server/db");
     const { blobStore } = await import("~/server/storage");
-    const { decodeRaster } = await import("~/server/imaging/decode-raster");
+    const { decodeRaster } = await import("~/server/codecs/decode-raster");
     const { runAnalysis } = await import("~/server/analysis/run-analysis");
     const { startDatasetAnalysis } = await import("~/server/jobs/start-dataset-analysis");
     const { stopJobQueue } = await import("~/server/jobs/queue");

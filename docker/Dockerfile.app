@@ -17,5 +17,5 @@ COPY --from=build /app /app
 VOLUME ["/data"]
 EXPOSE 3000
 # Migrations, optional demo seed, then `next start` (docker/app-entrypoint.ts). Workers run as
-# their own containers: this image with `node --import tsx scripts/worker.ts`, or the CUDA image.
-CMD ["node", "--import", "tsx", "docker/app-entrypoint.ts"]
+# their own containers: this image with `node --conditions=react-server --import tsx scripts/worker.ts`, or the CUDA image.
+CMD ["node", "--conditions=react-server", "--import", "tsx", "docker/app-entrypoint.ts"]

@@ -15,7 +15,7 @@ type Command = { summary: string; load: () => Promise<CommandModule> };
 const COMMANDS: Record<string, Command> = {
   analyze: {
     summary: "analyze <image...> --out <dir> [--k <K>]... [--seed <n>]  grey, Otsu, texture, k-means",
-    load: () => import("./cli/analyze"),
+    load: () => import("./cli/analyse"),
   },
   classify: {
     summary:

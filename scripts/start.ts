@@ -103,7 +103,7 @@ async function main() {
   // `node --import tsx` keeps each worker one process, so signals reach it directly.
   const workerCount = Number(process.env.WORKERS ?? 1);
   for (let i = 0; i < workerCount; i++) {
-    const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    const worker = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
       stdio: "inherit",
       env: process.env,
     });

@@ -2,9 +2,9 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseCommandLine } from "./command-line";
 
-import { mapToBytes } from "~/server/ccc/cam";
-import { colorize } from "~/server/ccc/colormaps";
-import { encodePng } from "~/server/imaging/encode-png";
+import { mapToBytes } from "~/core/analysis/cam";
+import { colorize } from "~/core/analysis/colormaps";
+import { encodePng } from "~/server/codecs/encode-png";
 import { classifyImages, type ImageInput } from "~/server/inference/classify";
 import { headFromJson, type LinearHead } from "~/server/inference/linear-head";
 import { planeToGreyBytes } from "~/server/inference/preprocess";

@@ -2,6 +2,7 @@
  * The one Prisma client of a process (cached on globalThis so dev reloads reuse it).
  * Created on first use, not at import: `next build` imports server modules without a database.
  */
+import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "~/generated/prisma/client";
 import { databaseUrl } from "~/server/env";

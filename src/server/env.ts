@@ -2,6 +2,7 @@
  * Server configuration, read from the environment once and validated.
  * `npm start` fills DATABASE_URL and AUTH_SECRET itself when they are unset (embedded mode).
  */
+import "server-only";
 import path from "node:path";
 import { z } from "zod";
 

@@ -4,7 +4,7 @@
  * only render its state and forward pointer / key events; saving is a separate concern
  * (region-sync-plan.ts diffs the editor's regions against what the server has).
  */
-import type { BrushMode, BrushStroke, Point, RegionGeometry } from "~/server/annotations/region-geometry";
+import type { BrushMode, BrushStroke, Point, RegionGeometry } from "~/core/regions/region-geometry";
 import { Camera, type Size, type Vec } from "./camera";
 import { hitRegion, hitVertex } from "./geometry-ops";
 import type { KeyInfo, PointerInfo, StateNode } from "./state-node";

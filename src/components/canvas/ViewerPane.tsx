@@ -99,7 +99,7 @@ export function ViewerPane(props: {
         outline: "none",
       }}
       onPointerDown={(event) => {
-        capture(event.currentTarget as HTMLDivElement, event.pointerId, true);
+        capture(event.currentTarget, event.pointerId, true);
         containerRef.current?.focus();
         editor.pointerDown(infoOf(event));
       }}
@@ -109,7 +109,7 @@ export function ViewerPane(props: {
         onHover?.(info.image);
       }}
       onPointerUp={(event) => {
-        capture(event.currentTarget as HTMLDivElement, event.pointerId, false);
+        capture(event.currentTarget, event.pointerId, false);
         editor.pointerUp(infoOf(event));
       }}
       onPointerLeave={() => onHover?.(null)}

@@ -1,5 +1,5 @@
-import { colorize, type ColorizeOptions, type ColormapName } from "~/server/ccc/colormaps";
-import type { GreyImage } from "~/server/ccc/raster";
+import { colorize, type ColorizeOptions, type ColormapName } from "~/core/analysis/colormaps";
+import type { GreyImage } from "~/core/analysis/raster";
 
 /**
  * An 8-bit map coloured through THE colour-map module into a canvas Konva can draw. Opacity is

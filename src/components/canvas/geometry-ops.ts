@@ -2,7 +2,7 @@
  * Pure operations on region geometry for the editor: hit tests, moves, vertex edits. Geometry
  * values are immutable; every operation returns a new one (the undo stack keeps the old).
  */
-import { decodeMaskRuns, type Point, type RegionGeometry } from "~/server/annotations/region-geometry";
+import { decodeMaskRuns, type Point, type RegionGeometry } from "~/core/regions/region-geometry";
 import type { Size, Vec } from "./camera";
 
 export function translateGeometry(geometry: RegionGeometry, dx: number, dy: number): RegionGeometry {

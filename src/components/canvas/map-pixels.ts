@@ -2,7 +2,7 @@
  * Loads the 8-bit single-channel PNG maps of an analysis into GreyImages in the browser, once per
  * URL (maps are immutable). Colour management is switched off so the bytes are the stored values.
  */
-import type { GreyImage } from "~/server/ccc/raster";
+import type { GreyImage } from "~/core/analysis/raster";
 
 const cache = new Map<string, Promise<GreyImage>>();
 

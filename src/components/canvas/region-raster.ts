@@ -3,7 +3,7 @@
  * a stack of Konva lines could not do without a cached group per region). Cached per geometry
  * value: geometries are immutable, so a new value is the only thing that needs a new raster.
  */
-import type { BrushGeometry, MaskGeometry } from "~/server/annotations/region-geometry";
+import type { BrushGeometry, MaskGeometry } from "~/core/regions/region-geometry";
 import type { Size } from "./camera";
 import { maskPixels } from "./geometry-ops";
 

@@ -4,7 +4,7 @@
  * code of their own. Updates and deletes carry the version they were based on (optimistic
  * concurrency); regions in conflict are left alone until the user resolves them.
  */
-import type { RegionGeometry } from "~/server/annotations/region-geometry";
+import type { RegionGeometry } from "~/core/regions/region-geometry";
 import type { EditorRegion } from "./AnnotationEditor";
 
 export type SavedRegion = {

@@ -16,7 +16,7 @@ export function useLiveJobRuns(options: { projectId: string; datasetId?: string 
     trpc.job.watch.subscriptionOptions({ projectId: options.projectId, datasetId: options.datasetId }),
   );
   return {
-    runs: subscription.data as JobRunItem[] | undefined,
+    runs: subscription.data,
     error: subscription.error,
     /** "connecting" | "pending" (live) | "error" | "idle" */
     status: subscription.status,

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
-import { decodeMaskRuns, type RegionGeometry } from "~/server/annotations/region-geometry";
+import { decodeMaskRuns, type RegionGeometry } from "~/core/regions/region-geometry";
 
 export type SharedRegion = { geometry: RegionGeometry; className: string | null; color: string | null };
 

@@ -1,6 +1,6 @@
 "use client";
 
-import type { CamAgreement } from "~/server/ccc/mask-agreement";
+import type { CamAgreement } from "~/core/analysis/mask-agreement";
 
 /**
  * Which cluster the network looks at: IoU of the CAM's hot region (values at or above the

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useParams } from "next/navigation";
 import { errorMessage } from "~/components/error-message";
-import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/server/ccc/kmeans-grey";
+import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/core/analysis/kmeans-grey";
 import { useTRPC } from "~/trpc/react";
 import type { WorkspaceAnalysis } from "./use-analysis-maps";
 

@@ -2,7 +2,7 @@
 
 import { useMemo } from "react";
 import { labelColor } from "~/components/canvas/colorize-canvas";
-import { colormapLut } from "~/server/ccc/colormaps";
+import { colormapLut } from "~/core/analysis/colormaps";
 import type { Clustering } from "./use-clustering";
 
 /**

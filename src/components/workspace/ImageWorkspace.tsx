@@ -13,8 +13,8 @@ import {
   encodeMaskRuns,
   REGION_GEOMETRY_VERSION,
   type MaskGeometry,
-} from "~/server/annotations/region-geometry";
-import { camAgreement, sampleOnGrid } from "~/server/ccc/mask-agreement";
+} from "~/core/regions/region-geometry";
+import { camAgreement, sampleOnGrid } from "~/core/analysis/mask-agreement";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
 import { AgreementTable } from "./AgreementTable";
 import { AnalysisControls, NO_MODEL } from "./AnalysisControls";

@@ -1,6 +1,6 @@
 "use client";
 
-import { COLORMAP_NAMES, type ColormapName } from "~/server/ccc/colormaps";
+import { COLORMAP_NAMES, type ColormapName } from "~/core/analysis/colormaps";
 import { OVERLAY_IDS, OVERLAY_LABELS, type LayerSettings, type OverlayId } from "./layer-settings";
 
 /** Toggles and opacity sliders per overlay; unavailable overlays say why instead of doing nothing. */

@@ -12,8 +12,8 @@ import { SegmentationLayer } from "~/components/canvas/layers/SegmentationLayer"
 import { TargetMaskLayer } from "~/components/canvas/layers/TargetMaskLayer";
 import { TextureLayer } from "~/components/canvas/layers/TextureLayer";
 import { ViewerPane } from "~/components/canvas/ViewerPane";
-import type { GridRect } from "~/server/ccc/mask-agreement";
-import type { GreyImage } from "~/server/ccc/raster";
+import type { GridRect } from "~/core/analysis/mask-agreement";
+import type { GreyImage } from "~/core/analysis/raster";
 import { OVERLAY_LABELS, type LayerSettings, type OverlayId } from "./layer-settings";
 import type { Clustering } from "./use-clustering";
 

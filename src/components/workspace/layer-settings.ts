@@ -1,4 +1,4 @@
-import type { ColormapName } from "~/server/ccc/colormaps";
+import type { ColormapName } from "~/core/analysis/colormaps";
 
 /** The overlays of the image view, bottom to top. Names are used in test ids and the URL-free state. */
 export const OVERLAY_IDS = ["cam", "clusters", "segmentation", "texture", "target", "annotations"] as const;

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { loadGreyMap } from "~/components/canvas/map-pixels";
-import type { GreyImage } from "~/server/ccc/raster";
+import type { GreyImage } from "~/core/analysis/raster";
 import type { RouterOutputs } from "~/trpc/react";
 
 export type WorkspaceAnalysis = RouterOutputs["analysis"]["workspace"]["analyses"][number];

@@ -1,8 +1,8 @@
 "use client";
 
 import { useMemo } from "react";
-import { kmeansGrey } from "~/server/ccc/kmeans-grey";
-import type { GreyImage } from "~/server/ccc/raster";
+import { kmeansGrey } from "~/core/analysis/kmeans-grey";
+import type { GreyImage } from "~/core/analysis/raster";
 
 export type Clustering = {
   k: number;

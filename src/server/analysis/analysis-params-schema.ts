@@ -3,7 +3,7 @@
  * step with AnalysisParams of run-analysis.ts: `satisfies` fails the build if they drift apart.
  */
 import { z } from "zod";
-import { KMEANS_MAX_K, KMEANS_METHODS, KMEANS_MIN_K } from "~/server/ccc";
+import { KMEANS_MAX_K, KMEANS_METHODS, KMEANS_MIN_K } from "~/core/analysis";
 import { ANALYSIS_PARAMS_VERSION, type AnalysisParams, type AnalysisParamsInput } from "./run-analysis";
 
 const k = z.number().int().min(KMEANS_MIN_K).max(KMEANS_MAX_K);

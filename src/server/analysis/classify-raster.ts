@@ -7,8 +7,8 @@
  * installed the stage is skipped with its reason, and the rest of the analysis still runs.
  */
 import { existsSync } from "node:fs";
-import { mapToBytes } from "~/server/ccc/cam";
-import type { Raster } from "~/server/ccc/raster";
+import { mapToBytes } from "~/core/analysis/cam";
+import type { Raster } from "~/core/analysis/raster";
 import { classifyImages, type ModelSummary } from "~/server/inference/classify";
 import type { LinearHead } from "~/server/inference/linear-head";
 import { INPUT_SIZE } from "~/server/inference/onnx-contract";

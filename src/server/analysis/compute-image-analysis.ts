@@ -5,11 +5,11 @@
  * stores nothing new. The caller writes the row (upsertAnalysis), possibly in a transaction that
  * also records job progress.
  */
-import { scaleToColormapIndex, type GreyImage } from "~/server/ccc";
+import { scaleToColormapIndex, type GreyImage } from "~/core/analysis";
 import type { Db } from "~/server/db";
 import { serverEnv } from "~/server/env";
-import { decodeRaster, ImageDecodeError } from "~/server/imaging/decode-raster";
-import { encodePng } from "~/server/imaging/encode-png";
+import { decodeRaster, ImageDecodeError } from "~/server/codecs/decode-raster";
+import { encodePng } from "~/server/codecs/encode-png";
 import { BlobNotFoundError, type BlobStore } from "~/server/storage";
 import type {
   AnalysisDescriptors,
@@ -221,9 +221,9 @@ export async function computeImageAnalysis(options: {
     clusters[String(r.requestedK)] = { ...clusterRefs[i]!, k: r.k };
   });
   const mapKeys: AnalysisMapKeys = {
-    grey: grey!,
-    segmentation: segmentation!,
-    contrast: contrast!,
+    grey: grey,
+    segmentation: segmentation,
+    contrast: contrast,
     clusters,
   };
   if (classification.status === "classified") {

@@ -12,7 +12,7 @@ import { recordAuditEvent } from "~/server/audit/record-audit-event";
 import { isModelVersionRef, parseModelRef } from "~/server/models/model-ref";
 import type { CamClass } from "./analysis-params-schema";
 import { ANALYSIS_SELECT, toAnalysisDto, type AnalysisDto } from "./analysis-dto";
-import { analyzeImage } from "./analyze-image";
+import { analyseImage } from "./analyse-image";
 import { hashParams } from "./canonical-params";
 import { configuredModel } from "./classify-raster";
 import { ImageAnalysisError } from "./image-analysis-error";
@@ -58,7 +58,7 @@ export async function requestImageAnalysis(options: {
   if (existing) return existing;
 
   try {
-    const { analysisId } = await analyzeImage({
+    const { analysisId } = await analyseImage({
       db: options.db,
       projectId: options.projectId,
       imageId: image.id,

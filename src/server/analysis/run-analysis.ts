@@ -14,7 +14,7 @@ import {
   type KmeansMethod,
   type OtsuSegmentation,
   type Raster,
-} from "~/server/ccc";
+} from "~/core/analysis";
 
 /**
  * The single-image analysis of the reference (step 3 and 4 of REFERENCE.md) as one pipeline:

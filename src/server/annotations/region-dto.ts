@@ -1,4 +1,4 @@
-import { parseRegionGeometry, type RegionGeometry } from "./region-geometry";
+import { parseRegionGeometry, type RegionGeometry } from "~/core/regions/region-geometry";
 
 /** What the API returns for a region: geometry already parsed (and upgraded) by the one schema. */
 export type RegionDto = {

@@ -1,3 +1,4 @@
+import "server-only";
 import NextAuth from "next-auth";
 import { cache } from "react";
 import { authConfig } from "./config";

@@ -1,4 +1,5 @@
 /** Password hashing with scrypt (memory-hard; built into Node, no native add-on). */
+import "server-only";
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 const PARAMS = { N: 1 << 15, r: 8, p: 1 } as const; // 32 MiB per hash

@@ -3,18 +3,16 @@
  * Non-members get NOT_FOUND (a project's existence is not revealed); members below the
  * required role get FORBIDDEN.
  */
-import type { Role } from "~/generated/prisma/enums";
+import "server-only";
+import { roleAtLeast, type Role } from "~/core/roles";
+import type { Role as DatabaseRole } from "~/generated/prisma/enums";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 
-export const ROLES = ["VIEWER", "ANNOTATOR", "EDITOR", "OWNER"] as const satisfies readonly Role[];
-
-/** Higher rank includes every permission of the lower ones. */
-export const ROLE_RANK: Record<Role, number> = { VIEWER: 0, ANNOTATOR: 1, EDITOR: 2, OWNER: 3 };
-
-export function roleAtLeast(role: Role, minimum: Role): boolean {
-  return ROLE_RANK[role] >= ROLE_RANK[minimum];
-}
+// The core's role list and the database enum must name the same roles.
+type SameRoles = [Role] extends [DatabaseRole] ? ([DatabaseRole] extends [Role] ? true : never) : never;
+const rolesMatchDatabase: SameRoles = true;
+void rolesMatchDatabase;
 
 export async function resolveProjectRole(options: {
   db: Db;

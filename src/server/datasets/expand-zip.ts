@@ -9,7 +9,7 @@
  */
 import type { Readable } from "node:stream";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
-import { formatBytes } from "~/server/imaging/probe-image";
+import { formatBytes } from "~/server/codecs/probe-image";
 
 export type ZipEntryFile = {
   /** Path inside the archive, "/"-separated, e.g. "run-3/site-2.tif". */

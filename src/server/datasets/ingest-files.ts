@@ -16,13 +16,13 @@ import type { Db } from "~/server/db";
 import { serverEnv } from "~/server/env";
 import { AppError, isUniqueViolation } from "~/server/errors";
 import { projectChannel, publishEvent } from "~/server/events";
-import { makeThumbnail } from "~/server/imaging/make-thumbnail";
+import { makeThumbnail } from "~/server/codecs/make-thumbnail";
 import {
   IMAGE_ERROR_MESSAGE,
   ImageProbeError,
   probeImage,
   type ImageProbe,
-} from "~/server/imaging/probe-image";
+} from "~/server/codecs/probe-image";
 import type { BlobStore } from "~/server/storage";
 
 export type IngestResult = {
@@ -277,6 +277,6 @@ function cleanFileName(name: string): string {
 
 /** No control characters in stored names, and a bounded length (names end up in the UI). */
 function cleanPath(path: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return path.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, MAX_FILE_NAME_LENGTH);
 }

@@ -3,9 +3,9 @@
  * tool read it; `visual_ccc.geometry` carries the exact geometry through THE region schema, so a
  * Visual-CCC import restores brush strokes and masks losslessly instead of their rasters.
  */
-import type { RegionGeometry } from "~/server/annotations/region-geometry";
-import { maskToCocoRle, type CocoRle } from "./coco-rle";
-import { rasterizeBrush, resampleMask } from "./rasterize-region";
+import type { RegionGeometry } from "~/core/regions/region-geometry";
+import { maskToCocoRle, type CocoRle } from "~/core/regions/coco-rle";
+import { rasterizeBrush, resampleMask } from "~/core/regions/rasterize-region";
 
 export type CocoAnnotation = {
   id: number;

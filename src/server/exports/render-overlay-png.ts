@@ -5,8 +5,8 @@
  */
 import sharp from "sharp";
 import type { MapRole } from "~/server/analysis/analysis-maps";
-import { colorize, type ColormapName, type ColorizeOptions } from "~/server/ccc/colormaps";
-import { encodePng } from "~/server/imaging/encode-png";
+import { colorize, type ColormapName, type ColorizeOptions } from "~/core/analysis/colormaps";
+import { encodePng } from "~/server/codecs/encode-png";
 
 const ROLE_COLOURS: Record<MapRole, { colormap: ColormapName; options: ColorizeOptions }> = {
   grey: { colormap: "viridis", options: {} },

@@ -12,7 +12,7 @@ import { createReadStream } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parseRegionGeometry } from "~/server/annotations/region-geometry";
+import { parseRegionGeometry } from "~/core/regions/region-geometry";
 import type { Db } from "~/server/db";
 import { toCocoAnnotation } from "./coco-annotation";
 import { cursorPages, keysetArgs } from "./cursor-pages";

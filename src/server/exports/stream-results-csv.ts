@@ -9,7 +9,7 @@ import {
   probabilitiesSchema,
   storedAnalysisParamsSchema,
 } from "~/server/analysis/analysis-record";
-import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/server/ccc";
+import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/core/analysis";
 import type { Db } from "~/server/db";
 import { csvRow } from "./csv-cell";
 import { cursorPages, keysetArgs } from "./cursor-pages";

@@ -11,8 +11,8 @@
  * remove that one-off cost; not worth a schema change yet.
  */
 import { serverEnv } from "~/server/env";
-import { makeThumbnail } from "~/server/imaging/make-thumbnail";
-import { probeImage } from "~/server/imaging/probe-image";
+import { makeThumbnail } from "~/server/codecs/make-thumbnail";
+import { probeImage } from "~/server/codecs/probe-image";
 import type { BlobStore } from "~/server/storage";
 
 export type DisplaySource = { sha256: string; blobKey: string; format: string; bitDepth: number };

@@ -8,9 +8,10 @@
  *   feature extraction use it).
  * A custom (retrained) head replaces the model's own: probabilities and CAM both come from it.
  */
-import { classActivationMap } from "~/server/ccc/cam";
-import type { Raster } from "~/server/ccc/raster";
-import { decodeRaster } from "~/server/imaging/decode-raster";
+import "server-only";
+import { classActivationMap } from "~/core/analysis/cam";
+import type { Raster } from "~/core/analysis/raster";
+import { decodeRaster } from "~/server/codecs/decode-raster";
 
 import { applyHead, argMax, headChannels, type LinearHead, softmax } from "./linear-head";
 import { INPUT_NAME, INPUT_PLANE, inputTensor, poolFeatures, readOutputs } from "./onnx-contract";

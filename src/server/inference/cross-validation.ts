@@ -3,6 +3,7 @@
  * (tiles of one micrograph, the same sample) share a group, and a group never straddles folds,
  * so the metrics are not inflated by near-duplicates on both sides.
  */
+import "server-only";
 import { argMax, applyHead } from "./linear-head";
 import { type HeadTrainingOptions, trainSoftmaxHead, type TrainingSet } from "./head-training";
 

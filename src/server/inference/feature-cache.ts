@@ -2,6 +2,7 @@
  * Cache of pooled features, keyed by (model sha256, image sha256): the expensive part of
  * retraining is the forward pass, so every image goes through each backbone once.
  */
+import "server-only";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 

@@ -4,6 +4,7 @@
  * the optimisation and the scaling is folded back into the head, so the head applies to raw
  * pooled features exactly like the network's own linear layer (and CAM uses it unchanged).
  */
+import "server-only";
 import type { LinearHead } from "./linear-head";
 
 export type HeadTrainingOptions = {

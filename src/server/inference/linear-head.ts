@@ -3,6 +3,7 @@
  * logits = weights @ pooled + bias. The shipped model's own head (from its model card) and every
  * retrained head have this form, so prediction and CAM (ccc/cam.ts) always agree.
  */
+import "server-only";
 import { z } from "zod";
 
 export type LinearHead = {

@@ -3,6 +3,7 @@
  * the model is (name, version, sha256 of the .onnx), what it predicts (classes, linear head), how
  * inputs are prepared, how it was trained and on what, how well it does, its limits and licence.
  */
+import "server-only";
 import { readFile } from "node:fs/promises";
 
 import { z } from "zod";

@@ -6,6 +6,7 @@
  *   linear head is stored in the model card (CAM needs it, ONNX Runtime does not expose weights).
  * A model file that breaks any of this is refused with a message naming what is wrong.
  */
+import "server-only";
 import * as ort from "onnxruntime-node";
 
 import { applyHead, type LinearHead } from "./linear-head";

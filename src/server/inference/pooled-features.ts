@@ -2,9 +2,10 @@
  * Pooled features of encoded images for one model, through the feature cache: cached images skip
  * decoding and the forward pass entirely.
  */
+import "server-only";
 import { createHash } from "node:crypto";
 
-import { decodeRaster } from "~/server/imaging/decode-raster";
+import { decodeRaster } from "~/server/codecs/decode-raster";
 
 import { classifyPlanes } from "./classify";
 import type { FeatureCache } from "./feature-cache";

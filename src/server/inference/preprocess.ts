@@ -9,7 +9,8 @@
  * The one deliberate difference: we take luma before resizing (PIL after), which is linear and so
  * equal up to rounding (checked against torchvision's tensors in __tests__/preprocess.test.ts).
  */
-import { assertRaster, type Raster } from "~/server/ccc/raster";
+import "server-only";
+import { assertRaster, type Raster } from "~/core/analysis/raster";
 
 import { INPUT_SIZE } from "./onnx-contract";
 

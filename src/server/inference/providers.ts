@@ -4,6 +4,7 @@
  * CUDA provider library), sessions fall back to CPU: logged once, reported by providerStatus() so
  * the UI can show it, never a crash.
  */
+import "server-only";
 import * as ort from "onnxruntime-node";
 import { z } from "zod";
 

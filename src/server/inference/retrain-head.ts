@@ -4,6 +4,7 @@
  * plain JSON (classes, weights, bias, backbone sha256, metrics) for the platform to persist as a
  * ModelVersion; classify.ts takes it back via headFromJson to predict and draw CAMs with it.
  */
+import "server-only";
 import { z } from "zod";
 
 import { type CrossValidationResult, crossValidateHead } from "./cross-validation";

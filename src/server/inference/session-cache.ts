@@ -3,6 +3,7 @@
  * concurrent runs and costs tens of MB, so never per request). Loading also validates the model
  * against the contract and its card, so a cached model is always a usable one.
  */
+import "server-only";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";

@@ -2,7 +2,7 @@ import type { Role } from "~/generated/prisma/enums";
 import { recordAuditEvent } from "~/server/audit/record-audit-event";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
-import { roleAtLeast } from "~/server/auth/project-access";
+import { roleAtLeast } from "~/core/roles";
 import { findOpenInvitation } from "./find-open-invitation";
 
 /**

@@ -1,4 +1,5 @@
 /** Handler of analyse-dataset: fan the dataset out into per-image jobs (see fanOutDatasetRun). */
+import "server-only";
 import type { Db } from "~/server/db";
 import type { AnalyseDatasetPayload } from "./definitions";
 import { fanOutDatasetRun } from "./fan-out-dataset-run";

@@ -2,6 +2,7 @@
  * Handler of the analyse-image dead-letter queue: an item that kept failing or kept killing its
  * worker is recorded as failed with the last error, so its run can finish.
  */
+import "server-only";
 import type { Db } from "~/server/db";
 import type { AnalyseImagePayload } from "./definitions";
 import type { Tx } from "./queue";

@@ -3,6 +3,7 @@
  * failure) in its run exactly once. Pure service calls: the queue is only reached through
  * `completeQueueJob`, so tests run it without pg-boss.
  */
+import "server-only";
 import { computeImageAnalysis } from "~/server/analysis/compute-image-analysis";
 import { ImageAnalysisError } from "~/server/analysis/image-analysis-error";
 import type { Db } from "~/server/db";

@@ -2,6 +2,7 @@
  * What every job start does after queueing, inside the same transaction: the audit record and
  * the live "job-run.updated" event, so the jobs panel and the audit log can never disagree.
  */
+import "server-only";
 import type { JobRun, Prisma } from "~/generated/prisma/client";
 import { recordAuditEvent } from "~/server/audit/record-audit-event";
 import { projectChannel, publishEvent } from "~/server/events";

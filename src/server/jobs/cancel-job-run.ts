@@ -3,6 +3,7 @@
  * on no item is recorded any more (recordItemOutcome checks the status under the same lock), and
  * workers drain the remaining items without doing their work.
  */
+import "server-only";
 import { recordAuditEvent } from "~/server/audit/record-audit-event";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";

@@ -6,6 +6,7 @@
  * The zip is collected in memory before BlobStore.put (the store takes whole byte arrays); the
  * writer refuses archives over 4 GiB anyway, and a dataset at a time keeps it far below that.
  */
+import "server-only";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { listAnalysisMaps } from "~/server/analysis/analysis-maps";

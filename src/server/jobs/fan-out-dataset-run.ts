@@ -3,6 +3,7 @@
  * transaction with setting the run's total, marking it RUNNING and completing the fan-out job:
  * a fan-out that is retried after a crash finds the run RUNNING and enqueues nothing twice.
  */
+import "server-only";
 import type { Db } from "~/server/db";
 import { projectChannel, publishEvent } from "~/server/events";
 import { analyseImageJob, type AnalyseDatasetPayload, type AnalyseImagePayload } from "./definitions";

@@ -2,6 +2,7 @@
  * The persisted JSON of a JobRun (`payload`, `failures`) and the event that announces a change.
  * Persisted names: add fields, do not rename.
  */
+import "server-only";
 import { z } from "zod";
 import type { JobRun } from "~/generated/prisma/client";
 import { analysisParamsSchema } from "~/server/analysis/analysis-params-schema";

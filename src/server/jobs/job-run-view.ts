@@ -1,4 +1,5 @@
 /** The DTO of a JobRun for the UI (jobs panel, dataset progress). */
+import "server-only";
 import type { JobRun } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
 import { datasetIdOf, parseFailures, type JobRunFailure } from "./job-run-records";

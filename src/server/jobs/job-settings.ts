@@ -2,6 +2,7 @@
  * Configuration of the queue and the workers, from the environment (validated once).
  * Every worker process reads the same variables, so scaling out is configuration only.
  */
+import "server-only";
 import { z } from "zod";
 import { providerNameSchema } from "~/server/inference/providers";
 

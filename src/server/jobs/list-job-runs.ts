@@ -1,3 +1,4 @@
+import "server-only";
 import type { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
 import { JOB_RUN_TYPES } from "./job-run-records";

@@ -7,6 +7,7 @@
  * an item's result, its progress and the completion of its queue job commit together, so a
  * crash at any point leaves either all or none of them.
  */
+import "server-only";
 import PgBoss from "pg-boss";
 import type { Prisma } from "~/generated/prisma/client";
 import { databaseUrl } from "~/server/env";

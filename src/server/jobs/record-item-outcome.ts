@@ -6,6 +6,7 @@
  * so a result can never be counted twice. A run that is no longer RUNNING (cancelled) takes no
  * further results.
  */
+import "server-only";
 import type { Db } from "~/server/db";
 import type { ComputedImageAnalysis } from "~/server/analysis/compute-image-analysis";
 import { upsertAnalysis } from "~/server/analysis/upsert-analysis";

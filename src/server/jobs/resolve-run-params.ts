@@ -1,3 +1,4 @@
+import "server-only";
 import { configuredModel } from "~/server/analysis/classify-raster";
 import {
   resolveAnalysisParams,

@@ -5,6 +5,7 @@
  * the run's completion. Pure service calls: the queue is only reached through
  * `completeQueueJob`, so tests run it without pg-boss.
  */
+import "server-only";
 import { recordAuditEvent } from "~/server/audit/record-audit-event";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";

@@ -3,6 +3,7 @@
  * the counters reopened and one analyse-image job per item enqueued, all in one transaction.
  * Items whose image has been deleted meanwhile stay failed.
  */
+import "server-only";
 import { recordAuditEvent } from "~/server/audit/record-audit-event";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";

@@ -4,6 +4,7 @@
  * and checks its status, so a cancelled run takes no further progress or result, and the result
  * commits together with the completion of the queue job (a stale attempt writes nothing).
  */
+import "server-only";
 import type { JobRun, Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
 import { projectChannel, publishEvent } from "~/server/events";

@@ -4,6 +4,7 @@
  * the other way round). Starting while a run of the same dataset is queued or running returns
  * that run instead of a second one (double clicks, two colleagues at once).
  */
+import "server-only";
 import type { AnalysisParamsInput } from "~/server/analysis/run-analysis";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";

@@ -3,6 +3,7 @@
  * request open for minutes). Any member may export (the streamed exports are VIEWER too). While
  * the same export (kind + scope) is queued or running, starting again returns that run.
  */
+import "server-only";
 import type { Db } from "~/server/db";
 import { assertExportScope } from "~/server/exports/export-scope";
 import { exportJob, type ExportPayload } from "./definitions";

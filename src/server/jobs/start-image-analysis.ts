@@ -2,6 +2,7 @@
  * Analyses one image as a background job: a RUNNING JobRun of one item and its analyse-image job,
  * created together. The workspace uses it to (re)analyse the image on screen with other params.
  */
+import "server-only";
 import type { AnalysisParamsInput } from "~/server/analysis/run-analysis";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";

@@ -4,6 +4,7 @@
  * JobRun and its retrain-model job in one transaction. While a retraining of the project is
  * queued or running, starting again returns that run.
  */
+import "server-only";
 import type { Db } from "~/server/db";
 import { collectTrainingSet } from "~/server/models/collect-training-set";
 import { resolveRetrainBase } from "~/server/models/resolve-retrain-base";

@@ -4,6 +4,7 @@
  * the project changes. Bursts of events (dozens of items a second) collapse into one reload per
  * `throttleMs`, so a busy job costs each viewer a few small queries a second, not one per item.
  */
+import "server-only";
 import type { Db } from "~/server/db";
 import { projectChannel, subscribeToChannel } from "~/server/events";
 import { listJobRuns } from "./list-job-runs";

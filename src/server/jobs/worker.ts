@@ -4,6 +4,7 @@
  * store; pg-boss hands each job to one of them (SKIP LOCKED) and, through maintenance, returns
  * the jobs of a worker that died to the queue once they expire.
  */
+import "server-only";
 import { existsSync } from "node:fs";
 import type PgBoss from "pg-boss";
 import { configuredModel } from "~/server/analysis/classify-raster";

@@ -11,7 +11,7 @@ import {
   probabilitiesSchema,
   storedAnalysisParamsSchema,
 } from "~/server/analysis/analysis-record";
-import { parseRegionGeometry, type RegionGeometry } from "~/server/annotations/region-geometry";
+import { parseRegionGeometry, type RegionGeometry } from "~/core/regions/region-geometry";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { findNewestAnalysis } from "./find-newest-analysis";

@@ -2,6 +2,7 @@
  * The one storage interface for bytes (uploads, thumbnails, analysis maps, model heads).
  * Keys are content addresses ("sha256/<hex>"), so the same bytes are stored once.
  */
+import "server-only";
 import type { Readable } from "node:stream";
 
 export type StoredBlob = { key: string; sha256: string; size: number };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { RegionGeometry } from "~/server/annotations/region-geometry";
+import type { RegionGeometry } from "~/core/regions/region-geometry";
 import type { EditorRegion } from "../AnnotationEditor";
 import { mergeRemoteRegions, planRegionSync, type SavedRegion } from "../region-sync-plan";
 

@@ -2,7 +2,7 @@
 
 import { useSyncExternalStore } from "react";
 import { Circle, Group, Image as KonvaImage, Layer, Line, Rect } from "react-konva";
-import type { RegionGeometry } from "~/server/annotations/region-geometry";
+import type { RegionGeometry } from "~/core/regions/region-geometry";
 import type { AnnotationEditor, EditorRegion } from "../AnnotationEditor";
 import { vertexHandles } from "../geometry-ops";
 import { brushRaster, maskRaster } from "../region-raster";

@@ -1,8 +1,8 @@
 "use client";
 
 import { useMemo } from "react";
-import type { GridRect } from "~/server/ccc/mask-agreement";
-import type { GreyImage } from "~/server/ccc/raster";
+import type { GridRect } from "~/core/analysis/mask-agreement";
+import type { GreyImage } from "~/core/analysis/raster";
 import { colorizeToCanvas, labelsToIndex } from "../colorize-canvas";
 import { RasterLayer } from "./RasterLayer";
 

@@ -1,9 +1,9 @@
 "use client";
 
 import { useMemo } from "react";
-import type { ColormapName } from "~/server/ccc/colormaps";
-import type { GridRect } from "~/server/ccc/mask-agreement";
-import type { GreyImage } from "~/server/ccc/raster";
+import type { ColormapName } from "~/core/analysis/colormaps";
+import type { GridRect } from "~/core/analysis/mask-agreement";
+import type { GreyImage } from "~/core/analysis/raster";
 import { colorizeToCanvas } from "../colorize-canvas";
 import { RasterLayer } from "./RasterLayer";
 

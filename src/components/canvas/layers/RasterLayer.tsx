@@ -1,7 +1,7 @@
 "use client";
 
 import { Image as KonvaImage, Layer } from "react-konva";
-import type { GridRect } from "~/server/ccc/mask-agreement";
+import type { GridRect } from "~/core/analysis/mask-agreement";
 
 /**
  * One overlay: an already coloured canvas stretched over the part of the image it covers.

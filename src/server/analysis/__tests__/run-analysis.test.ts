@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { Raster } from "~/server/ccc";
+import type { Raster } from "~/core/analysis";
 import { ANALYSIS_PARAMS_VERSION, resolveAnalysisParams, runAnalysis } from "../run-analysis";
 
 function gradient(width: number, height: number): Raster {

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Role } from "~/generated/prisma/enums";
 import { appRouter } from "~/server/api/root";
 import type { ProcedureMeta } from "~/server/api/trpc";
-import { ROLES, roleAtLeast } from "~/server/auth/project-access";
+import { ROLES, roleAtLeast } from "~/core/roles";
 import { db } from "~/server/db";
 import { callerFor, seedProject, seedUser } from "../../../../tests/helpers/seed";
 

@@ -5,7 +5,7 @@ import { listDatasetPredictions } from "~/server/analysis/list-dataset-predictio
 import { camClassSchema } from "~/server/analysis/analysis-params-schema";
 import { requestImageAnalysis } from "~/server/analysis/request-image-analysis";
 import { listModelVersions } from "~/server/models/list-model-versions";
-import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/server/ccc";
+import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/core/analysis";
 
 const id = z.string().min(1).max(64);
 

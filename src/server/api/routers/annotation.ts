@@ -3,7 +3,7 @@ import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
 import { createRegion } from "~/server/annotations/create-region";
 import { deleteRegion } from "~/server/annotations/delete-region";
 import { listImageAnnotations } from "~/server/annotations/list-image-annotations";
-import { regionGeometrySchema } from "~/server/annotations/region-geometry";
+import { regionGeometrySchema } from "~/core/regions/region-geometry";
 import { setImageLabels } from "~/server/annotations/set-image-labels";
 import { updateRegion } from "~/server/annotations/update-region";
 

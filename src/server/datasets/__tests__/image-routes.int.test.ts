@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { UploadResponse } from "~/app/api/projects/[projectId]/datasets/[datasetId]/upload/route";
 import type { Role } from "~/generated/prisma/enums";
 import { db } from "~/server/db";
-import { jpegRgb, pngRgb } from "~/server/imaging/__tests__/test-images";
+import { jpegRgb, pngRgb } from "~/server/codecs/__tests__/test-images";
 import { seedDataset, storedCounts } from "./ingest-fixtures";
 
 const signedIn = vi.hoisted(() => {

@@ -15,7 +15,7 @@ import {
   pngRgb,
   redOverBlue,
   tiffGrey8,
-} from "~/server/imaging/__tests__/test-images";
+} from "~/server/codecs/__tests__/test-images";
 import { blobStore } from "~/server/storage";
 import { seedDataset, storedCounts } from "./ingest-fixtures";
 import { writeZip } from "./zip-writer";

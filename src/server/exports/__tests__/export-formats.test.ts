@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import yauzl from "yauzl";
-import { cocoRleToMask, decodeCompressedCounts, maskToCocoRle } from "../coco-rle";
+import { cocoRleToMask, decodeCompressedCounts, maskToCocoRle } from "~/core/regions/coco-rle";
 import { csvCell, csvRow } from "../csv-cell";
 import { writeZip } from "../zip-writer";
 

@@ -7,14 +7,14 @@ import { Readable } from "node:stream";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import yauzl from "yauzl";
-import type { RegionGeometry } from "~/server/annotations/region-geometry";
+import type { RegionGeometry } from "~/core/regions/region-geometry";
 import { db } from "~/server/db";
 import { blobStore } from "~/server/storage";
 import { callerFor, seedProject } from "../../../../tests/helpers/seed";
 import { seedAnalysis, seedImageRow, seedStoredImage } from "../../sharing/__tests__/collaboration-fixtures";
-import { cocoRleToMask } from "../coco-rle";
-import { importCocoAnnotations } from "../import-coco-annotations";
-import { rasterizeBrush } from "../rasterize-region";
+import { cocoRleToMask } from "~/core/regions/coco-rle";
+import { importCocoAnnotations } from "~/server/imports/import-coco-annotations";
+import { rasterizeBrush } from "~/core/regions/rasterize-region";
 import { RESULTS_CSV_COLUMNS, streamResultsCsv } from "../stream-results-csv";
 import { streamCocoJson } from "../stream-coco-json";
 import { streamOverlaysZip } from "../stream-overlays-zip";
@@ -157,7 +157,7 @@ describe("COCO export and import", () => {
       (a: { visual_ccc: { geometry: RegionGeometry } }) => a.visual_ccc.geometry.kind === "brush",
     );
     expect(brushAnnotation.segmentation.size).toEqual([48, 64]);
-    const raster = rasterizeBrush(brush as Extract<RegionGeometry, { kind: "brush" }>, 64, 48);
+    const raster = rasterizeBrush(brush, 64, 48);
     expect(brushAnnotation.area).toBe(raster.reduce((sum, v) => sum + v, 0));
     expect(cocoRleToMask(brushAnnotation.segmentation.counts, 64, 48)).toEqual(raster);
     expect(raster[8 * 64 + 20]).toBe(0); // the erase stroke really removed paint
@@ -349,7 +349,7 @@ describe("overlays zip", () => {
     expect([...entries.keys()].sort()).toEqual(
       ["cam", "clusters-3", "contrast", "grey", "segmentation"].map((m) => `${folder}/${m}.png`),
     );
-    const segmentation = await sharp(entries.get(`${folder}/segmentation.png`)!).metadata();
+    const segmentation = await sharp(entries.get(`${folder}/segmentation.png`)).metadata();
     expect(segmentation).toMatchObject({ format: "png", width: 16, height: 12, channels: 4 });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 
-import { encodePng } from "~/server/imaging/encode-png";
+import { encodePng } from "~/server/codecs/encode-png";
 
 import { classifyImages, classifyPlanes } from "../classify";
 import { releaseModels } from "../session-cache";

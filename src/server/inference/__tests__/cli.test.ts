@@ -4,7 +4,7 @@ import path from "node:path";
 
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { encodePng } from "~/server/imaging/encode-png";
+import { encodePng } from "~/server/codecs/encode-png";
 
 import { run as classify } from "../../../../scripts/cli/classify";
 import { parseLabelsCsv, run as retrain } from "../../../../scripts/cli/retrain";

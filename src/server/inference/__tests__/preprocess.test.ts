@@ -3,7 +3,7 @@ import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { decodeRaster } from "~/server/imaging/decode-raster";
+import { decodeRaster } from "~/server/codecs/decode-raster";
 
 import { centreCropOffset, preprocessRaster, resizedSize } from "../preprocess";
 import { fixtureDir, repoRoot, sharedDir } from "./fixtures";

@@ -4,7 +4,7 @@ import path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
-import { encodePng } from "~/server/imaging/encode-png";
+import { encodePng } from "~/server/codecs/encode-png";
 
 import { classifyImages } from "../classify";
 import { DirectoryFeatureCache, MemoryFeatureCache } from "../feature-cache";
@@ -89,7 +89,7 @@ if (!canTime)
 
 describe.skipIf(!canTime)("retraining on 40 real labelled images", () => {
   it("takes under 10 s, and a second run with cached features is faster", async () => {
-    const { decodeRaster } = await import("~/server/imaging/decode-raster");
+    const { decodeRaster } = await import("~/server/codecs/decode-raster");
     const sources = [
       ...readdirSync(agDir)
         .slice(0, 10)

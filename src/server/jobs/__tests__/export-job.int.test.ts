@@ -7,7 +7,7 @@ import { Readable } from "node:stream";
 import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import yauzl from "yauzl";
-import { analyzeImage } from "~/server/analysis/analyze-image";
+import { analyseImage } from "~/server/analysis/analyse-image";
 import { db } from "~/server/db";
 import { eventBus } from "~/server/events";
 import { seedProject, seedUser } from "../../../../tests/helpers/seed";
@@ -97,7 +97,7 @@ describe("export job", () => {
     const { datasetId, imageIds } = await seedDataset({ db, projectId: project.id, count: 4 });
     // Three analysed images, one not analysed (no overlays of its own).
     for (const imageId of imageIds.slice(0, 3))
-      await analyzeImage({ db, projectId: project.id, imageId, params: { ks: [3] }, model: null });
+      await analyseImage({ db, projectId: project.id, imageId, params: { ks: [3] }, model: null });
 
     // Outsiders and anonymous callers cannot start one.
     expect((await start(project.id, {})).status).toBe(401);
@@ -144,7 +144,7 @@ describe("export job", () => {
           .sort(),
       ).toEqual(["clusters-3.png", "contrast.png", "grey.png", "segmentation.png"]);
     }
-    const png = await sharp(entries.values().next().value!).metadata();
+    const png = await sharp(entries.values().next().value).metadata();
     expect(png.format).toBe("png");
 
     // Non-members, anonymous callers and other projects' paths get nothing.

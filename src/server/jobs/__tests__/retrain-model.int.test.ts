@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analyzeImage } from "~/server/analysis/analyze-image";
+import { analyseImage } from "~/server/analysis/analyse-image";
 import { analysisMapKeysSchema, storedAnalysisParamsSchema } from "~/server/analysis/analysis-record";
 import { requestImageAnalysis } from "~/server/analysis/request-image-analysis";
 import { db } from "~/server/db";
@@ -211,7 +211,7 @@ describe("retrain-model", () => {
     // The other class's CAM is a different map, recorded as its own result.
     const predictedIndex = version.classes.indexOf(withVersion.prediction!);
     const other = 1 - predictedIndex;
-    const explained = await analyzeImage({
+    const explained = await analyseImage({
       db,
       projectId: project.id,
       imageId,

@@ -28,7 +28,7 @@ function spawnWorker(name: string): SpawnedWorker {
   const listeners: ((text: string) => void)[] = [];
   // `node --import tsx`, not the tsx CLI: the CLI runs the script in a child process, which a
   // SIGKILL of the CLI would not reach.
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/worker.ts")], {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(repoRoot, "scripts/worker.ts")], {
     cwd: repoRoot,
     env: {
       ...process.env,
@@ -52,8 +52,8 @@ function spawnWorker(name: string): SpawnedWorker {
       for (const listener of listeners) listener(chunk.toString());
       if (output.includes("taking jobs")) resolve();
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
     child.on("exit", (code) =>
       reject(new Error(`worker ${name} exited (${code}) before it was ready:\n${output}`)),
     );

@@ -3,6 +3,7 @@
  * transaction that sets the run's total and marks it RUNNING (so a retried fan-out never
  * enqueues twice).
  */
+import "server-only";
 import { z } from "zod";
 import { analysisParamsSchema } from "~/server/analysis/analysis-params-schema";
 import type { JobDefinition } from "./job-definition";

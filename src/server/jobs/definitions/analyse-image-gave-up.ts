@@ -3,6 +3,7 @@
  * (same payload) when it failed or expired more often than its retry limit; the handler records
  * the item as failed, with the last error, so its run completes instead of waiting forever.
  */
+import "server-only";
 import type { JobDefinition } from "./job-definition";
 import { analyseImagePayloadSchema, type AnalyseImagePayload } from "./analyse-image";
 

@@ -2,6 +2,7 @@
  * analyse-image: analyse one image (classify + CAM + the analysis pipeline + store) as one item
  * of a JobRun. Dataset jobs fan out into these; a single-image run has exactly one.
  */
+import "server-only";
 import { z } from "zod";
 import { analysisParamsSchema } from "~/server/analysis/analysis-params-schema";
 import type { JobDefinition } from "./job-definition";

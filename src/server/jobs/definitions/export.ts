@@ -3,6 +3,7 @@
  * with progress per image; the JobRun's payload then holds the blob key, served by
  * GET /api/projects/:projectId/exports/jobs/:jobRunId.
  */
+import "server-only";
 import { z } from "zod";
 import type { JobDefinition } from "./job-definition";
 

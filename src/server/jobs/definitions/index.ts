@@ -1,3 +1,4 @@
+import "server-only";
 import { analyseDatasetJob } from "./analyse-dataset";
 import { analyseImageJob } from "./analyse-image";
 import { analyseImageGaveUpJob } from "./analyse-image-gave-up";

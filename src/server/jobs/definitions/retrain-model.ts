@@ -4,6 +4,7 @@
  * ModelVersion of the project. One job per JobRun; progress is "features n / total", then the
  * training step.
  */
+import "server-only";
 import { z } from "zod";
 import type { JobDefinition } from "./job-definition";
 

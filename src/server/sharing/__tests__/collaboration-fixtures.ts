@@ -1,7 +1,7 @@
 /** Rows and blobs for the collaboration tests: real PNG blobs, so byte routes really answer. */
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "~/server/db";
-import { pngGrey } from "~/server/imaging/__tests__/test-images";
+import { pngGrey } from "~/server/codecs/__tests__/test-images";
 import { blobStore } from "~/server/storage";
 
 let seed = 1;

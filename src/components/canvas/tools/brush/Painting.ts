@@ -1,4 +1,4 @@
-import { REGION_GEOMETRY_VERSION, type Point } from "~/server/annotations/region-geometry";
+import { REGION_GEOMETRY_VERSION, type Point } from "~/core/regions/region-geometry";
 import { StateNode, type PointerInfo } from "../../state-node";
 
 /**

@@ -1,6 +1,6 @@
 import { HANDLE_TOLERANCE_PX } from "../../AnnotationEditor";
-import type { Point } from "~/server/annotations/region-geometry";
-import { REGION_GEOMETRY_VERSION } from "~/server/annotations/region-geometry";
+import type { Point } from "~/core/regions/region-geometry";
+import { REGION_GEOMETRY_VERSION } from "~/core/regions/region-geometry";
 import { StateNode, type KeyInfo, type PointerInfo } from "../../state-node";
 
 /** Placing vertices. The draft lives on the editor so the annotation layer can draw it. */

@@ -1,5 +1,5 @@
 import { moveVertex } from "../../geometry-ops";
-import type { RegionGeometry } from "~/server/annotations/region-geometry";
+import type { RegionGeometry } from "~/core/regions/region-geometry";
 import { StateNode, type PointerInfo } from "../../state-node";
 
 /** Dragging one vertex (polygon point or rectangle corner) of the selected region. */

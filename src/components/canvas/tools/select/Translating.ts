@@ -1,6 +1,6 @@
 import type { Vec } from "../../camera";
 import { translateGeometry } from "../../geometry-ops";
-import type { RegionGeometry } from "~/server/annotations/region-geometry";
+import type { RegionGeometry } from "~/core/regions/region-geometry";
 import { StateNode, type PointerInfo } from "../../state-node";
 
 /** Dragging the selected region; one undo step for the whole drag. */

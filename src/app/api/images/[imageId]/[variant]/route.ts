@@ -16,7 +16,7 @@ import { requireProjectRole } from "~/server/auth/project-access";
 import { db, type Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { displayImageBlob } from "~/server/images/display-image";
-import { IMAGE_FORMATS, IMAGE_MEDIA_TYPE } from "~/server/imaging/probe-image";
+import { IMAGE_FORMATS, IMAGE_MEDIA_TYPE } from "~/server/codecs/probe-image";
 import { blobStore } from "~/server/storage";
 
 export const runtime = "nodejs";

@@ -13,7 +13,7 @@ import { requireProjectRole } from "~/server/auth/project-access";
 import { db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { assertExportScope, type ExportScope } from "~/server/exports/export-scope";
-import { importCocoAnnotations } from "~/server/exports/import-coco-annotations";
+import { importCocoAnnotations } from "~/server/imports/import-coco-annotations";
 import { readableFromGenerator } from "~/server/exports/readable-from-generator";
 import { safeSegment } from "~/server/exports/stream-overlays-zip";
 import { streamCocoJson } from "~/server/exports/stream-coco-json";

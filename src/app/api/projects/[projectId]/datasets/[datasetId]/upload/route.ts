@@ -10,7 +10,7 @@ import { ingestFiles, type IngestResult } from "~/server/datasets/ingest-files";
 import { db } from "~/server/db";
 import { serverEnv } from "~/server/env";
 import { AppError } from "~/server/errors";
-import { formatBytes } from "~/server/imaging/probe-image";
+import { formatBytes } from "~/server/codecs/probe-image";
 import { blobStore } from "~/server/storage";
 
 export const runtime = "nodejs";

@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { describe, expect, test } from "vitest";
-import { decodeRaster, ImageDecodeError } from "~/server/imaging/decode-raster";
-import { encodePng } from "~/server/imaging/encode-png";
+import { decodeRaster, ImageDecodeError } from "~/server/codecs/decode-raster";
+import { encodePng } from "~/server/codecs/encode-png";
 
 // Tests of decode-raster.ts and encode-png.ts.
 

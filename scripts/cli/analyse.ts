@@ -2,8 +2,8 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseCommandLine } from "./command-line";
 import { runAnalysis, type AnalysisResult } from "~/server/analysis/run-analysis";
-import { decodeRaster } from "~/server/imaging/decode-raster";
-import { encodePng } from "~/server/imaging/encode-png";
+import { decodeRaster } from "~/server/codecs/decode-raster";
+import { encodePng } from "~/server/codecs/encode-png";
 
 /**
  * `npm run cli -- analyze <image...> --out <dir> [--k <K>]... [--seed <n>]`
@@ -17,15 +17,15 @@ import { encodePng } from "~/server/imaging/encode-png";
 const USAGE = "usage: npm run cli -- analyze <image...> --out <dir> [--k <K>]... [--seed <n>]";
 
 /** result.json: the reference layout plus the params that produced it. */
-export type AnalyzeResultJson = {
+export type AnalyseResultJson = {
   otsuThreshold: number;
   kmeans: Record<string, { inertia: number; centers: number[]; areaPercent: number[] }>;
   timingsMs: Record<string, number>;
   params: AnalysisResult["params"];
 };
 
-export function toResultJson(result: AnalysisResult): AnalyzeResultJson {
-  const kmeans: AnalyzeResultJson["kmeans"] = {};
+export function toResultJson(result: AnalysisResult): AnalyseResultJson {
+  const kmeans: AnalyseResultJson["kmeans"] = {};
   for (const r of result.kmeans) {
     kmeans[String(r.requestedK)] = { inertia: r.inertia, centers: r.centers, areaPercent: r.areaPercent };
   }

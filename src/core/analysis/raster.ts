@@ -1,5 +1,5 @@
 /**
- * Pixel containers shared by the analysis core, the imaging layer, the job worker and the CLI.
+ * Pixel containers shared by the analysis core, the codecs layer, the job worker and the CLI.
  *
  * `Raster` is what a decoder hands over (any bit depth and channel layout the file had);
  * `GreyImage` is what every analysis stage works on (one 8-bit channel).

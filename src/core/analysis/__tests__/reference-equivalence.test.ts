@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { decodeRaster } from "~/server/imaging/decode-raster";
-import { glcmContrast, kmeansGrey, segmentOtsu, toAnalysisImage, type GreyImage } from "~/server/ccc";
+import { decodeRaster } from "~/server/codecs/decode-raster";
+import { glcmContrast, kmeansGrey, segmentOtsu, toAnalysisImage, type GreyImage } from "~/core/analysis";
 import {
   REFERENCE_FIXTURES,
   REFERENCE_KS,

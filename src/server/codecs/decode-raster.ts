@@ -1,5 +1,5 @@
 import sharp from "sharp";
-import type { Raster } from "~/server/ccc/raster";
+import type { Raster } from "~/core/analysis/raster";
 import { ImageProbeError, openFirstPage, sniffImageFormat } from "./probe-image";
 
 /** Why an upload could not be decoded; `message` is meant for the user. */

@@ -88,7 +88,7 @@ async function windowedThumbnail(
     const value = ((samples[index] ?? min) - min) * scale;
     windowed[index] = value <= 0 ? 0 : value >= 255 ? 255 : Math.round(value);
   }
-  const channels = info.channels as 1 | 2 | 3 | 4;
+  const channels = info.channels;
   let encoder = sharp(windowed, { raw: { width: info.width, height: info.height, channels } });
   // Raw one-band input would otherwise be written as RGB, tripling the PNG for nothing.
   if (channels === 1) encoder = encoder.toColourspace("b-w");

@@ -15,7 +15,7 @@ import { upsertAnalysis } from "./upsert-analysis";
 
 export type { ComputedImageAnalysis } from "./compute-image-analysis";
 
-export async function analyzeImage(options: {
+export async function analyseImage(options: {
   db: Db;
   projectId: string;
   imageId: string;

@@ -5,22 +5,22 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { decodeRaster } from "~/server/imaging/decode-raster";
+import { decodeRaster } from "~/server/codecs/decode-raster";
 import {
   REFERENCE_KS,
   fixtureDir,
   fixtureInput,
   readReferenceJson,
   repoRoot,
-} from "~/server/ccc/__tests__/reference-fixtures";
-import { run, type AnalyzeResultJson } from "../cli/analyze";
+} from "~/core/analysis/__tests__/reference-fixtures";
+import { run, type AnalyseResultJson } from "../cli/analyse";
 
 const execFileAsync = promisify(execFile);
 const tsx = path.join(repoRoot, "node_modules/.bin/tsx");
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await execFileAsync(tsx, ["scripts/cli.ts", ...args], { cwd: repoRoot });
+    const { stdout, stderr } = await execFileAsync(tsx, ["--conditions=react-server", "scripts/cli.ts", ...args], { cwd: repoRoot });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -101,7 +101,7 @@ describe("cli analyze output against the reference (in-process run())", () => {
     const labels = await decodeRaster(await readFile(path.join(ours, "clusters_k3.png")));
     expect(new Set(labels.data)).toEqual(new Set([0, 1, 2]));
 
-    const json = JSON.parse(await readFile(path.join(ours, "result.json"), "utf8")) as AnalyzeResultJson;
+    const json = JSON.parse(await readFile(path.join(ours, "result.json"), "utf8")) as AnalyseResultJson;
     const ref = readReferenceJson(dir);
     expect(json.otsuThreshold).toBe(ref.otsu_threshold);
     for (const k of REFERENCE_KS) {

@@ -4,7 +4,7 @@
  * are round-capped lines of width `size`, as the canvas draws them (canvas/region-raster.ts);
  * mask regions are resampled nearest-neighbour from their grid to the image.
  */
-import { decodeMaskRuns, type BrushGeometry, type MaskGeometry } from "~/server/annotations/region-geometry";
+import { decodeMaskRuns, type BrushGeometry, type MaskGeometry } from "~/core/regions/region-geometry";
 
 export function rasterizeBrush(geometry: BrushGeometry, width: number, height: number): Uint8Array {
   const mask = new Uint8Array(width * height);

@@ -17,13 +17,13 @@ import {
   REGION_GEOMETRY_VERSION,
   RegionGeometryError,
   type RegionGeometry,
-} from "~/server/annotations/region-geometry";
+} from "~/core/regions/region-geometry";
 import { recordAuditEvent } from "~/server/audit/record-audit-event";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { saveLabelClass } from "~/server/label-classes/save-label-class";
-import { cocoRleToMask, decodeCompressedCounts } from "./coco-rle";
-import { exportImagesWhere, type ExportScope } from "./export-scope";
+import { cocoRleToMask, decodeCompressedCounts } from "~/core/regions/coco-rle";
+import { exportImagesWhere, type ExportScope } from "~/server/exports/export-scope";
 
 const rleSchema = z.object({
   counts: z.union([z.array(z.number().int().nonnegative()), z.string()]),
