@@ -6,19 +6,21 @@
  */
 import { spawn } from "node:child_process";
 import { applyMigrations } from "../src/server/database/migrate";
+import { serverEnv } from "../src/server/env";
 
 async function main() {
-  const url = process.env.DATABASE_URL;
+  const env = serverEnv(); // src/server/env.ts: a bad value stops the container here
+  const url = env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is required in the container");
   const applied = await applyMigrations(url);
   if (applied.length > 0) console.log(`[visual-ccc] applied migrations: ${applied.join(", ")}`);
-  if (process.env.SEED_DEMO === "1") {
+  if (env.SEED_DEMO === "1") {
     const { db } = await import("../src/server/db");
     const { seedDemo } = await import("../src/server/demo/seed-demo");
     if (await seedDemo(db)) console.log("[visual-ccc] created the demo project");
     await db.$disconnect();
   }
-  const web = spawn("node_modules/.bin/next", ["start", "-p", process.env.PORT ?? "3000"], {
+  const web = spawn("node_modules/.bin/next", ["start", "-p", String(env.PORT)], {
     stdio: "inherit",
   });
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => web.kill(signal));

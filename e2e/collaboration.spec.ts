@@ -33,7 +33,7 @@ async function imagesLoaded(page: Page, selector: string): Promise<number[]> {
       Promise.all(
         (imgs as HTMLImageElement[]).map((img) =>
           img.complete
-            ? img.naturalWidth
+            ? Promise.resolve(img.naturalWidth)
             : new Promise<number>(
                 (r) => ((img.onload = () => r(img.naturalWidth)), (img.onerror = () => r(0))),
               ),

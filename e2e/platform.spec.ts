@@ -58,7 +58,7 @@ test("sign up, create a project, upload three images, and keep them private", as
       Promise.all(
         (imgs as HTMLImageElement[]).map((img) =>
           img.complete
-            ? img.naturalWidth
+            ? Promise.resolve(img.naturalWidth)
             : new Promise<number>((r) => (img.onload = () => r(img.naturalWidth))),
         ),
       ),

@@ -49,7 +49,6 @@ function bigTiff16(): Buffer {
   return encodeTiff16([{ width: size, height: size, data }]);
 }
 
-type StageState = { id: string; x: number; y: number; scale: number };
 const stages = (page: Page) =>
   page.evaluate(() => {
     const konva = (

@@ -47,8 +47,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`unknown command "${name}"\n\n${usage()}`);
     return 1;
   }
-  const module = await command.load();
-  return module.run(rest);
+  const loaded = await command.load();
+  return loaded.run(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -10,12 +10,15 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { databaseUrl, serverEnv } from "../src/server/env";
 
 const dev = process.argv.includes("--dev");
-// No network here and no reason to phone home from a lab server.
+// No network here and no reason to phone home from a lab server. Raw on purpose (not in the
+// schema): a variable of Next.js itself, set for the `next` child processes.
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
-const port = Number(process.env.PORT ?? 3000);
-const dataDirectory = path.resolve(process.env.DATA_DIR ?? "data");
+// The configuration (src/server/env.ts); a bad value stops here, before anything starts.
+const port = serverEnv().PORT;
+const dataDirectory = path.resolve(serverEnv().DATA_DIR);
 mkdirSync(dataDirectory, { recursive: true });
 
 function log(message: string) {
@@ -56,6 +59,7 @@ function ensureBuilt() {
     return;
   }
   log("building the web app (first start or sources changed; takes a few minutes on 2 cores)…");
+  // Children get the whole environment as this process has completed it.
   const build = spawnSync("node_modules/.bin/next", ["build"], { stdio: "inherit", env: process.env });
   if (build.status !== 0) throw new Error("next build failed");
   writeFileSync(stamp, fingerprint);
@@ -73,25 +77,26 @@ process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
 async function main() {
-  const embedded = !process.env.DATABASE_URL;
+  const embedded = !serverEnv().DATABASE_URL;
   if (embedded) {
     const { startEmbeddedPostgres } = await import("../src/server/database/embedded-postgres");
     const database = await startEmbeddedPostgres({
       dataDir: path.join(dataDirectory, "db"),
-      port: Number(process.env.EMBEDDED_PG_PORT ?? 54329),
+      port: serverEnv().EMBEDDED_PG_PORT,
     });
+    // Writes, not reads: the values this process and its children (next, workers) then read.
     process.env.DATABASE_URL = database.url;
     stopDatabase = database.stop;
     log(`embedded PostgreSQL running (data in ${path.join(dataDirectory, "db")})`);
   }
-  process.env.AUTH_SECRET ??= persistentSecret();
+  if (!serverEnv().AUTH_SECRET) process.env.AUTH_SECRET = persistentSecret();
   process.env.DATA_DIR = dataDirectory;
 
   const { applyMigrations } = await import("../src/server/database/migrate");
-  const applied = await applyMigrations(process.env.DATABASE_URL!);
+  const applied = await applyMigrations(databaseUrl());
   if (applied.length > 0) log(`applied migrations: ${applied.join(", ")}`);
 
-  if (embedded || process.env.SEED_DEMO === "1") {
+  if (embedded || serverEnv().SEED_DEMO === "1") {
     const { db } = await import("../src/server/db");
     const { seedDemo, DEMO_EMAIL, DEMO_PASSWORD } = await import("../src/server/demo/seed-demo");
     if (await seedDemo(db)) log("created the demo project");
@@ -101,12 +106,16 @@ async function main() {
 
   // Job workers (scripts/worker.ts) next to the web app; WORKERS=0 runs none, WORKERS=n runs n.
   // `node --import tsx` keeps each worker one process, so signals reach it directly.
-  const workerCount = Number(process.env.WORKERS ?? 1);
+  const workerCount = serverEnv().WORKERS;
   for (let i = 0; i < workerCount; i++) {
-    const worker = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"], {
-      stdio: "inherit",
-      env: process.env,
-    });
+    const worker = spawn(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"],
+      {
+        stdio: "inherit",
+        env: process.env,
+      },
+    );
     children.push(worker);
     worker.on("exit", (code, signal) =>
       log(`worker ${worker.pid} exited (${signal ?? code}); the web app keeps running`),

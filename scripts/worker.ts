@@ -11,6 +11,7 @@
  * SIGTERM/SIGINT: stop taking jobs, finish the running ones (up to 30 s), exit. A worker killed
  * harder loses nothing: its jobs expire and go to another worker.
  */
+import { serverEnv } from "../src/server/env";
 import { jobSettings } from "../src/server/jobs/job-settings";
 
 function log(message: string) {
@@ -18,7 +19,7 @@ function log(message: string) {
 }
 
 async function main() {
-  if (!process.env.DATABASE_URL) {
+  if (!serverEnv().DATABASE_URL) {
     throw new Error("DATABASE_URL is not set: point the worker at the application's database");
   }
   const settings = jobSettings(); // fail on bad configuration before connecting

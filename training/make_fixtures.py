@@ -70,7 +70,7 @@ def randomised_published_network(seed: int) -> PublishedStyleVisualCNN:
 
 
 def published_grad_cam(net: PublishedStyleVisualCNN, image: torch.Tensor, explain_prediction: bool) -> tuple[np.ndarray, float]:
-    """Grad-CAM by autograd on the published network (REFERENCE.md section 2)."""
+    """Grad-CAM by autograd on the published network (docs/reference.md, "Class activation map")."""
     activations = net.features(image)
     activations.retain_grad()
     s = net.classifier(torch.flatten(net.pool(activations), 1))[0, 0]

@@ -1,4 +1,4 @@
-"""The reference preprocessing, via torchvision on PIL (REFERENCE.md section 1):
+"""The reference preprocessing, via torchvision on PIL (docs/reference.md, "Classification"):
 shorter side -> 307 (bilinear, antialiased), centre crop 256, grey (ITU-R 601 luma), [0, 1]."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""VisualCNN (REFERENCE.md section 1) in the shape of our ONNX contract.
+"""VisualCNN (docs/reference.md, "Classification") in the shape of our ONNX contract.
 
 Four blocks of [3x3 conv (padding 1) -> batch norm -> ReLU -> 2x2 max pool] with 32, 64, 128, 256
 channels, global average pooling and one linear layer. The forward pass returns BOTH the last
@@ -46,7 +46,7 @@ class VisualCNN(nn.Module):
 
 def grad_cam(model: VisualCNN, image: torch.Tensor, target_class: int | None = None,
              out_size: int = 256) -> tuple[torch.Tensor, int]:
-    """Grad-CAM exactly as REFERENCE.md section 2, by autograd (no shortcut through the head):
+    """Grad-CAM exactly as docs/reference.md ("Class activation map"), by autograd (no shortcut through the head):
     alpha_k = mean over positions of d(target logit)/dA_k; heat = ReLU(mean_k alpha_k A_k),
     divided by its max, bicubically resized to the display crop. Returns (heat [out, out], class)."""
     model.eval()

@@ -17,9 +17,9 @@ import { getModel, releaseModels } from "~/server/inference/session-cache";
  *
  * Prints each image's class and probabilities (a table, or JSON with --json). With --out, writes
  * `<dir>/<stem>.cam.png`: the 256 x 256 display crop at 50 % under the predicted class's CAM in
- * "jet" at 50 % (REFERENCE.md section 2). --head uses a retrained head (`retrain --out`) instead
- * of the model's own. A file that cannot be read or decoded fails alone: exit code 1 if any did,
- * 2 on bad usage.
+ * "jet" at 50 % (docs/reference.md, "Class activation map"). --head uses a retrained head
+ * (`retrain --out`) instead of the model's own. A file that cannot be read or decoded fails alone:
+ * exit code 1 if any did, 2 on bad usage.
  */
 
 const USAGE =

@@ -35,7 +35,9 @@ export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
 export const CAPABILITY_MINIMUM_ROLE = {
   view: "VIEWER",
   annotate: "ANNOTATOR",
+  analyse: "ANNOTATOR",
   upload: "EDITOR",
+  manageDatasets: "EDITOR",
   manageLabelClasses: "EDITOR",
   manageJobs: "EDITOR",
   manageModels: "EDITOR",

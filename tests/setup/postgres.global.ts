@@ -3,25 +3,15 @@
  * database; each test file then clones it (fresh-database.ts), which takes milliseconds.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../../src/server/database/embedded-postgres";
 import { applyMigrations } from "../../src/server/database/migrate";
+import { freePort } from "../helpers/free-port";
 
 export const TEMPLATE_DATABASE = "vccc_template";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
-    });
-  });
-}
 
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "vccc-test-pg-"));

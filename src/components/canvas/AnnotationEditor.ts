@@ -61,6 +61,7 @@ export class AnnotationEditor {
   settings: EditorSettings = { labelClassId: null, brushSize: 24, brushMode: "paint" };
   /** A hint for the user after an action that could not be done ("Select a brush region…"). */
   hint: string | null = null;
+  /** Viewers may pan and select, nothing else. Set through setReadOnly from React. */
   readOnly = false;
   /** Bumped on every change; React reads it through useSyncExternalStore. */
   revision = 0;
@@ -129,6 +130,10 @@ export class AnnotationEditor {
   setSettings(patch: Partial<EditorSettings>): void {
     this.settings = { ...this.settings, ...patch };
     this.notify();
+  }
+
+  setReadOnly(readOnly: boolean): void {
+    this.readOnly = readOnly;
   }
 
   setHint(hint: string | null): void {

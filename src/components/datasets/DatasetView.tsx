@@ -3,13 +3,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useMemo, useState } from "react";
 import { errorMessage } from "~/components/error-message";
-import { CollaborationBar } from "~/components/collaboration/CollaborationBar";
+import { CollaborationBar } from "~/components/presence/CollaborationBar";
+import { useProjectCan } from "~/components/projects/use-project-can";
 import { AnalyseDatasetButton } from "~/components/jobs/AnalyseDatasetButton";
 import { DatasetProgress } from "~/components/jobs/DatasetProgress";
-import { UploadPanel } from "~/components/upload/UploadPanel";
-import { LabelClassManager } from "~/components/workspace/LabelClassManager";
+import { UploadPanel } from "./UploadPanel";
+import { LabelClassManager } from "~/components/label-classes/LabelClassManager";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
 import {
   DEFAULT_GRID_FILTER,
@@ -48,9 +49,9 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
     }),
   );
 
-  const role = project.data?.role;
-  const canUpload = role === "OWNER" || role === "EDITOR";
-  const canLabel = role !== undefined && role !== "VIEWER";
+  const can = useProjectCan(projectId);
+  const canUpload = can.upload;
+  const canLabel = can.annotate;
   const classes = useMemo(() => labelClasses.data ?? [], [labelClasses.data]);
 
   const items = useMemo((): GridCard[] => {
@@ -93,28 +94,25 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
     setLabels.mutate({ projectId, imageIds: [...selected], labelClassId });
   };
   // 1..9 label the selection, 0 clears, wherever the focus is (except in form fields).
-  const keyState = useRef({ labelSelection, classes, canLabel, selected });
-  keyState.current = { labelSelection, classes, canLabel, selected };
+  const onKey = useEffectEvent((event: KeyboardEvent) => {
+    const target = event.target as HTMLElement | null;
+    if (
+      target &&
+      ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName) &&
+      (target as HTMLInputElement).type !== "checkbox"
+    )
+      return;
+    if (!canLabel || selected.size === 0 || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!/^[0-9]$/.test(event.key)) return;
+    const labelClass = event.key === "0" ? null : classes[Number(event.key) - 1];
+    if (labelClass === undefined) return;
+    event.preventDefault();
+    labelSelection(labelClass?.id ?? null);
+  });
   useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      if (
-        target &&
-        ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName) &&
-        (target as HTMLInputElement).type !== "checkbox"
-      )
-        return;
-      const state = keyState.current;
-      if (!state.canLabel || state.selected.size === 0 || event.ctrlKey || event.metaKey || event.altKey)
-        return;
-      if (!/^[0-9]$/.test(event.key)) return;
-      const labelClass = event.key === "0" ? null : state.classes[Number(event.key) - 1];
-      if (labelClass === undefined) return;
-      event.preventDefault();
-      state.labelSelection(labelClass?.id ?? null);
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    const listener = (event: KeyboardEvent) => onKey(event);
+    window.addEventListener("keydown", listener);
+    return () => window.removeEventListener("keydown", listener);
   }, []);
 
   if (images.error) return <p className="error">{errorMessage(images.error)}</p>;
@@ -181,7 +179,7 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
           </>
         )}
       </section>
-      {role && <LabelClassManager projectId={projectId} canEdit={canUpload} />}
+      {project.data && <LabelClassManager projectId={projectId} canEdit={can.manageLabelClasses} />}
     </>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
+import { useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
 import { moveFocus, type GridItem } from "./grid-filters";
 
 export type GridCard = GridItem & { describe: string; labelColor: string | null; disagrees: boolean };
@@ -18,12 +18,10 @@ export function ImageGrid(props: {
 }) {
   const { cards, selected } = props;
   const gridRef = useRef<HTMLDivElement>(null);
-  const [focus, setFocus] = useState(0);
+  const [focusIndex, setFocus] = useState(0);
+  // Filtering may shrink the list under the focus: keep it on the last card then.
+  const focus = Math.min(focusIndex, Math.max(0, cards.length - 1));
   const anchor = useRef<number | null>(null);
-
-  useEffect(() => {
-    if (focus >= cards.length) setFocus(Math.max(0, cards.length - 1));
-  }, [cards.length, focus]);
 
   const columns = () => {
     const grid = gridRef.current;

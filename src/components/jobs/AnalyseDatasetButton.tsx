@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { errorMessage } from "~/components/error-message";
 import { useTRPC, type RouterInputs } from "~/trpc/react";
-import { useCanManageJobs } from "./use-can-manage-jobs";
+import { useProjectCan } from "~/components/projects/use-project-can";
 
 type AnalysisParamsInput = NonNullable<RouterInputs["job"]["startDatasetAnalysis"]["params"]>;
 
@@ -24,7 +24,7 @@ export function AnalyseDatasetButton({
   disabled?: boolean;
 }) {
   const trpc = useTRPC();
-  const canManage = useCanManageJobs(projectId);
+  const canManage = useProjectCan(projectId).manageJobs;
   const start = useMutation(trpc.job.startDatasetAnalysis.mutationOptions());
   if (!canManage) return null;
   return (

@@ -1,13 +1,13 @@
 "use client";
 
 import { JobRunProgress } from "./JobRunProgress";
-import { useCanManageJobs } from "./use-can-manage-jobs";
+import { useProjectCan } from "~/components/projects/use-project-can";
 import { useLiveJobRuns } from "./use-live-job-runs";
 
 /** The latest analysis run of one dataset, live; renders nothing until the dataset has one. */
 export function DatasetProgress({ projectId, datasetId }: { projectId: string; datasetId: string }) {
   const { runs } = useLiveJobRuns({ projectId, datasetId });
-  const canManage = useCanManageJobs(projectId);
+  const canManage = useProjectCan(projectId).manageJobs;
   const latest = runs?.[0];
   if (!latest) return null;
   return (

@@ -2,13 +2,13 @@
 
 import { errorMessage } from "~/components/error-message";
 import { JobRunProgress } from "./JobRunProgress";
-import { useCanManageJobs } from "./use-can-manage-jobs";
+import { useProjectCan } from "~/components/projects/use-project-can";
 import { isActive, useLiveJobRuns } from "./use-live-job-runs";
 
 /** The project's background jobs, newest first, live: progress, failures, cancel, retry. */
 export function JobsPanel({ projectId }: { projectId: string }) {
   const { runs, error } = useLiveJobRuns({ projectId });
-  const canManage = useCanManageJobs(projectId);
+  const canManage = useProjectCan(projectId).manageJobs;
   const running = runs?.filter(isActive).length ?? 0;
 
   return (

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { errorMessage } from "~/components/error-message";
 import { JobRunProgress } from "~/components/jobs/JobRunProgress";
-import { useCanManageJobs } from "~/components/jobs/use-can-manage-jobs";
+import { useProjectCan } from "~/components/projects/use-project-can";
 import { isActive, useLiveJobRuns, type JobRunItem } from "~/components/jobs/use-live-job-runs";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
 import { ConfusionMatrix } from "./ConfusionMatrix";
@@ -31,7 +31,7 @@ function phaseOf(run: JobRunItem): string | null {
 export function ModelsPanel({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const canManage = useCanManageJobs(projectId);
+  const can = useProjectCan(projectId);
   const [datasetId, setDatasetId] = useState("");
   const [baseVersionId, setBaseVersionId] = useState("");
   const [expanded, setExpanded] = useState<string | null>(null);
@@ -83,7 +83,7 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
         </p>
       )}
 
-      {canManage && (
+      {can.manageModels && (
         <div className="row" style={{ marginBottom: 8 }}>
           <select aria-label="Labels from" value={datasetId} onChange={(e) => setDatasetId(e.target.value)}>
             <option value="">Labels of every dataset</option>
@@ -118,7 +118,7 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
       {latest && (
         <div data-testid="retrain-progress">
           {phaseOf(latest) && <p className="muted">{phaseOf(latest)}</p>}
-          <JobRunProgress projectId={projectId} run={latest} canManage={canManage} />
+          <JobRunProgress projectId={projectId} run={latest} canManage={can.manageJobs} />
         </div>
       )}
 
@@ -142,7 +142,7 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
                 version={version}
                 expanded={expanded === version.id}
                 onToggle={() => setExpanded(expanded === version.id ? null : version.id)}
-                canDelete={canManage && !version.builtIn}
+                canDelete={can.manageModels && !version.builtIn}
                 deleting={remove.isPending}
                 onDelete={() => {
                   if (window.confirm(`Delete "${version.name}"? Analyses made with it stay.`)) remove.mutate({ projectId, modelVersionId: version.id });

@@ -5,10 +5,10 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { errorMessage } from "~/components/error-message";
-import { MembersPanel } from "~/components/projects/MembersPanel";
+import { MembersPanel } from "~/components/members/MembersPanel";
 import { JobsPanel } from "~/components/jobs/JobsPanel";
 import { ModelsPanel } from "~/components/models/ModelsPanel";
-import { CollaborationPanels } from "~/components/sharing/CollaborationPanels";
+import { CollaborationPanels } from "./CollaborationPanels";
 import { useTRPC } from "~/trpc/react";
 
 export function ProjectOverview({ projectId }: { projectId: string }) {
@@ -32,8 +32,7 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
 
   if (project.error) return <p className="error">{errorMessage(project.error)}</p>;
   if (!project.data) return <p className="muted">Loading…</p>;
-  const role = project.data.role;
-  const canEdit = role === "OWNER" || role === "EDITOR";
+  const { role, can } = project.data;
 
   function onCreate(event: FormEvent) {
     event.preventDefault();
@@ -50,7 +49,7 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
       </h1>
       <section className="panel">
         <h2>Datasets</h2>
-        {canEdit && (
+        {can.manageDatasets && (
           <form className="row" onSubmit={onCreate} style={{ marginBottom: 12 }}>
             <input
               aria-label="New dataset name"
@@ -75,11 +74,11 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
           ))}
         </div>
       </section>
-      <MembersPanel projectId={projectId} isOwner={role === "OWNER"} />
+      <MembersPanel projectId={projectId} canManage={can.manageMembers} />
       <JobsPanel projectId={projectId} />
       <ModelsPanel projectId={projectId} />
-      <CollaborationPanels projectId={projectId} role={role} />
-      {role === "OWNER" && (
+      <CollaborationPanels projectId={projectId} can={can} />
+      {can.manageProject && (
         <section className="panel">
           <h2>Danger zone</h2>
           <button

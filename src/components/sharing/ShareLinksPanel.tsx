@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "~/components/error-message";
 import { useTRPC } from "~/trpc/react";
-import { CopyableUrl } from "./copyable-url";
+import { CopyableUrl } from "~/components/copyable-url";
 
 const OVERLAYS = ["segmentation", "contrast", "clusters", "cam"] as const;
 type Overlay = (typeof OVERLAYS)[number];

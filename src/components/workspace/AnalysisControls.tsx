@@ -1,10 +1,6 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useParams } from "next/navigation";
-import { errorMessage } from "~/components/error-message";
 import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/core/analysis/kmeans-grey";
-import { useTRPC } from "~/trpc/react";
 import type { WorkspaceAnalysis } from "./use-analysis-maps";
 
 /** "No classifier" in the model select. */
@@ -35,27 +31,9 @@ export function AnalysisControls(props: {
   onModel: (model: string) => void;
   canRun: boolean;
   saveState: { status: "idle" | "saving" | "saved" | "error"; message: string | null };
-  /** @default the page's route parameter */
-  projectId?: string;
-  /** The CAM class is chosen by the parent; without it, choosing one runs the analysis here. */
-  onCamClass?: (camClass: "predicted" | number) => void;
+  /** The parent analyses (and saves) each CAM class chosen, like each K and model. */
+  onCamClass: (camClass: "predicted" | number) => void;
 }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const params = useParams<{ projectId?: string }>();
-  const projectId = props.projectId ?? params?.projectId ?? "";
-  const explain = useMutation(
-    trpc.analysis.run.mutationOptions({
-      // The workspace shows the newest analysis of the chosen model: put the one just asked for
-      // first (it may be an older stored one, e.g. back to "predicted").
-      onSuccess: (analysis) =>
-        queryClient.setQueryData(
-          trpc.analysis.workspace.queryKey({ projectId, imageId: analysis.imageId }),
-          (old) =>
-            old ? { ...old, analyses: [analysis, ...old.analyses.filter((a) => a.id !== analysis.id)] } : old,
-        ),
-    }),
-  );
   const ks = Array.from({ length: KMEANS_MAX_K - KMEANS_MIN_K + 1 }, (_, i) => KMEANS_MIN_K + i);
   const camClass = props.analysis?.maps.find((map) => map.role === "cam")?.camClass ?? null;
   const classifier = props.analysis?.params?.classifier ?? null;
@@ -69,18 +47,7 @@ export function AnalysisControls(props: {
       : [];
   const camValue =
     camClass === null ? "" : classifier?.camClass === undefined ? PREDICTED : String(camClass.index);
-  const chooseCamClass = (value: string) => {
-    const chosen = value === PREDICTED ? PREDICTED : Number(value);
-    if (props.onCamClass) return props.onCamClass(chosen);
-    if (!props.analysis || !projectId) return;
-    explain.mutate({
-      projectId,
-      imageId: props.analysis.imageId,
-      k: props.k,
-      model: classifier?.model ?? (props.model === NO_MODEL ? null : props.model),
-      camClass: chosen,
-    });
-  };
+  const chooseCamClass = (value: string) => props.onCamClass(value === PREDICTED ? PREDICTED : Number(value));
   return (
     <section className="panel" aria-label="Analysis">
       <h2>Analysis</h2>
@@ -153,7 +120,7 @@ export function AnalysisControls(props: {
           id="cam-class"
           data-testid="cam-class"
           value={camValue}
-          disabled={!camClass || !props.canRun || explain.isPending}
+          disabled={!camClass || !props.canRun}
           title={
             !camClass
               ? "No class activation map: analyse with a classifier first"
@@ -182,8 +149,6 @@ export function AnalysisControls(props: {
         {props.saveState.status === "saved" && (props.saveState.message ?? "Saved.")}
         {props.saveState.status === "error" && <span className="error">{props.saveState.message}</span>}
         {props.saveState.status === "idle" && (props.saveState.message ?? "")}
-        {explain.isPending && " Computing the activation map…"}
-        {explain.error && <span className="error"> {errorMessage(explain.error)}</span>}
       </p>
     </section>
   );

@@ -22,7 +22,7 @@ import { ClusterLegend } from "./ClusterLegend";
 import { ConflictBanner } from "./ConflictBanner";
 import { HoverStore } from "./hover-store";
 import { LabelBar } from "./LabelBar";
-import { LabelClassManager } from "./LabelClassManager";
+import { LabelClassManager } from "~/components/label-classes/LabelClassManager";
 import { LayerPanel } from "./LayerPanel";
 import {
   COMPARABLE,
@@ -37,7 +37,7 @@ import { ToolBar } from "./ToolBar";
 import { useAnalysisMaps, type WorkspaceAnalysis } from "./use-analysis-maps";
 import { useClustering } from "./use-clustering";
 import { useRegionSync } from "./use-region-sync";
-import { CollaborationBar } from "~/components/collaboration/CollaborationBar";
+import { CollaborationBar } from "~/components/presence/CollaborationBar";
 import { WorkspaceViewer } from "./WorkspaceViewer";
 
 const modelOf = (analysis: WorkspaceAnalysis): string => analysis.params?.classifier?.model ?? NO_MODEL;

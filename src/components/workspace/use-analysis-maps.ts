@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 import { loadGreyMap } from "~/components/canvas/map-pixels";
 import type { GreyImage } from "~/core/analysis/raster";
 import type { RouterOutputs } from "~/trpc/react";
@@ -30,19 +30,14 @@ const EMPTY: LoadedMaps = {
 
 /** Fetches (once per URL) and decodes the 8-bit maps of an analysis. */
 export function useAnalysisMaps(analysis: WorkspaceAnalysis | null): LoadedMaps {
-  const [maps, setMaps] = useState<LoadedMaps>(EMPTY);
+  const [loaded, setLoaded] = useState<{ id: string; maps: LoadedMaps } | null>(null);
   // Refetches return new objects for the same analysis: key the loading on its id.
-  const current = useRef(analysis);
-  current.current = analysis;
+  const latestAnalysis = useEffectEvent(() => analysis);
   const id = analysis?.id ?? null;
   useEffect(() => {
-    const analysis = current.current;
-    if (!analysis) {
-      setMaps(EMPTY);
-      return;
-    }
+    const analysis = latestAnalysis();
+    if (!analysis) return;
     let cancelled = false;
-    setMaps((current) => ({ ...current, loading: true }));
     Promise.all(analysis.maps.map(async (map) => ({ map, image: await loadGreyMap(map.url) })))
       .then((loaded) => {
         if (cancelled) return;
@@ -51,23 +46,32 @@ export function useAnalysisMaps(analysis: WorkspaceAnalysis | null): LoadedMaps 
         for (const entry of loaded) {
           if (entry.map.role === "clusters" && entry.map.k !== null) clusters.set(entry.map.k, entry.image);
         }
-        setMaps({
-          grey: byRole("grey"),
-          segmentation: byRole("segmentation"),
-          contrast: byRole("contrast"),
-          cam: byRole("cam"),
-          clusters,
-          error: null,
-          loading: false,
+        setLoaded({
+          id: analysis.id,
+          maps: {
+            grey: byRole("grey"),
+            segmentation: byRole("segmentation"),
+            contrast: byRole("contrast"),
+            cam: byRole("cam"),
+            clusters,
+            error: null,
+            loading: false,
+          },
         });
       })
       .catch((error: unknown) => {
         if (!cancelled)
-          setMaps({ ...EMPTY, error: error instanceof Error ? error.message : "Could not load the maps" });
+          setLoaded({
+            id: analysis.id,
+            maps: { ...EMPTY, error: error instanceof Error ? error.message : "Could not load the maps" },
+          });
       });
     return () => {
       cancelled = true;
     };
   }, [id]);
-  return maps;
+  if (id === null) return EMPTY;
+  if (loaded?.id === id) return loaded.maps;
+  // Still loading this analysis: keep showing the previous one's maps meanwhile.
+  return { ...(loaded?.maps ?? EMPTY), error: null, loading: true };
 }

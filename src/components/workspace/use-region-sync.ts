@@ -9,8 +9,10 @@ import {
   type SavedRegion,
   type SyncOperation,
 } from "~/components/canvas/region-sync-plan";
-import type { RegionDto } from "~/server/annotations/region-dto";
-import { useTRPCClient } from "~/trpc/react";
+import { useTRPCClient, type RouterOutputs } from "~/trpc/react";
+
+/** A saved region as `annotation.forImage` returns it. */
+type RegionDto = RouterOutputs["annotation"]["forImage"]["regions"][number];
 
 export type SyncStatus = "idle" | "saving" | "saved" | "error";
 export type ConflictChoice = "theirs" | "mine-as-new" | "overwrite";

@@ -1,5 +1,5 @@
 /**
- * Class activation maps (REFERENCE.md section 2), pure maths on typed arrays.
+ * Class activation maps (docs/reference.md, "Class activation map"), pure maths on typed arrays.
  *
  * For a network that ends in global average pooling + one linear layer, Grad-CAM's channel
  * weights are alpha_k = w_ck / (h * w), so Grad-CAM = ReLU(sum_k w_ck A_k) up to a positive factor,

@@ -1,4 +1,4 @@
-import { VIRIDIS_DATA } from "./viridis-data";
+import COLORMAP_DATA from "./colormap-data.json";
 
 /**
  * The project's colour maps, as 256-entry RGBA lookup tables, and `colorize` to apply them to any
@@ -21,87 +21,14 @@ export type ColormapName = (typeof COLORMAP_NAMES)[number];
 type Segment = readonly (readonly [number, number, number])[];
 type SegmentData = { red: Segment; green: Segment; blue: Segment };
 
-const JET: SegmentData = {
-  red: [
-    [0, 0, 0],
-    [0.35, 0, 0],
-    [0.66, 1, 1],
-    [0.89, 1, 1],
-    [1, 0.5, 0.5],
-  ],
-  green: [
-    [0, 0, 0],
-    [0.125, 0, 0],
-    [0.375, 1, 1],
-    [0.64, 1, 1],
-    [0.91, 0, 0],
-    [1, 0, 0],
-  ],
-  blue: [
-    [0, 0.5, 0.5],
-    [0.11, 1, 1],
-    [0.34, 1, 1],
-    [0.65, 0, 0],
-    [1, 0, 0],
-  ],
+// The tables themselves (matplotlib's numbers, with their provenance) are data, not code.
+const TABLES = COLORMAP_DATA as unknown as {
+  jet: SegmentData;
+  hot: SegmentData;
+  white_blue: SegmentData;
+  tab20: readonly string[];
+  viridis: readonly number[];
 };
-
-const HOT: SegmentData = {
-  red: [
-    [0, 0.0416, 0.0416],
-    [0.365079, 1, 1],
-    [1, 1, 1],
-  ],
-  green: [
-    [0, 0, 0],
-    [0.365079, 0, 0],
-    [0.746032, 1, 1],
-    [1, 1, 1],
-  ],
-  blue: [
-    [0, 0, 0],
-    [0.746032, 0, 0],
-    [1, 1, 1],
-  ],
-};
-
-const WHITE_BLUE: SegmentData = {
-  red: [
-    [0, 1, 1],
-    [1, 0, 0],
-  ],
-  green: [
-    [0, 1, 1],
-    [1, 0, 0],
-  ],
-  blue: [
-    [0, 1, 1],
-    [1, 1, 1],
-  ],
-};
-
-const TAB20_HEX = [
-  "1f77b4",
-  "aec7e8",
-  "ff7f0e",
-  "ffbb78",
-  "2ca02c",
-  "98df8a",
-  "d62728",
-  "ff9896",
-  "9467bd",
-  "c5b0d5",
-  "8c564b",
-  "c49c94",
-  "e377c2",
-  "f7b6d2",
-  "7f7f7f",
-  "c7c7c7",
-  "bcbd22",
-  "dbdb8d",
-  "17becf",
-  "9edae5",
-] as const;
 
 /** matplotlib.colors._create_lookup_table(N, data) with gamma 1, in the same float64 steps. */
 function segmentLut(n: number, segment: Segment): Float64Array {
@@ -135,16 +62,16 @@ function buildLut(name: ColormapName): Uint8Array {
     lut[i * 4 + 3] = 255;
   };
   if (name === "viridis") {
-    for (let i = 0; i < 256; i++)
-      set(i, VIRIDIS_DATA[i * 3]!, VIRIDIS_DATA[i * 3 + 1]!, VIRIDIS_DATA[i * 3 + 2]!);
+    const rgb = TABLES.viridis;
+    for (let i = 0; i < 256; i++) set(i, rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!);
   } else if (name === "tab20") {
     for (let i = 0; i < 256; i++) {
-      const hex = TAB20_HEX[i % 20]!;
+      const hex = TABLES.tab20[i % 20]!;
       const c = (k: number): number => parseInt(hex.slice(k * 2, k * 2 + 2), 16) / 255;
       set(i, c(0), c(1), c(2));
     }
   } else {
-    const data = name === "jet" ? JET : name === "hot" ? HOT : WHITE_BLUE;
+    const data = TABLES[name];
     const r = segmentLut(256, data.red);
     const g = segmentLut(256, data.green);
     const b = segmentLut(256, data.blue);

@@ -4,25 +4,17 @@
  * writes a compressed string form, which imports decode here.
  */
 
+import { alternatingRuns } from "./region-geometry";
+
 export type CocoRle = { counts: number[]; size: [number, number] };
 
 /** A row-major 0/non-zero mask as uncompressed COCO RLE. */
 export function maskToCocoRle(mask: Uint8Array, width: number, height: number): CocoRle {
-  const counts: number[] = [];
-  let inside = false;
-  let length = 0;
-  for (let x = 0; x < width; x++) {
-    for (let y = 0; y < height; y++) {
-      const on = mask[y * width + x]! !== 0;
-      if (on !== inside) {
-        counts.push(length);
-        length = 0;
-        inside = on;
-      }
-      length++;
-    }
-  }
-  counts.push(length);
+  // Cell i in column-major order is pixel (x = floor(i / height), y = i % height).
+  const counts = alternatingRuns(
+    width * height,
+    (i) => mask[(i % height) * width + Math.floor(i / height)]! !== 0,
+  );
   return { counts, size: [height, width] };
 }
 

@@ -180,13 +180,16 @@ function boundsOfPoints(points: readonly Point[], pad: number) {
   return { x: minX - pad, y: minY - pad, width: maxX - minX + 2 * pad, height: maxY - minY + 2 * pad };
 }
 
-/** Run-length encodes a 0 / non-zero mask (see maskGeometrySchema). */
-export function encodeMaskRuns(mask: ArrayLike<number>): number[] {
+/**
+ * Lengths of alternating background / foreground runs over `count` cells in the order `isOn`
+ * reads them, starting with background (a leading 0 when the first cell is foreground).
+ */
+export function alternatingRuns(count: number, isOn: (index: number) => boolean): number[] {
   const runs: number[] = [];
   let inside = false;
   let length = 0;
-  for (let i = 0; i < mask.length; i++) {
-    const on = mask[i]! !== 0;
+  for (let i = 0; i < count; i++) {
+    const on = isOn(i);
     if (on !== inside) {
       runs.push(length);
       length = 0;
@@ -196,6 +199,11 @@ export function encodeMaskRuns(mask: ArrayLike<number>): number[] {
   }
   runs.push(length);
   return runs;
+}
+
+/** Run-length encodes a 0 / non-zero mask in row-major order (see maskGeometrySchema). */
+export function encodeMaskRuns(mask: ArrayLike<number>): number[] {
+  return alternatingRuns(mask.length, (i) => mask[i]! !== 0);
 }
 
 /** Decodes runs into a 0 / 255 mask of `size` values. Throws RangeError when they disagree. */

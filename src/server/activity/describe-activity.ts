@@ -3,14 +3,37 @@
  * few counts from `data` are used: the activity log tells members what happened, it does not
  * replay the raw audit payload.
  */
+import { isAuditAction, type AuditAction } from "~/server/audit/audit-actions";
+import type { JobType } from "~/server/jobs/definitions";
+
 type Data = Record<string, unknown>;
 
 const count = (value: unknown): number | null => (Array.isArray(value) ? value.length : null);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const text = (value: unknown): string | null =>
   typeof value === "string" && value.length <= 200 ? value : null;
+const quoted = (prefix: string, value: unknown): string =>
+  text(value) ? `${prefix} "${text(value)}"` : prefix;
 
-const DESCRIBE: Record<string, (data: Data) => string> = {
+/**
+ * What starting each kind of job means to a member. The dead-letter queue is never the type of a
+ * run (nobody starts it), so it has no sentence.
+ */
+const JOB_STARTS: Record<Exclude<JobType, "analyse-image-gave-up">, string> = {
+  "analyse-dataset": "started a dataset analysis",
+  "analyse-image": "started an image analysis",
+  export: "started an export",
+  "retrain-model": "started retraining",
+};
+
+function describeJobStart(type: unknown): string {
+  return typeof type === "string" && Object.hasOwn(JOB_STARTS, type)
+    ? JOB_STARTS[type as keyof typeof JOB_STARTS]
+    : "started a job";
+}
+
+/** Typed by the list of actions: an action without a sentence is a type error. */
+const DESCRIBE: Record<AuditAction, (data: Data) => string> = {
   "project.create": () => "created the project",
   "project.update": () => "renamed or described the project",
   "member.add": (d) => `added a member as ${text(d.role) ?? "member"}`,
@@ -20,12 +43,12 @@ const DESCRIBE: Record<string, (data: Data) => string> = {
   "invitation.create": (d) => `created an invitation link for ${text(d.role) ?? "a role"}`,
   "invitation.revoke": () => "revoked an invitation link",
   "invitation.accept": (d) => `joined the project as ${text(d.role) ?? "member"}`,
-  "dataset.create": (d) => `created the dataset ${text(d.name) ? `"${text(d.name)}"` : ""}`.trim(),
+  "dataset.create": (d) => quoted("created the dataset", d.name),
   "dataset.delete": () => "deleted a dataset",
   "image.upload": () => "uploaded an image",
   "image.delete": () => "deleted an image",
-  "labelClass.create": (d) => `added the class ${text(d.name) ? `"${text(d.name)}"` : ""}`.trim(),
-  "labelClass.update": (d) => `edited the class ${text(d.name) ? `"${text(d.name)}"` : ""}`.trim(),
+  "labelClass.create": (d) => quoted("added the class", d.name),
+  "labelClass.update": (d) => quoted("edited the class", d.name),
   "labelClass.delete": () => "deleted a label class",
   "imageLabel.set": (d) => `labelled ${plural(count(d.imageIds) ?? 1, "image")}`,
   "imageLabel.clear": (d) => `cleared the label of ${plural(count(d.imageIds) ?? 1, "image")}`,
@@ -35,9 +58,11 @@ const DESCRIBE: Record<string, (data: Data) => string> = {
   "annotations.import": (d) =>
     `imported ${plural(typeof d.regions === "number" ? d.regions : 0, "region")} from COCO`,
   "analysis.run": () => "analysed an image",
-  "job.start": () => "started a dataset analysis",
+  "job.start": (d) => describeJobStart(d.type),
   "job.cancel": () => "cancelled a job",
   "job.retry-failed": () => "retried failed items of a job",
+  "model-version.create": (d) => quoted("trained the model version", d.name),
+  "model-version.delete": (d) => quoted("deleted the model version", d.name),
   "share.create": (d) => {
     const scope = d.scope as { kind?: unknown } | undefined;
     return `created a share link to ${scope?.kind === "image" ? "an image" : "a dataset"}`;
@@ -45,8 +70,8 @@ const DESCRIBE: Record<string, (data: Data) => string> = {
   "share.revoke": () => "revoked a share link",
 };
 
+/** The sentence for an audit row; an action this version does not know is shown as it is. */
 export function describeActivity(action: string, data: unknown): string {
-  const describe = DESCRIBE[action];
   const record = typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Data) : {};
-  return describe ? describe(record) : action;
+  return isAuditAction(action) ? DESCRIBE[action](record) : action;
 }

@@ -102,7 +102,8 @@ export function toAnalysisDto(row: AnalysisRow): AnalysisDto {
 
 /**
  * The part of the original image the classifier (and so its CAM) sees: the reference resizes the
- * shorter side to 307 and takes the centre 256 x 256 (REFERENCE.md section 1). In original pixels.
+ * shorter side to 307 and takes the centre 256 x 256 (docs/reference.md, "Classification").
+ * In original pixels.
  */
 export function camCropRect(width: number, height: number) {
   const resized = resizedSize(width, height);

@@ -4,6 +4,8 @@
  * schemas. Names here are persisted: add fields, do not rename them.
  */
 import { z } from "zod";
+import { serverEnv } from "~/server/env";
+import { blobKeySchema } from "~/server/storage/blob-keys";
 import { analysisParamsSchema } from "./analysis-params-schema";
 
 /** Bump when anything changes the stored numbers or maps for the same parameters. */
@@ -11,7 +13,7 @@ export const ANALYSIS_CODE_VERSION = "analyze-image@1";
 
 /** The code version recorded with results; a build can append its commit (VISUAL_CCC_COMMIT). */
 export function analysisCodeVersion(): string {
-  const commit = process.env.VISUAL_CCC_COMMIT?.trim();
+  const commit = serverEnv().VISUAL_CCC_COMMIT;
   return commit ? `${ANALYSIS_CODE_VERSION}+${commit}` : ANALYSIS_CODE_VERSION;
 }
 
@@ -55,7 +57,7 @@ export type StoredAnalysisParams = z.infer<typeof storedAnalysisParamsSchema>;
  * - "heat": the class activation, 0..255 for 0..1.
  */
 const mapRefSchema = z.object({
-  key: z.string().regex(/^sha256\/[0-9a-f]{64}$/),
+  key: blobKeySchema,
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   encoding: z.enum(["grey", "mask", "colormap-index", "labels", "heat"]),

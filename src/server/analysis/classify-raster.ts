@@ -11,6 +11,7 @@ import { mapToBytes } from "~/core/analysis/cam";
 import type { Raster } from "~/core/analysis/raster";
 import { classifyImages, type ModelSummary } from "~/server/inference/classify";
 import type { LinearHead } from "~/server/inference/linear-head";
+import { serverEnv } from "~/server/env";
 import { INPUT_SIZE } from "~/server/inference/onnx-contract";
 import { DEFAULT_MODEL_NAME, resolveModelPath } from "~/server/inference/session-cache";
 import type { CamClass } from "./analysis-params-schema";
@@ -50,7 +51,7 @@ export type ClassifierSpec = {
 
 /** The model used when a job does not name one: INFERENCE_MODEL, else the shipped default. */
 export function configuredModel(): string {
-  return process.env.INFERENCE_MODEL?.trim() || DEFAULT_MODEL_NAME;
+  return serverEnv().INFERENCE_MODEL || DEFAULT_MODEL_NAME;
 }
 
 /**

@@ -17,8 +17,9 @@ import {
 } from "~/core/analysis";
 
 /**
- * The single-image analysis of the reference (step 3 and 4 of REFERENCE.md) as one pipeline:
- * analysis image (grey) -> Otsu segmentation -> GLCM contrast texture -> k-means for each K.
+ * The single-image analysis of the reference (docs/reference.md, "Image analysis" and
+ * "Clustering") as one pipeline: analysis image (grey) -> Otsu segmentation -> GLCM contrast
+ * texture -> k-means for each K.
  * The CLI, the benchmark and the job worker all call {@link runAnalysis}; it is pure apart from
  * reading the clock for the per-step timings.
  */

@@ -1,7 +1,6 @@
 import type { Db } from "~/server/db";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import { AppError } from "~/server/errors";
-import { projectChannel, publishEvent } from "~/server/events";
 import { describeRegionConflict } from "./describe-region-conflict";
 
 /**
@@ -16,10 +15,27 @@ export async function deleteRegion(options: {
   expectedVersion: number;
 }): Promise<{ id: string }> {
   const scoped = { id: options.regionId, image: { projectId: options.projectId } };
-  const deleted = await options.db.region.deleteMany({
-    where: { ...scoped, version: options.expectedVersion },
+  const deleted = await options.db.$transaction(async (tx) => {
+    const { count } = await tx.region.deleteMany({ where: { ...scoped, version: options.expectedVersion } });
+    if (count > 0) {
+      await recordChange(tx, {
+        projectId: options.projectId,
+        actorId: options.actorId,
+        action: "region.delete",
+        target: { type: "Region", id: options.regionId },
+        event: {
+          type: "region.changed",
+          projectId: options.projectId,
+          imageId: null,
+          regionId: options.regionId,
+          change: "deleted",
+          actorId: options.actorId,
+        },
+      });
+    }
+    return count;
   });
-  if (deleted.count === 0) {
+  if (deleted === 0) {
     const current = await options.db.region.findFirst({ where: scoped, select: { version: true } });
     if (!current) throw new AppError("NOT_FOUND", "Region not found (it may have been deleted already)");
     throw new AppError(
@@ -33,25 +49,5 @@ export async function deleteRegion(options: {
       }),
     );
   }
-  await recordAuditEvent({
-    db: options.db,
-    projectId: options.projectId,
-    actorId: options.actorId,
-    action: "region.delete",
-    targetType: "Region",
-    targetId: options.regionId,
-  });
-  await publishEvent({
-    db: options.db,
-    channel: projectChannel(options.projectId),
-    event: {
-      type: "region.changed",
-      projectId: options.projectId,
-      imageId: null,
-      regionId: options.regionId,
-      change: "deleted",
-      actorId: options.actorId,
-    },
-  });
   return { id: options.regionId };
 }

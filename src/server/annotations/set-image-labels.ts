@@ -1,8 +1,7 @@
 import type { Db } from "~/server/db";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import { AppError } from "~/server/errors";
 import { MAX_EVENT_IMAGE_IDS } from "~/server/events/app-events";
-import { projectChannel, publishEvent } from "~/server/events";
 import { assertProjectLabelClass } from "./find-project-image";
 
 /**
@@ -37,26 +36,20 @@ export async function setImageLabels(options: {
         });
       }
     }
-    await recordAuditEvent({
-      db: tx,
+    await recordChange(tx, {
       projectId: options.projectId,
       actorId: options.actorId,
       action: options.labelClassId === null ? "imageLabel.clear" : "imageLabel.set",
-      targetType: "Image",
-      targetId: imageIds.length === 1 ? imageIds[0]! : null,
+      target: { type: "Image", id: imageIds.length === 1 ? imageIds[0]! : null },
       data: { imageIds, labelClassId: options.labelClassId },
+      event: {
+        type: "image-labels.changed",
+        projectId: options.projectId,
+        imageIds: imageIds.length <= MAX_EVENT_IMAGE_IDS ? imageIds : null,
+        labelClassId: options.labelClassId,
+        actorId: options.actorId,
+      },
     });
-  });
-  await publishEvent({
-    db: options.db,
-    channel: projectChannel(options.projectId),
-    event: {
-      type: "image-labels.changed",
-      projectId: options.projectId,
-      imageIds: imageIds.length <= MAX_EVENT_IMAGE_IDS ? imageIds : null,
-      labelClassId: options.labelClassId,
-      actorId: options.actorId,
-    },
   });
   return { imageIds, labelClassId: options.labelClassId };
 }

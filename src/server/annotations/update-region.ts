@@ -1,7 +1,6 @@
 import type { Db } from "~/server/db";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import { AppError } from "~/server/errors";
-import { projectChannel, publishEvent } from "~/server/events";
 import { assertValidGeometry } from "./assert-valid-geometry";
 import { describeRegionConflict } from "./describe-region-conflict";
 import { assertProjectLabelClass } from "./find-project-image";
@@ -30,15 +29,39 @@ export async function updateRegion(options: {
   });
   const scoped = { id: options.regionId, image: { projectId: options.projectId } };
 
-  const updated = await options.db.region.updateMany({
-    where: { ...scoped, version: options.expectedVersion },
-    data: {
-      ...(geometry ? { geometry } : {}),
-      ...(options.labelClassId !== undefined ? { labelClassId: options.labelClassId } : {}),
-      version: { increment: 1 },
-    },
+  const row = await options.db.$transaction(async (tx) => {
+    const updated = await tx.region.updateMany({
+      where: { ...scoped, version: options.expectedVersion },
+      data: {
+        ...(geometry ? { geometry } : {}),
+        ...(options.labelClassId !== undefined ? { labelClassId: options.labelClassId } : {}),
+        version: { increment: 1 },
+      },
+    });
+    if (updated.count === 0) return null;
+    const saved = await tx.region.findFirstOrThrow({ where: scoped, select: REGION_SELECT });
+    await recordChange(tx, {
+      projectId: options.projectId,
+      actorId: options.actorId,
+      action: "region.update",
+      target: { type: "Region", id: saved.id },
+      data: {
+        version: saved.version,
+        geometryChanged: geometry !== undefined,
+        labelClassId: options.labelClassId ?? null,
+      },
+      event: {
+        type: "region.changed",
+        projectId: options.projectId,
+        imageId: saved.imageId,
+        regionId: saved.id,
+        change: "updated",
+        actorId: options.actorId,
+      },
+    });
+    return saved;
   });
-  if (updated.count === 0) {
+  if (!row) {
     const current = await options.db.region.findFirst({ where: scoped, select: { version: true } });
     if (!current && !(await wasDeletedInProject(options)))
       throw new AppError("NOT_FOUND", "Region not found");
@@ -53,32 +76,6 @@ export async function updateRegion(options: {
       }),
     );
   }
-  const row = await options.db.region.findFirstOrThrow({ where: scoped, select: REGION_SELECT });
-  await recordAuditEvent({
-    db: options.db,
-    projectId: options.projectId,
-    actorId: options.actorId,
-    action: "region.update",
-    targetType: "Region",
-    targetId: row.id,
-    data: {
-      version: row.version,
-      geometryChanged: geometry !== undefined,
-      labelClassId: options.labelClassId ?? null,
-    },
-  });
-  await publishEvent({
-    db: options.db,
-    channel: projectChannel(options.projectId),
-    event: {
-      type: "region.changed",
-      projectId: options.projectId,
-      imageId: row.imageId,
-      regionId: row.id,
-      change: "updated",
-      actorId: options.actorId,
-    },
-  });
   return toRegionDto(row);
 }
 

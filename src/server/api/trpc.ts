@@ -7,7 +7,8 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import type { Session } from "next-auth";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
-import type { Role } from "~/generated/prisma/enums";
+import type { Role } from "~/core/roles";
+import { idSchema } from "~/core/schemas";
 import { requireProjectRole } from "~/server/auth/project-access";
 import { db, type Db } from "~/server/db";
 import { AppError, type AppErrorCode } from "~/server/errors";
@@ -90,7 +91,7 @@ export const protectedProcedure = t.procedure
 export function projectProcedure(minimum: Role) {
   return protectedProcedure
     .meta({ access: { kind: "project", minimum } })
-    .input(z.object({ projectId: z.string().min(1) }))
+    .input(z.object({ projectId: idSchema }))
     .use(async ({ ctx, input, next }) => {
       const role = await requireProjectRole({
         db: ctx.db,
@@ -98,6 +99,8 @@ export function projectProcedure(minimum: Role) {
         projectId: input.projectId,
         minimum,
       });
-      return next({ ctx: { ...ctx, projectId: input.projectId, role } });
+      // What project-scoped services take: spread it (`{ ...input, ...ctx.inProject }`).
+      const inProject = { db: ctx.db, projectId: input.projectId, actorId: ctx.user.id };
+      return next({ ctx: { ...ctx, projectId: input.projectId, role, inProject } });
     });
 }

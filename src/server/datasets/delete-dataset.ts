@@ -1,5 +1,5 @@
 import type { Db } from "~/server/db";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import { AppError } from "~/server/errors";
 
 export async function deleteDataset(options: {
@@ -8,16 +8,16 @@ export async function deleteDataset(options: {
   actorId: string;
   datasetId: string;
 }) {
-  const deleted = await options.db.dataset.deleteMany({
-    where: { id: options.datasetId, projectId: options.projectId },
-  });
-  if (deleted.count === 0) throw new AppError("NOT_FOUND", "Dataset not found");
-  await recordAuditEvent({
-    db: options.db,
-    projectId: options.projectId,
-    actorId: options.actorId,
-    action: "dataset.delete",
-    targetType: "Dataset",
-    targetId: options.datasetId,
+  await options.db.$transaction(async (tx) => {
+    const deleted = await tx.dataset.deleteMany({
+      where: { id: options.datasetId, projectId: options.projectId },
+    });
+    if (deleted.count === 0) throw new AppError("NOT_FOUND", "Dataset not found");
+    await recordChange(tx, {
+      projectId: options.projectId,
+      actorId: options.actorId,
+      action: "dataset.delete",
+      target: { type: "Dataset", id: options.datasetId },
+    });
   });
 }

@@ -5,7 +5,7 @@
  * its own result: one bad file never blocks the good ones, and a rejected file stores nothing.
  */
 import { createHash } from "node:crypto";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import {
   expandZip,
   ZipRejectedError,
@@ -105,6 +105,8 @@ export async function ingestFiles(options: {
       results.push(await ingestOne(target, fileName, file.bytes));
     }
   }
+  // One event for the whole upload, after every image committed with its own audit row
+  // (recordChange in createImageRow): subscribers reload the dataset once instead of once per file.
   await publishEvent({
     db: options.db,
     channel: projectChannel(options.projectId),
@@ -248,13 +250,12 @@ async function createImageRow(
         },
         select: { id: true },
       });
-      await recordAuditEvent({
-        db: tx,
+      // No event per image: one "images.uploaded" announces the whole upload (see ingestFiles).
+      await recordChange(tx, {
         projectId: target.projectId,
         actorId: target.userId,
         action: "image.upload",
-        targetType: "Image",
-        targetId: created.id,
+        target: { type: "Image", id: created.id },
         data: { datasetId: target.datasetId, fileName: image.fileName, sha256: image.sha256 },
       });
       return created.id;
@@ -277,6 +278,5 @@ function cleanFileName(name: string): string {
 
 /** No control characters in stored names, and a bounded length (names end up in the UI). */
 function cleanPath(path: string): string {
-   
   return path.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, MAX_FILE_NAME_LENGTH);
 }

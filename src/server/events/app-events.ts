@@ -8,6 +8,7 @@
  * different versions during a rolling deploy, so add new types instead of renaming old ones.
  */
 import { z } from "zod";
+import { idSchema } from "~/core/schemas";
 
 export const EVENT_FORMAT_VERSION = 1 as const;
 
@@ -28,40 +29,38 @@ export const jobRunUpdatedEventSchema = z.object({
 });
 export type JobRunUpdatedEvent = z.infer<typeof jobRunUpdatedEventSchema>;
 
-const id = z.string().min(1).max(64);
-
 /** At most this many image ids travel in one label event; more become `imageIds: null`. */
 export const MAX_EVENT_IMAGE_IDS = 100;
 
 /** Image-level labels were set or cleared (collaboration: live label badges). */
 export const imageLabelsChangedEventSchema = z.object({
   type: z.literal("image-labels.changed"),
-  projectId: id,
+  projectId: idSchema,
   /** The relabelled images; null when more than MAX_EVENT_IMAGE_IDS changed at once (reload all). */
-  imageIds: z.array(id).max(MAX_EVENT_IMAGE_IDS).nullable(),
-  labelClassId: id.nullable(),
-  actorId: id.nullable(),
+  imageIds: z.array(idSchema).max(MAX_EVENT_IMAGE_IDS).nullable(),
+  labelClassId: idSchema.nullable(),
+  actorId: idSchema.nullable(),
 });
 export type ImageLabelsChangedEvent = z.infer<typeof imageLabelsChangedEventSchema>;
 
 /** A region was created, edited or deleted. Deletes do not know their image: imageId is then null. */
 export const regionChangedEventSchema = z.object({
   type: z.literal("region.changed"),
-  projectId: id,
-  imageId: id.nullable(),
-  regionId: id,
+  projectId: idSchema,
+  imageId: idSchema.nullable(),
+  regionId: idSchema,
   change: z.enum(["created", "updated", "deleted"]),
-  actorId: id.nullable(),
+  actorId: idSchema.nullable(),
 });
 export type RegionChangedEvent = z.infer<typeof regionChangedEventSchema>;
 
 /** New images were stored in a dataset. */
 export const imagesUploadedEventSchema = z.object({
   type: z.literal("images.uploaded"),
-  projectId: id,
-  datasetId: id,
+  projectId: idSchema,
+  datasetId: idSchema,
   count: z.number().int().nonnegative(),
-  actorId: id.nullable(),
+  actorId: idSchema.nullable(),
 });
 export type ImagesUploadedEvent = z.infer<typeof imagesUploadedEventSchema>;
 
@@ -71,11 +70,11 @@ export type ImagesUploadedEvent = z.infer<typeof imagesUploadedEventSchema>;
  */
 export const presenceBeatEventSchema = z.object({
   type: z.literal("presence.beat"),
-  projectId: id,
-  imageId: id,
+  projectId: idSchema,
+  imageId: idSchema,
   /** One open page (a user may watch the same image in two tabs). */
   viewerKey: z.string().min(8).max(64),
-  userId: id,
+  userId: idSchema,
   name: z.string().max(120),
   status: z.enum(["joined", "here", "left"]),
 });

@@ -1,4 +1,6 @@
+import type { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
+import { cursorPages, keysetArgs } from "./cursor-pages";
 import { AppError } from "~/server/errors";
 
 /** Which images an export covers: the whole project or one of its datasets. */
@@ -25,4 +27,27 @@ export async function assertExportScope(options: { db: Db; scope: ExportScope })
   const project = await db.project.findUnique({ where: { id: scope.projectId }, select: { name: true } });
   if (!project) throw new AppError("NOT_FOUND", "Project not found");
   return { name: project.name };
+}
+
+/**
+ * The scope's images in keyset pages (ordered by id), with the fields `select` names; one page
+ * is in memory at a time, whatever the export's size.
+ */
+export function exportImagePages<Select extends Prisma.ImageSelect>(options: {
+  db: Db;
+  scope: ExportScope;
+  select: Select;
+  pageSize: number;
+}): AsyncGenerator<Array<Prisma.ImageGetPayload<{ select: Select }> & { id: string }>> {
+  type Row = Prisma.ImageGetPayload<{ select: Select }> & { id: string };
+  const { db, scope, select } = options;
+  return cursorPages(
+    async (page) =>
+      (await db.image.findMany({
+        where: exportImagesWhere(scope),
+        ...keysetArgs(page),
+        select: { ...select, id: true } as Prisma.ImageSelect,
+      })) as unknown as Row[],
+    options.pageSize,
+  );
 }

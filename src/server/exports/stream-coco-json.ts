@@ -15,8 +15,7 @@ import path from "node:path";
 import { parseRegionGeometry } from "~/core/regions/region-geometry";
 import type { Db } from "~/server/db";
 import { toCocoAnnotation } from "./coco-annotation";
-import { cursorPages, keysetArgs } from "./cursor-pages";
-import { exportImagesWhere, type ExportScope } from "./export-scope";
+import { exportImagePages, type ExportScope } from "./export-scope";
 
 export const COCO_EXPORT_FORMAT = "visual-ccc-coco@1";
 
@@ -54,27 +53,23 @@ export async function* streamCocoJson(options: {
     yield `${JSON.stringify(header).slice(0, -1)},"images":[`;
     let imageNumber = 0;
     let annotationNumber = 0;
-    const pages = cursorPages(
-      (page) =>
-        db.image.findMany({
-          where: exportImagesWhere(scope),
-          ...keysetArgs(page),
-          select: {
-            id: true,
-            fileName: true,
-            width: true,
-            height: true,
-            sha256: true,
-            dataset: { select: { name: true } },
-            label: { select: { labelClassId: true } },
-            regions: {
-              orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-              select: { geometry: true, labelClassId: true },
-            },
-          },
-        }),
-      options.pageSize ?? 100,
-    );
+    const pages = exportImagePages({
+      db,
+      scope,
+      pageSize: options.pageSize ?? 100,
+      select: {
+        fileName: true,
+        width: true,
+        height: true,
+        sha256: true,
+        dataset: { select: { name: true } },
+        label: { select: { labelClassId: true } },
+        regions: {
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+          select: { geometry: true, labelClassId: true },
+        },
+      },
+    });
     for await (const images of pages) {
       let imagesChunk = "";
       let annotationsChunk = "";

@@ -6,8 +6,7 @@
 import { listAnalysisMaps } from "~/server/analysis/analysis-maps";
 import type { Db } from "~/server/db";
 import type { BlobStore } from "~/server/storage";
-import { cursorPages, keysetArgs } from "./cursor-pages";
-import { exportImagesWhere, type ExportScope } from "./export-scope";
+import { exportImagePages, type ExportScope } from "./export-scope";
 import { renderOverlayPng } from "./render-overlay-png";
 import { writeZip, type ZipEntry } from "./zip-writer";
 
@@ -27,20 +26,16 @@ async function* overlayEntries(options: {
   pageSize: number;
 }): AsyncGenerator<ZipEntry> {
   const { db, scope } = options;
-  const pages = cursorPages(
-    (page) =>
-      db.image.findMany({
-        where: exportImagesWhere(scope),
-        ...keysetArgs(page),
-        select: {
-          id: true,
-          fileName: true,
-          dataset: { select: { name: true } },
-          analyses: { orderBy: { createdAt: "desc" }, take: 1, select: { mapKeys: true, createdAt: true } },
-        },
-      }),
-    options.pageSize,
-  );
+  const pages = exportImagePages({
+    db,
+    scope,
+    pageSize: options.pageSize,
+    select: {
+      fileName: true,
+      dataset: { select: { name: true } },
+      analyses: { orderBy: { createdAt: "desc" }, take: 1, select: { mapKeys: true, createdAt: true } },
+    },
+  });
   for await (const images of pages) {
     for (const image of images) {
       const analysis = image.analyses[0];

@@ -10,10 +10,10 @@ import {
   storedAnalysisParamsSchema,
 } from "~/server/analysis/analysis-record";
 import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/core/analysis";
+import { findNewestAnalyses } from "~/server/analysis/find-newest-analysis";
 import type { Db } from "~/server/db";
 import { csvRow } from "./csv-cell";
-import { cursorPages, keysetArgs } from "./cursor-pages";
-import { exportImagesWhere, type ExportScope } from "./export-scope";
+import { exportImagePages, type ExportScope } from "./export-scope";
 
 const CLUSTER_KS = Array.from({ length: KMEANS_MAX_K - KMEANS_MIN_K + 1 }, (_, i) => KMEANS_MIN_K + i);
 const KNOWN_DESCRIPTORS = new Set(["otsuThreshold", "foregroundFraction", "meanContrast"]);
@@ -45,39 +45,22 @@ export async function* streamResultsCsv(options: {
 }): AsyncGenerator<string> {
   const { db, scope } = options;
   yield csvRow(RESULTS_CSV_COLUMNS);
-  const pages = cursorPages(
-    (page) =>
-      db.image.findMany({
-        where: exportImagesWhere(scope),
-        ...keysetArgs(page),
-        select: {
-          id: true,
-          fileName: true,
-          dataset: { select: { name: true } },
-          label: { select: { labelClass: { select: { name: true } } } },
-        },
-      }),
-    options.pageSize ?? 200,
-  );
+  const pages = exportImagePages({
+    db,
+    scope,
+    pageSize: options.pageSize ?? 200,
+    select: {
+      fileName: true,
+      dataset: { select: { name: true } },
+      label: { select: { labelClass: { select: { name: true } } } },
+    },
+  });
   for await (const images of pages) {
-    const analyses = await db.analysis.findMany({
-      where: { imageId: { in: images.map((image) => image.id) }, image: { projectId: scope.projectId } },
-      orderBy: [{ imageId: "asc" }, { createdAt: "desc" }],
-      select: {
-        imageId: true,
-        prediction: true,
-        probabilities: true,
-        clusterStats: true,
-        descriptors: true,
-        params: true,
-        codeVersion: true,
-        createdAt: true,
-        modelVersion: { select: { name: true } },
-      },
+    const newest = await findNewestAnalyses({
+      db,
+      projectId: scope.projectId,
+      imageIds: images.map((image) => image.id),
     });
-    const newest = new Map<string, (typeof analyses)[number]>();
-    for (const analysis of analyses)
-      if (!newest.has(analysis.imageId)) newest.set(analysis.imageId, analysis);
 
     let chunk = "";
     for (const image of images) {

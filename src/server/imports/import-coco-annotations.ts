@@ -18,7 +18,7 @@ import {
   RegionGeometryError,
   type RegionGeometry,
 } from "~/core/regions/region-geometry";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { saveLabelClass } from "~/server/label-classes/save-label-class";
@@ -226,13 +226,13 @@ export async function importCocoAnnotations(options: {
 
   await db.$transaction(async (tx) => {
     if (rows.length > 0) await tx.region.createMany({ data: rows });
-    await recordAuditEvent({
-      db: tx,
+    await recordChange(tx, {
       projectId: scope.projectId,
       actorId: options.actorId,
       action: "annotations.import",
-      targetType: scope.datasetId ? "Dataset" : "Project",
-      targetId: scope.datasetId ?? scope.projectId,
+      target: scope.datasetId
+        ? { type: "Dataset", id: scope.datasetId }
+        : { type: "Project", id: scope.projectId },
       data: { format: "coco", regions: rows.length, images: targets.size, unmatchedImages: unmatchedCount },
     });
   });

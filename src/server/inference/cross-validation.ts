@@ -6,6 +6,7 @@
 import "server-only";
 import { argMax, applyHead } from "./linear-head";
 import { type HeadTrainingOptions, trainSoftmaxHead, type TrainingSet } from "./head-training";
+import { createRandom } from "~/core/analysis/random";
 
 export type ClassificationMetrics = {
   /** Support-weighted mean of per-class accuracy (recall), the paper's "weighted accuracy"; equals plain accuracy. */
@@ -69,18 +70,6 @@ export function metricsFromPredictions(
   };
 }
 
-/** Small deterministic PRNG (mulberry32) for tie-breaking group order. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Fold index per sample. Groups are placed one by one (largest first, ties in seeded random
  * order) into the fold that keeps the per-class proportions across folds most even.
@@ -98,7 +87,7 @@ export function groupedStratifiedFolds(
   groups.forEach((g, i) => members.set(g, [...(members.get(g) ?? []), i]));
   const k = Math.min(folds, members.size);
   if (k < 2) throw new RangeError(`cross-validation needs at least 2 groups, got ${members.size}`);
-  const random = mulberry32(seed);
+  const random = createRandom(seed); // seeded: tie-breaks are repeatable
   const entries = [...members.entries()].map(([name, idx]) => {
     const counts = new Array<number>(numClasses).fill(0);
     for (const i of idx) counts[labels[i] ?? 0] = (counts[labels[i] ?? 0] ?? 0) + 1;

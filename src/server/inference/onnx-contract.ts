@@ -1,5 +1,5 @@
 /**
- * THE one place that knows the ONNX contract of a classification model (DESIGN.md "The model"):
+ * THE one place that knows the ONNX contract of a classification model (docs/reference.md, "Classification"):
  * - input  `image`    float32 [N, 1, 256, 256], values in [0, 1] (preprocess.ts);
  * - output `features` float32 [N, C, h, w], the last conv block;
  * - output `logits`   float32 [N, K] = head.weights @ mean_hw(features) + head.bias, where the

@@ -1,5 +1,6 @@
 /**
- * The reference preprocessing (REFERENCE.md section 1), pure: Raster -> the contract's input plane.
+ * The reference preprocessing (docs/reference.md, "Classification"), pure: Raster -> the
+ * contract's input plane.
  *
  * torchvision on PIL: Resize(307) (shorter side to 307, the longer one truncated, bilinear with
  * PIL's antialiasing triangle filter), CenterCrop(256) (offsets rounded half to even, as Python's

@@ -7,6 +7,7 @@
 import "server-only";
 import * as ort from "onnxruntime-node";
 import { z } from "zod";
+import { parseEnvVar, type EnvSource } from "~/server/env";
 
 export const providerNameSchema = z.enum(["cpu", "cuda"]);
 export type ProviderName = z.infer<typeof providerNameSchema>;
@@ -26,14 +27,13 @@ let status: ProviderStatus | undefined;
 let logger: Logger = (message) => console.warn(message);
 
 /** Parses INFERENCE_PROVIDER; an unknown value means cpu, with the reason kept for the status. */
-export function requestedProvider(env: Readonly<Record<string, string | undefined>> = process.env): {
+export function requestedProvider(env?: EnvSource): {
   provider: ProviderName;
   problem?: string;
 } {
-  const raw = env.INFERENCE_PROVIDER?.trim().toLowerCase();
-  if (!raw) return { provider: "cpu" };
-  const parsed = providerNameSchema.safeParse(raw);
+  const parsed = parseEnvVar("INFERENCE_PROVIDER", env);
   if (parsed.success) return { provider: parsed.data };
+  const raw = parsed.raw.trim().toLowerCase();
   return { provider: "cpu", problem: `INFERENCE_PROVIDER="${raw}" is not one of cpu, cuda; using cpu` };
 }
 

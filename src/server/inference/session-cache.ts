@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import type * as ort from "onnxruntime-node";
+import { serverEnv } from "~/server/env";
 
 import { headFromJson, type LinearHead } from "./linear-head";
 import { readModelCard, type ModelCard } from "./model-card";
@@ -38,7 +39,7 @@ const cache = new Map<string, Promise<LoadedModel>>();
 
 /** The repository's models/ folder (override with MODELS_DIR). */
 export function modelsDirectory(): string {
-  return path.resolve(process.env.MODELS_DIR ?? path.join(process.cwd(), "models"));
+  return path.resolve(serverEnv().MODELS_DIR);
 }
 
 /** The model shipped by default. */

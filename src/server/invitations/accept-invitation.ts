@@ -1,5 +1,5 @@
 import type { Role } from "~/generated/prisma/enums";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { roleAtLeast } from "~/core/roles";
@@ -41,13 +41,11 @@ export async function acceptInvitation(options: {
       create: { projectId: invitation.projectId, userId: options.userId, role: invitation.role },
       update: { role: invitation.role },
     });
-    await recordAuditEvent({
-      db: tx,
+    await recordChange(tx, {
       projectId: invitation.projectId,
       actorId: options.userId,
       action: "invitation.accept",
-      targetType: "Invitation",
-      targetId: invitation.id,
+      target: { type: "Invitation", id: invitation.id },
       data: { role: invitation.role, previousRole: existing?.role ?? null },
     });
     return { projectId: invitation.projectId, role: invitation.role, alreadyMember: existing !== null };

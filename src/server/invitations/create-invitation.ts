@@ -1,5 +1,5 @@
 import type { Role } from "~/generated/prisma/enums";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { generateSecretToken, hashSecretToken } from "~/server/sharing/secret-token";
@@ -23,24 +23,25 @@ export async function createInvitation(options: {
   const token = generateSecretToken();
   const now = options.now ?? new Date();
   const expiresAt = new Date(now.getTime() + options.expiresInDays * 86_400_000);
-  const invitation = await options.db.invitation.create({
-    data: {
+  const invitation = await options.db.$transaction(async (tx) => {
+    const created = await tx.invitation.create({
+      data: {
+        projectId: options.projectId,
+        tokenHash: hashSecretToken(token),
+        role: options.role,
+        expiresAt,
+        createdById: options.actorId,
+      },
+      select: { id: true },
+    });
+    await recordChange(tx, {
       projectId: options.projectId,
-      tokenHash: hashSecretToken(token),
-      role: options.role,
-      expiresAt,
-      createdById: options.actorId,
-    },
-    select: { id: true },
-  });
-  await recordAuditEvent({
-    db: options.db,
-    projectId: options.projectId,
-    actorId: options.actorId,
-    action: "invitation.create",
-    targetType: "Invitation",
-    targetId: invitation.id,
-    data: { role: options.role, expiresAt: expiresAt.toISOString() },
+      actorId: options.actorId,
+      action: "invitation.create",
+      target: { type: "Invitation", id: created.id },
+      data: { role: options.role, expiresAt: expiresAt.toISOString() },
+    });
+    return created;
   });
   return { id: invitation.id, token, role: options.role, expiresAt };
 }

@@ -1,4 +1,4 @@
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 
@@ -9,19 +9,19 @@ export async function revokeInvitation(options: {
   actorId: string;
   invitationId: string;
 }): Promise<{ id: string }> {
-  const revoked = await options.db.invitation.updateMany({
-    where: { id: options.invitationId, projectId: options.projectId, acceptedAt: null, revokedAt: null },
-    data: { revokedAt: new Date() },
-  });
-  if (revoked.count === 0)
-    throw new AppError("NOT_FOUND", "Invitation not found (or already used or revoked)");
-  await recordAuditEvent({
-    db: options.db,
-    projectId: options.projectId,
-    actorId: options.actorId,
-    action: "invitation.revoke",
-    targetType: "Invitation",
-    targetId: options.invitationId,
+  await options.db.$transaction(async (tx) => {
+    const revoked = await tx.invitation.updateMany({
+      where: { id: options.invitationId, projectId: options.projectId, acceptedAt: null, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    if (revoked.count === 0)
+      throw new AppError("NOT_FOUND", "Invitation not found (or already used or revoked)");
+    await recordChange(tx, {
+      projectId: options.projectId,
+      actorId: options.actorId,
+      action: "invitation.revoke",
+      target: { type: "Invitation", id: options.invitationId },
+    });
   });
   return { id: options.invitationId };
 }

@@ -4,10 +4,9 @@
  * workers drain the remaining items without doing their work.
  */
 import "server-only";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
-import { projectChannel, publishEvent } from "~/server/events";
 import { jobRunUpdatedEvent } from "./job-run-records";
 import { lockJobRun } from "./record-item-outcome";
 
@@ -30,16 +29,14 @@ export async function cancelJobRun(options: {
         where: { id: run.id },
         data: { status: "CANCELLED", finishedAt: new Date() },
       });
-      await recordAuditEvent({
-        db: tx,
+      await recordChange(tx, {
         projectId,
         actorId: options.actorId,
         action: "job.cancel",
-        targetType: "JobRun",
-        targetId: run.id,
+        target: { type: "JobRun", id: run.id },
         data: { progressDone: run.progressDone, progressTotal: run.progressTotal },
+        event: jobRunUpdatedEvent(updated),
       });
-      await publishEvent({ db: tx, channel: projectChannel(projectId), event: jobRunUpdatedEvent(updated) });
     },
     { maxWait: 30_000, timeout: 30_000 },
   );

@@ -10,8 +10,7 @@ import "server-only";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { listAnalysisMaps } from "~/server/analysis/analysis-maps";
-import { cursorPages, keysetArgs } from "~/server/exports/cursor-pages";
-import { assertExportScope, exportImagesWhere, type ExportScope } from "~/server/exports/export-scope";
+import { assertExportScope, exportImagePages, type ExportScope } from "~/server/exports/export-scope";
 import { safeSegment, streamOverlaysZip } from "~/server/exports/stream-overlays-zip";
 import type { BlobStore } from "~/server/storage";
 import type { ExportPayload } from "./definitions";
@@ -40,18 +39,14 @@ class ExportCancelled extends Error {}
 async function mapThresholds(db: Db, scope: ExportScope): Promise<number[]> {
   const thresholds: number[] = [];
   let total = 0;
-  const pages = cursorPages(
-    (page) =>
-      db.image.findMany({
-        where: exportImagesWhere(scope),
-        ...keysetArgs(page),
-        select: {
-          id: true,
-          analyses: { orderBy: { createdAt: "desc" }, take: 1, select: { mapKeys: true } },
-        },
-      }),
-    200,
-  );
+  const pages = exportImagePages({
+    db,
+    scope,
+    pageSize: 200,
+    select: {
+      analyses: { orderBy: { createdAt: "desc" }, take: 1, select: { mapKeys: true } },
+    },
+  });
   for await (const images of pages) {
     for (const image of images) {
       const analysis = image.analyses[0];
@@ -74,7 +69,7 @@ function countingStore(store: BlobStore, onRead: (reads: number) => Promise<void
       await onRead(reads);
       return bytes;
     },
-    stream: (key) => store.stream(key),
+    stream: (key, range) => store.stream(key, range),
     has: (key) => store.has(key),
     delete: (key) => store.delete(key),
   };

@@ -5,21 +5,17 @@
 import "server-only";
 import { z } from "zod";
 import type { JobRun } from "~/generated/prisma/client";
-import { analysisParamsSchema } from "~/server/analysis/analysis-params-schema";
 import type { JobRunUpdatedEvent } from "~/server/events";
+import { analyseDatasetJob, analyseImageJob } from "./definitions";
 
-/** JobRun.type values this module runs (equal to the queue names of their jobs). */
-export const JOB_RUN_TYPES = { analyseDataset: "analyse-dataset", analyseImage: "analyse-image" } as const;
+/** JobRun.type values of analysis runs (equal to the queue names of their jobs). */
+export const JOB_RUN_TYPES = {
+  analyseDataset: analyseDatasetJob.id,
+  analyseImage: analyseImageJob.id,
+} as const;
 
-/** JobRun.payload of analysis runs: what was asked for, so retries use the same. */
-export const analysisRunPayloadSchema = z.object({
-  datasetId: z.string().min(1),
-  /** Set for a single-image run. */
-  imageId: z.string().min(1).optional(),
-  params: analysisParamsSchema,
-  model: z.string().min(1).nullable(),
-});
-export type AnalysisRunPayload = z.infer<typeof analysisRunPayloadSchema>;
+// The analysis run payload is declared with its job definitions; re-exported for its readers here.
+export { analysisRunPayloadSchema, type AnalysisRunPayload } from "./definitions";
 
 /** One entry of JobRun.failures. */
 export const jobRunFailureSchema = z.object({

@@ -6,7 +6,7 @@
  * `completeQueueJob`, so tests run it without pg-boss.
  */
 import "server-only";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import type { FeatureCache } from "~/server/inference/feature-cache";
@@ -108,14 +108,14 @@ export async function handleRetrainModel(options: {
             createdById: current.createdById,
           },
         });
-        await recordAuditEvent({
-          db: tx,
+        // The run's own "job-run.updated" event follows in finishSingleJobRun, same transaction.
+        await recordChange(tx, {
           projectId: payload.projectId,
           actorId: current.createdById,
           action: "model-version.create",
-          targetType: "ModelVersion",
-          targetId: version.id,
+          target: { type: "ModelVersion", id: version.id },
           data: {
+            name: version.name,
             jobRunId: current.id,
             labels,
             weightedAccuracy: trained.metrics.weightedAccuracy,

@@ -4,10 +4,9 @@
  * Items whose image has been deleted meanwhile stay failed.
  */
 import "server-only";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
-import { projectChannel, publishEvent } from "~/server/events";
 import { analyseImageJob, type AnalyseImagePayload } from "./definitions";
 import {
   analysisRunPayloadSchema,
@@ -71,16 +70,14 @@ export async function retryFailedItems(options: {
           error: null,
         },
       });
-      await recordAuditEvent({
-        db: tx,
+      await recordChange(tx, {
         projectId,
         actorId: options.actorId,
         action: "job.retry-failed",
-        targetType: "JobRun",
-        targetId: run.id,
+        target: { type: "JobRun", id: run.id },
         data: { items: retry.length },
+        event: jobRunUpdatedEvent(updated),
       });
-      await publishEvent({ db: tx, channel: projectChannel(projectId), event: jobRunUpdatedEvent(updated) });
       return { retried: retry.length };
     },
     { maxWait: 30_000, timeout: 60_000 },

@@ -7,8 +7,8 @@ import "server-only";
 import type { Db } from "~/server/db";
 import { assertExportScope } from "~/server/exports/export-scope";
 import { exportJob, type ExportPayload } from "./definitions";
-import { announceJobStart } from "./announce-job-start";
-import { jobQueue, type JobQueue } from "./queue";
+import type { JobQueue } from "./queue";
+import { startJobRun, type StartedJobRun } from "./start-job-run";
 
 export async function startExport(options: {
   db: Db;
@@ -17,44 +17,17 @@ export async function startExport(options: {
   kind: ExportPayload["kind"];
   datasetId?: string;
   queue?: JobQueue;
-}): Promise<{ jobRunId: string; alreadyRunning: boolean }> {
+}): Promise<StartedJobRun> {
   const { db, projectId, datasetId, kind } = options;
   await assertExportScope({ db, scope: { projectId, datasetId } });
-  const queue = options.queue ?? (await jobQueue());
-  return db.$transaction(
-    async (tx) => {
-      await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`export:${projectId}`}))::text`;
-      const active = await tx.jobRun.findMany({
-        where: {
-          projectId,
-          type: exportJob.id,
-          status: { in: ["QUEUED", "RUNNING"] },
-          payload: { path: ["kind"], equals: kind },
-        },
-        select: { id: true, payload: true },
-      });
-      const same = active.find(
-        (run) => ((run.payload as { datasetId?: string } | null)?.datasetId ?? undefined) === datasetId,
-      );
-      if (same) return { jobRunId: same.id, alreadyRunning: true };
-
-      const run = await tx.jobRun.create({
-        data: {
-          projectId,
-          type: exportJob.id,
-          status: "QUEUED",
-          payload: { kind, ...(datasetId ? { datasetId } : {}), phase: "queued" },
-          createdById: options.actorId,
-        },
-      });
-      await queue.send(
-        exportJob,
-        { version: 1, jobRunId: run.id, projectId, kind, ...(datasetId ? { datasetId } : {}) },
-        { tx },
-      );
-      await announceJobStart(tx, run, options.actorId, { kind, datasetId: datasetId ?? null });
-      return { jobRunId: run.id, alreadyRunning: false };
-    },
-    { maxWait: 10_000, timeout: 30_000 },
-  );
+  return startJobRun({
+    db,
+    job: exportJob,
+    projectId,
+    actorId: options.actorId,
+    payload: { kind, ...(datasetId ? { datasetId } : {}) },
+    isSameRun: (active) => active.kind === kind && active.datasetId === datasetId,
+    auditData: { kind, datasetId: datasetId ?? null },
+    queue: options.queue,
+  });
 }

@@ -137,33 +137,45 @@ export async function startJobWorker(
     return result;
   });
 
-  // One retraining and one export at a time per worker: both are long and use every core.
-  await work(retrainModelJob, 1, async (payload, job) => {
-    const result = await handleRetrainModel({
-      db,
-      store,
-      payload,
-      completeQueueJob: complete(retrainModelJob, job.id),
-      finalAttempt: job.retryCount >= job.retryLimit,
+  /**
+   * Registers a job whose run is one queue job (retrain-model, export): one at a time per worker,
+   * since both are long and use every core; the last attempt fails the run instead of retrying.
+   */
+  async function workOneRunAtATime<P extends { jobRunId: string }, R>(
+    definition: JobDefinition<P>,
+    handle: (options: {
+      db: Db;
+      store: BlobStore;
+      payload: P;
+      completeQueueJob: ReturnType<typeof complete>;
+      finalAttempt: boolean;
+    }) => Promise<R>,
+    summary: (result: R) => string,
+  ): Promise<void> {
+    await work(definition, 1, async (payload, job) => {
+      const result = await handle({
+        db,
+        store,
+        payload,
+        completeQueueJob: complete(definition, job.id),
+        finalAttempt: job.retryCount >= job.retryLimit,
+      });
+      log(`${definition.id} ${payload.jobRunId}: ${summary(result)}`);
+      return result;
     });
-    log(
-      `retrain ${payload.jobRunId}: ${result.result}${result.modelVersionId ? ` -> version ${result.modelVersionId}` : ""}${result.error ? ` (${result.error})` : ""}`,
-    );
-    return result;
-  });
-  await work(exportJob, 1, async (payload, job) => {
-    const result = await handleExport({
-      db,
-      store,
-      payload,
-      completeQueueJob: complete(exportJob, job.id),
-      finalAttempt: job.retryCount >= job.retryLimit,
-    });
-    log(
-      `export ${payload.jobRunId}: ${result.result}${result.bytes !== undefined ? `, ${result.bytes} bytes` : ""}`,
-    );
-    return result;
-  });
+  }
+
+  await workOneRunAtATime(
+    retrainModelJob,
+    handleRetrainModel,
+    (result) =>
+      `${result.result}${result.modelVersionId ? ` -> version ${result.modelVersionId}` : ""}${result.error ? ` (${result.error})` : ""}`,
+  );
+  await workOneRunAtATime(
+    exportJob,
+    handleExport,
+    (result) => `${result.result}${result.bytes !== undefined ? `, ${result.bytes} bytes` : ""}`,
+  );
 
   // Load the default model now: a broken model or a CUDA fallback shows in the start line, not
   // in the first job; and the first image does not pay for the session creation.

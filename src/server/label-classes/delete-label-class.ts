@@ -1,5 +1,5 @@
 import type { Db } from "~/server/db";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import { AppError } from "~/server/errors";
 
 export async function deleteLabelClass(options: {
@@ -8,16 +8,16 @@ export async function deleteLabelClass(options: {
   actorId: string;
   labelClassId: string;
 }) {
-  const deleted = await options.db.labelClass.deleteMany({
-    where: { id: options.labelClassId, projectId: options.projectId },
-  });
-  if (deleted.count === 0) throw new AppError("NOT_FOUND", "Label class not found");
-  await recordAuditEvent({
-    db: options.db,
-    projectId: options.projectId,
-    actorId: options.actorId,
-    action: "labelClass.delete",
-    targetType: "LabelClass",
-    targetId: options.labelClassId,
+  await options.db.$transaction(async (tx) => {
+    const deleted = await tx.labelClass.deleteMany({
+      where: { id: options.labelClassId, projectId: options.projectId },
+    });
+    if (deleted.count === 0) throw new AppError("NOT_FOUND", "Label class not found");
+    await recordChange(tx, {
+      projectId: options.projectId,
+      actorId: options.actorId,
+      action: "labelClass.delete",
+      target: { type: "LabelClass", id: options.labelClassId },
+    });
   });
 }

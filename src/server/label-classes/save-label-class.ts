@@ -1,5 +1,5 @@
 import type { Db } from "~/server/db";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import { AppError, isUniqueViolation } from "~/server/errors";
 
 /** Creates a label class, or updates it when `labelClassId` is given. */
@@ -12,29 +12,30 @@ export async function saveLabelClass(options: {
   color: string;
 }) {
   try {
-    let id = options.labelClassId;
-    if (id) {
-      const updated = await options.db.labelClass.updateMany({
-        where: { id, projectId: options.projectId },
+    const id = await options.db.$transaction(async (tx) => {
+      let saved = options.labelClassId;
+      if (saved) {
+        const updated = await tx.labelClass.updateMany({
+          where: { id: saved, projectId: options.projectId },
+          data: { name: options.name, color: options.color },
+        });
+        if (updated.count === 0) throw new AppError("NOT_FOUND", "Label class not found");
+      } else {
+        const position = await tx.labelClass.count({ where: { projectId: options.projectId } });
+        saved = (
+          await tx.labelClass.create({
+            data: { projectId: options.projectId, name: options.name, color: options.color, position },
+          })
+        ).id;
+      }
+      await recordChange(tx, {
+        projectId: options.projectId,
+        actorId: options.actorId,
+        action: options.labelClassId ? "labelClass.update" : "labelClass.create",
+        target: { type: "LabelClass", id: saved },
         data: { name: options.name, color: options.color },
       });
-      if (updated.count === 0) throw new AppError("NOT_FOUND", "Label class not found");
-    } else {
-      const position = await options.db.labelClass.count({ where: { projectId: options.projectId } });
-      id = (
-        await options.db.labelClass.create({
-          data: { projectId: options.projectId, name: options.name, color: options.color, position },
-        })
-      ).id;
-    }
-    await recordAuditEvent({
-      db: options.db,
-      projectId: options.projectId,
-      actorId: options.actorId,
-      action: options.labelClassId ? "labelClass.update" : "labelClass.create",
-      targetType: "LabelClass",
-      targetId: id,
-      data: { name: options.name, color: options.color },
+      return saved;
     });
     return { id, name: options.name, color: options.color };
   } catch (error) {

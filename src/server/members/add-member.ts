@@ -1,6 +1,6 @@
 import type { Role } from "~/generated/prisma/enums";
 import type { Db } from "~/server/db";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import { AppError, isUniqueViolation } from "~/server/errors";
 
 /** Adds an existing account by email. (People without an account get an invitation link.) */
@@ -19,21 +19,21 @@ export async function addMember(options: {
     throw new AppError("NOT_FOUND", `No account uses ${options.email}; ask them to sign up first`);
   }
   try {
-    await options.db.membership.create({
-      data: { projectId: options.projectId, userId: user.id, role: options.role },
+    await options.db.$transaction(async (tx) => {
+      await tx.membership.create({
+        data: { projectId: options.projectId, userId: user.id, role: options.role },
+      });
+      await recordChange(tx, {
+        projectId: options.projectId,
+        actorId: options.actorId,
+        action: "member.add",
+        target: { type: "User", id: user.id },
+        data: { role: options.role },
+      });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError("CONFLICT", `${user.email} is already a member`);
     throw error;
   }
-  await recordAuditEvent({
-    db: options.db,
-    projectId: options.projectId,
-    actorId: options.actorId,
-    action: "member.add",
-    targetType: "User",
-    targetId: user.id,
-    data: { role: options.role },
-  });
   return { userId: user.id, email: user.email, role: options.role };
 }

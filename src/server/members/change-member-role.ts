@@ -1,6 +1,6 @@
 import type { Role } from "~/generated/prisma/enums";
 import type { Db } from "~/server/db";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import { AppError } from "~/server/errors";
 import { assertOwnerRemains } from "./assert-owner-remains";
 
@@ -18,13 +18,11 @@ export async function changeMemberRole(options: {
     });
     if (updated.count === 0) throw new AppError("NOT_FOUND", "Member not found");
     await assertOwnerRemains(tx, options.projectId);
-    await recordAuditEvent({
-      db: tx,
+    await recordChange(tx, {
       projectId: options.projectId,
       actorId: options.actorId,
       action: "member.role",
-      targetType: "User",
-      targetId: options.userId,
+      target: { type: "User", id: options.userId },
       data: { role: options.role },
     });
   });

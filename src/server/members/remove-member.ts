@@ -1,5 +1,5 @@
 import type { Db } from "~/server/db";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import { AppError } from "~/server/errors";
 import { assertOwnerRemains } from "./assert-owner-remains";
 
@@ -11,13 +11,11 @@ export async function removeMember(options: { db: Db; projectId: string; actorId
     });
     if (deleted.count === 0) throw new AppError("NOT_FOUND", "Member not found");
     await assertOwnerRemains(tx, options.projectId);
-    await recordAuditEvent({
-      db: tx,
+    await recordChange(tx, {
       projectId: options.projectId,
       actorId: options.actorId,
       action: options.userId === options.actorId ? "member.leave" : "member.remove",
-      targetType: "User",
-      targetId: options.userId,
+      target: { type: "User", id: options.userId },
     });
   });
 }

@@ -1,4 +1,4 @@
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 
@@ -17,13 +17,11 @@ export async function deleteModelVersion(options: { db: Db; projectId: string; m
   if (row.projectId === null) throw new AppError("BAD_INPUT", "Built-in models cannot be deleted");
   await db.$transaction(async (tx) => {
     await tx.modelVersion.delete({ where: { id: row.id } });
-    await recordAuditEvent({
-      db: tx,
+    await recordChange(tx, {
       projectId,
       actorId: options.actorId,
       action: "model-version.delete",
-      targetType: "ModelVersion",
-      targetId: row.id,
+      target: { type: "ModelVersion", id: row.id },
       data: { name: row.name },
     });
   });

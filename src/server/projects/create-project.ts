@@ -1,5 +1,5 @@
 import type { Db } from "~/server/db";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 
 /**
  * The reference's two morphology classes, so a new project can label at once. Named like the
@@ -21,13 +21,11 @@ export async function createProject(options: { db: Db; userId: string; name: str
         labelClasses: { create: [...DEFAULT_LABEL_CLASSES] },
       },
     });
-    await recordAuditEvent({
-      db: tx,
+    await recordChange(tx, {
       projectId: project.id,
       actorId: options.userId,
       action: "project.create",
-      targetType: "Project",
-      targetId: project.id,
+      target: { type: "Project", id: project.id },
     });
     return project;
   });

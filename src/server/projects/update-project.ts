@@ -1,5 +1,5 @@
 import type { Db } from "~/server/db";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 
 export async function updateProject(options: {
   db: Db;
@@ -8,19 +8,19 @@ export async function updateProject(options: {
   name?: string;
   description?: string;
 }) {
-  const project = await options.db.project.update({
-    where: { id: options.projectId },
-    data: { name: options.name, description: options.description },
-    select: { id: true, name: true, description: true },
+  return options.db.$transaction(async (tx) => {
+    const project = await tx.project.update({
+      where: { id: options.projectId },
+      data: { name: options.name, description: options.description },
+      select: { id: true, name: true, description: true },
+    });
+    await recordChange(tx, {
+      projectId: project.id,
+      actorId: options.actorId,
+      action: "project.update",
+      target: { type: "Project", id: project.id },
+      data: { name: options.name ?? null, description: options.description ?? null },
+    });
+    return project;
   });
-  await recordAuditEvent({
-    db: options.db,
-    projectId: project.id,
-    actorId: options.actorId,
-    action: "project.update",
-    targetType: "Project",
-    targetId: project.id,
-    data: { name: options.name ?? null, description: options.description ?? null },
-  });
-  return project;
 }

@@ -1,4 +1,4 @@
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { generateSecretToken, hashSecretToken } from "./secret-token";
@@ -43,18 +43,19 @@ export async function createShareLink(options: {
   const expiresAt =
     options.expiresInDays === null ? null : new Date(now.getTime() + options.expiresInDays * 86_400_000);
   const token = generateSecretToken();
-  const link = await db.shareLink.create({
-    data: { projectId, tokenHash: hashSecretToken(token), scope, expiresAt, createdById: options.actorId },
-    select: { id: true },
-  });
-  await recordAuditEvent({
-    db,
-    projectId,
-    actorId: options.actorId,
-    action: "share.create",
-    targetType: "ShareLink",
-    targetId: link.id,
-    data: { scope, expiresAt: expiresAt?.toISOString() ?? null },
+  const link = await db.$transaction(async (tx) => {
+    const created = await tx.shareLink.create({
+      data: { projectId, tokenHash: hashSecretToken(token), scope, expiresAt, createdById: options.actorId },
+      select: { id: true },
+    });
+    await recordChange(tx, {
+      projectId,
+      actorId: options.actorId,
+      action: "share.create",
+      target: { type: "ShareLink", id: created.id },
+      data: { scope, expiresAt: expiresAt?.toISOString() ?? null },
+    });
+    return created;
   });
   return { id: link.id, token, expiresAt, scope };
 }

@@ -12,9 +12,9 @@ import {
   storedAnalysisParamsSchema,
 } from "~/server/analysis/analysis-record";
 import { parseRegionGeometry, type RegionGeometry } from "~/core/regions/region-geometry";
+import { findNewestAnalysis } from "~/server/analysis/find-newest-analysis";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
-import { findNewestAnalysis } from "./find-newest-analysis";
 import { resolveShareLink } from "./resolve-share-link";
 import { imageInScopeWhere } from "./share-scope";
 import { sharedImageUrl, sharedOverlayUrl } from "./shared-urls";
@@ -62,7 +62,11 @@ export async function getSharedImage(options: {
   });
   if (!image) throw new AppError("NOT_FOUND", "Image not found");
   const include = link.scope.include;
-  const analysis = await findNewestAnalysis({ db, projectId: link.projectId, imageId: image.id });
+  const analysis = await findNewestAnalysis({
+    db,
+    imageId: image.id,
+    imageWhere: { projectId: link.projectId },
+  });
 
   const fullImage = { x: 0, y: 0, width: image.width, height: image.height };
   const overlays: SharedOverlay[] = analysis

@@ -1,4 +1,4 @@
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 
@@ -9,18 +9,18 @@ export async function revokeShareLink(options: {
   actorId: string;
   shareLinkId: string;
 }): Promise<{ id: string }> {
-  const revoked = await options.db.shareLink.updateMany({
-    where: { id: options.shareLinkId, projectId: options.projectId, revokedAt: null },
-    data: { revokedAt: new Date() },
-  });
-  if (revoked.count === 0) throw new AppError("NOT_FOUND", "Share link not found (or already revoked)");
-  await recordAuditEvent({
-    db: options.db,
-    projectId: options.projectId,
-    actorId: options.actorId,
-    action: "share.revoke",
-    targetType: "ShareLink",
-    targetId: options.shareLinkId,
+  await options.db.$transaction(async (tx) => {
+    const revoked = await tx.shareLink.updateMany({
+      where: { id: options.shareLinkId, projectId: options.projectId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    if (revoked.count === 0) throw new AppError("NOT_FOUND", "Share link not found (or already revoked)");
+    await recordChange(tx, {
+      projectId: options.projectId,
+      actorId: options.actorId,
+      action: "share.revoke",
+      target: { type: "ShareLink", id: options.shareLinkId },
+    });
   });
   return { id: options.shareLinkId };
 }

@@ -4,13 +4,12 @@
  * results only the parts listed in `include`.
  */
 import { z } from "zod";
+import { idSchema } from "~/core/schemas";
 import { MAP_ROLES } from "~/server/analysis/analysis-maps";
 
 /** Overlays a link may show: every stored map role except the plain grey analysis image. */
 export const SHAREABLE_OVERLAYS = MAP_ROLES.filter((role) => role !== "grey");
 export type ShareableOverlay = (typeof SHAREABLE_OVERLAYS)[number];
-
-const id = z.string().min(1).max(64);
 
 export const shareIncludeSchema = z.object({
   /** Map roles shown over the image (segmentation, contrast, clusters, cam). */
@@ -24,8 +23,8 @@ export const shareIncludeSchema = z.object({
 export type ShareInclude = z.infer<typeof shareIncludeSchema>;
 
 export const shareScopeSchema = z.discriminatedUnion("kind", [
-  z.object({ v: z.literal(1), kind: z.literal("dataset"), datasetId: id, include: shareIncludeSchema }),
-  z.object({ v: z.literal(1), kind: z.literal("image"), imageId: id, include: shareIncludeSchema }),
+  z.object({ v: z.literal(1), kind: z.literal("dataset"), datasetId: idSchema, include: shareIncludeSchema }),
+  z.object({ v: z.literal(1), kind: z.literal("image"), imageId: idSchema, include: shareIncludeSchema }),
 ]);
 export type ShareScope = z.infer<typeof shareScopeSchema>;
 

@@ -1,17 +1,19 @@
 /**
  * The one storage interface for bytes (uploads, thumbnails, analysis maps, model heads).
- * Keys are content addresses ("sha256/<hex>"), so the same bytes are stored once.
+ * Keys are content addresses (blob-keys.ts), so the same bytes are stored once.
  */
 import "server-only";
 import type { Readable } from "node:stream";
 
 export type StoredBlob = { key: string; sha256: string; size: number };
+export type ByteRange = { start: number; end: number };
 
 export interface BlobStore {
   /** Stores the bytes unless identical bytes are already there. */
   put(bytes: Uint8Array): Promise<StoredBlob>;
   get(key: string): Promise<Buffer>;
-  stream(key: string): Readable;
+  /** The bytes, or only those from `range.start` to `range.end` (inclusive, as HTTP Range counts). */
+  stream(key: string, range?: ByteRange): Readable;
   has(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
 }
@@ -20,10 +22,4 @@ export class BlobNotFoundError extends Error {
   constructor(readonly key: string) {
     super(`Blob ${key} not found`);
   }
-}
-
-const KEY_PATTERN = /^sha256\/[0-9a-f]{64}$/;
-
-export function isBlobKey(key: string): boolean {
-  return KEY_PATTERN.test(key);
 }

@@ -4,7 +4,7 @@ import { dataDir } from "~/server/env";
 import type { BlobStore } from "./blob-store";
 import { LocalBlobStore } from "./local-blob-store";
 
-export type { BlobStore, StoredBlob } from "./blob-store";
+export type { BlobStore, ByteRange, StoredBlob } from "./blob-store";
 export { BlobNotFoundError } from "./blob-store";
 
 let store: BlobStore | undefined;

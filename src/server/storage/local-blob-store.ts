@@ -4,21 +4,21 @@ import { createReadStream } from "node:fs";
 import { mkdir, rename, rm, stat, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { BlobNotFoundError, isBlobKey, type BlobStore, type StoredBlob } from "./blob-store";
+import { blobKeyOf, sha256OfBlobKey } from "./blob-keys";
+import { BlobNotFoundError, type BlobStore, type ByteRange, type StoredBlob } from "./blob-store";
 
 /** Content-addressed files under a root folder: <root>/sha256/ab/cd/<hex>. */
 export class LocalBlobStore implements BlobStore {
   constructor(private readonly root: string) {}
 
   private pathOf(key: string): string {
-    if (!isBlobKey(key)) throw new RangeError(`Not a blob key: ${key}`);
-    const hex = key.slice("sha256/".length);
+    const hex = sha256OfBlobKey(key);
     return path.join(this.root, "sha256", hex.slice(0, 2), hex.slice(2, 4), hex);
   }
 
   async put(bytes: Uint8Array): Promise<StoredBlob> {
     const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const key = `sha256/${sha256}`;
+    const key = blobKeyOf(sha256);
     const file = this.pathOf(key);
     if (!(await this.has(key))) {
       await mkdir(path.dirname(file), { recursive: true });
@@ -39,8 +39,8 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
-  stream(key: string): Readable {
-    return createReadStream(this.pathOf(key));
+  stream(key: string, range?: ByteRange): Readable {
+    return createReadStream(this.pathOf(key), range);
   }
 
   async has(key: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema } from "~/core/schemas";
 import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
 import { getImageWorkspace } from "~/server/analysis/get-image-workspace";
 import { listDatasetPredictions } from "~/server/analysis/list-dataset-predictions";
@@ -7,8 +8,6 @@ import { requestImageAnalysis } from "~/server/analysis/request-image-analysis";
 import { listModelVersions } from "~/server/models/list-model-versions";
 import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/core/analysis";
 
-const id = z.string().min(1).max(64);
-
 /** What a user may name as the model: a file in models/ or a model version (never a path). */
 const MODEL_REF = /^(?:[\w.-]+|version:[\w-]+)$/;
 
@@ -16,12 +15,12 @@ const MODEL_REF = /^(?:[\w.-]+|version:[\w-]+)$/;
 export const analysisRouter = createTRPCRouter({
   /** The image page in one query: image, neighbours, analyses, model choices. */
   workspace: projectProcedure("VIEWER")
-    .input(z.object({ imageId: id }))
+    .input(z.object({ imageId: idSchema }))
     .query(async ({ ctx, input }) => ({
-      ...(await getImageWorkspace({ db: ctx.db, projectId: ctx.projectId, imageId: input.imageId })),
+      ...(await getImageWorkspace({ ...ctx.inProject, imageId: input.imageId })),
       // The model picker: every usable model version (built-in and retrained), by the reference
       // analysis.run takes; the default built-in model first.
-      installedModels: (await listModelVersions({ db: ctx.db, projectId: ctx.projectId }))
+      installedModels: (await listModelVersions({ ...ctx.inProject }))
         .filter((version) => version.available && MODEL_REF.test(version.ref))
         .map((version) => ({
           name: version.ref,
@@ -35,16 +34,14 @@ export const analysisRouter = createTRPCRouter({
 
   /** Newest prediction per image of a dataset, for the grid. */
   predictions: projectProcedure("VIEWER")
-    .input(z.object({ datasetId: id }))
-    .query(({ ctx, input }) =>
-      listDatasetPredictions({ db: ctx.db, projectId: ctx.projectId, datasetId: input.datasetId }),
-    ),
+    .input(z.object({ datasetId: idSchema }))
+    .query(({ ctx, input }) => listDatasetPredictions({ ...ctx.inProject, datasetId: input.datasetId })),
 
   /** Analyses one image with the given K (and model) and returns the stored result. */
   run: projectProcedure("ANNOTATOR")
     .input(
       z.object({
-        imageId: id,
+        imageId: idSchema,
         k: z
           .number()
           .int()
@@ -61,9 +58,7 @@ export const analysisRouter = createTRPCRouter({
     )
     .mutation(({ ctx, input }) =>
       requestImageAnalysis({
-        db: ctx.db,
-        projectId: ctx.projectId,
-        actorId: ctx.user.id,
+        ...ctx.inProject,
         imageId: input.imageId,
         params: { ks: [input.k] },
         model: input.model,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema } from "~/core/schemas";
 import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
 import { createDataset } from "~/server/datasets/create-dataset";
 import { deleteDataset } from "~/server/datasets/delete-dataset";
@@ -7,7 +8,7 @@ import { deleteImage } from "~/server/images/delete-image";
 import { listImages } from "~/server/images/list-images";
 
 export const datasetRouter = createTRPCRouter({
-  list: projectProcedure("VIEWER").query(({ ctx }) => listDatasets({ db: ctx.db, projectId: ctx.projectId })),
+  list: projectProcedure("VIEWER").query(({ ctx }) => listDatasets({ ...ctx.inProject })),
 
   create: projectProcedure("EDITOR")
     .input(
@@ -16,25 +17,17 @@ export const datasetRouter = createTRPCRouter({
         description: z.string().max(2000).optional(),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      createDataset({ ...input, db: ctx.db, projectId: ctx.projectId, actorId: ctx.user.id }),
-    ),
+    .mutation(({ ctx, input }) => createDataset({ ...input, ...ctx.inProject })),
 
   delete: projectProcedure("EDITOR")
-    .input(z.object({ datasetId: z.string().min(1) }))
-    .mutation(({ ctx, input }) =>
-      deleteDataset({ ...input, db: ctx.db, projectId: ctx.projectId, actorId: ctx.user.id }),
-    ),
+    .input(z.object({ datasetId: idSchema }))
+    .mutation(({ ctx, input }) => deleteDataset({ ...input, ...ctx.inProject })),
 
   images: projectProcedure("VIEWER")
-    .input(z.object({ datasetId: z.string().min(1) }))
-    .query(({ ctx, input }) =>
-      listImages({ db: ctx.db, projectId: ctx.projectId, datasetId: input.datasetId }),
-    ),
+    .input(z.object({ datasetId: idSchema }))
+    .query(({ ctx, input }) => listImages({ ...ctx.inProject, datasetId: input.datasetId })),
 
   deleteImage: projectProcedure("EDITOR")
-    .input(z.object({ imageId: z.string().min(1) }))
-    .mutation(({ ctx, input }) =>
-      deleteImage({ ...input, db: ctx.db, projectId: ctx.projectId, actorId: ctx.user.id }),
-    ),
+    .input(z.object({ imageId: idSchema }))
+    .mutation(({ ctx, input }) => deleteImage({ ...input, ...ctx.inProject })),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema } from "~/core/schemas";
 import { Role } from "~/generated/prisma/enums";
 import { createTRPCRouter, projectProcedure, protectedProcedure, publicProcedure } from "~/server/api/trpc";
 import { acceptInvitation } from "~/server/invitations/accept-invitation";
@@ -12,9 +13,7 @@ const token = z.string().min(1).max(100);
 
 /** Invitation links: owners manage members, so owners create and revoke them. */
 export const invitationRouter = createTRPCRouter({
-  list: projectProcedure("OWNER").query(({ ctx }) =>
-    listInvitations({ db: ctx.db, projectId: ctx.projectId }),
-  ),
+  list: projectProcedure("OWNER").query(({ ctx }) => listInvitations({ ...ctx.inProject })),
 
   create: projectProcedure("OWNER")
     .input(
@@ -23,15 +22,11 @@ export const invitationRouter = createTRPCRouter({
         expiresInDays: z.number().int().min(1).max(INVITATION_MAX_DAYS).default(INVITATION_DEFAULT_DAYS),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      createInvitation({ ...input, db: ctx.db, projectId: ctx.projectId, actorId: ctx.user.id }),
-    ),
+    .mutation(({ ctx, input }) => createInvitation({ ...input, ...ctx.inProject })),
 
   revoke: projectProcedure("OWNER")
-    .input(z.object({ invitationId: z.string().min(1).max(64) }))
-    .mutation(({ ctx, input }) =>
-      revokeInvitation({ ...input, db: ctx.db, projectId: ctx.projectId, actorId: ctx.user.id }),
-    ),
+    .input(z.object({ invitationId: idSchema }))
+    .mutation(({ ctx, input }) => revokeInvitation({ ...input, ...ctx.inProject })),
 
   /** Public: the token is the credential; answers only the project name, role and expiry. */
   preview: publicProcedure

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema } from "~/core/schemas";
 import { Role } from "~/generated/prisma/enums";
 import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
 import { addMember } from "~/server/members/add-member";
@@ -9,28 +10,22 @@ import { removeMember } from "~/server/members/remove-member";
 const role = z.enum(Role);
 
 export const memberRouter = createTRPCRouter({
-  list: projectProcedure("VIEWER").query(({ ctx }) => listMembers({ db: ctx.db, projectId: ctx.projectId })),
+  list: projectProcedure("VIEWER").query(({ ctx }) => listMembers({ ...ctx.inProject })),
 
   add: projectProcedure("OWNER")
     .input(z.object({ email: z.string().trim().email("Enter a valid email address"), role }))
-    .mutation(({ ctx, input }) =>
-      addMember({ ...input, db: ctx.db, projectId: ctx.projectId, actorId: ctx.user.id }),
-    ),
+    .mutation(({ ctx, input }) => addMember({ ...input, ...ctx.inProject })),
 
   changeRole: projectProcedure("OWNER")
-    .input(z.object({ userId: z.string().min(1), role }))
-    .mutation(({ ctx, input }) =>
-      changeMemberRole({ ...input, db: ctx.db, projectId: ctx.projectId, actorId: ctx.user.id }),
-    ),
+    .input(z.object({ userId: idSchema, role }))
+    .mutation(({ ctx, input }) => changeMemberRole({ ...input, ...ctx.inProject })),
 
   remove: projectProcedure("OWNER")
-    .input(z.object({ userId: z.string().min(1) }))
-    .mutation(({ ctx, input }) =>
-      removeMember({ ...input, db: ctx.db, projectId: ctx.projectId, actorId: ctx.user.id }),
-    ),
+    .input(z.object({ userId: idSchema }))
+    .mutation(({ ctx, input }) => removeMember({ ...input, ...ctx.inProject })),
 
   /** Any member may leave, except the last owner. */
   leave: projectProcedure("VIEWER").mutation(({ ctx }) =>
-    removeMember({ db: ctx.db, projectId: ctx.projectId, actorId: ctx.user.id, userId: ctx.user.id }),
+    removeMember({ ...ctx.inProject, userId: ctx.user.id }),
   ),
 });

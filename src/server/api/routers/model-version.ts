@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema } from "~/core/schemas";
 import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
 import { startRetrainModel } from "~/server/jobs/start-retrain-model";
 import { deleteModelVersion } from "~/server/models/delete-model-version";
@@ -6,28 +7,21 @@ import { getModelVersion } from "~/server/models/get-model-version";
 import { listModelVersions } from "~/server/models/list-model-versions";
 import { summariseTrainingSet } from "~/server/models/collect-training-set";
 
-const id = z.string().min(1).max(64);
-
 /** Model versions: built-in models and the project's retrained ones; retraining is an EDITOR action. */
 export const modelVersionRouter = createTRPCRouter({
   /** Built-in models (installed in models/) and the project's own versions, with their scores. */
-  list: projectProcedure("VIEWER").query(({ ctx }) =>
-    listModelVersions({ db: ctx.db, projectId: ctx.projectId }),
-  ),
+  list: projectProcedure("VIEWER").query(({ ctx }) => listModelVersions({ ...ctx.inProject })),
 
   get: projectProcedure("VIEWER")
-    .input(z.object({ modelVersionId: id }))
-    .query(({ ctx, input }) =>
-      getModelVersion({ db: ctx.db, projectId: ctx.projectId, modelVersionId: input.modelVersionId }),
-    ),
+    .input(z.object({ modelVersionId: idSchema }))
+    .query(({ ctx, input }) => getModelVersion({ ...ctx.inProject, modelVersionId: input.modelVersionId })),
 
   /** What a retraining would learn from now (labelled images per class), and what is missing. */
   trainingSet: projectProcedure("VIEWER")
-    .input(z.object({ datasetId: id.optional() }))
+    .input(z.object({ datasetId: idSchema.optional() }))
     .query(async ({ ctx, input }) => {
       const { classes, labelled, images, excluded, groupedBy, groups, problem } = await summariseTrainingSet({
-        db: ctx.db,
-        projectId: ctx.projectId,
+        ...ctx.inProject,
         datasetId: input.datasetId,
       });
       return {
@@ -43,18 +37,15 @@ export const modelVersionRouter = createTRPCRouter({
 
   /** Starts a retrain-model job (new head on the labelled images); progress in job.watch. */
   retrain: projectProcedure("EDITOR")
-    .input(z.object({ baseVersionId: id.optional(), datasetId: id.optional() }))
-    .mutation(({ ctx, input }) =>
-      startRetrainModel({ ...input, db: ctx.db, projectId: ctx.projectId, actorId: ctx.user.id }),
-    ),
+    .input(z.object({ baseVersionId: idSchema.optional(), datasetId: idSchema.optional() }))
+    .mutation(({ ctx, input }) => startRetrainModel({ ...input, ...ctx.inProject })),
 
   /** Deletes one of the project's own versions (built-in models cannot be deleted). */
   delete: projectProcedure("EDITOR")
-    .input(z.object({ modelVersionId: id }))
+    .input(z.object({ modelVersionId: idSchema }))
     .mutation(({ ctx, input }) =>
       deleteModelVersion({
-        db: ctx.db,
-        projectId: ctx.projectId,
+        ...ctx.inProject,
         modelVersionId: input.modelVersionId,
         actorId: ctx.user.id,
       }),

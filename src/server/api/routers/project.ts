@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { capabilitiesOf } from "~/core/roles";
 import { createTRPCRouter, projectProcedure, protectedProcedure } from "~/server/api/trpc";
 import { createProject } from "~/server/projects/create-project";
 import { deleteProject } from "~/server/projects/delete-project";
@@ -15,24 +16,22 @@ export const projectRouter = createTRPCRouter({
     .input(z.object({ name: projectName, description: z.string().max(2000).optional() }))
     .mutation(({ ctx, input }) => createProject({ db: ctx.db, userId: ctx.user.id, ...input })),
 
+  /** The project, the caller's role and what that role may do (the UI shows what `can` allows). */
   get: projectProcedure("VIEWER").query(async ({ ctx }) => ({
-    ...(await getProject({ db: ctx.db, projectId: ctx.projectId })),
+    ...(await getProject({ ...ctx.inProject })),
     role: ctx.role,
+    can: capabilitiesOf(ctx.role),
   })),
 
   update: projectProcedure("OWNER")
     .input(z.object({ name: projectName.optional(), description: z.string().max(2000).optional() }))
     .mutation(({ ctx, input }) =>
       updateProject({
-        db: ctx.db,
-        projectId: ctx.projectId,
-        actorId: ctx.user.id,
+        ...ctx.inProject,
         name: input.name,
         description: input.description,
       }),
     ),
 
-  delete: projectProcedure("OWNER").mutation(({ ctx }) =>
-    deleteProject({ db: ctx.db, projectId: ctx.projectId }),
-  ),
+  delete: projectProcedure("OWNER").mutation(({ ctx }) => deleteProject({ ...ctx.inProject })),
 });

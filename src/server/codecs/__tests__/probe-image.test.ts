@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { rejectionOf } from "../../../../tests/helpers/rejection";
 import { IMAGE_ERROR_MESSAGE, ImageProbeError, probeImage } from "../probe-image";
 import {
   FEI_TEXT,
@@ -17,13 +18,8 @@ import {
 
 const limits = { maxBytes: 10 * 1024 * 1024, maxPixels: 40_000_000 };
 
-async function rejection(bytes: Buffer, options = limits): Promise<ImageProbeError> {
-  const error = await probeImage(bytes, options).then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ImageProbeError);
-  return error as ImageProbeError;
+function rejection(bytes: Buffer, options = limits): Promise<ImageProbeError> {
+  return rejectionOf(probeImage(bytes, options), ImageProbeError);
 }
 
 describe("probeImage: what an upload is", () => {

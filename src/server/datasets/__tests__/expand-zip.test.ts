@@ -1,18 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { rejectionOf } from "../../../../tests/helpers/rejection";
 import { expandZip, ZipRejectedError, type ExpandZipOptions } from "../expand-zip";
 import { writeZip, type TestZipEntry } from "./zip-writer";
 
 const limits: ExpandZipOptions = { maxEntries: 100, maxTotalBytes: 1024 * 1024 };
 const bytes = (text: string) => Buffer.from(text);
 
-async function rejection(entries: TestZipEntry[] | Buffer, options = limits): Promise<ZipRejectedError> {
+function rejection(entries: TestZipEntry[] | Buffer, options = limits): Promise<ZipRejectedError> {
   const zip = Buffer.isBuffer(entries) ? entries : writeZip(entries);
-  const error = await expandZip(zip, options).then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ZipRejectedError);
-  return error as ZipRejectedError;
+  return rejectionOf(expandZip(zip, options), ZipRejectedError);
 }
 
 describe("expandZip", () => {

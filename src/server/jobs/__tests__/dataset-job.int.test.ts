@@ -130,33 +130,4 @@ describe("analyse-dataset", () => {
     const listed = await editor.job.list({ projectId: project.id });
     expect(listed[0]).toMatchObject({ id: jobRunId, status: "CANCELLED", datasetId });
   });
-
-  it("analyses a single image as a one-item run", async () => {
-    const { project, users } = await seedProject(db, { editor: "EDITOR" });
-    const { imageIds } = await seedDataset({ db, projectId: project.id, count: 1 });
-    const editor = callerFor(db, users.editor!);
-    const { jobRunId } = await editor.job.startImageAnalysis({
-      projectId: project.id,
-      imageId: imageIds[0]!,
-      params: { ks: [4] },
-    });
-    const run = await waitFor(
-      async () => {
-        const current = await runOf(jobRunId);
-        return current.status === "RUNNING" ? undefined : current;
-      },
-      { timeoutMs: 20_000, what: "the image run" },
-    );
-    expect(run).toMatchObject({
-      type: "analyse-image",
-      status: "SUCCEEDED",
-      progressDone: 1,
-      progressTotal: 1,
-    });
-    const row = await db.analysis.findFirstOrThrow({ where: { imageId: imageIds[0]! } });
-    expect((row.params as { analysis: { ks: number[] } }).analysis.ks).toEqual([4]);
-    await expect(
-      editor.job.startImageAnalysis({ projectId: project.id, imageId: imageIds[0]!, params: { ks: [11] } }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
-  });
 });

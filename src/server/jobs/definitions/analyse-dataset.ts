@@ -6,21 +6,18 @@
 import "server-only";
 import { z } from "zod";
 import { analysisParamsSchema } from "~/server/analysis/analysis-params-schema";
-import type { JobDefinition } from "./job-definition";
+import { analysisRunPayloadSchema } from "./analysis-run-payload";
+import { defineJob } from "./job-definition";
 
-export const analyseDatasetPayloadSchema = z.object({
-  version: z.literal(1),
-  jobRunId: z.string().min(1),
-  projectId: z.string().min(1),
-  datasetId: z.string().min(1),
-  params: analysisParamsSchema,
-  model: z.string().min(1).nullable(),
-});
-export type AnalyseDatasetPayload = z.infer<typeof analyseDatasetPayloadSchema>;
-
-export const analyseDatasetJob = {
+export const analyseDatasetJob = defineJob({
   id: "analyse-dataset",
   version: 1,
-  payloadSchema: analyseDatasetPayloadSchema,
+  payload: z.object({
+    datasetId: z.string().min(1),
+    params: analysisParamsSchema,
+    model: z.string().min(1).nullable(),
+  }),
+  runPayload: analysisRunPayloadSchema,
   queue: { retryLimit: 5, expireInSeconds: 600 },
-} as const satisfies JobDefinition<AnalyseDatasetPayload>;
+});
+export type AnalyseDatasetPayload = z.infer<typeof analyseDatasetJob.payloadSchema>;

@@ -5,23 +5,36 @@
  */
 import "server-only";
 import { z } from "zod";
-import type { JobDefinition } from "./job-definition";
+import { defineJob } from "./job-definition";
 
 /** What an export job can write (the streamed exports of src/server/exports/). */
 export const EXPORT_JOB_KINDS = ["overlays.zip"] as const;
 
-export const exportPayloadSchema = z.object({
-  version: z.literal(1),
-  jobRunId: z.string().min(1),
-  projectId: z.string().min(1),
+const exportFields = {
   kind: z.enum(EXPORT_JOB_KINDS),
+  /** Only this dataset; absent: the whole project. */
   datasetId: z.string().min(1).optional(),
-});
-export type ExportPayload = z.infer<typeof exportPayloadSchema>;
+};
 
-export const exportJob = {
+/** JobRun.payload of an export: what was asked for, its phase, and the file once it is written. */
+export const exportRunPayloadSchema = z.object({
+  ...exportFields,
+  phase: z.enum(["queued", "writing", "done"]).default("queued"),
+  blobKey: z
+    .string()
+    .regex(/^sha256\/[0-9a-f]{64}$/)
+    .optional(),
+  fileName: z.string().min(1).optional(),
+  bytes: z.number().int().nonnegative().optional(),
+  images: z.number().int().nonnegative().optional(),
+});
+export type ExportRunPayload = z.infer<typeof exportRunPayloadSchema>;
+
+export const exportJob = defineJob({
   id: "export",
   version: 1,
-  payloadSchema: exportPayloadSchema,
+  payload: z.object(exportFields),
+  runPayload: exportRunPayloadSchema,
   queue: { retryLimit: 2, expireInSeconds: 3600 },
-} as const satisfies JobDefinition<ExportPayload>;
+});
+export type ExportPayload = z.infer<typeof exportJob.payloadSchema>;

@@ -8,9 +8,15 @@ import { retrainModelJob } from "./retrain-model";
 export { analyseDatasetJob, type AnalyseDatasetPayload } from "./analyse-dataset";
 export { analyseImageJob, type AnalyseImagePayload } from "./analyse-image";
 export { analyseImageGaveUpJob } from "./analyse-image-gave-up";
-export { exportJob, type ExportPayload } from "./export";
-export { retrainModelJob, type RetrainModelPayload } from "./retrain-model";
-export type { JobDefinition } from "./job-definition";
+export { analysisRunPayloadSchema, type AnalysisRunPayload } from "./analysis-run-payload";
+export { exportJob, exportRunPayloadSchema, type ExportPayload, type ExportRunPayload } from "./export";
+export {
+  retrainModelJob,
+  retrainRunPayloadSchema,
+  type RetrainModelPayload,
+  type RetrainRunPayload,
+} from "./retrain-model";
+export { defineJob, type JobDefinition, type JobQueueDefaults } from "./job-definition";
 
 /**
  * Every queue, dead-letter queues first (a queue naming a dead-letter queue needs it to exist).
@@ -22,3 +28,6 @@ export const JOB_DEFINITIONS = [
   retrainModelJob,
   exportJob,
 ] as const;
+
+/** Every job type's id (the queue name, and JobRun.type of the runs it starts). */
+export type JobType = (typeof JOB_DEFINITIONS)[number]["id"];

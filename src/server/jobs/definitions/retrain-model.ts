@@ -6,24 +6,32 @@
  */
 import "server-only";
 import { z } from "zod";
-import type { JobDefinition } from "./job-definition";
+import { defineJob } from "./job-definition";
 
-export const retrainModelPayloadSchema = z.object({
-  version: z.literal(1),
-  jobRunId: z.string().min(1),
-  projectId: z.string().min(1),
+const retrainFields = {
   /** The version whose network is kept (and the new version's parent). */
   baseVersionId: z.string().min(1),
   /** Only this dataset's labels; absent: the whole project's. */
   datasetId: z.string().min(1).optional(),
-});
-export type RetrainModelPayload = z.infer<typeof retrainModelPayloadSchema>;
+};
 
-export const retrainModelJob = {
+/** JobRun.payload of a retraining: what was asked for, its phase, and the result once saved. */
+export const retrainRunPayloadSchema = z.object({
+  ...retrainFields,
+  phase: z.enum(["queued", "features", "training", "done"]).default("queued"),
+  modelVersionId: z.string().min(1).optional(),
+  features: z.object({ computed: z.number(), cached: z.number() }).optional(),
+  timingsMs: z.object({ features: z.number(), training: z.number(), total: z.number() }).optional(),
+});
+export type RetrainRunPayload = z.infer<typeof retrainRunPayloadSchema>;
+
+export const retrainModelJob = defineJob({
   id: "retrain-model",
   version: 1,
-  payloadSchema: retrainModelPayloadSchema,
+  payload: z.object(retrainFields),
+  runPayload: retrainRunPayloadSchema,
   // Features of thousands of new images can take minutes; a dead worker's run is picked up again
   // after this long and resumes from the feature cache.
   queue: { retryLimit: 2, expireInSeconds: 1800 },
-} as const satisfies JobDefinition<RetrainModelPayload>;
+});
+export type RetrainModelPayload = z.infer<typeof retrainModelJob.payloadSchema>;

@@ -5,48 +5,32 @@
  * the image must lie inside the link's scope; ids from elsewhere answer the same 404.
  */
 import { z } from "zod";
-import { appErrorResponse, matchesIfNoneMatch, webStreamFromNode } from "~/app/api/_lib/route-helpers";
-import { db } from "~/server/db";
+import { idSchema } from "~/core/schemas";
+import { projectRoute } from "~/server/http/project-route";
+import { serveBlob } from "~/server/http/serve-blob";
+import { imageVariantBlob } from "~/server/images/find-image-variant";
 import { AppError } from "~/server/errors";
-import { displayImageBlob } from "~/server/images/display-image";
 import { findSharedImageBlob } from "~/server/sharing/find-shared-image-blob";
-import { blobStore } from "~/server/storage";
 
 export const runtime = "nodejs";
 
-const paramsSchema = z.object({
-  token: z.string().min(1).max(100),
-  imageId: z.string().min(1).max(64),
-  variant: z.enum(["display", "thumbnail"]),
-});
-
-export async function GET(
-  request: Request,
-  context: { params: Promise<{ token: string; imageId: string; variant: string }> },
-): Promise<Response> {
-  try {
-    const params = paramsSchema.safeParse(await context.params);
-    if (!params.success) throw new AppError("NOT_FOUND", "Image not found");
-    const image = await findSharedImageBlob({ db, token: params.data.token, imageId: params.data.imageId });
+export const GET = projectRoute({
+  minimum: "share-token",
+  params: z.object({
+    token: z.string().min(1).max(100),
+    imageId: idSchema,
+    // Share links serve renditions, never originals.
+    variant: z.enum(["display", "thumbnail"]),
+  }),
+  notFound: "Image not found",
+  handler: async ({ request, db, blobs, params, shareLink }) => {
+    const image = await findSharedImageBlob({ db, link: shareLink, imageId: params.imageId });
     if (!image) throw new AppError("NOT_FOUND", "Image not found");
-    const isDisplay = params.data.variant === "display";
-    const etag = isDisplay ? `"display-${image.sha256}"` : `"${image.thumbnailKey.slice("sha256/".length)}"`;
-    const headers = new Headers({
-      ETag: etag,
-      "Cache-Control": "private, no-cache",
-      "X-Content-Type-Options": "nosniff",
-      "Referrer-Policy": "no-referrer",
+    return serveBlob(request, {
+      blobs,
+      cacheControl: "private, no-cache",
+      headers: { "Referrer-Policy": "no-referrer" },
+      ...imageVariantBlob({ blobs, image, variant: params.variant }),
     });
-    if (matchesIfNoneMatch(request, etag)) return new Response(null, { status: 304, headers });
-    const blobs = blobStore();
-    if (isDisplay) {
-      const display = await displayImageBlob({ blobs, source: image });
-      headers.set("Content-Type", display.mediaType);
-      return new Response(webStreamFromNode(blobs.stream(display.blobKey)), { status: 200, headers });
-    }
-    headers.set("Content-Type", "image/png");
-    return new Response(webStreamFromNode(blobs.stream(image.thumbnailKey)), { status: 200, headers });
-  } catch (error) {
-    return appErrorResponse(error);
-  }
-}
+  },
+});

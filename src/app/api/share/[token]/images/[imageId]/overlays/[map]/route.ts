@@ -4,48 +4,39 @@
  * Everything else (other images, overlays the link leaves out, revoked links) is one 404.
  */
 import { z } from "zod";
-import { appErrorResponse, matchesIfNoneMatch } from "~/app/api/_lib/route-helpers";
-import { db } from "~/server/db";
+import { idSchema } from "~/core/schemas";
 import { AppError } from "~/server/errors";
 import { renderOverlayPng } from "~/server/exports/render-overlay-png";
+import { projectRoute } from "~/server/http/project-route";
+import { contentAddressedEtag, serveBlob } from "~/server/http/serve-blob";
 import { findSharedOverlay } from "~/server/sharing/find-shared-image-blob";
-import { blobStore } from "~/server/storage";
 
 export const runtime = "nodejs";
 
-const paramsSchema = z.object({
-  token: z.string().min(1).max(100),
-  imageId: z.string().min(1).max(64),
-  map: z.string().min(1).max(64),
-});
+const mapNameSchema = z.string().min(1).max(64);
 
-export async function GET(
-  request: Request,
-  context: { params: Promise<{ token: string; imageId: string; map: string }> },
-): Promise<Response> {
-  try {
-    const params = paramsSchema.safeParse(await context.params);
-    if (!params.success) throw new AppError("NOT_FOUND", "Overlay not found");
+export const GET = projectRoute({
+  minimum: "share-token",
+  params: z.object({ token: z.string().min(1).max(100), imageId: idSchema, map: mapNameSchema }),
+  notFound: "Overlay not found",
+  handler: async ({ request, db, blobs, params, shareLink }) => {
     const map = await findSharedOverlay({
       db,
-      token: params.data.token,
-      imageId: params.data.imageId,
-      mapName: params.data.map,
+      link: shareLink,
+      imageId: params.imageId,
+      mapName: params.map,
     });
     if (!map) throw new AppError("NOT_FOUND", "Overlay not found");
-    // The colouring is a pure function of the stored map and its role.
-    const etag = `"overlay-${map.role}-${map.ref.key.slice("sha256/".length)}"`;
-    const headers = new Headers({
-      ETag: etag,
-      "Cache-Control": "private, no-cache",
-      "Content-Type": "image/png",
-      "X-Content-Type-Options": "nosniff",
-      "Referrer-Policy": "no-referrer",
+    return serveBlob(request, {
+      blobs,
+      // The colouring is a pure function of the stored map and its role.
+      etag: contentAddressedEtag(map.ref.key, `overlay-${map.role}`),
+      cacheControl: "private, no-cache",
+      headers: { "Referrer-Policy": "no-referrer" },
+      content: async () => ({
+        bytes: await renderOverlayPng({ png: await blobs.get(map.ref.key), role: map.role, k: map.k }),
+        contentType: "image/png",
+      }),
     });
-    if (matchesIfNoneMatch(request, etag)) return new Response(null, { status: 304, headers });
-    const png = await renderOverlayPng({ png: await blobStore().get(map.ref.key), role: map.role, k: map.k });
-    return new Response(new Uint8Array(png), { status: 200, headers });
-  } catch (error) {
-    return appErrorResponse(error);
-  }
-}
+  },
+});

@@ -3,17 +3,16 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "~/components/error-message";
+import { CopyableUrl } from "~/components/copyable-url";
+import { RoleHelp } from "~/components/members/RoleHelp";
+import { ROLES_HIGHEST_FIRST, type Role } from "~/core/roles";
 import { useTRPC } from "~/trpc/react";
-import { CopyableUrl } from "./copyable-url";
-
-const ROLES = ["VIEWER", "ANNOTATOR", "EDITOR", "OWNER"] as const;
-type InviteRole = (typeof ROLES)[number];
 
 /** Owners create invitation links (no mail server needed), see the pending ones, and revoke them. */
 export function InvitationsPanel({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [role, setRole] = useState<InviteRole>("ANNOTATOR");
+  const [role, setRole] = useState<Role>("ANNOTATOR");
   const [days, setDays] = useState(7);
   const [created, setCreated] = useState<string | null>(null);
   const invitations = useQuery(trpc.invitation.list.queryOptions({ projectId }));
@@ -44,9 +43,9 @@ export function InvitationsPanel({ projectId }: { projectId: string }) {
           <select
             aria-label="Invitation role"
             value={role}
-            onChange={(e) => setRole(e.target.value as InviteRole)}
+            onChange={(e) => setRole(e.target.value as Role)}
           >
-            {ROLES.map((r) => (
+            {ROLES_HIGHEST_FIRST.map((r) => (
               <option key={r} value={r}>
                 {r}
               </option>
@@ -70,6 +69,7 @@ export function InvitationsPanel({ projectId }: { projectId: string }) {
         </button>
         {create.error && <span className="error">{errorMessage(create.error)}</span>}
       </form>
+      <RoleHelp />
       {created && <CopyableUrl path={created} testId="invitation-url" />}
       {invitations.data && invitations.data.length > 0 && (
         <ul>

@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
 
 export type LiveChange = RouterOutputs["activity"]["live"] extends AsyncIterable<infer T> ? T : never;
@@ -19,8 +19,9 @@ export function useLiveUpdates(options: { projectId: string; datasetId?: string;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [recent, setRecent] = useState<{ at: number; change: LiveChange }[]>([]);
-  // The first resync only says "listening now": the page has just loaded its data itself.
-  const connectedOnce = useRef(false);
+  // The first resync only says "listening now": the page has just loaded its data itself. (State,
+  // not a ref: the subscription always calls the latest onData, and reconnects come much later.)
+  const [connectedOnce, setConnectedOnce] = useState(false);
   const invalidate = (...keys: readonly unknown[][]) => {
     for (const queryKey of keys) void queryClient.invalidateQueries({ queryKey });
   };
@@ -32,8 +33,8 @@ export function useLiveUpdates(options: { projectId: string; datasetId?: string;
         onData: (change) => {
           switch (change.kind) {
             case "resync":
-              if (!connectedOnce.current) {
-                connectedOnce.current = true;
+              if (!connectedOnce) {
+                setConnectedOnce(true);
                 return;
               }
               // Reconnected: events may have been missed meanwhile, so refresh what the page shows.

@@ -63,43 +63,47 @@ export function UploadPanel({ projectId, datasetId, onUploaded }: UploadPanelPro
     setRows((current) => current.map((row) => (row.id === id ? { ...row, ...change } : row)));
   }, []);
 
+  /** Starts queued uploads while fewer than CONCURRENT_UPLOADS run; each finished one starts the next. */
   const pump = useCallback(() => {
-    while (active.current.size < CONCURRENT_UPLOADS) {
-      const next = queue.current.shift();
-      if (!next) return;
-      const request = new XMLHttpRequest();
-      active.current.set(next.id, request);
-      const finish = (change: Partial<UploadRow>) => {
-        active.current.delete(next.id);
-        updateRow(next.id, change);
-        pump();
-      };
-      request.upload.onprogress = (event) => {
-        if (event.lengthComputable && event.total > 0) {
-          updateRow(next.id, { progress: event.loaded / event.total });
-        }
-      };
-      // Bytes are all sent; the server is now validating and storing.
-      request.upload.onload = () => updateRow(next.id, { progress: 1, phase: "processing" });
-      request.onerror = () =>
-        finish({ phase: "failed", error: "Network error: the upload did not reach the server." });
-      request.onabort = () => finish({ phase: "failed", error: "Upload cancelled." });
-      request.onload = () => {
-        const outcome = readResponse(request);
-        if ("results" in outcome) {
-          finish({ phase: "done", progress: 1, results: outcome.results });
-          if (outcome.results.some((result) => result.status === "stored")) onUploadedRef.current?.();
-        } else {
-          finish({ phase: "failed", error: outcome.error });
-        }
-      };
-      const form = new FormData();
-      form.append("files", next.file, next.file.name);
-      request.open("POST", url);
-      request.responseType = "text";
-      request.send(form);
-      updateRow(next.id, { phase: "uploading" });
-    }
+    const startNext = (): void => {
+      while (active.current.size < CONCURRENT_UPLOADS) {
+        const next = queue.current.shift();
+        if (!next) return;
+        const request = new XMLHttpRequest();
+        active.current.set(next.id, request);
+        const finish = (change: Partial<UploadRow>) => {
+          active.current.delete(next.id);
+          updateRow(next.id, change);
+          startNext();
+        };
+        request.upload.onprogress = (event) => {
+          if (event.lengthComputable && event.total > 0) {
+            updateRow(next.id, { progress: event.loaded / event.total });
+          }
+        };
+        // Bytes are all sent; the server is now validating and storing.
+        request.upload.onload = () => updateRow(next.id, { progress: 1, phase: "processing" });
+        request.onerror = () =>
+          finish({ phase: "failed", error: "Network error: the upload did not reach the server." });
+        request.onabort = () => finish({ phase: "failed", error: "Upload cancelled." });
+        request.onload = () => {
+          const outcome = readResponse(request);
+          if ("results" in outcome) {
+            finish({ phase: "done", progress: 1, results: outcome.results });
+            if (outcome.results.some((result) => result.status === "stored")) onUploadedRef.current?.();
+          } else {
+            finish({ phase: "failed", error: outcome.error });
+          }
+        };
+        const form = new FormData();
+        form.append("files", next.file, next.file.name);
+        request.open("POST", url);
+        request.responseType = "text";
+        request.send(form);
+        updateRow(next.id, { phase: "uploading" });
+      }
+    };
+    startNext();
   }, [updateRow, url]);
 
   useEffect(() => {

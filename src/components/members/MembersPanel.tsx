@@ -3,12 +3,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { errorMessage } from "~/components/error-message";
+import { RoleHelp } from "~/components/members/RoleHelp";
+import { ROLES_HIGHEST_FIRST, type Role } from "~/core/roles";
 import { useTRPC } from "~/trpc/react";
 
-const ROLES = ["OWNER", "EDITOR", "ANNOTATOR", "VIEWER"] as const;
-type Role = (typeof ROLES)[number];
-
-export function MembersPanel({ projectId, isOwner }: { projectId: string; isOwner: boolean }) {
+/** The project's members; those who may manage members (`can.manageMembers`) add, re-role and remove them. */
+export function MembersPanel({ projectId, canManage }: { projectId: string; canManage: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const members = useQuery(trpc.member.list.queryOptions({ projectId }));
@@ -36,7 +36,7 @@ export function MembersPanel({ projectId, isOwner }: { projectId: string; isOwne
               <td>{member.name ?? member.email}</td>
               <td className="muted">{member.email}</td>
               <td>
-                {isOwner ? (
+                {canManage ? (
                   <select
                     aria-label={`Role of ${member.email}`}
                     value={member.role}
@@ -44,8 +44,10 @@ export function MembersPanel({ projectId, isOwner }: { projectId: string; isOwne
                       changeRole.mutate({ projectId, userId: member.userId, role: e.target.value as Role })
                     }
                   >
-                    {ROLES.map((r) => (
-                      <option key={r}>{r}</option>
+                    {ROLES_HIGHEST_FIRST.map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
                     ))}
                   </select>
                 ) : (
@@ -53,7 +55,7 @@ export function MembersPanel({ projectId, isOwner }: { projectId: string; isOwne
                 )}
               </td>
               <td>
-                {isOwner && (
+                {canManage && (
                   <button
                     className="danger"
                     onClick={() => remove.mutate({ projectId, userId: member.userId })}
@@ -66,7 +68,7 @@ export function MembersPanel({ projectId, isOwner }: { projectId: string; isOwne
           ))}
         </tbody>
       </table>
-      {isOwner && (
+      {canManage && (
         <form className="row" onSubmit={onAdd} style={{ marginTop: 12 }}>
           <input
             type="email"
@@ -77,8 +79,10 @@ export function MembersPanel({ projectId, isOwner }: { projectId: string; isOwne
             required
           />
           <select aria-label="New member role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r}>{r}</option>
+            {ROLES_HIGHEST_FIRST.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
             ))}
           </select>
           <button type="submit" disabled={add.isPending}>
@@ -86,6 +90,7 @@ export function MembersPanel({ projectId, isOwner }: { projectId: string; isOwne
           </button>
         </form>
       )}
+      {canManage && <RoleHelp />}
       {error && <p className="error">{errorMessage(error)}</p>}
     </section>
   );

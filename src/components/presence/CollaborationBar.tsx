@@ -1,6 +1,6 @@
 "use client";
 
-import { LiveChangesFeed } from "./LiveChangesFeed";
+import { LiveChangesFeed } from "~/components/activity/LiveChangesFeed";
 import { PresenceAvatars } from "./PresenceAvatars";
 
 /** Live updates plus, on an image page, who else is looking: the one thing pages mount. */
