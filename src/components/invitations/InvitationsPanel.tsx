@@ -40,11 +40,7 @@ export function InvitationsPanel({ projectId }: { projectId: string }) {
       >
         <label>
           Role{" "}
-          <select
-            aria-label="Invitation role"
-            value={role}
-            onChange={(e) => setRole(e.target.value as Role)}
-          >
+          <select aria-label="Invitation role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
             {ROLES_HIGHEST_FIRST.map((r) => (
               <option key={r} value={r}>
                 {r}

@@ -10,7 +10,7 @@ export function useImagePresence(options: { projectId: string; imageId: string }
   const trpc = useTRPC();
   const subscription = useSubscription(trpc.presence.image.subscriptionOptions(options));
   return {
-    viewers: (subscription.data)?.viewers ?? [],
+    viewers: subscription.data?.viewers ?? [],
     status: subscription.status,
   };
 }

@@ -1,5 +1,8 @@
 "use client";
 
+import { useSyncExternalStore } from "react";
+import type { HoverStore } from "./hover-store";
+
 /** Values under the pointer: position, display grey value, CAM value and cluster id. */
 export type PixelValues = {
   x: number;
@@ -30,4 +33,10 @@ export function PixelReadout(props: { values: PixelValues | null; bitDepth: numb
       )}
     </div>
   );
+}
+
+/** The readout fed by the hover store: only it re-renders on pointer moves. */
+export function LivePixelReadout(props: { store: HoverStore; bitDepth: number }) {
+  const values = useSyncExternalStore(props.store.subscribe, props.store.get, props.store.get);
+  return <PixelReadout values={values} bitDepth={props.bitDepth} />;
 }

@@ -6,7 +6,8 @@ import type { WorkspaceAnalysis } from "./use-analysis-maps";
 
 export type CamClass = "predicted" | number;
 
-export const modelOf = (analysis: WorkspaceAnalysis): string => analysis.params?.classifier?.model ?? NO_MODEL;
+export const modelOf = (analysis: WorkspaceAnalysis): string =>
+  analysis.params?.classifier?.model ?? NO_MODEL;
 export const camClassOf = (analysis: WorkspaceAnalysis): CamClass =>
   analysis.params?.classifier?.camClass ?? "predicted";
 

@@ -25,9 +25,13 @@ export function useImageLabel(options: {
   const save = useMutation(
     trpc.annotation.setImageLabels.mutationOptions({
       onSuccess: () => {
-        void queryClient.invalidateQueries({ queryKey: trpc.annotation.forImage.queryKey({ projectId, imageId }) });
+        void queryClient.invalidateQueries({
+          queryKey: trpc.annotation.forImage.queryKey({ projectId, imageId }),
+        });
         // The dataset grid shows labels too.
-        void queryClient.invalidateQueries({ queryKey: trpc.dataset.images.queryKey({ projectId, datasetId }) });
+        void queryClient.invalidateQueries({
+          queryKey: trpc.dataset.images.queryKey({ projectId, datasetId }),
+        });
       },
     }),
   );

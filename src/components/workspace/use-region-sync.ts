@@ -17,6 +17,15 @@ type RegionDto = RouterOutputs["annotation"]["forImage"]["regions"][number];
 export type SyncStatus = "idle" | "saving" | "saved" | "error";
 export type ConflictChoice = "theirs" | "mine-as-new" | "overwrite";
 
+/** The save state in words, for the region list ("" when there is nothing to say). */
+export function describeSync(sync: { status: SyncStatus; conflicts: ReadonlyMap<string, string> }): string {
+  if (sync.conflicts.size > 0) return `${sync.conflicts.size} not saved (changed by someone else)`;
+  if (sync.status === "saving") return "saving…";
+  if (sync.status === "saved") return "all changes saved";
+  if (sync.status === "error") return "not saved";
+  return "";
+}
+
 /** Waits this long after the last edit before saving, so a burst of edits is one save. */
 const SAVE_DELAY_MS = 350;
 

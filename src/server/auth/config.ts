@@ -2,6 +2,7 @@ import "server-only";
 import type { NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
+import { safeRedirectPath } from "~/core/safe-redirect";
 import { db } from "~/server/db";
 import { serverEnv } from "~/server/env";
 import { authenticateWithPassword, upsertOidcUser } from "~/server/users/authenticate";
@@ -47,6 +48,11 @@ export const authConfig = {
     ...oidcProviders(),
   ],
   callbacks: {
+    // Every redirect after sign-in or sign-out goes through the one same-site rule.
+    redirect({ url, baseUrl }) {
+      const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url;
+      return `${baseUrl}${safeRedirectPath(path)}`;
+    },
     async jwt({ token, user, account, profile }) {
       if (account && account.provider !== "credentials") {
         const email = profile?.email ?? user?.email;

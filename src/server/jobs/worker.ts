@@ -79,8 +79,9 @@ export async function startJobWorker(
     run: (payload: P, job: PgBoss.JobWithMetadata<unknown>) => Promise<unknown>,
   ): Promise<void> {
     for (let i = 0; i < count; i++) {
-      let workerId: string | undefined;
-      workerId = await boss.work<unknown>(
+      // The handler may run before boss.work returns the id, so it reads the id from here.
+      const registration: { workerId?: string } = {};
+      registration.workerId = await boss.work<unknown>(
         definition.id,
         { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: settings.JOB_POLL_SECONDS },
         async ([job]) => {
@@ -95,7 +96,7 @@ export async function startJobWorker(
             throw error;
           } finally {
             // Take the next job at once instead of after the polling interval.
-            if (workerId) boss.notifyWorker(workerId);
+            if (registration.workerId) boss.notifyWorker(registration.workerId);
           }
         },
       );

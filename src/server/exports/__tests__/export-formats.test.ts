@@ -12,6 +12,16 @@ describe("csvCell", () => {
     );
     expect(csvCell(Number.NaN)).toBe("");
   });
+
+  it("defuses a formula after any separator a spreadsheet may split on, and quotes the cell", () => {
+    expect(csvCell("a;=1+1")).toBe(`"'a;=1+1"`);
+    expect(csvCell("x, =HYPERLINK(evil)")).toBe(`"'x, =HYPERLINK(evil)"`);
+    expect(csvCell("a\t@cmd")).toBe(`"'a\t@cmd"`);
+    expect(csvCell("dendritic=0.9;-spherical=0.1")).toBe(`"'dendritic=0.9;-spherical=0.1"`);
+    // Harmless text keeps its value; a ";" alone is quoted so no locale splits the cell.
+    expect(csvCell("dendritic=0.9;spherical=0.1")).toBe(`"dendritic=0.9;spherical=0.1"`);
+    expect(csvCell("1-2 mAh")).toBe("1-2 mAh");
+  });
 });
 
 describe("COCO RLE", () => {

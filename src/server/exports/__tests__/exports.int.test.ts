@@ -308,7 +308,7 @@ describe("results CSV", () => {
     expect(lines).toHaveLength(6);
     const row = lines.find((line) => line.includes("HYPERLINK"))!;
     expect(row).toContain(`"set, with comma",'=HYPERLINK(evil).png,dendritic,0.8,Dendrite,,analyze-image@1,`);
-    expect(row).toContain(",117,0.42,0.125,,16.667;33.333;50,");
+    expect(row).toContain(`,117,0.42,0.125,,"16.667;33.333;50",`);
     expect(row).toContain("dendritic=0.8;spherical=0.2");
     expect(lines.filter((line) => line.includes("img-")).every((line) => line.includes(",,,,"))).toBe(true);
   });

@@ -136,7 +136,7 @@ describe("route handlers under src/app/api", () => {
 
   it("let same-origin writes through to the usual checks (here: 401 without a session)", async () => {
     const { POST } = await import("~/app/api/projects/[projectId]/exports/jobs/route");
-    const sameOrigin = [
+    const sameOrigin: Record<string, string>[] = [
       { origin: "http://localhost:3000" },
       // Behind a proxy request.url names the internal address; the browser's Host counts.
       { origin: "https://ccc.example", host: "ccc.example" },
@@ -159,24 +159,30 @@ describe("route handlers under src/app/api", () => {
 });
 
 describe("serveBlob through GET /api/images/:imageId/:variant", () => {
-  it("answers a matching If-None-Match with 304 without reading the blob", async () => {
+  async function storedImage() {
     const { POST } = await import("~/app/api/projects/[projectId]/datasets/[datasetId]/upload/route");
-    const { GET } = await import("~/app/api/images/[imageId]/[variant]/route");
     const seeded = await seedDataset(db, "EDITOR");
     session.userId = seeded.user.id;
+    const png = await pngRgb(40, 30, 77);
     const form = new FormData();
-    form.append("files", new Blob([new Uint8Array(await pngRgb(40, 30, 77))]), "etag.png");
+    form.append("files", new Blob([new Uint8Array(png)]), "etag.png");
     const uploaded = await POST(new Request("http://localhost/upload", { method: "POST", body: form }), {
       params: Promise.resolve({ projectId: seeded.project.id, datasetId: seeded.dataset.id }),
     });
     const { results } = (await uploaded.json()) as { results: { imageId?: string }[] };
-    const imageId = results[0]?.imageId ?? "";
-    const request = (headers: Record<string, string> = {}) =>
-      GET(new Request(`http://localhost/api/images/${imageId}/thumbnail`, { headers }), {
-        params: Promise.resolve({ imageId, variant: "thumbnail" }),
-      });
+    return { png, imageId: results[0]?.imageId ?? "" };
+  }
 
-    const first = await request();
+  async function imageRequest(imageId: string, variant: string, headers: Record<string, string> = {}) {
+    const { GET } = await import("~/app/api/images/[imageId]/[variant]/route");
+    return GET(new Request(`http://localhost/api/images/${imageId}/${variant}`, { headers }), {
+      params: Promise.resolve({ imageId, variant }),
+    });
+  }
+
+  it("answers a matching If-None-Match with 304 without reading the blob", async () => {
+    const { imageId } = await storedImage();
+    const first = await imageRequest(imageId, "thumbnail");
     expect(first.status).toBe(200);
     expect(first.headers.get("content-type")).toBe("image/png");
     expect(first.headers.get("cache-control")).toBe("private, max-age=3600");
@@ -191,11 +197,52 @@ describe("serveBlob through GET /api/images/:imageId/:variant", () => {
       select: { thumbnailKey: true },
     });
     await blobStore().delete(image.thumbnailKey);
-    const revalidated = await request({ "if-none-match": etag });
+    const revalidated = await imageRequest(imageId, "thumbnail", { "if-none-match": etag });
     expect(revalidated.status).toBe(304);
     expect(revalidated.headers.get("etag")).toBe(etag);
     expect(await revalidated.text()).toBe("");
     vi.spyOn(console, "error").mockImplementation(() => undefined);
-    expect((await request({ "if-none-match": '"other"' })).status).toBe(500);
+    expect((await imageRequest(imageId, "thumbnail", { "if-none-match": '"other"' })).status).toBe(500);
+  });
+
+  it("serves one byte range of an original (its size is known)", async () => {
+    const { png, imageId } = await storedImage();
+    const whole = await imageRequest(imageId, "original");
+    expect(whole.headers.get("accept-ranges")).toBe("bytes");
+    const etag = whole.headers.get("etag") ?? "";
+    await whole.arrayBuffer();
+
+    const cases = [
+      { range: "bytes=0-9", start: 0, end: 9 },
+      { range: "bytes=10-", start: 10, end: png.length - 1 },
+      { range: "bytes=-5", start: png.length - 5, end: png.length - 1 },
+      { range: `bytes=3-${png.length + 100}`, start: 3, end: png.length - 1 },
+    ];
+    for (const { range, start, end } of cases) {
+      const response = await imageRequest(imageId, "original", { range });
+      expect(response.status, range).toBe(206);
+      expect(response.headers.get("content-range")).toBe(`bytes ${start}-${end}/${png.length}`);
+      expect(response.headers.get("content-length")).toBe(String(end - start + 1));
+      expect(Buffer.from(await response.arrayBuffer()).equals(png.subarray(start, end + 1)), range).toBe(
+        true,
+      );
+    }
+
+    const beyond = await imageRequest(imageId, "original", { range: `bytes=${png.length}-` });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get("content-range")).toBe(`bytes */${png.length}`);
+    // If-Range naming other bytes, or several ranges: the whole file.
+    const wholeFile: Record<string, string>[] = [
+      { range: "bytes=0-9", "if-range": '"other"' },
+      { range: "bytes=0-1,4-5" },
+    ];
+    for (const headers of wholeFile) {
+      const response = await imageRequest(imageId, "original", headers);
+      expect(response.status).toBe(200);
+      expect(Buffer.from(await response.arrayBuffer()).equals(png)).toBe(true);
+    }
+    expect((await imageRequest(imageId, "original", { range: "bytes=0-9", "if-range": etag })).status).toBe(
+      206,
+    );
   });
 });
