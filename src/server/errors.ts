@@ -9,6 +9,7 @@ export const AppErrorCode = {
   BAD_INPUT: "BAD_INPUT",
   CONFLICT: "CONFLICT",
   TOO_LARGE: "TOO_LARGE",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
 } as const;
 export type AppErrorCode = (typeof AppErrorCode)[keyof typeof AppErrorCode];
 
@@ -19,6 +20,7 @@ export const APP_ERROR_HTTP_STATUS: Record<AppErrorCode, number> = {
   BAD_INPUT: 400,
   CONFLICT: 409,
   TOO_LARGE: 413,
+  TOO_MANY_REQUESTS: 429,
 };
 
 export class AppError extends Error {

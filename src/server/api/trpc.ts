@@ -15,10 +15,14 @@ import { AppError, type AppErrorCode } from "~/server/errors";
 
 // ---------- 1. context ----------
 
-export type TRPCContext = { db: Db; session: Session | null };
+/** `headers`: the HTTP request's (absent for server-side callers); sign-up throttles by address. */
+export type TRPCContext = { db: Db; session: Session | null; headers?: Headers };
 
-export async function createTRPCContext(options: { session: Session | null }): Promise<TRPCContext> {
-  return { db, session: options.session };
+export async function createTRPCContext(options: {
+  session: Session | null;
+  headers?: Headers;
+}): Promise<TRPCContext> {
+  return { db, session: options.session, headers: options.headers };
 }
 
 // ---------- 2. initialisation ----------
@@ -34,6 +38,7 @@ const TRPC_CODE: Record<AppErrorCode, TRPCError["code"]> = {
   BAD_INPUT: "BAD_REQUEST",
   CONFLICT: "CONFLICT",
   TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
 };
 
 const t = initTRPC

@@ -1,11 +1,17 @@
 import "server-only";
-import type { NextAuthConfig } from "next-auth";
+import { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { safeRedirectPath } from "~/core/safe-redirect";
 import { db } from "~/server/db";
 import { serverEnv } from "~/server/env";
-import { authenticateWithPassword, upsertOidcUser } from "~/server/users/authenticate";
+import { signInWithPassword, upsertOidcUser } from "~/server/users/authenticate";
+import { endSession, isSessionLive, SESSION_MAX_AGE_SECONDS, startSession } from "./sessions";
+
+/** Too many failed attempts: the sign-in form tells the user to wait instead of "wrong password". */
+class ThrottledSignIn extends CredentialsSignin {
+  override code = "throttled";
+}
 
 declare module "next-auth" {
   interface Session {
@@ -33,16 +39,18 @@ function oidcProviders(): NextAuthConfig["providers"] {
 export const authConfig = {
   // Self-hosted behind any host name; the secret comes from AUTH_SECRET.
   trustHost: true,
-  session: { strategy: "jwt" },
+  // A signed cookie naming a server-side session row (./sessions.ts), checked on every request.
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: "/sign-in" },
   providers: [
     Credentials({
       credentials: { email: { type: "email" }, password: { type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
-        const user = await authenticateWithPassword({ db, ...parsed.data });
-        return user ? { id: user.id, email: user.email, name: user.name } : null;
+        const outcome = await signInWithPassword({ db, ...parsed.data, headers: request.headers });
+        if (outcome.kind === "throttled") throw new ThrottledSignIn();
+        return outcome.kind === "signed-in" ? outcome.user : null;
       },
     }),
     ...oidcProviders(),
@@ -66,14 +74,28 @@ export const authConfig = {
           type: account.type,
         });
         token.uid = dbUser.id;
-      } else if (user?.id) {
-        token.uid = user.id;
+        token.sid = await startSession({ db, userId: dbUser.id });
+        return token;
       }
-      return token;
+      if (user?.id) {
+        token.uid = user.id;
+        token.sid = await startSession({ db, userId: user.id });
+        return token;
+      }
+      // Every later request: the session must still exist (signed out, removed or expired: null
+      // ends it, and next-auth clears the cookie).
+      if (typeof token.uid !== "string" || typeof token.sid !== "string") return null;
+      return (await isSessionLive({ db, sessionToken: token.sid, userId: token.uid })) ? token : null;
     },
     session({ session, token }) {
       if (typeof token.uid === "string") session.user.id = token.uid;
       return session;
+    },
+  },
+  events: {
+    async signOut(message) {
+      const sessionToken = "token" in message ? message.token?.sid : undefined;
+      if (typeof sessionToken === "string") await endSession({ db, sessionToken });
     },
   },
 } satisfies NextAuthConfig;

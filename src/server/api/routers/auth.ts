@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { createTRPCRouter, publicProcedure } from "~/server/api/trpc";
+import { createTRPCRouter, protectedProcedure, publicProcedure } from "~/server/api/trpc";
+import { endAllSessions } from "~/server/auth/sessions";
 import { signUp } from "~/server/users/sign-up";
 
 export const signUpInput = z.object({
@@ -9,5 +10,12 @@ export const signUpInput = z.object({
 });
 
 export const authRouter = createTRPCRouter({
-  signUp: publicProcedure.input(signUpInput).mutation(({ ctx, input }) => signUp({ db: ctx.db, ...input })),
+  signUp: publicProcedure
+    .input(signUpInput)
+    .mutation(({ ctx, input }) => signUp({ db: ctx.db, headers: ctx.headers, ...input })),
+
+  /** Ends every session of the caller, on every device, at its next request. */
+  signOutEverywhere: protectedProcedure.mutation(async ({ ctx }) => ({
+    ended: await endAllSessions({ db: ctx.db, userId: ctx.user.id }),
+  })),
 });

@@ -16,7 +16,7 @@ async function handler(req: Request) {
     req: limited,
     router: appRouter,
     maxBatchSize: TRPC_MAX_BATCH_SIZE,
-    createContext: async () => createTRPCContext({ session: await auth() }),
+    createContext: async () => createTRPCContext({ session: await auth(), headers: req.headers }),
     onError({ path, error }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"}:`, error);
     },
