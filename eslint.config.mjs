@@ -48,10 +48,7 @@ export default tseslint.config(
     files: ["src/components/**", "src/core/**", "src/trpc/react.tsx"],
     ignores: ["**/__tests__/**"],
     rules: {
-      "no-restricted-imports": [
-        "error",
-        { patterns: [{ ...serverImports, allowTypeImports: true }] },
-      ],
+      "no-restricted-imports": ["error", { patterns: [{ ...serverImports, allowTypeImports: true }] }],
     },
   },
   {

@@ -88,10 +88,14 @@ const tsxBin = path.join(path.dirname(scriptPath), "..", "node_modules", ".bin",
 
 function runChild(projectId: string, url: string, buffered = false): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsxBin, ["--conditions=react-server", scriptPath, "--child", projectId, ...(buffered ? ["--buffered"] : [])], {
-      env: { ...process.env, DATABASE_URL: url },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      tsxBin,
+      ["--conditions=react-server", scriptPath, "--child", projectId, ...(buffered ? ["--buffered"] : [])],
+      {
+        env: { ...process.env, DATABASE_URL: url },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (data: Buffer) => (out += data.toString()));
     child.on("exit", (code) => {

@@ -54,11 +54,15 @@ async function micrograph(index: number, width: number, height: number): Promise
 }
 
 function startWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(repoRoot, "scripts/worker.ts")], {
-    cwd: repoRoot,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", path.join(repoRoot, "scripts/worker.ts")],
+    {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {

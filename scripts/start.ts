@@ -69,8 +69,9 @@ async function ensureBuilt() {
 }
 
 /**
- * Signals and shutdown. `npm start` runs this file as one node process (package.json: `node
- * --import tsx`, a single command that sh replaces itself with), and npm passes SIGTERM/SIGINT on
+ * Signals and shutdown. `npm start` runs this file as one node process, npm's own child
+ * (package.json: `exec node --import tsx …`: the `sh -c` of npm replaces itself with node, and
+ * tsx's CLI, which would add a process of its own, is not used), and npm passes SIGTERM/SIGINT on
  * to it. On SIGTERM, SIGINT or SIGHUP: SIGTERM to the web server and the workers, SIGKILL to
  * whatever still runs after CHILD_GRACE_MS, then the database, all within 10 s.
  */

@@ -26,6 +26,5 @@ export function safeRedirectPath(value: unknown, fallback = "/projects"): string
 }
 
 function isLocalPath(path: string): boolean {
-  // eslint-disable-next-line no-control-regex -- control characters are what we refuse here
   return path.startsWith("/") && !/^\/[/\\]/.test(path) && !/[\\\u0000-\u001f\u007f]/.test(path);
 }

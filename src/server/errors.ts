@@ -35,10 +35,5 @@ export class AppError extends Error {
 
 /** Postgres unique violations through the Prisma pg adapter (P2002). */
 export function isUniqueViolation(error: unknown): boolean {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    "code" in error &&
-    (error).code === "P2002"
-  );
+  return typeof error === "object" && error !== null && "code" in error && error.code === "P2002";
 }

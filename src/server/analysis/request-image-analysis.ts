@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import type { Db } from "~/server/db";
 import { resolveModelPath } from "~/server/inference/session-cache";
 import { AppError } from "~/server/errors";
-import { recordAuditEvent } from "~/server/audit/record-audit-event";
+import { recordChange } from "~/server/audit/record-change";
 import { isModelVersionRef, parseModelRef } from "~/server/models/model-ref";
 import type { CamClass } from "./analysis-params-schema";
 import { ANALYSIS_SELECT, toAnalysisDto, type AnalysisDto } from "./analysis-dto";
@@ -66,13 +66,12 @@ export async function requestImageAnalysis(options: {
       model: options.model,
       camClass,
     });
-    await recordAuditEvent({
-      db: options.db,
+    // The analysis row is a stored computation (upsert-analysis.ts); the request is the change.
+    await recordChange(options.db, {
       projectId: options.projectId,
       actorId: options.actorId,
       action: "analysis.run",
-      targetType: "Analysis",
-      targetId: analysisId,
+      target: { type: "Analysis", id: analysisId },
       data: { imageId: image.id, ks: params.ks, model: options.model ?? null, camClass },
     });
     const row = await options.db.analysis.findUniqueOrThrow({

@@ -15,7 +15,6 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { projectChannel, publishEvent, type AppEvent } from "~/server/events";
 import type { AuditAction } from "./audit-actions";
-import { recordAuditEvent } from "./record-audit-event";
 
 export type ChangeTarget = {
   /** The kind of row changed (the Prisma model name: "Dataset", "Region", "JobRun"…). */
@@ -49,14 +48,15 @@ export async function recordChange(tx: Prisma.TransactionClient, change: Change)
       `event of project ${change.event.projectId} recorded with a change of project ${change.projectId}`,
     );
   }
-  await recordAuditEvent({
-    db: tx,
-    projectId: change.projectId,
-    actorId: change.actorId,
-    action: change.action,
-    targetType: change.target.type,
-    targetId: change.target.id,
-    data: change.data,
+  await tx.auditEvent.create({
+    data: {
+      projectId: change.projectId,
+      actorId: change.actorId,
+      action: change.action,
+      targetType: change.target.type,
+      targetId: change.target.id,
+      data: change.data ?? {},
+    },
   });
   if (change.event) {
     await publishEvent({ db: tx, channel: projectChannel(change.projectId), event: change.event });

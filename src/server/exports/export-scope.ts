@@ -40,13 +40,14 @@ export function exportImagePages<Select extends Prisma.ImageSelect>(options: {
   pageSize: number;
 }): AsyncGenerator<Array<Prisma.ImageGetPayload<{ select: Select }> & { id: string }>> {
   type Row = Prisma.ImageGetPayload<{ select: Select }> & { id: string };
-  const { db, scope, select } = options;
+  const { db, scope } = options;
+  const select: Prisma.ImageSelect = { ...options.select, id: true };
   return cursorPages(
     async (page) =>
       (await db.image.findMany({
         where: exportImagesWhere(scope),
         ...keysetArgs(page),
-        select: { ...select, id: true } as Prisma.ImageSelect,
+        select,
       })) as unknown as Row[],
     options.pageSize,
   );

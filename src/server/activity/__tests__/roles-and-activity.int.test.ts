@@ -102,13 +102,11 @@ describe("roles", () => {
 describe("activity log", () => {
   it("tells members who did what, newest first, in pages", async () => {
     const s = await setup();
-    await s
-      .as("annotator")
-      .annotation.setImageLabels({
-        projectId: s.project.id,
-        imageIds: [s.image.id],
-        labelClassId: s.labelClass.id,
-      });
+    await s.as("annotator").annotation.setImageLabels({
+      projectId: s.project.id,
+      imageIds: [s.image.id],
+      labelClassId: s.labelClass.id,
+    });
     await s.as("owner").invitation.create({ projectId: s.project.id, role: "VIEWER", expiresInDays: 3 });
     const first = await s.as("viewer").activity.list({ projectId: s.project.id, limit: 1 });
     expect(first.entries[0]).toMatchObject({
@@ -142,13 +140,11 @@ describe("live changes", () => {
     const iterator = stream[Symbol.asyncIterator]();
     await next(iterator, (m) => m.kind === "resync", EVENT_WAIT_MS);
     const started = Date.now();
-    await s
-      .as("annotator")
-      .annotation.setImageLabels({
-        projectId: s.project.id,
-        imageIds: [s.image.id],
-        labelClassId: s.labelClass.id,
-      });
+    await s.as("annotator").annotation.setImageLabels({
+      projectId: s.project.id,
+      imageIds: [s.image.id],
+      labelClassId: s.labelClass.id,
+    });
     const change = await next(iterator, (m) => m.kind === "labels", EVENT_WAIT_MS);
     expect(change).toMatchObject({
       kind: "labels",

@@ -18,6 +18,7 @@ const procedures = Object.entries(appRouter._def.procedures as unknown as Record
 /** The only procedures that are not scoped to one project, and why. */
 const NOT_PROJECT_SCOPED: Record<string, ProcedureMeta["access"]["kind"]> = {
   "auth.signUp": "public", // creating an account
+  "auth.signOutEverywhere": "user", // ends the caller's own sessions
   "project.list": "user", // lists the caller's own memberships
   "project.create": "user", // the creator becomes its owner
   "invitation.preview": "public", // the token is the credential; answers name, role, expiry only

@@ -57,14 +57,16 @@ describe("writeZip", () => {
       yauzl.fromBuffer(zip, { lazyEntries: true }, (error, archive) => {
         if (error || !archive) return reject(error);
         const found: Record<string, string> = {};
+        const readEntry = async (entry: yauzl.Entry, stream: NodeJS.ReadableStream) => {
+          const parts: Buffer[] = [];
+          for await (const part of Readable.from(stream)) parts.push(part as Buffer);
+          found[entry.fileName] = Buffer.concat(parts).toString("hex");
+          archive.readEntry();
+        };
         archive.on("entry", (entry: yauzl.Entry) =>
-          archive.openReadStream(entry, async (e, stream) => {
-            if (e || !stream) return reject(e);
-            const parts: Buffer[] = [];
-            for await (const part of Readable.from(stream)) parts.push(part as Buffer);
-            found[entry.fileName] = Buffer.concat(parts).toString("hex");
-            archive.readEntry();
-          }),
+          archive.openReadStream(entry, (e, stream) =>
+            e || !stream ? reject(e) : void readEntry(entry, stream).catch(reject),
+          ),
         );
         archive.on("end", () => resolve(found));
         archive.readEntry();

@@ -28,23 +28,27 @@ function spawnWorker(name: string): SpawnedWorker {
   const listeners: ((text: string) => void)[] = [];
   // `node --import tsx`, not the tsx CLI: the CLI runs the script in a child process, which a
   // SIGKILL of the CLI would not reach.
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(repoRoot, "scripts/worker.ts")], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: process.env.DATABASE_URL,
-      DATA_DIR: process.env.DATA_DIR,
-      INFERENCE_MODEL: TINY_MODEL,
-      INFERENCE_PROVIDER: "cpu",
-      WORKER_CONCURRENCY: "1",
-      // A dead worker's image comes back after 4 s; maintenance looks every second.
-      JOB_ITEM_EXPIRE_SECONDS: "4",
-      JOB_MAINTENANCE_SECONDS: "1",
-      JOB_POLL_SECONDS: "0.5",
-      WORKER_LOG_JOBS: "1",
+  const child = spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", path.join(repoRoot, "scripts/worker.ts")],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        DATABASE_URL: process.env.DATABASE_URL,
+        DATA_DIR: process.env.DATA_DIR,
+        INFERENCE_MODEL: TINY_MODEL,
+        INFERENCE_PROVIDER: "cpu",
+        WORKER_CONCURRENCY: "1",
+        // A dead worker's image comes back after 4 s; maintenance looks every second.
+        JOB_ITEM_EXPIRE_SECONDS: "4",
+        JOB_MAINTENANCE_SECONDS: "1",
+        JOB_POLL_SECONDS: "0.5",
+        WORKER_LOG_JOBS: "1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  );
   workers.push(child);
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -73,7 +77,9 @@ afterAll(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   await Promise.all(
     workers.map((child) =>
-      child.exitCode === null && child.signalCode === null ? new Promise((r) => child.on("exit", r)) : null,
+      child.exitCode === null && child.signalCode === null
+        ? new Promise((r) => child.on("exit", r))
+        : Promise.resolve(),
     ),
   );
   await stopJobQueue();
