@@ -15,11 +15,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: [
-            "src/**/__tests__/**/*.test.ts",
-            "scripts/**/__tests__/**/*.test.ts",
-            "tests/**/*.test.ts",
-          ],
+          include: ["src/**/__tests__/**/*.test.ts", "scripts/**/__tests__/**/*.test.ts", "tests/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           testTimeout: 30_000,
         },

@@ -24,29 +24,14 @@ const KMEANS_TARGET_MS = 50;
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows
-    .map((r) =>
-      r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  "),
-    )
+    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  "))
     .join("\n");
 }
 
 async function main(): Promise<number> {
   let ok = true;
   const rows: string[][] = [
-    [
-      "image",
-      "size",
-      "grey",
-      "otsu",
-      "glcm",
-      "k3",
-      "maps",
-      "ours ms",
-      "ref s",
-      "ref-cam s",
-      "speed-up",
-      "target",
-    ],
+    ["image", "size", "grey", "otsu", "glcm", "k3", "maps", "ours ms", "ref s", "ref-cam s", "speed-up", "target"],
   ];
   for (const name of REFERENCE_FIXTURES) {
     const dir = fixtureDir(name);

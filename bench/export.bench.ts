@@ -60,9 +60,7 @@ if (values.child) {
     }
     bytes = Buffer.byteLength(parts.join(""));
   } else {
-    const reader = readableFromGenerator(
-      streamResultsCsv({ db, scope: { projectId: values.child } }),
-    ).getReader();
+    const reader = readableFromGenerator(streamResultsCsv({ db, scope: { projectId: values.child } })).getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;

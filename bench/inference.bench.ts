@@ -43,8 +43,7 @@ async function inputFiles(): Promise<{ name: string; bytes: Buffer }[]> {
     for (const dir of readdirSync(shared, { withFileTypes: true })) {
       if (!dir.isDirectory()) continue;
       const file = readdirSync(path.join(shared, dir.name)).find((f) => f.startsWith("input."));
-      if (file)
-        found.push({ name: `${dir.name}/${file}`, bytes: readFileSync(path.join(shared, dir.name, file)) });
+      if (file) found.push({ name: `${dir.name}/${file}`, bytes: readFileSync(path.join(shared, dir.name, file)) });
     }
     if (found.length > 0) return found;
   }
@@ -133,11 +132,7 @@ async function main(): Promise<void> {
       `${serviceMedian.toFixed(1)} images/s`,
       (serviceMedian / bareMedian).toFixed(2),
     ],
-    [
-      `classify + CAM, 1 image from file bytes (${oneFile.name})`,
-      `${median(fromBytes).toFixed(1)} ms/image`,
-      "",
-    ],
+    [`classify + CAM, 1 image from file bytes (${oneFile.name})`, `${median(fromBytes).toFixed(1)} ms/image`, ""],
     ["classify + CAM, 1 preprocessed image", `${median(fromPlane).toFixed(1)} ms/image`, ""],
     ["  of which CAM (difference with/without)", `${median(camOnly).toFixed(1)} ms/image`, ""],
   ];

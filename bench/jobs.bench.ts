@@ -32,19 +32,14 @@ async function micrograph(index: number, width: number, height: number): Promise
     state = (state * 1103515245 + 12345) >>> 0;
     return state / 2 ** 32;
   };
-  const particles = Array.from(
-    { length: 40 },
-    () => [random() * width, random() * height, 8 + random() * 40] as const,
-  );
+  const particles = Array.from({ length: 40 }, () => [random() * width, random() * height, 8 + random() * 40] as const);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++)
-      data[y * width + x] = 40 + Math.floor((x * 50) / width) + Math.floor(random() * 24);
+    for (let x = 0; x < width; x++) data[y * width + x] = 40 + Math.floor((x * 50) / width) + Math.floor(random() * 24);
   }
   for (const [cx, cy, r] of particles) {
     for (let y = Math.max(0, Math.floor(cy - r)); y < Math.min(height, cy + r); y++) {
       for (let x = Math.max(0, Math.floor(cx - r)); x < Math.min(width, cx + r); x++) {
-        if ((x - cx) ** 2 + (y - cy) ** 2 < r * r)
-          data[y * width + x] = Math.min(255, data[y * width + x]! + 110);
+        if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) data[y * width + x] = Math.min(255, data[y * width + x]! + 110);
       }
     }
   }
@@ -182,9 +177,7 @@ async function main(): Promise<void> {
       .map(([stage, ms]) => `${stage} ${median(ms).toFixed(1)}`)
       .join(", ");
 
-    const rows: string[][] = [
-      ["workers", "images", "seconds", "images/s", "ms/image", "overhead ms/image vs bare"],
-    ];
+    const rows: string[][] = [["workers", "images", "seconds", "images/s", "ms/image", "overhead ms/image vs bare"]];
     for (const workerCount of [1, 2]) {
       const datasetId = await seedDataset(`bench-${workerCount}-workers`);
       const env = {
@@ -226,10 +219,7 @@ async function main(): Promise<void> {
       for (const w of started) w.child.kill("SIGTERM");
       await Promise.all(
         started.map(
-          (w) =>
-            new Promise((resolve) =>
-              w.child.exitCode !== null ? resolve(null) : w.child.on("exit", resolve),
-            ),
+          (w) => new Promise((resolve) => (w.child.exitCode !== null ? resolve(null) : w.child.on("exit", resolve))),
         ),
       );
     }
@@ -237,18 +227,14 @@ async function main(): Promise<void> {
     console.log(
       `\n${count} images of ${width}x${height}, ${os.cpus().length} CPU cores, model ${path.basename(model)}, inference ${process.env.INFERENCE_PROVIDER ?? "cpu"}`,
     );
-    console.log(
-      `bare analysis (runAnalysis, 512-wide, K=3, no maps rendered): median ${bareMs.toFixed(1)} ms/image`,
-    );
+    console.log(`bare analysis (runAnalysis, 512-wide, K=3, no maps rendered): median ${bareMs.toFixed(1)} ms/image`);
     console.log(`in-process pipeline stages, median ms/image (no queue, no row): ${stageLine}`);
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c]!)).join("  "));
     console.log(
       "ms/image = wall time x workers / images (worker time per image); overhead = that minus the bare analysis:",
     );
-    console.log(
-      "load + decode + classify + CAM + PNG maps + blob writes + queue + result/progress transaction.",
-    );
+    console.log("load + decode + classify + CAM + PNG maps + blob writes + queue + result/progress transaction.");
     await stopJobQueue();
     await db.$disconnect();
   } finally {

@@ -7,11 +7,7 @@ export function median(values: readonly number[]): number {
 }
 
 /** Runs `fn` `warmup` times untimed, then `runs` times; returns the median wall time in ms. */
-export function medianTime(
-  fn: () => unknown,
-  runs: number,
-  warmup = 2,
-): { median: number; samples: number[] } {
+export function medianTime(fn: () => unknown, runs: number, warmup = 2): { median: number; samples: number[] } {
   for (let i = 0; i < warmup; i++) fn();
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -34,9 +34,7 @@ async function imagesLoaded(page: Page, selector: string): Promise<number[]> {
         (imgs as HTMLImageElement[]).map((img) =>
           img.complete
             ? Promise.resolve(img.naturalWidth)
-            : new Promise<number>(
-                (r) => ((img.onload = () => r(img.naturalWidth)), (img.onerror = () => r(0))),
-              ),
+            : new Promise<number>((r) => ((img.onload = () => r(img.naturalWidth)), (img.onerror = () => r(0)))),
         ),
       ),
     );

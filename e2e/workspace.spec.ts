@@ -152,9 +152,7 @@ test("dataset grid, image layers, K, target cluster, compare, annotate, persist"
   await page.getByTestId("k-select").selectOption("5");
   await expect(page.getByTestId("legend-cluster-4")).toBeVisible();
   await expect(page.getByTestId("cluster-legend").getByRole("button", { name: /Cluster \d/ })).toHaveCount(5);
-  const shares = (await page.locator("[data-testid^=legend-share-]").allTextContents()).map((t) =>
-    parseFloat(t),
-  );
+  const shares = (await page.locator("[data-testid^=legend-share-]").allTextContents()).map((t) => parseFloat(t));
   expect(Math.abs(shares.reduce((a, b) => a + b, 0) - 100)).toBeLessThan(0.05);
   await expect(page.getByTestId("analysis-status")).toContainText("Saved as an analysis: K = 5", {
     timeout: 30_000,
@@ -235,9 +233,7 @@ test("dataset grid, image layers, K, target cluster, compare, annotate, persist"
   await expect(page.getByTestId("current-label")).toHaveText("✓ Dendritic");
   await expect(page.getByTestId("region-item")).toHaveCount(3);
   expect(
-    await page
-      .getByTestId("region-item")
-      .evaluateAll((items) => items.map((i) => i.getAttribute("data-kind"))),
+    await page.getByTestId("region-item").evaluateAll((items) => items.map((i) => i.getAttribute("data-kind"))),
   ).toEqual(["polygon", "brush", "mask"]);
   await shot(page, "07-after-reload");
 
@@ -254,9 +250,7 @@ test("dataset grid, image layers, K, target cluster, compare, annotate, persist"
   await page.context().close();
 });
 
-test("two sessions edit one region: the stale save is refused with a message, nothing is lost", async ({
-  browser,
-}) => {
+test("two sessions edit one region: the stale save is refused with a message, nothing is lost", async ({ browser }) => {
   test.setTimeout(3 * 60_000);
   const alicePage = await newPage(browser, alice, false);
   const bobPage = await newPage(browser, bob, false);
@@ -282,7 +276,9 @@ test("two sessions edit one region: the stale save is refused with a message, no
   await bobPage.mouse.up();
   await expect(bobPage.getByTestId("conflict-message")).toHaveText(
     /changed by .*alice-ws.* Your change was not saved/,
-    { timeout: 15_000 },
+    {
+      timeout: 15_000,
+    },
   );
   await shot(bobPage, "09-conflict-refused");
 

@@ -52,11 +52,7 @@ function sourceFingerprint(): string {
 async function ensureBuilt() {
   const stamp = path.join(".next", "visual-ccc-source.sha256");
   const fingerprint = sourceFingerprint();
-  if (
-    existsSync(path.join(".next", "BUILD_ID")) &&
-    existsSync(stamp) &&
-    readFileSync(stamp, "utf8") === fingerprint
-  ) {
+  if (existsSync(path.join(".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) {
     return;
   }
   log("building the web app (first start or sources changed; takes a few minutes on 2 cores)…");
@@ -206,8 +202,6 @@ async function main() {
 }
 
 main().catch(async (error: unknown) => {
-  console.error(
-    error instanceof Error && error.message.startsWith("embedded PostgreSQL") ? error.message : error,
-  );
+  console.error(error instanceof Error && error.message.startsWith("embedded PostgreSQL") ? error.message : error);
   await shutdown(1);
 });

@@ -20,11 +20,9 @@ const tsx = path.join(repoRoot, "node_modules/.bin/tsx");
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await execFileAsync(
-      tsx,
-      ["--conditions=react-server", "scripts/cli.ts", ...args],
-      { cwd: repoRoot },
-    );
+    const { stdout, stderr } = await execFileAsync(tsx, ["--conditions=react-server", "scripts/cli.ts", ...args], {
+      cwd: repoRoot,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

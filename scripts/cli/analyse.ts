@@ -46,10 +46,7 @@ async function writeOutputs(dir: string, result: AnalysisResult): Promise<void> 
     ["gray.png", png(result.grey.data)],
     ["segmented.png", png(result.otsu.segmented.data)],
     ["contrast_x20.png", png(result.texture.pairCount)],
-    ...result.kmeans.map((r): [string, Promise<Buffer>] => [
-      `clusters_k${r.requestedK}.png`,
-      png(r.labels.data),
-    ]),
+    ...result.kmeans.map((r): [string, Promise<Buffer>] => [`clusters_k${r.requestedK}.png`, png(r.labels.data)]),
   ];
   for (const [name, bytes] of files) await writeFile(path.join(dir, name), await bytes);
   await writeFile(path.join(dir, "result.json"), `${JSON.stringify(toResultJson(result), null, 2)}\n`);
@@ -95,9 +92,7 @@ export async function run(argv: string[]): Promise<number> {
       usedStems.set(base, seen);
       const dir = path.join(outRoot, seen === 1 ? base : `${base}-${seen}`);
       await writeOutputs(dir, result);
-      console.log(
-        `${file} -> ${dir} (otsu ${result.otsu.threshold}, ${result.timingsMs.total?.toFixed(1)} ms)`,
-      );
+      console.log(`${file} -> ${dir} (otsu ${result.otsu.threshold}, ${result.timingsMs.total?.toFixed(1)} ms)`);
     } catch (error) {
       failures++;
       const code = (error as { code?: unknown }).code;

@@ -101,9 +101,7 @@ export async function run(argv: string[]): Promise<number> {
         rows.push({ file: result.name, ok: false, error: result.error });
         continue;
       }
-      const probabilities = Object.fromEntries(
-        summary.classes.map((c, i) => [c, result.probabilities[i] ?? 0]),
-      );
+      const probabilities = Object.fromEntries(summary.classes.map((c, i) => [c, result.probabilities[i] ?? 0]));
       const row: Record<string, unknown> = {
         file: result.name,
         ok: true,
@@ -128,9 +126,7 @@ export async function run(argv: string[]): Promise<number> {
     if (values.json) {
       console.log(JSON.stringify({ model: summary, provider: providerStatus(), results: rows }, null, 2));
     } else {
-      console.log(
-        `model ${summary.name} ${summary.version} (${summary.sha256.slice(0, 12)}) on ${summary.provider}`,
-      );
+      console.log(`model ${summary.name} ${summary.version} (${summary.sha256.slice(0, 12)}) on ${summary.provider}`);
       for (const row of rows) {
         if (row.ok) {
           const probs = Object.entries(row.probabilities as Record<string, number>)

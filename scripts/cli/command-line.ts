@@ -17,11 +17,7 @@ export type OptionValues<O extends OptionsConfig> = { [K in keyof O]?: ValueOf<O
 export type CommandLine<O extends OptionsConfig> =
   { kind: "parsed"; values: OptionValues<O>; positionals: string[] } | { kind: "exit"; code: number };
 
-export function parseCommandLine<O extends OptionsConfig>(
-  argv: string[],
-  options: O,
-  usage: string,
-): CommandLine<O> {
+export function parseCommandLine<O extends OptionsConfig>(argv: string[], options: O, usage: string): CommandLine<O> {
   try {
     const withHelp: OptionsConfig = { ...options, help: { type: "boolean", short: "h" } };
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: withHelp });

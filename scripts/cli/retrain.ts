@@ -61,18 +61,14 @@ export function parseLabelsCsv(text: string): LabelRow[] {
     const fields = splitCsvLine(line);
     if (index === 0 && fields[0]?.toLowerCase() === "file" && fields[1]?.toLowerCase() === "label") return;
     if (fields.length < 2 || fields.length > 3)
-      throw new RangeError(
-        `labels CSV line ${index + 1}: expected file,label[,group], got ${fields.length} fields`,
-      );
+      throw new RangeError(`labels CSV line ${index + 1}: expected file,label[,group], got ${fields.length} fields`);
     const parsed = labelRowSchema.safeParse({
       file: fields[0],
       label: fields[1],
       group: fields[2] || undefined,
     });
     if (!parsed.success)
-      throw new RangeError(
-        `labels CSV line ${index + 1}: ${parsed.error.issues.map((i) => i.message).join("; ")}`,
-      );
+      throw new RangeError(`labels CSV line ${index + 1}: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
     rows.push(parsed.data);
   });
   if (rows.length === 0) throw new RangeError("labels CSV has no rows");
@@ -121,9 +117,7 @@ export async function run(argv: string[]): Promise<number> {
         unreadable.push({ name: row.file, error: "cannot read file" });
       }
     }
-    const cache = new DirectoryFeatureCache(
-      path.resolve(values["cache-dir"] ?? path.join("data", "feature-cache")),
-    );
+    const cache = new DirectoryFeatureCache(path.resolve(values["cache-dir"] ?? path.join("data", "feature-cache")));
     const result = await retrainHead({ model: values.model, images, featureCache: cache, folds, l2 });
     const totalMs = performance.now() - started;
     const skipped = [...unreadable, ...result.skipped];
@@ -162,9 +156,7 @@ export async function run(argv: string[]): Promise<number> {
       );
       console.log("confusion matrix (rows = true class):");
       report.confusionMatrix.forEach((row, i) =>
-        console.log(
-          `  ${(report.classes[i] ?? "").padEnd(16)} ${row.map((v) => String(v).padStart(5)).join("")}`,
-        ),
+        console.log(`  ${(report.classes[i] ?? "").padEnd(16)} ${row.map((v) => String(v).padStart(5)).join("")}`),
       );
       console.log(
         `features ${report.timingsMs.features.toFixed(0)} ms (${report.featureCache.hits} cached, ${report.featureCache.computed} computed), training ${report.timingsMs.training.toFixed(0)} ms, total ${totalMs.toFixed(0)} ms`,

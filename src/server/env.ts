@@ -70,10 +70,7 @@ export const envSchema = z.object({
     .describe("OpenID Connect issuer URL; with AUTH_OIDC_ID it turns on institution sign-in"),
   AUTH_OIDC_ID: z.string().optional().describe("OpenID Connect client id"),
   AUTH_OIDC_SECRET: z.string().optional().describe("OpenID Connect client secret"),
-  AUTH_OIDC_NAME: z
-    .string()
-    .default("Institution sign-in")
-    .describe("label of the OpenID Connect sign-in button"),
+  AUTH_OIDC_NAME: z.string().default("Institution sign-in").describe("label of the OpenID Connect sign-in button"),
 
   // ---------- jobs and workers ----------
   WORKER_CONCURRENCY: z.coerce
@@ -104,12 +101,7 @@ export const envSchema = z.object({
     .max(3600)
     .default(30)
     .describe("how often a worker looks for expired jobs (pg-boss maintenance)"),
-  JOB_POLL_SECONDS: z.coerce
-    .number()
-    .min(0.5)
-    .max(60)
-    .default(2)
-    .describe("how often an idle worker polls for work"),
+  JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2).describe("how often an idle worker polls for work"),
   WORKER_LOG_JOBS: flag.default("0").describe("`1`: log every job as it starts"),
 
   // ---------- inference ----------
@@ -124,9 +116,7 @@ export const envSchema = z.object({
     .string()
     .trim()
     .optional()
-    .describe(
-      "classifier used when a job names none: a name in MODELS_DIR or a .onnx path; unset: the shipped model",
-    ),
+    .describe("classifier used when a job names none: a name in MODELS_DIR or a .onnx path; unset: the shipped model"),
   MODELS_DIR: z.string().default("models").describe("folder of the built-in .onnx models and their cards"),
   VISUAL_CCC_COMMIT: z
     .string()

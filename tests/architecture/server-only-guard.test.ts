@@ -13,9 +13,7 @@ const srcRoot = path.resolve(__dirname, "../../src");
 
 /** Components, plus every client module under app/ ("use client"). */
 function browserEntryPoints(): string[] {
-  const components = listSourceFiles(path.join(srcRoot, "components")).filter(
-    (file) => !file.includes("__tests__"),
-  );
+  const components = listSourceFiles(path.join(srcRoot, "components")).filter((file) => !file.includes("__tests__"));
   const clientModules = listSourceFiles(path.join(srcRoot, "app")).filter((file) =>
     /^\s*["']use client["']/.test(readFileSync(file, "utf8")),
   );

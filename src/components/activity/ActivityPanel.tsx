@@ -30,11 +30,7 @@ export function ActivityPanel({ projectId }: { projectId: string }) {
         ))}
       </ul>
       {activity.hasNextPage && (
-        <button
-          type="button"
-          disabled={activity.isFetchingNextPage}
-          onClick={() => void activity.fetchNextPage()}
-        >
+        <button type="button" disabled={activity.isFetchingNextPage} onClick={() => void activity.fetchNextPage()}>
           Older
         </button>
       )}

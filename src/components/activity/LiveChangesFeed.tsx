@@ -36,9 +36,7 @@ export function LiveChangesFeed(props: { projectId: string; datasetId?: string; 
   });
   return (
     <div className="muted" data-testid="live-feed" data-live-status={status} style={{ fontSize: "0.85rem" }}>
-      <span title="Changes by others appear without reloading">
-        {status === "pending" ? "● live" : "○ connecting"}
-      </span>
+      <span title="Changes by others appear without reloading">{status === "pending" ? "● live" : "○ connecting"}</span>
       {lines.slice(0, 3).map((line, index) => (
         <span key={`${line.at}-${index}`} style={{ marginLeft: 12 }}>
           {line.text} · {new Date(line.at).toLocaleTimeString()}

@@ -47,11 +47,7 @@ export function useLiveUpdates(options: { projectId: string; datasetId?: string;
               return;
             case "labels":
             case "regions":
-              invalidate(
-                trpc.annotation.pathKey(),
-                trpc.dataset.images.pathKey(),
-                trpc.activity.list.pathKey(),
-              );
+              invalidate(trpc.annotation.pathKey(), trpc.dataset.images.pathKey(), trpc.activity.list.pathKey());
               break;
             case "images":
               invalidate(trpc.dataset.pathKey(), trpc.activity.list.pathKey());

@@ -262,10 +262,7 @@ export class AnnotationEditor {
     this.restore(regions);
   }
 
-  addRegion(
-    region: Omit<EditorRegion, "key"> & { key?: string },
-    options: { select?: boolean } = {},
-  ): EditorRegion {
+  addRegion(region: Omit<EditorRegion, "key"> & { key?: string }, options: { select?: boolean } = {}): EditorRegion {
     const created: EditorRegion = {
       key: region.key ?? newLocalKey(),
       labelClassId: region.labelClassId,
@@ -278,11 +275,7 @@ export class AnnotationEditor {
     return created;
   }
 
-  updateRegion(
-    key: string,
-    patch: Partial<Omit<EditorRegion, "key">>,
-    options: { undoable?: boolean } = {},
-  ): void {
+  updateRegion(key: string, patch: Partial<Omit<EditorRegion, "key">>, options: { undoable?: boolean } = {}): void {
     if (!this.region(key)) return;
     if (options.undoable ?? true) this.mark();
     this.regions = this.regions.map((r) => (r.key === key ? { ...r, ...patch } : r));

@@ -117,13 +117,7 @@ export function ViewerPane(props: {
       onContextMenu={(event) => event.preventDefault()}
     >
       {size.width > 0 && size.height > 0 && (
-        <Stage
-          id={`stage-${props.paneId}`}
-          ref={stageRef}
-          width={size.width}
-          height={size.height}
-          listening={false}
-        >
+        <Stage id={`stage-${props.paneId}`} ref={stageRef} width={size.width} height={size.height} listening={false}>
           {props.children}
         </Stage>
       )}

@@ -49,10 +49,7 @@ export class Camera {
 
   /** Whole image visible and centred, with a small margin. */
   fit(image: Size, viewport: Size, margin = 16): void {
-    const scale = Math.min(
-      (viewport.width - 2 * margin) / image.width,
-      (viewport.height - 2 * margin) / image.height,
-    );
+    const scale = Math.min((viewport.width - 2 * margin) / image.width, (viewport.height - 2 * margin) / image.height);
     const safe = Number.isFinite(scale) && scale > 0 ? scale : 1;
     this.set({
       x: (viewport.width - image.width * safe) / 2,

@@ -98,8 +98,7 @@ export function hitRegion(geometry: RegionGeometry, point: Vec, imageSize: Size,
       // Topmost stroke covering the point decides: painted unless a later erase stroke covers it.
       let inside = false;
       for (const stroke of geometry.strokes) {
-        if (distanceToPolyline(point, stroke.points) <= stroke.size / 2 + tolerance)
-          inside = stroke.mode === "paint";
+        if (distanceToPolyline(point, stroke.points) <= stroke.size / 2 + tolerance) inside = stroke.mode === "paint";
       }
       return inside;
     }
@@ -117,8 +116,7 @@ export function pointInPolygon(point: Vec, polygon: readonly Point[]): boolean {
   for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
     const [xi, yi] = polygon[i]!;
     const [xj, yj] = polygon[j]!;
-    if (yi > point.y !== yj > point.y && point.x < ((xj - xi) * (point.y - yi)) / (yj - yi) + xi)
-      inside = !inside;
+    if (yi > point.y !== yj > point.y && point.x < ((xj - xi) * (point.y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
 }
@@ -133,9 +131,7 @@ export function distanceToPolyline(point: Vec, points: readonly Point[]): number
     const dy = by - ay;
     const lengthSquared = dx * dx + dy * dy;
     const t =
-      lengthSquared === 0
-        ? 0
-        : Math.max(0, Math.min(1, ((point.x - ax) * dx + (point.y - ay) * dy) / lengthSquared));
+      lengthSquared === 0 ? 0 : Math.max(0, Math.min(1, ((point.x - ax) * dx + (point.y - ay) * dy) / lengthSquared));
     best = Math.min(best, Math.hypot(ax + t * dx - point.x, ay + t * dy - point.y));
   }
   return best;

@@ -98,9 +98,7 @@ export function mergeRemoteRegions(
     const last = saved.get(key)!;
     if (remote.version <= last.version || unsynced.has(key) || blocked.has(key)) continue;
     next = next.map((region) =>
-      region.key === key
-        ? { ...region, labelClassId: remote.labelClassId, geometry: remote.geometry }
-        : region,
+      region.key === key ? { ...region, labelClassId: remote.labelClassId, geometry: remote.geometry } : region,
     );
     nextSaved.set(key, remote);
     changed = true;

@@ -27,10 +27,7 @@ export function diffRegions(before: readonly EditorRegion[], after: readonly Edi
  * restoring it later reverts only this user's own edits, never someone else's saved work. A region
  * the snapshot does not hold (the user deleted it, or had not created it yet) stays absent.
  */
-export function applyRemotePatch(
-  snapshot: readonly EditorRegion[],
-  patch: RemotePatch,
-): readonly EditorRegion[] {
+export function applyRemotePatch(snapshot: readonly EditorRegion[], patch: RemotePatch): readonly EditorRegion[] {
   if (patch.added.length === 0 && patch.changed.size === 0 && patch.removed.size === 0) return snapshot;
   const present = new Set(snapshot.map((region) => region.key));
   const kept = snapshot

@@ -84,3 +84,14 @@ export abstract class StateNode {
   /** Enter. */
   onComplete(): void {}
 }
+
+export type StateClass = new (editor: AnnotationEditor) => StateNode;
+
+/** A tool: a StateNode made of its state classes, starting in its "idle" state. */
+export abstract class ToolNode extends StateNode {
+  override readonly initial = "idle";
+  constructor(editor: AnnotationEditor, states: readonly StateClass[]) {
+    super(editor);
+    this.addChildren(...states.map((State) => new State(editor)));
+  }
+}

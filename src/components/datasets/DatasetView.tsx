@@ -12,13 +12,7 @@ import { DatasetProgress } from "~/components/jobs/DatasetProgress";
 import { UploadPanel } from "./UploadPanel";
 import { LabelClassManager } from "~/components/label-classes/LabelClassManager";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
-import {
-  DEFAULT_GRID_FILTER,
-  disagrees,
-  filterAndSort,
-  type GridFilter,
-  type GridItem,
-} from "./grid-filters";
+import { DEFAULT_GRID_FILTER, disagrees, filterAndSort, type GridFilter, type GridItem } from "./grid-filters";
 import { GridToolbar } from "./GridToolbar";
 import { ImageGrid, type GridCard } from "./ImageGrid";
 
@@ -81,10 +75,7 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
   const classNames = useMemo(
     () =>
       [
-        ...new Set([
-          ...classes.map((c) => c.name),
-          ...items.flatMap((i) => (i.prediction ? [i.prediction] : [])),
-        ]),
+        ...new Set([...classes.map((c) => c.name), ...items.flatMap((i) => (i.prediction ? [i.prediction] : []))]),
       ].sort(),
     [classes, items],
   );
@@ -126,11 +117,7 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
       <h1>{images.data?.dataset.name ?? "…"}</h1>
       <CollaborationBar projectId={projectId} datasetId={datasetId} />
       <div className="row" style={{ marginBottom: 12 }}>
-        <AnalyseDatasetButton
-          projectId={projectId}
-          datasetId={datasetId}
-          disabled={!images.data?.images.length}
-        />
+        <AnalyseDatasetButton projectId={projectId} datasetId={datasetId} disabled={!images.data?.images.length} />
       </div>
       <DatasetProgress projectId={projectId} datasetId={datasetId} />
       {canUpload && (
@@ -173,8 +160,8 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
               onOpen={(imageId) => router.push(`/projects/${projectId}/images/${imageId}`)}
             />
             <p className="muted" style={{ fontSize: "0.78rem" }}>
-              Keys in the grid: arrows move · Enter opens · Space selects (Shift extends) · Ctrl+A all · Esc
-              clears · 1–9 label the selection · 0 clears its label
+              Keys in the grid: arrows move · Enter opens · Space selects (Shift extends) · Ctrl+A all · Esc clears ·
+              1–9 label the selection · 0 clears its label
             </p>
           </>
         )}

@@ -93,12 +93,7 @@ export function GridToolbar(props: {
         <button type="button" onClick={props.onSelectAll} title="Ctrl+A in the grid">
           Select all shown
         </button>
-        <button
-          type="button"
-          onClick={props.onClearSelection}
-          disabled={props.selectedCount === 0}
-          title="Escape"
-        >
+        <button type="button" onClick={props.onClearSelection} disabled={props.selectedCount === 0} title="Escape">
           Clear
         </button>
         {props.canLabel && props.selectedCount > 0 && (
@@ -124,17 +119,10 @@ export function GridToolbar(props: {
                   }}
                 />
                 {labelClass.name}
-                {index < 9 && (
-                  <kbd style={{ opacity: 0.6, fontSize: "0.7rem", marginLeft: 4 }}>{index + 1}</kbd>
-                )}
+                {index < 9 && <kbd style={{ opacity: 0.6, fontSize: "0.7rem", marginLeft: 4 }}>{index + 1}</kbd>}
               </button>
             ))}
-            <button
-              type="button"
-              disabled={props.labelling}
-              onClick={() => props.onLabelSelection(null)}
-              title="Key 0"
-            >
+            <button type="button" disabled={props.labelling} onClick={() => props.onLabelSelection(null)} title="Key 0">
               Clear label <kbd style={{ opacity: 0.6, fontSize: "0.7rem" }}>0</kbd>
             </button>
           </>

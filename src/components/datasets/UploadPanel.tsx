@@ -141,9 +141,7 @@ export function UploadPanel({ projectId, datasetId, onUploaded }: UploadPanelPro
       const accepted = files.filter(hasAcceptedExtension);
       const skipped = files.length - accepted.length;
       setSkippedNote(
-        skipped > 0
-          ? `${skipped} file(s) in the folder were skipped (not PNG, JPEG, TIFF, BMP or ZIP).`
-          : null,
+        skipped > 0 ? `${skipped} file(s) in the folder were skipped (not PNG, JPEG, TIFF, BMP or ZIP).` : null,
       );
       enqueue(accepted);
     },
@@ -181,9 +179,7 @@ export function UploadPanel({ projectId, datasetId, onUploaded }: UploadPanelPro
           textAlign: "center",
         }}
       >
-        <p style={{ margin: "0 0 10px" }}>
-          Drop images, folders or .zip archives here (PNG, JPEG, TIFF 8/16-bit, BMP)
-        </p>
+        <p style={{ margin: "0 0 10px" }}>Drop images, folders or .zip archives here (PNG, JPEG, TIFF 8/16-bit, BMP)</p>
         <div className="row" style={{ justifyContent: "center" }}>
           <label className="muted">
             Choose files{" "}
@@ -271,16 +267,12 @@ function UploadRowView({ row }: { row: UploadRow }) {
               <span className="muted">{result.fileName}</span>
               <span
                 data-testid="upload-entry-status"
-                className={
-                  result.status === "rejected" ? "error" : result.status === "stored" ? "ok" : "muted"
-                }
+                className={result.status === "rejected" ? "error" : result.status === "stored" ? "ok" : "muted"}
               >
                 {result.status}
               </span>
               {(result.error ?? result.note) && (
-                <span className={result.status === "rejected" ? "error" : "muted"}>
-                  {result.error ?? result.note}
-                </span>
+                <span className={result.status === "rejected" ? "error" : "muted"}>{result.error ?? result.note}</span>
               )}
             </li>
           ))}
@@ -332,16 +324,12 @@ async function filesFromEntries(entries: FileSystemEntry[]): Promise<File[]> {
   const files: File[] = [];
   for (const entry of entries) {
     if (entry.isFile) {
-      files.push(
-        await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject)),
-      );
+      files.push(await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject)));
     } else if (entry.isDirectory) {
       const reader = (entry as FileSystemDirectoryEntry).createReader();
       // readEntries returns batches (100 in Chrome) until an empty one.
       for (;;) {
-        const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
-          reader.readEntries(resolve, reject),
-        );
+        const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
         if (batch.length === 0) break;
         files.push(...(await filesFromEntries(batch)));
       }

@@ -40,9 +40,7 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
         "error" in body
           ? body.error
           : `Imported ${body.regionsCreated} regions and ${body.labelsSet} labels on ${body.matchedImages} images` +
-            (body.unmatchedImages.length
-              ? `; not found here: ${body.unmatchedImages.slice(0, 5).join(", ")}`
-              : "") +
+            (body.unmatchedImages.length ? `; not found here: ${body.unmatchedImages.slice(0, 5).join(", ")}` : "") +
             (body.skippedAnnotations.length
               ? `; skipped: ${body.skippedAnnotations.map((s) => `${s.count} (${s.reason})`).join(", ")}`
               : ""),
@@ -121,12 +119,7 @@ function BackgroundExport({ projectId, datasetId }: { projectId: string; dataset
   }
   return (
     <>
-      <button
-        type="button"
-        data-testid="background-export"
-        disabled={state.busy}
-        onClick={() => void start()}
-      >
+      <button type="button" data-testid="background-export" disabled={state.busy} onClick={() => void start()}>
         Overlays zip in the background
       </button>
       {state.error && <span className="error">{state.error}</span>}
@@ -141,15 +134,7 @@ function BackgroundExport({ projectId, datasetId }: { projectId: string; dataset
   );
 }
 
-function BackgroundExportRun({
-  projectId,
-  jobRunId,
-  href,
-}: {
-  projectId: string;
-  jobRunId: string;
-  href: string;
-}) {
+function BackgroundExportRun({ projectId, jobRunId, href }: { projectId: string; jobRunId: string; href: string }) {
   const { runs } = useLiveJobRuns({ projectId });
   const run = runs?.find((r) => r.id === jobRunId);
   if (!run) return <span className="muted">Starting the export…</span>;

@@ -16,8 +16,7 @@ export function InvitationsPanel({ projectId }: { projectId: string }) {
   const [days, setDays] = useState(7);
   const [created, setCreated] = useState<string | null>(null);
   const invitations = useQuery(trpc.invitation.list.queryOptions({ projectId }));
-  const refresh = () =>
-    void queryClient.invalidateQueries({ queryKey: trpc.invitation.list.queryKey({ projectId }) });
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.invitation.list.queryKey({ projectId }) });
   const create = useMutation(
     trpc.invitation.create.mutationOptions({
       onSuccess: (result) => {

@@ -66,9 +66,7 @@ export function JobRunProgress({
         <span>
           {run.progressDone} / {run.progressTotal} images
           {run.failedCount > 0 && <span className="error"> · {run.failedCount} failed</span>}
-          {!active && run.failedCount > 0 && succeeded > 0 && (
-            <span className="muted"> · {succeeded} analysed</span>
-          )}
+          {!active && run.failedCount > 0 && succeeded > 0 && <span className="muted"> · {succeeded} analysed</span>}
         </span>
         {canManage && active && (
           <button

@@ -6,17 +6,7 @@ import { errorMessage } from "~/components/error-message";
 import { useTRPC } from "~/trpc/react";
 
 /** A palette that stays distinguishable over grey micrographs (tab10). */
-const PALETTE = [
-  "#1f77b4",
-  "#ff7f0e",
-  "#2ca02c",
-  "#d62728",
-  "#9467bd",
-  "#8c564b",
-  "#e377c2",
-  "#17becf",
-  "#bcbd22",
-];
+const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"];
 
 /**
  * The project's label classes (name, colour), in shortcut order. Editors add, rename, recolour
@@ -73,9 +63,7 @@ export function LabelClassManager(props: { projectId: string; canEdit: boolean }
                 title="Delete this class (its labels and region classes are removed)"
                 onClick={() => {
                   if (
-                    window.confirm(
-                      `Delete the class "${labelClass.name}"? Images labelled with it become unlabelled.`,
-                    )
+                    window.confirm(`Delete the class "${labelClass.name}"? Images labelled with it become unlabelled.`)
                   ) {
                     remove.mutate({ projectId: props.projectId, labelClassId: labelClass.id });
                   }

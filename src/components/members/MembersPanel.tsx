@@ -12,8 +12,7 @@ export function MembersPanel({ projectId, canManage }: { projectId: string; canM
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const members = useQuery(trpc.member.list.queryOptions({ projectId }));
-  const refresh = () =>
-    void queryClient.invalidateQueries({ queryKey: trpc.member.list.queryKey({ projectId }) });
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.member.list.queryKey({ projectId }) });
   const add = useMutation(trpc.member.add.mutationOptions({ onSuccess: refresh }));
   const changeRole = useMutation(trpc.member.changeRole.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.member.remove.mutationOptions({ onSuccess: refresh }));
@@ -56,10 +55,7 @@ export function MembersPanel({ projectId, canManage }: { projectId: string; canM
               </td>
               <td>
                 {canManage && (
-                  <button
-                    className="danger"
-                    onClick={() => remove.mutate({ projectId, userId: member.userId })}
-                  >
+                  <button className="danger" onClick={() => remove.mutate({ projectId, userId: member.userId })}>
                     Remove
                   </button>
                 )}

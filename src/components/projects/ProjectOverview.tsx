@@ -26,9 +26,7 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
       },
     }),
   );
-  const deleteProject = useMutation(
-    trpc.project.delete.mutationOptions({ onSuccess: () => router.push("/projects") }),
-  );
+  const deleteProject = useMutation(trpc.project.delete.mutationOptions({ onSuccess: () => router.push("/projects") }));
 
   if (project.error) return <p className="error">{errorMessage(project.error)}</p>;
   if (!project.data) return <p className="muted">Loading…</p>;

@@ -34,8 +34,7 @@ export function ShareLinksPanel({ projectId }: { projectId: string }) {
   const [parts, setParts] = useState({ annotations: true, prediction: true, metrics: true });
   const [expiresInDays, setExpiresInDays] = useState<number | null>(30);
   const [created, setCreated] = useState<string | null>(null);
-  const refresh = () =>
-    void queryClient.invalidateQueries({ queryKey: trpc.share.list.queryKey({ projectId }) });
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.share.list.queryKey({ projectId }) });
   const create = useMutation(
     trpc.share.create.mutationOptions({
       onSuccess: (result) => {
@@ -108,9 +107,7 @@ export function ShareLinksPanel({ projectId }: { projectId: string }) {
                 type="checkbox"
                 checked={overlays.includes(overlay)}
                 onChange={(e) =>
-                  setOverlays(
-                    e.target.checked ? [...overlays, overlay] : overlays.filter((o) => o !== overlay),
-                  )
+                  setOverlays(e.target.checked ? [...overlays, overlay] : overlays.filter((o) => o !== overlay))
                 }
               />{" "}
               {OVERLAY_LABEL[overlay]}

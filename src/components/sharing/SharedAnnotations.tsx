@@ -8,13 +8,7 @@ export type SharedRegion = { geometry: RegionGeometry; className: string | null;
 const FALLBACK = "#ffcc00";
 
 /** A mask region drawn into a canvas stretched over the image (its grid may be coarser). */
-function MaskCanvas({
-  geometry,
-  color,
-}: {
-  geometry: Extract<RegionGeometry, { kind: "mask" }>;
-  color: string;
-}) {
+function MaskCanvas({ geometry, color }: { geometry: Extract<RegionGeometry, { kind: "mask" }>; color: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -73,14 +67,7 @@ export function SharedAnnotations({
             case "brush":
               return (
                 <g key={index}>
-                  <mask
-                    id={`brush-${index}`}
-                    maskUnits="userSpaceOnUse"
-                    x={0}
-                    y={0}
-                    width={width}
-                    height={height}
-                  >
+                  <mask id={`brush-${index}`} maskUnits="userSpaceOnUse" x={0} y={0} width={width} height={height}>
                     {g.strokes.map((s, i) => (
                       <polyline
                         key={i}

@@ -93,8 +93,8 @@ export function SharedImageViewer(props: {
         ))}
         {props.regions && (
           <label>
-            <input type="checkbox" checked={showRegions} onChange={(e) => setShowRegions(e.target.checked)} />{" "}
-            Regions ({props.regions.length})
+            <input type="checkbox" checked={showRegions} onChange={(e) => setShowRegions(e.target.checked)} /> Regions (
+            {props.regions.length})
           </label>
         )}
       </div>

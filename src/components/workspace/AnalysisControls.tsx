@@ -45,8 +45,7 @@ export function AnalysisControls(props: {
     : camClass
       ? [camClass]
       : [];
-  const camValue =
-    camClass === null ? "" : classifier?.camClass === undefined ? PREDICTED : String(camClass.index);
+  const camValue = camClass === null ? "" : classifier?.camClass === undefined ? PREDICTED : String(camClass.index);
   const chooseCamClass = (value: string) => props.onCamClass(value === PREDICTED ? PREDICTED : Number(value));
   return (
     <section className="panel" aria-label="Analysis">

@@ -49,11 +49,7 @@ export function ClusterLegend(props: {
                 }}
               />
               <span>Cluster {clusterId}</span>
-              <span
-                className="muted"
-                style={{ marginLeft: "auto" }}
-                data-testid={`legend-share-${clusterId}`}
-              >
+              <span className="muted" style={{ marginLeft: "auto" }} data-testid={`legend-share-${clusterId}`}>
                 {percent.toFixed(2)} %
               </span>
             </button>

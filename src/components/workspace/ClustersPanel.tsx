@@ -46,8 +46,7 @@ export function ClustersPanel(props: {
           />
           {target !== null && (
             <p data-testid="target-share" style={{ margin: "8px 0 0" }}>
-              Cluster {target}: <strong>{clustering.areaPercent[target]?.toFixed(2)} %</strong> of the total
-              image area
+              Cluster {target}: <strong>{clustering.areaPercent[target]?.toFixed(2)} %</strong> of the total image area
             </p>
           )}
           {props.canAnnotate && segmentation && (

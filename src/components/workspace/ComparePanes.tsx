@@ -20,9 +20,7 @@ export function unavailableOverlays(state: {
   const { maps, pending } = state;
   const unavailable: Unavailable = {};
   if (!maps.cam)
-    unavailable.cam = state.analysed
-      ? "No class activation map: no classifier model is installed (models/)."
-      : pending;
+    unavailable.cam = state.analysed ? "No class activation map: no classifier model is installed (models/)." : pending;
   if (!state.clustering) unavailable.clusters = pending;
   if (!maps.segmentation) unavailable.segmentation = pending;
   if (!maps.contrast) unavailable.texture = pending;

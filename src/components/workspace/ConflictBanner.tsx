@@ -27,18 +27,10 @@ export function ConflictBanner(props: {
           </strong>
           <span className="muted">Your version is still shown here, unsaved. Choose what to keep:</span>
           <div className="row">
-            <button
-              type="button"
-              data-testid="conflict-keep-mine"
-              onClick={() => props.onResolve(key, "mine-as-new")}
-            >
+            <button type="button" data-testid="conflict-keep-mine" onClick={() => props.onResolve(key, "mine-as-new")}>
               Keep mine as a new region
             </button>
-            <button
-              type="button"
-              data-testid="conflict-load-theirs"
-              onClick={() => props.onResolve(key, "theirs")}
-            >
+            <button type="button" data-testid="conflict-load-theirs" onClick={() => props.onResolve(key, "theirs")}>
               Discard mine, load theirs
             </button>
             <button

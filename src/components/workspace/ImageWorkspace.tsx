@@ -184,10 +184,7 @@ function LoadedWorkspace(props: {
         pending={false}
       />
       {imageLabel.error && <p className="error">{errorMessage(imageLabel.error)}</p>}
-      <ConflictBanner
-        conflicts={sync.conflicts}
-        onResolve={(key, choice) => void sync.resolveConflict(key, choice)}
-      />
+      <ConflictBanner conflicts={sync.conflicts} onResolve={(key, choice) => void sync.resolveConflict(key, choice)} />
       <div style={{ display: "grid", gridTemplateColumns: "minmax(0, 1fr) 320px", gap: 12, marginTop: 8 }}>
         <div>
           <ToolBar
@@ -287,8 +284,8 @@ function LoadedWorkspace(props: {
           />
           <LabelClassManager projectId={projectId} canEdit={can.manageLabelClasses} />
           <p className="muted" style={{ fontSize: "0.78rem" }}>
-            Keys: H pan · V select · P polygon · R rectangle · B brush · E eraser · [ ] brush size · Del
-            delete · Ctrl+Z / Ctrl+Shift+Z undo / redo · F fit · + − zoom · C compare · ← → images · 1–9 label
+            Keys: H pan · V select · P polygon · R rectangle · B brush · E eraser · [ ] brush size · Del delete · Ctrl+Z
+            / Ctrl+Shift+Z undo / redo · F fit · + − zoom · C compare · ← → images · 1–9 label
           </p>
         </aside>
       </div>

@@ -63,9 +63,7 @@ export function LayerPanel(props: {
             aria-label="CAM colour map"
             value={settings.camColormap}
             disabled={Boolean(props.unavailable.cam)}
-            onChange={(event) =>
-              props.onChange({ ...settings, camColormap: event.target.value as ColormapName })
-            }
+            onChange={(event) => props.onChange({ ...settings, camColormap: event.target.value as ColormapName })}
           >
             {COLORMAP_NAMES.map((name) => (
               <option key={name} value={name}>

@@ -48,10 +48,7 @@ export function RegionList(props: {
             : "No regions."}
         </p>
       )}
-      <ul
-        style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: 4 }}
-        data-testid="region-list"
-      >
+      <ul style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: 4 }} data-testid="region-list">
         {editor.regions.map((region, index) => (
           <li key={region.key} className="row" style={{ gap: 6, flexWrap: "nowrap" }}>
             <button
@@ -76,9 +73,7 @@ export function RegionList(props: {
               aria-label="Region class"
               value={region.labelClassId ?? ""}
               disabled={!props.canEdit}
-              onChange={(event) =>
-                editor.updateRegion(region.key, { labelClassId: event.target.value || null })
-              }
+              onChange={(event) => editor.updateRegion(region.key, { labelClassId: event.target.value || null })}
               style={{ maxWidth: 120 }}
             >
               <option value="">no class</option>

@@ -25,9 +25,7 @@ export function ToolBar(props: {
 }) {
   const { editor } = props;
   useSyncExternalStore(editor.subscribe, editor.getRevision, editor.getRevision);
-  const tools: ToolId[] = props.canDraw
-    ? ["pan", "select", "polygon", "rectangle", "brush"]
-    : ["pan", "select"];
+  const tools: ToolId[] = props.canDraw ? ["pan", "select", "polygon", "rectangle", "brush"] : ["pan", "select"];
   return (
     <div className="row" style={{ padding: "6px 0", gap: 6 }} data-testid="toolbar">
       <div className="row" role="group" aria-label="Tools" style={{ gap: 4 }}>
@@ -84,9 +82,7 @@ export function ToolBar(props: {
                   type="checkbox"
                   data-testid="eraser"
                   checked={editor.settings.brushMode === "erase"}
-                  onChange={(event) =>
-                    editor.setSettings({ brushMode: event.target.checked ? "erase" : "paint" })
-                  }
+                  onChange={(event) => editor.setSettings({ brushMode: event.target.checked ? "erase" : "paint" })}
                 />
                 Eraser <kbd style={{ opacity: 0.6, fontSize: "0.7rem" }}>E</kbd>
               </label>
@@ -113,12 +109,7 @@ export function ToolBar(props: {
         </>
       )}
       <span style={{ flex: 1 }} />
-      <button
-        type="button"
-        title="Zoom out (-)"
-        onClick={() => props.onZoom(1 / 1.25)}
-        data-testid="zoom-out"
-      >
+      <button type="button" title="Zoom out (-)" onClick={() => props.onZoom(1 / 1.25)} data-testid="zoom-out">
         −
       </button>
       <button type="button" title="Zoom in (+)" onClick={() => props.onZoom(1.25)} data-testid="zoom-in">

@@ -17,8 +17,7 @@ export function WorkspaceHeader(props: {
   return (
     <>
       <p className="muted" style={{ margin: "0 0 6px" }}>
-        <Link href="/projects">Projects</Link> /{" "}
-        <Link href={`/projects/${projectId}`}>{props.projectName}</Link> /{" "}
+        <Link href="/projects">Projects</Link> / <Link href={`/projects/${projectId}`}>{props.projectName}</Link> /{" "}
         <Link href={`/projects/${projectId}/datasets/${image.dataset.id}`}>{image.dataset.name}</Link> /
       </p>
       <div className="row" style={{ justifyContent: "space-between", marginBottom: 8 }}>

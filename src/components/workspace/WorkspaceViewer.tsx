@@ -84,12 +84,7 @@ export function WorkspaceViewer(props: {
       case "texture":
         return (
           data.contrast && (
-            <TextureLayer
-              key="texture"
-              contrast={data.contrast}
-              rect={data.fullRect}
-              opacity={setting.opacity}
-            />
+            <TextureLayer key="texture" contrast={data.contrast} rect={data.fullRect} opacity={setting.opacity} />
           )
         );
       case "target":

@@ -6,8 +6,7 @@ import type { WorkspaceAnalysis } from "./use-analysis-maps";
 
 export type CamClass = "predicted" | number;
 
-export const modelOf = (analysis: WorkspaceAnalysis): string =>
-  analysis.params?.classifier?.model ?? NO_MODEL;
+export const modelOf = (analysis: WorkspaceAnalysis): string => analysis.params?.classifier?.model ?? NO_MODEL;
 export const camClassOf = (analysis: WorkspaceAnalysis): CamClass =>
   analysis.params?.classifier?.camClass ?? "predicted";
 
@@ -20,9 +19,7 @@ export function useAnalysisChoice(
   installed: readonly { name: string; isDefault: boolean }[],
 ) {
   const [model, setModelState] = useState<string>(() =>
-    analyses[0]
-      ? modelOf(analyses[0])
-      : (installed.find((m) => m.isDefault)?.name ?? installed[0]?.name ?? NO_MODEL),
+    analyses[0] ? modelOf(analyses[0]) : (installed.find((m) => m.isDefault)?.name ?? installed[0]?.name ?? NO_MODEL),
   );
   const [camClass, setCamClass] = useState<CamClass>("predicted");
   const base =

@@ -23,10 +23,7 @@ type Sources = {
  */
 export function usePixelReadout(image: { width: number; height: number }, sources: Sources) {
   const hover = useMemo(() => new HoverStore(), []);
-  const readPixel = useMemo(
-    () => (sources.pyramid ? createPixelReader(sources.pyramid) : null),
-    [sources.pyramid],
-  );
+  const readPixel = useMemo(() => (sources.pyramid ? createPixelReader(sources.pyramid) : null), [sources.pyramid]);
   const { cam, camRect, clustering, fullRect } = sources;
   const latest = useRef({ cam, camRect, clustering, fullRect, readPixel });
   useEffect(() => {
@@ -45,9 +42,7 @@ export function usePixelReadout(image: { width: number; height: number }, source
         y: Math.floor(point.y),
         grey: current.readPixel ? current.readPixel(point.x, point.y) : null,
         cam: camValue === null ? null : camValue / 255,
-        cluster: current.clustering
-          ? sampleMap(current.clustering.labels, current.fullRect, point.x, point.y)
-          : null,
+        cluster: current.clustering ? sampleMap(current.clustering.labels, current.fullRect, point.x, point.y) : null,
       });
     },
     [hover, image.width, image.height],

@@ -43,10 +43,8 @@ export function useWorkspaceKeyboard(options: {
       event.preventDefault();
       return;
     }
-    if (plain && (event.key === "f" || event.key === "F"))
-      return void (options.fit(), event.preventDefault());
-    if (plain && (event.key === "+" || event.key === "="))
-      return void (options.zoom(1.25), event.preventDefault());
+    if (plain && (event.key === "f" || event.key === "F")) return void (options.fit(), event.preventDefault());
+    if (plain && (event.key === "+" || event.key === "=")) return void (options.zoom(1.25), event.preventDefault());
     if (plain && event.key === "-") return void (options.zoom(0.8), event.preventDefault());
     if (plain && (event.key === "c" || event.key === "C"))
       return void (options.toggleCompare(), event.preventDefault());

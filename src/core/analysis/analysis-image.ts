@@ -28,11 +28,7 @@ const GREY_SHIFT = 14;
  * The reference crashes when that height is 0 (an input more than 512 times wider than high);
  * we use 1 row instead.
  */
-export function analysisImageSize(
-  width: number,
-  height: number,
-  targetWidth = 512,
-): { width: number; height: number } {
+export function analysisImageSize(width: number, height: number, targetWidth = 512): { width: number; height: number } {
   if (!Number.isInteger(targetWidth) || targetWidth <= 0) {
     throw new RangeError(`target width must be a positive integer, got ${targetWidth}`);
   }
@@ -67,9 +63,7 @@ export function toAnalysisImage(raster: Raster, options: AnalysisImageOptions = 
   const size = analysisImageSize(raster.width, raster.height, options.width ?? 512);
   const maxPixels = options.maxPixels ?? 64 * 1024 * 1024;
   if (size.width * size.height > maxPixels) {
-    throw new RangeError(
-      `analysis image would be ${size.width} x ${size.height}, more than ${maxPixels} pixels`,
-    );
+    throw new RangeError(`analysis image would be ${size.width} x ${size.height}, more than ${maxPixels} pixels`);
   }
   const { width: w, height: h, channels, data } = raster;
   const pixels = w * h;

@@ -31,9 +31,7 @@ function assertFeatureMaps(features: FeatureMaps): void {
       throw new RangeError(`${name} must be a positive integer, got ${value}`);
   }
   if (data.length !== channels * height * width) {
-    throw new RangeError(
-      `feature data has ${data.length} values, expected ${channels} x ${height} x ${width}`,
-    );
+    throw new RangeError(`feature data has ${data.length} values, expected ${channels} x ${height} x ${width}`);
   }
 }
 
@@ -41,9 +39,7 @@ function assertFeatureMaps(features: FeatureMaps): void {
 export function weightedFeatureSum(features: FeatureMaps, weights: ArrayLike<number>): Float32Array {
   assertFeatureMaps(features);
   if (weights.length !== features.channels) {
-    throw new RangeError(
-      `head has ${weights.length} weights per class, features have ${features.channels} channels`,
-    );
+    throw new RangeError(`head has ${weights.length} weights per class, features have ${features.channels} channels`);
   }
   const plane = features.height * features.width;
   // Accumulate in float64: the sum over 256 channels then loses nothing before the final cast.

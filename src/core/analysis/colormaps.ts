@@ -116,11 +116,7 @@ export type ColorizeOptions = {
  * Colours an 8-bit map: value v gets entry v of the map. Returns RGBA, 4 bytes per value,
  * ready for ImageData or encodePng(..., 4).
  */
-export function colorize(
-  values: Uint8Array,
-  name: ColormapName,
-  options: ColorizeOptions = {},
-): Uint8ClampedArray {
+export function colorize(values: Uint8Array, name: ColormapName, options: ColorizeOptions = {}): Uint8ClampedArray {
   if (!(values instanceof Uint8Array)) throw new TypeError("colorize needs a Uint8Array of 8-bit values");
   const alpha = options.alpha ?? 1;
   if (!(alpha >= 0 && alpha <= 1)) throw new RangeError(`alpha must be in [0, 1], got ${alpha}`);

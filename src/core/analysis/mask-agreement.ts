@@ -63,8 +63,7 @@ export function hotMask(cam: GreyImage, threshold: number): Uint8Array {
  */
 export function maskIou(a: Uint8Array, b: Uint8Array, valid?: Uint8Array): number {
   if (a.length !== b.length) throw new RangeError(`masks differ in size: ${a.length} and ${b.length}`);
-  if (valid && valid.length !== a.length)
-    throw new RangeError("the valid mask differs in size from the masks");
+  if (valid && valid.length !== a.length) throw new RangeError("the valid mask differs in size from the masks");
   let intersection = 0;
   let union = 0;
   for (let i = 0; i < a.length; i++) {
@@ -90,13 +89,10 @@ export function camAgreement(
 ): CamAgreement {
   assertGreyImage(cam);
   assertGreyImage(labels);
-  if (!Number.isInteger(k) || k < 1 || k > 256)
-    throw new RangeError(`k must be an integer from 1 to 256, got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > 256) throw new RangeError(`k must be an integer from 1 to 256, got ${k}`);
   const n = cam.data.length;
   if (labels.width !== cam.width || labels.height !== cam.height) {
-    throw new RangeError(
-      `the label map is ${labels.width} x ${labels.height}, the CAM ${cam.width} x ${cam.height}`,
-    );
+    throw new RangeError(`the label map is ${labels.width} x ${labels.height}, the CAM ${cam.width} x ${cam.height}`);
   }
   if (segmentation) {
     assertGreyImage(segmentation);
@@ -146,8 +142,7 @@ export function camAgreement(
   let bestClusterId: number | null = null;
   if (hotCount > 0) {
     bestClusterId = 0;
-    for (const entry of clusters)
-      if (entry.iou > clusters[bestClusterId]!.iou) bestClusterId = entry.clusterId;
+    for (const entry of clusters) if (entry.iou > clusters[bestClusterId]!.iou) bestClusterId = entry.clusterId;
   }
   return {
     threshold,
@@ -200,6 +195,5 @@ export function sampleOnGrid(
 }
 
 function checkThreshold(threshold: number): void {
-  if (!(threshold >= 0 && threshold <= 1))
-    throw new RangeError(`threshold must be in [0, 1], got ${threshold}`);
+  if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`threshold must be in [0, 1], got ${threshold}`);
 }

@@ -59,8 +59,6 @@ export function assertGreyImage(image: GreyImage): void {
   assertDimensions(image.width, image.height);
   if (!(image.data instanceof Uint8Array)) throw new TypeError("a grey image needs a Uint8Array");
   if (image.data.length !== image.width * image.height) {
-    throw new RangeError(
-      `grey image data has ${image.data.length} samples, expected ${image.width} x ${image.height}`,
-    );
+    throw new RangeError(`grey image data has ${image.data.length} samples, expected ${image.width} x ${image.height}`);
   }
 }

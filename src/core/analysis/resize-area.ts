@@ -61,17 +61,7 @@ export function resizeArea(
     if (isAreaFast) return resizeAreaFast(src, srcWidth, srcHeight, dstWidth, dstHeight, iscaleX, iscaleY);
     return resizeAreaGeneric(src, srcWidth, srcHeight, dstWidth, dstHeight, scaleX, scaleY);
   }
-  return resizeLinearAreaMode(
-    src,
-    srcWidth,
-    srcHeight,
-    dstWidth,
-    dstHeight,
-    scaleX,
-    scaleY,
-    invScaleX,
-    invScaleY,
-  );
+  return resizeLinearAreaMode(src, srcWidth, srcHeight, dstWidth, dstHeight, scaleX, scaleY, invScaleX, invScaleY);
 }
 
 function resizeAreaFast(
@@ -251,9 +241,7 @@ function resizeLinearAreaMode(
     for (let dx = 0; dx < dw; dx++) {
       const sx = x.ofs[dx]!;
       rows[d + dx] =
-        dx < x.clampedFrom
-          ? src[s + sx]! * x.a0[dx]! + src[s + sx + 1]! * x.a1[dx]!
-          : src[s + sx]! * COEF_SCALE;
+        dx < x.clampedFrom ? src[s + sx]! * x.a0[dx]! + src[s + sx + 1]! * x.a1[dx]! : src[s + sx]! * COEF_SCALE;
     }
   }
   const dst = new Uint8Array(dw * dh);

@@ -11,10 +11,7 @@ export type CocoRle = { counts: number[]; size: [number, number] };
 /** A row-major 0/non-zero mask as uncompressed COCO RLE. */
 export function maskToCocoRle(mask: Uint8Array, width: number, height: number): CocoRle {
   // Cell i in column-major order is pixel (x = floor(i / height), y = i % height).
-  const counts = alternatingRuns(
-    width * height,
-    (i) => mask[(i % height) * width + Math.floor(i / height)]! !== 0,
-  );
+  const counts = alternatingRuns(width * height, (i) => mask[(i % height) * width + Math.floor(i / height)]! !== 0);
   return { counts, size: [height, width] };
 }
 

@@ -27,9 +27,7 @@ export function rasterizeBrush(geometry: BrushGeometry, width: number, height: n
           const px = x + 0.5;
           const py = y + 0.5;
           const t =
-            lengthSquared === 0
-              ? 0
-              : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / lengthSquared));
+            lengthSquared === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / lengthSquared));
           const ex = px - (ax + t * dx);
           const ey = py - (ay + t * dy);
           if (ex * ex + ey * ey <= radius * radius) mask[y * width + x] = value;

@@ -31,10 +31,7 @@ export const polygonGeometrySchema = z.object({
   schemaVersion: z.literal(REGION_GEOMETRY_VERSION),
   kind: z.literal("polygon"),
   /** Vertices in order; the polygon closes from the last back to the first. */
-  points: z
-    .array(pointSchema)
-    .min(3, "A polygon needs at least 3 points")
-    .max(REGION_LIMITS.maxPolygonPoints),
+  points: z.array(pointSchema).min(3, "A polygon needs at least 3 points").max(REGION_LIMITS.maxPolygonPoints),
 });
 
 export const rectangleGeometrySchema = z.object({
@@ -65,10 +62,7 @@ export const brushGeometrySchema = z.object({
     .array(brushStrokeSchema)
     .min(1)
     .max(REGION_LIMITS.maxStrokes)
-    .refine(
-      (strokes) => strokes.some((s) => s.mode === "paint"),
-      "A brush region needs at least one painted stroke",
-    ),
+    .refine((strokes) => strokes.some((s) => s.mode === "paint"), "A brush region needs at least one painted stroke"),
 });
 
 /**

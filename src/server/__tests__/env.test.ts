@@ -53,9 +53,7 @@ describe("the configuration schema", () => {
     for (const row of readmeConfigurationRows()) {
       const name = row.name as (typeof envNames)[number];
       const value = defaults[name];
-      expect(row.defaultValue, `${name} default`).toBe(
-        value === undefined ? "unset" : `\`${String(value)}\``,
-      );
+      expect(row.defaultValue, `${name} default`).toBe(value === undefined ? "unset" : `\`${String(value)}\``);
       expect(row.meaning, `${name} meaning`).toBe(envSchema.shape[name].description);
     }
   });

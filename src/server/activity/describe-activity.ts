@@ -10,10 +10,8 @@ type Data = Record<string, unknown>;
 
 const count = (value: unknown): number | null => (Array.isArray(value) ? value.length : null);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-const text = (value: unknown): string | null =>
-  typeof value === "string" && value.length <= 200 ? value : null;
-const quoted = (prefix: string, value: unknown): string =>
-  text(value) ? `${prefix} "${text(value)}"` : prefix;
+const text = (value: unknown): string | null => (typeof value === "string" && value.length <= 200 ? value : null);
+const quoted = (prefix: string, value: unknown): string => (text(value) ? `${prefix} "${text(value)}"` : prefix);
 
 /**
  * What starting each kind of job means to a member. The dead-letter queue is never the type of a
@@ -55,8 +53,7 @@ const DESCRIBE: Record<AuditAction, (data: Data) => string> = {
   "region.create": (d) => `drew a ${text(d.kind) ?? "region"}`,
   "region.update": () => "edited a region",
   "region.delete": () => "deleted a region",
-  "annotations.import": (d) =>
-    `imported ${plural(typeof d.regions === "number" ? d.regions : 0, "region")} from COCO`,
+  "annotations.import": (d) => `imported ${plural(typeof d.regions === "number" ? d.regions : 0, "region")} from COCO`,
   "analysis.run": () => "analysed an image",
   "job.start": (d) => describeJobStart(d.type),
   "job.cancel": () => "cancelled a job",

@@ -21,8 +21,7 @@ export function canonicalJson(value: CanonicalJsonValue): string {
     if (!Number.isFinite(value)) throw new TypeError(`cannot encode ${value} as canonical JSON`);
     return JSON.stringify(value);
   }
-  if (Array.isArray(value))
-    return `[${(value as readonly CanonicalJsonValue[]).map(canonicalJson).join(",")}]`;
+  if (Array.isArray(value)) return `[${(value as readonly CanonicalJsonValue[]).map(canonicalJson).join(",")}]`;
   if (typeof value === "object") {
     const entries = Object.entries(value)
       // Absent and undefined mean the same thing, as in JSON.stringify.

@@ -97,7 +97,9 @@ export async function classifyRaster(options: {
       throw new ImageAnalysisError(
         `CAM class ${String(camClass)} does not exist for this classifier`,
         "model-unavailable",
-        { cause: error },
+        {
+          cause: error,
+        },
       );
     }
     throw error;

@@ -112,11 +112,9 @@ async function classifierFor(options: {
     };
   } catch (error) {
     if (error instanceof ModelVersionUnavailableError) {
-      throw new ImageAnalysisError(
-        `the chosen model cannot classify: ${error.message}`,
-        "model-unavailable",
-        { cause: error },
-      );
+      throw new ImageAnalysisError(`the chosen model cannot classify: ${error.message}`, "model-unavailable", {
+        cause: error,
+      });
     }
     throw error;
   }

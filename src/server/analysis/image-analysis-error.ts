@@ -8,8 +8,7 @@ export class ImageAnalysisError extends Error {
   override readonly name = "ImageAnalysisError";
   constructor(
     message: string,
-    readonly reason:
-      "not-found" | "missing-file" | "unreadable" | "too-large" | "bad-dimensions" | "model-unavailable",
+    readonly reason: "not-found" | "missing-file" | "unreadable" | "too-large" | "bad-dimensions" | "model-unavailable",
     options?: { cause?: unknown },
   ) {
     super(message, options);

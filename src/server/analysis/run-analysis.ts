@@ -143,10 +143,7 @@ export function runAnalysis(
     const counts = { width: texture.width, height: texture.height, data: texture.pairCount };
     const clusters: Record<number, Uint8ClampedArray> = {};
     for (const result of kmeans) {
-      clusters[result.requestedK] = colorize(
-        scaleToColormapIndex(result.labels, result.k - 1).data,
-        "viridis",
-      );
+      clusters[result.requestedK] = colorize(scaleToColormapIndex(result.labels, result.k - 1).data, "viridis");
     }
     maps = { texture: colorize(scaleToColormapIndex(counts, texture.pairsPerWindow).data, "hot"), clusters };
     lap("maps");

@@ -1,9 +1,5 @@
 import { AppError } from "~/server/errors";
-import {
-  parseRegionGeometry,
-  RegionGeometryError,
-  type RegionGeometry,
-} from "~/core/regions/region-geometry";
+import { parseRegionGeometry, RegionGeometryError, type RegionGeometry } from "~/core/regions/region-geometry";
 
 /** The geometry through the one schema, or AppError BAD_INPUT with the schema's message. */
 export function assertValidGeometry(value: unknown): RegionGeometry {

@@ -63,8 +63,7 @@ export async function updateRegion(options: {
   });
   if (!row) {
     const current = await options.db.region.findFirst({ where: scoped, select: { version: true } });
-    if (!current && !(await wasDeletedInProject(options)))
-      throw new AppError("NOT_FOUND", "Region not found");
+    if (!current && !(await wasDeletedInProject(options))) throw new AppError("NOT_FOUND", "Region not found");
     throw new AppError(
       "CONFLICT",
       await describeRegionConflict({
@@ -80,11 +79,7 @@ export async function updateRegion(options: {
 }
 
 /** A region that is gone was either never ours (NOT_FOUND) or deleted under the editor (CONFLICT). */
-async function wasDeletedInProject(options: {
-  db: Db;
-  projectId: string;
-  regionId: string;
-}): Promise<boolean> {
+async function wasDeletedInProject(options: { db: Db; projectId: string; regionId: string }): Promise<boolean> {
   const deletion = await options.db.auditEvent.count({
     where: {
       projectId: options.projectId,

@@ -18,10 +18,7 @@ import { AppError, type AppErrorCode } from "~/server/errors";
 /** `headers`: the HTTP request's (absent for server-side callers); sign-up throttles by address. */
 export type TRPCContext = { db: Db; session: Session | null; headers?: Headers };
 
-export async function createTRPCContext(options: {
-  session: Session | null;
-  headers?: Headers;
-}): Promise<TRPCContext> {
+export async function createTRPCContext(options: { session: Session | null; headers?: Headers }): Promise<TRPCContext> {
   return { db, session: options.session, headers: options.headers };
 }
 

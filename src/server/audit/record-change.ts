@@ -13,6 +13,8 @@
  * change that commits always has both.
  */
 import type { Prisma } from "~/generated/prisma/client";
+import type { Db } from "~/server/db";
+import { AppError } from "~/server/errors";
 import { projectChannel, publishEvent, type AppEvent } from "~/server/events";
 import type { AuditAction } from "./audit-actions";
 
@@ -61,4 +63,44 @@ export async function recordChange(tx: Prisma.TransactionClient, change: Change)
   if (change.event) {
     await publishEvent({ db: tx, channel: projectChannel(change.projectId), event: change.event });
   }
+}
+
+/** Who changes which project: what every mutating project service receives. */
+export type ProjectChangeScope = { db: Db; projectId: string; actorId: string };
+
+type ChangeRecord<T> = {
+  action: AuditAction;
+  /** The changed row, or how to find it in the change's result (e.g. a created row's id). */
+  target: ChangeTarget | ((result: T) => ChangeTarget);
+  data?: Prisma.InputJsonValue | ((result: T) => Prisma.InputJsonValue);
+  event?: (result: T) => AppEvent;
+};
+
+/**
+ * The usual shape of a mutating service: `change` and its record in one transaction.
+ *
+ *     await changeProject(options, { action: "dataset.delete", target: { type: "Dataset", id } }, (tx) => ...);
+ */
+export async function changeProject<T>(
+  scope: ProjectChangeScope,
+  record: ChangeRecord<T>,
+  change: (tx: Prisma.TransactionClient) => Promise<T>,
+): Promise<T> {
+  return scope.db.$transaction(async (tx) => {
+    const result = await change(tx);
+    await recordChange(tx, {
+      projectId: scope.projectId,
+      actorId: scope.actorId,
+      action: record.action,
+      target: typeof record.target === "function" ? record.target(result) : record.target,
+      data: typeof record.data === "function" ? record.data(result) : record.data,
+      event: record.event?.(result),
+    });
+    return result;
+  });
+}
+
+/** NOT_FOUND unless a scoped updateMany / deleteMany touched a row (the row is not the caller's). */
+export function assertTouched(result: { count: number }, notFoundMessage: string): void {
+  if (result.count === 0) throw new AppError("NOT_FOUND", notFoundMessage);
 }

@@ -14,11 +14,7 @@ type SameRoles = [Role] extends [DatabaseRole] ? ([DatabaseRole] extends [Role] 
 const rolesMatchDatabase: SameRoles = true;
 void rolesMatchDatabase;
 
-export async function resolveProjectRole(options: {
-  db: Db;
-  userId: string;
-  projectId: string;
-}): Promise<Role | null> {
+export async function resolveProjectRole(options: { db: Db; userId: string; projectId: string }): Promise<Role | null> {
   const membership = await options.db.membership.findUnique({
     where: { projectId_userId: { projectId: options.projectId, userId: options.userId } },
     select: { role: true },

@@ -44,14 +44,9 @@ function classify(error: unknown): ImageDecodeError {
  * - EXIF orientation applied, as cv2.imread does in the reference.
  * Throws {@link ImageDecodeError} for anything that is not a readable image.
  */
-export async function decodeRaster(
-  bytes: Buffer | Uint8Array,
-  options: DecodeRasterOptions = {},
-): Promise<Raster> {
+export async function decodeRaster(bytes: Buffer | Uint8Array, options: DecodeRasterOptions = {}): Promise<Raster> {
   if (bytes.length === 0) throw new ImageDecodeError("empty file", "empty");
-  const input = Buffer.isBuffer(bytes)
-    ? bytes
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const input = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const sharpOptions = {
     page: 0,
     pages: 1,

@@ -23,7 +23,5 @@ export async function encodePng(
     raw: { width, height, channels },
   });
   // Without an explicit colour space sharp would write a 1-channel image as RGB.
-  return (channels === 1 ? image.toColourspace("b-w") : image)
-    .png({ compressionLevel: 6, palette: false })
-    .toBuffer();
+  return (channels === 1 ? image.toColourspace("b-w") : image).png({ compressionLevel: 6, palette: false }).toBuffer();
 }

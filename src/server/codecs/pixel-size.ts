@@ -86,8 +86,7 @@ function readTiffPixelSize(bytes: Buffer): PixelSizeReading {
   }
 
   const resolutionUnit = tags.integer(TAG.RESOLUTION_UNIT) ?? 2; // TIFF default: inch
-  const unitUm =
-    resolutionUnit === 2 ? MICROMETRES_PER_INCH : resolutionUnit === 3 ? MICROMETRES_PER_CM : null;
+  const unitUm = resolutionUnit === 2 ? MICROMETRES_PER_INCH : resolutionUnit === 3 ? MICROMETRES_PER_CM : null;
   if (unitUm !== null && xResolution !== null && xResolution > 0) {
     const pixelUm = plausibleDensityPixelSize(unitUm / xResolution);
     if (pixelUm !== null) {

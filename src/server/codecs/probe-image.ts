@@ -50,8 +50,7 @@ export type ImageProbe = {
   metadata: ImageMetadata;
 };
 
-export type ImageProbeErrorReason =
-  "EMPTY" | "TOO_LARGE" | "UNSUPPORTED_FORMAT" | "TOO_MANY_PIXELS" | "CORRUPT";
+export type ImageProbeErrorReason = "EMPTY" | "TOO_LARGE" | "UNSUPPORTED_FORMAT" | "TOO_MANY_PIXELS" | "CORRUPT";
 
 /** A file refused as an image; `message` is written for the person who uploaded it. */
 export class ImageProbeError extends Error {

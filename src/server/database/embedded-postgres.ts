@@ -101,17 +101,7 @@ function postgresAccount(): Account {
   const existing = lookup();
   if (existing) return existing;
   if (run("getent", ["group", USER]).status !== 0) run("groupadd", ["--system", USER]);
-  const added = run("useradd", [
-    "--system",
-    "-g",
-    USER,
-    "-M",
-    "-d",
-    "/nonexistent",
-    "-s",
-    "/usr/sbin/nologin",
-    USER,
-  ]);
+  const added = run("useradd", ["--system", "-g", USER, "-M", "-d", "/nonexistent", "-s", "/usr/sbin/nologin", USER]);
   const created = lookup();
   if (!created) {
     throw new Error(
@@ -206,9 +196,7 @@ function reachableClusterDir(dataDir: string, account: Account, log: (message: s
   else if (stats?.isDirectory()) rmdirSync(dataDir);
   else if (stats) throw new Error(`embedded PostgreSQL: ${dataDir} exists and is not a folder`);
   symlinkSync(clusterDir, dataDir);
-  log(
-    `the "${USER}" user cannot reach ${parent}; the database lives in ${clusterDir} (linked from ${dataDir})`,
-  );
+  log(`the "${USER}" user cannot reach ${parent}; the database lives in ${clusterDir} (linked from ${dataDir})`);
   return clusterDir;
 }
 
@@ -273,8 +261,7 @@ async function clearLeftovers(clusterDir: string, log: (message: string) => void
     return;
   }
   const parent = parentPid(pid);
-  const orphaned =
-    parent !== undefined && (parent <= 1 || !sameFile(`/proc/${parent}/exe`, process.execPath));
+  const orphaned = parent !== undefined && (parent <= 1 || !sameFile(`/proc/${parent}/exe`, process.execPath));
   if (!orphaned) {
     throw new Error(
       `embedded PostgreSQL: another process (postmaster ${pid}, started by process ${parent}) is ` +

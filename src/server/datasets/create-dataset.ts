@@ -1,33 +1,24 @@
-import type { Db } from "~/server/db";
-import { recordChange } from "~/server/audit/record-change";
+import type { Dataset } from "~/generated/prisma/client";
+import { changeProject, type ProjectChangeScope } from "~/server/audit/record-change";
 import { AppError, isUniqueViolation } from "~/server/errors";
 
-export async function createDataset(options: {
-  db: Db;
-  projectId: string;
-  actorId: string;
-  name: string;
-  description?: string;
-}) {
+export async function createDataset(options: ProjectChangeScope & { name: string; description?: string }) {
+  const record = {
+    action: "dataset.create",
+    target: (dataset: Dataset) => ({ type: "Dataset", id: dataset.id }),
+    data: (dataset: Dataset) => ({ name: dataset.name }),
+  } as const;
   try {
-    return await options.db.$transaction(async (tx) => {
-      const dataset = await tx.dataset.create({
+    return await changeProject(options, record, (tx) =>
+      tx.dataset.create({
         data: {
           projectId: options.projectId,
           name: options.name,
           description: options.description ?? "",
           createdById: options.actorId,
         },
-      });
-      await recordChange(tx, {
-        projectId: options.projectId,
-        actorId: options.actorId,
-        action: "dataset.create",
-        target: { type: "Dataset", id: dataset.id },
-        data: { name: dataset.name },
-      });
-      return dataset;
-    });
+      }),
+    );
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new AppError("CONFLICT", `A dataset named "${options.name}" already exists here`);

@@ -51,14 +51,12 @@ export const ZIP_ERROR_MESSAGE = {
   corrupt: "The archive is corrupt or not a zip file.",
   corruptEntry: (path: string) => `The archive is corrupt: entry "${path}" could not be read.`,
   empty: "The archive contains no files.",
-  pathEscapes: (path: string) =>
-    `The archive contains the path "${path}", which points outside the archive's folder.`,
+  pathEscapes: (path: string) => `The archive contains the path "${path}", which points outside the archive's folder.`,
   absolutePath: (path: string) => `The archive contains the absolute path "${path}".`,
   nested: (path: string) =>
     `The archive contains another archive ("${path}"); archives inside archives are not expanded. ` +
     "Upload the inner archive on its own.",
-  tooManyEntries: (count: number, limit: number) =>
-    `The archive has ${count} entries; the limit is ${limit}.`,
+  tooManyEntries: (count: number, limit: number) => `The archive has ${count} entries; the limit is ${limit}.`,
   tooLarge: (limit: number) =>
     `The archive expands to more than ${formatBytes(limit)}, the limit for one archive; split it into smaller archives.`,
   sizeMismatch: (path: string) =>

@@ -6,23 +6,13 @@
  */
 import { createHash } from "node:crypto";
 import { recordChange } from "~/server/audit/record-change";
-import {
-  expandZip,
-  ZipRejectedError,
-  type ExpandZipOptions,
-  type ZipEntryFile,
-} from "~/server/datasets/expand-zip";
+import { expandZip, ZipRejectedError, type ExpandZipOptions, type ZipEntryFile } from "~/server/datasets/expand-zip";
 import type { Db } from "~/server/db";
 import { serverEnv } from "~/server/env";
 import { AppError, isUniqueViolation } from "~/server/errors";
 import { projectChannel, publishEvent } from "~/server/events";
 import { makeThumbnail } from "~/server/codecs/make-thumbnail";
-import {
-  IMAGE_ERROR_MESSAGE,
-  ImageProbeError,
-  probeImage,
-  type ImageProbe,
-} from "~/server/codecs/probe-image";
+import { IMAGE_ERROR_MESSAGE, ImageProbeError, probeImage, type ImageProbe } from "~/server/codecs/probe-image";
 import type { BlobStore } from "~/server/storage";
 
 export type IngestResult = {

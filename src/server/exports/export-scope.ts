@@ -8,9 +8,7 @@ export type ExportScope = { projectId: string; datasetId?: string };
 
 /** The Prisma condition for the scope's images (always inside the project). */
 export function exportImagesWhere(scope: ExportScope) {
-  return scope.datasetId
-    ? { projectId: scope.projectId, datasetId: scope.datasetId }
-    : { projectId: scope.projectId };
+  return scope.datasetId ? { projectId: scope.projectId, datasetId: scope.datasetId } : { projectId: scope.projectId };
 }
 
 /** NOT_FOUND unless the dataset (if any) belongs to the project. Returns a name for the file. */

@@ -3,9 +3,7 @@
  * only as fast as the client reads, which is what keeps streamed exports flat in memory. A client
  * that disconnects cancels the stream, which ends the generator (its `finally` cleans up).
  */
-export function readableFromGenerator(
-  source: AsyncGenerator<string | Uint8Array>,
-): ReadableStream<Uint8Array> {
+export function readableFromGenerator(source: AsyncGenerator<string | Uint8Array>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>(
     {

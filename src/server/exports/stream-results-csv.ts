@@ -71,12 +71,8 @@ export async function* streamResultsCsv(options: {
       const clusters = clusterStatsSchema.safeParse(analysis?.clusterStats);
       const params = storedAnalysisParamsSchema.safeParse(analysis?.params);
       const extraDescriptors =
-        analysis?.descriptors &&
-        typeof analysis.descriptors === "object" &&
-        !Array.isArray(analysis.descriptors)
-          ? Object.fromEntries(
-              Object.entries(analysis.descriptors).filter(([key]) => !KNOWN_DESCRIPTORS.has(key)),
-            )
+        analysis?.descriptors && typeof analysis.descriptors === "object" && !Array.isArray(analysis.descriptors)
+          ? Object.fromEntries(Object.entries(analysis.descriptors).filter(([key]) => !KNOWN_DESCRIPTORS.has(key)))
           : {};
       const prediction = analysis?.prediction ?? null;
       chunk += csvRow([

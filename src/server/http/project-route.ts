@@ -82,9 +82,7 @@ export function routeDeclarationOf(handler: unknown): RouteDeclaration | undefin
   return (handler as Partial<Record<typeof ROUTE_DECLARATION, RouteDeclaration>>)[ROUTE_DECLARATION];
 }
 
-export function projectRoute<Params extends { token: string }>(
-  options: ShareRouteOptions<Params>,
-): RouteHandler;
+export function projectRoute<Params extends { token: string }>(options: ShareRouteOptions<Params>): RouteHandler;
 export function projectRoute<Params, Target>(options: TargetRouteOptions<Params, Target>): RouteHandler;
 export function projectRoute<Params extends { projectId: string }>(
   options: ProjectParamRouteOptions<Params>,
@@ -95,10 +93,7 @@ export function projectRoute(
     | TargetRouteOptions<unknown, unknown>
     | ProjectParamRouteOptions<{ projectId: string }>,
 ): RouteHandler {
-  const handle = async (
-    request: Request,
-    context: { params: Promise<Record<string, string | string[]>> },
-  ) => {
+  const handle = async (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => {
     try {
       if (STATE_CHANGING_METHODS.has(request.method)) {
         if (!isSameOriginRequest(request)) {
@@ -215,10 +210,7 @@ async function requireSignedInUser(): Promise<SignedInUser> {
 /** JSON `{ error, code }` with the status for the code; anything else is a logged 500. */
 function appErrorResponse(error: unknown): Response {
   if (error instanceof AppError) {
-    return Response.json(
-      { error: error.message, code: error.code },
-      { status: APP_ERROR_HTTP_STATUS[error.code] },
-    );
+    return Response.json({ error: error.message, code: error.code }, { status: APP_ERROR_HTTP_STATUS[error.code] });
   }
   console.error("Route handler failed", error);
   return Response.json({ error: "Internal server error" }, { status: 500 });

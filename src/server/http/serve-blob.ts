@@ -77,11 +77,7 @@ export async function serveBlob(
  * The one byte range a `Range: bytes=a-b | a- | -n` header asks for, or null to send everything:
  * no header, a syntax this does not serve (several ranges), or an If-Range naming other bytes.
  */
-function requestedRange(
-  request: Request,
-  size: number,
-  etag: string | undefined,
-): ByteRange | "unsatisfiable" | null {
+function requestedRange(request: Request, size: number, etag: string | undefined): ByteRange | "unsatisfiable" | null {
   const header = request.headers.get("range");
   if (!header) return null;
   const ifRange = request.headers.get("if-range");
@@ -126,8 +122,7 @@ export function webStreamFromNode(readable: Readable): ReadableStream<Uint8Array
       try {
         const next = await chunks.next();
         if (next.done) controller.close();
-        else
-          controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+        else controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
       } catch (error) {
         controller.error(error);
       }

@@ -25,10 +25,7 @@ export function isBrowserDisplayable(source: Pick<DisplaySource, "format" | "bit
   return (source.format === "png" || source.format === "jpeg") && source.bitDepth <= 8;
 }
 
-export async function displayImageBlob(options: {
-  blobs: BlobStore;
-  source: DisplaySource;
-}): Promise<DisplayBlob> {
+export async function displayImageBlob(options: { blobs: BlobStore; source: DisplaySource }): Promise<DisplayBlob> {
   const { blobs, source } = options;
   if (isBrowserDisplayable(source)) {
     return { blobKey: source.blobKey, mediaType: source.format === "png" ? "image/png" : "image/jpeg" };

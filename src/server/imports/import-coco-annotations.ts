@@ -74,16 +74,7 @@ export type CocoImportResult = {
   skippedAnnotations: { reason: string; count: number }[];
 };
 
-const DEFAULT_COLOURS = [
-  "#1f77b4",
-  "#ff7f0e",
-  "#2ca02c",
-  "#d62728",
-  "#9467bd",
-  "#8c564b",
-  "#e377c2",
-  "#17becf",
-];
+const DEFAULT_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
 const MAX_REPORTED_UNMATCHED = 50;
 
 type Target = { id: string; width: number; height: number };
@@ -92,8 +83,7 @@ function geometriesOf(
   annotation: z.infer<typeof cocoDocumentSchema>["annotations"][number],
   image: Target,
 ): RegionGeometry[] {
-  if (annotation.visual_ccc?.geometry !== undefined)
-    return [parseRegionGeometry(annotation.visual_ccc.geometry)];
+  if (annotation.visual_ccc?.geometry !== undefined) return [parseRegionGeometry(annotation.visual_ccc.geometry)];
   const segmentation = annotation.segmentation;
   if (Array.isArray(segmentation) && segmentation.length > 0) {
     return segmentation.map((flat) => {
@@ -107,9 +97,7 @@ function geometriesOf(
     if (width !== image.width || height !== image.height)
       throw new RegionGeometryError("RLE size differs from the image");
     const counts =
-      typeof segmentation.counts === "string"
-        ? decodeCompressedCounts(segmentation.counts)
-        : segmentation.counts;
+      typeof segmentation.counts === "string" ? decodeCompressedCounts(segmentation.counts) : segmentation.counts;
     let mask: Uint8Array;
     try {
       mask = cocoRleToMask(counts, width, height);
@@ -128,9 +116,7 @@ function geometriesOf(
   }
   if (annotation.bbox) {
     const [x, y, width, height] = annotation.bbox;
-    return [
-      parseRegionGeometry({ schemaVersion: REGION_GEOMETRY_VERSION, kind: "rectangle", x, y, width, height }),
-    ];
+    return [parseRegionGeometry({ schemaVersion: REGION_GEOMETRY_VERSION, kind: "rectangle", x, y, width, height })];
   }
   throw new RegionGeometryError("The annotation has no segmentation, bbox or geometry");
 }
@@ -230,9 +216,7 @@ export async function importCocoAnnotations(options: {
       projectId: scope.projectId,
       actorId: options.actorId,
       action: "annotations.import",
-      target: scope.datasetId
-        ? { type: "Dataset", id: scope.datasetId }
-        : { type: "Project", id: scope.projectId },
+      target: scope.datasetId ? { type: "Dataset", id: scope.datasetId } : { type: "Project", id: scope.projectId },
       data: { format: "coco", regions: rows.length, images: targets.size, unmatchedImages: unmatchedCount },
     });
   });

@@ -153,8 +153,7 @@ export async function classifyPlanes(
 export type ImageInput = { name: string; bytes: Uint8Array } | { name: string; raster: Raster };
 
 export type ImageClassification =
-  | ({ name: string; ok: true; crop: Float32Array } & PlaneClassification)
-  | { name: string; ok: false; error: string };
+  ({ name: string; ok: true; crop: Float32Array } & PlaneClassification) | { name: string; ok: false; error: string };
 
 export type ClassifyImagesOptions = Omit<ClassifyPlanesOptions, "planes"> & {
   images: ImageInput[];
@@ -178,19 +177,15 @@ export async function classifyImages(
   for (let start = 0; start < options.images.length; start += batchSize) {
     const chunk = options.images.slice(start, start + batchSize);
     const prepared = await Promise.all(
-      chunk.map(
-        async (image): Promise<{ name: string; plane: Float32Array } | { name: string; error: string }> => {
-          try {
-            const raster =
-              "raster" in image
-                ? image.raster
-                : await decodeRaster(image.bytes, { maxPixels: options.maxPixels });
-            return { name: image.name, plane: preprocessRaster(raster) };
-          } catch (error) {
-            return { name: image.name, error: error instanceof Error ? error.message : String(error) };
-          }
-        },
-      ),
+      chunk.map(async (image): Promise<{ name: string; plane: Float32Array } | { name: string; error: string }> => {
+        try {
+          const raster =
+            "raster" in image ? image.raster : await decodeRaster(image.bytes, { maxPixels: options.maxPixels });
+          return { name: image.name, plane: preprocessRaster(raster) };
+        } catch (error) {
+          return { name: image.name, error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
     );
     const good = prepared.filter((p): p is { name: string; plane: Float32Array } => "plane" in p);
     const classified = await runPlanes(

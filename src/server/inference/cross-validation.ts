@@ -81,8 +81,7 @@ export function groupedStratifiedFolds(
   folds: number,
   seed = 0,
 ): number[] {
-  if (labels.length !== groups.length)
-    throw new RangeError(`${labels.length} labels but ${groups.length} groups`);
+  if (labels.length !== groups.length) throw new RangeError(`${labels.length} labels but ${groups.length} groups`);
   const members = new Map<string, number[]>();
   groups.forEach((g, i) => members.set(g, [...(members.get(g) ?? []), i]));
   const k = Math.min(folds, members.size);
@@ -143,10 +142,7 @@ export type CrossValidateOptions = HeadTrainingOptions & {
   seed?: number;
 };
 
-export function crossValidateHead(
-  set: TrainingSet,
-  options: CrossValidateOptions = {},
-): CrossValidationResult {
+export function crossValidateHead(set: TrainingSet, options: CrossValidateOptions = {}): CrossValidationResult {
   const groups = set.labels.map((_, i) => options.groups?.[i] ?? `\u0000sample-${i}`);
   const assignment = groupedStratifiedFolds(
     set.labels,

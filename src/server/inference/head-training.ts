@@ -119,9 +119,7 @@ export function trainSoftmaxHead(set: TrainingSet, options: HeadTrainingOptions 
       const g = grad[p] ?? 0;
       m1[p] = beta1 * (m1[p] ?? 0) + (1 - beta1) * g;
       m2[p] = beta2 * (m2[p] ?? 0) + (1 - beta2) * g * g;
-      theta[p] =
-        (theta[p] ?? 0) -
-        (lr * ((m1[p] ?? 0) / correction1)) / (Math.sqrt((m2[p] ?? 0) / correction2) + 1e-8);
+      theta[p] = (theta[p] ?? 0) - (lr * ((m1[p] ?? 0) / correction1)) / (Math.sqrt((m2[p] ?? 0) / correction2) + 1e-8);
     }
   }
 

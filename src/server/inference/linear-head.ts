@@ -97,7 +97,6 @@ export function softmax(logits: ArrayLike<number>): Float64Array {
 
 export function argMax(values: ArrayLike<number>): number {
   let best = 0;
-  for (let i = 1; i < values.length; i++)
-    if ((values[i] ?? -Infinity) > (values[best] ?? -Infinity)) best = i;
+  for (let i = 1; i < values.length; i++) if ((values[i] ?? -Infinity) > (values[best] ?? -Infinity)) best = i;
   return best;
 }

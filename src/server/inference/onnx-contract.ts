@@ -75,8 +75,7 @@ export function checkSignature(session: ort.InferenceSession, modelPath: string)
   const expected: ReadonlyArray<number | null> = [null, 1, INPUT_SIZE, INPUT_SIZE];
   const shape = input.shape;
   const matches =
-    shape.length === 4 &&
-    expected.every((e, i) => e === null || typeof shape[i] !== "number" || shape[i] === e);
+    shape.length === 4 && expected.every((e, i) => e === null || typeof shape[i] !== "number" || shape[i] === e);
   if (!matches) {
     throw new ModelContractError(
       modelPath,
@@ -170,8 +169,7 @@ function probePlanes(n: number): Float32Array {
     for (let y = 0; y < INPUT_SIZE; y++) {
       for (let x = 0; x < INPUT_SIZE; x++) {
         const checker = ((x >> (3 + b)) + (y >> 4)) % 2;
-        out[b * INPUT_PLANE + y * INPUT_SIZE + x] =
-          0.25 + 0.25 * Math.sin((x + 2 * y + 40 * b) / 23) + 0.3 * checker;
+        out[b * INPUT_PLANE + y * INPUT_SIZE + x] = 0.25 + 0.25 * Math.sin((x + 2 * y + 40 * b) / 23) + 0.3 * checker;
       }
     }
   }

@@ -88,8 +88,7 @@ function triangleTaps(inSize: number, outSize: number, first: number, n: number)
       weights[j * maxTaps + t] = w;
       total += w;
     }
-    if (total > 0)
-      for (let t = 0; t < taps; t++) weights[j * maxTaps + t] = (weights[j * maxTaps + t] ?? 0) / total;
+    if (total > 0) for (let t = 0; t < taps; t++) weights[j * maxTaps + t] = (weights[j * maxTaps + t] ?? 0) / total;
     start[j] = lo;
     count[j] = taps;
   }
@@ -126,8 +125,7 @@ export function preprocessRaster(raster: Raster): Float32Array {
       const s = cols.start[x] ?? 0;
       const c = cols.count[x] ?? 0;
       let acc = 0;
-      for (let t = 0; t < c; t++)
-        acc += (cols.weights[x * cols.maxTaps + t] ?? 0) * (grey[srcOffset + s + t] ?? 0);
+      for (let t = 0; t < c; t++) acc += (cols.weights[x * cols.maxTaps + t] ?? 0) * (grey[srcOffset + s + t] ?? 0);
       horizontal[r * INPUT_SIZE + x] = clampRound(acc, maxCode);
     }
   }

@@ -80,9 +80,7 @@ export async function retrainHead(options: RetrainHeadOptions): Promise<RetrainH
   });
   const classes = options.classes ?? [...new Set(usable.map((u) => u.label))].sort();
   if (classes.length < 2)
-    throw new RangeError(
-      `retraining needs at least 2 classes, got ${classes.length} (${classes.join(", ")})`,
-    );
+    throw new RangeError(`retraining needs at least 2 classes, got ${classes.length} (${classes.join(", ")})`);
   const unknown = usable.find((u) => !classes.includes(u.label));
   if (unknown) throw new RangeError(`label "${unknown.label}" is not one of ${classes.join(", ")}`);
   const set = {

@@ -13,13 +13,7 @@ import { serverEnv } from "~/server/env";
 
 import { headFromJson, type LinearHead } from "./linear-head";
 import { readModelCard, type ModelCard } from "./model-card";
-import {
-  checkSignature,
-  type ContractShape,
-  ModelContractError,
-  notAnOnnxModel,
-  probeContract,
-} from "./onnx-contract";
+import { checkSignature, type ContractShape, ModelContractError, notAnOnnxModel, probeContract } from "./onnx-contract";
 import { createSession, type ProviderName } from "./providers";
 
 export type LoadedModel = {

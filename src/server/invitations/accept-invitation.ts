@@ -19,8 +19,7 @@ export async function acceptInvitation(options: {
 }): Promise<{ projectId: string; role: Role; alreadyMember: boolean }> {
   const now = options.now ?? new Date();
   const invitation = await findOpenInvitation({ db: options.db, token: options.token, now });
-  if (!invitation)
-    throw new AppError("NOT_FOUND", "This invitation link is invalid, expired, revoked or already used");
+  if (!invitation) throw new AppError("NOT_FOUND", "This invitation link is invalid, expired, revoked or already used");
 
   const existing = await options.db.membership.findUnique({
     where: { projectId_userId: { projectId: invitation.projectId, userId: options.userId } },

@@ -9,13 +9,8 @@ export type InvitationPreview = { projectName: string; role: Role; expiresAt: Da
  * What the invite page shows before anyone signs in: the project's name, the role and the expiry.
  * Nothing else (no members, no ids): holding the link entitles one to know what it is for.
  */
-export async function previewInvitation(options: {
-  db: Db;
-  token: string;
-  now?: Date;
-}): Promise<InvitationPreview> {
+export async function previewInvitation(options: { db: Db; token: string; now?: Date }): Promise<InvitationPreview> {
   const invitation = await findOpenInvitation(options);
-  if (!invitation)
-    throw new AppError("NOT_FOUND", "This invitation link is invalid, expired, revoked or already used");
+  if (!invitation) throw new AppError("NOT_FOUND", "This invitation link is invalid, expired, revoked or already used");
   return { projectName: invitation.project.name, role: invitation.role, expiresAt: invitation.expiresAt };
 }

@@ -4,11 +4,7 @@ import { AppError } from "~/server/errors";
 import { toJobRunViews, type JobRunView } from "./job-run-view";
 
 /** One run of the project with every failure and its reason. */
-export async function getJobRun(options: {
-  db: Db;
-  projectId: string;
-  jobRunId: string;
-}): Promise<JobRunView> {
+export async function getJobRun(options: { db: Db; projectId: string; jobRunId: string }): Promise<JobRunView> {
   const run = await options.db.jobRun.findFirst({
     where: { id: options.jobRunId, projectId: options.projectId },
   });

@@ -23,11 +23,7 @@ export type JobRunView = {
 };
 
 /** Maps runs to views, resolving the names of their starters and datasets in two queries. */
-export async function toJobRunViews(options: {
-  db: Db;
-  runs: JobRun[];
-  failureLimit: number;
-}): Promise<JobRunView[]> {
+export async function toJobRunViews(options: { db: Db; runs: JobRun[]; failureLimit: number }): Promise<JobRunView[]> {
   const { db, runs } = options;
   const userIds = [...new Set(runs.map((r) => r.createdById).filter((id): id is string => id !== null))];
   const datasetIds = [...new Set(runs.map(datasetIdOf).filter((id): id is string => id !== null))];
@@ -54,9 +50,7 @@ export async function toJobRunViews(options: {
       error: run.error,
       datasetId,
       datasetName: datasetId ? (datasetById.get(datasetId) ?? null) : null,
-      createdBy: run.createdById
-        ? (userById.get(run.createdById) ?? { id: run.createdById, name: null })
-        : null,
+      createdBy: run.createdById ? (userById.get(run.createdById) ?? { id: run.createdById, name: null }) : null,
       createdAt: run.createdAt,
       startedAt: run.startedAt,
       finishedAt: run.finishedAt,

@@ -66,11 +66,7 @@ export class PgBossJobQueue implements JobQueue {
     return id;
   }
 
-  async sendMany<P>(
-    definition: JobDefinition<P>,
-    payloads: readonly P[],
-    options: { tx: Tx },
-  ): Promise<void> {
+  async sendMany<P>(definition: JobDefinition<P>, payloads: readonly P[], options: { tx: Tx }): Promise<void> {
     if (payloads.length === 0) return;
     const sendOptions = this.sendOptions(definition);
     const jobs = payloads.map((payload) => ({
@@ -82,12 +78,7 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   async complete<P>(definition: JobDefinition<P>, jobId: string, options: { tx: Tx }): Promise<boolean> {
-    const result = (await this.boss.complete(
-      definition.id,
-      jobId,
-      {},
-      { db: executorFor(options.tx) },
-    )) as unknown as {
+    const result = (await this.boss.complete(definition.id, jobId, {}, { db: executorFor(options.tx) })) as unknown as {
       affected: number;
     };
     return result.affected === 1;

@@ -14,8 +14,7 @@ import { projectChannel, publishEvent } from "~/server/events";
 import { jobRunUpdatedEvent, parseFailures } from "./job-run-records";
 import type { Tx } from "./queue";
 
-export type ItemOutcome =
-  { kind: "analysed"; analysis: ComputedImageAnalysis } | { kind: "failed"; reason: string };
+export type ItemOutcome = { kind: "analysed"; analysis: ComputedImageAnalysis } | { kind: "failed"; reason: string };
 
 /** "recorded"; "run-not-running": the run was cancelled or is gone; "superseded": another attempt owns the item. */
 export type RecordItemResult = "recorded" | "run-not-running" | "superseded";

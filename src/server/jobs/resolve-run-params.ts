@@ -1,10 +1,6 @@
 import "server-only";
 import { configuredModel } from "~/server/analysis/classify-raster";
-import {
-  resolveAnalysisParams,
-  type AnalysisParams,
-  type AnalysisParamsInput,
-} from "~/server/analysis/run-analysis";
+import { resolveAnalysisParams, type AnalysisParams, type AnalysisParamsInput } from "~/server/analysis/run-analysis";
 import { AppError } from "~/server/errors";
 
 /**

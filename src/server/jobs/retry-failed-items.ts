@@ -8,12 +8,7 @@ import { recordChange } from "~/server/audit/record-change";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { analyseImageJob, type AnalyseImagePayload } from "./definitions";
-import {
-  analysisRunPayloadSchema,
-  JOB_RUN_TYPES,
-  jobRunUpdatedEvent,
-  parseFailures,
-} from "./job-run-records";
+import { analysisRunPayloadSchema, JOB_RUN_TYPES, jobRunUpdatedEvent, parseFailures } from "./job-run-records";
 import { jobQueue, type JobQueue } from "./queue";
 import { lockJobRun } from "./record-item-outcome";
 

@@ -36,10 +36,7 @@ export class InvalidJobPayloadError extends Error {
 
 export type StartedJobRun = { jobRunId: string; alreadyRunning: boolean };
 
-export async function startJobRun<
-  Payload,
-  RunPayloadSchema extends z.ZodType<Prisma.InputJsonObject>,
->(options: {
+export async function startJobRun<Payload, RunPayloadSchema extends z.ZodType<Prisma.InputJsonObject>>(options: {
   db: Db;
   job: StartableJob<Payload, RunPayloadSchema>;
   projectId: string;

@@ -47,11 +47,7 @@ function lastErrorOf(output: unknown): string | null {
   const record = output as Record<string, unknown>;
   if (typeof record.message === "string") return record.message;
   const value = record.value;
-  if (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as Record<string, unknown>).message === "string"
-  ) {
+  if (typeof value === "object" && value !== null && typeof (value as Record<string, unknown>).message === "string") {
     return (value as Record<string, string>).message ?? null;
   }
   return null;
@@ -183,9 +179,7 @@ export async function startJobWorker(
   const modelPath = resolveModelPath(configuredModel());
   if (!existsSync(modelPath)) log(`no model at ${modelPath}: images are analysed without classification`);
   else
-    await getModel(modelPath).catch((error: unknown) =>
-      log(`model ${modelPath} does not load: ${errorText(error)}`),
-    );
+    await getModel(modelPath).catch((error: unknown) => log(`model ${modelPath} does not load: ${errorText(error)}`));
   const provider = providerStatus();
   log(
     `taking jobs (concurrency ${settings.WORKER_CONCURRENCY}, inference ${provider.active}` +

@@ -1,23 +1,11 @@
-import type { Db } from "~/server/db";
-import { recordChange } from "~/server/audit/record-change";
-import { AppError } from "~/server/errors";
+import { assertTouched, changeProject, type ProjectChangeScope } from "~/server/audit/record-change";
 
-export async function deleteLabelClass(options: {
-  db: Db;
-  projectId: string;
-  actorId: string;
-  labelClassId: string;
-}) {
-  await options.db.$transaction(async (tx) => {
-    const deleted = await tx.labelClass.deleteMany({
-      where: { id: options.labelClassId, projectId: options.projectId },
-    });
-    if (deleted.count === 0) throw new AppError("NOT_FOUND", "Label class not found");
-    await recordChange(tx, {
-      projectId: options.projectId,
-      actorId: options.actorId,
-      action: "labelClass.delete",
-      target: { type: "LabelClass", id: options.labelClassId },
-    });
-  });
+export async function deleteLabelClass(options: ProjectChangeScope & { labelClassId: string }) {
+  const target = { type: "LabelClass", id: options.labelClassId };
+  await changeProject(options, { action: "labelClass.delete", target }, async (tx) =>
+    assertTouched(
+      await tx.labelClass.deleteMany({ where: { id: options.labelClassId, projectId: options.projectId } }),
+      "Label class not found",
+    ),
+  );
 }

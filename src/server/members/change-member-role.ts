@@ -1,29 +1,21 @@
-import type { Role } from "~/generated/prisma/enums";
-import type { Db } from "~/server/db";
-import { recordChange } from "~/server/audit/record-change";
-import { AppError } from "~/server/errors";
+import type { Role } from "~/core/roles";
+import { assertTouched, changeProject, type ProjectChangeScope } from "~/server/audit/record-change";
 import { assertOwnerRemains } from "./assert-owner-remains";
 
-export async function changeMemberRole(options: {
-  db: Db;
-  projectId: string;
-  actorId: string;
-  userId: string;
-  role: Role;
-}) {
-  await options.db.$transaction(async (tx) => {
-    const updated = await tx.membership.updateMany({
-      where: { projectId: options.projectId, userId: options.userId },
-      data: { role: options.role },
-    });
-    if (updated.count === 0) throw new AppError("NOT_FOUND", "Member not found");
+export async function changeMemberRole(options: ProjectChangeScope & { userId: string; role: Role }) {
+  const record = {
+    action: "member.role",
+    target: { type: "User", id: options.userId },
+    data: { role: options.role },
+  } as const;
+  await changeProject(options, record, async (tx) => {
+    assertTouched(
+      await tx.membership.updateMany({
+        where: { projectId: options.projectId, userId: options.userId },
+        data: { role: options.role },
+      }),
+      "Member not found",
+    );
     await assertOwnerRemains(tx, options.projectId);
-    await recordChange(tx, {
-      projectId: options.projectId,
-      actorId: options.actorId,
-      action: "member.role",
-      target: { type: "User", id: options.userId },
-      data: { role: options.role },
-    });
   });
 }

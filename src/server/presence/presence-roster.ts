@@ -35,9 +35,7 @@ export class PresenceRoster {
   viewers(): PresentViewer[] {
     const byUser = new Map<string, PresentViewer>();
     for (const { viewer } of this.seen.values()) byUser.set(viewer.userId, viewer);
-    return [...byUser.values()].sort(
-      (a, b) => a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId),
-    );
+    return [...byUser.values()].sort((a, b) => a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId));
   }
 
   private signature(): string {

@@ -55,8 +55,7 @@ export async function* watchImagePresence(options: {
   let wake: (() => void) | null = null;
   const subscription = subscribeToChannel(channel, {
     onEvent: (event) => {
-      if (event.type !== "presence.beat" || event.imageId !== imageId || event.projectId !== projectId)
-        return;
+      if (event.type !== "presence.beat" || event.imageId !== imageId || event.projectId !== projectId) return;
       if (event.viewerKey === me.viewerKey) return;
       if (event.status === "joined") void beat("here");
       if (roster.apply(event, Date.now())) {

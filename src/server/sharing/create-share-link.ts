@@ -26,12 +26,8 @@ export async function createShareLink(options: {
     target.kind === "dataset"
       ? await db.dataset.count({ where: { id: target.datasetId, projectId } })
       : await db.image.count({ where: { id: target.imageId, projectId } });
-  if (found === 0)
-    throw new AppError("NOT_FOUND", target.kind === "dataset" ? "Dataset not found" : "Image not found");
-  if (
-    options.expiresInDays !== null &&
-    !(options.expiresInDays > 0 && options.expiresInDays <= SHARE_LINK_MAX_DAYS)
-  ) {
+  if (found === 0) throw new AppError("NOT_FOUND", target.kind === "dataset" ? "Dataset not found" : "Image not found");
+  if (options.expiresInDays !== null && !(options.expiresInDays > 0 && options.expiresInDays <= SHARE_LINK_MAX_DAYS)) {
     throw new AppError("BAD_INPUT", `A share link expires after 1 to ${SHARE_LINK_MAX_DAYS} days, or never`);
   }
   const include = { ...options.include, overlays: [...new Set(options.include.overlays)] };

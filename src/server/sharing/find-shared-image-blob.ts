@@ -17,12 +17,7 @@ export async function findSharedImageBlob(options: { db: Db; link: ActiveShareLi
 }
 
 /** The newest analysis' map `mapName` of a shared image, if the link includes that overlay. */
-export async function findSharedOverlay(options: {
-  db: Db;
-  link: ActiveShareLink;
-  imageId: string;
-  mapName: string;
-}) {
+export async function findSharedOverlay(options: { db: Db; link: ActiveShareLink; imageId: string; mapName: string }) {
   const { link } = options;
   const analysis = await findNewestAnalysis({
     db: options.db,

@@ -49,11 +49,7 @@ export type SharedImage = {
   } | null;
 };
 
-export async function getSharedImage(options: {
-  db: Db;
-  token: string;
-  imageId: string;
-}): Promise<SharedImage> {
+export async function getSharedImage(options: { db: Db; token: string; imageId: string }): Promise<SharedImage> {
   const { db, token } = options;
   const link = await resolveShareLink({ db, token });
   const image = await db.image.findFirst({

@@ -12,11 +12,7 @@ export type ShareLinkSummary = {
 };
 
 /** The project's share links, newest first, revoked and expired ones included (marked inactive). */
-export async function listShareLinks(options: {
-  db: Db;
-  projectId: string;
-  now?: Date;
-}): Promise<ShareLinkSummary[]> {
+export async function listShareLinks(options: { db: Db; projectId: string; now?: Date }): Promise<ShareLinkSummary[]> {
   const now = options.now ?? new Date();
   const links = await options.db.shareLink.findMany({
     where: { projectId: options.projectId },
@@ -47,8 +43,7 @@ export async function listShareLinks(options: {
   return parsed.map((link) => ({
     id: link.id,
     scope: link.scope,
-    targetName:
-      names.get(link.scope.kind === "dataset" ? link.scope.datasetId : link.scope.imageId) ?? "(deleted)",
+    targetName: names.get(link.scope.kind === "dataset" ? link.scope.datasetId : link.scope.imageId) ?? "(deleted)",
     expiresAt: link.expiresAt,
     createdAt: link.createdAt,
     active: link.revokedAt === null && (link.expiresAt === null || link.expiresAt > now),

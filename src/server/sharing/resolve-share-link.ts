@@ -10,11 +10,7 @@ export type ActiveShareLink = { id: string; projectId: string; scope: ShareScope
  * revoked nor expired. Looked up by the token's hash; anything else (malformed token, unknown,
  * revoked, expired, unreadable scope) is the same NOT_FOUND, so a probe learns nothing.
  */
-export async function resolveShareLink(options: {
-  db: Db;
-  token: string;
-  now?: Date;
-}): Promise<ActiveShareLink> {
+export async function resolveShareLink(options: { db: Db; token: string; now?: Date }): Promise<ActiveShareLink> {
   const notFound = new AppError("NOT_FOUND", "This link does not exist, has expired or was revoked");
   if (!isSecretTokenShape(options.token)) throw notFound;
   const now = options.now ?? new Date();

@@ -16,11 +16,7 @@ export function SharedImagePage({ token, view }: { token: string; view: SharedIm
       <h1 data-testid="shared-title">
         {view.image.fileName} <span className="badge">read-only</span>
       </h1>
-      <SharedImageViewer
-        image={view.image}
-        overlays={view.overlays}
-        regions={view.annotations?.regions ?? null}
-      />
+      <SharedImageViewer image={view.image} overlays={view.overlays} regions={view.annotations?.regions ?? null} />
       <div className="cards" style={{ marginTop: 12 }}>
         {view.annotations && (
           <div className="card" data-testid="shared-label">
@@ -36,9 +32,7 @@ export function SharedImagePage({ token, view }: { token: string; view: SharedIm
               {view.prediction.probability !== null && ` (${percent(view.prediction.probability)})`}
             </div>
             <div className="muted">
-              {view.prediction.probabilities
-                .map((p) => `${p.className} ${percent(p.probability)}`)
-                .join(" · ")}
+              {view.prediction.probabilities.map((p) => `${p.className} ${percent(p.probability)}`).join(" · ")}
             </div>
             {view.prediction.model && <div className="muted">model {view.prediction.model}</div>}
           </div>

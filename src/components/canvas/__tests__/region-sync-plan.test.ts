@@ -34,15 +34,11 @@ describe("planRegionSync", () => {
 
   test("a class change alone sends no geometry; conflicted regions are left alone", () => {
     const geometry = box(0);
-    const saved = new Map<string, SavedRegion>([
-      ["a", { serverId: "a", version: 3, labelClassId: null, geometry }],
-    ]);
+    const saved = new Map<string, SavedRegion>([["a", { serverId: "a", version: 3, labelClassId: null, geometry }]]);
     expect(planRegionSync([{ key: "a", labelClassId: "x", geometry }], saved)).toEqual([
       { type: "update", key: "a", serverId: "a", expectedVersion: 3, labelClassId: "x", geometry: undefined },
     ]);
-    expect(
-      planRegionSync([{ key: "a", labelClassId: "x", geometry: box(3) }], saved, new Set(["a"])),
-    ).toEqual([]);
+    expect(planRegionSync([{ key: "a", labelClassId: "x", geometry: box(3) }], saved, new Set(["a"]))).toEqual([]);
     expect(planRegionSync([], saved, new Set(["a"]))).toEqual([]);
   });
 });

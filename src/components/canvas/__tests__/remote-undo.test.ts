@@ -34,9 +34,7 @@ describe("undo next to other people's live changes", () => {
     const mine = drawRectangle(editor, 300);
     const moved = theirs("a", 42);
     editor.applyRemote(
-      editor.regions
-        .filter((region) => region.key !== "b")
-        .map((region) => (region.key === "a" ? moved : region)),
+      editor.regions.filter((region) => region.key !== "b").map((region) => (region.key === "a" ? moved : region)),
     );
     editor.undo();
     expect(editor.regions).toEqual([moved]);

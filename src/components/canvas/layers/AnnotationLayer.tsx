@@ -105,12 +105,7 @@ export function AnnotationLayer(props: {
   );
 }
 
-function RegionShape(props: {
-  geometry: RegionGeometry;
-  color: string;
-  selected: boolean;
-  editor: AnnotationEditor;
-}) {
+function RegionShape(props: { geometry: RegionGeometry; color: string; selected: boolean; editor: AnnotationEditor }) {
   const { geometry, color, selected } = props;
   const outline = {
     stroke: selected ? "#ffffff" : color,
@@ -145,12 +140,7 @@ function RegionShape(props: {
     case "mask": {
       const { width, height } = props.editor.imageSize;
       return (
-        <KonvaImage
-          image={maskRaster(geometry, color)}
-          width={width}
-          height={height}
-          opacity={selected ? 0.7 : 0.45}
-        />
+        <KonvaImage image={maskRaster(geometry, color)} width={width} height={height} opacity={selected ? 0.7 : 0.45} />
       );
     }
   }

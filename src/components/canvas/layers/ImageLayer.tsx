@@ -22,13 +22,7 @@ export function ImageLayer(props: { pyramid: ImagePyramid; camera: Camera }) {
   }, [props.pyramid, props.camera, pixelRatio]);
   return (
     <Layer name="image" listening={false}>
-      <KonvaImage
-        image={level.source}
-        x={0}
-        y={0}
-        width={props.pyramid.width}
-        height={props.pyramid.height}
-      />
+      <KonvaImage image={level.source} x={0} y={0} width={props.pyramid.width} height={props.pyramid.height} />
     </Layer>
   );
 }

@@ -17,12 +17,7 @@ export function RasterLayer(props: {
 }) {
   if (!props.canvas) return null;
   return (
-    <Layer
-      name={props.name}
-      listening={false}
-      opacity={props.opacity}
-      imageSmoothingEnabled={props.smooth ?? false}
-    >
+    <Layer name={props.name} listening={false} opacity={props.opacity} imageSmoothingEnabled={props.smooth ?? false}>
       <KonvaImage
         image={props.canvas}
         x={props.rect.x}

@@ -27,11 +27,7 @@ const ids = (list: GridItem[]) => list.map((i) => i.id);
 
 describe("dataset grid filters", () => {
   test("by class (predicted or labelled, any case)", () => {
-    expect(ids(filterAndSort(items, { ...DEFAULT_GRID_FILTER, className: "dendrites" }))).toEqual([
-      "a",
-      "b",
-      "d",
-    ]);
+    expect(ids(filterAndSort(items, { ...DEFAULT_GRID_FILTER, className: "dendrites" }))).toEqual(["a", "b", "d"]);
     expect(ids(filterAndSort(items, { ...DEFAULT_GRID_FILTER, className: "Spheroids" }))).toEqual(["b"]);
   });
 
@@ -48,12 +44,7 @@ describe("dataset grid filters", () => {
       "b",
       "c",
     ]);
-    expect(ids(filterAndSort(items, { ...DEFAULT_GRID_FILTER, sort: "confidence-asc" }))).toEqual([
-      "b",
-      "d",
-      "a",
-      "c",
-    ]);
+    expect(ids(filterAndSort(items, { ...DEFAULT_GRID_FILTER, sort: "confidence-asc" }))).toEqual(["b", "d", "a", "c"]);
   });
 
   test("arrow keys move through rows and columns, clamped", () => {

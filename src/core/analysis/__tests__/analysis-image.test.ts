@@ -90,15 +90,11 @@ describe("toAnalysisImage", () => {
   });
 
   test("bad rasters throw", () => {
-    expect(() => toAnalysisImage(raster({ width: 2, height: 2, data: new Uint8Array(3) }))).toThrow(
-      RangeError,
+    expect(() => toAnalysisImage(raster({ width: 2, height: 2, data: new Uint8Array(3) }))).toThrow(RangeError);
+    expect(() => toAnalysisImage(raster({ width: 0, height: 2, data: new Uint8Array(0) }))).toThrow(RangeError);
+    expect(() => toAnalysisImage(raster({ width: 2, height: 1, bitDepth: 16, data: new Uint8Array(2) }))).toThrow(
+      TypeError,
     );
-    expect(() => toAnalysisImage(raster({ width: 0, height: 2, data: new Uint8Array(0) }))).toThrow(
-      RangeError,
-    );
-    expect(() =>
-      toAnalysisImage(raster({ width: 2, height: 1, bitDepth: 16, data: new Uint8Array(2) })),
-    ).toThrow(TypeError);
     expect(() =>
       toAnalysisImage({ width: 1, height: 1, channels: 5 as 1, bitDepth: 8, data: new Uint8Array(5) }),
     ).toThrow(TypeError);

@@ -6,9 +6,7 @@ describe("weightedFeatureSum", () => {
   it("sums channels with the head's weights", () => {
     // 2 channels of 1 x 2
     const features = { channels: 2, height: 1, width: 2, data: Float32Array.from([1, 2, 10, 20]) };
-    expect(Array.from(weightedFeatureSum(features, [0.5, -0.1]))).toEqual(
-      [0.5 - 1, 1 - 2].map((v) => Math.fround(v)),
-    );
+    expect(Array.from(weightedFeatureSum(features, [0.5, -0.1]))).toEqual([0.5 - 1, 1 - 2].map((v) => Math.fround(v)));
   });
 
   it("refuses a head whose width is not the channel count", () => {

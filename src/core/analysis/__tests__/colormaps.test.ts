@@ -1,8 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { COLORMAP_NAMES, colorize, colormapLut, isColormapName, type ColormapName } from "../colormaps";
 
-const rgb = (name: ColormapName, i: number): number[] =>
-  Array.from(colormapLut(name).subarray(i * 4, i * 4 + 3));
+const rgb = (name: ColormapName, i: number): number[] => Array.from(colormapLut(name).subarray(i * 4, i * 4 + 3));
 
 describe("colour maps (matplotlib cmap(i, bytes=True))", () => {
   test("256 RGBA entries, opaque", () => {

@@ -83,9 +83,7 @@ describe("glcmContrast", () => {
     const r = glcmContrast({ width: 20, height: 20, data }, { window: 7 });
     const naive = naiveContrast(data, 20, 20, 7);
     for (let i = 0; i < 400; i++) expect(r.pairCount[i]! / r.pairsPerWindow).toBeCloseTo(naive[i]!, 12);
-    expect(() => glcmContrast({ width: 5, height: 5, data: new Uint8Array(25) }, { window: 4 })).toThrow(
-      RangeError,
-    );
+    expect(() => glcmContrast({ width: 5, height: 5, data: new Uint8Array(25) }, { window: 4 })).toThrow(RangeError);
     expect(() => glcmContrast({ width: 5, height: 5, data: new Uint8Array(24) })).toThrow(RangeError);
   });
 });

@@ -41,8 +41,7 @@ function bruteForce(levels: number[], weights: number[], k: number): number {
       best = Math.min(best, acc + groupCost(startIdx, n - 1));
       return;
     }
-    for (let end = startIdx; end <= n - groupsLeft; end++)
-      rec(end + 1, groupsLeft - 1, acc + groupCost(startIdx, end));
+    for (let end = startIdx; end <= n - groupsLeft; end++) rec(end + 1, groupsLeft - 1, acc + groupCost(startIdx, end));
   };
   const groupCost = (a: number, b: number): number => {
     let w = 0;
@@ -64,9 +63,7 @@ describe("kmeansGrey / kmeansHistogram", () => {
     const random = createRandom(11);
     for (let trial = 0; trial < 20; trial++) {
       const h = new Uint32Array(256);
-      const levels = [...new Set(Array.from({ length: 9 }, () => Math.floor(random() * 256)))].sort(
-        (a, b) => a - b,
-      );
+      const levels = [...new Set(Array.from({ length: 9 }, () => Math.floor(random() * 256)))].sort((a, b) => a - b);
       for (const l of levels) h[l] = 1 + Math.floor(random() * 50);
       for (const k of [2, 3, 4]) {
         if (levels.length <= k) continue;

@@ -35,9 +35,7 @@ describe("maskIou", () => {
   });
 
   test("skips pixels outside `valid`", () => {
-    expect(maskIou(Uint8Array.from([1, 1, 1]), Uint8Array.from([1, 0, 0]), Uint8Array.from([1, 0, 0]))).toBe(
-      1,
-    );
+    expect(maskIou(Uint8Array.from([1, 1, 1]), Uint8Array.from([1, 0, 0]), Uint8Array.from([1, 0, 0]))).toBe(1);
   });
 
   test("refuses masks of different sizes", () => {

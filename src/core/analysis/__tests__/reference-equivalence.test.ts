@@ -3,13 +3,7 @@ import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { decodeRaster } from "~/server/codecs/decode-raster";
 import { glcmContrast, kmeansGrey, segmentOtsu, toAnalysisImage, type GreyImage } from "~/core/analysis";
-import {
-  REFERENCE_FIXTURES,
-  REFERENCE_KS,
-  fixtureDir,
-  fixtureInput,
-  readReferenceJson,
-} from "./reference-fixtures";
+import { REFERENCE_FIXTURES, REFERENCE_KS, fixtureDir, fixtureInput, readReferenceJson } from "./reference-fixtures";
 
 /**
  * Our analysis against the reference app's outputs, image by image.
@@ -28,9 +22,7 @@ async function readGrey(file: string): Promise<GreyImage> {
 describe.each(REFERENCE_FIXTURES)("reference fixture %s", (name) => {
   const dir = fixtureDir(name);
   if (!dir) {
-    console.warn(
-      `[ccc] skipping reference fixture ${name}: not found (needs ../shared/fixtures/reference/${name})`,
-    );
+    console.warn(`[ccc] skipping reference fixture ${name}: not found (needs ../shared/fixtures/reference/${name})`);
   }
 
   test.skipIf(!dir)("grey, Otsu, segmentation, texture and k-means match the reference", async () => {

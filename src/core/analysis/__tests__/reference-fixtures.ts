@@ -35,10 +35,7 @@ export type ReferenceJson = {
 /** Folder of a fixture, or undefined when it is not available on this machine. */
 export function fixtureDir(name: ReferenceFixtureName): string | undefined {
   const candidates = COPIED.includes(name)
-    ? [
-        path.join(repoRoot, "tests/fixtures/reference", name),
-        path.join(sharedRoot, "fixtures/reference", name),
-      ]
+    ? [path.join(repoRoot, "tests/fixtures/reference", name), path.join(sharedRoot, "fixtures/reference", name)]
     : [path.join(sharedRoot, "fixtures/reference", name)];
   return candidates.find((dir) => existsSync(path.join(dir, "reference.json")));
 }

@@ -36,11 +36,7 @@ async function setup() {
 const EVENT_WAIT_MS = 15_000;
 
 /** The next value of a subscription that satisfies `accept`, or a timeout. */
-async function next<T>(
-  iterator: AsyncIterator<T>,
-  accept: (value: T) => boolean,
-  timeoutMs: number,
-): Promise<T> {
+async function next<T>(iterator: AsyncIterator<T>, accept: (value: T) => boolean, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const remaining = deadline - Date.now();
@@ -58,9 +54,9 @@ describe("roles", () => {
   it("an annotator labels and draws but cannot delete a dataset, share, or invite", async () => {
     const s = await setup();
     const annotator = s.as("annotator");
-    await expect(
-      annotator.dataset.delete({ projectId: s.project.id, datasetId: s.dataset.id }),
-    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(annotator.dataset.delete({ projectId: s.project.id, datasetId: s.dataset.id })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     expect(await db.dataset.count({ where: { id: s.dataset.id } })).toBe(1);
     expect(await db.image.count({ where: { datasetId: s.dataset.id } })).toBe(1);
     await expect(
@@ -115,9 +111,7 @@ describe("activity log", () => {
       summary: "created an invitation link for VIEWER",
     });
     expect(first.nextCursor).not.toBeNull();
-    const second = await s
-      .as("viewer")
-      .activity.list({ projectId: s.project.id, limit: 1, cursor: first.nextCursor! });
+    const second = await s.as("viewer").activity.list({ projectId: s.project.id, limit: 1, cursor: first.nextCursor! });
     expect(second.entries[0]).toMatchObject({
       action: "imageLabel.set",
       actor: { name: "annotator" },
@@ -125,9 +119,9 @@ describe("activity log", () => {
     });
     // Another project's log is not reachable.
     const other = await seedProject(db, { someone: "OWNER" });
-    await expect(
-      callerFor(db, other.users.someone!).activity.list({ projectId: s.project.id }),
-    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(callerFor(db, other.users.someone!).activity.list({ projectId: s.project.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });
 
@@ -136,7 +130,9 @@ describe("live changes", () => {
     const s = await setup();
     const stream = (await s
       .as("viewer")
-      .activity.live({ projectId: s.project.id, imageId: s.image.id })) as AsyncIterable<{ kind: string }>;
+      .activity.live({ projectId: s.project.id, imageId: s.image.id })) as AsyncIterable<{
+      kind: string;
+    }>;
     const iterator = stream[Symbol.asyncIterator]();
     await next(iterator, (m) => m.kind === "resync", EVENT_WAIT_MS);
     const started = Date.now();

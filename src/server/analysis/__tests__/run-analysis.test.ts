@@ -4,8 +4,7 @@ import { ANALYSIS_PARAMS_VERSION, resolveAnalysisParams, runAnalysis } from "../
 
 function gradient(width: number, height: number): Raster {
   const data = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) data[y * width + x] = (x * 7 + y * 3) % 256;
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = (x * 7 + y * 3) % 256;
   return { width, height, channels: 1, bitDepth: 8, data };
 }
 
@@ -49,11 +48,7 @@ describe("runAnalysis", () => {
 
   test("maps can be skipped; a 16-bit RGBA image works", () => {
     const data = new Uint16Array(4 * 4 * 4).map((_, i) => (i * 4099) % 65536);
-    const result = runAnalysis(
-      { width: 4, height: 4, channels: 4, bitDepth: 16, data },
-      {},
-      { renderMaps: false },
-    );
+    const result = runAnalysis({ width: 4, height: 4, channels: 4, bitDepth: 16, data }, {}, { renderMaps: false });
     expect(result.maps).toBeUndefined();
     expect(result.timingsMs.maps).toBeUndefined();
     expect(result.grey.height).toBe(512);

@@ -71,9 +71,9 @@ describe("workspace analysis", () => {
     expect(workspace.analyses.map((a) => a.ks[0])).toEqual([5, 3]);
     expect(workspace.image.displayUrl).toBe(`/api/images/${image.id}/display`);
     expect(workspace.navigation).toMatchObject({ position: 0, count: 1, previousId: null, nextId: null });
-    await expect(
-      viewer.analysis.run({ projectId: project.id, imageId: image.id, k: 4 }),
-    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(viewer.analysis.run({ projectId: project.id, imageId: image.id, k: 4 })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     expect(await viewer.analysis.predictions({ projectId: project.id, datasetId: dataset.id })).toEqual([]);
 
     // The overlay route resolves map names to blobs of this analysis only.
@@ -81,11 +81,7 @@ describe("workspace analysis", () => {
     expect(map?.projectId).toBe(project.id);
     const png = await blobStore().get(map!.blobKey);
     const meta = await sharp(png).metadata();
-    expect([meta.width, meta.height, meta.channels]).toEqual([
-      first.maps[3]!.width,
-      first.maps[3]!.height,
-      1,
-    ]);
+    expect([meta.width, meta.height, meta.channels]).toEqual([first.maps[3]!.width, first.maps[3]!.height, 1]);
     expect(await unsafeFindAnalysisMap({ db, analysisId: first.id, map: "nope" })).toBeNull();
   });
 
@@ -93,12 +89,14 @@ describe("workspace analysis", () => {
     const { project, users, image } = await seedImage(await stripes(), "png", 64, 48, 8);
     const other = await seedImage(await stripes(), "png", 64, 48, 8);
     const annotator = callerFor(db, users.annotator!);
-    await expect(
-      annotator.analysis.run({ projectId: project.id, imageId: image.id, k: 11 }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(annotator.analysis.run({ projectId: project.id, imageId: image.id, k: 11 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     await expect(
       annotator.analysis.run({ projectId: project.id, imageId: other.image.id, k: 3 }),
-    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    ).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });
 

@@ -147,9 +147,7 @@ describe("regions with optimistic concurrency", () => {
     const alice = callerFor(db, users.alice!);
     const base = { projectId: project.id, imageId: image.id, labelClassId: null };
     expect(
-      await trpcErrorCode(
-        alice.annotation.createRegion({ ...base, geometry: { ...square(0), points: [[0, 0]] } }),
-      ),
+      await trpcErrorCode(alice.annotation.createRegion({ ...base, geometry: { ...square(0), points: [[0, 0]] } })),
     ).toBe("BAD_REQUEST");
     expect(
       await trpcErrorCode(
@@ -165,9 +163,7 @@ describe("regions with optimistic concurrency", () => {
       ),
     ).toBe("BAD_REQUEST");
     expect(
-      await trpcErrorCode(
-        alice.annotation.createRegion({ ...base, imageId: other.image.id, geometry: square(0) }),
-      ),
+      await trpcErrorCode(alice.annotation.createRegion({ ...base, imageId: other.image.id, geometry: square(0) })),
     ).toBe("NOT_FOUND");
   });
 

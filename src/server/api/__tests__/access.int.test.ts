@@ -44,26 +44,23 @@ describe("access control on every procedure", () => {
 
   const projectScoped = procedures.filter(([, p]) => p._def.meta?.access.kind === "project");
 
-  it.each(projectScoped)(
-    "%s refuses outsiders, anonymous callers and lower roles",
-    async (path, procedure) => {
-      const access = procedure._def.meta!.access as { kind: "project"; minimum: Role };
-      const members = Object.fromEntries(ROLES.map((role) => [role, role])) as Record<string, Role>;
-      const { project, users } = await seedProject(db, members);
-      const outsider = await seedUser(db, "outsider");
-      const input = { projectId: project.id };
+  it.each(projectScoped)("%s refuses outsiders, anonymous callers and lower roles", async (path, procedure) => {
+    const access = procedure._def.meta!.access as { kind: "project"; minimum: Role };
+    const members = Object.fromEntries(ROLES.map((role) => [role, role])) as Record<string, Role>;
+    const { project, users } = await seedProject(db, members);
+    const outsider = await seedUser(db, "outsider");
+    const input = { projectId: project.id };
 
-      expect(await trpcErrorCode(call(callerFor(db, null), path, input))).toBe("UNAUTHORIZED");
-      expect(await trpcErrorCode(call(callerFor(db, outsider), path, input))).toBe("NOT_FOUND");
-      for (const role of ROLES.filter((r) => !roleAtLeast(r, access.minimum))) {
-        expect(await trpcErrorCode(call(callerFor(db, users[role]!), path, input)), role).toBe("FORBIDDEN");
-      }
-      // The required role gets past the check (it may then fail on the rest of the input).
-      const allowed = await trpcErrorCode(call(callerFor(db, users[access.minimum]!), path, input));
-      expect(["OK", "BAD_REQUEST", "NOT_FOUND", "CONFLICT"]).toContain(allowed);
-      // A project id that does not exist reveals nothing either.
-      const ghost = await trpcErrorCode(call(callerFor(db, users.OWNER!), path, { projectId: "nope" }));
-      expect(ghost).toBe("NOT_FOUND");
-    },
-  );
+    expect(await trpcErrorCode(call(callerFor(db, null), path, input))).toBe("UNAUTHORIZED");
+    expect(await trpcErrorCode(call(callerFor(db, outsider), path, input))).toBe("NOT_FOUND");
+    for (const role of ROLES.filter((r) => !roleAtLeast(r, access.minimum))) {
+      expect(await trpcErrorCode(call(callerFor(db, users[role]!), path, input)), role).toBe("FORBIDDEN");
+    }
+    // The required role gets past the check (it may then fail on the rest of the input).
+    const allowed = await trpcErrorCode(call(callerFor(db, users[access.minimum]!), path, input));
+    expect(["OK", "BAD_REQUEST", "NOT_FOUND", "CONFLICT"]).toContain(allowed);
+    // A project id that does not exist reveals nothing either.
+    const ghost = await trpcErrorCode(call(callerFor(db, users.OWNER!), path, { projectId: "nope" }));
+    expect(ghost).toBe("NOT_FOUND");
+  });
 });

@@ -17,10 +17,7 @@ export const annotationRouter = createTRPCRouter({
   setImageLabels: projectProcedure("ANNOTATOR")
     .input(
       z.object({
-        imageIds: z
-          .array(idSchema)
-          .min(1, "Select at least one image")
-          .max(1000, "Label at most 1000 images at once"),
+        imageIds: z.array(idSchema).min(1, "Select at least one image").max(1000, "Label at most 1000 images at once"),
         /** null clears the label. */
         labelClassId: idSchema.nullable(),
       }),

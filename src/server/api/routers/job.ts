@@ -21,9 +21,7 @@ export const jobRouter = createTRPCRouter({
   /** Live runs of the project (or of one dataset), over server-sent events. */
   watch: projectProcedure("VIEWER")
     .input(z.object({ datasetId: idSchema.optional() }))
-    .subscription(({ ctx, input, signal }) =>
-      watchJobRuns({ ...ctx.inProject, datasetId: input.datasetId, signal }),
-    ),
+    .subscription(({ ctx, input, signal }) => watchJobRuns({ ...ctx.inProject, datasetId: input.datasetId, signal })),
 
   startDatasetAnalysis: projectProcedure("EDITOR")
     .input(z.object({ datasetId: idSchema, params: analysisParamsInputSchema.optional() }))

@@ -25,7 +25,5 @@ export const memberRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => removeMember({ ...input, ...ctx.inProject })),
 
   /** Any member may leave, except the last owner. */
-  leave: projectProcedure("VIEWER").mutation(({ ctx }) =>
-    removeMember({ ...ctx.inProject, userId: ctx.user.id }),
-  ),
+  leave: projectProcedure("VIEWER").mutation(({ ctx }) => removeMember({ ...ctx.inProject, userId: ctx.user.id })),
 });

@@ -24,7 +24,8 @@ const SERVER_ROOT = path.resolve(__dirname, "../..");
  */
 const DATABASE_WRITE =
   /\b(?:db|tx)\s*\.\s*[a-z]\w*\s*\.\s*(?:create|createMany|update|updateMany|upsert|delete|deleteMany)\s*\(/;
-const CALLS_RECORD_CHANGE = /\brecordChange\s*\(/;
+/** recordChange, directly or through changeProject (which calls it in the same transaction). */
+const CALLS_RECORD_CHANGE = /\b(recordChange|changeProject)\s*\(/;
 
 /**
  * Service files that write without recordChange, each with why. Paths are relative to
@@ -46,8 +47,7 @@ const WRITES_WITHOUT_RECORD_CHANGE: Record<string, string> = {
     "the project's audit rows are deleted with it (cascade): no project is left to record it in",
   "users/authenticate.ts": "sign-in creates the account: users belong to no project",
   "users/sign-up.ts": "creates the account: users belong to no project",
-  "users/sign-in-throttle.ts":
-    "counts failed sign-ins per account and address: no project, no member's change",
+  "users/sign-in-throttle.ts": "counts failed sign-ins per account and address: no project, no member's change",
   "auth/sessions.ts": "opens and ends sign-in sessions: no project, no member's change",
 };
 

@@ -2,15 +2,7 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { makeThumbnail } from "../make-thumbnail";
 import { ImageProbeError, probeImage } from "../probe-image";
-import {
-  deep16Samples,
-  encodeBmp,
-  encodeGreyTiff,
-  jpegRgb,
-  pngGrey16,
-  pngRgb,
-  redOverBlue,
-} from "./test-images";
+import { deep16Samples, encodeBmp, encodeGreyTiff, jpegRgb, pngGrey16, pngRgb, redOverBlue } from "./test-images";
 
 const limits = { maxBytes: 50 * 1024 * 1024, maxPixels: 40_000_000 };
 
@@ -89,8 +81,6 @@ describe("makeThumbnail", () => {
       (thrown: unknown) => thrown,
     );
     expect(error).toBeInstanceOf(ImageProbeError);
-    expect((error as ImageProbeError).message).toBe(
-      "The image is truncated or corrupt and could not be read.",
-    );
+    expect((error as ImageProbeError).message).toBe("The image is truncated or corrupt and could not be read.");
   });
 });

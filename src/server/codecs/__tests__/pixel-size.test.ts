@@ -55,9 +55,7 @@ describe("readPixelSize", () => {
     const microscope = tiff({ resolution: { pixelsPerUnit: 20_000, unit: 3 } }); // 0.5 µm
     expect(readPixelSize({ bytes: microscope, format: "tiff" }).pixelSizeUm).toBeCloseTo(0.5, 9);
     expect(readPixelSize({ bytes: Buffer.alloc(0), format: "png", densityDpi: 72 }).pixelSizeUm).toBeNull();
-    expect(readPixelSize({ bytes: Buffer.alloc(0), format: "png", densityDpi: 50_800 }).pixelSizeUm).toBe(
-      0.5,
-    );
+    expect(readPixelSize({ bytes: Buffer.alloc(0), format: "png", densityDpi: 50_800 }).pixelSizeUm).toBe(0.5);
   });
 
   it("survives truncated or hostile TIFF directories", () => {

@@ -90,9 +90,7 @@ describe("probeImage: what an upload is", () => {
   it.skipIf(!existsSync("/work/shared/data/li_sem_ucsd/raw_tiff_samples/plated_6mAh_1cycle_Image1.tif"))(
     "reads the real 16-bit FEI Quanta TIFF sample",
     async () => {
-      const bytes = readFileSync(
-        "/work/shared/data/li_sem_ucsd/raw_tiff_samples/plated_6mAh_1cycle_Image1.tif",
-      );
+      const bytes = readFileSync("/work/shared/data/li_sem_ucsd/raw_tiff_samples/plated_6mAh_1cycle_Image1.tif");
       const probe = await probeImage(bytes, limits);
       expect(probe).toMatchObject({
         width: 1536,
@@ -127,13 +125,8 @@ describe("probeImage: what it refuses", () => {
     expect((await rejection(Buffer.from("hello, not an image"))).message).toBe(
       "Not a supported image: expected PNG, JPEG, TIFF or BMP.",
     );
-    expect((await rejection(Buffer.from("GIF89a\x01\x00\x01\x00", "latin1"))).reason).toBe(
-      "UNSUPPORTED_FORMAT",
-    );
-    const garbage = Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      Buffer.alloc(40, 7),
-    ]);
+    expect((await rejection(Buffer.from("GIF89a\x01\x00\x01\x00", "latin1"))).reason).toBe("UNSUPPORTED_FORMAT");
+    const garbage = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(40, 7)]);
     const error = await rejection(garbage);
     expect(error.reason).toBe("CORRUPT");
     expect(error.message).toBe("The image is truncated or corrupt and could not be read.");

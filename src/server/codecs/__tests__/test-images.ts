@@ -55,12 +55,7 @@ export function pngGrey16(samples: Uint16Array, width: number, height: number): 
 }
 
 /** A multi-page 8-bit TIFF, pages of the same size with different content. */
-export async function multiPageTiff(
-  width: number,
-  height: number,
-  pageCount: number,
-  seed = 0,
-): Promise<Buffer> {
+export async function multiPageTiff(width: number, height: number, pageCount: number, seed = 0): Promise<Buffer> {
   const pages = await Promise.all(
     Array.from({ length: pageCount }, (_, page) => pngGrey(width, height, seed * 100 + page)),
   );

@@ -64,9 +64,7 @@ describe("expandZip", () => {
       data: bytes(`${index}`),
     }));
     const error = await rejection(entries, { ...limits, maxEntries: 5 });
-    expect(error.message).toBe(
-      "The archive has 6 entries; the limit is 5. Nothing from the archive was stored.",
-    );
+    expect(error.message).toBe("The archive has 6 entries; the limit is 5. Nothing from the archive was stored.");
   });
 
   it("refuses archives whose declared sizes add up to more than the limit, before inflating", async () => {
@@ -85,9 +83,7 @@ describe("expandZip", () => {
 
   it("refuses a bomb that declares a small size but inflates to much more", async () => {
     // 8 MiB of zeros deflate to ~8 KiB; the entry claims 1000 bytes.
-    const error = await rejection([
-      { name: "bomb.tif", data: Buffer.alloc(8 * 1024 * 1024), declaredSize: 1000 },
-    ]);
+    const error = await rejection([{ name: "bomb.tif", data: Buffer.alloc(8 * 1024 * 1024), declaredSize: 1000 }]);
     expect(error.reason).toBe("SIZE_MISMATCH");
     expect(error.message).toBe(
       'The archive entry "bomb.tif" inflates to more bytes than it declares; the archive is corrupt or malicious. Nothing from the archive was stored.',
@@ -95,9 +91,7 @@ describe("expandZip", () => {
   });
 
   it("refuses encrypted entries and unknown compression methods", async () => {
-    expect((await rejection([{ name: "a.png", data: bytes("x"), encrypted: true }])).reason).toBe(
-      "ENCRYPTED",
-    );
+    expect((await rejection([{ name: "a.png", data: bytes("x"), encrypted: true }])).reason).toBe("ENCRYPTED");
     expect((await rejection([{ name: "a.png", data: bytes("x"), rawMethod: 14 }])).reason).toBe(
       "UNSUPPORTED_COMPRESSION",
     );
@@ -105,9 +99,7 @@ describe("expandZip", () => {
 
   it("refuses what is not a zip, and a zip with no files", async () => {
     const notZip = await rejection(bytes("just some text that is not an archive"));
-    expect(notZip.message).toBe(
-      "The archive is corrupt or not a zip file. Nothing from the archive was stored.",
-    );
+    expect(notZip.message).toBe("The archive is corrupt or not a zip file. Nothing from the archive was stored.");
     expect((await rejection([{ name: "empty-folder/", method: "store" }])).reason).toBe("EMPTY");
   });
 });

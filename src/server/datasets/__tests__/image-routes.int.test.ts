@@ -107,8 +107,7 @@ describe("POST /api/projects/:projectId/datasets/:datasetId/upload", () => {
     });
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({
-      error:
-        "The upload is larger than 1.3 MiB, the limit for one request; send large files one per request.",
+      error: "The upload is larger than 1.3 MiB, the limit for one request; send large files one per request.",
       code: "TOO_LARGE",
     });
   });

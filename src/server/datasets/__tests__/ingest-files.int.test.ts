@@ -244,9 +244,7 @@ describe("ingestFiles: bad input gets a clear per-file error and stores nothing"
 
   it("0 bytes", async () => {
     const results = await expectRejectedAndNothingStored([{ name: "empty.tif", bytes: Buffer.alloc(0) }]);
-    expect(results).toEqual([
-      { fileName: "empty.tif", status: "rejected", error: "The file is empty (0 bytes)." },
-    ]);
+    expect(results).toEqual([{ fileName: "empty.tif", status: "rejected", error: "The file is empty (0 bytes)." }]);
   });
 
   it("over the size limit", async () => {

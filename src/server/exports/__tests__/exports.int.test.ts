@@ -21,8 +21,7 @@ import { streamOverlaysZip } from "../stream-overlays-zip";
 
 async function collect(source: AsyncIterable<string | Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const chunk of source)
-    parts.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
+  for await (const chunk of source) parts.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
   return Buffer.concat(parts);
 }
 
@@ -143,9 +142,7 @@ describe("COCO export and import", () => {
   it("round-trips polygons, rectangles, brush masks, masks and labels losslessly into a new project", async () => {
     const source = await seedAnnotatedProject();
     const coco = JSON.parse(
-      (await collect(streamCocoJson({ db, scope: { projectId: source.project.id }, pageSize: 2 }))).toString(
-        "utf8",
-      ),
+      (await collect(streamCocoJson({ db, scope: { projectId: source.project.id }, pageSize: 2 }))).toString("utf8"),
     );
     expect(coco.images).toHaveLength(3);
     expect(coco.annotations).toHaveLength(5);
@@ -299,9 +296,7 @@ describe("results CSV", () => {
     });
 
     const csv = (
-      await collect(
-        streamResultsCsv({ db, scope: { projectId: project.id, datasetId: dataset.id }, pageSize: 2 }),
-      )
+      await collect(streamResultsCsv({ db, scope: { projectId: project.id, datasetId: dataset.id }, pageSize: 2 }))
     ).toString("utf8");
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe(RESULTS_CSV_COLUMNS.join(","));
@@ -325,9 +320,7 @@ describe("overlays zip", () => {
     });
     await seedStoredImage(db, { projectId: project.id, datasetId: dataset.id, fileName: "not-analysed.png" });
     await seedAnalysis(db, { imageId: image.id });
-    const zip = await collect(
-      streamOverlaysZip({ db, blobs: blobStore(), scope: { projectId: project.id } }),
-    );
+    const zip = await collect(streamOverlaysZip({ db, blobs: blobStore(), scope: { projectId: project.id } }));
     const entries = await new Promise<Map<string, Buffer>>((resolve, reject) => {
       yauzl.fromBuffer(zip, { lazyEntries: true }, (error, archive) => {
         if (error || !archive) return reject(error);

@@ -42,8 +42,7 @@ function filesUnder(folder: string): string[] {
 }
 
 const routeFiles = filesUnder(API_ROOT).filter(
-  (file) =>
-    path.basename(file) === "route.ts" && !LIBRARY_ROUTES.some((root) => file.startsWith(root + path.sep)),
+  (file) => path.basename(file) === "route.ts" && !LIBRARY_ROUTES.some((root) => file.startsWith(root + path.sep)),
 );
 
 type RouteExport = { file: string; method: string; handler: RouteHandler };
@@ -53,8 +52,7 @@ async function routeExports(): Promise<RouteExport[]> {
   for (const file of routeFiles) {
     const routeModule = (await import(file)) as Record<string, unknown>;
     for (const method of METHODS) {
-      if (routeModule[method] !== undefined)
-        found.push({ file, method, handler: routeModule[method] as RouteHandler });
+      if (routeModule[method] !== undefined) found.push({ file, method, handler: routeModule[method] as RouteHandler });
     }
   }
   return found;
@@ -83,9 +81,7 @@ describe("route handlers under src/app/api", () => {
   it("import neither the database nor the blob store (services do)", () => {
     for (const file of filesUnder(API_ROOT)) {
       const source = readFileSync(file, "utf8");
-      expect(source, path.relative(API_ROOT, file)).not.toMatch(
-        /from\s+["']~\/server\/(db|storage)(\/[^"']*)?["']/,
-      );
+      expect(source, path.relative(API_ROOT, file)).not.toMatch(/from\s+["']~\/server\/(db|storage)(\/[^"']*)?["']/);
       expect(source, path.relative(API_ROOT, file)).not.toMatch(/\bblobStore\s*\(/);
     }
   });
@@ -106,9 +102,7 @@ describe("route handlers under src/app/api", () => {
           new Request("http://localhost/api/x", { method, headers, body: "{}" }),
           noParams,
         );
-        expect(response.status, `${method} ${path.relative(API_ROOT, file)} ${JSON.stringify(headers)}`).toBe(
-          403,
-        );
+        expect(response.status, `${method} ${path.relative(API_ROOT, file)} ${JSON.stringify(headers)}`).toBe(403);
       }
     }
     expect(session.lookups).toBe(0);
@@ -223,9 +217,7 @@ describe("serveBlob through GET /api/images/:imageId/:variant", () => {
       expect(response.status, range).toBe(206);
       expect(response.headers.get("content-range")).toBe(`bytes ${start}-${end}/${png.length}`);
       expect(response.headers.get("content-length")).toBe(String(end - start + 1));
-      expect(Buffer.from(await response.arrayBuffer()).equals(png.subarray(start, end + 1)), range).toBe(
-        true,
-      );
+      expect(Buffer.from(await response.arrayBuffer()).equals(png.subarray(start, end + 1)), range).toBe(true);
     }
 
     const beyond = await imageRequest(imageId, "original", { range: `bytes=${png.length}-` });
@@ -241,8 +233,6 @@ describe("serveBlob through GET /api/images/:imageId/:variant", () => {
       expect(response.status).toBe(200);
       expect(Buffer.from(await response.arrayBuffer()).equals(png)).toBe(true);
     }
-    expect((await imageRequest(imageId, "original", { range: "bytes=0-9", "if-range": etag })).status).toBe(
-      206,
-    );
+    expect((await imageRequest(imageId, "original", { range: "bytes=0-9", "if-range": etag })).status).toBe(206);
   });
 });

@@ -33,9 +33,7 @@ describe("CAM from features + head equals PyTorch Grad-CAM", () => {
     const result = results[0];
     expect(result?.classIndex).toBe(expected.predictedClass);
     expect(result?.probabilities[1]).toBeCloseTo(expected.probabilityClass1, 5);
-    expect(
-      maxAbsDifference(result?.cam ?? new Float32Array(), readFloat32("cam-predicted.f32")),
-    ).toBeLessThan(1e-4);
+    expect(maxAbsDifference(result?.cam ?? new Float32Array(), readFloat32("cam-predicted.f32"))).toBeLessThan(1e-4);
   });
 
   it("for the other class, within 1e-4, and the two maps differ", async () => {

@@ -21,13 +21,7 @@ function gaussian(seed: number): () => number {
  * Feature vectors like pooled CNN features: `perGroup` tiles of each source image share most of
  * their features (the image), classes differ by a shift along a few channels of size `separation`.
  */
-function featureSet(options: {
-  groups: number;
-  perGroup: number;
-  channels: number;
-  separation: number;
-  seed: number;
-}) {
+function featureSet(options: { groups: number; perGroup: number; channels: number; separation: number; seed: number }) {
   const normal = gaussian(options.seed);
   const features: Float32Array[] = [];
   const labels: number[] = [];
@@ -76,9 +70,7 @@ describe("grouped k-fold cross-validation of a softmax head", () => {
         seed + 100,
       );
       const labels = set.groups.map((g) => groupLabels[Number(g.split("-")[1])] ?? 0);
-      accuracies.push(
-        crossValidateHead({ ...set, labels }, { groups: set.groups, folds: 5 }).weightedAccuracy,
-      );
+      accuracies.push(crossValidateHead({ ...set, labels }, { groups: set.groups, folds: 5 }).weightedAccuracy);
     }
     const mean = accuracies.reduce((a, b) => a + b, 0) / accuracies.length;
     expect(mean).toBeGreaterThan(0.3);

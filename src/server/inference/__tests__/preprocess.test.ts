@@ -21,10 +21,7 @@ function inputOf(name: string): string | undefined {
   return file ? path.join(dir, file) : undefined;
 }
 
-async function worstDifference(
-  input: string,
-  torchvisionBytes: Uint8Array,
-): Promise<{ worst: number; mean: number }> {
+async function worstDifference(input: string, torchvisionBytes: Uint8Array): Promise<{ worst: number; mean: number }> {
   const plane = preprocessRaster(await decodeRaster(readFileSync(input)));
   expect(plane.length).toBe(torchvisionBytes.length);
   let worst = 0;
@@ -51,9 +48,9 @@ describe("geometry follows torchvision", () => {
   });
 
   it("rejects a malformed raster", () => {
-    expect(() =>
-      preprocessRaster({ width: 4, height: 4, channels: 1, bitDepth: 8, data: new Uint8Array(3) }),
-    ).toThrow(RangeError);
+    expect(() => preprocessRaster({ width: 4, height: 4, channels: 1, bitDepth: 8, data: new Uint8Array(3) })).toThrow(
+      RangeError,
+    );
   });
 
   it("maps 16-bit full scale to 1", () => {
@@ -85,10 +82,7 @@ describe.skipIf(!existsSync(referenceInputs))("matches torchvision's tensors wit
         const name = file.replace(/\.u8$/, "");
         const input = inputOf(name);
         if (!input) continue;
-        const { worst } = await worstDifference(
-          input,
-          new Uint8Array(readFileSync(path.join(devCheckDir, file))),
-        );
+        const { worst } = await worstDifference(input, new Uint8Array(readFileSync(path.join(devCheckDir, file))));
         expect(worst, name).toBeLessThanOrEqual(2 / 255);
       }
     },

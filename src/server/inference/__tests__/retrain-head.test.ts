@@ -83,9 +83,7 @@ const liDir = path.join(sharedDir, "data/li_sem_ucsd/li_li_cycling_plated/6mAh_5
 const shippedModel = resolveModelPath();
 const canTime = existsSync(agDir) && existsSync(liDir) && existsSync(shippedModel);
 if (!canTime)
-  console.warn(
-    `[retrain-head.test] ${sharedDir}/data or ${shippedModel} missing: the 40-image timing test is skipped`,
-  );
+  console.warn(`[retrain-head.test] ${sharedDir}/data or ${shippedModel} missing: the 40-image timing test is skipped`);
 
 describe.skipIf(!canTime)("retraining on 40 real labelled images", () => {
   it("takes under 10 s, and a second run with cached features is faster", async () => {

@@ -133,9 +133,7 @@ describe("handleAnalyseImage", () => {
     expect(cam).toMatchObject({ width: 256, height: 256, encoding: "heat", className: row.prediction });
     const camPng = await blobStore().get(cam!.key);
     expect(await sharp(camPng).metadata()).toMatchObject({ width: 256, height: 256, channels: 1 });
-    expect(
-      (await sharp(camPng).toColourspace("b-w").raw().toBuffer()).reduce((a, b) => Math.max(a, b), 0),
-    ).toBe(255); // normalised to its maximum
+    expect((await sharp(camPng).toColourspace("b-w").raw().toBuffer()).reduce((a, b) => Math.max(a, b), 0)).toBe(255); // normalised to its maximum
   });
 
   it("skips classification with its reason when the model is not installed", async () => {

@@ -118,9 +118,7 @@ describe("retrain-model", () => {
     expect(metrics.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(12);
     expect(Object.keys(version.labelSnapshot as object)).toHaveLength(12);
     expect((version.labelSnapshot as Record<string, string>)[images[0]!.id]).toBe("Spherical");
-    const head = retrainedHeadSchema.parse(
-      JSON.parse((await blobStore().get(version.headBlobKey!)).toString("utf8")),
-    );
+    const head = retrainedHeadSchema.parse(JSON.parse((await blobStore().get(version.headBlobKey!)).toString("utf8")));
     expect(head.classes).toEqual(["Spherical", "Dendritic"]);
     expect(head.backboneSha256).toBe(builtIn.backboneSha256);
 
@@ -139,9 +137,7 @@ describe("retrain-model", () => {
       cache: new MemoryFeatureCache(),
     });
     const cachedFeatures = await persistentFeatureCache().get(builtIn.backboneSha256, firstImage.sha256);
-    expect(fresh.entries[0]!.ok && Array.from(fresh.entries[0]!.features)).toEqual(
-      Array.from(cachedFeatures!),
-    );
+    expect(fresh.entries[0]!.ok && Array.from(fresh.entries[0]!.features)).toEqual(Array.from(cachedFeatures!));
     console.info(
       `[retrain 12 images] cold: features ${payload1.timingsMs!.features.toFixed(0)} ms, training ${payload1.timingsMs!.training.toFixed(0)} ms, total ${payload1.timingsMs!.total.toFixed(0)} ms; ` +
         `cached: features ${payload2.timingsMs!.features.toFixed(0)} ms, total ${payload2.timingsMs!.total.toFixed(0)} ms; ` +
@@ -248,12 +244,12 @@ describe("retrain-model", () => {
     // ---- delete: own versions only; analyses keep their results ----
     await expect(
       editor.modelVersion.delete({ projectId: project.id, modelVersionId: builtIn.id }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     await editor.modelVersion.delete({ projectId: project.id, modelVersionId: version.id });
     expect(await db.modelVersion.findUnique({ where: { id: version.id } })).toBeNull();
-    expect(
-      (await db.analysis.findUniqueOrThrow({ where: { id: withVersion.id } })).modelVersionId,
-    ).toBeNull();
+    expect((await db.analysis.findUniqueOrThrow({ where: { id: withVersion.id } })).modelVersionId).toBeNull();
     await expect(
       requestImageAnalysis({
         db,
@@ -302,15 +298,19 @@ describe("retrain-model", () => {
         classes: ["a", "b"],
       },
     });
-    await expect(
-      editor.modelVersion.get({ projectId: project.id, modelVersionId: foreign.id }),
-    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(editor.modelVersion.get({ projectId: project.id, modelVersionId: foreign.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(
       editor.modelVersion.delete({ projectId: project.id, modelVersionId: foreign.id }),
-    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    ).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(
       editor.modelVersion.retrain({ projectId: project.id, baseVersionId: foreign.id }),
-    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
   });
 
   it("retrains 40 labelled images in seconds, faster again with cached features (handler without the queue)", async () => {
@@ -318,13 +318,10 @@ describe("retrain-model", () => {
   });
 
   // The same with the shipped network, when it is installed in the repository's models/.
-  it.skipIf(!existsSync(SHIPPED_MODEL))(
-    "retrains 40 labelled images with the shipped model in seconds",
-    async () => {
-      const shipped = await ensureBuiltInModelVersion({ db, model: SHIPPED_MODEL });
-      await retrainFortyTwice({ firstIndex: 200, label: "shipped model", baseVersionId: shipped!.id });
-    },
-  );
+  it.skipIf(!existsSync(SHIPPED_MODEL))("retrains 40 labelled images with the shipped model in seconds", async () => {
+    const shipped = await ensureBuiltInModelVersion({ db, model: SHIPPED_MODEL });
+    await retrainFortyTwice({ firstIndex: 200, label: "shipped model", baseVersionId: shipped!.id });
+  });
 });
 
 const SHIPPED_MODEL = path.join(repoRoot, "models/visual-ccc-synthetic-v1.onnx");

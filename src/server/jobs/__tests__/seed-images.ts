@@ -16,10 +16,7 @@ export async function micrographPng(index: number, size = 128): Promise<Buffer> 
     state = (state * 1103515245 + 12345) >>> 0;
     return state / 2 ** 32;
   };
-  const centres = Array.from(
-    { length: 6 },
-    () => [random() * size, random() * size, 6 + random() * 14] as const,
-  );
+  const centres = Array.from({ length: 6 }, () => [random() * size, random() * size, 6 + random() * 14] as const);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       let v = 40 + (x * 60) / size;
@@ -80,8 +77,7 @@ export async function waitFor<T>(
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -58,9 +58,7 @@ function spawnWorker(name: string): SpawnedWorker {
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    child.on("exit", (code) =>
-      reject(new Error(`worker ${name} exited (${code}) before it was ready:\n${output}`)),
-    );
+    child.on("exit", (code) => reject(new Error(`worker ${name} exited (${code}) before it was ready:\n${output}`)));
   });
   return {
     child,
@@ -73,8 +71,7 @@ function spawnWorker(name: string): SpawnedWorker {
 }
 
 afterAll(async () => {
-  for (const child of workers)
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  for (const child of workers) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   await Promise.all(
     workers.map((child) =>
       child.exitCode === null && child.signalCode === null

@@ -33,9 +33,7 @@ describe("projects and members", () => {
     expect((await callerFor(db, colleague).project.list())[0]?.role).toBe("EDITOR");
 
     await asOwner.member.remove({ projectId: project.id, userId: colleague.id });
-    await expect(callerFor(db, colleague).project.get({ projectId: project.id })).rejects.toThrow(
-      "Project not found",
-    );
+    await expect(callerFor(db, colleague).project.get({ projectId: project.id })).rejects.toThrow("Project not found");
   });
 
   it("refuses unknown emails and duplicate members with clear messages", async () => {
@@ -43,16 +41,14 @@ describe("projects and members", () => {
     await expect(
       asOwner.member.add({ projectId: project.id, email: "nobody@example.test", role: "VIEWER" }),
     ).rejects.toThrow("No account uses nobody@example.test; ask them to sign up first");
-    await expect(
-      asOwner.member.add({ projectId: project.id, email: owner.email, role: "VIEWER" }),
-    ).rejects.toThrow(`${owner.email} is already a member`);
+    await expect(asOwner.member.add({ projectId: project.id, email: owner.email, role: "VIEWER" })).rejects.toThrow(
+      `${owner.email} is already a member`,
+    );
   });
 
   it("never lets the last owner leave or be demoted", async () => {
     const { owner, project, asOwner } = await projectOwnedBy("owner");
-    await expect(asOwner.member.leave({ projectId: project.id })).rejects.toThrow(
-      "A project needs at least one owner",
-    );
+    await expect(asOwner.member.leave({ projectId: project.id })).rejects.toThrow("A project needs at least one owner");
     await expect(
       asOwner.member.changeRole({ projectId: project.id, userId: owner.id, role: "EDITOR" }),
     ).rejects.toThrow("A project needs at least one owner");

@@ -2,11 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { PresenceBeatEvent } from "~/server/events/app-events";
 import { PresenceRoster } from "../presence-roster";
 
-const beat = (
-  viewerKey: string,
-  userId: string,
-  status: PresenceBeatEvent["status"] = "here",
-): PresenceBeatEvent => ({
+const beat = (viewerKey: string, userId: string, status: PresenceBeatEvent["status"] = "here"): PresenceBeatEvent => ({
   type: "presence.beat",
   projectId: "p",
   imageId: "i",

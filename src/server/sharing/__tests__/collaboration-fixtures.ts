@@ -65,10 +65,7 @@ export async function seedImageRow(
 }
 
 /** An analysis with every map (each a real 8-bit PNG blob), a prediction and descriptors. */
-export async function seedAnalysis(
-  db: Db,
-  options: { imageId: string; prediction?: string; paramsHash?: string },
-) {
+export async function seedAnalysis(db: Db, options: { imageId: string; prediction?: string; paramsHash?: string }) {
   const map = async (encoding: "grey" | "mask" | "colormap-index" | "labels" | "heat", s: number) => {
     const stored = await blobStore().put(await pngGrey(16, 12, 1000 + s));
     return { key: stored.key, width: 16, height: 12, encoding };

@@ -21,9 +21,7 @@ const overlayRoute = await import("~/app/api/share/[token]/images/[imageId]/over
 const imageRoute = await import("~/app/api/share/[token]/images/[imageId]/[variant]/route");
 
 const ALL = {
-  overlays: ["segmentation", "contrast", "clusters", "cam"] as (
-    "segmentation" | "contrast" | "clusters" | "cam"
-  )[],
+  overlays: ["segmentation", "contrast", "clusters", "cam"] as ("segmentation" | "contrast" | "clusters" | "cam")[],
   annotations: true,
   prediction: true,
   metrics: true,
@@ -170,9 +168,9 @@ describe("share links", () => {
     });
     const anonymous = callerFor(db, null);
     type AnyProcedure = { _def: { meta?: ProcedureMeta; type: string } };
-    const mutations = Object.entries(
-      appRouter._def.procedures as unknown as Record<string, AnyProcedure>,
-    ).filter(([, p]) => p._def.type === "mutation");
+    const mutations = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).filter(
+      ([, p]) => p._def.type === "mutation",
+    );
     expect(mutations.length).toBeGreaterThan(10);
     for (const [path, procedure] of mutations) {
       if (procedure._def.meta?.access.kind === "public") continue; // auth.signUp: creating an account

@@ -1,14 +1,12 @@
 import type { AnnotationEditor } from "../../AnnotationEditor";
-import { StateNode } from "../../state-node";
+import { ToolNode } from "../../state-node";
 import { Idle } from "./Idle";
 import { Painting } from "./Painting";
 
 /** Paint a region, or erase from the selected brush region (B; E toggles the eraser; [ ] size). */
-export class BrushTool extends StateNode {
+export class BrushTool extends ToolNode {
   readonly id = "brush";
-  override readonly initial = "idle";
   constructor(editor: AnnotationEditor) {
-    super(editor);
-    this.addChildren(new Idle(editor), new Painting(editor));
+    super(editor, [Idle, Painting]);
   }
 }

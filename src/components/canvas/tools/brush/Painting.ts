@@ -12,8 +12,7 @@ export class Painting extends StateNode {
     const { brushMode, brushSize, labelClassId } = this.editor.settings;
     const selected = this.editor.region(this.editor.selectedKey);
     const extend =
-      selected?.geometry.kind === "brush" &&
-      (brushMode === "erase" || selected.labelClassId === labelClassId);
+      selected?.geometry.kind === "brush" && (brushMode === "erase" || selected.labelClassId === labelClassId);
     const start: Point[] = info ? [[info.image.x, info.image.y]] : [];
     this.editor.draft = {
       kind: "brush",

@@ -14,9 +14,7 @@ export class Drawing extends StateNode {
   override onEnter(info?: PointerInfo): void {
     const first: Point[] = info ? [[info.image.x, info.image.y]] : [];
     this.editor.draft = { kind: "polygon", points: first, cursor: null };
-    this.editor.setHint(
-      "Click to add points · click the first point, double-click or Enter to finish · Esc cancels",
-    );
+    this.editor.setHint("Click to add points · click the first point, double-click or Enter to finish · Esc cancels");
   }
 
   override onExit(): void {
@@ -28,11 +26,7 @@ export class Drawing extends StateNode {
     const points = this.points;
     const first = points[0];
     const closeDistance = this.editor.screenToImageDistance(HANDLE_TOLERANCE_PX);
-    if (
-      first &&
-      points.length >= 3 &&
-      Math.hypot(first[0] - info.image.x, first[1] - info.image.y) <= closeDistance
-    ) {
+    if (first && points.length >= 3 && Math.hypot(first[0] - info.image.x, first[1] - info.image.y) <= closeDistance) {
       this.onComplete();
       return;
     }

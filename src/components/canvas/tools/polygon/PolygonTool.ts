@@ -1,14 +1,12 @@
 import type { AnnotationEditor } from "../../AnnotationEditor";
-import { StateNode } from "../../state-node";
+import { ToolNode } from "../../state-node";
 import { Drawing } from "./Drawing";
-import { Idle } from "./Idle";
+import { IdleBeforeDrawing } from "../shared/IdleBeforeDrawing";
 
 /** Click vertices; click the first one, double-click or press Enter to close (P). */
-export class PolygonTool extends StateNode {
+export class PolygonTool extends ToolNode {
   readonly id = "polygon";
-  override readonly initial = "idle";
   constructor(editor: AnnotationEditor) {
-    super(editor);
-    this.addChildren(new Idle(editor), new Drawing(editor));
+    super(editor, [IdleBeforeDrawing, Drawing]);
   }
 }

@@ -1,14 +1,12 @@
 import type { AnnotationEditor } from "../../AnnotationEditor";
-import { StateNode } from "../../state-node";
+import { ToolNode } from "../../state-node";
 import { Drawing } from "./Drawing";
-import { Idle } from "./Idle";
+import { IdleBeforeDrawing } from "../shared/IdleBeforeDrawing";
 
 /** Drag a box (R). */
-export class RectangleTool extends StateNode {
+export class RectangleTool extends ToolNode {
   readonly id = "rectangle";
-  override readonly initial = "idle";
   constructor(editor: AnnotationEditor) {
-    super(editor);
-    this.addChildren(new Idle(editor), new Drawing(editor));
+    super(editor, [IdleBeforeDrawing, Drawing]);
   }
 }

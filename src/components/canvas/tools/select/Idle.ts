@@ -26,11 +26,7 @@ export class Idle extends StateNode {
 
   /** Delete with the pointer on a polygon vertex removes that vertex, not the region. */
   override onKeyDown(key: KeyInfo): boolean {
-    if (
-      (key.key === "Delete" || key.key === "Backspace") &&
-      this.hoveredVertex >= 0 &&
-      this.editor.selectedKey
-    ) {
+    if ((key.key === "Delete" || key.key === "Backspace") && this.hoveredVertex >= 0 && this.editor.selectedKey) {
       const region = this.editor.region(this.editor.selectedKey);
       const next = region ? deleteVertex(region.geometry, this.hoveredVertex) : null;
       if (region && next) {

@@ -8,11 +8,7 @@
  */
 import { z } from "zod";
 import { idSchema } from "~/core/schemas";
-import {
-  IMAGE_VARIANTS,
-  imageVariantBlob,
-  unsafeFindServableImage,
-} from "~/server/images/find-image-variant";
+import { IMAGE_VARIANTS, imageVariantBlob, unsafeFindServableImage } from "~/server/images/find-image-variant";
 import { projectRoute } from "~/server/http/project-route";
 import { serveBlob } from "~/server/http/serve-blob";
 

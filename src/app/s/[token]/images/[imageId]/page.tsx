@@ -8,9 +8,7 @@ import { SharedImagePage } from "../../SharedImagePage";
 export const dynamic = "force-dynamic";
 export const metadata = sharedPageMetadata;
 
-export default async function SharedImageRoute(props: {
-  params: Promise<{ token: string; imageId: string }>;
-}) {
+export default async function SharedImageRoute(props: { params: Promise<{ token: string; imageId: string }> }) {
   const { token, imageId } = await props.params;
   const view = await loadShared(() => getSharedImage({ db, token, imageId }));
   return <SharedImagePage token={token} view={view} />;

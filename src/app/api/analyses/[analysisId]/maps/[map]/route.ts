@@ -20,8 +20,7 @@ export const GET = projectRoute({
   minimum: "VIEWER",
   params: z.object({ analysisId: idSchema, map: z.string().min(1).max(64) }),
   notFound: "Map not found",
-  resolveTarget: ({ db, params }) =>
-    unsafeFindAnalysisMap({ db, analysisId: params.analysisId, map: params.map }),
+  resolveTarget: ({ db, params }) => unsafeFindAnalysisMap({ db, analysisId: params.analysisId, map: params.map }),
   handler: ({ request, blobs, target }) =>
     serveBlob(request, {
       blobs,

@@ -37,9 +37,7 @@ const datasetIdSchema = idSchema.optional();
 const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
 
 function scopeOf(request: Request, projectId: string): ExportScope {
-  const datasetId = datasetIdSchema.safeParse(
-    new URL(request.url).searchParams.get("datasetId") ?? undefined,
-  );
+  const datasetId = datasetIdSchema.safeParse(new URL(request.url).searchParams.get("datasetId") ?? undefined);
   if (!datasetId.success) throw new AppError("BAD_INPUT", "Invalid dataset id");
   return { projectId, datasetId: datasetId.data };
 }
@@ -86,8 +84,7 @@ export const POST = projectRoute({
       throw new AppError("TOO_LARGE", "COCO files up to 100 MB can be imported");
     }
     const text = await request.text();
-    if (text.length > MAX_IMPORT_BYTES)
-      throw new AppError("TOO_LARGE", "COCO files up to 100 MB can be imported");
+    if (text.length > MAX_IMPORT_BYTES) throw new AppError("TOO_LARGE", "COCO files up to 100 MB can be imported");
     let document: unknown;
     try {
       document = JSON.parse(text);
