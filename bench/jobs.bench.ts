@@ -18,35 +18,11 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import sharp from "sharp";
 import { median } from "./median";
 import { freePort } from "../tests/helpers/free-port";
+import { micrographPng } from "../tests/helpers/micrograph";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-
-/** A grey micrograph-like image: particles on a gradient with noise; different per index. */
-async function micrograph(index: number, width: number, height: number): Promise<Buffer> {
-  const data = new Uint8Array(width * height);
-  let state = (index + 7) * 2654435761;
-  const random = () => {
-    state = (state * 1103515245 + 12345) >>> 0;
-    return state / 2 ** 32;
-  };
-  const particles = Array.from({ length: 40 }, () => [random() * width, random() * height, 8 + random() * 40] as const);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) data[y * width + x] = 40 + Math.floor((x * 50) / width) + Math.floor(random() * 24);
-  }
-  for (const [cx, cy, r] of particles) {
-    for (let y = Math.max(0, Math.floor(cy - r)); y < Math.min(height, cy + r); y++) {
-      for (let x = Math.max(0, Math.floor(cx - r)); x < Math.min(width, cx + r); x++) {
-        if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) data[y * width + x] = Math.min(255, data[y * width + x]! + 110);
-      }
-    }
-  }
-  return sharp(Buffer.from(data), { raw: { width, height, channels: 1 } })
-    .png()
-    .toBuffer();
-}
 
 function startWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(
@@ -116,7 +92,11 @@ async function main(): Promise<void> {
     const project = await db.project.create({
       data: { name: "bench", memberships: { create: { userId: user.id, role: "OWNER" } } },
     });
-    const pngs = await Promise.all(Array.from({ length: count }, (_, i) => micrograph(i, width, height)));
+    const pngs = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        micrographPng(i + 6, { width, height, particles: 40, minRadius: 8, maxRadius: 48 }),
+      ),
+    );
     async function seedDataset(name: string): Promise<string> {
       const dataset = await db.dataset.create({ data: { projectId: project.id, name } });
       for (const [i, png] of pngs.entries()) {

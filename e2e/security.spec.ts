@@ -58,3 +58,42 @@ test("sign-in with a hostile callbackUrl stays on this site", async ({ page, bas
   await expect(page).toHaveURL(/\/projects$/);
   expect(new URL(page.url()).origin).toBe(origin);
 });
+
+test("a session cookie replayed after sign-out is refused; sign out everywhere ends other sessions", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  const email = `replay-${Date.now()}@example.com`;
+  await signUp(page, email);
+  const cookies = await page.context().cookies();
+  const sessionCookie = cookies.find((cookie) => cookie.name.includes("session-token"));
+  expect(sessionCookie, "the session cookie").toBeDefined();
+
+  // A second device signs in too.
+  const other = await browser.newContext({ baseURL });
+  const otherPage = await other.newPage();
+  await otherPage.goto("/sign-in");
+  await otherPage.getByPlaceholder("Email").fill(email);
+  await otherPage.getByPlaceholder(/Password/).fill(E2E_PASSWORD);
+  await otherPage.getByRole("button", { name: "Sign in" }).click();
+  await expect(otherPage).toHaveURL(/\/projects$/);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  // Replay the old cookie from a clean context: no session, no data.
+  const replay = await browser.newContext({ baseURL });
+  await replay.addCookies([sessionCookie!]);
+  const session = await replay.request.get("/api/auth/session");
+  expect(await session.json()).toBeNull();
+  expect((await replay.request.get("/api/trpc/project.list")).status()).toBe(401);
+
+  // The other device is still signed in until it signs out everywhere.
+  expect((await other.request.get("/api/trpc/project.list")).status()).toBe(200);
+  const everywhere = await other.request.post("/api/trpc/auth.signOutEverywhere", { data: { json: null } });
+  expect(everywhere.status()).toBe(200);
+  expect((await other.request.get("/api/trpc/project.list")).status()).toBe(401);
+  await replay.close();
+  await other.close();
+});

@@ -4,20 +4,13 @@
  * a level close to the screen size, so the viewer picks the smallest level that still has at
  * least one source pixel per screen pixel.
  */
+import { cachedLoad } from "./cached-load";
+
 export type PyramidLevel = { width: number; height: number; source: CanvasImageSource };
 export type ImagePyramid = { width: number; height: number; levels: PyramidLevel[] };
 
-const cache = new Map<string, Promise<ImagePyramid>>();
-
-export function loadImagePyramid(url: string): Promise<ImagePyramid> {
-  let pending = cache.get(url);
-  if (!pending) {
-    pending = buildPyramid(url);
-    cache.set(url, pending);
-    pending.catch(() => cache.delete(url));
-  }
-  return pending;
-}
+/** The pyramid of the image at `url`, built once per URL. */
+export const loadImagePyramid: (url: string) => Promise<ImagePyramid> = cachedLoad(buildPyramid);
 
 async function buildPyramid(url: string): Promise<ImagePyramid> {
   const response = await fetch(url, { credentials: "same-origin" });

@@ -3,18 +3,9 @@
  * URL (maps are immutable). Colour management is switched off so the bytes are the stored values.
  */
 import type { GreyImage } from "~/core/analysis/raster";
+import { cachedLoad } from "./cached-load";
 
-const cache = new Map<string, Promise<GreyImage>>();
-
-export function loadGreyMap(url: string): Promise<GreyImage> {
-  let pending = cache.get(url);
-  if (!pending) {
-    pending = fetchGreyMap(url);
-    cache.set(url, pending);
-    pending.catch(() => cache.delete(url));
-  }
-  return pending;
-}
+export const loadGreyMap: (url: string) => Promise<GreyImage> = cachedLoad(fetchGreyMap);
 
 async function fetchGreyMap(url: string): Promise<GreyImage> {
   const response = await fetch(url, { credentials: "same-origin" });

@@ -1,17 +1,17 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useEffect, useEffectEvent, useMemo, useState } from "react";
 import { errorMessage } from "~/components/error-message";
 import { CollaborationBar } from "~/components/presence/CollaborationBar";
 import { useProjectCan } from "~/components/projects/use-project-can";
+import { useProjectPage } from "~/components/projects/use-project-page";
 import { AnalyseDatasetButton } from "~/components/jobs/AnalyseDatasetButton";
 import { DatasetProgress } from "~/components/jobs/DatasetProgress";
 import { UploadPanel } from "./UploadPanel";
 import { LabelClassManager } from "~/components/label-classes/LabelClassManager";
-import { useTRPC, type RouterOutputs } from "~/trpc/react";
+import type { RouterOutputs } from "~/trpc/react";
 import { DEFAULT_GRID_FILTER, disagrees, filterAndSort, type GridFilter, type GridItem } from "./grid-filters";
 import { GridToolbar } from "./GridToolbar";
 import { ImageGrid, type GridCard } from "./ImageGrid";
@@ -27,13 +27,9 @@ function describe(image: ImageSummary): string {
 
 /** A dataset: upload, then browse, filter, sort, select and label its images. */
 export function DatasetView({ projectId, datasetId }: { projectId: string; datasetId: string }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const router = useRouter();
-  const project = useQuery(trpc.project.get.queryOptions({ projectId }));
+  const { trpc, queryClient, router, project, labelClasses } = useProjectPage(projectId);
   const images = useQuery(trpc.dataset.images.queryOptions({ projectId, datasetId }));
   const predictions = useQuery(trpc.analysis.predictions.queryOptions({ projectId, datasetId }));
-  const labelClasses = useQuery(trpc.labelClass.list.queryOptions({ projectId }));
   const [filter, setFilter] = useState<GridFilter>(DEFAULT_GRID_FILTER);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const imagesKey = trpc.dataset.images.queryKey({ projectId, datasetId });

@@ -1,5 +1,6 @@
 "use client";
 
+import { ChoiceSelect } from "~/components/choice-select";
 import { LABEL_FILTERS, SORTS, type GridFilter, type GridSort, type LabelFilter } from "./grid-filters";
 
 const LABEL_FILTER_TEXT: Record<LabelFilter, string> = {
@@ -33,31 +34,23 @@ export function GridToolbar(props: {
   return (
     <div style={{ display: "grid", gap: 8, marginBottom: 12 }}>
       <div className="row" data-testid="grid-filters">
-        <select
-          aria-label="Filter by class"
-          data-testid="filter-class"
+        <ChoiceSelect
+          label="Filter by class"
+          testId="filter-class"
           value={filter.className ?? ""}
-          onChange={(e) => props.onFilter({ ...filter, className: e.target.value || null })}
+          options={props.classNames}
+          onChange={(className) => props.onFilter({ ...filter, className: className || null })}
         >
           <option value="">all classes</option>
-          {props.classNames.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label="Filter by label"
-          data-testid="filter-label"
+        </ChoiceSelect>
+        <ChoiceSelect
+          label="Filter by label"
+          testId="filter-label"
           value={filter.label}
-          onChange={(e) => props.onFilter({ ...filter, label: e.target.value as LabelFilter })}
-        >
-          {LABEL_FILTERS.map((value) => (
-            <option key={value} value={value}>
-              {LABEL_FILTER_TEXT[value]}
-            </option>
-          ))}
-        </select>
+          options={LABEL_FILTERS}
+          text={(label) => LABEL_FILTER_TEXT[label]}
+          onChange={(label) => props.onFilter({ ...filter, label })}
+        />
         <label className="row muted" style={{ gap: 4 }}>
           <input
             type="checkbox"
@@ -69,18 +62,14 @@ export function GridToolbar(props: {
         </label>
         <label className="row muted" style={{ gap: 4 }}>
           sort by
-          <select
-            aria-label="Sort"
-            data-testid="grid-sort"
+          <ChoiceSelect
+            label="Sort"
+            testId="grid-sort"
             value={filter.sort}
-            onChange={(e) => props.onFilter({ ...filter, sort: e.target.value as GridSort })}
-          >
-            {SORTS.map((value) => (
-              <option key={value} value={value}>
-                {SORT_TEXT[value]}
-              </option>
-            ))}
-          </select>
+            options={SORTS}
+            text={(sort) => SORT_TEXT[sort]}
+            onChange={(sort) => props.onFilter({ ...filter, sort })}
+          />
         </label>
         <span className="muted">
           {props.shown} of {props.total} shown

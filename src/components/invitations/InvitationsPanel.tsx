@@ -1,31 +1,23 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "~/components/error-message";
-import { CopyableUrl } from "~/components/copyable-url";
+import { CopyableUrl, useCreatedLink } from "~/components/copyable-url";
 import { RoleHelp } from "~/components/members/RoleHelp";
-import { ROLES_HIGHEST_FIRST, type Role } from "~/core/roles";
+import { RolePicker } from "~/components/members/RolePicker";
+import type { Role } from "~/core/roles";
 import { useTRPC } from "~/trpc/react";
 
 /** Owners create invitation links (no mail server needed), see the pending ones, and revoke them. */
 export function InvitationsPanel({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [role, setRole] = useState<Role>("ANNOTATOR");
   const [days, setDays] = useState(7);
-  const [created, setCreated] = useState<string | null>(null);
   const invitations = useQuery(trpc.invitation.list.queryOptions({ projectId }));
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.invitation.list.queryKey({ projectId }) });
-  const create = useMutation(
-    trpc.invitation.create.mutationOptions({
-      onSuccess: (result) => {
-        setCreated(`/invite/${result.token}`);
-        refresh();
-      },
-    }),
-  );
-  const revoke = useMutation(trpc.invitation.revoke.mutationOptions({ onSuccess: refresh }));
+  const newLink = useCreatedLink("/invite/", trpc.invitation.list.queryKey({ projectId }));
+  const create = useMutation(trpc.invitation.create.mutationOptions({ onSuccess: newLink.onCreated }));
+  const revoke = useMutation(trpc.invitation.revoke.mutationOptions({ onSuccess: newLink.refresh }));
 
   return (
     <section className="panel" data-testid="invitations-panel">
@@ -38,14 +30,7 @@ export function InvitationsPanel({ projectId }: { projectId: string }) {
         }}
       >
         <label>
-          Role{" "}
-          <select aria-label="Invitation role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES_HIGHEST_FIRST.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
+          Role <RolePicker label="Invitation role" value={role} onChange={setRole} />
         </label>
         <label>
           Expires after{" "}
@@ -65,7 +50,7 @@ export function InvitationsPanel({ projectId }: { projectId: string }) {
         {create.error && <span className="error">{errorMessage(create.error)}</span>}
       </form>
       <RoleHelp />
-      {created && <CopyableUrl path={created} testId="invitation-url" />}
+      {newLink.created && <CopyableUrl path={newLink.created} testId="invitation-url" />}
       {invitations.data && invitations.data.length > 0 && (
         <ul>
           {invitations.data.map((invitation) => (

@@ -4,7 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { errorMessage } from "~/components/error-message";
 import { RoleHelp } from "~/components/members/RoleHelp";
-import { ROLES_HIGHEST_FIRST, type Role } from "~/core/roles";
+import { RolePicker } from "~/components/members/RolePicker";
+import type { Role } from "~/core/roles";
 import { useTRPC } from "~/trpc/react";
 
 /** The project's members; those who may manage members (`can.manageMembers`) add, re-role and remove them. */
@@ -36,19 +37,11 @@ export function MembersPanel({ projectId, canManage }: { projectId: string; canM
               <td className="muted">{member.email}</td>
               <td>
                 {canManage ? (
-                  <select
-                    aria-label={`Role of ${member.email}`}
+                  <RolePicker
+                    label={`Role of ${member.email}`}
                     value={member.role}
-                    onChange={(e) =>
-                      changeRole.mutate({ projectId, userId: member.userId, role: e.target.value as Role })
-                    }
-                  >
-                    {ROLES_HIGHEST_FIRST.map((r) => (
-                      <option key={r} value={r}>
-                        {r}
-                      </option>
-                    ))}
-                  </select>
+                    onChange={(role) => changeRole.mutate({ projectId, userId: member.userId, role })}
+                  />
                 ) : (
                   <span className="badge">{member.role}</span>
                 )}
@@ -74,13 +67,7 @@ export function MembersPanel({ projectId, canManage }: { projectId: string; canM
             onChange={(e) => setEmail(e.target.value)}
             required
           />
-          <select aria-label="New member role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES_HIGHEST_FIRST.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
+          <RolePicker label="New member role" value={role} onChange={setRole} />
           <button type="submit" disabled={add.isPending}>
             Add member
           </button>

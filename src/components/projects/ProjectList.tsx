@@ -2,7 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { CreateForm } from "~/components/create-form";
 import { errorMessage } from "~/components/error-message";
 import { useTRPC } from "~/trpc/react";
 
@@ -20,27 +21,19 @@ export function ProjectList() {
     }),
   );
 
-  function onCreate(event: FormEvent) {
-    event.preventDefault();
-    create.mutate({ name });
-  }
-
   return (
     <>
       <h1>Projects</h1>
-      <form className="panel row" onSubmit={onCreate}>
-        <input
-          aria-label="New project name"
-          placeholder="New project name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          required
-        />
-        <button className="primary" type="submit" disabled={create.isPending}>
-          Create project
-        </button>
-        {create.error && <span className="error">{errorMessage(create.error)}</span>}
-      </form>
+      <CreateForm
+        className="panel row"
+        label="New project name"
+        submitText="Create project"
+        value={name}
+        onChange={setName}
+        onCreate={() => create.mutate({ name })}
+        pending={create.isPending}
+        error={create.error}
+      />
       {projects.isPending && <p className="muted">Loading…</p>}
       {projects.error && <p className="error">{errorMessage(projects.error)}</p>}
       {projects.data?.length === 0 && <p className="muted">No projects yet: create one above.</p>}

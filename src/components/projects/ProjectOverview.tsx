@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { CreateForm } from "~/components/create-form";
 import { errorMessage } from "~/components/error-message";
 import { MembersPanel } from "~/components/members/MembersPanel";
 import { JobsPanel } from "~/components/jobs/JobsPanel";
@@ -32,11 +33,6 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
   if (!project.data) return <p className="muted">Loading…</p>;
   const { role, can } = project.data;
 
-  function onCreate(event: FormEvent) {
-    event.preventDefault();
-    createDataset.mutate({ projectId, name: datasetName });
-  }
-
   return (
     <>
       <p className="muted">
@@ -48,19 +44,17 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
       <section className="panel">
         <h2>Datasets</h2>
         {can.manageDatasets && (
-          <form className="row" onSubmit={onCreate} style={{ marginBottom: 12 }}>
-            <input
-              aria-label="New dataset name"
-              placeholder="New dataset name"
-              value={datasetName}
-              onChange={(e) => setDatasetName(e.target.value)}
-              required
-            />
-            <button className="primary" type="submit" disabled={createDataset.isPending}>
-              Create dataset
-            </button>
-            {createDataset.error && <span className="error">{errorMessage(createDataset.error)}</span>}
-          </form>
+          <CreateForm
+            className="row"
+            style={{ marginBottom: 12 }}
+            label="New dataset name"
+            submitText="Create dataset"
+            value={datasetName}
+            onChange={setDatasetName}
+            onCreate={() => createDataset.mutate({ projectId, name: datasetName })}
+            pending={createDataset.isPending}
+            error={createDataset.error}
+          />
         )}
         {datasets.data?.length === 0 && <p className="muted">No datasets yet.</p>}
         <div className="cards" data-testid="dataset-list">

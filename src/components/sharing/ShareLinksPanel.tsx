@@ -1,10 +1,11 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { errorMessage } from "~/components/error-message";
 import { useTRPC } from "~/trpc/react";
-import { CopyableUrl } from "~/components/copyable-url";
+import { CopyableUrl, useCreatedLink } from "~/components/copyable-url";
+import { ItemOptions } from "~/components/choice-select";
 
 const OVERLAYS = ["segmentation", "contrast", "clusters", "cam"] as const;
 type Overlay = (typeof OVERLAYS)[number];
@@ -21,7 +22,6 @@ const OVERLAY_LABEL: Record<Overlay, string> = {
  */
 export function ShareLinksPanel({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const datasets = useQuery(trpc.dataset.list.queryOptions({ projectId }));
   const links = useQuery(trpc.share.list.queryOptions({ projectId }));
   const [datasetId, setDatasetId] = useState("");
@@ -33,17 +33,9 @@ export function ShareLinksPanel({ projectId }: { projectId: string }) {
   const [overlays, setOverlays] = useState<Overlay[]>([...OVERLAYS]);
   const [parts, setParts] = useState({ annotations: true, prediction: true, metrics: true });
   const [expiresInDays, setExpiresInDays] = useState<number | null>(30);
-  const [created, setCreated] = useState<string | null>(null);
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.share.list.queryKey({ projectId }) });
-  const create = useMutation(
-    trpc.share.create.mutationOptions({
-      onSuccess: (result) => {
-        setCreated(`/s/${result.token}`);
-        refresh();
-      },
-    }),
-  );
-  const revoke = useMutation(trpc.share.revoke.mutationOptions({ onSuccess: refresh }));
+  const newLink = useCreatedLink("/s/", trpc.share.list.queryKey({ projectId }));
+  const create = useMutation(trpc.share.create.mutationOptions({ onSuccess: newLink.onCreated }));
+  const revoke = useMutation(trpc.share.revoke.mutationOptions({ onSuccess: newLink.refresh }));
   const selectedDataset = datasetId || datasets.data?.[0]?.id || "";
 
   return (
@@ -70,11 +62,7 @@ export function ShareLinksPanel({ projectId }: { projectId: string }) {
               setImageId("");
             }}
           >
-            {datasets.data?.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
+            <ItemOptions items={datasets.data} text={(d) => d.name} />
           </select>
           <select
             aria-label="Image to share"
@@ -83,11 +71,7 @@ export function ShareLinksPanel({ projectId }: { projectId: string }) {
             onFocus={() => !datasetId && setDatasetId(selectedDataset)}
           >
             <option value="">The whole dataset</option>
-            {images.data?.images.map((image) => (
-              <option key={image.id} value={image.id}>
-                {image.fileName}
-              </option>
-            ))}
+            <ItemOptions items={images.data?.images} text={(image) => image.fileName} />
           </select>
           <select
             aria-label="Link expiry"
@@ -129,7 +113,7 @@ export function ShareLinksPanel({ projectId }: { projectId: string }) {
         </div>
         {create.error && <p className="error">{errorMessage(create.error)}</p>}
       </form>
-      {created && <CopyableUrl path={created} testId="share-url" />}
+      {newLink.created && <CopyableUrl path={newLink.created} testId="share-url" />}
       {links.data && links.data.length > 0 && (
         <ul data-testid="share-links">
           {links.data.map((link) => (

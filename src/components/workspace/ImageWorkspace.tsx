@@ -1,15 +1,15 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { AnnotationEditor } from "~/components/canvas/AnnotationEditor";
 import { errorMessage } from "~/components/error-message";
 import { LabelClassManager } from "~/components/label-classes/LabelClassManager";
 import { CollaborationBar } from "~/components/presence/CollaborationBar";
 import type { ProjectCan } from "~/components/projects/use-project-can";
+import { useProjectPage } from "~/components/projects/use-project-page";
 import { camAgreement, sampleOnGrid } from "~/core/analysis/mask-agreement";
-import { useTRPC, type RouterOutputs } from "~/trpc/react";
+import type { RouterOutputs } from "~/trpc/react";
 import { AgreementTable } from "./AgreementTable";
 import { AnalysisControls } from "./AnalysisControls";
 import { ClustersPanel } from "./ClustersPanel";
@@ -36,13 +36,9 @@ import { WorkspaceViewer } from "./WorkspaceViewer";
 
 /** The image page: viewer, overlays, analysis parameters, agreement, labels and regions. */
 export function ImageWorkspace({ projectId, imageId }: { projectId: string; imageId: string }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const router = useRouter();
-  const project = useQuery(trpc.project.get.queryOptions({ projectId }));
+  const { trpc, queryClient, router, project, labelClasses } = useProjectPage(projectId);
   const workspace = useQuery(trpc.analysis.workspace.queryOptions({ projectId, imageId }));
   const annotations = useQuery(trpc.annotation.forImage.queryOptions({ projectId, imageId }));
-  const labelClasses = useQuery(trpc.labelClass.list.queryOptions({ projectId }));
 
   if (workspace.error) return <p className="error">{errorMessage(workspace.error)}</p>;
   if (!workspace.data || !project.data || !labelClasses.data) return <p className="muted">Loading…</p>;

@@ -1,6 +1,7 @@
 "use client";
 
-import { COLORMAP_NAMES, type ColormapName } from "~/core/analysis/colormaps";
+import { ChoiceSelect } from "~/components/choice-select";
+import { COLORMAP_NAMES } from "~/core/analysis/colormaps";
 import { OVERLAY_IDS, OVERLAY_LABELS, type LayerSettings, type OverlayId } from "./layer-settings";
 
 /** Toggles and opacity sliders per overlay; unavailable overlays say why instead of doing nothing. */
@@ -59,18 +60,13 @@ export function LayerPanel(props: {
         })}
         <label className="row muted">
           CAM colour map
-          <select
-            aria-label="CAM colour map"
+          <ChoiceSelect
+            label="CAM colour map"
             value={settings.camColormap}
+            options={COLORMAP_NAMES}
             disabled={Boolean(props.unavailable.cam)}
-            onChange={(event) => props.onChange({ ...settings, camColormap: event.target.value as ColormapName })}
-          >
-            {COLORMAP_NAMES.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
+            onChange={(camColormap) => props.onChange({ ...settings, camColormap })}
+          />
         </label>
       </div>
     </section>

@@ -3,6 +3,7 @@
 import { useSyncExternalStore } from "react";
 import type { AnnotationEditor } from "~/components/canvas/AnnotationEditor";
 import type { LabelClassOption } from "./LabelBar";
+import { LabelClassSelect } from "./LabelClassSelect";
 
 const KIND_LABELS = { polygon: "Polygon", rectangle: "Rectangle", brush: "Brush", mask: "Mask" } as const;
 
@@ -69,20 +70,14 @@ export function RegionList(props: {
             >
               {index + 1}. {KIND_LABELS[region.geometry.kind]}
             </button>
-            <select
-              aria-label="Region class"
-              value={region.labelClassId ?? ""}
+            <LabelClassSelect
+              label="Region class"
+              classes={props.classes}
+              value={region.labelClassId}
               disabled={!props.canEdit}
-              onChange={(event) => editor.updateRegion(region.key, { labelClassId: event.target.value || null })}
+              onChange={(labelClassId) => editor.updateRegion(region.key, { labelClassId })}
               style={{ maxWidth: 120 }}
-            >
-              <option value="">no class</option>
-              {props.classes.map((labelClass) => (
-                <option key={labelClass.id} value={labelClass.id}>
-                  {labelClass.name}
-                </option>
-              ))}
-            </select>
+            />
             {props.canEdit && (
               <button
                 type="button"

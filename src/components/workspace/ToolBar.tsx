@@ -3,6 +3,7 @@
 import { useSyncExternalStore } from "react";
 import { TOOL_SHORTCUTS, type AnnotationEditor, type ToolId } from "~/components/canvas/AnnotationEditor";
 import type { LabelClassOption } from "./LabelBar";
+import { LabelClassSelect } from "./LabelClassSelect";
 
 const TOOL_LABELS: Record<ToolId, string> = {
   pan: "Pan",
@@ -11,6 +12,24 @@ const TOOL_LABELS: Record<ToolId, string> = {
   rectangle: "Rectangle",
   brush: "Brush",
 };
+
+/** The undo and redo buttons. */
+const HISTORY_STEPS: {
+  id: "undo" | "redo";
+  text: string;
+  title: string;
+  can: (editor: AnnotationEditor) => boolean;
+  run: (editor: AnnotationEditor) => void;
+}[] = [
+  { id: "undo", text: "Undo", title: "Undo (Ctrl+Z)", can: (editor) => editor.canUndo, run: (editor) => editor.undo() },
+  {
+    id: "redo",
+    text: "Redo",
+    title: "Redo (Ctrl+Shift+Z)",
+    can: (editor) => editor.canRedo,
+    run: (editor) => editor.redo(),
+  },
+];
 
 /** Tools, the class of new regions, brush settings, undo/redo and the view controls. */
 export function ToolBar(props: {
@@ -49,19 +68,13 @@ export function ToolBar(props: {
       </div>
       {props.canDraw && (
         <>
-          <select
-            aria-label="Class of new regions"
-            data-testid="region-class"
-            value={editor.settings.labelClassId ?? ""}
-            onChange={(event) => editor.setSettings({ labelClassId: event.target.value || null })}
-          >
-            <option value="">no class</option>
-            {props.classes.map((labelClass) => (
-              <option key={labelClass.id} value={labelClass.id}>
-                {labelClass.name}
-              </option>
-            ))}
-          </select>
+          <LabelClassSelect
+            label="Class of new regions"
+            testId="region-class"
+            classes={props.classes}
+            value={editor.settings.labelClassId}
+            onChange={(labelClassId) => editor.setSettings({ labelClassId })}
+          />
           {editor.toolId === "brush" && (
             <>
               <label className="row muted" style={{ gap: 4 }} title="Brush size ([ and ])">
@@ -88,24 +101,18 @@ export function ToolBar(props: {
               </label>
             </>
           )}
-          <button
-            type="button"
-            title="Undo (Ctrl+Z)"
-            disabled={!editor.canUndo}
-            onClick={() => editor.undo()}
-            data-testid="undo"
-          >
-            Undo
-          </button>
-          <button
-            type="button"
-            title="Redo (Ctrl+Shift+Z)"
-            disabled={!editor.canRedo}
-            onClick={() => editor.redo()}
-            data-testid="redo"
-          >
-            Redo
-          </button>
+          {HISTORY_STEPS.map((step) => (
+            <button
+              key={step.id}
+              type="button"
+              title={step.title}
+              disabled={!step.can(editor)}
+              onClick={() => step.run(editor)}
+              data-testid={step.id}
+            >
+              {step.text}
+            </button>
+          ))}
         </>
       )}
       <span style={{ flex: 1 }} />

@@ -57,12 +57,24 @@ export function resizeArea(
   const iscaleY = Math.round(scaleY);
   const isAreaFast = Math.abs(scaleX - iscaleX) < DBL_EPSILON && Math.abs(scaleY - iscaleY) < DBL_EPSILON;
 
-  if (scaleX >= 1 && scaleY >= 1) {
-    if (isAreaFast) return resizeAreaFast(src, srcWidth, srcHeight, dstWidth, dstHeight, iscaleX, iscaleY);
-    return resizeAreaGeneric(src, srcWidth, srcHeight, dstWidth, dstHeight, scaleX, scaleY);
+  if (scaleX >= 1 && scaleY >= 1 && isAreaFast) {
+    return resizeAreaFast(src, srcWidth, srcHeight, dstWidth, dstHeight, iscaleX, iscaleY);
   }
-  return resizeLinearAreaMode(src, srcWidth, srcHeight, dstWidth, dstHeight, scaleX, scaleY, invScaleX, invScaleY);
+  const job: ResizeJob = { src, sw: srcWidth, sh: srcHeight, dw: dstWidth, dh: dstHeight, scaleX, scaleY };
+  if (scaleX >= 1 && scaleY >= 1) return resizeAreaGeneric(job);
+  return resizeLinearAreaMode({ ...job, invScaleX, invScaleY });
 }
+
+/** One resize: source and destination sizes and the source-per-destination scales. */
+type ResizeJob = {
+  src: Uint8Array;
+  sw: number;
+  sh: number;
+  dw: number;
+  dh: number;
+  scaleX: number;
+  scaleY: number;
+};
 
 function resizeAreaFast(
   src: Uint8Array,
@@ -137,15 +149,7 @@ function computeResizeAreaTab(ssize: number, dsize: number, scale: number): Area
   return { di, si, alpha, size: k };
 }
 
-function resizeAreaGeneric(
-  src: Uint8Array,
-  sw: number,
-  sh: number,
-  dw: number,
-  dh: number,
-  scaleX: number,
-  scaleY: number,
-): Uint8Array {
+function resizeAreaGeneric({ src, sw, sh, dw, dh, scaleX, scaleY }: ResizeJob): Uint8Array {
   const xtab = computeResizeAreaTab(sw, dw, scaleX);
   const ytab = computeResizeAreaTab(sh, dh, scaleY);
   const xdi = xtab.di;
@@ -220,17 +224,17 @@ function linearAreaCoefficients(
   return { ofs, a0, a1, clampedFrom };
 }
 
-function resizeLinearAreaMode(
-  src: Uint8Array,
-  sw: number,
-  sh: number,
-  dw: number,
-  dh: number,
-  scaleX: number,
-  scaleY: number,
-  invScaleX: number,
-  invScaleY: number,
-): Uint8Array {
+function resizeLinearAreaMode({
+  src,
+  sw,
+  sh,
+  dw,
+  dh,
+  scaleX,
+  scaleY,
+  invScaleX,
+  invScaleY,
+}: ResizeJob & { invScaleX: number; invScaleY: number }): Uint8Array {
   const x = linearAreaCoefficients(sw, dw, scaleX, invScaleX, true);
   const y = linearAreaCoefficients(sh, dh, scaleY, invScaleY, false);
   // Horizontal pass once per source row (fixed point, values up to 255 * 2048).

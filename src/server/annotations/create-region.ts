@@ -2,6 +2,7 @@ import type { Db } from "~/server/db";
 import { recordChange } from "~/server/audit/record-change";
 import { assertValidGeometry } from "./assert-valid-geometry";
 import { assertProjectLabelClass, findProjectImage } from "./find-project-image";
+import { regionChangedEvent } from "./region-changed-event";
 import { REGION_SELECT, toRegionDto, type RegionDto } from "./region-dto";
 
 export async function createRegion(options: {
@@ -26,14 +27,7 @@ export async function createRegion(options: {
       action: "region.create",
       target: { type: "Region", id: created.id },
       data: { imageId: image.id, kind: geometry.kind },
-      event: {
-        type: "region.changed",
-        projectId: options.projectId,
-        imageId: image.id,
-        regionId: created.id,
-        change: "created",
-        actorId: options.actorId,
-      },
+      event: regionChangedEvent(options, created, "created"),
     });
     return created;
   });

@@ -5,7 +5,7 @@
  * its own result: one bad file never blocks the good ones, and a rejected file stores nothing.
  */
 import { createHash } from "node:crypto";
-import { recordChange } from "~/server/audit/record-change";
+import { changeProject } from "~/server/audit/record-change";
 import { expandZip, ZipRejectedError, type ExpandZipOptions, type ZipEntryFile } from "~/server/datasets/expand-zip";
 import type { Db } from "~/server/db";
 import { serverEnv } from "~/server/env";
@@ -96,7 +96,7 @@ export async function ingestFiles(options: {
     }
   }
   // One event for the whole upload, after every image committed with its own audit row
-  // (recordChange in createImageRow): subscribers reload the dataset once instead of once per file.
+  // (changeProject in createImageRow): subscribers reload the dataset once instead of once per file.
   await publishEvent({
     db: options.db,
     channel: projectChannel(options.projectId),
@@ -216,8 +216,15 @@ async function createImageRow(
 ): Promise<string | null> {
   const { probe } = image;
   try {
-    return await target.db.$transaction(async (tx) => {
-      const created = await tx.image.create({
+    const scope = { db: target.db, projectId: target.projectId, actorId: target.userId };
+    // No event per image: one "images.uploaded" announces the whole upload (see ingestFiles).
+    const record = {
+      action: "image.upload",
+      target: (created: { id: string }) => ({ type: "Image", id: created.id }),
+      data: { datasetId: target.datasetId, fileName: image.fileName, sha256: image.sha256 },
+    } as const;
+    const created = await changeProject(scope, record, (tx) =>
+      tx.image.create({
         data: {
           projectId: target.projectId,
           datasetId: target.datasetId,
@@ -239,17 +246,9 @@ async function createImageRow(
           uploadedById: target.userId,
         },
         select: { id: true },
-      });
-      // No event per image: one "images.uploaded" announces the whole upload (see ingestFiles).
-      await recordChange(tx, {
-        projectId: target.projectId,
-        actorId: target.userId,
-        action: "image.upload",
-        target: { type: "Image", id: created.id },
-        data: { datasetId: target.datasetId, fileName: image.fileName, sha256: image.sha256 },
-      });
-      return created.id;
-    });
+      }),
+    );
+    return created.id;
   } catch (error) {
     if (isUniqueViolation(error)) return null;
     throw error;

@@ -33,31 +33,27 @@ export async function* writeZip(entries: AsyncIterable<ZipEntry>): AsyncGenerato
       throw new RangeError("The archive would exceed 4 GiB or 65 535 entries; export one dataset at a time");
     }
     const { time, date } = dosDateTime(entry.modified ?? new Date());
+    // The local header and the central directory record share one block of fields, at offset 4
+    // and 6 respectively (the central record has "version made by" in front).
+    const writeEntryFields = (buffer: Buffer, at: number) => {
+      buffer.writeUInt16LE(20, at); // version needed: 2.0
+      buffer.writeUInt16LE(0x0800, at + 2); // flags: UTF-8 names
+      buffer.writeUInt16LE(0, at + 4); // method: STORE
+      buffer.writeUInt16LE(time, at + 6);
+      buffer.writeUInt16LE(date, at + 8);
+      buffer.writeUInt32LE(crc, at + 10);
+      buffer.writeUInt32LE(size, at + 14); // compressed size
+      buffer.writeUInt32LE(size, at + 18);
+      buffer.writeUInt16LE(name.length, at + 22);
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // flags: UTF-8 names
-    local.writeUInt16LE(0, 8); // STORE
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(size, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeEntryFields(local, 4);
 
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
     header.writeUInt16LE(20, 4); // made by
-    header.writeUInt16LE(20, 6); // needed
-    header.writeUInt16LE(0x0800, 8);
-    header.writeUInt16LE(0, 10);
-    header.writeUInt16LE(time, 12);
-    header.writeUInt16LE(date, 14);
-    header.writeUInt32LE(crc, 16);
-    header.writeUInt32LE(size, 20);
-    header.writeUInt32LE(size, 24);
-    header.writeUInt16LE(name.length, 28);
+    writeEntryFields(header, 6);
     header.writeUInt32LE(offset, 42);
     central.push(header, name);
 

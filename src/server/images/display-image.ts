@@ -25,9 +25,18 @@ export function isBrowserDisplayable(source: Pick<DisplaySource, "format" | "bit
   return (source.format === "png" || source.format === "jpeg") && source.bitDepth <= 8;
 }
 
-export async function displayImageBlob(options: { blobs: BlobStore; source: DisplaySource }): Promise<DisplayBlob> {
+/**
+ * `reencode`: always a PNG made from the decoded pixels, even for a PNG or JPEG original, so
+ * nothing of the uploaded file (EXIF, comments, embedded thumbnails) leaves with it: what share
+ * links serve.
+ */
+export async function displayImageBlob(options: {
+  blobs: BlobStore;
+  source: DisplaySource;
+  reencode?: boolean;
+}): Promise<DisplayBlob> {
   const { blobs, source } = options;
-  if (isBrowserDisplayable(source)) {
+  if (!options.reencode && isBrowserDisplayable(source)) {
     return { blobKey: source.blobKey, mediaType: source.format === "png" ? "image/png" : "image/jpeg" };
   }
   let pending = converted.get(source.sha256);

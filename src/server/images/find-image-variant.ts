@@ -50,15 +50,18 @@ export function imageVariantBlob(options: {
   blobs: BlobStore;
   image: VariantSource & Partial<OriginalFields>;
   variant: ImageVariant;
+  /** Share links: the display variant is always re-encoded from pixels (no metadata of the upload). */
+  reencodeDisplay?: boolean;
 }): ImageVariantBlob {
   const { blobs, image } = options;
+  const reencode = options.reencodeDisplay === true;
   switch (options.variant) {
     case "display":
       return {
         // The display bytes derive from the source alone, so its sha names them before any conversion.
-        etag: `"display-${image.sha256}"`,
+        etag: `"${reencode ? "rendition" : "display"}-${image.sha256}"`,
         content: async () => {
-          const display = await displayImageBlob({ blobs, source: image });
+          const display = await displayImageBlob({ blobs, source: image, reencode });
           return { blobKey: display.blobKey, contentType: display.mediaType };
         },
       };

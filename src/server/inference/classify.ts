@@ -63,12 +63,22 @@ function summary(model: LoadedModel, head: LinearHead): ModelSummary {
   };
 }
 
-function checkHead(model: LoadedModel, head: LinearHead): void {
+/**
+ * The model and the head its classifications use: the retrained `head` if given (it must fit the
+ * model's pooled features: RangeError otherwise), else the model's own.
+ */
+async function loadModelAndHead(options: {
+  model?: string;
+  head?: LinearHead;
+}): Promise<{ model: LoadedModel; head: LinearHead }> {
+  const model = await getModel(options.model);
+  const head = options.head ?? model.head;
   if (headChannels(head) !== model.shape.featureChannels) {
     throw new RangeError(
       `the head expects ${headChannels(head)} feature channels, model ${model.card.name} has ${model.shape.featureChannels}`,
     );
   }
+  return { model, head };
 }
 
 function camClassFor(request: CamRequest, predicted: number, numClasses: number): number | undefined {
@@ -136,9 +146,7 @@ async function runPlanes(
 export async function classifyPlanes(
   options: ClassifyPlanesOptions,
 ): Promise<{ model: ModelSummary; results: PlaneClassification[] }> {
-  const model = await getModel(options.model);
-  const head = options.head ?? model.head;
-  checkHead(model, head);
+  const { model, head } = await loadModelAndHead(options);
   const results = await runPlanes(
     model,
     options.planes,
@@ -169,9 +177,7 @@ export type ClassifyImagesOptions = Omit<ClassifyPlanesOptions, "planes"> & {
 export async function classifyImages(
   options: ClassifyImagesOptions,
 ): Promise<{ model: ModelSummary; results: ImageClassification[] }> {
-  const model = await getModel(options.model);
-  const head = options.head ?? model.head;
-  checkHead(model, head);
+  const { model, head } = await loadModelAndHead(options);
   const batchSize = options.batchSize ?? 8;
   const results: ImageClassification[] = [];
   for (let start = 0; start < options.images.length; start += batchSize) {

@@ -14,12 +14,11 @@ import { assertExportScope, exportImagePages, type ExportScope } from "~/server/
 import { safeSegment, streamOverlaysZip } from "~/server/exports/stream-overlays-zip";
 import type { BlobStore } from "~/server/storage";
 import type { ExportPayload } from "./definitions";
-import type { Tx } from "./queue";
 import {
-  beginSingleJobRun,
-  failSingleJobRun,
+  attemptSingleJobRun,
   finishSingleJobRun,
   reportSingleJobProgress,
+  type SingleJobHandlerOptions,
   type SingleJobResult,
 } from "./single-job-run";
 
@@ -75,66 +74,58 @@ function countingStore(store: BlobStore, onRead: (reads: number) => Promise<void
   };
 }
 
-export async function handleExport(options: {
-  db: Db;
-  store: BlobStore;
-  payload: ExportPayload;
-  completeQueueJob: (tx: Tx) => Promise<boolean>;
-  finalAttempt?: boolean;
+export type ExportOptions = SingleJobHandlerOptions<ExportPayload> & {
   /** Least time between two progress writes. @default 500 */
   progressIntervalMs?: number;
-}): Promise<ExportResult> {
-  const { db, payload } = options;
-  const run = await beginSingleJobRun({
-    db,
-    jobRunId: payload.jobRunId,
-    completeQueueJob: options.completeQueueJob,
-    payload: { phase: "writing" },
-  });
-  if (!run) return { result: "run-not-running" };
+};
+
+export async function handleExport(options: ExportOptions): Promise<ExportResult> {
+  return attemptSingleJobRun(
+    {
+      ...options,
+      startPayload: { phase: "writing" },
+      isPermanent: (error) => error instanceof AppError || error instanceof RangeError,
+    },
+    async (run): Promise<ExportResult> => {
+      try {
+        return await writeExport(options, run.id);
+      } catch (error) {
+        if (!(error instanceof ExportCancelled)) throw error;
+        await options.db.$transaction((tx) => options.completeQueueJob(tx));
+        return { result: "cancelled" };
+      }
+    },
+  );
+}
+
+/** Writes the zip with progress per image, stores it and finishes the (RUNNING) run. */
+async function writeExport(options: ExportOptions, jobRunId: string): Promise<ExportResult> {
+  const { db, store, payload } = options;
   const scope: ExportScope = { projectId: payload.projectId, datasetId: payload.datasetId };
-  try {
-    const { name } = await assertExportScope({ db, scope });
-    const thresholds = await mapThresholds(db, scope);
-    const total = thresholds.length;
-    await reportSingleJobProgress({ db, jobRunId: run.id, done: 0, total });
-    const interval = options.progressIntervalMs ?? 500;
-    let lastReport = Date.now();
-    let imagesDone = 0;
-    const blobs = countingStore(options.store, async (reads) => {
-      while (imagesDone < total && thresholds[imagesDone]! < reads) imagesDone += 1; // earlier images are complete
-      if (Date.now() - lastReport < interval) return;
-      lastReport = Date.now();
-      if (!(await reportSingleJobProgress({ db, jobRunId: run.id, done: imagesDone, total })))
-        throw new ExportCancelled();
-    });
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of streamOverlaysZip({ db, blobs, scope })) chunks.push(chunk);
-    const zip = Buffer.concat(chunks);
-    const { key } = await options.store.put(zip);
-    const fileName = `${safeSegment(name)}-${payload.kind}`;
-    const { result } = await finishSingleJobRun({
-      db,
-      jobRunId: run.id,
-      completeQueueJob: options.completeQueueJob,
-      write: async () => undefined,
-      payload: () => ({ phase: "done", blobKey: key, fileName, bytes: zip.byteLength, images: total }),
-    });
-    return { result, blobKey: key, bytes: zip.byteLength };
-  } catch (error) {
-    if (error instanceof ExportCancelled) {
-      await db.$transaction((tx) => options.completeQueueJob(tx));
-      return { result: "cancelled" };
-    }
-    const permanent = error instanceof AppError || error instanceof RangeError;
-    if (!permanent && !options.finalAttempt) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    await failSingleJobRun({
-      db,
-      jobRunId: run.id,
-      error: message,
-      completeQueueJob: options.completeQueueJob,
-    });
-    return { result: "failed", error: message };
-  }
+  const { name } = await assertExportScope({ db, scope });
+  const thresholds = await mapThresholds(db, scope);
+  const total = thresholds.length;
+  await reportSingleJobProgress({ db, jobRunId, done: 0, total });
+  const interval = options.progressIntervalMs ?? 500;
+  let lastReport = Date.now();
+  let imagesDone = 0;
+  const blobs = countingStore(store, async (reads) => {
+    while (imagesDone < total && thresholds[imagesDone]! < reads) imagesDone += 1; // earlier images are complete
+    if (Date.now() - lastReport < interval) return;
+    lastReport = Date.now();
+    if (!(await reportSingleJobProgress({ db, jobRunId, done: imagesDone, total }))) throw new ExportCancelled();
+  });
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of streamOverlaysZip({ db, blobs, scope })) chunks.push(chunk);
+  const zip = Buffer.concat(chunks);
+  const { key } = await store.put(zip);
+  const fileName = `${safeSegment(name)}-${payload.kind}`;
+  const { result } = await finishSingleJobRun({
+    db,
+    jobRunId,
+    completeQueueJob: options.completeQueueJob,
+    write: async () => undefined,
+    payload: () => ({ phase: "done", blobKey: key, fileName, bytes: zip.byteLength, images: total }),
+  });
+  return { result, blobKey: key, bytes: zip.byteLength };
 }

@@ -5,11 +5,10 @@
  */
 import "server-only";
 import type { Db } from "~/server/db";
-import { projectChannel, publishEvent } from "~/server/events";
 import { analyseImageJob, type AnalyseDatasetPayload, type AnalyseImagePayload } from "./definitions";
-import { jobRunUpdatedEvent } from "./job-run-records";
+import { updateJobRun } from "./job-run-records";
 import type { JobQueue, Tx } from "./queue";
-import { lockJobRun } from "./record-item-outcome";
+import { findLockedJobRun } from "./record-item-outcome";
 
 class SupersededAttempt extends Error {}
 
@@ -23,8 +22,7 @@ export async function fanOutDatasetRun(options: {
   try {
     return await db.$transaction(
       async (tx) => {
-        await lockJobRun(tx, payload.jobRunId);
-        const run = await tx.jobRun.findUnique({ where: { id: payload.jobRunId } });
+        const run = await findLockedJobRun(tx, payload.jobRunId);
         if (!run || run.status !== "QUEUED") {
           await options.completeQueueJob(tx);
           return { result: "not-queued" as const, items: 0 };
@@ -45,19 +43,11 @@ export async function fanOutDatasetRun(options: {
         }));
         await options.queue.sendMany(analyseImageJob, items, { tx });
         const now = new Date();
-        const updated = await tx.jobRun.update({
-          where: { id: run.id },
-          data: {
-            progressTotal: items.length,
-            startedAt: now,
-            // An empty dataset is done at once.
-            ...(items.length === 0 ? { status: "SUCCEEDED", finishedAt: now } : { status: "RUNNING" }),
-          },
-        });
-        await publishEvent({
-          db: tx,
-          channel: projectChannel(run.projectId),
-          event: jobRunUpdatedEvent(updated),
+        await updateJobRun(tx, run.id, {
+          progressTotal: items.length,
+          startedAt: now,
+          // An empty dataset is done at once.
+          ...(items.length === 0 ? { status: "SUCCEEDED", finishedAt: now } : { status: "RUNNING" }),
         });
         return { result: "fanned-out" as const, items: items.length };
       },

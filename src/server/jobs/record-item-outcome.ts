@@ -10,8 +10,8 @@ import "server-only";
 import type { Db } from "~/server/db";
 import type { ComputedImageAnalysis } from "~/server/analysis/compute-image-analysis";
 import { upsertAnalysis } from "~/server/analysis/upsert-analysis";
-import { projectChannel, publishEvent } from "~/server/events";
-import { jobRunUpdatedEvent, parseFailures } from "./job-run-records";
+import type { JobRun } from "~/generated/prisma/client";
+import { parseFailures, updateJobRun } from "./job-run-records";
 import type { Tx } from "./queue";
 
 export type ItemOutcome = { kind: "analysed"; analysis: ComputedImageAnalysis } | { kind: "failed"; reason: string };
@@ -26,6 +26,12 @@ export async function lockJobRun(tx: Tx, jobRunId: string): Promise<void> {
   await tx.$queryRaw`SELECT id FROM "JobRun" WHERE id = ${jobRunId} FOR UPDATE`;
 }
 
+/** The JobRun, locked until the end of the transaction (null when it is gone). */
+export async function findLockedJobRun(tx: Tx, jobRunId: string): Promise<JobRun | null> {
+  await lockJobRun(tx, jobRunId);
+  return tx.jobRun.findUnique({ where: { id: jobRunId } });
+}
+
 export async function recordItemOutcome(options: {
   db: Db;
   jobRunId: string;
@@ -38,8 +44,7 @@ export async function recordItemOutcome(options: {
   try {
     return await db.$transaction(
       async (tx): Promise<RecordItemResult> => {
-        await lockJobRun(tx, jobRunId);
-        const run = await tx.jobRun.findUnique({ where: { id: jobRunId } });
+        const run = await findLockedJobRun(tx, jobRunId);
         if (!run || run.status !== "RUNNING") {
           // Nothing to record, but the queue job is settled so it is not retried.
           await options.completeQueueJob(tx);
@@ -62,22 +67,14 @@ export async function recordItemOutcome(options: {
         const progressDone = run.progressDone + 1;
         const failedCount = run.failedCount + (outcome.kind === "failed" ? 1 : 0);
         const finished = progressDone >= run.progressTotal;
-        const updated = await tx.jobRun.update({
-          where: { id: jobRunId },
-          data: {
-            progressDone,
-            failedCount,
-            failures,
-            ...(finished
-              ? { status: failedCount === progressDone ? "FAILED" : "SUCCEEDED", finishedAt: new Date() }
-              : {}),
-            ...(finished && failedCount === progressDone ? { error: "every item failed" } : {}),
-          },
-        });
-        await publishEvent({
-          db: tx,
-          channel: projectChannel(run.projectId),
-          event: jobRunUpdatedEvent(updated),
+        await updateJobRun(tx, jobRunId, {
+          progressDone,
+          failedCount,
+          failures,
+          ...(finished
+            ? { status: failedCount === progressDone ? "FAILED" : "SUCCEEDED", finishedAt: new Date() }
+            : {}),
+          ...(finished && failedCount === progressDone ? { error: "every item failed" } : {}),
         });
         return "recorded";
       },

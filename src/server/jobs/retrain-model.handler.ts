@@ -17,12 +17,11 @@ import { resolveRetrainBase } from "~/server/models/resolve-retrain-base";
 import { trainHeadFromLabels } from "~/server/models/train-head-from-labels";
 import type { BlobStore } from "~/server/storage";
 import type { RetrainModelPayload } from "./definitions";
-import type { Tx } from "./queue";
 import {
-  beginSingleJobRun,
-  failSingleJobRun,
+  attemptSingleJobRun,
   finishSingleJobRun,
   reportSingleJobProgress,
+  type SingleJobHandlerOptions,
   type SingleJobResult,
 } from "./single-job-run";
 
@@ -43,109 +42,90 @@ function retrainedName(backboneName: string, labels: number, date: Date): string
   return `${backboneName} + ${labels} labels (${date.toISOString().slice(0, 10)})`;
 }
 
-export async function handleRetrainModel(options: {
-  db: Db;
-  store: BlobStore;
-  payload: RetrainModelPayload;
-  completeQueueJob: (tx: Tx) => Promise<boolean>;
-  /** @default the persistent cache under DATA_DIR/cache/features */
-  featureCache?: FeatureCache;
-  /** The queue will not retry after this attempt: a transient error then fails the run too. */
-  finalAttempt?: boolean;
-}): Promise<RetrainModelResult> {
+export async function handleRetrainModel(
+  options: SingleJobHandlerOptions<RetrainModelPayload> & {
+    /** @default the persistent cache under DATA_DIR/cache/features */
+    featureCache?: FeatureCache;
+  },
+): Promise<RetrainModelResult> {
   const { db, payload } = options;
-  const run = await beginSingleJobRun({
-    db,
-    jobRunId: payload.jobRunId,
-    completeQueueJob: options.completeQueueJob,
-    payload: { phase: "features" },
-  });
-  if (!run) return { result: "run-not-running" };
+  return attemptSingleJobRun(
+    { ...options, startPayload: { phase: "features" }, isPermanent },
+    async (run): Promise<RetrainModelResult> => {
+      const base = await resolveRetrainBase({
+        db,
+        projectId: payload.projectId,
+        baseVersionId: payload.baseVersionId,
+      });
+      const set = await collectTrainingSet({ db, projectId: payload.projectId, datasetId: payload.datasetId });
+      const trained = await trainHeadFromLabels({
+        store: options.store,
+        backbonePath: base.backbonePath,
+        set,
+        featureCache: options.featureCache ?? persistentFeatureCache(),
+        onProgress: (progress) =>
+          reportSingleJobProgress({
+            db,
+            jobRunId: run.id,
+            done: progress.done,
+            total: progress.total,
+            payload: { phase: progress.phase },
+          }),
+      });
+      if ("stopped" in trained) {
+        await db.$transaction((tx) => options.completeQueueJob(tx));
+        return { result: "run-not-running" };
+      }
 
-  try {
-    const base = await resolveRetrainBase({
-      db,
-      projectId: payload.projectId,
-      baseVersionId: payload.baseVersionId,
-    });
-    const set = await collectTrainingSet({ db, projectId: payload.projectId, datasetId: payload.datasetId });
-    const trained = await trainHeadFromLabels({
-      store: options.store,
-      backbonePath: base.backbonePath,
-      set,
-      featureCache: options.featureCache ?? persistentFeatureCache(),
-      onProgress: (progress) =>
-        reportSingleJobProgress({
-          db,
-          jobRunId: run.id,
-          done: progress.done,
-          total: progress.total,
-          payload: { phase: progress.phase },
-        }),
-    });
-    if ("stopped" in trained) {
-      await db.$transaction((tx) => options.completeQueueJob(tx));
-      return { result: "run-not-running" };
-    }
-
-    const labels = Object.keys(trained.labelSnapshot).length;
-    const { result, written } = await finishSingleJobRun({
-      db,
-      jobRunId: run.id,
-      completeQueueJob: options.completeQueueJob,
-      write: async (tx, current) => {
-        const version = await tx.modelVersion.create({
-          data: {
+      const labels = Object.keys(trained.labelSnapshot).length;
+      const { result, written } = await finishSingleJobRun({
+        db,
+        jobRunId: run.id,
+        completeQueueJob: options.completeQueueJob,
+        write: async (tx, current) => {
+          const version = await tx.modelVersion.create({
+            data: {
+              projectId: payload.projectId,
+              name: retrainedName(base.backboneName, labels, new Date()),
+              backboneFile: base.base.backboneFile,
+              backboneSha256: base.base.backboneSha256,
+              headBlobKey: trained.headBlobKey,
+              classes: trained.head.classes,
+              metrics: { ...trained.metrics, datasetId: payload.datasetId ?? null },
+              labelSnapshot: trained.labelSnapshot,
+              parentId: base.base.id,
+              createdById: current.createdById,
+            },
+          });
+          // The run's own "job-run.updated" event follows in finishSingleJobRun, same transaction.
+          await recordChange(tx, {
             projectId: payload.projectId,
-            name: retrainedName(base.backboneName, labels, new Date()),
-            backboneFile: base.base.backboneFile,
-            backboneSha256: base.base.backboneSha256,
-            headBlobKey: trained.headBlobKey,
-            classes: trained.head.classes,
-            metrics: { ...trained.metrics, datasetId: payload.datasetId ?? null },
-            labelSnapshot: trained.labelSnapshot,
-            parentId: base.base.id,
-            createdById: current.createdById,
-          },
-        });
-        // The run's own "job-run.updated" event follows in finishSingleJobRun, same transaction.
-        await recordChange(tx, {
-          projectId: payload.projectId,
-          actorId: current.createdById,
-          action: "model-version.create",
-          target: { type: "ModelVersion", id: version.id },
-          data: {
-            name: version.name,
-            jobRunId: current.id,
-            labels,
-            weightedAccuracy: trained.metrics.weightedAccuracy,
-            weightedF1: trained.metrics.weightedF1,
-          },
-        });
-        return version;
-      },
-      payload: (version) => ({
-        phase: "done",
-        modelVersionId: version.id,
+            actorId: current.createdById,
+            action: "model-version.create",
+            target: { type: "ModelVersion", id: version.id },
+            data: {
+              name: version.name,
+              jobRunId: current.id,
+              labels,
+              weightedAccuracy: trained.metrics.weightedAccuracy,
+              weightedF1: trained.metrics.weightedF1,
+            },
+          });
+          return version;
+        },
+        payload: (version) => ({
+          phase: "done",
+          modelVersionId: version.id,
+          features: trained.metrics.features,
+          timingsMs: trained.metrics.timingsMs,
+        }),
+      });
+      return {
+        result,
+        modelVersionId: written?.id,
         features: trained.metrics.features,
         timingsMs: trained.metrics.timingsMs,
-      }),
-    });
-    return {
-      result,
-      modelVersionId: written?.id,
-      features: trained.metrics.features,
-      timingsMs: trained.metrics.timingsMs,
-    };
-  } catch (error) {
-    if (!isPermanent(error) && !options.finalAttempt) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    await failSingleJobRun({
-      db,
-      jobRunId: run.id,
-      error: message,
-      completeQueueJob: options.completeQueueJob,
-    });
-    return { result: "failed", error: message };
-  }
+      };
+    },
+  );
 }

@@ -7,12 +7,22 @@
 import "server-only";
 import type { JobRun, Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
-import { projectChannel, publishEvent } from "~/server/events";
-import { jobRunUpdatedEvent } from "./job-run-records";
+import type { BlobStore } from "~/server/storage";
+import { updateJobRun } from "./job-run-records";
 import type { Tx } from "./queue";
-import { lockJobRun } from "./record-item-outcome";
+import { findLockedJobRun } from "./record-item-outcome";
 
 export type SingleJobResult = "recorded" | "run-not-running" | "superseded";
+
+/** What the worker gives the handler of a single-job run (retrain-model, export). */
+export type SingleJobHandlerOptions<Payload> = {
+  db: Db;
+  store: BlobStore;
+  payload: Payload;
+  completeQueueJob: (tx: Tx) => Promise<boolean>;
+  /** The queue will not retry after this attempt: a transient error then fails the run too. */
+  finalAttempt?: boolean;
+};
 
 class SupersededAttempt extends Error {}
 
@@ -33,28 +43,18 @@ export async function beginSingleJobRun(options: {
   payload?: Record<string, unknown>;
 }): Promise<JobRun | null> {
   return options.db.$transaction(async (tx) => {
-    await lockJobRun(tx, options.jobRunId);
-    const run = await tx.jobRun.findUnique({ where: { id: options.jobRunId } });
+    const run = await findLockedJobRun(tx, options.jobRunId);
     if (!run || (run.status !== "QUEUED" && run.status !== "RUNNING")) {
       await options.completeQueueJob(tx);
       return null;
     }
-    const updated = await tx.jobRun.update({
-      where: { id: run.id },
-      data: {
-        status: "RUNNING",
-        startedAt: run.startedAt ?? new Date(),
-        progressDone: 0,
-        error: null,
-        payload: mergePayload(run, options.payload),
-      },
+    return updateJobRun(tx, run.id, {
+      status: "RUNNING",
+      startedAt: run.startedAt ?? new Date(),
+      progressDone: 0,
+      error: null,
+      payload: mergePayload(run, options.payload),
     });
-    await publishEvent({
-      db: tx,
-      channel: projectChannel(run.projectId),
-      event: jobRunUpdatedEvent(updated),
-    });
-    return updated;
   });
 }
 
@@ -67,21 +67,12 @@ export async function reportSingleJobProgress(options: {
   payload?: Record<string, unknown>;
 }): Promise<boolean> {
   return options.db.$transaction(async (tx) => {
-    await lockJobRun(tx, options.jobRunId);
-    const run = await tx.jobRun.findUnique({ where: { id: options.jobRunId } });
+    const run = await findLockedJobRun(tx, options.jobRunId);
     if (!run || run.status !== "RUNNING") return false;
-    const updated = await tx.jobRun.update({
-      where: { id: run.id },
-      data: {
-        progressDone: options.done,
-        progressTotal: options.total,
-        payload: mergePayload(run, options.payload),
-      },
-    });
-    await publishEvent({
-      db: tx,
-      channel: projectChannel(run.projectId),
-      event: jobRunUpdatedEvent(updated),
+    await updateJobRun(tx, run.id, {
+      progressDone: options.done,
+      progressTotal: options.total,
+      payload: mergePayload(run, options.payload),
     });
     return true;
   });
@@ -101,27 +92,18 @@ export async function finishSingleJobRun<T>(options: {
   try {
     return await options.db.$transaction(
       async (tx) => {
-        await lockJobRun(tx, options.jobRunId);
-        const run = await tx.jobRun.findUnique({ where: { id: options.jobRunId } });
+        const run = await findLockedJobRun(tx, options.jobRunId);
         if (!run || run.status !== "RUNNING") {
           await options.completeQueueJob(tx);
           return { result: "run-not-running" as const };
         }
         if (!(await options.completeQueueJob(tx))) throw new SupersededAttempt();
         const written = await options.write(tx, run);
-        const updated = await tx.jobRun.update({
-          where: { id: run.id },
-          data: {
-            status: "SUCCEEDED",
-            finishedAt: new Date(),
-            progressDone: run.progressTotal,
-            payload: mergePayload(run, options.payload(written)),
-          },
-        });
-        await publishEvent({
-          db: tx,
-          channel: projectChannel(run.projectId),
-          event: jobRunUpdatedEvent(updated),
+        await updateJobRun(tx, run.id, {
+          status: "SUCCEEDED",
+          finishedAt: new Date(),
+          progressDone: run.progressTotal,
+          payload: mergePayload(run, options.payload(written)),
         });
         return { result: "recorded" as const, written };
       },
@@ -141,19 +123,40 @@ export async function failSingleJobRun(options: {
   completeQueueJob: (tx: Tx) => Promise<boolean>;
 }): Promise<SingleJobResult> {
   return options.db.$transaction(async (tx) => {
-    await lockJobRun(tx, options.jobRunId);
-    const run = await tx.jobRun.findUnique({ where: { id: options.jobRunId } });
+    const run = await findLockedJobRun(tx, options.jobRunId);
     await options.completeQueueJob(tx);
     if (!run || run.status !== "RUNNING") return "run-not-running";
-    const updated = await tx.jobRun.update({
-      where: { id: run.id },
-      data: { status: "FAILED", finishedAt: new Date(), error: options.error.slice(0, 2000) },
-    });
-    await publishEvent({
-      db: tx,
-      channel: projectChannel(run.projectId),
-      event: jobRunUpdatedEvent(updated),
-    });
+    await updateJobRun(tx, run.id, { status: "FAILED", finishedAt: new Date(), error: options.error.slice(0, 2000) });
     return "recorded";
   });
+}
+
+/**
+ * One attempt at a single-job run: begins the run (merging `startPayload` into its payload), then
+ * does `work`. An error that `isPermanent` calls permanent, or any error on the final attempt,
+ * fails the run with its message; other errors are thrown so that the queue retries the job.
+ */
+export async function attemptSingleJobRun<R>(
+  options: Omit<SingleJobHandlerOptions<{ jobRunId: string }>, "store"> & {
+    startPayload: Record<string, unknown>;
+    isPermanent: (error: unknown) => boolean;
+  },
+  work: (run: JobRun) => Promise<R>,
+): Promise<R | { result: "run-not-running" } | { result: "failed"; error: string }> {
+  const { db, completeQueueJob } = options;
+  const run = await beginSingleJobRun({
+    db,
+    jobRunId: options.payload.jobRunId,
+    completeQueueJob,
+    payload: options.startPayload,
+  });
+  if (!run) return { result: "run-not-running" };
+  try {
+    return await work(run);
+  } catch (error) {
+    if (!options.isPermanent(error) && !options.finalAttempt) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    await failSingleJobRun({ db, jobRunId: run.id, error: message, completeQueueJob });
+    return { result: "failed", error: message };
+  }
 }

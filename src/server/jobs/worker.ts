@@ -27,6 +27,7 @@ import { handleExport } from "./export.handler";
 import { handleRetrainModel } from "./retrain-model.handler";
 import { jobSettings, type JobSettings } from "./job-settings";
 import { startPgBoss, type PgBossJobQueue } from "./queue";
+import type { SingleJobHandlerOptions } from "./single-job-run";
 
 type Logger = (message: string) => void;
 
@@ -140,13 +141,7 @@ export async function startJobWorker(
    */
   async function workOneRunAtATime<P extends { jobRunId: string }, R>(
     definition: JobDefinition<P>,
-    handle: (options: {
-      db: Db;
-      store: BlobStore;
-      payload: P;
-      completeQueueJob: ReturnType<typeof complete>;
-      finalAttempt: boolean;
-    }) => Promise<R>,
+    handle: (options: SingleJobHandlerOptions<P>) => Promise<R>,
     summary: (result: R) => string,
   ): Promise<void> {
     await work(definition, 1, async (payload, job) => {

@@ -1,5 +1,4 @@
-import { recordChange } from "~/server/audit/record-change";
-import type { Db } from "~/server/db";
+import { changeProject, type ProjectChangeScope } from "~/server/audit/record-change";
 import { AppError } from "~/server/errors";
 
 /**
@@ -7,7 +6,7 @@ import { AppError } from "~/server/errors";
  * a project. Analyses made with the version stay, with their modelVersionId cleared (their
  * params still name "version:<id>"); the head blob stays in the content-addressed store.
  */
-export async function deleteModelVersion(options: { db: Db; projectId: string; modelVersionId: string; actorId: string }): Promise<void> {
+export async function deleteModelVersion(options: ProjectChangeScope & { modelVersionId: string }): Promise<void> {
   const { db, projectId } = options;
   const row = await db.modelVersion.findFirst({
     where: { id: options.modelVersionId, OR: [{ projectId }, { projectId: null }] },
@@ -15,14 +14,10 @@ export async function deleteModelVersion(options: { db: Db; projectId: string; m
   });
   if (!row) throw new AppError("NOT_FOUND", "Model version not found");
   if (row.projectId === null) throw new AppError("BAD_INPUT", "Built-in models cannot be deleted");
-  await db.$transaction(async (tx) => {
-    await tx.modelVersion.delete({ where: { id: row.id } });
-    await recordChange(tx, {
-      projectId,
-      actorId: options.actorId,
-      action: "model-version.delete",
-      target: { type: "ModelVersion", id: row.id },
-      data: { name: row.name },
-    });
-  });
+  const record = {
+    action: "model-version.delete",
+    target: { type: "ModelVersion", id: row.id },
+    data: { name: row.name },
+  } as const;
+  await changeProject(options, record, (tx) => tx.modelVersion.delete({ where: { id: row.id } }));
 }

@@ -1,4 +1,5 @@
 import type { Db } from "~/server/db";
+import { creatorsWithShareRight } from "./creators-with-share-right";
 import { shareScopeSchema, type ShareScope } from "./share-scope";
 
 export type ShareLinkSummary = {
@@ -8,7 +9,11 @@ export type ShareLinkSummary = {
   targetName: string;
   expiresAt: Date | null;
   createdAt: Date;
+  /** Who made the link (null: unknown, for links older than that record). */
+  createdBy: { id: string; name: string | null; email: string } | null;
   active: boolean;
+  /** Why an inactive link no longer opens. */
+  inactiveReason: "revoked" | "expired" | "creator lost the right to share" | null;
 };
 
 /** The project's share links, newest first, revoked and expired ones included (marked inactive). */
@@ -18,7 +23,7 @@ export async function listShareLinks(options: { db: Db; projectId: string; now?:
     where: { projectId: options.projectId },
     orderBy: { createdAt: "desc" },
     take: 200,
-    select: { id: true, scope: true, expiresAt: true, revokedAt: true, createdAt: true },
+    select: { id: true, scope: true, expiresAt: true, revokedAt: true, createdAt: true, createdById: true },
   });
   const parsed = links.flatMap((link) => {
     const scope = shareScopeSchema.safeParse(link.scope);
@@ -26,7 +31,8 @@ export async function listShareLinks(options: { db: Db; projectId: string; now?:
   });
   const datasetIds = parsed.flatMap((l) => (l.scope.kind === "dataset" ? [l.scope.datasetId] : []));
   const imageIds = parsed.flatMap((l) => (l.scope.kind === "image" ? [l.scope.imageId] : []));
-  const [datasets, images] = await Promise.all([
+  const creatorIds = [...new Set(parsed.flatMap((l) => (l.createdById ? [l.createdById] : [])))];
+  const [datasets, images, creators, sharing] = await Promise.all([
     options.db.dataset.findMany({
       where: { id: { in: datasetIds }, projectId: options.projectId },
       select: { id: true, name: true },
@@ -35,7 +41,16 @@ export async function listShareLinks(options: { db: Db; projectId: string; now?:
       where: { id: { in: imageIds }, projectId: options.projectId },
       select: { id: true, fileName: true },
     }),
+    options.db.user.findMany({ where: { id: { in: creatorIds } }, select: { id: true, name: true, email: true } }),
+    creatorsWithShareRight({ db: options.db, projectId: options.projectId, creatorIds }),
   ]);
+  const creatorById = new Map(creators.map((user) => [user.id, user]));
+  const inactiveReason = (link: (typeof parsed)[number]): ShareLinkSummary["inactiveReason"] => {
+    if (link.revokedAt !== null) return "revoked";
+    if (link.expiresAt !== null && link.expiresAt <= now) return "expired";
+    if (!link.createdById || !sharing.has(link.createdById)) return "creator lost the right to share";
+    return null;
+  };
   const names = new Map<string, string>([
     ...datasets.map((d): [string, string] => [d.id, d.name]),
     ...images.map((i): [string, string] => [i.id, i.fileName]),
@@ -46,6 +61,8 @@ export async function listShareLinks(options: { db: Db; projectId: string; now?:
     targetName: names.get(link.scope.kind === "dataset" ? link.scope.datasetId : link.scope.imageId) ?? "(deleted)",
     expiresAt: link.expiresAt,
     createdAt: link.createdAt,
-    active: link.revokedAt === null && (link.expiresAt === null || link.expiresAt > now),
+    createdBy: (link.createdById && creatorById.get(link.createdById)) || null,
+    active: inactiveReason(link) === null,
+    inactiveReason: inactiveReason(link),
   }));
 }

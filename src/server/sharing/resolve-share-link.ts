@@ -1,5 +1,6 @@
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
+import { creatorsWithShareRight } from "./creators-with-share-right";
 import { hashSecretToken, isSecretTokenShape } from "./secret-token";
 import { shareScopeSchema, type ShareScope } from "./share-scope";
 
@@ -7,7 +8,7 @@ export type ActiveShareLink = { id: string; projectId: string; scope: ShareScope
 
 /**
  * THE check of every shared page and byte route: the link a token opens, if it is neither
- * revoked nor expired. Looked up by the token's hash; anything else (malformed token, unknown,
+ * revoked nor expired and its creator may still share in the project (creators-with-share-right.ts). Looked up by the token's hash; anything else (malformed token, unknown,
  * revoked, expired, unreadable scope) is the same NOT_FOUND, so a probe learns nothing.
  */
 export async function resolveShareLink(options: { db: Db; token: string; now?: Date }): Promise<ActiveShareLink> {
@@ -20,9 +21,15 @@ export async function resolveShareLink(options: { db: Db; token: string; now?: D
       revokedAt: null,
       OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
     },
-    select: { id: true, projectId: true, scope: true },
+    select: { id: true, projectId: true, scope: true, createdById: true },
   });
-  if (!link) throw notFound;
+  if (!link?.createdById) throw notFound;
+  const creators = await creatorsWithShareRight({
+    db: options.db,
+    projectId: link.projectId,
+    creatorIds: [link.createdById],
+  });
+  if (!creators.has(link.createdById)) throw notFound;
   const scope = shareScopeSchema.safeParse(link.scope);
   if (!scope.success) throw notFound;
   return { id: link.id, projectId: link.projectId, scope: scope.data };

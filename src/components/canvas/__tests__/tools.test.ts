@@ -125,6 +125,16 @@ describe("brush tool", () => {
   });
 });
 
+/** The corners of a 100 px square from (x, y), in drawing order. */
+function square(x: number, y: number): [number, number][] {
+  return [
+    [x, y],
+    [x + 100, y],
+    [x + 100, y + 100],
+    [x, y + 100],
+  ];
+}
+
 describe("select tool", () => {
   function withSquare() {
     const editor = new TestEditor();
@@ -138,32 +148,11 @@ describe("select tool", () => {
     const editor = withSquare();
     editor.down(50, 50).expectToBeIn("select.translating");
     editor.move(60, 55).move(70, 60).up(70, 60).expectToBeIn("select.idle");
-    expect(editor.regions[0]!.geometry).toMatchObject({
-      points: [
-        [20, 10],
-        [120, 10],
-        [120, 110],
-        [20, 110],
-      ],
-    });
+    expect(editor.regions[0]!.geometry).toMatchObject({ points: square(20, 10) });
     editor.key("z", { ctrl: true });
-    expect(editor.regions[0]!.geometry).toMatchObject({
-      points: [
-        [0, 0],
-        [100, 0],
-        [100, 100],
-        [0, 100],
-      ],
-    });
+    expect(editor.regions[0]!.geometry).toMatchObject({ points: square(0, 0) });
     editor.key("z", { ctrl: true, shift: true });
-    expect(editor.regions[0]!.geometry).toMatchObject({
-      points: [
-        [20, 10],
-        [120, 10],
-        [120, 110],
-        [20, 110],
-      ],
-    });
+    expect(editor.regions[0]!.geometry).toMatchObject({ points: square(20, 10) });
   });
 
   test("drag a vertex of the selected polygon", () => {
@@ -200,20 +189,13 @@ describe("select tool", () => {
 
   test("the selected region is grabbed even under a region drawn later", () => {
     const editor = withSquare();
-    const square = editor.regions[0]!.key;
+    const squareKey = editor.regions[0]!.key;
     editor.setTool("rectangle");
     editor.down(20, 20).move(80, 80).up(80, 80);
     editor.setTool("select");
-    editor.select(square);
+    editor.select(squareKey);
     editor.down(50, 50).move(60, 50).up(60, 50);
-    expect(editor.regions[0]!.geometry).toMatchObject({
-      points: [
-        [10, 0],
-        [110, 0],
-        [110, 100],
-        [10, 100],
-      ],
-    });
+    expect(editor.regions[0]!.geometry).toMatchObject({ points: square(10, 0) });
     expect(editor.regions[1]!.geometry).toMatchObject({ x: 20, y: 20 });
   });
 

@@ -55,13 +55,8 @@ describe("runAnalysis", () => {
   });
 
   test("constant image gives a clear result", () => {
-    const result = runAnalysis({
-      width: 10,
-      height: 10,
-      channels: 1,
-      bitDepth: 8,
-      data: new Uint8Array(100).fill(9),
-    });
+    const constant = new Uint8Array(100).fill(9);
+    const result = runAnalysis({ width: 10, height: 10, channels: 1, bitDepth: 8, data: constant });
     expect(result.otsu.threshold).toBe(0);
     expect(result.kmeans[0]?.k).toBe(1);
     expect(result.kmeans[0]?.inertia).toBe(0);

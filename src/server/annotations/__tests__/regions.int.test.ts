@@ -51,32 +51,23 @@ describe("regions with optimistic concurrency", () => {
       geometry: square(0),
     });
     expect(created.version).toBe(1);
+    /** `who` saves the region moved to square(offset), as an edit of `expectedVersion`. */
+    const save = (who: typeof alice, expectedVersion: number, offset: number) =>
+      who.annotation.updateRegion({
+        projectId: project.id,
+        regionId: created.id,
+        expectedVersion,
+        geometry: square(offset),
+      });
 
     // Both opened version 1. Alice saves first.
-    const saved = await alice.annotation.updateRegion({
-      projectId: project.id,
-      regionId: created.id,
-      expectedVersion: 1,
-      geometry: square(5),
-    });
+    const saved = await save(alice, 1, 5);
     expect(saved.version).toBe(2);
 
     // Bob's save of his edit of version 1 is refused, with a message naming Alice.
-    const stale = bob.annotation.updateRegion({
-      projectId: project.id,
-      regionId: created.id,
-      expectedVersion: 1,
-      geometry: square(50),
-    });
+    const stale = save(bob, 1, 50);
     await expect(stale).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(
-      bob.annotation.updateRegion({
-        projectId: project.id,
-        regionId: created.id,
-        expectedVersion: 1,
-        geometry: square(50),
-      }),
-    ).rejects.toThrow(/changed by .*alice.*version 1.*version 2.*not saved/);
+    await expect(save(bob, 1, 50)).rejects.toThrow(/changed by .*alice.*version 1.*version 2.*not saved/);
 
     const after = await bob.annotation.forImage({ projectId: project.id, imageId: image.id });
     expect(after.regions).toHaveLength(1);
@@ -88,12 +79,7 @@ describe("regions with optimistic concurrency", () => {
         bob.annotation.deleteRegion({ projectId: project.id, regionId: created.id, expectedVersion: 1 }),
       ),
     ).toBe("CONFLICT");
-    const bobSaved = await bob.annotation.updateRegion({
-      projectId: project.id,
-      regionId: created.id,
-      expectedVersion: 2,
-      geometry: square(50),
-    });
+    const bobSaved = await save(bob, 2, 50);
     expect(bobSaved.version).toBe(3);
   });
 

@@ -139,30 +139,9 @@ describe("recordChange in a transaction", () => {
     const { project, users } = await seedProject(db, { owner: "OWNER" });
     const actorId = users.owner!.id;
     const listener = await listen(project.id);
-
-    await expect(
-      db.$transaction(async (tx) => {
-        const dataset = await tx.dataset.create({
-          data: { projectId: project.id, name: "rolled back", createdById: actorId },
-        });
-        await recordChange(tx, {
-          projectId: project.id,
-          actorId,
-          action: "dataset.create",
-          target: { type: "Dataset", id: dataset.id },
-          data: { name: dataset.name },
-          event: uploaded(project.id, dataset.id, actorId),
-        });
-        throw new Error("the change fails after recording it");
-      }),
-    ).rejects.toThrow("the change fails after recording it");
-
-    // The committed change below is the control: once its event arrives, the rolled-back one
-    // would have arrived before it (one connection, commit order).
-    const kept = await db.$transaction(async (tx) => {
-      const dataset = await tx.dataset.create({
-        data: { projectId: project.id, name: "kept", createdById: actorId },
-      });
+    /** Creates a dataset and records it (audit row and event) in the same transaction. */
+    const createDatasetRecorded = async (tx: Parameters<typeof recordChange>[0], name: string) => {
+      const dataset = await tx.dataset.create({ data: { projectId: project.id, name, createdById: actorId } });
       await recordChange(tx, {
         projectId: project.id,
         actorId,
@@ -172,7 +151,18 @@ describe("recordChange in a transaction", () => {
         event: uploaded(project.id, dataset.id, actorId),
       });
       return dataset;
-    });
+    };
+
+    await expect(
+      db.$transaction(async (tx) => {
+        await createDatasetRecorded(tx, "rolled back");
+        throw new Error("the change fails after recording it");
+      }),
+    ).rejects.toThrow("the change fails after recording it");
+
+    // The committed change below is the control: once its event arrives, the rolled-back one
+    // would have arrived before it (one connection, commit order).
+    const kept = await db.$transaction((tx) => createDatasetRecorded(tx, "kept"));
     await listener.until(() => listener.events.length > 0);
 
     expect(listener.events).toEqual([uploaded(project.id, kept.id, actorId)]);

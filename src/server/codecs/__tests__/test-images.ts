@@ -19,31 +19,29 @@ function rgbPattern(width: number, height: number, seed: number): Buffer {
   return pixels;
 }
 
+/** Sharp on the seeded RGB pattern, ready for an output format. */
+const rgbImage = (width: number, height: number, seed: number) =>
+  sharp(rgbPattern(width, height, seed), { raw: { width, height, channels: 3 } });
+
+/** Sharp on the seeded grey pattern (one channel, kept grey on output). */
+const greyImage = (width: number, height: number, seed: number) =>
+  sharp(greyPattern(width, height, seed), { raw: { width, height, channels: 1 } }).toColourspace("b-w");
+
 export function pngRgb(width: number, height: number, seed = 0): Promise<Buffer> {
-  return sharp(rgbPattern(width, height, seed), { raw: { width, height, channels: 3 } })
-    .png()
-    .toBuffer();
+  return rgbImage(width, height, seed).png().toBuffer();
 }
 
 export function pngGrey(width: number, height: number, seed = 0): Promise<Buffer> {
-  return sharp(greyPattern(width, height, seed), { raw: { width, height, channels: 1 } })
-    .toColourspace("b-w")
-    .png()
-    .toBuffer();
+  return greyImage(width, height, seed).png().toBuffer();
 }
 
 export function jpegRgb(width: number, height: number, seed = 0): Promise<Buffer> {
-  return sharp(rgbPattern(width, height, seed), { raw: { width, height, channels: 3 } })
-    .jpeg()
-    .toBuffer();
+  return rgbImage(width, height, seed).jpeg().toBuffer();
 }
 
 export function tiffGrey8(width: number, height: number, seed = 0): Promise<Buffer> {
   // sharp's TIFF default is JPEG compression; LZW keeps the test exact.
-  return sharp(greyPattern(width, height, seed), { raw: { width, height, channels: 1 } })
-    .toColourspace("b-w")
-    .tiff({ compression: "lzw" })
-    .toBuffer();
+  return greyImage(width, height, seed).tiff({ compression: "lzw" }).toBuffer();
 }
 
 /** 16-bit grey PNG through sharp (grey16 keeps the depth on output). */

@@ -8,19 +8,14 @@ import type { UploadResponse } from "~/app/api/projects/[projectId]/datasets/[da
 import type { Role } from "~/generated/prisma/enums";
 import { db } from "~/server/db";
 import { jpegRgb, pngRgb } from "~/server/codecs/__tests__/test-images";
+import { signedIn } from "../../../../tests/helpers/signed-in-user";
 import { seedDataset, storedCounts } from "./ingest-fixtures";
 
-const signedIn = vi.hoisted(() => {
+vi.hoisted(() => {
   // A small per-file limit so the request-size guard can be exercised with small bodies.
   process.env.UPLOAD_MAX_BYTES = String(256 * 1024);
-  return { userId: null as string | null };
 });
-vi.mock("~/server/auth", () => ({
-  auth: async () =>
-    signedIn.userId
-      ? { user: { id: signedIn.userId, email: "someone@example.test" }, expires: "2999-01-01T00:00:00.000Z" }
-      : null,
-}));
+vi.mock("~/server/auth", () => import("../../../../tests/helpers/signed-in-user"));
 
 const { POST } = await import("~/app/api/projects/[projectId]/datasets/[datasetId]/upload/route");
 const { GET } = await import("~/app/api/images/[imageId]/[variant]/route");

@@ -4,18 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ingestFiles, type IngestFile, type IngestLimits } from "~/server/datasets/ingest-files";
 import { db } from "~/server/db";
 import { AppError } from "~/server/errors";
-import {
-  FEI_TEXT,
-  deep16Samples,
-  encodeBmp,
-  encodeGreyTiff,
-  jpegRgb,
-  multiPageTiff,
-  pngDeclaring,
-  pngRgb,
-  redOverBlue,
-  tiffGrey8,
-} from "~/server/codecs/__tests__/test-images";
+import * as testImages from "~/server/codecs/__tests__/test-images";
 import { blobStore } from "~/server/storage";
 import { seedDataset, storedCounts } from "./ingest-fixtures";
 import { writeZip } from "./zip-writer";
@@ -49,7 +38,7 @@ async function expectRejectedAndNothingStored(files: IngestFile[], limits?: Part
 describe("ingestFiles: accepted formats", () => {
   it("stores a PNG: row facts, original and thumbnail blobs, audit event", async () => {
     const seeded = await seedDataset(db);
-    const png = await pngRgb(300, 200, 1);
+    const png = await testImages.pngRgb(300, 200, 1);
     const before = await storedCounts(db);
     const [result] = await ingest(seeded, [{ name: "cell-a.png", bytes: png }]);
     expect(result).toMatchObject({ fileName: "cell-a.png", status: "stored" });
@@ -92,10 +81,10 @@ describe("ingestFiles: accepted formats", () => {
 
   it("stores a JPEG, an 8-bit TIFF and a BMP with their formats and sizes", async () => {
     const seeded = await seedDataset(db);
-    const bmp = encodeBmp({ width: 12, height: 8, rgb: redOverBlue(12, 8, 2), bitsPerPixel: 24 });
+    const bmp = testImages.encodeBmp({ width: 12, height: 8, rgb: testImages.redOverBlue(12, 8, 2), bitsPerPixel: 24 });
     const results = await ingest(seeded, [
-      { name: "b.jpg", bytes: await jpegRgb(64, 48, 2) },
-      { name: "c.tif", bytes: await tiffGrey8(50, 40, 2) },
+      { name: "b.jpg", bytes: await testImages.jpegRgb(64, 48, 2) },
+      { name: "c.tif", bytes: await testImages.tiffGrey8(50, 40, 2) },
       { name: "d.bmp", bytes: bmp },
     ]);
     expect(results.map((result) => result.status)).toEqual(["stored", "stored", "stored"]);
@@ -120,11 +109,11 @@ describe("ingestFiles: accepted formats", () => {
 
   it("stores a 16-bit FEI TIFF with its pixel size and a windowed thumbnail", async () => {
     const seeded = await seedDataset(db);
-    const tiff = encodeGreyTiff({
+    const tiff = testImages.encodeGreyTiff({
       width: 320,
       height: 240,
-      samples: deep16Samples(320, 240, 5000, 200),
-      textTags: [{ tag: 34682, text: FEI_TEXT, nulTerminated: false }],
+      samples: testImages.deep16Samples(320, 240, 5000, 200),
+      textTags: [{ tag: 34682, text: testImages.FEI_TEXT, nulTerminated: false }],
     });
     const [result] = await ingest(seeded, [{ name: "sem.tif", bytes: tiff }]);
     const image = await db.image.findUniqueOrThrow({ where: { id: result?.imageId ?? "" } });
@@ -140,7 +129,7 @@ describe("ingestFiles: accepted formats", () => {
 
   it("stores the first page of a multi-page TIFF and says so", async () => {
     const seeded = await seedDataset(db);
-    const [result] = await ingest(seeded, [{ name: "stack.tif", bytes: await multiPageTiff(40, 30, 3, 3) }]);
+    const [result] = await ingest(seeded, [{ name: "stack.tif", bytes: await testImages.multiPageTiff(40, 30, 3, 3) }]);
     expect(result).toMatchObject({
       status: "stored",
       note: "This TIFF has 3 pages; only the first page is used.",
@@ -154,8 +143,8 @@ describe("ingestFiles: accepted formats", () => {
     const seeded = await seedDataset(db);
     const zip = writeZip([
       { name: "day1/", method: "store" },
-      { name: "day1/a.png", data: await pngRgb(30, 20, 4) },
-      { name: "day1/b.jpg", data: await jpegRgb(30, 20, 4), method: "store" },
+      { name: "day1/a.png", data: await testImages.pngRgb(30, 20, 4) },
+      { name: "day1/b.jpg", data: await testImages.jpegRgb(30, 20, 4), method: "store" },
       { name: "readme.txt", data: Buffer.from("sample notes") },
     ]);
     const results = await ingest(seeded, [{ name: "scans.zip", bytes: zip }]);
@@ -173,7 +162,7 @@ describe("ingestFiles: accepted formats", () => {
 
   it("reports a duplicate (across requests and within one) and keeps the first image", async () => {
     const seeded = await seedDataset(db);
-    const png = await pngRgb(40, 40, 5);
+    const png = await testImages.pngRgb(40, 40, 5);
     const [first] = await ingest(seeded, [{ name: "first.png", bytes: png }]);
     const before = await storedCounts(db);
     const results = await ingest(seeded, [
@@ -194,7 +183,7 @@ describe("ingestFiles: accepted formats", () => {
   it("stores the same bytes again in another dataset, sharing the blob", async () => {
     const first = await seedDataset(db);
     const second = await seedDataset(db);
-    const png = await pngRgb(40, 40, 6);
+    const png = await testImages.pngRgb(40, 40, 6);
     await ingest(first, [{ name: "x.png", bytes: png }]);
     const blobsBefore = (await storedCounts(db)).blobFiles;
     const [result] = await ingest(second, [{ name: "x.png", bytes: png }]);
@@ -205,9 +194,9 @@ describe("ingestFiles: accepted formats", () => {
   it("stores the good files of a request that also holds bad ones", async () => {
     const seeded = await seedDataset(db);
     const results = await ingest(seeded, [
-      { name: "good-1.png", bytes: await pngRgb(20, 20, 7) },
+      { name: "good-1.png", bytes: await testImages.pngRgb(20, 20, 7) },
       { name: "empty.png", bytes: Buffer.alloc(0) },
-      { name: "good-2.jpg", bytes: await jpegRgb(20, 20, 7) },
+      { name: "good-2.jpg", bytes: await testImages.jpegRgb(20, 20, 7) },
     ]);
     expect(results.map((result) => result.status)).toEqual(["stored", "rejected", "stored"]);
     expect(await db.image.count({ where: { datasetId: seeded.dataset.id } })).toBe(2);
@@ -215,140 +204,111 @@ describe("ingestFiles: accepted formats", () => {
 });
 
 describe("ingestFiles: bad input gets a clear per-file error and stores nothing", () => {
-  it("not an image", async () => {
-    const results = await expectRejectedAndNothingStored([
-      { name: "notes.png", bytes: Buffer.from("lab notes, not pixels") },
-    ]);
-    expect(results).toEqual([
-      {
-        fileName: "notes.png",
-        status: "rejected",
-        error: "Not a supported image: expected PNG, JPEG, TIFF or BMP.",
+  /** One upload each; the file must come back rejected under its own name with exactly `error`. */
+  const rejectedUploads: {
+    title: string;
+    file: () => Promise<IngestFile>;
+    limits?: Partial<IngestLimits>;
+    error: string;
+  }[] = [
+    {
+      title: "not an image",
+      file: async () => ({ name: "notes.png", bytes: Buffer.from("lab notes, not pixels") }),
+      error: "Not a supported image: expected PNG, JPEG, TIFF or BMP.",
+    },
+    {
+      title: "truncated file",
+      file: async () => {
+        const png = await testImages.pngRgb(400, 300, 8);
+        return { name: "cut.png", bytes: png.subarray(0, Math.floor(png.length / 2)) };
       },
-    ]);
-  });
-
-  it("truncated file", async () => {
-    const png = await pngRgb(400, 300, 8);
-    const results = await expectRejectedAndNothingStored([
-      { name: "cut.png", bytes: png.subarray(0, Math.floor(png.length / 2)) },
-    ]);
-    expect(results).toEqual([
-      {
-        fileName: "cut.png",
-        status: "rejected",
-        error: "The image is truncated or corrupt and could not be read.",
+      error: "The image is truncated or corrupt and could not be read.",
+    },
+    {
+      title: "0 bytes",
+      file: async () => ({ name: "empty.tif", bytes: Buffer.alloc(0) }),
+      error: "The file is empty (0 bytes).",
+    },
+    {
+      title: "over the size limit",
+      file: async () => ({ name: "huge.png", bytes: Buffer.alloc(2048) }),
+      limits: { maxFileBytes: 1024 },
+      error: "The file is 2 KiB; the limit is 1 KiB per file.",
+    },
+    {
+      title: "decompression bomb: declared dimensions over the pixel limit (default 400 megapixels)",
+      file: async () => ({ name: "bomb.png", bytes: await testImages.pngDeclaring(50_000, 50_000) }),
+      error: "The image declares 50000 × 50000 pixels (2500 megapixels); the limit is 400 megapixels.",
+    },
+    {
+      title: 'zip with a path escaping its folder ("../x.png")',
+      file: async () => ({
+        name: "evil.zip",
+        bytes: writeZip([
+          { name: "fine.png", data: await testImages.pngRgb(10, 10, 9) },
+          { name: "../x.png", data: await testImages.pngRgb(10, 10, 10) },
+        ]),
+      }),
+      error:
+        'The archive contains the path "../x.png", which points outside the archive\'s folder. Nothing from the archive was stored.',
+    },
+    {
+      title: "zip with an absolute path",
+      file: async () => ({
+        name: "abs.zip",
+        bytes: writeZip([
+          { name: "fine.png", data: await testImages.pngRgb(10, 10, 11) },
+          { name: "/tmp/x.png", data: await testImages.pngRgb(10, 10, 12) },
+        ]),
+      }),
+      error: 'The archive contains the absolute path "/tmp/x.png". Nothing from the archive was stored.',
+    },
+    {
+      title: "nested zip",
+      file: async () => {
+        const inner = writeZip([{ name: "a.png", data: await testImages.pngRgb(10, 10, 13) }]);
+        return {
+          name: "outer.zip",
+          bytes: writeZip([
+            { name: "fine.png", data: await testImages.pngRgb(10, 10, 14) },
+            { name: "inner.zip", data: inner },
+          ]),
+        };
       },
-    ]);
-  });
+      error:
+        'The archive contains another archive ("inner.zip"); archives inside archives are not expanded. Upload the inner archive on its own. Nothing from the archive was stored.',
+    },
+    {
+      title: "zip bomb: an entry inflating beyond its declared size",
+      file: async () => ({
+        name: "bomb.zip",
+        bytes: writeZip([
+          { name: "fine.png", data: await testImages.pngRgb(10, 10, 15) },
+          { name: "bomb.tif", data: Buffer.alloc(4 * 1024 * 1024), declaredSize: 100 },
+        ]),
+      }),
+      error:
+        'The archive entry "bomb.tif" inflates to more bytes than it declares; the archive is corrupt or malicious. Nothing from the archive was stored.',
+    },
+    {
+      title: "zip expanding beyond the archive limit",
+      file: async () => ({
+        name: "big.zip",
+        bytes: writeZip([
+          { name: "a.tif", data: Buffer.alloc(800 * 1024) },
+          { name: "b.tif", data: Buffer.alloc(800 * 1024) },
+        ]),
+      }),
+      limits: { maxZipTotalBytes: 1024 * 1024 },
+      error:
+        "The archive expands to more than 1 MiB, the limit for one archive; split it into smaller archives. Nothing from the archive was stored.",
+    },
+  ];
 
-  it("0 bytes", async () => {
-    const results = await expectRejectedAndNothingStored([{ name: "empty.tif", bytes: Buffer.alloc(0) }]);
-    expect(results).toEqual([{ fileName: "empty.tif", status: "rejected", error: "The file is empty (0 bytes)." }]);
-  });
-
-  it("over the size limit", async () => {
-    const results = await expectRejectedAndNothingStored([{ name: "huge.png", bytes: Buffer.alloc(2048) }], {
-      maxFileBytes: 1024,
-    });
-    expect(results).toEqual([
-      { fileName: "huge.png", status: "rejected", error: "The file is 2 KiB; the limit is 1 KiB per file." },
-    ]);
-  });
-
-  it("decompression bomb: declared dimensions over the pixel limit (default 400 megapixels)", async () => {
-    const results = await expectRejectedAndNothingStored([
-      { name: "bomb.png", bytes: await pngDeclaring(50_000, 50_000) },
-    ]);
-    expect(results).toEqual([
-      {
-        fileName: "bomb.png",
-        status: "rejected",
-        error: "The image declares 50000 × 50000 pixels (2500 megapixels); the limit is 400 megapixels.",
-      },
-    ]);
-  });
-
-  it('zip with a path escaping its folder ("../x.png")', async () => {
-    const zip = writeZip([
-      { name: "fine.png", data: await pngRgb(10, 10, 9) },
-      { name: "../x.png", data: await pngRgb(10, 10, 10) },
-    ]);
-    const results = await expectRejectedAndNothingStored([{ name: "evil.zip", bytes: zip }]);
-    expect(results).toEqual([
-      {
-        fileName: "evil.zip",
-        status: "rejected",
-        error:
-          'The archive contains the path "../x.png", which points outside the archive\'s folder. Nothing from the archive was stored.',
-      },
-    ]);
-  });
-
-  it("zip with an absolute path", async () => {
-    const zip = writeZip([
-      { name: "fine.png", data: await pngRgb(10, 10, 11) },
-      { name: "/tmp/x.png", data: await pngRgb(10, 10, 12) },
-    ]);
-    const results = await expectRejectedAndNothingStored([{ name: "abs.zip", bytes: zip }]);
-    expect(results).toEqual([
-      {
-        fileName: "abs.zip",
-        status: "rejected",
-        error: 'The archive contains the absolute path "/tmp/x.png". Nothing from the archive was stored.',
-      },
-    ]);
-  });
-
-  it("nested zip", async () => {
-    const inner = writeZip([{ name: "a.png", data: await pngRgb(10, 10, 13) }]);
-    const zip = writeZip([
-      { name: "fine.png", data: await pngRgb(10, 10, 14) },
-      { name: "inner.zip", data: inner },
-    ]);
-    const results = await expectRejectedAndNothingStored([{ name: "outer.zip", bytes: zip }]);
-    expect(results).toEqual([
-      {
-        fileName: "outer.zip",
-        status: "rejected",
-        error:
-          'The archive contains another archive ("inner.zip"); archives inside archives are not expanded. Upload the inner archive on its own. Nothing from the archive was stored.',
-      },
-    ]);
-  });
-
-  it("zip bomb: an entry inflating beyond its declared size", async () => {
-    const zip = writeZip([
-      { name: "fine.png", data: await pngRgb(10, 10, 15) },
-      { name: "bomb.tif", data: Buffer.alloc(4 * 1024 * 1024), declaredSize: 100 },
-    ]);
-    const results = await expectRejectedAndNothingStored([{ name: "bomb.zip", bytes: zip }]);
-    expect(results).toEqual([
-      {
-        fileName: "bomb.zip",
-        status: "rejected",
-        error:
-          'The archive entry "bomb.tif" inflates to more bytes than it declares; the archive is corrupt or malicious. Nothing from the archive was stored.',
-      },
-    ]);
-  });
-
-  it("zip expanding beyond the archive limit", async () => {
-    const zip = writeZip([
-      { name: "a.tif", data: Buffer.alloc(800 * 1024) },
-      { name: "b.tif", data: Buffer.alloc(800 * 1024) },
-    ]);
-    const results = await expectRejectedAndNothingStored([{ name: "big.zip", bytes: zip }], {
-      maxZipTotalBytes: 1024 * 1024,
-    });
-    expect(results).toEqual([
-      {
-        fileName: "big.zip",
-        status: "rejected",
-        error:
-          "The archive expands to more than 1 MiB, the limit for one archive; split it into smaller archives. Nothing from the archive was stored.",
-      },
-    ]);
+  it.each(rejectedUploads)("$title", async ({ file, limits, error }) => {
+    const upload = await file();
+    const results = await expectRejectedAndNothingStored([upload], limits);
+    expect(results).toEqual([{ fileName: upload.name, status: "rejected", error }]);
   });
 
   it("a dataset of another project: NOT_FOUND, whatever the caller claims", async () => {
@@ -361,7 +321,7 @@ describe("ingestFiles: bad input gets a clear per-file error and stores nothing"
       projectId: mine.project.id,
       datasetId: theirs.dataset.id,
       userId: mine.user.id,
-      files: [{ name: "a.png", bytes: await pngRgb(10, 10, 16) }],
+      files: [{ name: "a.png", bytes: await testImages.pngRgb(10, 10, 16) }],
     }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe("NOT_FOUND");

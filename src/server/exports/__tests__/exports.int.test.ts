@@ -3,14 +3,13 @@
  * rectangles, brush strokes with erasing, masks, classes, image labels), the CSV carries the
  * analysis numbers, the overlay zip is a valid archive of PNGs; all streamed from paged reads.
  */
-import { Readable } from "node:stream";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import yauzl from "yauzl";
 import type { RegionGeometry } from "~/core/regions/region-geometry";
 import { db } from "~/server/db";
 import { blobStore } from "~/server/storage";
 import { callerFor, seedProject } from "../../../../tests/helpers/seed";
+import { unzip } from "../../../../tests/helpers/unzip";
 import { seedAnalysis, seedImageRow, seedStoredImage } from "../../sharing/__tests__/collaboration-fixtures";
 import { cocoRleToMask } from "~/core/regions/coco-rle";
 import { importCocoAnnotations } from "~/server/imports/import-coco-annotations";
@@ -321,23 +320,7 @@ describe("overlays zip", () => {
     await seedStoredImage(db, { projectId: project.id, datasetId: dataset.id, fileName: "not-analysed.png" });
     await seedAnalysis(db, { imageId: image.id });
     const zip = await collect(streamOverlaysZip({ db, blobs: blobStore(), scope: { projectId: project.id } }));
-    const entries = await new Promise<Map<string, Buffer>>((resolve, reject) => {
-      yauzl.fromBuffer(zip, { lazyEntries: true }, (error, archive) => {
-        if (error || !archive) return reject(error);
-        const found = new Map<string, Buffer>();
-        archive.on("entry", (entry: yauzl.Entry) => {
-          archive.openReadStream(entry, (streamError, stream) => {
-            if (streamError || !stream) return reject(streamError);
-            void collect(Readable.from(stream)).then((bytes) => {
-              found.set(entry.fileName, bytes);
-              archive.readEntry();
-            });
-          });
-        });
-        archive.on("end", () => resolve(found));
-        archive.readEntry();
-      });
-    });
+    const entries = await unzip(zip);
     const folder = `d_.._x/cells_${image.id}`;
     expect([...entries.keys()].sort()).toEqual(
       ["cam", "clusters-3", "contrast", "grey", "segmentation"].map((m) => `${folder}/${m}.png`),

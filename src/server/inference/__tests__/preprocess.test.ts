@@ -35,10 +35,12 @@ async function worstDifference(input: string, torchvisionBytes: Uint8Array): Pro
 }
 
 describe("geometry follows torchvision", () => {
-  it("resizes the shorter side to 307 and truncates the longer one", () => {
-    expect(resizedSize(1536, 1103)).toEqual({ width: 427, height: 307 });
-    expect(resizedSize(384, 303)).toEqual({ width: 389, height: 307 });
-    expect(resizedSize(550, 660)).toEqual({ width: 307, height: 368 });
+  it.each([
+    [1536, 1103, { width: 427, height: 307 }],
+    [384, 303, { width: 389, height: 307 }],
+    [550, 660, { width: 307, height: 368 }],
+  ])("resizes the shorter side to 307 and truncates the longer one: %i x %i", (width, height, resized) => {
+    expect(resizedSize(width, height)).toEqual(resized);
   });
 
   it("rounds the centre-crop offset half to even like Python's round", () => {
@@ -54,13 +56,8 @@ describe("geometry follows torchvision", () => {
   });
 
   it("maps 16-bit full scale to 1", () => {
-    const plane = preprocessRaster({
-      width: 300,
-      height: 300,
-      channels: 1,
-      bitDepth: 16,
-      data: new Uint16Array(300 * 300).fill(65535),
-    });
+    const fullScale = new Uint16Array(300 * 300).fill(65535);
+    const plane = preprocessRaster({ width: 300, height: 300, channels: 1, bitDepth: 16, data: fullScale });
     expect(plane[0]).toBe(1);
   });
 });

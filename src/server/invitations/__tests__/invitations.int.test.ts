@@ -7,17 +7,17 @@ import { acceptInvitation } from "../accept-invitation";
 
 async function setup() {
   const { project, users } = await seedProject(db, { owner: "OWNER", editor: "EDITOR" });
-  return { project, owner: callerFor(db, users.owner!), editor: callerFor(db, users.editor!), users };
+  const owner = callerFor(db, users.owner!);
+  /** An invitation to the project for `role`, created by `by` (the owner unless said). */
+  const invite = (role: "ANNOTATOR" | "VIEWER" | "EDITOR", expiresInDays = 7, by = owner) =>
+    by.invitation.create({ projectId: project.id, role, expiresInDays });
+  return { project, owner, editor: callerFor(db, users.editor!), users, invite };
 }
 
 describe("invitations", () => {
   it("let a signed-in user join with the invited role, once", async () => {
     const s = await setup();
-    const invitation = await s.owner.invitation.create({
-      projectId: s.project.id,
-      role: "ANNOTATOR",
-      expiresInDays: 7,
-    });
+    const invitation = await s.invite("ANNOTATOR");
     const row = await db.invitation.findUniqueOrThrow({ where: { id: invitation.id } });
     expect(row.tokenHash).toBe(createHash("sha256").update(invitation.token).digest("hex"));
 
@@ -47,22 +47,14 @@ describe("invitations", () => {
 
   it("stop working when revoked or expired", async () => {
     const s = await setup();
-    const revoked = await s.owner.invitation.create({
-      projectId: s.project.id,
-      role: "VIEWER",
-      expiresInDays: 7,
-    });
+    const revoked = await s.invite("VIEWER");
     await s.owner.invitation.revoke({ projectId: s.project.id, invitationId: revoked.id });
     const user = await seedUser(db, "u");
     await expect(callerFor(db, user).invitation.accept({ token: revoked.token })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
 
-    const expiring = await s.owner.invitation.create({
-      projectId: s.project.id,
-      role: "VIEWER",
-      expiresInDays: 1,
-    });
+    const expiring = await s.invite("VIEWER", 1);
     await expect(
       acceptInvitation({
         db,
@@ -76,14 +68,8 @@ describe("invitations", () => {
 
   it("never demote an existing member, and only owners manage them", async () => {
     const s = await setup();
-    await expect(
-      s.editor.invitation.create({ projectId: s.project.id, role: "VIEWER", expiresInDays: 7 }),
-    ).rejects.toMatchObject({ code: "FORBIDDEN" });
-    const invitation = await s.owner.invitation.create({
-      projectId: s.project.id,
-      role: "VIEWER",
-      expiresInDays: 7,
-    });
+    await expect(s.invite("VIEWER", 7, s.editor)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    const invitation = await s.invite("VIEWER");
     const result = await s.editor.invitation.accept({ token: invitation.token });
     expect(result).toMatchObject({ role: "EDITOR", alreadyMember: true });
     // The link stays usable for the person it was meant for.
@@ -92,11 +78,7 @@ describe("invitations", () => {
 
   it("admit one of two people racing with the same link", async () => {
     const s = await setup();
-    const invitation = await s.owner.invitation.create({
-      projectId: s.project.id,
-      role: "EDITOR",
-      expiresInDays: 7,
-    });
+    const invitation = await s.invite("EDITOR");
     const [a, b] = [await seedUser(db, "a"), await seedUser(db, "b")];
     const results = await Promise.allSettled([
       callerFor(db, a).invitation.accept({ token: invitation.token }),

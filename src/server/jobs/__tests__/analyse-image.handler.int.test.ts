@@ -53,21 +53,19 @@ describe("handleAnalyseImage", () => {
     const run = await runningRun(project.id, datasetId, 2);
     const complete = fakeQueue();
     const store = blobStore();
+    /** Handles the analysis of `imageId` without a classifier as the queue's job `queueJobId`. */
+    const handle = (imageId: string, queueJobId: string) =>
+      handleAnalyseImage({
+        db,
+        store,
+        payload: payloadFor(run, imageId, null),
+        completeQueueJob: complete(queueJobId),
+      });
 
-    const first = await handleAnalyseImage({
-      db,
-      store,
-      payload: payloadFor(run, imageIds[0]!, null),
-      completeQueueJob: complete("job-a"),
-    });
+    const first = await handle(imageIds[0]!, "job-a");
     expect(first).toMatchObject({ result: "recorded", outcome: "analysed" });
     // The same job again (its worker looked dead, the queue handed it out twice): not counted.
-    const again = await handleAnalyseImage({
-      db,
-      store,
-      payload: payloadFor(run, imageIds[0]!, null),
-      completeQueueJob: complete("job-a"),
-    });
+    const again = await handle(imageIds[0]!, "job-a");
     expect(again.result).toBe("superseded");
 
     const rows = await db.analysis.findMany({ where: { imageId: imageIds[0]! } });
@@ -93,12 +91,7 @@ describe("handleAnalyseImage", () => {
     let current = await db.jobRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(current).toMatchObject({ status: "RUNNING", progressDone: 1, failedCount: 0 });
 
-    const poisoned = await handleAnalyseImage({
-      db,
-      store,
-      payload: payloadFor(run, imageIds[1]!, null),
-      completeQueueJob: complete("job-b"),
-    });
+    const poisoned = await handle(imageIds[1]!, "job-b");
     expect(poisoned).toMatchObject({ result: "recorded", outcome: "failed" });
     current = await db.jobRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(current).toMatchObject({ status: "SUCCEEDED", progressDone: 2, progressTotal: 2, failedCount: 1 });

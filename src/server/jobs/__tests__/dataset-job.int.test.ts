@@ -3,36 +3,18 @@
  * poisoned image failing alone, live progress through the tRPC subscription, cancel, retry of
  * failed items, and one run per dataset at a time.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "~/server/db";
-import { eventBus } from "~/server/events";
 import { blobStore } from "~/server/storage";
+import { micrographPng } from "../../../../tests/helpers/micrograph";
 import { callerFor, seedProject } from "../../../../tests/helpers/seed";
-import { jobSettings } from "../job-settings";
-import { stopJobQueue } from "../queue";
-import { startJobWorker, type JobWorker } from "../worker";
-import { micrographPng, seedDataset, TINY_MODEL, waitFor } from "./seed-images";
+import { runJobWorkerDuringTests } from "./job-worker";
+import { seedDataset, TINY_MODEL, waitFor } from "./seed-images";
 
-let worker: JobWorker;
-
-beforeAll(async () => {
+beforeAll(() => {
   process.env.INFERENCE_MODEL = TINY_MODEL;
-  worker = await startJobWorker({
-    settings: {
-      ...jobSettings(),
-      JOB_POLL_SECONDS: 0.5,
-      JOB_MAINTENANCE_SECONDS: 1,
-      JOB_ITEM_EXPIRE_SECONDS: 10,
-    },
-    log: () => undefined,
-  });
 });
-
-afterAll(async () => {
-  await worker?.stop({ timeoutMs: 5_000 });
-  await stopJobQueue();
-  await eventBus().close();
-});
+runJobWorkerDuringTests({ JOB_ITEM_EXPIRE_SECONDS: 10 });
 
 async function runOf(id: string) {
   return db.jobRun.findUniqueOrThrow({ where: { id } });

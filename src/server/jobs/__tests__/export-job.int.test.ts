@@ -3,44 +3,22 @@
  * the real queue, written as a zip blob (opened with yauzl), served by the download route to
  * members only. Only the session is stubbed (next-auth needs a running Next server).
  */
-import { Readable } from "node:stream";
 import sharp from "sharp";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import yauzl from "yauzl";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { analyseImage } from "~/server/analysis/analyse-image";
 import { db } from "~/server/db";
-import { eventBus } from "~/server/events";
 import { seedProject, seedUser } from "../../../../tests/helpers/seed";
-import { jobSettings } from "../job-settings";
-import { stopJobQueue } from "../queue";
-import { startJobWorker, type JobWorker } from "../worker";
+import { signedIn } from "../../../../tests/helpers/signed-in-user";
+import { unzip } from "../../../../tests/helpers/unzip";
+import { runJobWorkerDuringTests } from "./job-worker";
 import { seedDataset, waitFor } from "./seed-images";
 
-const signedIn = vi.hoisted(() => ({ userId: null as string | null }));
-vi.mock("~/server/auth", () => ({
-  auth: async () =>
-    signedIn.userId
-      ? { user: { id: signedIn.userId, email: "someone@example.test" }, expires: "2999-01-01T00:00:00.000Z" }
-      : null,
-}));
+vi.mock("~/server/auth", () => import("../../../../tests/helpers/signed-in-user"));
 
 const { POST } = await import("~/app/api/projects/[projectId]/exports/jobs/route");
 const { GET } = await import("~/app/api/projects/[projectId]/exports/jobs/[jobRunId]/route");
 
-let worker: JobWorker;
-
-beforeAll(async () => {
-  worker = await startJobWorker({
-    settings: { ...jobSettings(), JOB_POLL_SECONDS: 0.5, JOB_MAINTENANCE_SECONDS: 1 },
-    log: () => undefined,
-  });
-});
-
-afterAll(async () => {
-  await worker?.stop({ timeoutMs: 5_000 });
-  await stopJobQueue();
-  await eventBus().close();
-});
+runJobWorkerDuringTests();
 
 beforeEach(() => {
   signedIn.userId = null;
@@ -62,31 +40,6 @@ function start(projectId: string, body: unknown) {
 function download(projectId: string, jobRunId: string) {
   return GET(new Request(`http://localhost/api/projects/${projectId}/exports/jobs/${jobRunId}`), {
     params: Promise.resolve({ projectId, jobRunId }),
-  });
-}
-
-function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, archive) => {
-      if (error || !archive) return reject(error);
-      const found = new Map<string, Buffer>();
-      archive.on("entry", (entry: yauzl.Entry) => {
-        archive.openReadStream(entry, (streamError, stream) => {
-          if (streamError || !stream) return reject(streamError);
-          const chunks: Buffer[] = [];
-          Readable.from(stream)
-            .on("data", (chunk: Buffer) => chunks.push(chunk))
-            .on("error", reject)
-            .on("end", () => {
-              found.set(entry.fileName, Buffer.concat(chunks));
-              archive.readEntry();
-            });
-        });
-      });
-      archive.on("error", reject);
-      archive.on("end", () => resolve(found));
-      archive.readEntry();
-    });
   });
 }
 

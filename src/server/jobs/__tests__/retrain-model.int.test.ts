@@ -12,7 +12,6 @@ import { analyseImage } from "~/server/analysis/analyse-image";
 import { analysisMapKeysSchema, storedAnalysisParamsSchema } from "~/server/analysis/analysis-record";
 import { requestImageAnalysis } from "~/server/analysis/request-image-analysis";
 import { db } from "~/server/db";
-import { eventBus } from "~/server/events";
 import { MemoryFeatureCache } from "~/server/inference/feature-cache";
 import { computePooledFeatures } from "~/server/inference/pooled-features";
 import { retrainedHeadSchema } from "~/server/inference/retrain-head";
@@ -30,28 +29,18 @@ import {
   TINY_MODEL_NAME,
 } from "../../models/__tests__/labelled-project";
 import { retrainModelJob } from "../definitions";
-import { jobSettings } from "../job-settings";
-import { stopJobQueue } from "../queue";
 import { handleRetrainModel } from "../retrain-model.handler";
-import { startJobWorker, type JobWorker } from "../worker";
+import { runJobWorkerDuringTests } from "./job-worker";
 import { waitFor } from "./seed-images";
 
-let worker: JobWorker;
-
-beforeAll(async () => {
+beforeAll(() => {
   installTinyModel();
-  worker = await startJobWorker({
-    settings: { ...jobSettings(), JOB_POLL_SECONDS: 0.5, JOB_MAINTENANCE_SECONDS: 1 },
-    log: () => undefined,
-  });
 });
-
+// Registered first, so it runs last: after the worker, queue and event bus have stopped.
 afterAll(async () => {
-  await worker?.stop({ timeoutMs: 5_000 });
-  await stopJobQueue();
-  await eventBus().close();
   await releaseModels();
 });
+runJobWorkerDuringTests();
 
 async function finished(jobRunId: string) {
   return waitFor(
@@ -167,22 +156,10 @@ describe("retrain-model", () => {
     // ---- analysing with the version: its head gives the probabilities and the CAM ----
     const annotator = users.annotator!.id;
     const imageId = images[1]!.id; // a "lines" image
-    const withBase = await requestImageAnalysis({
-      db,
-      projectId: project.id,
-      actorId: annotator,
-      imageId,
-      params: { ks: [3] },
-      model: TINY_MODEL_NAME,
-    });
-    const withVersion = await requestImageAnalysis({
-      db,
-      projectId: project.id,
-      actorId: annotator,
-      imageId,
-      params: { ks: [3] },
-      model: modelVersionRef(version.id),
-    });
+    const analyseWith = (model: string) =>
+      requestImageAnalysis({ db, projectId: project.id, actorId: annotator, imageId, params: { ks: [3] }, model });
+    const withBase = await analyseWith(TINY_MODEL_NAME);
+    const withVersion = await analyseWith(modelVersionRef(version.id));
     expect(withBase.modelVersionId).toBe(builtIn.id);
     expect(withVersion.modelVersionId).toBe(version.id);
     expect(withVersion.id).not.toBe(withBase.id);

@@ -1,33 +1,12 @@
 /** Test data for the job tests: a dataset of small generated micrographs in the real blob store. */
 import path from "node:path";
-import sharp from "sharp";
 import type { Db } from "~/server/db";
 import { blobStore } from "~/server/storage";
+import { micrographPng } from "../../../../tests/helpers/micrograph";
 
 export const repoRoot = path.resolve(__dirname, "../../../..");
 /** The committed tiny classifier that honours the ONNX contract (tests/fixtures/inference). */
 export const TINY_MODEL = path.join(repoRoot, "tests/fixtures/inference/tiny-visualcnn.onnx");
-
-/** A 128 x 128 grey PNG, different for every index: blobs on a gradient, seeded noise. */
-export async function micrographPng(index: number, size = 128): Promise<Buffer> {
-  const data = new Uint8Array(size * size);
-  let state = (index + 1) * 2654435761;
-  const random = () => {
-    state = (state * 1103515245 + 12345) >>> 0;
-    return state / 2 ** 32;
-  };
-  const centres = Array.from({ length: 6 }, () => [random() * size, random() * size, 6 + random() * 14] as const);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      let v = 40 + (x * 60) / size;
-      for (const [cx, cy, r] of centres) if ((x - cx) ** 2 + (y - cy) ** 2 < r * r) v += 120;
-      data[y * size + x] = Math.max(0, Math.min(255, Math.round(v + (random() - 0.5) * 30)));
-    }
-  }
-  return sharp(Buffer.from(data), { raw: { width: size, height: size, channels: 1 } })
-    .png()
-    .toBuffer();
-}
 
 /** Creates a dataset of `count` images; the indices in `corrupt` get a truncated PNG. */
 export async function seedDataset(options: {

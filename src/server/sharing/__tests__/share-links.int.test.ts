@@ -69,15 +69,19 @@ const getOverlay = (token: string, imageId: string, map: string) =>
     params: Promise.resolve({ token, imageId, map }),
   });
 
+/** A link to the whole "shared" dataset with every part included. */
+const shareDataset = (s: Awaited<ReturnType<typeof setup>>, expiresInDays: number, by = s.editor) =>
+  by.share.create({
+    projectId: s.project.id,
+    target: { kind: "dataset", datasetId: s.shared.id },
+    include: ALL,
+    expiresInDays,
+  });
+
 describe("share links", () => {
   it("open the images of their dataset and nothing else, by any id", async () => {
     const s = await setup();
-    const link = await s.editor.share.create({
-      projectId: s.project.id,
-      target: { kind: "dataset", datasetId: s.shared.id },
-      include: ALL,
-      expiresInDays: 7,
-    });
+    const link = await shareDataset(s, 7);
 
     expect((await getImage(link.token, s.inShared.id)).status).toBe(200);
     expect((await getImage(link.token, s.alsoShared.id, "thumbnail")).status).toBe(200);
@@ -131,12 +135,7 @@ describe("share links", () => {
 
   it("stop working when revoked or expired, and are stored only as a sha256", async () => {
     const s = await setup();
-    const link = await s.editor.share.create({
-      projectId: s.project.id,
-      target: { kind: "dataset", datasetId: s.shared.id },
-      include: ALL,
-      expiresInDays: 1,
-    });
+    const link = await shareDataset(s, 1);
     const row = await db.shareLink.findUniqueOrThrow({ where: { id: link.id } });
     expect(row.tokenHash).toBe(createHash("sha256").update(link.token).digest("hex"));
     expect(JSON.stringify(row)).not.toContain(link.token);
@@ -160,12 +159,7 @@ describe("share links", () => {
 
   it("grant no write procedure: holding a token is being anonymous", async () => {
     const s = await setup();
-    const link = await s.editor.share.create({
-      projectId: s.project.id,
-      target: { kind: "dataset", datasetId: s.shared.id },
-      include: ALL,
-      expiresInDays: 7,
-    });
+    const link = await shareDataset(s, 7);
     const anonymous = callerFor(db, null);
     type AnyProcedure = { _def: { meta?: ProcedureMeta; type: string } };
     const mutations = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).filter(
@@ -198,14 +192,7 @@ describe("share links", () => {
   it("are created by editors only, and only for the project's own targets", async () => {
     const s = await setup();
     const annotator = callerFor(db, s.users.annotator!);
-    await expect(
-      annotator.share.create({
-        projectId: s.project.id,
-        target: { kind: "dataset", datasetId: s.shared.id },
-        include: ALL,
-        expiresInDays: 7,
-      }),
-    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(shareDataset(s, 7, annotator)).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(
       s.editor.share.create({
         projectId: s.project.id,

@@ -19,7 +19,7 @@ export const GET = projectRoute({
   params: z.object({
     token: z.string().min(1).max(100),
     imageId: idSchema,
-    // Share links serve renditions, never originals.
+    // Share links serve renditions re-encoded from pixels, never the uploaded file.
     variant: z.enum(["display", "thumbnail"]),
   }),
   notFound: "Image not found",
@@ -30,7 +30,7 @@ export const GET = projectRoute({
       blobs,
       cacheControl: "private, no-cache",
       headers: { "Referrer-Policy": "no-referrer" },
-      ...imageVariantBlob({ blobs, image, variant: params.variant }),
+      ...imageVariantBlob({ blobs, image, variant: params.variant, reencodeDisplay: true }),
     });
   },
 });
