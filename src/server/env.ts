@@ -63,6 +63,37 @@ export const envSchema = z.object({
     .positive()
     .default(20_000 * 20_000)
     .describe("largest accepted image in pixels (decompression-bomb guard)"),
+  DECODE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024 * 1024)
+    .describe(
+      "largest decoded first page (width x height x channels x bytes per sample) one request may hold in memory; checked from the header before decoding",
+    ),
+  DISPLAY_MAX_SIDE: z.coerce
+    .number()
+    .int()
+    .min(256)
+    .max(65_535)
+    .default(8192)
+    .describe("longest side of the stored display rendition of an image (bigger images are downscaled once)"),
+  HEAVY_WORK_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      "worker threads per process for image decoding, display conversion and interactive analysis; unset: max(1, min(2, CPU cores - 1))",
+    ),
+  HEAVY_WORK_QUEUE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(32)
+    .describe("heavy tasks that may wait for a worker thread; beyond that requests are refused as busy (429)"),
   AUTH_OIDC_ISSUER: z
     .string()
     .url()

@@ -1,5 +1,5 @@
 import type { CSSProperties } from "react";
-import { ItemOptions } from "~/components/choice-select";
+import { ChoiceSelect } from "~/components/choice-select";
 import type { LabelClassOption } from "./LabelBar";
 
 /** A label class or none ("no class"), e.g. of a region or of the regions about to be drawn. */
@@ -12,17 +12,19 @@ export function LabelClassSelect(props: {
   disabled?: boolean;
   style?: CSSProperties;
 }) {
+  const names = new Map(props.classes.map((labelClass) => [labelClass.id, labelClass.name]));
   return (
-    <select
-      aria-label={props.label}
-      data-testid={props.testId}
-      value={props.value ?? ""}
+    <ChoiceSelect
+      label={props.label}
+      testId={props.testId}
       disabled={props.disabled}
-      onChange={(event) => props.onChange(event.target.value || null)}
       style={props.style}
+      value={props.value ?? ""}
+      options={[...names.keys()]}
+      text={(id) => names.get(id)}
+      onChange={(id) => props.onChange(id || null)}
     >
       <option value="">no class</option>
-      <ItemOptions items={props.classes} text={(labelClass) => labelClass.name} />
-    </select>
+    </ChoiceSelect>
   );
 }

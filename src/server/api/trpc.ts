@@ -10,6 +10,7 @@ import { z, ZodError } from "zod";
 import type { Role } from "~/core/roles";
 import { idSchema } from "~/core/schemas";
 import { requireProjectRole } from "~/server/auth/project-access";
+import { guardStream, toTRPCError } from "./guard-stream";
 import { db, type Db } from "~/server/db";
 import { AppError, type AppErrorCode } from "~/server/errors";
 
@@ -59,18 +60,24 @@ const t = initTRPC
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Services throw AppError; the client sees the matching tRPC code and the service's message. */
-const appErrors = t.middleware(async ({ next }) => {
+const codeOf = (error: AppError) => TRPC_CODE[error.code];
+
+/**
+ * Services throw AppError; the client sees the matching tRPC code and the service's message,
+ * from queries and mutations and from inside a subscription's stream alike.
+ */
+const appErrors = t.middleware(async ({ next, type }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    throw new TRPCError({
-      code: TRPC_CODE[result.error.cause.code],
-      message: result.error.cause.message,
-      cause: result.error.cause,
-    });
+  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause, codeOf);
+  if (result.ok && type === "subscription" && isAsyncIterable(result.data)) {
+    return { ...result, data: guardStream(result.data, { codeOf }) };
   }
   return result;
 });
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+}
 
 // ---------- 3. procedures ----------
 
@@ -94,15 +101,20 @@ export function projectProcedure(minimum: Role) {
   return protectedProcedure
     .meta({ access: { kind: "project", minimum } })
     .input(z.object({ projectId: idSchema }))
-    .use(async ({ ctx, input, next }) => {
-      const role = await requireProjectRole({
-        db: ctx.db,
-        userId: ctx.user.id,
-        projectId: input.projectId,
-        minimum,
-      });
+    .use(async ({ ctx, input, next, type, signal }) => {
+      const access = { db: ctx.db, userId: ctx.user.id, projectId: input.projectId, minimum };
+      const role = await requireProjectRole(access);
       // What project-scoped services take: spread it (`{ ...input, ...ctx.inProject }`).
       const inProject = { db: ctx.db, projectId: input.projectId, actorId: ctx.user.id };
-      return next({ ctx: { ...ctx, projectId: input.projectId, role, inProject } });
+      // Subscriptions stop on this signal: the client left, or access ended (guard-stream.ts).
+      const ended = new AbortController();
+      const streamSignal = signal ? AbortSignal.any([signal, ended.signal]) : ended.signal;
+      const result = await next({ ctx: { ...ctx, projectId: input.projectId, role, inProject, streamSignal } });
+      // A stream outlives the check above: it is checked again while it runs.
+      if (result.ok && type === "subscription" && isAsyncIterable(result.data)) {
+        const recheck = async () => void (await requireProjectRole(access));
+        return { ...result, data: guardStream(result.data, { recheck, codeOf, onEnd: () => ended.abort() }) };
+      }
+      return result;
     });
 }

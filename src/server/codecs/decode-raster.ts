@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import type { Raster } from "~/core/analysis/raster";
-import { ImageProbeError, openFirstPage, sniffImageFormat } from "./probe-image";
+import { assertDecodedBytesLimit, ImageProbeError, openFirstPage, sniffImageFormat } from "./probe-image";
 
 /** Why an upload could not be decoded; `message` is meant for the user. */
 export class ImageDecodeError extends Error {
@@ -22,6 +22,12 @@ export type DecodeRasterOptions = {
    * @default 268402689 (sharp's default limit, 0x3FFF x 0x3FFF)
    */
   maxPixels?: number;
+  /**
+   * Refuse images whose decoded first page would take more bytes than this (width x height x
+   * channels x bytes per sample, from the header, before any pixel is decoded).
+   * @default no limit beyond maxPixels
+   */
+  maxDecodedBytes?: number;
 };
 
 function classify(error: unknown): ImageDecodeError {
@@ -58,7 +64,11 @@ export async function decodeRaster(bytes: Buffer | Uint8Array, options: DecodeRa
   const isBmp = sniffImageFormat(input) === "bmp";
   const open = () =>
     isBmp
-      ? openFirstPage(input, { format: "bmp", maxPixels: sharpOptions.limitInputPixels })
+      ? openFirstPage(input, {
+          format: "bmp",
+          maxPixels: sharpOptions.limitInputPixels,
+          maxDecodedBytes: options.maxDecodedBytes,
+        })
       : sharp(input, sharpOptions);
   try {
     const meta = await open().metadata();
@@ -66,6 +76,11 @@ export async function decodeRaster(bytes: Buffer | Uint8Array, options: DecodeRa
     const inputChannels = meta.channels ?? 3;
     const grey = meta.space === "b-w" || meta.space === "grey16" || inputChannels <= 2;
     const hasAlpha = meta.hasAlpha === true;
+    if (!isBmp && meta.width && meta.height) {
+      // Grey + alpha passes through sharp as 4 channels (see below), so it counts as 4.
+      const channels = grey ? (hasAlpha ? 4 : 1) : hasAlpha ? 4 : 3;
+      assertDecodedBytesLimit(meta.width, meta.height, channels * (sixteen ? 2 : 1), options.maxDecodedBytes);
+    }
 
     let pipeline = open().autoOrient();
     // sharp outputs sRGB unless told otherwise; ask for the file's own layout.
@@ -109,9 +124,8 @@ export async function decodeRaster(bytes: Buffer | Uint8Array, options: DecodeRa
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error;
     if (error instanceof ImageProbeError) {
-      throw new ImageDecodeError(error.message, error.reason === "CORRUPT" ? "corrupt" : "unsupported", {
-        cause: error,
-      });
+      const reason = error.reason === "CORRUPT" ? "corrupt" : error.reason === "TOO_MANY_PIXELS" ? "too-large" : "unsupported";
+      throw new ImageDecodeError(error.message, reason, { cause: error });
     }
     throw classify(error);
   }

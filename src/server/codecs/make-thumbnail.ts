@@ -16,6 +16,8 @@ export type Thumbnail = {
 
 export type MakeThumbnailOptions = {
   maxPixels: number;
+  /** Decoded-bytes budget of formats decoded whole (BMP); see ProbeImageOptions. */
+  maxDecodedBytes?: number;
   /** @default 256 */
   maxSide?: number;
 };
@@ -26,7 +28,12 @@ export async function makeThumbnail(
   options: MakeThumbnailOptions,
 ): Promise<Thumbnail> {
   const maxSide = options.maxSide ?? 256;
-  const open = () => openFirstPage(bytes, { format: probe.format, maxPixels: options.maxPixels });
+  const open = () =>
+    openFirstPage(bytes, {
+      format: probe.format,
+      maxPixels: options.maxPixels,
+      maxDecodedBytes: options.maxDecodedBytes,
+    });
   const resize = (image: Sharp) =>
     image.removeAlpha().resize(maxSide, maxSide, { fit: "inside", withoutEnlargement: true });
   try {

@@ -5,8 +5,9 @@
  */
 import "server-only";
 import type { Db } from "~/server/db";
+import { projectChannel, publishEvent } from "~/server/events";
 import { analyseImageJob, type AnalyseDatasetPayload, type AnalyseImagePayload } from "./definitions";
-import { updateJobRun } from "./job-run-records";
+import { jobRunUpdatedEvent } from "./job-run-records";
 import type { JobQueue, Tx } from "./queue";
 import { findLockedJobRun } from "./record-item-outcome";
 
@@ -43,11 +44,19 @@ export async function fanOutDatasetRun(options: {
         }));
         await options.queue.sendMany(analyseImageJob, items, { tx });
         const now = new Date();
-        await updateJobRun(tx, run.id, {
-          progressTotal: items.length,
-          startedAt: now,
-          // An empty dataset is done at once.
-          ...(items.length === 0 ? { status: "SUCCEEDED", finishedAt: now } : { status: "RUNNING" }),
+        const updated = await tx.jobRun.update({
+          where: { id: run.id },
+          data: {
+            progressTotal: items.length,
+            startedAt: now,
+            // An empty dataset is done at once.
+            ...(items.length === 0 ? { status: "SUCCEEDED", finishedAt: now } : { status: "RUNNING" }),
+          },
+        });
+        await publishEvent({
+          db: tx,
+          channel: projectChannel(run.projectId),
+          event: jobRunUpdatedEvent(updated),
         });
         return { result: "fanned-out" as const, items: items.length };
       },

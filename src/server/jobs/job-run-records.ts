@@ -4,8 +4,8 @@
  */
 import "server-only";
 import { z } from "zod";
-import type { JobRun, Prisma } from "~/generated/prisma/client";
-import { projectChannel, publishEvent, type JobRunUpdatedEvent } from "~/server/events";
+import type { JobRun } from "~/generated/prisma/client";
+import type { JobRunUpdatedEvent } from "~/server/events";
 import { analyseDatasetJob, analyseImageJob } from "./definitions";
 
 /** JobRun.type values of analysis runs (equal to the queue names of their jobs). */
@@ -49,18 +49,4 @@ export function jobRunUpdatedEvent(run: JobRun): JobRunUpdatedEvent {
     progressTotal: run.progressTotal,
     failedCount: run.failedCount,
   };
-}
-
-/**
- * Updates a run inside the transaction `tx` and announces it ("job-run.updated" on its project's
- * channel), so subscribers hear of the change when, and only if, it commits.
- */
-export async function updateJobRun(
-  tx: Prisma.TransactionClient,
-  jobRunId: string,
-  data: Prisma.JobRunUpdateInput,
-): Promise<JobRun> {
-  const updated = await tx.jobRun.update({ where: { id: jobRunId }, data });
-  await publishEvent({ db: tx, channel: projectChannel(updated.projectId), event: jobRunUpdatedEvent(updated) });
-  return updated;
 }

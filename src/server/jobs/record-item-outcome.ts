@@ -11,7 +11,8 @@ import type { Db } from "~/server/db";
 import type { ComputedImageAnalysis } from "~/server/analysis/compute-image-analysis";
 import { upsertAnalysis } from "~/server/analysis/upsert-analysis";
 import type { JobRun } from "~/generated/prisma/client";
-import { parseFailures, updateJobRun } from "./job-run-records";
+import { projectChannel, publishEvent } from "~/server/events";
+import { jobRunUpdatedEvent, parseFailures } from "./job-run-records";
 import type { Tx } from "./queue";
 
 export type ItemOutcome = { kind: "analysed"; analysis: ComputedImageAnalysis } | { kind: "failed"; reason: string };
@@ -67,14 +68,22 @@ export async function recordItemOutcome(options: {
         const progressDone = run.progressDone + 1;
         const failedCount = run.failedCount + (outcome.kind === "failed" ? 1 : 0);
         const finished = progressDone >= run.progressTotal;
-        await updateJobRun(tx, jobRunId, {
-          progressDone,
-          failedCount,
-          failures,
-          ...(finished
-            ? { status: failedCount === progressDone ? "FAILED" : "SUCCEEDED", finishedAt: new Date() }
-            : {}),
-          ...(finished && failedCount === progressDone ? { error: "every item failed" } : {}),
+        const updated = await tx.jobRun.update({
+          where: { id: jobRunId },
+          data: {
+            progressDone,
+            failedCount,
+            failures,
+            ...(finished
+              ? { status: failedCount === progressDone ? "FAILED" : "SUCCEEDED", finishedAt: new Date() }
+              : {}),
+            ...(finished && failedCount === progressDone ? { error: "every item failed" } : {}),
+          },
+        });
+        await publishEvent({
+          db: tx,
+          channel: projectChannel(run.projectId),
+          event: jobRunUpdatedEvent(updated),
         });
         return "recorded";
       },

@@ -7,7 +7,6 @@
  */
 import "server-only";
 import { recordChange } from "~/server/audit/record-change";
-import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import type { FeatureCache } from "~/server/inference/feature-cache";
 import { ModelContractError } from "~/server/inference/onnx-contract";
@@ -15,7 +14,6 @@ import { collectTrainingSet } from "~/server/models/collect-training-set";
 import { persistentFeatureCache } from "~/server/models/feature-cache-directory";
 import { resolveRetrainBase } from "~/server/models/resolve-retrain-base";
 import { trainHeadFromLabels } from "~/server/models/train-head-from-labels";
-import type { BlobStore } from "~/server/storage";
 import type { RetrainModelPayload } from "./definitions";
 import {
   attemptSingleJobRun,

@@ -8,7 +8,8 @@ import "server-only";
 import type { JobRun, Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
 import type { BlobStore } from "~/server/storage";
-import { updateJobRun } from "./job-run-records";
+import { projectChannel, publishEvent } from "~/server/events";
+import { jobRunUpdatedEvent } from "./job-run-records";
 import type { Tx } from "./queue";
 import { findLockedJobRun } from "./record-item-outcome";
 
@@ -25,6 +26,13 @@ export type SingleJobHandlerOptions<Payload> = {
 };
 
 class SupersededAttempt extends Error {}
+
+/** Updates the run and announces it ("job-run.updated"), in the transaction `tx`. */
+async function updateJobRun(tx: Tx, jobRunId: string, data: Prisma.JobRunUpdateInput): Promise<JobRun> {
+  const updated = await tx.jobRun.update({ where: { id: jobRunId }, data });
+  await publishEvent({ db: tx, channel: projectChannel(updated.projectId), event: jobRunUpdatedEvent(updated) });
+  return updated;
+}
 
 function mergePayload(run: JobRun, patch: Record<string, unknown> | undefined): Prisma.InputJsonValue {
   const current =

@@ -11,6 +11,7 @@ import { publishEvent, subscribeToChannel } from "~/server/events";
 import type { PresenceBeatEvent } from "~/server/events/app-events";
 import { AppError } from "~/server/errors";
 import { PresenceRoster } from "./presence-roster";
+import { claimPresenceStream } from "./presence-streams";
 
 export const PRESENCE_HEARTBEAT_MS = 10_000;
 export const PRESENCE_TTL_MS = 25_000;
@@ -37,7 +38,14 @@ export async function* watchImagePresence(options: {
   const ttlMs = options.ttlMs ?? PRESENCE_TTL_MS;
   const image = await db.image.count({ where: { id: imageId, projectId } });
   if (image === 0) throw new AppError("NOT_FOUND", "Image not found");
-  const user = await db.user.findUnique({ where: { id: userId }, select: { name: true, email: true } });
+  // Claimed before listening, released in the `finally` below.
+  const release = claimPresenceStream(userId);
+  const user = await db.user
+    .findUnique({ where: { id: userId }, select: { name: true, email: true } })
+    .catch((error: unknown) => {
+      release();
+      throw error;
+    });
   const me = {
     viewerKey: randomBytes(12).toString("hex"),
     userId,
@@ -94,6 +102,7 @@ export async function* watchImagePresence(options: {
       wake = null;
     }
   } finally {
+    release();
     signal?.removeEventListener("abort", onAbort);
     subscription.unsubscribe();
     await beat("left");

@@ -13,5 +13,5 @@ export const activityRouter = createTRPCRouter({
   /** Changes to one dataset or image (or the whole project) as they happen. */
   live: projectProcedure("VIEWER")
     .input(z.object({ datasetId: idSchema.optional(), imageId: idSchema.optional() }))
-    .subscription(({ ctx, input, signal }) => watchLiveChanges({ ...input, ...ctx.inProject, signal })),
+    .subscription(({ ctx, input }) => watchLiveChanges({ ...input, ...ctx.inProject, signal: ctx.streamSignal })),
 });

@@ -21,7 +21,9 @@ export const jobRouter = createTRPCRouter({
   /** Live runs of the project (or of one dataset), over server-sent events. */
   watch: projectProcedure("VIEWER")
     .input(z.object({ datasetId: idSchema.optional() }))
-    .subscription(({ ctx, input, signal }) => watchJobRuns({ ...ctx.inProject, datasetId: input.datasetId, signal })),
+    .subscription(({ ctx, input }) =>
+      watchJobRuns({ ...ctx.inProject, datasetId: input.datasetId, signal: ctx.streamSignal }),
+    ),
 
   startDatasetAnalysis: projectProcedure("EDITOR")
     .input(z.object({ datasetId: idSchema, params: analysisParamsInputSchema.optional() }))

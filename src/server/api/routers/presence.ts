@@ -7,12 +7,12 @@ import { watchImagePresence } from "~/server/presence/watch-image-presence";
 export const presenceRouter = createTRPCRouter({
   image: projectProcedure("VIEWER")
     .input(z.object({ imageId: idSchema }))
-    .subscription(({ ctx, input, signal }) =>
+    .subscription(({ ctx, input }) =>
       watchImagePresence({
         ...ctx.inProject,
         imageId: input.imageId,
         userId: ctx.user.id,
-        signal,
+        signal: ctx.streamSignal,
       }),
     ),
 });

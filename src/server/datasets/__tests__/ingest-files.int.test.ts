@@ -7,7 +7,7 @@ import { AppError } from "~/server/errors";
 import * as testImages from "~/server/codecs/__tests__/test-images";
 import { blobStore } from "~/server/storage";
 import { seedDataset, storedCounts } from "./ingest-fixtures";
-import { writeZip } from "./zip-writer";
+import { writeZip, type TestZipEntry } from "./zip-writer";
 
 type Seeded = Awaited<ReturnType<typeof seedDataset>>;
 
@@ -204,6 +204,11 @@ describe("ingestFiles: accepted formats", () => {
 });
 
 describe("ingestFiles: bad input gets a clear per-file error and stores nothing", () => {
+  /** An archive `name` holding a good PNG ("fine.png", made with `seed`), then `entry`. */
+  const zipAfterFinePng = async (name: string, seed: number, entry: TestZipEntry): Promise<IngestFile> => ({
+    name,
+    bytes: writeZip([{ name: "fine.png", data: await testImages.pngRgb(10, 10, seed) }, entry]),
+  });
   /** One upload each; the file must come back rejected under its own name with exactly `error`. */
   const rejectedUploads: {
     title: string;
@@ -242,51 +247,29 @@ describe("ingestFiles: bad input gets a clear per-file error and stores nothing"
     },
     {
       title: 'zip with a path escaping its folder ("../x.png")',
-      file: async () => ({
-        name: "evil.zip",
-        bytes: writeZip([
-          { name: "fine.png", data: await testImages.pngRgb(10, 10, 9) },
-          { name: "../x.png", data: await testImages.pngRgb(10, 10, 10) },
-        ]),
-      }),
+      file: async () => zipAfterFinePng("evil.zip", 9, { name: "../x.png", data: await testImages.pngRgb(10, 10, 10) }),
       error:
         'The archive contains the path "../x.png", which points outside the archive\'s folder. Nothing from the archive was stored.',
     },
     {
       title: "zip with an absolute path",
-      file: async () => ({
-        name: "abs.zip",
-        bytes: writeZip([
-          { name: "fine.png", data: await testImages.pngRgb(10, 10, 11) },
-          { name: "/tmp/x.png", data: await testImages.pngRgb(10, 10, 12) },
-        ]),
-      }),
+      file: async () =>
+        zipAfterFinePng("abs.zip", 11, { name: "/tmp/x.png", data: await testImages.pngRgb(10, 10, 12) }),
       error: 'The archive contains the absolute path "/tmp/x.png". Nothing from the archive was stored.',
     },
     {
       title: "nested zip",
       file: async () => {
         const inner = writeZip([{ name: "a.png", data: await testImages.pngRgb(10, 10, 13) }]);
-        return {
-          name: "outer.zip",
-          bytes: writeZip([
-            { name: "fine.png", data: await testImages.pngRgb(10, 10, 14) },
-            { name: "inner.zip", data: inner },
-          ]),
-        };
+        return zipAfterFinePng("outer.zip", 14, { name: "inner.zip", data: inner });
       },
       error:
         'The archive contains another archive ("inner.zip"); archives inside archives are not expanded. Upload the inner archive on its own. Nothing from the archive was stored.',
     },
     {
       title: "zip bomb: an entry inflating beyond its declared size",
-      file: async () => ({
-        name: "bomb.zip",
-        bytes: writeZip([
-          { name: "fine.png", data: await testImages.pngRgb(10, 10, 15) },
-          { name: "bomb.tif", data: Buffer.alloc(4 * 1024 * 1024), declaredSize: 100 },
-        ]),
-      }),
+      file: () =>
+        zipAfterFinePng("bomb.zip", 15, { name: "bomb.tif", data: Buffer.alloc(4 * 1024 * 1024), declaredSize: 100 }),
       error:
         'The archive entry "bomb.tif" inflates to more bytes than it declares; the archive is corrupt or malicious. Nothing from the archive was stored.',
     },

@@ -1,0 +1,82 @@
+/**
+ * THE list of heavy tasks the web process (and the job workers) hand to worker threads, each with
+ * its input and output. Images travel as ArrayBuffers (moved, not copied) or as a path to a file
+ * the thread reads itself (zip entries expanded to disk), never as decoded pixels.
+ */
+import type { AnalysisParams } from "~/server/analysis/run-analysis";
+import type { CamClass } from "~/server/analysis/analysis-params-schema";
+import type { ClassificationOutcome, ClassifierSpec } from "~/server/analysis/classify-raster";
+import type { AnalysisDescriptors, ClusterStats, MapRef, StoredAnalysisParams } from "~/server/analysis/analysis-record";
+import type { ImageProbe } from "~/server/codecs/probe-image";
+
+/** An encoded file: its bytes (moved to the thread) or a file the thread reads. */
+export type ByteSource = { bytes: ArrayBuffer } | { file: string };
+
+/** Limits every decoding task checks against the header before it allocates pixels. */
+export type DecodeLimits = {
+  /** Largest encoded file, in bytes. */
+  maxBytes: number;
+  /** Largest first page, in pixels (UPLOAD_MAX_PIXELS). */
+  maxPixels: number;
+  /** Largest decoded first page held in memory, in bytes (DECODE_MAX_BYTES). */
+  maxDecodedBytes: number;
+};
+
+/** A PNG made in a thread. */
+export type EncodedImage = { png: ArrayBuffer; width: number; height: number };
+
+export type EncodedMap = EncodedImage & { encoding: MapRef["encoding"] };
+
+/** The classification of an analysis without its CAM pixels (those come back as a PNG). */
+export type ClassificationSummary =
+  | Omit<Extract<ClassificationOutcome, { status: "classified" }>, "cam">
+  | Extract<ClassificationOutcome, { status: "skipped" }>;
+
+export type AnalysisTaskInput = {
+  source: ByteSource;
+  limits: DecodeLimits;
+  params: AnalysisParams;
+  /** Resolved by the caller (it needs the database); null or skipped: no classification. */
+  classifier: ClassifierSpec | { skipped: string } | null;
+  camClass: CamClass;
+};
+
+export type AnalysisTaskOutput = {
+  maps: {
+    grey: EncodedMap;
+    segmentation: EncodedMap;
+    contrast: EncodedMap;
+    clusters: (EncodedMap & { requestedK: number; k: number })[];
+    cam?: EncodedMap;
+  };
+  classification: ClassificationSummary;
+  analysisParams: StoredAnalysisParams["analysis"];
+  clusterStats: ClusterStats;
+  descriptors: AnalysisDescriptors;
+  /** Milliseconds per stage in the thread: decode, classify, the analysis steps, encode. */
+  timingsMs: Record<string, number>;
+};
+
+export type HeavyTasks = {
+  /** Header-only validation of an upload (probeImage) and its sha256. */
+  "image.probe": {
+    input: { source: ByteSource; limits: DecodeLimits };
+    output: { probe: ImageProbe; sha256: string; byteSize: number };
+  };
+  /** The 256 px thumbnail; decodes the whole first page, so it also proves the file is not truncated. */
+  "image.thumbnail": {
+    input: {
+      source: ByteSource;
+      limits: DecodeLimits;
+      probe: Pick<ImageProbe, "format" | "bitDepth" | "channels" | "metadata">;
+    };
+    output: EncodedImage & { window: { min: number; max: number } | null };
+  };
+  /** The display rendition: an 8-bit PNG of at most `maxSide` pixels on its long side. */
+  "image.display": {
+    input: { source: ByteSource; limits: DecodeLimits; maxSide: number };
+    output: EncodedImage & { sourceWidth: number; sourceHeight: number };
+  };
+  /** Decode, classify (+ CAM), the analysis pipeline, and every map encoded as PNG. */
+  "analysis.compute": { input: AnalysisTaskInput; output: AnalysisTaskOutput };
+};
