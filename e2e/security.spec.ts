@@ -79,7 +79,7 @@ test("a session cookie replayed after sign-out is refused; sign out everywhere e
   await otherPage.getByRole("button", { name: "Sign in" }).click();
   await expect(otherPage).toHaveURL(/\/projects$/);
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/sign-in/);
 
   // Replay the old cookie from a clean context: no session, no data.

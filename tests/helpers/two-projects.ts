@@ -130,7 +130,7 @@ export async function seedTwoProjects(db: Db) {
     });
   }
   return {
-    a: { project: a.project, users: a.users as Record<Role, { id: string; email: string }>, ...aObjects },
+    a: { project: a.project, users: a.users, ...aObjects },
     b: { project: b.project, owner: b.users.owner!, viewer: b.users.viewer!, ...bObjects },
     outsider,
   };

@@ -36,7 +36,7 @@ export function SignInForm({ oidcName = null, redirectTo = "/projects", embedded
       }
       const result = await signIn("credentials", { email, password, redirect: false });
       if (!result || result.error) {
-        setError("Wrong email or password");
+        setError(signInFailure(mode, result?.code));
         return;
       }
       router.push(redirectTo);
@@ -95,4 +95,16 @@ export function SignInForm({ oidcName = null, redirectTo = "/projects", embedded
       </p>
     </div>
   );
+}
+
+/**
+ * Why signing in did not work, in words. Sign-up answers the same whether or not the address is
+ * taken (no account enumeration), so a failed sign-in right after it says both possibilities.
+ */
+function signInFailure(mode: "sign-in" | "sign-up", code: string | null | undefined): string {
+  if (code === "throttled") return "Too many failed attempts. Wait a minute and try again.";
+  if (mode === "sign-up") {
+    return "Could not sign in with these details. If this email already has an account, sign in with its password.";
+  }
+  return "Wrong email or password";
 }

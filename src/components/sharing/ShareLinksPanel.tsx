@@ -119,11 +119,12 @@ export function ShareLinksPanel({ projectId }: { projectId: string }) {
           {links.data.map((link) => (
             <li key={link.id} data-testid="share-link">
               {link.scope.kind === "image" ? "Image" : "Dataset"} “{link.targetName}” ·{" "}
+              <span className="muted">by {link.createdBy?.name || link.createdBy?.email || "unknown"}</span> ·{" "}
               {link.active
                 ? link.expiresAt
                   ? `expires ${link.expiresAt.toLocaleDateString()}`
                   : "until revoked"
-                : "inactive"}{" "}
+                : `inactive (${link.inactiveReason ?? "unknown"})`}{" "}
               {link.active && (
                 <button type="button" onClick={() => revoke.mutate({ projectId, shareLinkId: link.id })}>
                   Revoke

@@ -4,9 +4,18 @@
  * the central directory before any entry is inflated, and the entries are only returned once all
  * of them have inflated within the limits. So a refused archive stores nothing.
  *
+ * Entries are inflated one at a time, chunk by chunk, into files of a folder on disk
+ * (expandZipToDirectory): an archive that expands to hundreds of MiB costs the process the
+ * inflater's buffers (tens of KiB), not the expansion. The caller owns the folder and removes it.
+ *
  * Zip bombs are stopped twice: by the sizes the archive declares, then by counting the bytes
  * that actually come out of the inflater (an archive can lie about its sizes).
  */
+import { createWriteStream, type WriteStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { once } from "node:events";
+import os from "node:os";
+import path from "node:path";
 import type { Readable } from "node:stream";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { formatBytes } from "~/server/codecs/probe-image";
@@ -70,7 +79,38 @@ export const ZIP_ERROR_MESSAGE = {
 const STORED = 0;
 const DEFLATED = 8;
 
+/** An entry expanded to disk. */
+export type ZipEntryOnDisk = {
+  /** Path inside the archive, "/"-separated, e.g. "run-3/site-2.tif". */
+  path: string;
+  /** The file holding its bytes (named by entry number, never by the archive's path). */
+  file: string;
+  size: number;
+};
+
+/**
+ * The archive's entries as in-memory buffers. Only for small archives (tests, tools): uploads
+ * use expandZipToDirectory, which never holds the expansion in memory.
+ */
 export async function expandZip(bytes: Buffer, options: ExpandZipOptions): Promise<ZipEntryFile[]> {
+  const directory = await mkdtemp(path.join(os.tmpdir(), "visual-ccc-zip-"));
+  try {
+    const entries = await expandZipToDirectory(bytes, directory, options);
+    return await Promise.all(entries.map(async (entry) => ({ path: entry.path, bytes: await readFile(entry.file) })));
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Expands the archive into `directory` (which must exist and which the caller removes, refused
+ * archive or not), entry by entry, streaming each entry's inflated bytes to its own file.
+ */
+export async function expandZipToDirectory(
+  bytes: Buffer,
+  directory: string,
+  options: ExpandZipOptions,
+): Promise<ZipEntryOnDisk[]> {
   const zipfile = await openZip(bytes);
   if (zipfile.entryCount > options.maxEntries) {
     throw new ZipRejectedError(
@@ -82,18 +122,16 @@ export async function expandZip(bytes: Buffer, options: ExpandZipOptions): Promi
   const entries = await readAcceptedEntries(zipfile, options);
   if (entries.length === 0) throw new ZipRejectedError("EMPTY", ZIP_ERROR_MESSAGE.empty);
 
-  const files: ZipEntryFile[] = [];
+  const files: ZipEntryOnDisk[] = [];
   let inflatedTotal = 0;
-  for (const entry of entries) {
-    const content = await inflateEntry(zipfile, entry, {
+  for (const [index, entry] of entries.entries()) {
+    const file = path.join(directory, `entry-${index}`);
+    const size = await inflateEntry(zipfile, entry, file, {
       inflatedSoFar: inflatedTotal,
       maxTotalBytes: options.maxTotalBytes,
     });
-    inflatedTotal += content.length;
-    if (looksLikeZip(content)) {
-      throw new ZipRejectedError("NESTED_ARCHIVE", ZIP_ERROR_MESSAGE.nested(entry.fileName));
-    }
-    files.push({ path: entry.fileName, bytes: content });
+    inflatedTotal += size;
+    files.push({ path: entry.fileName, file, size });
   }
   return files;
 }
@@ -181,19 +219,24 @@ function rejectionFromYauzl(error: Error): ZipRejectedError {
   return new ZipRejectedError("CORRUPT", ZIP_ERROR_MESSAGE.corrupt);
 }
 
-/** Inflates one entry, counting real output bytes against its declared size and the budget. */
+/**
+ * Inflates one entry into `file`, counting real output bytes against its declared size and the
+ * budget, and refusing an archive hidden inside (by its first bytes). Returns the size.
+ */
 async function inflateEntry(
   zipfile: ZipFile,
   entry: Entry,
+  file: string,
   budget: { inflatedSoFar: number; maxTotalBytes: number },
-): Promise<Buffer> {
+): Promise<number> {
   const stream = await new Promise<Readable>((resolve, reject) => {
     zipfile.openReadStream(entry, (error, readStream) => {
       if (error) reject(new ZipRejectedError("CORRUPT", ZIP_ERROR_MESSAGE.corruptEntry(entry.fileName)));
       else resolve(readStream);
     });
   });
-  const chunks: Buffer[] = [];
+  const out: WriteStream = createWriteStream(file, { flags: "wx" });
+  let head = Buffer.alloc(0);
   let inflated = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -206,10 +249,19 @@ async function inflateEntry(
         // that does not depend on them.
         throw new ZipRejectedError("TOO_LARGE", ZIP_ERROR_MESSAGE.tooLarge(budget.maxTotalBytes));
       }
-      chunks.push(chunk);
+      if (head.length < 4) {
+        head = Buffer.concat([head, chunk.subarray(0, 4)]);
+        if (looksLikeZip(head)) {
+          throw new ZipRejectedError("NESTED_ARCHIVE", ZIP_ERROR_MESSAGE.nested(entry.fileName));
+        }
+      }
+      if (!out.write(chunk)) await once(out, "drain");
     }
+    out.end();
+    await once(out, "finish");
   } catch (error) {
     stream.destroy();
+    out.destroy();
     if (error instanceof ZipRejectedError) throw error;
     // yauzl's own size validation ("too many bytes in the stream") and zlib errors end here.
     const lied = error instanceof Error && error.message.startsWith("too many bytes");
@@ -217,7 +269,7 @@ async function inflateEntry(
       ? new ZipRejectedError("SIZE_MISMATCH", ZIP_ERROR_MESSAGE.sizeMismatch(entry.fileName))
       : new ZipRejectedError("CORRUPT", ZIP_ERROR_MESSAGE.corruptEntry(entry.fileName));
   }
-  return Buffer.concat(chunks, inflated);
+  return inflated;
 }
 
 /** Local file header or end-of-central-directory signature: an archive renamed to hide it. */

@@ -31,7 +31,8 @@ const routeFiles = readdirSync(API_ROOT, { recursive: true, encoding: "utf8" })
   .sort();
 
 /** One request: the route's params, its query string, and a fresh body (with its headers). */
-type Call = { params: Record<string, string>; query?: string; body?: () => { body: BodyInit; headers: HeadersInit } };
+type Call = { params: Record<string, string>; query?: string; body?: () => Body | Promise<Body> };
+type Body = { body: BodyInit; headers: HeadersInit };
 type RouteCase = {
   /** A's own objects: must get past every check (the control). */
   valid: (t: TwoProjects) => Call;
@@ -175,7 +176,13 @@ function multipart() {
 function cocoNaming(b: TwoProjects["b"]) {
   return {
     images: [
-      { id: 1, file_name: b.image.fileName, width: b.image.width, height: b.image.height, visual_ccc: { sha256: b.image.sha256 } },
+      {
+        id: 1,
+        file_name: b.image.fileName,
+        width: b.image.width,
+        height: b.image.height,
+        visual_ccc: { sha256: b.image.sha256 },
+      },
     ],
     categories: [{ id: 1, name: b.labelClass.name }],
     annotations: [{ image_id: 1, category_id: 1, bbox: [0, 0, 5, 5] }],
@@ -203,7 +210,8 @@ async function routeExports(): Promise<RouteExport[]> {
   for (const route of routeFiles) {
     const routeModule = (await import(path.join(API_ROOT, route, "route.ts"))) as Record<string, unknown>;
     for (const method of METHODS) {
-      if (routeModule[method] !== undefined) found.push({ route, method, handler: routeModule[method] as RouteHandler });
+      if (routeModule[method] !== undefined)
+        found.push({ route, method, handler: routeModule[method] as RouteHandler });
     }
   }
   return found;
@@ -240,21 +248,35 @@ describe("route handlers: who may call them", () => {
       const failures: string[] = [];
       const expectStatus = async (who: string, call: Call, allowed: number[]) => {
         const status = await request(handler, method, route, call);
-        if (!allowed.includes(status)) failures.push(`${who} ${JSON.stringify(call.params)} ${call.query ?? ""}: ${status}`);
+        if (!allowed.includes(status))
+          failures.push(`${who} ${JSON.stringify(call.params)} ${call.query ?? ""}: ${status}`);
       };
 
       if (minimum === "share-token") {
         const valid = routeCase.valid(t);
         // Anyone (signed in or not) with a token that opens nothing gets 404.
-        await expectStatus("anonymous, unknown token", { ...valid, params: { ...valid.params, token: "no-such-token" } }, [404]);
-        await expectStatus("anonymous, B's token for A's image", { ...valid, params: { ...valid.params, token: t.b.shareLink.token } }, [404]);
+        await expectStatus(
+          "anonymous, unknown token",
+          { ...valid, params: { ...valid.params, token: "no-such-token" } },
+          [404],
+        );
+        await expectStatus(
+          "anonymous, B's token for A's image",
+          { ...valid, params: { ...valid.params, token: t.b.shareLink.token } },
+          [404],
+        );
         signedIn.userId = t.a.users.OWNER.id;
-        await expectStatus("A's owner, unknown token", { ...valid, params: { ...valid.params, token: "no-such-token" } }, [404]);
+        await expectStatus(
+          "A's owner, unknown token",
+          { ...valid, params: { ...valid.params, token: "no-such-token" } },
+          [404],
+        );
         signedIn.userId = null;
         await expectStatus("anonymous, valid token (control)", valid, routeCase.validStatus);
         for (const user of [null, t.a.users.OWNER.id]) {
           signedIn.userId = user;
-          for (const call of routeCase.foreign(t)) await expectStatus(`${user ? "A's owner" : "anonymous"}, A's token, B's ids`, call, [404]);
+          for (const call of routeCase.foreign(t))
+            await expectStatus(`${user ? "A's owner" : "anonymous"}, A's token, B's ids`, call, [404]);
         }
         // A revoked link opens nothing any more.
         await db.shareLink.update({ where: { id: t.a.shareLink.id }, data: { revokedAt: new Date() } });
@@ -285,13 +307,15 @@ describe("route handlers: who may call them", () => {
         for (const call of routeCase.foreign(t)) {
           const before = await snapshotProject(db, t.b.project.id);
           await expectStatus(`${role} of A with B's ids`, call, [404]);
-          if ((await snapshotProject(db, t.b.project.id)) !== before) failures.push(`${role} ${JSON.stringify(call.params)}: changed project B`);
+          if ((await snapshotProject(db, t.b.project.id)) !== before)
+            failures.push(`${role} ${JSON.stringify(call.params)}: changed project B`);
         }
         for (const call of routeCase.harmless?.(t) ?? []) {
           const before = await snapshotProject(db, t.b.project.id);
           const status = await request(handler, method, route, call);
           if (status >= 500) failures.push(`${role} ${JSON.stringify(call.params)}: ${status}`);
-          if ((await snapshotProject(db, t.b.project.id)) !== before) failures.push(`${role} ${JSON.stringify(call.params)}: changed project B`);
+          if ((await snapshotProject(db, t.b.project.id)) !== before)
+            failures.push(`${role} ${JSON.stringify(call.params)}: changed project B`);
         }
       }
       expect(failures).toEqual([]);

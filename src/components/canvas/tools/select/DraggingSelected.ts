@@ -34,7 +34,8 @@ export abstract class DraggingSelected extends StateNode {
 
   override onCancel(): void {
     const key = this.editor.selectedKey;
-    if (key && this.original && this.moved) this.editor.updateRegion(key, { geometry: this.original }, { undoable: false });
+    if (key && this.original && this.moved)
+      this.editor.updateRegion(key, { geometry: this.original }, { undoable: false });
     this.parent!.transition("idle");
   }
 }

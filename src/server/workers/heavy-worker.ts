@@ -1,0 +1,64 @@
+/**
+ * The entry of every heavy-work thread (heavy-pool.ts starts it through bootstrap.mjs): the
+ * handlers of the tasks named in heavy-tasks.ts. Nothing here reads the environment: every limit
+ * comes with the task, as the thread's copy of process.env may be older than the caller's.
+ */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { analyseEncodedImage } from "~/server/analysis/analyse-encoded-image";
+import { makeThumbnail } from "~/server/codecs/make-thumbnail";
+import { probeImage } from "~/server/codecs/probe-image";
+import { renderDisplay } from "~/server/codecs/render-display";
+import type { ByteSource, DecodeLimits, HeavyTasks } from "./heavy-tasks";
+import { serveTasks } from "./serve-tasks";
+
+async function load(source: ByteSource): Promise<Buffer> {
+  return "file" in source ? readFile(source.file) : Buffer.from(source.bytes);
+}
+
+function probeOptions(limits: DecodeLimits) {
+  return { maxBytes: limits.maxBytes, maxPixels: limits.maxPixels, maxDecodedBytes: limits.maxDecodedBytes };
+}
+
+/** sharp's output buffers wrap native memory, which cannot be transferred: one plain copy. */
+function transferable(bytes: Uint8Array): ArrayBuffer {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy.buffer;
+}
+
+serveTasks<HeavyTasks>({
+  "image.probe": async ({ source, limits }) => {
+    const bytes = await load(source);
+    const probe = await probeImage(bytes, probeOptions(limits));
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    return { output: { probe, sha256, byteSize: bytes.length } };
+  },
+  "image.thumbnail": async ({ source, limits, probe }) => {
+    const bytes = await load(source);
+    const thumbnail = await makeThumbnail(bytes, probe, {
+      maxPixels: limits.maxPixels,
+      maxDecodedBytes: limits.maxDecodedBytes,
+    });
+    const png = transferable(thumbnail.png);
+    return {
+      output: { png, width: thumbnail.width, height: thumbnail.height, window: thumbnail.window },
+      transfer: [png],
+    };
+  },
+  "image.display": async ({ source, limits, maxSide }) => {
+    const bytes = await load(source);
+    const probe = await probeImage(bytes, probeOptions(limits));
+    const display = await renderDisplay(bytes, probe, {
+      maxPixels: limits.maxPixels,
+      maxDecodedBytes: limits.maxDecodedBytes,
+      maxSide,
+    });
+    const png = transferable(display.png);
+    return {
+      output: { png, width: display.width, height: display.height, sourceWidth: probe.width, sourceHeight: probe.height },
+      transfer: [png],
+    };
+  },
+  "analysis.compute": async ({ source, ...input }) => analyseEncodedImage(await load(source), input),
+});
