@@ -9,7 +9,8 @@
  *                       see src/server/jobs/job-settings.ts
  * `npm start` runs one of these next to the web app (WORKERS=0 turns that off).
  * SIGTERM/SIGINT: stop taking jobs, finish the running ones (up to 30 s), exit. A worker killed
- * harder loses nothing: its jobs expire and go to another worker.
+ * harder loses nothing: it stops beating, and within ~20 s another worker hands its jobs back to
+ * the queue (src/server/jobs/worker-liveness.ts).
  */
 import { serverEnv } from "../src/server/env";
 import { jobSettings } from "../src/server/jobs/job-settings";

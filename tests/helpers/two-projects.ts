@@ -115,7 +115,7 @@ async function seedObjects(db: Db, projectId: string, actorId: string) {
 
 /** Project A (one member per role, keyed by role) and project B (an owner and a viewer of B only). */
 export async function seedTwoProjects(db: Db) {
-  const a = await seedProject(db, Object.fromEntries(ROLES.map((role) => [role, role])) as Record<Role, Role>);
+  const a = await seedProject(db, Object.fromEntries(ROLES.map((role) => [role, role])));
   const b = await seedProject(db, { owner: "OWNER", viewer: "VIEWER" });
   const outsider = await seedUser(db, "outsider");
   const aObjects = await seedObjects(db, a.project.id, a.users.OWNER!.id);
@@ -130,7 +130,7 @@ export async function seedTwoProjects(db: Db) {
     });
   }
   return {
-    a: { project: a.project, users: a.users, ...aObjects },
+    a: { project: a.project, users: a.users as Record<Role, { id: string; email: string }>, ...aObjects },
     b: { project: b.project, owner: b.users.owner!, viewer: b.users.viewer!, ...bObjects },
     outsider,
   };

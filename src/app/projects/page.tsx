@@ -1,8 +1,14 @@
 import { redirect } from "next/navigation";
+import { MyInvitations } from "~/components/invitations/MyInvitations";
 import { ProjectList } from "~/components/projects/ProjectList";
 import { auth } from "~/server/auth";
 
 export default async function ProjectsPage() {
   if (!(await auth())) redirect("/sign-in");
-  return <ProjectList />;
+  return (
+    <>
+      <MyInvitations />
+      <ProjectList />
+    </>
+  );
 }

@@ -6,45 +6,38 @@ import { JobRunProgress } from "~/components/jobs/JobRunProgress";
 import { useLiveJobRuns } from "~/components/jobs/use-live-job-runs";
 import { useTRPC } from "~/trpc/react";
 
-type ImportResult = {
-  regionsCreated: number;
-  labelsSet: number;
-  matchedImages: number;
-  unmatchedImages: string[];
-  skippedAnnotations: { reason: string; count: number }[];
-};
-
 /** Streamed downloads (CSV results, COCO annotations, PNG overlays) and a COCO import (EDITOR+). */
 export function ExportsPanel({ projectId, canImport }: { projectId: string; canImport: boolean }) {
   const trpc = useTRPC();
   const datasets = useQuery(trpc.dataset.list.queryOptions({ projectId }));
   const [datasetId, setDatasetId] = useState("");
-  const [importState, setImportState] = useState<{ busy: boolean; message: string | null }>({
+  const [importState, setImportState] = useState<{ busy: boolean; error: string | null; jobRunId: string | null }>({
     busy: false,
-    message: null,
+    error: null,
+    jobRunId: null,
   });
   const query = datasetId ? `?datasetId=${encodeURIComponent(datasetId)}` : "";
   const base = `/api/projects/${encodeURIComponent(projectId)}/exports`;
 
+  /** Uploads the file; the import then runs as a job (import-coco) whose progress shows below. */
   async function importFile(file: File) {
-    setImportState({ busy: true, message: null });
-    const response = await fetch(`${base}/annotations.coco.json${query}`, {
-      method: "POST",
-      body: file,
-      headers: { "content-type": "application/json" },
-    });
-    const body = (await response.json()) as ImportResult | { error: string };
-    setImportState({
-      busy: false,
-      message:
-        "error" in body
-          ? body.error
-          : `Imported ${body.regionsCreated} regions and ${body.labelsSet} labels on ${body.matchedImages} images` +
-            (body.unmatchedImages.length ? `; not found here: ${body.unmatchedImages.slice(0, 5).join(", ")}` : "") +
-            (body.skippedAnnotations.length
-              ? `; skipped: ${body.skippedAnnotations.map((s) => `${s.count} (${s.reason})`).join(", ")}`
-              : ""),
-    });
+    setImportState({ busy: true, error: null, jobRunId: null });
+    try {
+      const response = await fetch(`${base}/annotations.coco.json${query}`, {
+        method: "POST",
+        body: file,
+        headers: { "content-type": "application/json" },
+      });
+      const body = (await response.json().catch(() => ({ error: `The upload failed (${response.status})` }))) as
+        { jobRunId: string } | { error: string };
+      setImportState({
+        busy: false,
+        error: "error" in body ? body.error : null,
+        jobRunId: "jobRunId" in body ? body.jobRunId : null,
+      });
+    } catch {
+      setImportState({ busy: false, error: "The upload failed", jobRunId: null });
+    }
   }
 
   return (
@@ -85,7 +78,13 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
               }}
             />
           </label>
-          {importState.message && <span data-testid="import-result">{importState.message}</span>}
+          {importState.busy && <span className="muted">Uploading…</span>}
+          {importState.error && (
+            <span className="error" data-testid="import-result">
+              {importState.error}
+            </span>
+          )}
+          {importState.jobRunId && <CocoImportRun projectId={projectId} jobRunId={importState.jobRunId} />}
         </div>
       )}
     </section>
@@ -148,6 +147,19 @@ function BackgroundExportRun({ projectId, jobRunId, href }: { projectId: string;
   return (
     <div style={{ flexBasis: "100%" }}>
       <JobRunProgress projectId={projectId} run={run} canManage={false} />
+    </div>
+  );
+}
+
+/** The import's run: "import started", then its live progress, then its outcome. */
+function CocoImportRun({ projectId, jobRunId }: { projectId: string; jobRunId: string }) {
+  const { runs } = useLiveJobRuns({ projectId });
+  const run = runs?.find((r) => r.id === jobRunId);
+  return (
+    <div style={{ flexBasis: "100%" }} data-testid="import-result">
+      <span>Import started.</span>
+      {run?.status === "SUCCEEDED" && <span data-testid="import-done"> Imported {run.progressTotal} regions.</span>}
+      {run && <JobRunProgress projectId={projectId} run={run} canManage={false} />}
     </div>
   );
 }

@@ -9,7 +9,10 @@ import { RolePicker } from "~/components/members/RolePicker";
 import type { Role } from "~/core/roles";
 import { useTRPC } from "~/trpc/react";
 
-/** Owners create invitation links (no mail server needed), see the pending ones, and revoke them. */
+/**
+ * Owners create invitation links (no mail server needed), see the pending ones (links and those
+ * addressed to an email from the members panel), and revoke them.
+ */
 export function InvitationsPanel({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
   const [role, setRole] = useState<Role>("ANNOTATOR");
@@ -55,6 +58,7 @@ export function InvitationsPanel({ projectId }: { projectId: string }) {
         <ul>
           {invitations.data.map((invitation) => (
             <li key={invitation.id}>
+              {invitation.email ? `${invitation.email}: ` : "Link: "}
               {invitation.role}, expires {invitation.expiresAt.toLocaleString()}{" "}
               <button type="button" onClick={() => revoke.mutate({ projectId, invitationId: invitation.id })}>
                 Revoke

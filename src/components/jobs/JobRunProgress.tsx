@@ -10,7 +10,11 @@ const TYPE_LABELS: Record<string, string> = {
   "analyse-image": "Analyse image",
   "retrain-model": "Retrain from labels",
   export: "Export overlays",
+  "import-coco": "Import COCO annotations",
 };
+
+/** What a run's progress counts, where it is not images. */
+const PROGRESS_UNITS: Record<string, string> = { "import-coco": "regions" };
 
 const STATUS_LABELS: Record<JobRunItem["status"], string> = {
   QUEUED: "waiting for a worker",
@@ -44,6 +48,7 @@ export function JobRunProgress({
   const succeeded = run.progressDone - run.failedCount;
   const error = cancel.error ?? retry.error;
   const took = duration(run);
+  const unit = PROGRESS_UNITS[run.type] ?? "images";
 
   return (
     <div className="job-run" data-testid={`job-run-${run.id}`} data-status={run.status}>
@@ -59,12 +64,12 @@ export function JobRunProgress({
       <progress
         max={Math.max(1, run.progressTotal)}
         value={run.status === "QUEUED" ? undefined : run.progressDone}
-        aria-label={`${run.progressDone} of ${run.progressTotal} images`}
+        aria-label={`${run.progressDone} of ${run.progressTotal} ${unit}`}
         style={{ width: "100%" }}
       />
       <div className="row">
         <span>
-          {run.progressDone} / {run.progressTotal} images
+          {run.progressDone} / {run.progressTotal} {unit}
           {run.failedCount > 0 && <span className="error"> · {run.failedCount} failed</span>}
           {!active && run.failedCount > 0 && succeeded > 0 && <span className="muted"> · {succeeded} analysed</span>}
         </span>

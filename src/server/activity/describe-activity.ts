@@ -21,6 +21,7 @@ const JOB_STARTS: Record<Exclude<JobType, "analyse-image-gave-up">, string> = {
   "analyse-dataset": "started a dataset analysis",
   "analyse-image": "started an image analysis",
   export: "started an export",
+  "import-coco": "started a COCO import",
   "retrain-model": "started retraining",
 };
 
@@ -34,13 +35,18 @@ function describeJobStart(type: unknown): string {
 const DESCRIBE: Record<AuditAction, (data: Data) => string> = {
   "project.create": () => "created the project",
   "project.update": () => "renamed or described the project",
+  // Written before members were only invited (kept: audit rows keep their action forever).
   "member.add": (d) => `added a member as ${text(d.role) ?? "member"}`,
   "member.role": (d) => `changed a member's role to ${text(d.role) ?? "another role"}`,
   "member.remove": () => "removed a member",
   "member.leave": () => "left the project",
-  "invitation.create": (d) => `created an invitation link for ${text(d.role) ?? "a role"}`,
+  "invitation.create": (d) =>
+    d.addressed === true
+      ? `invited someone by email as ${text(d.role) ?? "member"}`
+      : `created an invitation link for ${text(d.role) ?? "a role"}`,
   "invitation.revoke": () => "revoked an invitation link",
   "invitation.accept": (d) => `joined the project as ${text(d.role) ?? "member"}`,
+  "invitation.decline": () => "declined an invitation",
   "dataset.create": (d) => quoted("created the dataset", d.name),
   "dataset.delete": () => "deleted a dataset",
   "image.upload": () => "uploaded an image",

@@ -1,4 +1,5 @@
 import type { Db } from "~/server/db";
+import { AppError } from "~/server/errors";
 import { describeActivity } from "./describe-activity";
 
 export type ActivityEntry = {
@@ -17,6 +18,13 @@ export async function listProjectActivity(options: {
   cursor?: string;
   limit: number;
 }): Promise<{ entries: ActivityEntry[]; nextCursor: string | null }> {
+  // A cursor is an entry of this project: another project's id must not position the page.
+  if (
+    options.cursor &&
+    (await options.db.auditEvent.count({ where: { id: options.cursor, projectId: options.projectId } })) === 0
+  ) {
+    throw new AppError("NOT_FOUND", "Activity entry not found");
+  }
   const rows = await options.db.auditEvent.findMany({
     where: { projectId: options.projectId },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -32,7 +40,7 @@ export async function listProjectActivity(options: {
       projectId: true,
     },
   });
-  const page = rows.slice(0, options.limit).filter((row) => row.projectId === options.projectId);
+  const page = rows.slice(0, options.limit);
   const actorIds = [...new Set(page.flatMap((row) => (row.actorId ? [row.actorId] : [])))];
   const actors = await options.db.user.findMany({
     where: { id: { in: actorIds } },

@@ -4,6 +4,7 @@
  * permission-checked queries, so nothing here carries rows). Events of other datasets or images
  * are dropped; label events that do not name their images, and region deletions, are passed on.
  */
+import { assertDatasetInProject } from "~/server/datasets/assert-dataset-in-project";
 import type { Db } from "~/server/db";
 import { channelMessages, projectChannel } from "~/server/events";
 import type { AppEvent } from "~/server/events/app-events";
@@ -47,9 +48,7 @@ export async function* watchLiveChanges(options: {
 }): AsyncGenerator<LiveChange> {
   const { db, projectId } = options;
   // The focus must belong to the project: a subscription never listens "through" a foreign id.
-  if (options.datasetId && (await db.dataset.count({ where: { id: options.datasetId, projectId } })) === 0) {
-    throw new AppError("NOT_FOUND", "Dataset not found");
-  }
+  if (options.datasetId) await assertDatasetInProject({ db, projectId, datasetId: options.datasetId });
   if (options.imageId && (await db.image.count({ where: { id: options.imageId, projectId } })) === 0) {
     throw new AppError("NOT_FOUND", "Image not found");
   }

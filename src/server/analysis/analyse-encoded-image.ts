@@ -86,9 +86,9 @@ export async function analyseEncodedImage(
     ...result.kmeans.map((r) => encode(r.labels, "labels")),
   ]);
   const maps: AnalysisTaskOutput["maps"] = {
-    grey: grey!,
-    segmentation: segmentation!,
-    contrast: contrast!,
+    grey: grey,
+    segmentation: segmentation,
+    contrast: contrast,
     clusters: result.kmeans.map((r, i) => ({ ...clusters[i]!, requestedK: r.requestedK, k: r.k })),
   };
   let summary: AnalysisTaskOutput["classification"] = classification;

@@ -4,13 +4,15 @@
  * PNG blob. Blobs are content-addressed, so computing the same analysis twice (a retried job)
  * stores nothing new. The caller writes the row (upsertAnalysis), possibly in a transaction that
  * also records job progress.
+ *
+ * The decode, classification, pipeline and map encoding run in a heavy-work thread
+ * (analyse-encoded-image.ts, task "analysis.compute"); this function loads, resolves the
+ * classifier (database), awaits the thread and stores the PNGs.
  */
-import { scaleToColormapIndex, type GreyImage } from "~/core/analysis";
 import type { Db } from "~/server/db";
-import { serverEnv } from "~/server/env";
-import { decodeRaster, ImageDecodeError } from "~/server/codecs/decode-raster";
-import { encodePng } from "~/server/codecs/encode-png";
 import { BlobNotFoundError, type BlobStore } from "~/server/storage";
+import type { EncodedMap } from "~/server/workers/heavy-tasks";
+import { decodeLimits, movableSource, runHeavyTask } from "~/server/workers/heavy-pool";
 import type {
   AnalysisDescriptors,
   AnalysisMapKeys,
@@ -22,9 +24,9 @@ import { analysisCodeVersion } from "./analysis-record";
 import { hashParams } from "./canonical-params";
 import { ModelVersionUnavailableError, resolveClassifier } from "~/server/models/resolve-classifier";
 import type { CamClass } from "./analysis-params-schema";
-import { classifyRaster, type ClassificationOutcome, type ClassifierSpec } from "./classify-raster";
+import type { ClassifierSpec } from "./classify-raster";
 import { ImageAnalysisError } from "./image-analysis-error";
-import { runAnalysis, type AnalysisParams, type AnalysisResult } from "./run-analysis";
+import type { AnalysisParams } from "./run-analysis";
 
 /** A computed analysis, ready to be written as one Analysis row. */
 export type ComputedImageAnalysis = {
@@ -43,46 +45,6 @@ export type ComputedImageAnalysis = {
   /** Milliseconds per stage: load, decode, classify, the analysis steps, store, total. */
   timingsMs: Record<string, number>;
 };
-
-async function storeMap(store: BlobStore, image: GreyImage, encoding: MapRef["encoding"]): Promise<MapRef> {
-  const png = await encodePng(image.data, image.width, image.height, 1);
-  const { key } = await store.put(png);
-  return { key, width: image.width, height: image.height, encoding };
-}
-
-function clusterStatsOf(result: AnalysisResult): ClusterStats {
-  const stats: ClusterStats = {};
-  for (const r of result.kmeans) {
-    stats[String(r.requestedK)] = {
-      requestedK: r.requestedK,
-      k: r.k,
-      method: r.method,
-      centers: r.centers,
-      standardizedCenters: r.standardizedCenters,
-      counts: r.counts,
-      areaPercent: r.areaPercent,
-      inertia: r.inertia,
-      standardizedInertia: r.standardizedInertia,
-      mean: r.mean,
-      std: r.std,
-    };
-  }
-  return stats;
-}
-
-function descriptorsOf(result: AnalysisResult): AnalysisDescriptors {
-  const mask = result.otsu.segmented.data;
-  let foreground = 0;
-  for (let i = 0; i < mask.length; i++) if (mask[i]! > 0) foreground++;
-  const contrast = result.texture.contrast;
-  let sum = 0;
-  for (let i = 0; i < contrast.length; i++) sum += contrast[i]!;
-  return {
-    otsuThreshold: result.otsu.threshold,
-    foregroundFraction: mask.length === 0 ? 0 : foreground / mask.length,
-    meanContrast: contrast.length === 0 ? 0 : sum / contrast.length,
-  };
-}
 
 /**
  * The classifier for a model reference: null (no classification), skipped (the file is not
@@ -165,58 +127,33 @@ export async function computeImageAnalysis(options: {
   }
   lap("load");
 
-  let raster;
-  try {
-    raster = await decodeRaster(bytes, { maxPixels: serverEnv().UPLOAD_MAX_PIXELS });
-  } catch (error) {
-    if (error instanceof ImageDecodeError) {
-      throw new ImageAnalysisError(
-        `cannot decode the image: ${error.message}`,
-        error.reason === "too-large" ? "too-large" : "unreadable",
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-  lap("decode");
-
   const classifier = await classifierFor({ db, store, projectId, model: options.model });
   const camClass = options.camClass ?? "predicted";
-  const classification: ClassificationOutcome =
-    classifier === null || "skipped" in classifier
-      ? { status: "skipped", reason: classifier?.skipped ?? "classification not requested" }
-      : await classifyRaster({ raster, model: classifier, camClass });
-  lap("classify");
-
-  let result: AnalysisResult;
-  try {
-    // The client colourises the 8-bit maps itself, so the RGBA renderings are not needed.
-    result = runAnalysis(raster, params, { renderMaps: false });
-  } catch (error) {
-    if (error instanceof RangeError || error instanceof TypeError) {
-      throw new ImageAnalysisError(`cannot analyse the image: ${error.message}`, "bad-dimensions", {
-        cause: error,
-      });
-    }
-    throw error;
-  }
-  for (const [step, ms] of Object.entries(result.timingsMs)) if (step !== "total") timingsMs[step] = ms;
+  // Decode, classification, the pipeline and the PNG encoding run in a heavy-work thread: the
+  // event loop of the web process only awaits them. Limits are checked from the header first.
+  const { source, transfer } = movableSource(bytes);
+  const computed = await runHeavyTask(
+    "analysis.compute",
+    { source, limits: decodeLimits(), params, classifier, camClass },
+    { transfer },
+  );
+  for (const [step, ms] of Object.entries(computed.timingsMs)) timingsMs[step] = ms;
   last = performance.now();
 
-  const counts: GreyImage = {
-    width: result.texture.width,
-    height: result.texture.height,
-    data: result.texture.pairCount,
+  const put = async (map: EncodedMap): Promise<MapRef> => {
+    const { key } = await store.put(new Uint8Array(map.png));
+    return { key, width: map.width, height: map.height, encoding: map.encoding };
   };
+  const { maps } = computed;
   const [grey, segmentation, contrast, ...clusterRefs] = await Promise.all([
-    storeMap(store, result.grey, "grey"),
-    storeMap(store, result.otsu.segmented, "mask"),
-    storeMap(store, scaleToColormapIndex(counts, result.texture.pairsPerWindow), "colormap-index"),
-    ...result.kmeans.map((r) => storeMap(store, r.labels, "labels")),
+    put(maps.grey),
+    put(maps.segmentation),
+    put(maps.contrast),
+    ...maps.clusters.map((map) => put(map)),
   ]);
   const clusters: AnalysisMapKeys["clusters"] = {};
-  result.kmeans.forEach((r, i) => {
-    clusters[String(r.requestedK)] = { ...clusterRefs[i]!, k: r.k };
+  maps.clusters.forEach((map, i) => {
+    clusters[String(map.requestedK)] = { ...clusterRefs[i]!, k: map.k };
   });
   const mapKeys: AnalysisMapKeys = {
     grey: grey,
@@ -224,8 +161,9 @@ export async function computeImageAnalysis(options: {
     contrast: contrast,
     clusters,
   };
-  if (classification.status === "classified") {
-    const cam = await storeMap(store, classification.cam, "heat");
+  const classification = computed.classification;
+  if (classification.status === "classified" && maps.cam) {
+    const cam = await put(maps.cam);
     mapKeys.cam = {
       ...cam,
       classIndex: classification.camClassIndex,
@@ -235,7 +173,7 @@ export async function computeImageAnalysis(options: {
   lap("store");
 
   const storedParams: StoredAnalysisParams = {
-    analysis: result.params,
+    analysis: computed.analysisParams,
     classifier:
       classification.status === "classified"
         ? {
@@ -262,8 +200,8 @@ export async function computeImageAnalysis(options: {
     prediction: classification.status === "classified" ? classification.prediction : null,
     probabilities: classification.status === "classified" ? classification.probabilities : null,
     mapKeys,
-    clusterStats: clusterStatsOf(result),
-    descriptors: descriptorsOf(result),
+    clusterStats: computed.clusterStats,
+    descriptors: computed.descriptors,
     classificationSkipped: classification.status === "skipped" ? classification.reason : null,
     timingsMs,
   };

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   "invitation.create",
   "invitation.revoke",
   "invitation.accept",
+  "invitation.decline",
   "dataset.create",
   "dataset.delete",
   "image.upload",

@@ -124,7 +124,8 @@ export async function decodeRaster(bytes: Buffer | Uint8Array, options: DecodeRa
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error;
     if (error instanceof ImageProbeError) {
-      const reason = error.reason === "CORRUPT" ? "corrupt" : error.reason === "TOO_MANY_PIXELS" ? "too-large" : "unsupported";
+      const reason =
+        error.reason === "CORRUPT" ? "corrupt" : error.reason === "TOO_MANY_PIXELS" ? "too-large" : "unsupported";
       throw new ImageDecodeError(error.message, reason, { cause: error });
     }
     throw classify(error);

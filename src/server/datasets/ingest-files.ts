@@ -1,19 +1,26 @@
 /**
- * Stores uploaded files as Images of one dataset: zips are expanded, every file is validated
- * (probeImage: header-only checks, then a full decode while making the thumbnail), and only
- * then are the bytes and the thumbnail put in the BlobStore and the row written. Each file gets
- * its own result: one bad file never blocks the good ones, and a rejected file stores nothing.
+ * Stores uploaded files as Images of one dataset: zips are expanded (entry by entry to a
+ * temporary folder under DATA_DIR, never whole in memory), every file is validated (probeImage:
+ * header-only checks, then a full decode while making the thumbnail), and only then are the
+ * bytes and the thumbnail put in the BlobStore and the row written. Each file gets its own
+ * result: one bad file never blocks the good ones, and a rejected file stores nothing.
+ *
+ * Probing, hashing and thumbnailing run in the heavy-work threads (src/server/workers): the
+ * request only awaits them. A zip entry goes to the thread as a path (the thread reads it), so a
+ * rejected entry is never read into this process at all.
  */
-import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import path from "node:path";
 import { changeProject } from "~/server/audit/record-change";
-import { expandZip, ZipRejectedError, type ExpandZipOptions, type ZipEntryFile } from "~/server/datasets/expand-zip";
+import { expandZipToDirectory, ZipRejectedError, type ExpandZipOptions } from "~/server/datasets/expand-zip";
 import type { Db } from "~/server/db";
-import { serverEnv } from "~/server/env";
+import { dataDir, serverEnv } from "~/server/env";
 import { AppError, isUniqueViolation } from "~/server/errors";
 import { projectChannel, publishEvent } from "~/server/events";
-import { makeThumbnail } from "~/server/codecs/make-thumbnail";
-import { IMAGE_ERROR_MESSAGE, ImageProbeError, probeImage, type ImageProbe } from "~/server/codecs/probe-image";
+import { IMAGE_ERROR_MESSAGE, ImageProbeError, type ImageProbe } from "~/server/codecs/probe-image";
 import type { BlobStore } from "~/server/storage";
+import type { ByteSource } from "~/server/workers/heavy-tasks";
+import { bytesSource, decodeLimits, runHeavyTask } from "~/server/workers/heavy-pool";
 
 export type IngestResult = {
   /** The uploaded name; zip entries are named "archive.zip/inner/path.png". */
@@ -36,6 +43,8 @@ export type IngestLimits = {
   maxZipEntries: number;
   /** Most bytes one zip may expand to. */
   maxZipTotalBytes: number;
+  /** Largest decoded first page held in memory while making a thumbnail (BMPs are decoded whole). */
+  maxDecodedBytes: number;
 };
 
 export type IngestFile = { name: string; bytes: Buffer };
@@ -71,8 +80,9 @@ export async function ingestFiles(options: {
     maxFileBytes: env.UPLOAD_MAX_BYTES,
     maxPixels: env.UPLOAD_MAX_PIXELS,
     maxZipEntries: DEFAULT_MAX_ZIP_ENTRIES,
-    // An archive may expand to as much as one file may weigh: it is all held in memory.
+    // An archive may expand to as much as one file may weigh (on disk, one entry at a time).
     maxZipTotalBytes: env.UPLOAD_MAX_BYTES,
+    maxDecodedBytes: env.DECODE_MAX_BYTES,
     ...options.limits,
   };
   const target: StoreTarget = {
@@ -92,7 +102,7 @@ export async function ingestFiles(options: {
     if (isZipName(fileName)) {
       results.push(...(await ingestZip(target, fileName, file.bytes)));
     } else {
-      results.push(await ingestOne(target, fileName, file.bytes));
+      results.push(await ingestOne(target, fileName, { bytes: file.bytes }));
     }
   }
   // One event for the whole upload, after every image committed with its own audit row
@@ -130,41 +140,69 @@ async function ingestZip(target: StoreTarget, zipName: string, bytes: Buffer): P
     maxEntries: target.limits.maxZipEntries,
     maxTotalBytes: target.limits.maxZipTotalBytes,
   };
-  let entries: ZipEntryFile[];
+  const scratch = path.join(dataDir(), "tmp");
+  await mkdir(scratch, { recursive: true });
+  const directory = await mkdtemp(path.join(scratch, "upload-zip-"));
   try {
-    entries = await expandZip(bytes, zipLimits);
-  } catch (error) {
-    if (error instanceof ZipRejectedError) return rejected(error.message);
-    console.error(`ingestFiles: expanding "${zipName}" failed`, error);
-    return rejected(INGEST_ERROR_MESSAGE.internal);
+    let entries;
+    try {
+      entries = await expandZipToDirectory(bytes, directory, zipLimits);
+    } catch (error) {
+      if (error instanceof ZipRejectedError) return rejected(error.message);
+      console.error(`ingestFiles: expanding "${zipName}" failed`, error);
+      return rejected(INGEST_ERROR_MESSAGE.internal);
+    }
+    const results: IngestResult[] = [];
+    for (const entry of entries) {
+      results.push(await ingestOne(target, cleanPath(`${zipName}/${entry.path}`), { file: entry.file }));
+    }
+    return results;
+  } finally {
+    await rm(directory, { recursive: true, force: true });
   }
-  const results: IngestResult[] = [];
-  for (const entry of entries) {
-    results.push(await ingestOne(target, cleanPath(`${zipName}/${entry.path}`), entry.bytes));
-  }
-  return results;
 }
 
-async function ingestOne(target: StoreTarget, fileName: string, bytes: Buffer): Promise<IngestResult> {
+/** A file of the upload: its bytes, or a zip entry expanded to disk. */
+type UploadedFile = { bytes: Buffer } | { file: string };
+
+/** The file as a task source: bytes are copied to the thread, a file the thread reads itself. */
+function taskSource(file: UploadedFile): { source: ByteSource; transfer?: ArrayBuffer[] } {
+  return "file" in file ? { source: { file: file.file } } : bytesSource(file.bytes);
+}
+
+async function ingestOne(target: StoreTarget, fileName: string, file: UploadedFile): Promise<IngestResult> {
   try {
-    const probe = await probeImage(bytes, {
+    const limits = decodeLimits({
       maxBytes: target.limits.maxFileBytes,
       maxPixels: target.limits.maxPixels,
+      maxDecodedBytes: target.limits.maxDecodedBytes,
     });
-    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const probing = taskSource(file);
+    const { probe, sha256, byteSize } = await runHeavyTask(
+      "image.probe",
+      { source: probing.source, limits },
+      { transfer: probing.transfer },
+    );
     const existing = await findInDataset(target, sha256);
     if (existing) return duplicateResult(fileName, existing);
 
     // Decodes the whole first page: truncated or corrupt data is refused here, before storing.
-    const thumbnail = await makeThumbnail(bytes, probe, { maxPixels: target.limits.maxPixels });
+    const thumbnailing = taskSource(file);
+    const thumbnail = await runHeavyTask(
+      "image.thumbnail",
+      { source: thumbnailing.source, limits, probe },
+      { transfer: thumbnailing.transfer },
+    );
+    // Only a file about to be stored is read into this process.
+    const bytes = "file" in file ? await readFile(file.file) : file.bytes;
     const original = await target.blobs.put(bytes);
-    const thumbnailBlob = await target.blobs.put(thumbnail.png);
+    const thumbnailBlob = await target.blobs.put(new Uint8Array(thumbnail.png));
     const imageId = await createImageRow(target, {
       fileName,
       probe,
       blobKey: original.key,
       sha256,
-      byteSize: bytes.length,
+      byteSize,
       thumbnailKey: thumbnailBlob.key,
       thumbnailWindow: thumbnail.window,
     });
@@ -179,6 +217,9 @@ async function ingestOne(target: StoreTarget, fileName: string, bytes: Buffer): 
     return result;
   } catch (error) {
     if (error instanceof ImageProbeError) return { fileName, status: "rejected", error: error.message };
+    // The heavy-work queue is full: the whole request answers 429 and the client sends it again
+    // (files stored before this one then come back as duplicates).
+    if (error instanceof AppError && error.code === "TOO_MANY_REQUESTS") throw error;
     // Anything else is our fault, not the file's: log it, and keep going with the other files.
     console.error(`ingestFiles: storing "${fileName}" failed`, error);
     return { fileName, status: "rejected", error: INGEST_ERROR_MESSAGE.internal };

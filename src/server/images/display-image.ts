@@ -1,19 +1,21 @@
 /**
- * The "display" variant of an image: what a browser can draw at full resolution. PNG and 8-bit
- * JPEG originals are already that. Everything else (16-bit or 32-bit TIFF, BMP, 8-bit TIFF) is
- * converted once to an 8-bit PNG, deep images windowed to the sample range they use (the same
- * rule as thumbnails, make-thumbnail.ts), and stored in the blob store.
+ * The "display" variant of an image: what a browser can draw. PNG and 8-bit JPEG originals are
+ * already that. Everything else (16-bit or 32-bit TIFF, BMP, 8-bit TIFF) is converted once to an
+ * 8-bit PNG, deep images windowed to the sample range they use (the same rule as thumbnails),
+ * at most DISPLAY_MAX_SIDE pixels on its long side (render-display.ts): a bigger image gets a
+ * downscaled rendition, which the workspace canvas draws stretched to the image's own size
+ * (image-pyramid.ts), so annotation coordinates stay those of the original.
  *
- * The conversion is keyed by the source's sha256: a per-process map remembers the PNG's blob key,
- * and concurrent first requests share one conversion. After a restart the first request converts
- * again (a few hundred ms for 4096 x 4096 x 16 bit) and the blob store's content addressing makes
- * the put a no-op. A persistent source -> display index (e.g. an Image.displayKey column) would
- * remove that one-off cost; not worth a schema change yet.
+ * The conversion runs in a heavy-work thread (src/server/workers) and is made once: keyed by the
+ * source's sha256 and the size limit, a per-process map shares concurrent first requests, and a
+ * small index file (DATA_DIR/display/<sha256>-<side>, holding the PNG's blob key) keeps it across
+ * restarts. The blob store's content addressing makes a repeated put a no-op anyway.
  */
-import { serverEnv } from "~/server/env";
-import { makeThumbnail } from "~/server/codecs/make-thumbnail";
-import { probeImage } from "~/server/codecs/probe-image";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { dataDir, serverEnv } from "~/server/env";
 import type { BlobStore } from "~/server/storage";
+import { decodeLimits, movableSource, runHeavyTask } from "~/server/workers/heavy-pool";
 
 export type DisplaySource = { sha256: string; blobKey: string; format: string; bitDepth: number };
 export type DisplayBlob = { blobKey: string; mediaType: string };
@@ -39,26 +41,38 @@ export async function displayImageBlob(options: {
   if (!options.reencode && isBrowserDisplayable(source)) {
     return { blobKey: source.blobKey, mediaType: source.format === "png" ? "image/png" : "image/jpeg" };
   }
-  let pending = converted.get(source.sha256);
+  const maxSide = serverEnv().DISPLAY_MAX_SIDE;
+  const cacheKey = `${source.sha256}-${maxSide}`;
+  let pending = converted.get(cacheKey);
   if (!pending) {
-    pending = convert(blobs, source);
-    converted.set(source.sha256, pending);
+    pending = storedOrConvert(blobs, source, maxSide, cacheKey);
+    converted.set(cacheKey, pending);
     // A failed conversion must not be remembered: the next request tries again.
-    pending.catch(() => converted.delete(source.sha256));
+    pending.catch(() => converted.delete(cacheKey));
   }
   return { blobKey: await pending, mediaType: "image/png" };
 }
 
-async function convert(blobs: BlobStore, source: DisplaySource): Promise<string> {
+/** The rendition made before (also by an earlier process), else a new one. */
+async function storedOrConvert(blobs: BlobStore, source: DisplaySource, maxSide: number, cacheKey: string) {
+  const indexFile = path.join(dataDir(), "display", cacheKey);
+  const known = await readFile(indexFile, "utf8").catch(() => null);
+  if (known && (await blobs.has(known.trim()))) return known.trim();
+
+  const key = await convert(blobs, source, maxSide);
+  await mkdir(path.dirname(indexFile), { recursive: true });
+  const temporary = `${indexFile}.${process.pid}.tmp`;
+  await writeFile(temporary, key);
+  await rename(temporary, indexFile);
+  return key;
+}
+
+async function convert(blobs: BlobStore, source: DisplaySource, maxSide: number): Promise<string> {
   const bytes = await blobs.get(source.blobKey);
-  const env = serverEnv();
-  const probe = await probeImage(bytes, {
-    maxBytes: Math.max(bytes.length, env.UPLOAD_MAX_BYTES),
-    maxPixels: env.UPLOAD_MAX_PIXELS,
-  });
-  const png = await makeThumbnail(bytes, probe, {
-    maxPixels: env.UPLOAD_MAX_PIXELS,
-    maxSide: Math.max(probe.width, probe.height),
-  });
-  return (await blobs.put(png.png)).key;
+  // A stored original was accepted once: a later, lower upload limit must not hide it.
+  const limits = decodeLimits();
+  limits.maxBytes = Math.max(bytes.length, limits.maxBytes);
+  const { source: input, transfer } = movableSource(bytes);
+  const display = await runHeavyTask("image.display", { source: input, limits, maxSide }, { transfer });
+  return (await blobs.put(new Uint8Array(display.png))).key;
 }

@@ -3,46 +3,53 @@
  * sha256 (our own exports carry it) or else by file name; categories by name, creating missing
  * label classes. Geometry comes from `visual_ccc.geometry` when present (lossless round trip),
  * else from standard COCO: polygons, RLE (compressed or not) as mask regions, or a bare bbox as
- * a rectangle. Every geometry goes through THE region schema before anything is written.
+ * a rectangle. Every geometry is checked against its image and goes through THE region schema
+ * before anything is written (coco-geometry.ts); the caps are COCO_IMPORT_LIMITS.
  *
- * Regions are written in one transaction with one audit event (an import of thousands of regions
- * is one thing that happened, not thousands); labels go through setImageLabels.
+ * An import runs as a job (import-coco.handler.ts) in steps, each exported here:
+ *   1. parseCocoDocument + planCocoImport: the whole document is validated and every region
+ *      computed in memory, writing nothing; an invalid document fails here, before any write;
+ *   2. ensureLabelClasses: missing categories become label classes (found by name on a re-run);
+ *   3. createRegionBatch: the regions, in batches (one transaction each, with the run's progress);
+ *   4. setImportedImageLabels: image labels through setImageLabels (idempotent);
+ *   5. recordCocoImport: one audit event for the import (thousands of regions are one change).
  */
 import { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
+import { RegionGeometryError, type RegionGeometry } from "~/core/regions/region-geometry";
 import { setImageLabels } from "~/server/annotations/set-image-labels";
-import {
-  encodeMaskRuns,
-  parseRegionGeometry,
-  REGION_GEOMETRY_VERSION,
-  RegionGeometryError,
-  type RegionGeometry,
-} from "~/core/regions/region-geometry";
 import { recordChange } from "~/server/audit/record-change";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
-import { saveLabelClass } from "~/server/label-classes/save-label-class";
-import { cocoRleToMask, decodeCompressedCounts } from "~/core/regions/coco-rle";
 import { exportImagesWhere, type ExportScope } from "~/server/exports/export-scope";
+import { saveLabelClass } from "~/server/label-classes/save-label-class";
+import { cocoAnnotationGeometries } from "./coco-geometry";
+import { COCO_IMPORT_LIMITS } from "./coco-import-limits";
+
+const L = COCO_IMPORT_LIMITS;
 
 const rleSchema = z.object({
   counts: z.union([z.array(z.number().int().nonnegative()), z.string()]),
   size: z.tuple([z.number().int().positive(), z.number().int().positive()]),
 });
 
-const cocoDocumentSchema = z.object({
-  images: z.array(
-    z.object({
-      id: z.union([z.number(), z.string()]),
-      file_name: z.string().min(1),
-      width: z.number().optional(),
-      height: z.number().optional(),
-      visual_ccc: z
-        .object({ sha256: z.string().optional(), label_category_id: z.number().nullable().optional() })
-        .partial()
-        .optional(),
-    }),
-  ),
+const cocoId = z.union([z.number(), z.string().max(200)]);
+
+export const cocoDocumentSchema = z.object({
+  images: z
+    .array(
+      z.object({
+        id: cocoId,
+        file_name: z.string().min(1).max(1000),
+        width: z.number().optional(),
+        height: z.number().optional(),
+        visual_ccc: z
+          .object({ sha256: z.string().optional(), label_category_id: z.number().nullable().optional() })
+          .partial()
+          .optional(),
+      }),
+    )
+    .max(L.maxImages, `at most ${L.maxImages} images can be imported at once`),
   categories: z
     .array(
       z.object({
@@ -51,19 +58,22 @@ const cocoDocumentSchema = z.object({
         visual_ccc: z.object({ color: z.string() }).partial().optional(),
       }),
     )
+    .max(L.maxCategories, `at most ${L.maxCategories} categories can be imported at once`)
     .default([]),
   annotations: z
     .array(
       z.object({
-        image_id: z.union([z.number(), z.string()]),
+        image_id: cocoId,
         category_id: z.number().nullable().optional(),
         segmentation: z.union([z.array(z.array(z.number())), rleSchema]).optional(),
         bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
         visual_ccc: z.object({ geometry: z.unknown() }).partial().optional(),
       }),
     )
+    .max(L.maxAnnotations, `at most ${L.maxAnnotations} annotations can be imported at once`)
     .default([]),
 });
+export type CocoDocument = z.infer<typeof cocoDocumentSchema>;
 
 export type CocoImportResult = {
   matchedImages: number;
@@ -77,66 +87,55 @@ export type CocoImportResult = {
 const DEFAULT_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
 const MAX_REPORTED_UNMATCHED = 50;
 
-type Target = { id: string; width: number; height: number };
-
-function geometriesOf(
-  annotation: z.infer<typeof cocoDocumentSchema>["annotations"][number],
-  image: Target,
-): RegionGeometry[] {
-  if (annotation.visual_ccc?.geometry !== undefined) return [parseRegionGeometry(annotation.visual_ccc.geometry)];
-  const segmentation = annotation.segmentation;
-  if (Array.isArray(segmentation) && segmentation.length > 0) {
-    return segmentation.map((flat) => {
-      const points: [number, number][] = [];
-      for (let i = 0; i + 1 < flat.length; i += 2) points.push([flat[i]!, flat[i + 1]!]);
-      return parseRegionGeometry({ schemaVersion: REGION_GEOMETRY_VERSION, kind: "polygon", points });
-    });
-  }
-  if (segmentation && !Array.isArray(segmentation)) {
-    const [height, width] = segmentation.size;
-    if (width !== image.width || height !== image.height)
-      throw new RegionGeometryError("RLE size differs from the image");
-    const counts =
-      typeof segmentation.counts === "string" ? decodeCompressedCounts(segmentation.counts) : segmentation.counts;
-    let mask: Uint8Array;
-    try {
-      mask = cocoRleToMask(counts, width, height);
-    } catch (error) {
-      throw new RegionGeometryError(error instanceof Error ? error.message : "Invalid RLE");
-    }
-    return [
-      parseRegionGeometry({
-        schemaVersion: REGION_GEOMETRY_VERSION,
-        kind: "mask",
-        gridWidth: width,
-        gridHeight: height,
-        runs: encodeMaskRuns(mask),
-      }),
-    ];
-  }
-  if (annotation.bbox) {
-    const [x, y, width, height] = annotation.bbox;
-    return [parseRegionGeometry({ schemaVersion: REGION_GEOMETRY_VERSION, kind: "rectangle", x, y, width, height })];
-  }
-  throw new RegionGeometryError("The annotation has no segmentation, bbox or geometry");
-}
-
-export async function importCocoAnnotations(options: {
-  db: Db;
-  scope: ExportScope;
-  actorId: string;
-  document: unknown;
-}): Promise<CocoImportResult> {
-  const { db, scope } = options;
-  const parsed = cocoDocumentSchema.safeParse(options.document);
+/** THE document check: AppError BAD_INPUT naming the first problem (a cap's message included). */
+export function parseCocoDocument(document: unknown): CocoDocument {
+  const parsed = cocoDocumentSchema.safeParse(document);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new AppError(
       "BAD_INPUT",
-      `Not a COCO annotation file: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "unreadable"}`,
+      `Not a COCO annotation file: ${issue ? `${issue.path.join(".") || "document"}: ${issue.message}` : "unreadable"}`,
     );
   }
-  const coco = parsed.data;
+  return parsed.data;
+}
+
+/** The bytes of an uploaded file as a checked COCO document (AppError BAD_INPUT otherwise). */
+export function parseCocoBytes(bytes: Uint8Array): CocoDocument {
+  if (bytes.byteLength > L.maxDocumentBytes)
+    throw new AppError("TOO_LARGE", `COCO files up to ${L.maxDocumentBytes / 1024 / 1024} MiB can be imported`);
+  let document: unknown;
+  try {
+    document = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"));
+  } catch {
+    throw new AppError("BAD_INPUT", "The file is not JSON");
+  }
+  return parseCocoDocument(document);
+}
+
+/** One region to write; its class is the category's name (resolved by ensureLabelClasses). */
+export type PlannedRegion = { imageId: string; categoryName: string | null; geometry: RegionGeometry };
+
+/** Everything an import will write, computed (and validated) before the first write. */
+export type CocoImportPlan = {
+  regions: PlannedRegion[];
+  /** Categories the regions and labels use, with the colour a new label class gets. */
+  categories: { name: string; color: string }[];
+  /** Image labels: category name -> image ids. */
+  labels: Map<string, string[]>;
+  matchedImages: number;
+  unmatchedImages: string[];
+  unmatchedCount: number;
+  skippedAnnotations: { reason: string; count: number }[];
+};
+
+/** Validates a parsed document against the scope's images and computes every region; writes nothing. */
+export async function planCocoImport(options: {
+  db: Db;
+  scope: ExportScope;
+  document: CocoDocument;
+}): Promise<CocoImportPlan> {
+  const { db, scope, document: coco } = options;
 
   // Images of the target, matched by sha256 first, then by a file name that is unique there.
   const candidates = await db.image.findMany({
@@ -146,6 +145,7 @@ export async function importCocoAnnotations(options: {
   const bySha = new Map(candidates.map((c) => [c.sha256, c]));
   const byName = new Map<string, (typeof candidates)[number] | null>();
   for (const c of candidates) byName.set(c.fileName, byName.has(c.fileName) ? null : c);
+  type Target = (typeof candidates)[number];
   const targets = new Map<string, Target>();
   const unmatchedImages: string[] = [];
   let unmatchedCount = 0;
@@ -156,38 +156,26 @@ export async function importCocoAnnotations(options: {
     else if (++unmatchedCount <= MAX_REPORTED_UNMATCHED) unmatchedImages.push(image.file_name);
   }
 
-  // Categories by name; missing ones become label classes.
-  const existing = await db.labelClass.findMany({
-    where: { projectId: scope.projectId },
-    select: { id: true, name: true },
-  });
-  const classByName = new Map(existing.map((c) => [c.name, c.id]));
-  const classByCategory = new Map<number, string>();
-  const labelClassesCreated: string[] = [];
-  for (const category of coco.categories) {
-    let labelClassId = classByName.get(category.name);
-    if (!labelClassId) {
+  const categoryById = new Map<number, CocoDocument["categories"][number]>();
+  for (const category of coco.categories) categoryById.set(category.id, category);
+  const used = new Map<string, string>(); // name -> colour, in the order of first use
+  const useCategory = (categoryId: number): string => {
+    const category = categoryById.get(categoryId)!;
+    if (!used.has(category.name)) {
       const colour =
         category.visual_ccc?.color && /^#[0-9a-fA-F]{6}$/.test(category.visual_ccc.color)
           ? category.visual_ccc.color
-          : DEFAULT_COLOURS[labelClassesCreated.length % DEFAULT_COLOURS.length]!;
-      const created = await saveLabelClass({
-        db,
-        projectId: scope.projectId,
-        actorId: options.actorId,
-        name: category.name,
-        color: colour,
-      });
-      labelClassId = created.id;
-      classByName.set(category.name, labelClassId);
-      labelClassesCreated.push(category.name);
+          : DEFAULT_COLOURS[used.size % DEFAULT_COLOURS.length]!;
+      used.set(category.name, colour);
     }
-    classByCategory.set(category.id, labelClassId);
-  }
+    return category.name;
+  };
+  // Declared categories keep the document's order (the classes are created in it).
+  for (const category of coco.categories) useCategory(category.id);
 
   const skipped = new Map<string, number>();
   const skip = (reason: string) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
-  const rows: Prisma.RegionCreateManyInput[] = [];
+  const regions: PlannedRegion[] = [];
   for (const annotation of coco.annotations) {
     const image = targets.get(String(annotation.image_id));
     if (!image) {
@@ -195,14 +183,14 @@ export async function importCocoAnnotations(options: {
       continue;
     }
     const categoryId = annotation.category_id ?? 0;
-    const labelClassId = categoryId === 0 ? null : (classByCategory.get(categoryId) ?? undefined);
-    if (labelClassId === undefined) {
+    if (categoryId !== 0 && !categoryById.has(categoryId)) {
       skip("unknown category");
       continue;
     }
+    const categoryName = categoryId === 0 ? null : useCategory(categoryId);
     try {
-      for (const geometry of geometriesOf(annotation, image)) {
-        rows.push({ imageId: image.id, labelClassId, geometry, authorId: options.actorId });
+      for (const geometry of cocoAnnotationGeometries(annotation, image)) {
+        regions.push({ imageId: image.id, categoryName, geometry });
       }
     } catch (error) {
       if (!(error instanceof RegionGeometryError)) throw error;
@@ -210,33 +198,84 @@ export async function importCocoAnnotations(options: {
     }
   }
 
-  await db.$transaction(async (tx) => {
-    if (rows.length > 0) await tx.region.createMany({ data: rows });
-    await recordChange(tx, {
-      projectId: scope.projectId,
-      actorId: options.actorId,
-      action: "annotations.import",
-      target: scope.datasetId ? { type: "Dataset", id: scope.datasetId } : { type: "Project", id: scope.projectId },
-      data: { format: "coco", regions: rows.length, images: targets.size, unmatchedImages: unmatchedCount },
-    });
-  });
-
-  // Image labels, one setImageLabels call per class (its own transaction, audit and live event).
-  const imagesByClass = new Map<string, string[]>();
+  const labels = new Map<string, string[]>();
   for (const image of coco.images) {
     const target = targets.get(String(image.id));
     const categoryId = image.visual_ccc?.label_category_id;
-    const labelClassId = categoryId ? classByCategory.get(categoryId) : undefined;
-    if (!target || !labelClassId) continue;
-    imagesByClass.set(labelClassId, [...(imagesByClass.get(labelClassId) ?? []), target.id]);
+    if (!target || !categoryId || !categoryById.has(categoryId)) continue;
+    const name = useCategory(categoryId);
+    labels.set(name, [...(labels.get(name) ?? []), target.id]);
   }
+
+  return {
+    regions,
+    categories: [...used].map(([name, color]) => ({ name, color })),
+    labels,
+    matchedImages: targets.size,
+    unmatchedImages,
+    unmatchedCount,
+    skippedAnnotations: [...skipped].map(([reason, count]) => ({ reason, count })),
+  };
+}
+
+/** Label class ids by category name, creating the missing classes (found by name on a re-run). */
+export async function ensureLabelClasses(options: {
+  db: Db;
+  projectId: string;
+  actorId: string;
+  plan: Pick<CocoImportPlan, "categories">;
+}): Promise<{ classByName: Map<string, string>; created: string[] }> {
+  const { db, projectId } = options;
+  const existing = await db.labelClass.findMany({ where: { projectId }, select: { id: true, name: true } });
+  const classByName = new Map(existing.map((c) => [c.name, c.id]));
+  const created: string[] = [];
+  for (const category of options.plan.categories) {
+    if (classByName.has(category.name)) continue;
+    const saved = await saveLabelClass({
+      db,
+      projectId,
+      actorId: options.actorId,
+      name: category.name,
+      color: category.color,
+    });
+    classByName.set(category.name, saved.id);
+    created.push(category.name);
+  }
+  return { classByName, created };
+}
+
+/** Writes one batch of planned regions with the transaction `tx`. */
+export async function createRegionBatch(
+  tx: Prisma.TransactionClient,
+  options: { regions: readonly PlannedRegion[]; classByName: Map<string, string>; actorId: string },
+): Promise<number> {
+  if (options.regions.length === 0) return 0;
+  const data: Prisma.RegionCreateManyInput[] = options.regions.map((region) => ({
+    imageId: region.imageId,
+    labelClassId: region.categoryName === null ? null : options.classByName.get(region.categoryName)!,
+    geometry: region.geometry,
+    authorId: options.actorId,
+  }));
+  const { count } = await tx.region.createMany({ data });
+  return count;
+}
+
+/** Image labels, one setImageLabels call per class and 1000 images (each its own transaction). */
+export async function setImportedImageLabels(options: {
+  db: Db;
+  projectId: string;
+  actorId: string;
+  plan: Pick<CocoImportPlan, "labels">;
+  classByName: Map<string, string>;
+}): Promise<number> {
   let labelsSet = 0;
-  for (const [labelClassId, imageIds] of imagesByClass) {
+  for (const [name, imageIds] of options.plan.labels) {
+    const labelClassId = options.classByName.get(name)!;
     for (let i = 0; i < imageIds.length; i += 1000) {
       const batch = imageIds.slice(i, i + 1000);
       await setImageLabels({
-        db,
-        projectId: scope.projectId,
+        db: options.db,
+        projectId: options.projectId,
         actorId: options.actorId,
         imageIds: batch,
         labelClassId,
@@ -244,13 +283,39 @@ export async function importCocoAnnotations(options: {
       labelsSet += batch.length;
     }
   }
+  return labelsSet;
+}
 
+/** The import's one audit event ("annotations.import"), in the transaction `tx`. */
+export async function recordCocoImport(
+  tx: Prisma.TransactionClient,
+  options: { scope: ExportScope; actorId: string; regions: number; plan: CocoImportPlan; jobRunId?: string },
+): Promise<void> {
+  const { scope } = options;
+  await recordChange(tx, {
+    projectId: scope.projectId,
+    actorId: options.actorId,
+    action: "annotations.import",
+    target: scope.datasetId ? { type: "Dataset", id: scope.datasetId } : { type: "Project", id: scope.projectId },
+    data: {
+      format: "coco",
+      regions: options.regions,
+      images: options.plan.matchedImages,
+      unmatchedImages: options.plan.unmatchedCount,
+      ...(options.jobRunId ? { jobRunId: options.jobRunId } : {}),
+    },
+  });
+}
+
+/** The summary of a finished import. */
+export function cocoImportResult(
+  plan: CocoImportPlan,
+  written: { regionsCreated: number; labelsSet: number; labelClassesCreated: string[] },
+): CocoImportResult {
   return {
-    matchedImages: targets.size,
-    unmatchedImages,
-    regionsCreated: rows.length,
-    labelsSet,
-    labelClassesCreated,
-    skippedAnnotations: [...skipped].map(([reason, count]) => ({ reason, count })),
+    matchedImages: plan.matchedImages,
+    unmatchedImages: plan.unmatchedImages,
+    ...written,
+    skippedAnnotations: plan.skippedAnnotations,
   };
 }

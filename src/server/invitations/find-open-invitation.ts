@@ -1,5 +1,22 @@
+import type { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
 import { hashSecretToken, isSecretTokenShape } from "~/server/sharing/secret-token";
+
+/** Invitations that can still be accepted: not accepted, revoked (or declined) or expired. */
+export function openInvitationWhere(now: Date): Prisma.InvitationWhereInput {
+  return { acceptedAt: null, revokedAt: null, expiresAt: { gt: now } };
+}
+
+export const openInvitationSelect = {
+  id: true,
+  projectId: true,
+  role: true,
+  email: true,
+  expiresAt: true,
+  project: { select: { name: true } },
+} as const satisfies Prisma.InvitationSelect;
+
+export type OpenInvitation = Prisma.InvitationGetPayload<{ select: typeof openInvitationSelect }>;
 
 /**
  * The invitation a token opens, if it can still be accepted. The token is the credential: the
@@ -8,12 +25,7 @@ import { hashSecretToken, isSecretTokenShape } from "~/server/sharing/secret-tok
 export async function findOpenInvitation(options: { db: Db; token: string; now?: Date }) {
   if (!isSecretTokenShape(options.token)) return null;
   return options.db.invitation.findFirst({
-    where: {
-      tokenHash: hashSecretToken(options.token),
-      acceptedAt: null,
-      revokedAt: null,
-      expiresAt: { gt: options.now ?? new Date() },
-    },
-    select: { id: true, projectId: true, role: true, expiresAt: true, project: { select: { name: true } } },
+    where: { tokenHash: hashSecretToken(options.token), ...openInvitationWhere(options.now ?? new Date()) },
+    select: openInvitationSelect,
   });
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Prisma } from "~/generated/prisma/client";
+import { assertDatasetInProject } from "~/server/datasets/assert-dataset-in-project";
 import type { Db } from "~/server/db";
 import { JOB_RUN_TYPES } from "./job-run-records";
 import { toJobRunViews, type JobRunView } from "./job-run-view";
@@ -17,6 +18,7 @@ export async function listJobRuns(options: {
 }): Promise<JobRunView[]> {
   const where: Prisma.JobRunWhereInput = { projectId: options.projectId };
   if (options.datasetId) {
+    await assertDatasetInProject({ db: options.db, projectId: options.projectId, datasetId: options.datasetId });
     where.type = JOB_RUN_TYPES.analyseDataset;
     where.payload = { path: ["datasetId"], equals: options.datasetId };
   }

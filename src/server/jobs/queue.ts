@@ -17,7 +17,7 @@ import { jobSettings, type JobSettings } from "./job-settings";
 export type Tx = Prisma.TransactionClient;
 
 /** Runs pg-boss's SQL on a Prisma transaction's connection. */
-function executorFor(tx: Tx): PgBoss.Db {
+export function executorFor(tx: Tx): PgBoss.Db {
   return {
     executeSql: async (text: string, values: unknown[] = []) => ({
       rows: await tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...values),

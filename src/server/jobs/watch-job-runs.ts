@@ -5,6 +5,7 @@
  * `throttleMs`, so a busy job costs each viewer a few small queries a second, not one per item.
  */
 import "server-only";
+import { assertDatasetInProject } from "~/server/datasets/assert-dataset-in-project";
 import type { Db } from "~/server/db";
 import { projectChannel, subscribeToChannel } from "~/server/events";
 import { listJobRuns } from "./list-job-runs";
@@ -19,6 +20,8 @@ export async function* watchJobRuns(options: {
   throttleMs?: number;
 }): AsyncGenerator<JobRunView[]> {
   const { signal } = options;
+  // The focus must belong to the project: a stream never listens "through" a foreign id.
+  if (options.datasetId) await assertDatasetInProject(options as typeof options & { datasetId: string });
   const throttleMs = options.throttleMs ?? 250;
   let stale = false;
   let wake: (() => void) | null = null;

@@ -1,8 +1,9 @@
 /**
  * The worker runtime: takes jobs from the queue and runs their handlers, with the same services
  * as the web app. Any number of these can run, anywhere that reaches the database and the blob
- * store; pg-boss hands each job to one of them (SKIP LOCKED) and, through maintenance, returns
- * the jobs of a worker that died to the queue once they expire.
+ * store; pg-boss hands each job to one of them (SKIP LOCKED). The jobs of a worker that died go
+ * back to the queue within seconds (worker-liveness.ts: heartbeats and job leases), and, as a
+ * last resort, through pg-boss maintenance once they expire.
  */
 import "server-only";
 import { existsSync } from "node:fs";
@@ -20,13 +21,16 @@ import {
   analyseImageGaveUpJob,
   analyseImageJob,
   exportJob,
+  importCocoJob,
   retrainModelJob,
   type JobDefinition,
 } from "./definitions";
 import { handleExport } from "./export.handler";
+import { handleImportCoco } from "./import-coco.handler";
 import { handleRetrainModel } from "./retrain-model.handler";
 import { jobSettings, type JobSettings } from "./job-settings";
 import { startPgBoss, type PgBossJobQueue } from "./queue";
+import { startWorkerLiveness } from "./worker-liveness";
 import type { SingleJobHandlerOptions } from "./single-job-run";
 
 type Logger = (message: string) => void;
@@ -68,6 +72,7 @@ export async function startJobWorker(
   const log = options.log ?? ((message: string) => console.log(`[worker ${process.pid}] ${message}`));
   const queue = await startPgBoss({ role: "worker", settings });
   const boss = queue.boss;
+  const liveness = await startWorkerLiveness({ db, boss, log });
 
   /** Registers `count` polling loops for one queue; each runs one job at a time. */
   async function work<P>(
@@ -83,6 +88,10 @@ export async function startJobWorker(
         { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: settings.JOB_POLL_SECONDS },
         async ([job]) => {
           if (!job) return;
+          // Before any work (and before the start is logged): a crash from here on is seen.
+          await liveness
+            .lease(definition.id, job.id)
+            .catch((error: unknown) => log(`${definition.id} ${job.id}: no lease (${errorText(error)})`));
           if (settings.WORKER_LOG_JOBS === "1")
             log(`${definition.id} ${job.id} started (attempt ${job.retryCount + 1})`);
           try {
@@ -92,6 +101,9 @@ export async function startJobWorker(
             log(`${definition.id} ${job.id} failed (attempt ${job.retryCount + 1}): ${errorText(error)}`);
             throw error;
           } finally {
+            await liveness
+              .release(job.id)
+              .catch((error: unknown) => log(`${definition.id} ${job.id}: lease not released (${errorText(error)})`));
             // Take the next job at once instead of after the polling interval.
             if (registration.workerId) boss.notifyWorker(registration.workerId);
           }
@@ -168,6 +180,12 @@ export async function startJobWorker(
     handleExport,
     (result) => `${result.result}${result.bytes !== undefined ? `, ${result.bytes} bytes` : ""}`,
   );
+  await workOneRunAtATime(
+    importCocoJob,
+    handleImportCoco,
+    (result) =>
+      `${result.result}${result.import ? `, ${result.import.regionsCreated} regions` : ""}${result.error ? ` (${result.error})` : ""}`,
+  );
 
   // Load the default model now: a broken model or a CUDA fallback shows in the start line, not
   // in the first job; and the first image does not pay for the session creation.
@@ -177,7 +195,7 @@ export async function startJobWorker(
     await getModel(modelPath).catch((error: unknown) => log(`model ${modelPath} does not load: ${errorText(error)}`));
   const provider = providerStatus();
   log(
-    `taking jobs (concurrency ${settings.WORKER_CONCURRENCY}, inference ${provider.active}` +
+    `taking jobs (worker ${liveness.workerId}, concurrency ${settings.WORKER_CONCURRENCY}, inference ${provider.active}` +
       `${provider.fallbackReason ? `: ${provider.fallbackReason}` : ""})`,
   );
 
@@ -185,7 +203,10 @@ export async function startJobWorker(
     queue,
     settings,
     stop: async ({ timeoutMs = 30_000 } = {}) => {
+      await liveness.stopSweeping();
+      // Keeps beating while its jobs finish, then leaves the liveness table.
       await boss.stop({ graceful: true, timeout: timeoutMs, wait: true, close: true });
+      await liveness.stop().catch((error: unknown) => log(`leaving the liveness table failed: ${errorText(error)}`));
       await releaseModels();
     },
   };

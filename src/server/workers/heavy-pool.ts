@@ -91,3 +91,13 @@ export function bytesSource(bytes: Uint8Array): { source: ByteSource; transfer: 
   copy.set(bytes);
   return { source: { bytes: copy.buffer }, transfer: [copy.buffer] };
 }
+
+/**
+ * Bytes nobody else holds (just read from a blob) as a task source: their ArrayBuffer is moved
+ * to the thread without a copy when they own all of it, and `bytes` must not be used afterwards.
+ */
+export function movableSource(bytes: Uint8Array): { source: ByteSource; transfer: ArrayBuffer[] } {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  if (!whole || !(bytes.buffer instanceof ArrayBuffer)) return bytesSource(bytes);
+  return { source: { bytes: bytes.buffer }, transfer: [bytes.buffer] };
+}

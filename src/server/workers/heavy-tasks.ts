@@ -6,7 +6,12 @@
 import type { AnalysisParams } from "~/server/analysis/run-analysis";
 import type { CamClass } from "~/server/analysis/analysis-params-schema";
 import type { ClassificationOutcome, ClassifierSpec } from "~/server/analysis/classify-raster";
-import type { AnalysisDescriptors, ClusterStats, MapRef, StoredAnalysisParams } from "~/server/analysis/analysis-record";
+import type {
+  AnalysisDescriptors,
+  ClusterStats,
+  MapRef,
+  StoredAnalysisParams,
+} from "~/server/analysis/analysis-record";
 import type { ImageProbe } from "~/server/codecs/probe-image";
 
 /** An encoded file: its bytes (moved to the thread) or a file the thread reads. */

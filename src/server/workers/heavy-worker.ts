@@ -4,16 +4,39 @@
  * comes with the task, as the thread's copy of process.env may be older than the caller's.
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { analyseEncodedImage } from "~/server/analysis/analyse-encoded-image";
 import { makeThumbnail } from "~/server/codecs/make-thumbnail";
-import { probeImage } from "~/server/codecs/probe-image";
+import { IMAGE_ERROR_MESSAGE, ImageProbeError, probeImage, sniffImageFormat } from "~/server/codecs/probe-image";
 import { renderDisplay } from "~/server/codecs/render-display";
 import type { ByteSource, DecodeLimits, HeavyTasks } from "./heavy-tasks";
 import { serveTasks } from "./serve-tasks";
 
 async function load(source: ByteSource): Promise<Buffer> {
   return "file" in source ? readFile(source.file) : Buffer.from(source.bytes);
+}
+
+/**
+ * A file (a zip entry on disk) is refused from its size and first bytes before it is read whole:
+ * an archive of hundreds of MiB of junk costs no memory here.
+ */
+async function precheckFile(source: ByteSource, limits: DecodeLimits): Promise<void> {
+  if (!("file" in source)) return;
+  const handle = await open(source.file, "r");
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) throw new ImageProbeError("EMPTY", IMAGE_ERROR_MESSAGE.empty);
+    if (size > limits.maxBytes) {
+      throw new ImageProbeError("TOO_LARGE", IMAGE_ERROR_MESSAGE.tooLarge(size, limits.maxBytes));
+    }
+    const head = Buffer.alloc(Math.min(size, 64));
+    await handle.read(head, 0, head.length, 0);
+    if (sniffImageFormat(head) === null) {
+      throw new ImageProbeError("UNSUPPORTED_FORMAT", IMAGE_ERROR_MESSAGE.unsupported);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 function probeOptions(limits: DecodeLimits) {
@@ -29,6 +52,7 @@ function transferable(bytes: Uint8Array): ArrayBuffer {
 
 serveTasks<HeavyTasks>({
   "image.probe": async ({ source, limits }) => {
+    await precheckFile(source, limits);
     const bytes = await load(source);
     const probe = await probeImage(bytes, probeOptions(limits));
     const sha256 = createHash("sha256").update(bytes).digest("hex");
@@ -56,7 +80,13 @@ serveTasks<HeavyTasks>({
     });
     const png = transferable(display.png);
     return {
-      output: { png, width: display.width, height: display.height, sourceWidth: probe.width, sourceHeight: probe.height },
+      output: {
+        png,
+        width: display.width,
+        height: display.height,
+        sourceWidth: probe.width,
+        sourceHeight: probe.height,
+      },
       transfer: [png],
     };
   },

@@ -130,7 +130,7 @@ export class WorkerPool<T extends TaskMap> {
         task,
         input,
         transfer: options.transfer ?? [],
-        resolve: resolve as (value: unknown) => void,
+        resolve: resolve,
         reject,
       };
       this.queue.push(job);

@@ -23,7 +23,7 @@ export function serveTasks<T extends TaskMap>(handlers: TaskHandlers<T>): void {
       try {
         const handler = handlers[request.task as keyof T];
         if (!handler) throw new Error(`unknown task "${request.task}"`);
-        const result = await handler(request.input as T[keyof T]["input"]);
+        const result = await handler(request.input);
         reply = { id: request.id, ok: true, output: result.output };
         transfer = result.transfer ?? [];
       } catch (error) {

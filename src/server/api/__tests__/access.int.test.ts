@@ -23,6 +23,9 @@ const NOT_PROJECT_SCOPED: Record<string, ProcedureMeta["access"]["kind"]> = {
   "project.create": "user", // the creator becomes its owner
   "invitation.preview": "public", // the token is the credential; answers name, role, expiry only
   "invitation.accept": "user", // the token is the credential; joins the caller to its project
+  "invitation.mine": "user", // lists invitations addressed to the caller's own email
+  "invitation.acceptMine": "user", // accepts an invitation addressed to the caller's own email
+  "invitation.decline": "user", // declines an invitation addressed to the caller's own email
 };
 
 function call(caller: ReturnType<typeof callerFor>, path: string, input: unknown) {

@@ -31,7 +31,6 @@ const INPUTS: Record<string, InputBuilder | NoObjectIds> = {
   "project.update": { noObjectIds: "name and description only" },
   "project.delete": { noObjectIds: "the project itself" },
   "member.list": { noObjectIds: "lists the project's members" },
-  "member.add": { noObjectIds: "an e-mail address and a role; adds to the caller's project" },
   "member.changeRole": ({ b }) => [
     { userId: b.viewer.id, role: "EDITOR" },
     { userId: b.owner.id, role: "VIEWER" },
@@ -86,7 +85,7 @@ const INPUTS: Record<string, InputBuilder | NoObjectIds> = {
   ],
   "modelVersion.delete": ({ b }) => [{ modelVersionId: b.modelVersion.id }],
   "invitation.list": { noObjectIds: "lists the project's invitations" },
-  "invitation.create": { noObjectIds: "a role and a lifetime" },
+  "invitation.create": { noObjectIds: "a role, a lifetime and optionally an e-mail address" },
   "invitation.revoke": ({ b }) => [{ invitationId: b.invitation.id }],
   "share.list": { noObjectIds: "lists the project's share links" },
   "share.create": ({ b }) => [

@@ -2,16 +2,20 @@ import { z } from "zod";
 import { idSchema } from "~/core/schemas";
 import { Role } from "~/generated/prisma/enums";
 import { createTRPCRouter, projectProcedure, protectedProcedure, publicProcedure } from "~/server/api/trpc";
-import { acceptInvitation } from "~/server/invitations/accept-invitation";
+import { acceptInvitation, acceptMyInvitation } from "~/server/invitations/accept-invitation";
 import { createInvitation } from "~/server/invitations/create-invitation";
 import { INVITATION_DEFAULT_DAYS, INVITATION_MAX_DAYS } from "~/server/invitations/invitation-limits";
 import { listInvitations } from "~/server/invitations/list-invitations";
+import { declineMyInvitation, listMyInvitations } from "~/server/invitations/my-invitations";
 import { previewInvitation } from "~/server/invitations/preview-invitation";
 import { revokeInvitation } from "~/server/invitations/revoke-invitation";
 
 const token = z.string().min(1).max(100);
 
-/** Invitation links: owners manage members, so owners create and revoke them. */
+/**
+ * Invitations: owners manage members, so owners create and revoke them. An invitation is a link,
+ * optionally addressed to an email; nobody becomes a member without accepting one.
+ */
 export const invitationRouter = createTRPCRouter({
   list: projectProcedure("OWNER").query(({ ctx }) => listInvitations({ ...ctx.inProject })),
 
@@ -19,6 +23,8 @@ export const invitationRouter = createTRPCRouter({
     .input(
       z.object({
         role: z.enum(Role),
+        /** Addressed: only the account with this email may accept (same answer whether it exists). */
+        email: z.string().trim().max(320).email("Enter a valid email address").optional(),
         expiresInDays: z.number().int().min(1).max(INVITATION_MAX_DAYS).default(INVITATION_DEFAULT_DAYS),
       }),
     )
@@ -37,4 +43,17 @@ export const invitationRouter = createTRPCRouter({
   accept: protectedProcedure
     .input(z.object({ token }))
     .mutation(({ ctx, input }) => acceptInvitation({ db: ctx.db, userId: ctx.user.id, token: input.token })),
+
+  /** Signed-in user: the open invitations addressed to their own email. */
+  mine: protectedProcedure.query(({ ctx }) => listMyInvitations({ db: ctx.db, userId: ctx.user.id })),
+
+  /** Signed-in user: accepts one of their own addressed invitations (no link needed). */
+  acceptMine: protectedProcedure
+    .input(z.object({ invitationId: idSchema }))
+    .mutation(({ ctx, input }) => acceptMyInvitation({ db: ctx.db, userId: ctx.user.id, ...input })),
+
+  /** Signed-in user: declines one of their own addressed invitations. */
+  decline: protectedProcedure
+    .input(z.object({ invitationId: idSchema }))
+    .mutation(({ ctx, input }) => declineMyInvitation({ db: ctx.db, userId: ctx.user.id, ...input })),
 });

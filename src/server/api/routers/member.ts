@@ -2,7 +2,6 @@ import { z } from "zod";
 import { idSchema } from "~/core/schemas";
 import { Role } from "~/generated/prisma/enums";
 import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
-import { addMember } from "~/server/members/add-member";
 import { changeMemberRole } from "~/server/members/change-member-role";
 import { listMembers } from "~/server/members/list-members";
 import { removeMember } from "~/server/members/remove-member";
@@ -12,9 +11,7 @@ const role = z.enum(Role);
 export const memberRouter = createTRPCRouter({
   list: projectProcedure("VIEWER").query(({ ctx }) => listMembers({ ...ctx.inProject })),
 
-  add: projectProcedure("OWNER")
-    .input(z.object({ email: z.string().trim().email("Enter a valid email address"), role }))
-    .mutation(({ ctx, input }) => addMember({ ...input, ...ctx.inProject })),
+  // No `add`: people join only by accepting an invitation (`invitation.create` with an email).
 
   changeRole: projectProcedure("OWNER")
     .input(z.object({ userId: idSchema, role }))

@@ -2,7 +2,9 @@
  * Scale-out and crash safety with real processes: two workers (`scripts/worker.ts`, as
  * `npm run worker` starts them) share a 50-image dataset job; one is SIGKILLed mid-way. Its
  * in-flight image must come back to the queue and be done by the other, every image must end
- * with exactly one Analysis row, and the run must report 50/50 SUCCEEDED.
+ * with exactly one Analysis row, and the run must report 50/50 SUCCEEDED. With the default
+ * settings (the 300 s item expiry, 30 s maintenance): the survivor must see the dead worker's
+ * stale heartbeat and retry its image within 30 s, and the run must finish within 60 s of the kill.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -40,10 +42,11 @@ function spawnWorker(name: string): SpawnedWorker {
         INFERENCE_MODEL: TINY_MODEL,
         INFERENCE_PROVIDER: "cpu",
         WORKER_CONCURRENCY: "1",
-        // A dead worker's image comes back after 4 s; maintenance looks every second.
-        JOB_ITEM_EXPIRE_SECONDS: "4",
-        JOB_MAINTENANCE_SECONDS: "1",
-        JOB_POLL_SECONDS: "0.5",
+        // The defaults, whatever the environment of the test run says: no shortened expiry.
+        JOB_ITEM_EXPIRE_SECONDS: undefined,
+        JOB_ITEM_RETRY_LIMIT: undefined,
+        JOB_MAINTENANCE_SECONDS: undefined,
+        JOB_POLL_SECONDS: undefined,
         WORKER_LOG_JOBS: "1",
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -90,7 +93,7 @@ async function activeItemJobs(): Promise<number> {
 }
 
 describe("two worker processes, one killed mid-job", () => {
-  it("loses nothing and processes nothing twice", { timeout: 150_000 }, async () => {
+  it("loses nothing and processes nothing twice", { timeout: 180_000 }, async () => {
     const { project, users } = await seedProject(db, { editor: "EDITOR" });
     const { datasetId, imageIds } = await seedDataset({ db, projectId: project.id, count: IMAGES });
     const a = spawnWorker("a");
@@ -110,14 +113,23 @@ describe("two worker processes, one killed mid-job", () => {
         (await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId } })).progressDone >= 8 ? true : undefined,
       { timeoutMs: 60_000, what: "some progress" },
     );
-    await new Promise<void>((resolve) =>
+    const killedJobId = await new Promise<string>((resolve) =>
       a.onOutput((text) => {
-        if (/analyse-image \S+ started/.test(text) && a.child.signalCode === null) {
+        const started = /analyse-image (\S+) started/.exec(text);
+        if (started?.[1] && a.child.signalCode === null) {
           a.child.kill("SIGKILL");
-          resolve();
+          resolve(started[1]);
         }
       }),
     );
+    const killedAt = Date.now();
+    // The survivor logs the retry of the dead worker's image as its second attempt.
+    let retryStartedAt: number | undefined;
+    const retryLine = new RegExp(`analyse-image ${killedJobId} started \\(attempt 2\\)`);
+    if (retryLine.test(b.output())) retryStartedAt = Date.now();
+    b.onOutput(() => {
+      if (retryStartedAt === undefined && retryLine.test(b.output())) retryStartedAt = Date.now();
+    });
     expect(await activeItemJobs()).toBeGreaterThanOrEqual(1);
     const atKill = await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId } });
     expect(atKill.progressDone).toBeLessThan(IMAGES);
@@ -129,6 +141,16 @@ describe("two worker processes, one killed mid-job", () => {
       },
       { timeoutMs: 90_000, what: `the run to finish (worker b output:\n${b.output()})` },
     );
+    const finishedAt = Date.now();
+    console.log(
+      `worker-crash timings: kill -> retry of ${killedJobId} started ${retryStartedAt === undefined ? "never" : `${((retryStartedAt - killedAt) / 1000).toFixed(1)} s`}, ` +
+        `kill -> run finished ${((finishedAt - killedAt) / 1000).toFixed(1)} s`,
+    );
+    // Not the 300 s expiry: the dead worker's stale heartbeat.
+    expect(retryStartedAt, `worker b output:\n${b.output()}`).toBeDefined();
+    expect(retryStartedAt! - killedAt).toBeLessThan(30_000);
+    expect(finishedAt - killedAt).toBeLessThan(60_000);
+    expect(b.output()).toMatch(/stopped beating: 1 of its jobs go back to the queue now/);
     expect(finished).toMatchObject({
       status: "SUCCEEDED",
       progressDone: IMAGES,

@@ -3,6 +3,7 @@ import { analyseDatasetJob } from "./analyse-dataset";
 import { analyseImageJob } from "./analyse-image";
 import { analyseImageGaveUpJob } from "./analyse-image-gave-up";
 import { exportJob } from "./export";
+import { importCocoJob } from "./import-coco";
 import { retrainModelJob } from "./retrain-model";
 
 export { analyseDatasetJob, type AnalyseDatasetPayload } from "./analyse-dataset";
@@ -10,6 +11,12 @@ export { analyseImageJob, type AnalyseImagePayload } from "./analyse-image";
 export { analyseImageGaveUpJob } from "./analyse-image-gave-up";
 export { analysisRunPayloadSchema, type AnalysisRunPayload } from "./analysis-run-payload";
 export { exportJob, exportRunPayloadSchema, type ExportPayload, type ExportRunPayload } from "./export";
+export {
+  importCocoJob,
+  importCocoRunPayloadSchema,
+  type ImportCocoPayload,
+  type ImportCocoRunPayload,
+} from "./import-coco";
 export {
   retrainModelJob,
   retrainRunPayloadSchema,
@@ -27,6 +34,7 @@ export const JOB_DEFINITIONS = [
   analyseDatasetJob,
   retrainModelJob,
   exportJob,
+  importCocoJob,
 ] as const;
 
 /** Every job type's id (the queue name, and JobRun.type of the runs it starts). */

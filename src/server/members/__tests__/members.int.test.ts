@@ -1,11 +1,20 @@
 import { describe, expect, it } from "vitest";
+import { appRouter } from "~/server/api/root";
 import { db } from "~/server/db";
 import { callerFor, seedUser } from "../../../../tests/helpers/seed";
 
+type Seeded = Awaited<ReturnType<typeof seedUser>>;
+
 async function projectOwnedBy(label: string) {
   const owner = await seedUser(db, label);
-  const project = await callerFor(db, owner).project.create({ name: "Li plating" });
-  return { owner, project, asOwner: callerFor(db, owner) };
+  const asOwner = callerFor(db, owner);
+  const project = await asOwner.project.create({ name: "Li plating" });
+  /** Invites `user` by email and lets them accept (nobody joins without accepting). */
+  const invite = async (user: Seeded, role: "OWNER" | "EDITOR" | "ANNOTATOR" | "VIEWER", email = user.email) => {
+    const invitation = await asOwner.invitation.create({ projectId: project.id, email, role });
+    await callerFor(db, user).invitation.acceptMine({ invitationId: invitation.id });
+  };
+  return { owner, project, asOwner, invite };
 }
 
 describe("projects and members", () => {
@@ -19,14 +28,10 @@ describe("projects and members", () => {
     expect(audit.map((e) => [e.action, e.actorId])).toEqual([["project.create", owner.id]]);
   });
 
-  it("adds a member by email, changes the role and removes them", async () => {
-    const { project, asOwner } = await projectOwnedBy("owner");
+  it("invites a member by email, changes the role and removes them", async () => {
+    const { project, asOwner, invite } = await projectOwnedBy("owner");
     const colleague = await seedUser(db, "colleague");
-    await asOwner.member.add({
-      projectId: project.id,
-      email: colleague.email.toUpperCase(),
-      role: "ANNOTATOR",
-    });
+    await invite(colleague, "ANNOTATOR", colleague.email.toUpperCase());
     expect((await callerFor(db, colleague).project.get({ projectId: project.id })).role).toBe("ANNOTATOR");
 
     await asOwner.member.changeRole({ projectId: project.id, userId: colleague.id, role: "EDITOR" });
@@ -36,18 +41,22 @@ describe("projects and members", () => {
     await expect(callerFor(db, colleague).project.get({ projectId: project.id })).rejects.toThrow("Project not found");
   });
 
-  it("refuses unknown emails and duplicate members with clear messages", async () => {
+  it("has no silent add: people join only by accepting an invitation", () => {
+    expect(Object.keys(appRouter._def.procedures).filter((path) => path.startsWith("member."))).toEqual(
+      expect.not.arrayContaining(["member.add"]),
+    );
+    expect(Object.keys(appRouter._def.procedures)).toContain("member.changeRole");
+  });
+
+  it("refuses to invite someone who is already a member", async () => {
     const { owner, project, asOwner } = await projectOwnedBy("owner");
     await expect(
-      asOwner.member.add({ projectId: project.id, email: "nobody@example.test", role: "VIEWER" }),
-    ).rejects.toThrow("No account uses nobody@example.test; ask them to sign up first");
-    await expect(asOwner.member.add({ projectId: project.id, email: owner.email, role: "VIEWER" })).rejects.toThrow(
-      `${owner.email} is already a member`,
-    );
+      asOwner.invitation.create({ projectId: project.id, email: owner.email, role: "VIEWER" }),
+    ).rejects.toThrow(`${owner.email} is already a member`);
   });
 
   it("never lets the last owner leave or be demoted", async () => {
-    const { owner, project, asOwner } = await projectOwnedBy("owner");
+    const { owner, project, asOwner, invite } = await projectOwnedBy("owner");
     await expect(asOwner.member.leave({ projectId: project.id })).rejects.toThrow("A project needs at least one owner");
     await expect(
       asOwner.member.changeRole({ projectId: project.id, userId: owner.id, role: "EDITOR" }),
@@ -56,15 +65,15 @@ describe("projects and members", () => {
 
     // With a second owner, the first may leave.
     const second = await seedUser(db, "second");
-    await asOwner.member.add({ projectId: project.id, email: second.email, role: "OWNER" });
+    await invite(second, "OWNER");
     await asOwner.member.leave({ projectId: project.id });
     expect(await asOwner.project.list()).toEqual([]);
   });
 
   it("lets only the owner delete a project, and deletion cascades", async () => {
-    const { project, asOwner } = await projectOwnedBy("owner");
+    const { project, asOwner, invite } = await projectOwnedBy("owner");
     const editor = await seedUser(db, "editor");
-    await asOwner.member.add({ projectId: project.id, email: editor.email, role: "EDITOR" });
+    await invite(editor, "EDITOR");
     const dataset = await callerFor(db, editor).dataset.create({ projectId: project.id, name: "cells" });
     await expect(callerFor(db, editor).project.delete({ projectId: project.id })).rejects.toThrow(
       "This needs the OWNER role",

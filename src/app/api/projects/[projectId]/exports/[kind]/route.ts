@@ -4,8 +4,11 @@
  *      annotations.coco.json  regions and image labels as COCO
  *      overlays.zip           coloured PNG overlays of every image's newest analysis
  * POST /api/projects/:projectId/exports/annotations.coco.json[?datasetId=]: imports a COCO file
- *      (the request body, application/json) into the project's images; needs EDITOR (it may
- *      create label classes).
+ *      (the request body, application/json, up to COCO_IMPORT_LIMITS.maxDocumentBytes) into the
+ *      project's images as a background job; needs EDITOR (it may create label classes). Answers
+ *      202 { jobRunId, alreadyRunning } (200 when the same file is already being imported), 413
+ *      for a bigger file (before reading it whole), 415 for another content type, 400 when it is
+ *      not a JSON object naming "images". Progress and the outcome are the run's (job.watch).
  * Bodies stream from paged reads (src/server/exports/); nothing is built whole in memory.
  */
 import { z } from "zod";
@@ -17,7 +20,7 @@ import { streamCocoJson } from "~/server/exports/stream-coco-json";
 import { safeSegment, streamOverlaysZip } from "~/server/exports/stream-overlays-zip";
 import { streamResultsCsv } from "~/server/exports/stream-results-csv";
 import { projectRoute } from "~/server/http/project-route";
-import { importCocoAnnotations } from "~/server/imports/import-coco-annotations";
+import { readCocoUpload, startCocoImport } from "~/server/imports/start-coco-import";
 
 export const runtime = "nodejs";
 
@@ -32,9 +35,6 @@ const EXPORT_KINDS = {
 type ExportKind = keyof typeof EXPORT_KINDS;
 
 const datasetIdSchema = idSchema.optional();
-
-/** A COCO file is parsed whole (JSON has no streaming parser here); this bounds that. */
-const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
 
 function scopeOf(request: Request, projectId: string): ExportScope {
   const datasetId = datasetIdSchema.safeParse(new URL(request.url).searchParams.get("datasetId") ?? undefined);
@@ -77,21 +77,18 @@ export const POST = projectRoute({
   params: z.object({ projectId: idSchema, kind: z.literal("annotations.coco.json") }),
   notFound: "Only COCO annotations can be imported",
   contentType: "application/json",
-  handler: async ({ request, db, params, user }) => {
+  handler: async ({ request, db, blobs, params, user }) => {
     const scope = scopeOf(request, params.projectId);
     await assertExportScope({ db, scope });
-    if (Number(request.headers.get("content-length") ?? 0) > MAX_IMPORT_BYTES) {
-      throw new AppError("TOO_LARGE", "COCO files up to 100 MB can be imported");
-    }
-    const text = await request.text();
-    if (text.length > MAX_IMPORT_BYTES) throw new AppError("TOO_LARGE", "COCO files up to 100 MB can be imported");
-    let document: unknown;
-    try {
-      document = JSON.parse(text);
-    } catch {
-      throw new AppError("BAD_INPUT", "The file is not JSON");
-    }
-    const result = await importCocoAnnotations({ db, scope, actorId: user.id, document });
-    return Response.json(result);
+    const bytes = await readCocoUpload(request);
+    const started = await startCocoImport({
+      db,
+      store: blobs,
+      projectId: scope.projectId,
+      datasetId: scope.datasetId,
+      actorId: user.id,
+      bytes,
+    });
+    return Response.json(started, { status: started.alreadyRunning ? 200 : 202 });
   },
 });
