@@ -1,6 +1,9 @@
 /**
  * Collaboration in real Chromium, three browser contexts:
  * - A invites B by link (B accepts after signing up on the invitation page);
+ * - (second test) an owner invites by email from the members panel: an existing account and an
+ *   unused email get the same answer, another account cannot use the invitation, and the invitee
+ *   joins only by accepting it on their projects page;
  * - A labels an image on the image page and B, looking at the same image, sees the label appear
  *   without reloading (tRPC subscription over SSE fed by Postgres LISTEN/NOTIFY), and sees A's
  *   presence badge;
@@ -133,4 +136,52 @@ test("invite, label live, share read-only, revoke", async ({ browser }) => {
   const afterRevoke = await carol.goto(shareUrl);
   expect(afterRevoke?.status()).toBe(404);
   expect((await carol.request.get(overlaySrc!)).status()).toBe(404);
+});
+
+test("members panel invites by email; the invitee joins only by accepting", async ({ browser }) => {
+  const suffix = randomBytes(3).toString("hex");
+  const dave = `dave-${suffix}@lab.test`;
+  const erin = `erin-${suffix}@lab.test`;
+  const owner = await (await browser.newContext()).newPage();
+  await signUp(owner, `owner-${suffix}@lab.test`);
+  await owner.getByLabel("New project name").fill(`Invited study ${suffix}`);
+  await owner.getByRole("button", { name: "Create project" }).click();
+  await owner.getByRole("link", { name: new RegExp(`Invited study ${suffix}`) }).click();
+  await owner.waitForURL(/\/projects\/[^/]+$/);
+  const projectId = owner.url().split("/").pop()!;
+
+  // An existing account (Dave) and an email nobody uses get the same answer: an invitation.
+  const davePage = await (await browser.newContext()).newPage();
+  await signUp(davePage, dave);
+  const invited: string[] = [];
+  for (const email of [dave, `nobody-${suffix}@lab.test`]) {
+    await owner.getByLabel("Member email").fill(email);
+    await owner.getByLabel("New member role").selectOption("EDITOR");
+    await owner.getByRole("button", { name: "Invite by email" }).click();
+    await expect(owner.getByTestId("member-invited")).toContainText(`Invitation for ${email} created`);
+    invited.push((await owner.getByTestId("member-invited").innerText()).replace(email, "EMAIL"));
+  }
+  expect(invited[0]!.replace(/\/invite\/\S+/, "")).toBe(invited[1]!.replace(/\/invite\/\S+/, ""));
+  await expect(owner.getByTestId("invitations-panel")).toContainText(dave);
+  // Not a member yet.
+  await expect(owner.getByLabel(`Role of ${dave}`)).toHaveCount(0);
+
+  // Another account (Erin) neither sees it nor can use its link.
+  const link = await owner.getByTestId("member-invitation-url").inputValue();
+  const erinPage = await (await browser.newContext()).newPage();
+  await signUp(erinPage, erin);
+  await expect(erinPage.getByTestId("my-invitations")).toHaveCount(0);
+  await erinPage.goto(link);
+  await erinPage.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(erinPage.getByTestId("invitation")).toContainText("sent to another email address");
+
+  // Dave accepts from his projects page and lands in the project.
+  await davePage.reload();
+  const mine = davePage.getByTestId("my-invitation");
+  await expect(mine).toContainText(`Invited study ${suffix}`);
+  await expect(mine).toContainText("EDITOR");
+  await mine.getByRole("button", { name: "Accept" }).click();
+  await davePage.waitForURL(new RegExp(`/projects/${projectId}$`));
+  await owner.reload();
+  await expect(owner.getByLabel(`Role of ${dave}`)).toHaveValue("EDITOR");
 });

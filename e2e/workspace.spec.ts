@@ -116,9 +116,14 @@ test("dataset grid, image layers, K, target cluster, compare, annotate, persist"
   const thumb = (fileName: string) => page.locator(`[data-image-id]:has(img[alt="${fileName}"])`);
   bigImageUrl = `/projects/${projectId}/images/${await thumb("big-16bit.tif").getAttribute("data-image-id")}`;
 
-  // Bob becomes an annotator (for the two-session test below).
+  // Bob becomes an annotator (for the two-session test below): invited by email, he accepts.
   const bobPage = await newPage(browser, bob, true);
-  await trpc(page.request, "mutation", "member.add", { projectId, email: bob, role: "ANNOTATOR" });
+  const invitation = await trpc<{ id: string }>(page.request, "mutation", "invitation.create", {
+    projectId,
+    email: bob,
+    role: "ANNOTATOR",
+  });
+  await trpc(bobPage.request, "mutation", "invitation.acceptMine", { invitationId: invitation.id });
   await bobPage.context().close();
 
   // Open the image from the grid with the keyboard.

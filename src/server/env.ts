@@ -117,7 +117,9 @@ export const envSchema = z.object({
     .min(1)
     .max(3600)
     .default(300)
-    .describe("seconds one image may take before its worker is presumed dead and another takes it"),
+    .describe(
+      "seconds one job item may run before it is handed to another worker (a crashed worker is noticed by its heartbeat within about 20 s)",
+    ),
   JOB_ITEM_RETRY_LIMIT: z.coerce
     .number()
     .int()

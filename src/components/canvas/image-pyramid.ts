@@ -33,6 +33,19 @@ async function buildPyramid(url: string): Promise<ImagePyramid> {
   return { width: full.width, height: full.height, levels };
 }
 
+/**
+ * The pyramid at the image's own size, when the display is a downscaled rendition of it (the
+ * server bounds the display's long side, DISPLAY_MAX_SIDE): every level is then drawn stretched
+ * to the image's coordinates. Anything but a smaller picture of the same shape (an EXIF-rotated
+ * JPEG, say) is left as drawn.
+ */
+export function atImageSize(pyramid: ImagePyramid, size: { width: number; height: number }): ImagePyramid {
+  const smaller = pyramid.width < size.width && pyramid.height < size.height;
+  const sameShape =
+    Math.abs(pyramid.width / pyramid.height - size.width / size.height) < 0.01 * (size.width / size.height);
+  return smaller && sameShape ? { ...pyramid, width: size.width, height: size.height } : pyramid;
+}
+
 /** The smallest level with at least `screenPixelsPerImagePixel` * width pixels. */
 export function pickLevel(pyramid: ImagePyramid, screenPixelsPerImagePixel: number): PyramidLevel {
   const wanted = pyramid.width * screenPixelsPerImagePixel;
@@ -46,16 +59,18 @@ export function pickLevel(pyramid: ImagePyramid, screenPixelsPerImagePixel: numb
 /** Grey value (0..255) of the full-resolution display image at an image pixel, for the readout. */
 export function createPixelReader(pyramid: ImagePyramid): (x: number, y: number) => number | null {
   let context: CanvasRenderingContext2D | null = null;
+  const full = pyramid.levels[0]!;
   return (x, y) => {
-    const px = Math.floor(x);
-    const py = Math.floor(y);
-    if (px < 0 || py < 0 || px >= pyramid.width || py >= pyramid.height) return null;
+    if (x < 0 || y < 0 || x >= pyramid.width || y >= pyramid.height) return null;
+    // Image coordinates to the display's pixels (the same unless the display is downscaled).
+    const px = Math.min(full.width - 1, Math.floor((x * full.width) / pyramid.width));
+    const py = Math.min(full.height - 1, Math.floor((y * full.height) / pyramid.height));
     if (!context) {
       const canvas = document.createElement("canvas");
-      canvas.width = pyramid.width;
-      canvas.height = pyramid.height;
+      canvas.width = full.width;
+      canvas.height = full.height;
       context = canvas.getContext("2d", { willReadFrequently: true });
-      context?.drawImage(pyramid.levels[0]!.source, 0, 0);
+      context?.drawImage(full.source, 0, 0);
     }
     if (!context) return null;
     const rgba = context.getImageData(px, py, 1, 1).data;

@@ -79,7 +79,7 @@ function LoadedWorkspace(props: {
     [image.width, image.height],
   );
   useEffect(() => editor.setReadOnly(!canAnnotate), [editor, canAnnotate]);
-  const { pyramid, error: imageError } = useImagePyramid(image.displayUrl);
+  const { pyramid, error: imageError } = useImagePyramid(image.displayUrl, image);
   const camera = useCameraControls(editor, image);
 
   // ---------- analysis ----------

@@ -9,7 +9,6 @@
  * the annotation and reports the reason).
  */
 import {
-  encodeMaskRuns,
   parseRegionGeometry,
   REGION_GEOMETRY_VERSION,
   RegionGeometryError,
@@ -145,6 +144,22 @@ export function decodeRleOnGrid(counts: readonly number[], image: ImageSize, gri
   return mask;
 }
 
+/** Row-major runs of a 0/1 mask (as encodeMaskRuns), in one tight pass over the grid. */
+function maskRuns(mask: Uint8Array): number[] {
+  const runs: number[] = [];
+  let inside = 0;
+  let start = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i] !== inside) {
+      runs.push(i - start);
+      start = i;
+      inside = mask[i]!;
+    }
+  }
+  runs.push(mask.length - start);
+  return runs;
+}
+
 /** An RLE segmentation as a mask region on the image (or on the grid limit, downsampled). */
 export function cocoRleToMaskGeometry(rle: CocoRleInput, image: ImageSize): RegionGeometry {
   const counts = checkedRleCounts(rle, image);
@@ -155,7 +170,7 @@ export function cocoRleToMaskGeometry(rle: CocoRleInput, image: ImageSize): Regi
     kind: "mask",
     gridWidth: grid.width,
     gridHeight: grid.height,
-    runs: encodeMaskRuns(mask),
+    runs: maskRuns(mask),
   });
 }
 

@@ -159,7 +159,7 @@ export async function planCocoImport(options: {
   const categoryById = new Map<number, CocoDocument["categories"][number]>();
   for (const category of coco.categories) categoryById.set(category.id, category);
   const used = new Map<string, string>(); // name -> colour, in the order of first use
-  const useCategory = (categoryId: number): string => {
+  const categoryNameOf = (categoryId: number): string => {
     const category = categoryById.get(categoryId)!;
     if (!used.has(category.name)) {
       const colour =
@@ -171,7 +171,7 @@ export async function planCocoImport(options: {
     return category.name;
   };
   // Declared categories keep the document's order (the classes are created in it).
-  for (const category of coco.categories) useCategory(category.id);
+  for (const category of coco.categories) categoryNameOf(category.id);
 
   const skipped = new Map<string, number>();
   const skip = (reason: string) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
@@ -187,7 +187,7 @@ export async function planCocoImport(options: {
       skip("unknown category");
       continue;
     }
-    const categoryName = categoryId === 0 ? null : useCategory(categoryId);
+    const categoryName = categoryId === 0 ? null : categoryNameOf(categoryId);
     try {
       for (const geometry of cocoAnnotationGeometries(annotation, image)) {
         regions.push({ imageId: image.id, categoryName, geometry });
@@ -203,7 +203,7 @@ export async function planCocoImport(options: {
     const target = targets.get(String(image.id));
     const categoryId = image.visual_ccc?.label_category_id;
     if (!target || !categoryId || !categoryById.has(categoryId)) continue;
-    const name = useCategory(categoryId);
+    const name = categoryNameOf(categoryId);
     labels.set(name, [...(labels.get(name) ?? []), target.id]);
   }
 

@@ -73,7 +73,7 @@ export async function handleImportCoco(options: ImportCocoOptions): Promise<Impo
   );
   // The uploaded document is not needed once the run is over (unless another import holds the same bytes).
   if (result.result !== "superseded") await dropDocument(options.db, options).catch(() => undefined);
-  return result as ImportCocoResult;
+  return result;
 }
 
 async function dropDocument(db: Db, options: ImportCocoOptions): Promise<void> {
@@ -125,7 +125,7 @@ async function runImport(
           data: {
             progressDone: written,
             progressTotal: total,
-            payload: { ...current, regionsWritten: written } as Prisma.InputJsonObject,
+            payload: { ...current, regionsWritten: written },
           },
         });
         await publishEvent({ db: tx, channel: projectChannel(scope.projectId), event: jobRunUpdatedEvent(updated) });

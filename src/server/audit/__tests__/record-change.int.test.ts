@@ -41,6 +41,9 @@ const WRITES_WITHOUT_RECORD_CHANGE: Record<string, string> = {
     "job-run.updated in its own transaction",
   "jobs/record-item-outcome.ts": "job bookkeeping: one item's result and the run's progress (see above)",
   "jobs/single-job-run.ts": "job bookkeeping: a one-job run's progress and end (see above)",
+  "jobs/import-coco.handler.ts":
+    "job bookkeeping: the run's progress, committed with each batch of imported regions; the " +
+    "import is recorded once (annotations.import, recordCocoImport) when the run succeeds",
   "models/built-in-models.ts":
     "registers the shipped models at start-up: global rows (no project), not a member's change",
   "projects/delete-project.ts":
@@ -213,6 +216,7 @@ describe("the activity log describes every audit action", () => {
     expect(describeActivity("job.start", { type: "export" })).toBe("started an export");
     expect(describeActivity("job.start", { type: "retrain-model" })).toBe("started retraining");
     expect(describeActivity("job.start", { type: "analyse-image" })).toBe("started an image analysis");
+    expect(describeActivity("job.start", { type: "import-coco" })).toBe("started a COCO import");
     expect(describeActivity("job.start", { type: "something-newer" })).toBe("started a job");
     expect(describeActivity("job.start", {})).toBe("started a job");
   });

@@ -12,7 +12,7 @@ import { callerFor, seedProject } from "../../../../tests/helpers/seed";
 import { unzip } from "../../../../tests/helpers/unzip";
 import { seedAnalysis, seedImageRow, seedStoredImage } from "../../sharing/__tests__/collaboration-fixtures";
 import { cocoRleToMask } from "~/core/regions/coco-rle";
-import { importCocoAnnotations } from "~/server/imports/import-coco-annotations";
+import { runCocoImport } from "~/server/imports/__tests__/run-coco-import";
 import { rasterizeBrush } from "~/core/regions/rasterize-region";
 import { RESULTS_CSV_COLUMNS, streamResultsCsv } from "../stream-results-csv";
 import { streamCocoJson } from "../stream-coco-json";
@@ -178,12 +178,13 @@ describe("COCO export and import", () => {
         sha256: image.sha256,
       });
     }
-    const result = await importCocoAnnotations({
-      db,
-      scope: { projectId: target.project.id },
+    const imported = await runCocoImport({
+      projectId: target.project.id,
       actorId: target.users.owner!.id,
       document: coco,
     });
+    expect(imported.run).toMatchObject({ type: "import-coco", status: "SUCCEEDED", progressDone: 5, progressTotal: 5 });
+    const result = imported.payload.result;
     expect(result).toMatchObject({
       matchedImages: 3,
       unmatchedImages: [],
@@ -236,12 +237,15 @@ describe("COCO export and import", () => {
         { image_id: 7, category_id: 99, bbox: [0, 0, 1, 1] },
       ],
     };
-    const result = await importCocoAnnotations({
-      db,
-      scope: { projectId: project.id, datasetId: dataset.id },
+    const imported = await runCocoImport({
+      projectId: project.id,
+      datasetId: dataset.id,
       actorId: users.owner!.id,
       document,
+      batchSize: 2,
     });
+    expect(imported.run).toMatchObject({ status: "SUCCEEDED", progressDone: 5, progressTotal: 5 });
+    const result = imported.payload.result!;
     expect(result.regionsCreated).toBe(5);
     expect(result.unmatchedImages).toEqual(["missing.tif"]);
     expect(result.skippedAnnotations).toEqual([
@@ -258,14 +262,15 @@ describe("COCO export and import", () => {
     // Column-major counts [4, 2, 6] on 4 x 3: pixels 4, 5 (column 1, rows 1-2) are foreground.
     expect(regions[2]!.geometry).toMatchObject({ gridWidth: 4, gridHeight: 3, runs: [5, 1, 3, 1, 2] });
     expect(regions[3]!.geometry).toEqual(regions[2]!.geometry);
-    await expect(
-      importCocoAnnotations({
-        db,
-        scope: { projectId: project.id },
-        actorId: users.owner!.id,
-        document: { nope: 1 },
-      }),
-    ).rejects.toMatchObject({ code: "BAD_INPUT" });
+    // Not COCO: the run fails with the reason, nothing is written.
+    const invalid = await runCocoImport({
+      projectId: project.id,
+      actorId: users.owner!.id,
+      document: { images: "nope" },
+    });
+    expect(invalid.run).toMatchObject({ status: "FAILED" });
+    expect(invalid.run.error).toMatch(/^Not a COCO annotation file: images:/);
+    expect(await db.region.count({ where: { imageId: image.id } })).toBe(5);
   });
 });
 

@@ -105,7 +105,8 @@ const ROUTES: Record<string, Partial<Record<Method, RouteCase>>> = {
         query: `datasetId=${a.dataset.id}`,
         body: json(EMPTY_COCO),
       }),
-      validStatus: [200],
+      // 202: the import runs as a job (200: the same file's import is already queued).
+      validStatus: [200, 202],
       foreign: ({ a, b }) => [
         {
           params: { projectId: a.project.id, kind: "annotations.coco.json" },
