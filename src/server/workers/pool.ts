@@ -21,7 +21,7 @@
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { Worker, type ResourceLimits } from "node:worker_threads";
 import type { SerializedError, TaskMap, WorkerReply, WorkerRequest } from "./protocol";
 
 export type { TaskMap } from "./protocol";
@@ -63,12 +63,8 @@ export type WorkerPoolOptions = {
   reviveError?: (error: SerializedError) => Error | undefined;
   /** The project root the entry and the bootstrap are resolved from. @default process.cwd() */
   root?: string;
-  /** Passed to each thread, e.g. { maxOldGenerationSizeMb } . */
-  resourceLimits?: ConstructorParameters<typeof Worker>[1] extends infer O
-    ? O extends { resourceLimits?: infer R }
-      ? R
-      : never
-    : never;
+  /** Passed to each thread, e.g. { maxOldGenerationSizeMb }. */
+  resourceLimits?: ResourceLimits;
 };
 
 export type RunOptions = {
@@ -85,7 +81,7 @@ type Job = {
   reject: (error: Error) => void;
 };
 
-type Slot = { worker: Worker; job: Job | null; ready: boolean };
+type Slot = { worker: Worker; job: Job | null };
 
 export function defaultThreadCount(): number {
   return Math.max(1, Math.min(2, os.availableParallelism() - 1));
@@ -159,12 +155,15 @@ export class WorkerPool<T extends TaskMap> {
       }
       const job = this.queue.shift()!;
       slot.job = job;
+      // A running task keeps the process alive (a CLI awaiting it must not exit under it).
+      slot.worker.ref();
       const request: WorkerRequest = { id: job.id, task: job.task, input: job.input };
       try {
         slot.worker.postMessage(request, job.transfer);
       } catch (error) {
         // Input that cannot be cloned: the caller's bug, not the thread's.
         slot.job = null;
+        slot.worker.unref();
         job.reject(error instanceof Error ? error : new Error(String(error)));
       }
     }
@@ -177,9 +176,9 @@ export class WorkerPool<T extends TaskMap> {
       execArgv: ["--conditions=react-server"],
       resourceLimits: this.options.resourceLimits,
     });
-    // Idle threads must not keep a CLI or a test process alive.
+    // Idle threads must not keep a CLI or a test process alive; busy ones do (see dispatch).
     worker.unref();
-    const slot: Slot = { worker, job: null, ready: true };
+    const slot: Slot = { worker, job: null };
     this.slots.push(slot);
     worker.on("message", (reply: WorkerReply) => this.settle(slot, reply));
     let crash = "";
@@ -194,6 +193,7 @@ export class WorkerPool<T extends TaskMap> {
     const job = slot.job;
     if (!job || job.id !== reply.id) return;
     slot.job = null;
+    slot.worker.unref();
     if (reply.ok) job.resolve(reply.output);
     else job.reject(this.revive(reply.error));
     this.dispatch();

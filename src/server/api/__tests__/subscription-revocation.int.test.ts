@@ -104,6 +104,6 @@ describe("presence streams per user", () => {
     await expect(open()).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
     await streams.pop()!.return?.(undefined);
     streams.push(await open());
-    await Promise.all(streams.map((iterator) => iterator.return?.(undefined)));
+    for (const iterator of streams) await iterator.return?.(undefined);
   });
 });
