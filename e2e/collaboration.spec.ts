@@ -13,7 +13,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import sharp from "sharp";
-import { signUp, trpc } from "./helpers";
+import { createProject, signUp, trpc } from "./helpers";
 
 async function micrograph(): Promise<Buffer> {
   const size = 128;
@@ -47,11 +47,7 @@ test("invite, label live, share read-only, revoke", async ({ browser }) => {
   const suffix = randomBytes(3).toString("hex");
   const alice = await (await browser.newContext()).newPage();
   await signUp(alice, `alice-${suffix}@lab.test`);
-  await alice.getByLabel("New project name").fill(`Shared study ${suffix}`);
-  await alice.getByRole("button", { name: "Create project" }).click();
-  await alice.getByRole("link", { name: new RegExp(`Shared study ${suffix}`) }).click();
-  await alice.waitForURL(/\/projects\/[^/]+$/);
-  const projectId = alice.url().split("/").pop()!;
+  const projectId = await createProject(alice, `Shared study ${suffix}`);
 
   const dataset = await trpc<{ id: string }>(alice.request, "mutation", "dataset.create", {
     projectId,
@@ -144,11 +140,7 @@ test("members panel invites by email; the invitee joins only by accepting", asyn
   const erin = `erin-${suffix}@lab.test`;
   const owner = await (await browser.newContext()).newPage();
   await signUp(owner, `owner-${suffix}@lab.test`);
-  await owner.getByLabel("New project name").fill(`Invited study ${suffix}`);
-  await owner.getByRole("button", { name: "Create project" }).click();
-  await owner.getByRole("link", { name: new RegExp(`Invited study ${suffix}`) }).click();
-  await owner.waitForURL(/\/projects\/[^/]+$/);
-  const projectId = owner.url().split("/").pop()!;
+  const projectId = await createProject(owner, `Invited study ${suffix}`);
 
   // An existing account (Dave) and an email nobody uses get the same answer: an invitation.
   const davePage = await (await browser.newContext()).newPage();

@@ -28,3 +28,12 @@ export async function trpc<T>(
   expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
   return ((await response.json()) as { result: { data: { json: T } } }).result.data.json;
 }
+
+/** Creates a project from the project list and opens it; returns its id. */
+export async function createProject(page: Page, name: string): Promise<string> {
+  await page.getByLabel("New project name").fill(name);
+  await page.getByRole("button", { name: "Create project" }).click();
+  await page.getByRole("link", { name: new RegExp(name) }).click();
+  await page.waitForURL(/\/projects\/[^/]+$/);
+  return page.url().split("/").pop()!;
+}

@@ -14,20 +14,13 @@ import { assertExportScope, exportImagePages, type ExportScope } from "~/server/
 import { safeSegment, streamOverlaysZip } from "~/server/exports/stream-overlays-zip";
 import type { BlobStore } from "~/server/storage";
 import type { ExportPayload } from "./definitions";
-import {
-  attemptSingleJobRun,
-  finishSingleJobRun,
-  reportSingleJobProgress,
-  type SingleJobHandlerOptions,
-  type SingleJobResult,
-} from "./single-job-run";
+import { attemptSingleJobRun, finishSingleJobRun, reportSingleJobProgress } from "./single-job-run";
+import type { SingleJobHandlerOptions, SingleJobOutcome } from "./single-job-run";
 
-export type ExportResult = {
-  result: SingleJobResult | "failed" | "cancelled";
+export type ExportResult = SingleJobOutcome<{
   blobKey?: string;
   bytes?: number;
-  error?: string;
-};
+}>;
 
 class ExportCancelled extends Error {}
 

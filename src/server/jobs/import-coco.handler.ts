@@ -33,19 +33,12 @@ import { BlobNotFoundError } from "~/server/storage";
 import { importCocoRunPayloadSchema, type ImportCocoPayload } from "./definitions/import-coco";
 import { jobRunUpdatedEvent } from "./job-run-records";
 import { findLockedJobRun } from "./record-item-outcome";
-import {
-  attemptSingleJobRun,
-  finishSingleJobRun,
-  reportSingleJobProgress,
-  type SingleJobHandlerOptions,
-  type SingleJobResult,
-} from "./single-job-run";
+import { attemptSingleJobRun, finishSingleJobRun, reportSingleJobProgress } from "./single-job-run";
+import type { SingleJobHandlerOptions, SingleJobOutcome } from "./single-job-run";
 
-export type ImportCocoResult = {
-  result: SingleJobResult | "failed" | "cancelled";
+export type ImportCocoResult = SingleJobOutcome<{
   import?: CocoImportResult;
-  error?: string;
-};
+}>;
 
 class ImportCancelled extends Error {}
 

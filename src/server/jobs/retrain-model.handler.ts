@@ -15,21 +15,14 @@ import { persistentFeatureCache } from "~/server/models/feature-cache-directory"
 import { resolveRetrainBase } from "~/server/models/resolve-retrain-base";
 import { trainHeadFromLabels } from "~/server/models/train-head-from-labels";
 import type { RetrainModelPayload } from "./definitions";
-import {
-  attemptSingleJobRun,
-  finishSingleJobRun,
-  reportSingleJobProgress,
-  type SingleJobHandlerOptions,
-  type SingleJobResult,
-} from "./single-job-run";
+import { attemptSingleJobRun, finishSingleJobRun, reportSingleJobProgress } from "./single-job-run";
+import type { SingleJobHandlerOptions, SingleJobOutcome } from "./single-job-run";
 
-export type RetrainModelResult = {
-  result: SingleJobResult | "failed";
+export type RetrainModelResult = SingleJobOutcome<{
   modelVersionId?: string;
-  error?: string;
   features?: { computed: number; cached: number };
   timingsMs?: { features: number; training: number; total: number };
-};
+}>;
 
 /** Problems that retrying cannot fix: the run fails with the message at once. */
 function isPermanent(error: unknown): boolean {

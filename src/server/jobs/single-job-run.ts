@@ -15,6 +15,12 @@ import { findLockedJobRun } from "./record-item-outcome";
 
 export type SingleJobResult = "recorded" | "run-not-running" | "superseded";
 
+/** What a single-job handler returns: how recording went (or why it stopped), plus its own details. */
+export type SingleJobOutcome<Details> = {
+  result: SingleJobResult | "failed" | "cancelled";
+  error?: string;
+} & Details;
+
 /** What the worker gives the handler of a single-job run (retrain-model, export). */
 export type SingleJobHandlerOptions<Payload> = {
   db: Db;

@@ -168,6 +168,39 @@ function writeU32(buffer: Buffer, offset: number, value: number, little: boolean
 }
 
 /**
+ * A zeroed BMP file (BITMAPINFOHEADER) with its headers written, for `bitsPerPixel`-bit rows and a
+ * palette of `paletteEntries` colours (left zero: fill it in) before the pixels.
+ */
+export function bmpWithHeader(options: {
+  width: number;
+  height: number;
+  bitsPerPixel: number;
+  paletteEntries: number;
+  topDown?: boolean;
+  compression?: number;
+  pixelsPerMetre?: number;
+}): { out: Buffer; rowStride: number; pixelOffset: number } {
+  const { width, height, bitsPerPixel } = options;
+  const rowStride = Math.ceil((bitsPerPixel * width) / 32) * 4;
+  const pixelOffset = 14 + 40 + options.paletteEntries * 4;
+  const out = Buffer.alloc(pixelOffset + rowStride * height);
+  out.write("BM", 0, "latin1");
+  out.writeUInt32LE(out.length, 2);
+  out.writeUInt32LE(pixelOffset, 10);
+  out.writeUInt32LE(40, 14);
+  out.writeInt32LE(width, 18);
+  out.writeInt32LE(options.topDown ? -height : height, 22);
+  out.writeUInt16LE(1, 26);
+  out.writeUInt16LE(bitsPerPixel, 28);
+  out.writeUInt32LE(options.compression ?? 0, 30);
+  out.writeUInt32LE(rowStride * height, 34);
+  out.writeInt32LE(options.pixelsPerMetre ?? 2835, 38);
+  out.writeInt32LE(options.pixelsPerMetre ?? 2835, 42);
+  out.writeUInt32LE(options.paletteEntries, 46);
+  return { out, rowStride, pixelOffset };
+}
+
+/**
  * A BMP (BITMAPINFOHEADER). `rgb` holds top-down RGB rows; 8-bit files get a grey palette and
  * take the red channel as the grey level. Rows are written bottom-up unless `topDown`.
  */
@@ -182,21 +215,7 @@ export function encodeBmp(options: {
 }): Buffer {
   const { width, height, rgb, bitsPerPixel } = options;
   const paletteBytes = bitsPerPixel === 8 ? 256 * 4 : 0;
-  const rowStride = Math.ceil((bitsPerPixel * width) / 32) * 4;
-  const pixelOffset = 14 + 40 + paletteBytes;
-  const out = Buffer.alloc(pixelOffset + rowStride * height);
-  out.write("BM", 0, "latin1");
-  out.writeUInt32LE(out.length, 2);
-  out.writeUInt32LE(pixelOffset, 10);
-  out.writeUInt32LE(40, 14);
-  out.writeInt32LE(width, 18);
-  out.writeInt32LE(options.topDown ? -height : height, 22);
-  out.writeUInt16LE(1, 26);
-  out.writeUInt16LE(bitsPerPixel, 28);
-  out.writeUInt32LE(options.compression ?? 0, 30);
-  out.writeUInt32LE(rowStride * height, 34);
-  out.writeInt32LE(options.pixelsPerMetre ?? 2835, 38);
-  out.writeInt32LE(options.pixelsPerMetre ?? 2835, 42);
+  const { out, rowStride, pixelOffset } = bmpWithHeader({ ...options, paletteEntries: paletteBytes / 4 });
   for (let level = 0; level < paletteBytes / 4; level += 1) {
     out.fill(level, 54 + level * 4, 54 + level * 4 + 3);
   }

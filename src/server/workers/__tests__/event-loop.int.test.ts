@@ -22,6 +22,7 @@ import { displayImageBlob } from "~/server/images/display-image";
 import { blobStore } from "~/server/storage";
 import { closeHeavyWorkPool, heavyWorkPool } from "~/server/workers/heavy-pool";
 import { signedIn } from "../../../../tests/helpers/signed-in-user";
+import { bmpWithHeader } from "../../codecs/__tests__/test-images";
 import { seedDataset } from "../../datasets/__tests__/ingest-fixtures";
 import { writeZip } from "../../datasets/__tests__/zip-writer";
 
@@ -63,24 +64,11 @@ function report(name: string, measured: Measured<unknown>) {
 
 /** A 1-bit bottom-up BMP (black/white palette) with a striped pattern. */
 function bmp1Bit(width: number, height: number): Buffer {
-  const rowStride = Math.ceil(width / 32) * 4;
-  const pixelOffset = 14 + 40 + 8;
-  const bytes = Buffer.alloc(pixelOffset + rowStride * height);
-  bytes.write("BM", 0, "latin1");
-  bytes.writeUInt32LE(bytes.length, 2);
-  bytes.writeUInt32LE(pixelOffset, 10);
-  bytes.writeUInt32LE(40, 14);
-  bytes.writeInt32LE(width, 18);
-  bytes.writeInt32LE(height, 22);
-  bytes.writeUInt16LE(1, 26);
-  bytes.writeUInt16LE(1, 28);
-  bytes.writeUInt32LE(0, 30);
-  bytes.writeUInt32LE(rowStride * height, 34);
-  bytes.writeUInt32LE(2, 46);
-  bytes.writeUInt32LE(0x00ffffff, 14 + 40 + 4); // palette: black, white
+  const { out, rowStride, pixelOffset } = bmpWithHeader({ width, height, bitsPerPixel: 1, paletteEntries: 2 });
+  out.writeUInt32LE(0x00ffffff, 14 + 40 + 4); // palette: black, white
   for (let row = 0; row < height; row++)
-    bytes.fill(row % 64 < 32 ? 0xaa : 0x0f, pixelOffset + row * rowStride, pixelOffset + (row + 1) * rowStride);
-  return bytes;
+    out.fill(row % 64 < 32 ? 0xaa : 0x0f, pixelOffset + row * rowStride, pixelOffset + (row + 1) * rowStride);
+  return out;
 }
 
 /** A 16-bit grey PNG using a narrow band of levels (as SEM images do). */
@@ -193,15 +181,15 @@ describe("heavy work leaves the event loop free", () => {
     });
     expect(stored?.status).toBe("stored");
 
-    const measured = await underProbe(() =>
+    const analyse = (ks: number[]) =>
       requestImageAnalysis({
         db,
         projectId: seeded.project.id,
         actorId: seeded.user.id,
         imageId: stored!.imageId!,
-        params: { ks: [3] },
-      }),
-    );
+        params: { ks },
+      });
+    const measured = await underProbe(() => analyse([3]));
     report("analysis", measured);
     expect(measured.result.imageId).toBe(stored!.imageId);
     expect(measured.maxDelayMs).toBeLessThan(MAX_PROBE_DELAY_MS);
@@ -210,15 +198,7 @@ describe("heavy work leaves the event loop free", () => {
     // Over the decoded-bytes budget: refused from the header, before a single pixel is decoded.
     process.env.DECODE_MAX_BYTES = String(32 * MIB);
     try {
-      const refused = await underProbe(() =>
-        requestImageAnalysis({
-          db,
-          projectId: seeded.project.id,
-          actorId: seeded.user.id,
-          imageId: stored!.imageId!,
-          params: { ks: [4] },
-        }).catch((error: unknown) => error),
-      );
+      const refused = await underProbe(() => analyse([4]).catch((error: unknown) => error));
       expect(refused.result).toMatchObject({
         code: "BAD_INPUT",
         message: expect.stringMatching(/decodes at most 32 MiB/),
