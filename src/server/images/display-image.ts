@@ -1,6 +1,6 @@
 /**
- * The "display" variant of an image: what a browser can draw. PNG and 8-bit JPEG originals are
- * already that. Everything else (16-bit or 32-bit TIFF, BMP, 8-bit TIFF) is converted once to an
+ * The "display" variant of an image: what a browser can draw. PNG and 8-bit JPEG originals no
+ * larger than DISPLAY_MAX_SIDE are already that. Everything else (16-bit or 32-bit TIFF, BMP, 8-bit TIFF) is converted once to an
  * 8-bit PNG, deep images windowed to the sample range they use (the same rule as thumbnails),
  * at most DISPLAY_MAX_SIDE pixels on its long side (render-display.ts): a bigger image gets a
  * downscaled rendition, which the workspace canvas draws stretched to the image's own size
@@ -17,14 +17,22 @@ import { dataDir, serverEnv } from "~/server/env";
 import type { BlobStore } from "~/server/storage";
 import { decodeLimits, movableSource, runHeavyTask } from "~/server/workers/heavy-pool";
 
-export type DisplaySource = { sha256: string; blobKey: string; format: string; bitDepth: number };
+export type DisplaySource = {
+  sha256: string;
+  blobKey: string;
+  format: string;
+  bitDepth: number;
+  width: number;
+  height: number;
+};
 export type DisplayBlob = { blobKey: string; mediaType: string };
 
 const converted = new Map<string, Promise<string>>();
 
-/** True when browsers draw the stored original as is. */
-export function isBrowserDisplayable(source: Pick<DisplaySource, "format" | "bitDepth">): boolean {
-  return (source.format === "png" || source.format === "jpeg") && source.bitDepth <= 8;
+/** True when browsers draw the stored original as is (a drawable format, and not too big). */
+export function isBrowserDisplayable(source: Omit<DisplaySource, "sha256" | "blobKey">, maxSide: number): boolean {
+  const drawable = (source.format === "png" || source.format === "jpeg") && source.bitDepth <= 8;
+  return drawable && Math.max(source.width, source.height) <= maxSide;
 }
 
 /**
@@ -38,10 +46,10 @@ export async function displayImageBlob(options: {
   reencode?: boolean;
 }): Promise<DisplayBlob> {
   const { blobs, source } = options;
-  if (!options.reencode && isBrowserDisplayable(source)) {
+  const maxSide = serverEnv().DISPLAY_MAX_SIDE;
+  if (!options.reencode && isBrowserDisplayable(source, maxSide)) {
     return { blobKey: source.blobKey, mediaType: source.format === "png" ? "image/png" : "image/jpeg" };
   }
-  const maxSide = serverEnv().DISPLAY_MAX_SIDE;
   const cacheKey = `${source.sha256}-${maxSide}`;
   let pending = converted.get(cacheKey);
   if (!pending) {

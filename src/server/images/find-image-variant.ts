@@ -41,6 +41,8 @@ export function unsafeFindServableImage(options: { db: Db; imageId: string }) {
       format: true,
       byteSize: true,
       fileName: true,
+      width: true,
+      height: true,
     },
   });
 }

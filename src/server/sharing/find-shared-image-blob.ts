@@ -12,7 +12,15 @@ import { imageInScopeWhere } from "./share-scope";
 export async function findSharedImageBlob(options: { db: Db; link: ActiveShareLink; imageId: string }) {
   return options.db.image.findFirst({
     where: imageInScopeWhere(options.link, options.imageId),
-    select: { blobKey: true, thumbnailKey: true, sha256: true, bitDepth: true, format: true },
+    select: {
+      blobKey: true,
+      thumbnailKey: true,
+      sha256: true,
+      bitDepth: true,
+      format: true,
+      width: true,
+      height: true,
+    },
   });
 }
 

@@ -140,7 +140,7 @@ describe("display variant", () => {
     const tiff = encodeTiff16([{ width, height, data }]);
     const blobs = blobStore();
     const stored = await blobs.put(tiff);
-    const source = { sha256: stored.sha256, blobKey: stored.key, format: "tiff", bitDepth: 16 };
+    const source = { sha256: stored.sha256, blobKey: stored.key, format: "tiff", bitDepth: 16, width, height };
     const display = await displayImageBlob({ blobs, source });
     expect(display.mediaType).toBe("image/png");
     const png = await blobs.get(display.blobKey);
@@ -150,10 +150,12 @@ describe("display variant", () => {
     expect(pixels[0]).toBe(0);
     expect(pixels[width - 1]).toBe(255);
     expect((await displayImageBlob({ blobs, source })).blobKey).toBe(display.blobKey);
-    // Browser-ready originals are served as they are.
+    // Browser-ready originals are served as they are, unless too big to draw at once.
     expect(await displayImageBlob({ blobs, source: { ...source, format: "png", bitDepth: 8 } })).toEqual({
       blobKey: stored.key,
       mediaType: "image/png",
     });
+    const huge = { ...source, format: "png", bitDepth: 8, width: 50_000, height: 400 };
+    expect((await displayImageBlob({ blobs, source: huge })).blobKey).not.toBe(stored.key);
   });
 });

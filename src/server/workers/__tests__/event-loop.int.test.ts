@@ -155,7 +155,10 @@ describe("heavy work leaves the event loop free", () => {
     const sha256 = createHash("sha256").update(png).digest("hex");
 
     const measured = await underProbe(() =>
-      displayImageBlob({ blobs, source: { sha256, blobKey: key, format: "png", bitDepth: 16 } }),
+      displayImageBlob({
+        blobs,
+        source: { sha256, blobKey: key, format: "png", bitDepth: 16, width: 8000, height: 8000 },
+      }),
     );
     report("16-bit display", measured);
     const display = await sharp(await blobs.get(measured.result.blobKey)).metadata();
