@@ -30,7 +30,7 @@ export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
 
 /**
  * Each capability the UI can ask about, with the least role that has it. The tRPC procedures
- * and route handlers declare the same minimum roles; the access test checks every one of them.
+ * and route handlers declare the same minimum roles; src/server/api/__tests__/capabilities.int.test.ts checks them.
  */
 export const CAPABILITY_MINIMUM_ROLE = {
   view: "VIEWER",
