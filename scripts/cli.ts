@@ -22,6 +22,11 @@ const COMMANDS: Record<string, Command> = {
       "classify <image...> [--model <name>] [--head <head.json>] [--json] [--out <dir>]  class, probabilities, CAM PNG",
     load: () => import("./cli/classify"),
   },
+  objects: {
+    summary:
+      "objects <image...> --out <dir> [--pixel-size <v><unit>] [--invert auto|yes|no] [--no-split] [--h <n>] [--min-area <px>] [--exclude-border] [--q <n>] [--width <px>] [--skeleton] [--json]  particles: labels.png, objects.csv, result.json",
+    load: () => import("./cli/objects"),
+  },
   retrain: {
     summary:
       "retrain --labels <csv: file,label[,group]> [--folds 5] [--out <dir>] [--json]  new head + grouped CV metrics",

@@ -36,6 +36,7 @@ export const CAPABILITY_MINIMUM_ROLE = {
   view: "VIEWER",
   annotate: "ANNOTATOR",
   analyse: "ANNOTATOR",
+  setScale: "EDITOR",
   upload: "EDITOR",
   manageDatasets: "EDITOR",
   manageLabelClasses: "EDITOR",

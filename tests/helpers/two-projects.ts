@@ -1,7 +1,7 @@
 /**
  * Two projects for the confused-deputy tests: A, whose members make the calls, and B, which holds
  * one object of every kind (dataset, image with real blobs, label, region, label class, analysis
- * with maps, model version, job runs, share link, invitation, a member of B only). A has the same
+ * with maps, object set with its label map, model version, job runs, share link, invitation, a member of B only). A has the same
  * kinds of its own (and enough labelled images to retrain), so an input can mix A's ids with
  * B's. `snapshotProject` reads every row of a project, to show that nothing in B changed.
  */
@@ -13,6 +13,7 @@ import { createShareLink } from "~/server/sharing/create-share-link";
 import { SHAREABLE_OVERLAYS } from "~/server/sharing/share-scope";
 import { blobStore } from "~/server/storage";
 import { seedAnalysis, seedStoredImage } from "~/server/sharing/__tests__/collaboration-fixtures";
+import { seedObjectSet } from "~/server/objects/__tests__/object-fixtures";
 import { seedProject, seedUser } from "./seed";
 
 export const SQUARE = {
@@ -35,6 +36,7 @@ async function seedObjects(db: Db, projectId: string, actorId: string) {
     data: { imageId: image.id, labelClassId: labelClass.id, geometry: SQUARE, authorId: actorId },
   });
   const analysis = await seedAnalysis(db, { imageId: image.id });
+  const objectSet = await seedObjectSet(db, { projectId, imageId: image.id });
   const modelVersion = await db.modelVersion.create({
     data: {
       projectId,
@@ -103,6 +105,7 @@ async function seedObjects(db: Db, projectId: string, actorId: string) {
     labelClass,
     region,
     analysis,
+    objectSet,
     modelVersion,
     runningJob,
     failedJob,
@@ -151,6 +154,7 @@ export async function snapshotProject(db: Db, projectId: string): Promise<string
     imageLabels: await db.imageLabel.findMany({ where: ofImages, ...byId }),
     regions: await db.region.findMany({ where: ofImages, ...byId }),
     analyses: await db.analysis.findMany({ where: ofImages, ...byId }),
+    objectSets: await db.objectSet.findMany({ where: { projectId }, ...byId }),
     labelClasses: await db.labelClass.findMany({ where: { projectId }, ...byId }),
     modelVersions: await db.modelVersion.findMany({ where: { projectId }, ...byId }),
     jobRuns: await db.jobRun.findMany({ where: { projectId }, ...byId }),

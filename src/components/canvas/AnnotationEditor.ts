@@ -12,6 +12,7 @@ import { BrushTool } from "./tools/brush/BrushTool";
 import { PanTool } from "./tools/pan/PanTool";
 import { PolygonTool } from "./tools/polygon/PolygonTool";
 import { RectangleTool } from "./tools/rectangle/RectangleTool";
+import { ScaleTool } from "./tools/scale/ScaleTool";
 import { SelectTool } from "./tools/select/SelectTool";
 import { applyRemotePatch, diffRegions } from "./remote-patch";
 import { UndoStack } from "./undo-stack";
@@ -30,7 +31,7 @@ export type Draft =
   | { kind: "brush"; stroke: BrushStroke; targetKey: string | null }
   | null;
 
-export const TOOL_IDS = ["pan", "select", "polygon", "rectangle", "brush"] as const;
+export const TOOL_IDS = ["pan", "select", "polygon", "rectangle", "brush", "scale"] as const;
 export type ToolId = (typeof TOOL_IDS)[number];
 
 /** Keyboard shortcuts of the tools, shown in the toolbar. */
@@ -40,7 +41,11 @@ export const TOOL_SHORTCUTS: Record<ToolId, string> = {
   polygon: "P",
   rectangle: "R",
   brush: "B",
+  scale: "S",
 };
+
+/** A measuring line of the set-scale tool, in image pixels. */
+export type MeasureLine = { from: Point; to: Point };
 
 export type EditorSettings = { labelClassId: string | null; brushSize: number; brushMode: BrushMode };
 
@@ -63,6 +68,10 @@ export class AnnotationEditor {
   hint: string | null = null;
   /** Viewers may pan and select, nothing else. Set through setReadOnly from React. */
   readOnly = false;
+  /** The set-scale tool's line (kept after the drag, while a form asks for its length). */
+  measureLine: MeasureLine | null = null;
+  /** Tools the caller may not use (e.g. set scale without the right); set from React. */
+  private disabledTools = new Set<ToolId>();
   /** Bumped on every change; React reads it through useSyncExternalStore. */
   revision = 0;
 
@@ -80,6 +89,7 @@ export class AnnotationEditor {
       polygon: new PolygonTool(this),
       rectangle: new RectangleTool(this),
       brush: new BrushTool(this),
+      scale: new ScaleTool(this),
     };
     this.tool = this.tools.pan;
     this.tool.enter();
@@ -119,6 +129,7 @@ export class AnnotationEditor {
 
   setTool(id: ToolId): void {
     if (this.readOnly && id !== "pan" && id !== "select") return;
+    if (this.disabledTools.has(id)) return;
     this.tool.exit();
     this.draft = null;
     this.hint = null;
@@ -134,6 +145,17 @@ export class AnnotationEditor {
 
   setReadOnly(readOnly: boolean): void {
     this.readOnly = readOnly;
+  }
+
+  /** Tools that setTool (buttons and shortcuts) refuses; leaves a disabled current tool for pan. */
+  setDisabledTools(ids: readonly ToolId[]): void {
+    this.disabledTools = new Set(ids);
+    if (this.disabledTools.has(this.toolId)) this.setTool("pan");
+  }
+
+  setMeasureLine(line: MeasureLine | null): void {
+    this.measureLine = line;
+    this.notify();
   }
 
   setHint(hint: string | null): void {

@@ -19,6 +19,8 @@ export function ViewerPane(props: {
   /** Called with the image point under the pointer (null when it leaves). */
   onHover?: (point: Vec | null) => void;
   onSize?: (size: Size) => void;
+  /** A press and release within a few screen pixels (a click), at an image point. */
+  onClickImage?: (point: Vec) => void;
   children: ReactNode;
 }) {
   const { editor } = props;
@@ -27,6 +29,7 @@ export function ViewerPane(props: {
   const [size, setSize] = useState<Size>({ width: 0, height: 0 });
   const onSize = props.onSize;
   const onHover = props.onHover;
+  const pressedAt = useRef<Vec | null>(null);
 
   useEffect(() => {
     const element = containerRef.current;
@@ -101,7 +104,9 @@ export function ViewerPane(props: {
       onPointerDown={(event) => {
         capture(event.currentTarget, event.pointerId, true);
         containerRef.current?.focus();
-        editor.pointerDown(infoOf(event));
+        const info = infoOf(event);
+        pressedAt.current = info.button === 0 ? info.screen : null;
+        editor.pointerDown(info);
       }}
       onPointerMove={(event) => {
         const info = infoOf(event);
@@ -110,7 +115,13 @@ export function ViewerPane(props: {
       }}
       onPointerUp={(event) => {
         capture(event.currentTarget, event.pointerId, false);
-        editor.pointerUp(infoOf(event));
+        const info = infoOf(event);
+        editor.pointerUp(info);
+        const pressed = pressedAt.current;
+        pressedAt.current = null;
+        if (pressed && Math.hypot(info.screen.x - pressed.x, info.screen.y - pressed.y) < 4) {
+          props.onClickImage?.(info.image);
+        }
       }}
       onPointerLeave={() => onHover?.(null)}
       onDoubleClick={(event) => editor.doubleClick(infoOf(event))}

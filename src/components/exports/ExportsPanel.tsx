@@ -61,6 +61,9 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
         <a href={`${base}/overlays.zip${query}`} download>
           Overlays (PNG zip)
         </a>
+        <a href={`${base}/objects.csv${query}`} download data-testid="export-objects-csv">
+          Objects (CSV)
+        </a>
         <BackgroundExport projectId={projectId} datasetId={datasetId || undefined} />
       </div>
       {canImport && (

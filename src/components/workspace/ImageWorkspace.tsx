@@ -5,6 +5,10 @@ import { useEffect, useMemo, useState } from "react";
 import { AnnotationEditor } from "~/components/canvas/AnnotationEditor";
 import { errorMessage } from "~/components/error-message";
 import { LabelClassManager } from "~/components/label-classes/LabelClassManager";
+import { labelAt } from "~/components/objects/label-map";
+import { ObjectsPanel } from "~/components/objects/ObjectsPanel";
+import { SetScaleForm } from "~/components/objects/SetScaleForm";
+import { useObjects } from "~/components/objects/use-objects";
 import { CollaborationBar } from "~/components/presence/CollaborationBar";
 import type { ProjectCan } from "~/components/projects/use-project-can";
 import { useProjectPage } from "~/components/projects/use-project-page";
@@ -79,6 +83,7 @@ function LoadedWorkspace(props: {
     [image.width, image.height],
   );
   useEffect(() => editor.setReadOnly(!canAnnotate), [editor, canAnnotate]);
+  useEffect(() => editor.setDisabledTools(can.setScale ? [] : ["scale"]), [editor, can.setScale]);
   const { pyramid, error: imageError } = useImagePyramid(image.displayUrl, image);
   const camera = useCameraControls(editor, image);
 
@@ -141,12 +146,24 @@ function LoadedWorkspace(props: {
   });
   const regionClassName = labelClasses.find((c) => c.id === editor.settings.labelClassId)?.name ?? null;
 
+  // ---------- objects ----------
+  const objects = useObjects({ projectId, imageId: image.id });
+  const selectObjectAt = (point: { x: number; y: number }) => {
+    if (!objects.labelMap || !settings.objects.visible) return;
+    if (editor.toolId !== "pan" && editor.toolId !== "select") return;
+    const label = labelAt(objects.labelMap, image, point);
+    if (label > 0) objects.select(label);
+  };
+
   // ---------- readout ----------
   const readout = usePixelReadout(image, { pyramid, cam: maps.cam, camRect, clustering, fullRect });
 
   // ---------- compare panes ----------
   const pending = auto.pending || maps.loading ? "Analysing…" : "Not analysed yet.";
   const unavailable = unavailableOverlays({ maps, clustering, target, analysed: base !== null, pending });
+  const layerUnavailable = objects.overlay
+    ? unavailable
+    : { ...unavailable, objects: objects.set ? "Loading the outlines…" : "Run Objects first (panel below)." };
   const [compare, setCompare] = useState(false);
   const { panes, setPanes } = useComparePanes(compare, unavailable);
 
@@ -187,6 +204,7 @@ function LoadedWorkspace(props: {
             editor={editor}
             classes={labelClasses}
             canDraw={canAnnotate}
+            canSetScale={can.setScale}
             onZoom={camera.zoom}
             onFit={camera.fit}
             onActualSize={camera.actualSize}
@@ -200,8 +218,19 @@ function LoadedWorkspace(props: {
               border: "1px solid var(--line)",
               borderRadius: 8,
               overflow: "hidden",
+              position: "relative",
             }}
           >
+            {can.setScale && (
+              <SetScaleForm
+                editor={editor}
+                projectId={projectId}
+                imageId={image.id}
+                datasetId={image.dataset.id}
+                datasetName={image.dataset.name}
+                current={image.pixelSize}
+              />
+            )}
             {imageError && (
               <p className="error" style={{ padding: 12 }}>
                 The image could not be displayed: {imageError}
@@ -224,12 +253,15 @@ function LoadedWorkspace(props: {
                   contrast: maps.contrast,
                   clustering,
                   target,
+                  objects: objects.overlay,
+                  pixelSize: image.pixelSize,
                 }}
                 settings={settings}
                 compare={panes}
                 classColors={classColors}
                 onHover={readout.onHover}
                 onSize={camera.onSize}
+                onClickImage={selectObjectAt}
               />
             )}
           </div>
@@ -263,7 +295,18 @@ function LoadedWorkspace(props: {
             regionClassName={regionClassName}
             pendingText={pending}
           />
-          <LayerPanel settings={settings} unavailable={unavailable} onChange={setSettings} />
+          <ObjectsPanel
+            objects={objects}
+            image={image}
+            pixelSize={image.pixelSize}
+            canRun={can.analyse}
+            canSetScale={can.setScale}
+            canAnnotate={canAnnotate}
+            onSetScale={() => editor.setTool("scale")}
+            editor={editor}
+            regionClassName={regionClassName}
+          />
+          <LayerPanel settings={settings} unavailable={layerUnavailable} onChange={setSettings} />
           <AgreementTable
             agreement={agreement}
             threshold={threshold}
@@ -280,8 +323,8 @@ function LoadedWorkspace(props: {
           />
           <LabelClassManager projectId={projectId} canEdit={can.manageLabelClasses} />
           <p className="muted" style={{ fontSize: "0.78rem" }}>
-            Keys: H pan · V select · P polygon · R rectangle · B brush · E eraser · [ ] brush size · Del delete · Ctrl+Z
-            / Ctrl+Shift+Z undo / redo · F fit · + − zoom · C compare · ← → images · 1–9 label
+            Keys: H pan · V select · P polygon · R rectangle · B brush · E eraser · S set scale · [ ] brush size · Del
+            delete · Ctrl+Z / Ctrl+Shift+Z undo / redo · F fit · + − zoom · C compare · ← → images · 1–9 label
           </p>
         </aside>
       </div>

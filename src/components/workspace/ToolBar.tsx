@@ -11,6 +11,7 @@ const TOOL_LABELS: Record<ToolId, string> = {
   polygon: "Polygon",
   rectangle: "Rectangle",
   brush: "Brush",
+  scale: "Scale",
 };
 
 /** The undo and redo buttons. */
@@ -36,6 +37,8 @@ export function ToolBar(props: {
   editor: AnnotationEditor;
   classes: LabelClassOption[];
   canDraw: boolean;
+  /** Show the set-scale tool (the caller may set the pixel size). */
+  canSetScale?: boolean;
   onZoom: (factor: number) => void;
   onFit: () => void;
   onActualSize: () => void;
@@ -45,6 +48,7 @@ export function ToolBar(props: {
   const { editor } = props;
   useSyncExternalStore(editor.subscribe, editor.getRevision, editor.getRevision);
   const tools: ToolId[] = props.canDraw ? ["pan", "select", "polygon", "rectangle", "brush"] : ["pan", "select"];
+  if (props.canSetScale) tools.push("scale");
   return (
     <div className="row" style={{ padding: "6px 0", gap: 6 }} data-testid="toolbar">
       <div className="row" role="group" aria-label="Tools" style={{ gap: 4 }}>

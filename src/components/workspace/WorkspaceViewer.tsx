@@ -8,12 +8,15 @@ import { AnnotationLayer } from "~/components/canvas/layers/AnnotationLayer";
 import { ClusterLayer } from "~/components/canvas/layers/ClusterLayer";
 import { HeatmapLayer } from "~/components/canvas/layers/HeatmapLayer";
 import { ImageLayer } from "~/components/canvas/layers/ImageLayer";
+import { ObjectsLayer, type ObjectsOverlay } from "~/components/canvas/layers/ObjectsLayer";
+import { ScaleBarLayer } from "~/components/canvas/layers/ScaleBarLayer";
 import { SegmentationLayer } from "~/components/canvas/layers/SegmentationLayer";
 import { TargetMaskLayer } from "~/components/canvas/layers/TargetMaskLayer";
 import { TextureLayer } from "~/components/canvas/layers/TextureLayer";
 import { ViewerPane } from "~/components/canvas/ViewerPane";
 import type { GridRect } from "~/core/analysis/mask-agreement";
 import type { GreyImage } from "~/core/analysis/raster";
+import type { PixelSize } from "~/core/objects/units";
 import { OVERLAY_LABELS, type LayerSettings, type OverlayId } from "./layer-settings";
 import type { Clustering } from "./use-clustering";
 
@@ -26,6 +29,10 @@ export type ViewerData = {
   contrast: GreyImage | null;
   clustering: Clustering | null;
   target: number | null;
+  /** The object set's outlines and selection, when there is one. */
+  objects: ObjectsOverlay | null;
+  /** Size of one image pixel, for the scale bar (null: no scale). */
+  pixelSize: PixelSize | null;
 };
 
 /**
@@ -40,6 +47,8 @@ export function WorkspaceViewer(props: {
   classColors: ReadonlyMap<string, string>;
   onHover: (point: Vec | null) => void;
   onSize: (size: Size) => void;
+  /** A click (press and release without a drag) at an image point, whatever the tool. */
+  onClickImage?: (point: Vec) => void;
 }) {
   const { editor, data, settings } = props;
   const overlay = (id: OverlayId, forced: boolean): ReactNode => {
@@ -100,6 +109,12 @@ export function WorkspaceViewer(props: {
             />
           )
         );
+      case "objects":
+        return (
+          data.objects && (
+            <ObjectsLayer key="objects" objects={data.objects} rect={data.fullRect} opacity={setting.opacity} />
+          )
+        );
       case "annotations":
         return (
           setting.visible && (
@@ -117,11 +132,18 @@ export function WorkspaceViewer(props: {
   if (!props.compare) {
     return (
       <div style={{ display: "flex", height: "100%" }}>
-        <ViewerPane paneId="main" editor={editor} onHover={props.onHover} onSize={props.onSize}>
+        <ViewerPane
+          paneId="main"
+          editor={editor}
+          onHover={props.onHover}
+          onSize={props.onSize}
+          onClickImage={props.onClickImage}
+        >
           <ImageLayer pyramid={data.pyramid} camera={editor.camera} />
-          {(["texture", "segmentation", "clusters", "cam", "target", "annotations"] as const).map((id) =>
+          {(["texture", "segmentation", "clusters", "cam", "target", "objects", "annotations"] as const).map((id) =>
             overlay(id, false),
           )}
+          <ScaleBarLayer editor={editor} pixelSize={data.pixelSize} />
         </ViewerPane>
       </div>
     );
@@ -136,10 +158,12 @@ export function WorkspaceViewer(props: {
           editor={editor}
           onHover={props.onHover}
           onSize={index === 0 ? props.onSize : undefined}
+          onClickImage={props.onClickImage}
         >
           <ImageLayer pyramid={data.pyramid} camera={editor.camera} />
           {overlay(id, true)}
           {overlay("annotations", false)}
+          <ScaleBarLayer editor={editor} pixelSize={data.pixelSize} />
         </ViewerPane>
       ))}
     </div>

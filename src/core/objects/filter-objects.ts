@@ -44,14 +44,21 @@ export function filterObjects(
     throw new RangeError(`need 0 <= minArea <= maxArea, got [${minArea}, ${maxArea}]`);
   }
   const n = labels.length;
+  // Areas by label, in one pass that also finds the largest label.
+  let area: Int32Array = new Int32Array(1024);
   let maxLabel = 0;
   for (let i = 0; i < n; i++) {
     const l = labels[i]!;
-    if (l < 0) throw new RangeError(`labels must not be negative, got ${l} at pixel ${i}`);
-    if (l > maxLabel) maxLabel = l;
+    if (l > maxLabel) {
+      maxLabel = l;
+      if (l >= area.length) {
+        const bigger = new Int32Array(Math.max(l + 1, area.length * 2));
+        bigger.set(area);
+        area = bigger;
+      }
+    } else if (l < 0) throw new RangeError(`labels must not be negative, got ${l} at pixel ${i}`);
+    area[l]!++;
   }
-  const area = new Float64Array(maxLabel + 1);
-  for (let i = 0; i < n; i++) area[labels[i]!]!++;
   // 0 = not decided yet, -1 = dropped, k > 0 = new label.
   const map = new Int32Array(maxLabel + 1);
   map[0] = -1;
@@ -71,6 +78,7 @@ export function filterObjects(
   let count = 0;
   for (let i = 0; i < n; i++) {
     const l = labels[i]!;
+    if (l === 0) continue;
     let m = map[l]!;
     if (m === -1) continue;
     if (m === 0) map[l] = m = ++count;

@@ -18,77 +18,145 @@ export function hMaxima(image: Float64Array, width: number, height: number, h: n
   assertPlane(image.length, width, height, "image");
   if (!Number.isFinite(h) || h <= 0) throw new RangeError(`h must be a positive number, got ${h}`);
   const n = image.length;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = image[i]!;
-    if (Number.isNaN(v)) throw new RangeError(`image has NaN at pixel ${i}`);
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (h > max - min) return { labels: new Int32Array(n), count: 0 };
-
+  // The marker f - h - 2e-15 |f| goes straight into the reconstruction's forward scan.
   const rec = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = image[i]!;
-    rec[i] = v - h - RESOLUTION_FACTOR * Math.abs(v);
-  }
-  reconstructByDilation(rec, image, width, height);
+  const range = forwardScan(rec, image, width, height, h);
+  if (h > range) return { labels: new Int32Array(n), count: 0 };
+  // The reconstruction only rises from here on, so only these pixels can end up as peaks.
+  const candidates = backwardScanAndPropagate(rec, image, width, height, h);
   const peaks = new Uint8Array(n);
-  for (let i = 0; i < n; i++) peaks[i] = image[i]! - rec[i]! >= h ? 1 : 0;
+  for (let k = 0; k < candidates.length; k++) {
+    const i = candidates[k]!;
+    if (image[i]! - rec[i]! >= h) peaks[i] = 1;
+  }
   return labelComponents(peaks, width, height, { connectivity: 8 });
 }
 
 /**
- * Grayscale reconstruction by dilation of `marker` (<= `mask` everywhere) under `mask`, 8-connected,
- * in place.
+ * First half of Vincent's hybrid grayscale reconstruction by dilation (8-connected) of the marker
+ * f - h - 2e-15 |f| under the mask f = `image`, into `rec`: a forward raster scan over the causal
+ * neighbours (up-left, up, up-right, left). Throws on NaN; returns max(f) - min(f).
  */
-function reconstructByDilation(marker: Float64Array, mask: Float64Array, width: number, height: number): void {
-  const J = marker;
-  const I = mask;
-  // Forward scan: causal neighbours (up-left, up, up-right, left).
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      const p = row + x;
-      let m = J[p]!;
-      if (x > 0 && J[p - 1]! > m) m = J[p - 1]!;
+function forwardScan(rec: Float64Array, image: Float64Array, width: number, height: number, h: number): number {
+  const I = image;
+  const J = rec;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let y = 0, row = 0; y < height; y++, row += width) {
+    const rowEnd = row + width;
+    for (let p = row; p < rowEnd; p++) {
+      if (p === row + 1 && y > 0 && p < rowEnd - 1) {
+        // Interior pixels: no bounds to check, and the causal neighbours slide along in registers.
+        let left = J[p - 1]!;
+        let upLeft = J[p - width - 1]!;
+        let up = J[p - width]!;
+        for (const last = rowEnd - 1; p < last; p++) {
+          const upRight = J[p - width + 1]!;
+          const c = I[p]!;
+          if (c !== c) throw new RangeError(`image has NaN at pixel ${p}`);
+          if (c < min) min = c;
+          if (c > max) max = c;
+          let m = c - h - RESOLUTION_FACTOR * Math.abs(c);
+          if (left > m) m = left;
+          if (up > m) m = up;
+          if (upLeft > m) m = upLeft;
+          if (upRight > m) m = upRight;
+          left = m < c ? m : c;
+          J[p] = left;
+          upLeft = up;
+          up = upRight;
+        }
+      }
+      const c = I[p]!;
+      if (c !== c) throw new RangeError(`image has NaN at pixel ${p}`);
+      if (c < min) min = c;
+      if (c > max) max = c;
+      let m = c - h - RESOLUTION_FACTOR * Math.abs(c);
+      if (p > row && J[p - 1]! > m) m = J[p - 1]!;
       if (y > 0) {
         const up = p - width;
         if (J[up]! > m) m = J[up]!;
-        if (x > 0 && J[up - 1]! > m) m = J[up - 1]!;
-        if (x < width - 1 && J[up + 1]! > m) m = J[up + 1]!;
+        if (p > row && J[up - 1]! > m) m = J[up - 1]!;
+        if (p < rowEnd - 1 && J[up + 1]! > m) m = J[up + 1]!;
       }
-      const c = I[p]!;
       J[p] = m < c ? m : c;
     }
   }
-  // Backward scan: anti-causal neighbours (right, down-left, down, down-right); pixels that could
-  // still raise one of them start the propagation.
-  let queue = new Int32Array(Math.max(1024, width * 4));
+  return max - min;
+}
+
+/**
+ * Second half of the reconstruction started by {@link forwardScan}: a backward raster scan over the
+ * anti-causal neighbours (right, down-left, down, down-right), then a FIFO propagation from the
+ * pixels that could still raise a neighbour. It only takes minima and maxima of existing values, so
+ * it is exact. Returns the pixels where f - rec >= h after the scan (the propagation only raises
+ * rec, so they hold every pixel where f - rec >= h at the end).
+ */
+function backwardScanAndPropagate(
+  rec: Float64Array,
+  image: Float64Array,
+  width: number,
+  height: number,
+  h: number,
+): Int32Array {
+  const J = rec;
+  const I = image;
+  // Pixels where f - rec >= h after the backward scan.
+  let candidates: Int32Array = new Int32Array(1024);
+  let candidateCount = 0;
+  // Circular FIFO of pixel indices.
+  let queue: Int32Array = new Int32Array(1 << (32 - Math.clz32(Math.max(1024, width * 4) - 1)));
+  let mask = queue.length - 1; // the length is a power of two
   let head = 0;
   let tail = 0;
   let size = 0;
-  const push = (p: number): void => {
-    if (size === queue.length) {
-      const bigger = new Int32Array(queue.length * 2);
-      for (let k = 0; k < size; k++) bigger[k] = queue[(head + k) % queue.length]!;
-      queue = bigger;
-      head = 0;
-      tail = size;
-    }
-    queue[tail] = p;
-    tail = tail + 1 === queue.length ? 0 : tail + 1;
-    size++;
-  };
-  for (let y = height - 1; y >= 0; y--) {
-    const row = y * width;
-    for (let x = width - 1; x >= 0; x--) {
-      const p = row + x;
+  for (let y = height - 1, row = (height - 1) * width; y >= 0; y--, row -= width) {
+    const rowEnd = row + width;
+    const down = y < height - 1;
+    for (let p = rowEnd - 1; p >= row; p--) {
+      if (p === rowEnd - 2 && down && p > row) {
+        // Interior pixels, with the anti-causal neighbours sliding along in registers.
+        let right = J[p + 1]!;
+        let downRight = J[p + width + 1]!;
+        let below = J[p + width]!;
+        for (; p > row; p--) {
+          const downLeft = J[p + width - 1]!;
+          let m = J[p]!;
+          if (right > m) m = right;
+          if (below > m) m = below;
+          if (downLeft > m) m = downLeft;
+          if (downRight > m) m = downRight;
+          const c = I[p]!;
+          const v = m < c ? m : c;
+          J[p] = v;
+          if (c - v >= h) {
+            if (candidateCount === candidates.length) candidates = growI32(candidates);
+            candidates[candidateCount++] = p;
+          }
+          if (
+            (right < v && right < I[p + 1]!) ||
+            (below < v && below < I[p + width]!) ||
+            (downLeft < v && downLeft < I[p + width - 1]!) ||
+            (downRight < v && downRight < I[p + width + 1]!)
+          ) {
+            if (size === queue.length) {
+              queue = unwrap(queue, head);
+              mask = queue.length - 1;
+              head = 0;
+              tail = size;
+            }
+            queue[tail] = p;
+            tail = (tail + 1) & mask;
+            size++;
+          }
+          right = v;
+          downRight = below;
+          below = downLeft;
+        }
+      }
       let m = J[p]!;
-      const right = x < width - 1;
-      const left = x > 0;
-      const down = y < height - 1;
+      const right = p < rowEnd - 1;
+      const left = p > row;
       if (right && J[p + 1]! > m) m = J[p + 1]!;
       if (down) {
         const dn = p + width;
@@ -99,6 +167,10 @@ function reconstructByDilation(marker: Float64Array, mask: Float64Array, width: 
       const c = I[p]!;
       const v = m < c ? m : c;
       J[p] = v;
+      if (c - v >= h) {
+        if (candidateCount === candidates.length) candidates = growI32(candidates);
+        candidates[candidateCount++] = p;
+      }
       let q: number;
       if (
         (right && J[(q = p + 1)]! < v && J[q]! < I[q]!) ||
@@ -107,32 +179,69 @@ function reconstructByDilation(marker: Float64Array, mask: Float64Array, width: 
             (left && J[(q = p + width - 1)]! < v && J[q]! < I[q]!) ||
             (right && J[(q = p + width + 1)]! < v && J[q]! < I[q]!)))
       ) {
-        push(p);
+        if (size === queue.length) {
+          queue = unwrap(queue, head);
+          mask = queue.length - 1;
+          head = 0;
+          tail = size;
+        }
+        queue[tail] = p;
+        tail = (tail + 1) & mask;
+        size++;
       }
     }
   }
-  // Propagation.
+  // Propagation, neighbours in any order (the result does not depend on it).
+  const offsets = Int32Array.of(-width - 1, -width, -width + 1, -1, 1, width - 1, width, width + 1);
+  const dxs = Int32Array.of(-1, 0, 1, -1, 1, -1, 0, 1);
+  const dys = Int32Array.of(-1, -1, -1, 0, 0, 1, 1, 1);
+  const lastX = width - 1;
+  const lastY = height - 1;
+  const invWidth = 1 / width;
   while (size > 0) {
     const p = queue[head]!;
-    head = head + 1 === queue.length ? 0 : head + 1;
+    head = (head + 1) & mask;
     size--;
     const v = J[p]!;
-    const x = p % width;
-    const y = (p - x) / width;
-    for (let dy = -1; dy <= 1; dy++) {
-      const yy = y + dy;
-      if (yy < 0 || yy >= height) continue;
-      for (let dx = -1; dx <= 1; dx++) {
-        const xx = x + dx;
-        if ((dx === 0 && dy === 0) || xx < 0 || xx >= width) continue;
-        const q = yy * width + xx;
-        const jq = J[q]!;
-        const iq = I[q]!;
-        if (jq < v && jq !== iq) {
-          J[q] = v < iq ? v : iq;
-          push(q);
+    const y = ((p + 0.5) * invWidth) | 0;
+    const x = p - y * width;
+    const inside = x > 0 && x < lastX && y > 0 && y < lastY;
+    for (let k = 0; k < 8; k++) {
+      if (!inside) {
+        const xx = x + dxs[k]!;
+        const yy = y + dys[k]!;
+        if (xx < 0 || xx > lastX || yy < 0 || yy > lastY) continue;
+      }
+      const q = p + offsets[k]!;
+      const jq = J[q]!;
+      const iq = I[q]!;
+      if (jq < v && jq !== iq) {
+        J[q] = v < iq ? v : iq;
+        if (size === queue.length) {
+          queue = unwrap(queue, head);
+          mask = queue.length - 1;
+          head = 0;
+          tail = size;
         }
+        queue[tail] = q;
+        tail = (tail + 1) & mask;
+        size++;
       }
     }
   }
+  return candidates.subarray(0, candidateCount);
+}
+
+function growI32(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** A full circular queue's entries, oldest first, in a new array twice as long. */
+function unwrap(queue: Int32Array, head: number): Int32Array {
+  const bigger = new Int32Array(queue.length * 2);
+  bigger.set(queue.subarray(head));
+  bigger.set(queue.subarray(0, head), queue.length - head);
+  return bigger;
 }

@@ -36,6 +36,94 @@ export function assertConnectivity(connectivity: number): asserts connectivity i
 }
 
 /**
+ * Horizontal runs of a mask's foreground pixels (non-zero bytes), or of its background pixels (zero
+ * bytes), with their connected components.
+ */
+export type Runs = {
+  /** Number of runs. */
+  count: number;
+  /** Pixel index (y * width + x) of each run's first pixel; runs are in raster order. */
+  start: Int32Array;
+  /** Pixel index one past each run's last pixel. */
+  end: Int32Array;
+  /** The runs of row y are rowStart[y] .. rowStart[y + 1] - 1 (length height + 1). */
+  rowStart: Int32Array;
+  /**
+   * Each run's component, named by its earliest run: roots are in raster order of their component's
+   * first pixel, and root[i] <= i.
+   */
+  root: Int32Array;
+};
+
+/**
+ * The runs of `mask` (of its zero bytes when `background`) and their connected components.
+ *
+ * Linear time: runs that touch runs of the previous row are merged with a union-find whose root is
+ * always the earliest run, so a final pass in run order resolves every root.
+ */
+export function findRuns(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  connectivity: Connectivity,
+  background = false,
+): Runs {
+  // Two runs on consecutive rows touch when they overlap, widened by one pixel for corners.
+  const reach = connectivity === 8 ? 1 : 0;
+  let capacity = Math.max(64, Math.ceil(mask.length / 64));
+  let start: Int32Array = new Int32Array(capacity);
+  let end: Int32Array = new Int32Array(capacity);
+  let parent: Int32Array = new Int32Array(capacity);
+  let count = 0;
+  const rowStart = new Int32Array(height + 1);
+  for (let y = 0, row = 0; y < height; y++, row += width) {
+    const first = count;
+    rowStart[y] = first;
+    const rowEnd = row + width;
+    let p = row;
+    for (;;) {
+      if (background) while (p < rowEnd && mask[p] !== 0) p++;
+      else while (p < rowEnd && mask[p] === 0) p++;
+      if (p === rowEnd) break;
+      const s = p++;
+      if (background) while (p < rowEnd && mask[p] === 0) p++;
+      else while (p < rowEnd && mask[p] !== 0) p++;
+      if (count === capacity) {
+        capacity *= 2;
+        start = grow(start, capacity);
+        end = grow(end, capacity);
+        parent = grow(parent, capacity);
+      }
+      start[count] = s;
+      end[count] = p;
+      parent[count] = count;
+      count++;
+    }
+    if (y === 0) continue;
+    // Merge with the previous row's runs (two pointers over runs sorted by x); a run of the
+    // previous row touches [lo, hi) when its end > lo and its start < hi (pixel indices one row up).
+    let k = rowStart[y - 1]!;
+    for (let j = first; j < count; j++) {
+      const lo = start[j]! - width - reach;
+      const hi = end[j]! - width + reach;
+      while (k < first && end[k]! <= lo) k++;
+      for (let m = k; m < first && start[m]! < hi; m++) {
+        let a = j;
+        while (parent[a]! !== a) a = parent[a] = parent[parent[a]!]!; // path halving
+        let b = m;
+        while (parent[b]! !== b) b = parent[b] = parent[parent[b]!]!;
+        if (a < b) parent[b] = a;
+        else if (b < a) parent[a] = b;
+      }
+    }
+  }
+  rowStart[height] = count;
+  // parent[i] < i unless i is a root, and earlier runs are resolved first.
+  for (let i = 0; i < count; i++) parent[i] = parent[parent[i]!]!;
+  return { count, start, end, rowStart, root: parent };
+}
+
+/**
  * Connected components of a binary mask (any non-zero byte is foreground), numbered like
  * skimage.measure.label: labels 1..count in raster order of each component's first pixel.
  *
@@ -51,80 +139,17 @@ export function labelComponents(
   assertPlane(mask.length, width, height, "mask");
   const connectivity = options.connectivity ?? 8;
   assertConnectivity(connectivity);
-  // Two runs on consecutive rows touch when they overlap, widened by one pixel for corners.
-  const reach = connectivity === 8 ? 1 : 0;
-
-  let capacity = Math.max(64, Math.ceil(mask.length / 16));
-  let runStart: Int32Array = new Int32Array(capacity);
-  let runEnd: Int32Array = new Int32Array(capacity); // inclusive
-  let parent: Int32Array = new Int32Array(capacity);
-  let runs = 0;
-
-  const find = (i: number): number => {
-    let r = i;
-    while (parent[r]! !== r) {
-      const g = parent[parent[r]!]!;
-      parent[r] = g; // path halving
-      r = g;
-    }
-    return r;
-  };
-
-  const rowFirstRun = new Int32Array(height + 1);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    const first = runs;
-    rowFirstRun[y] = first;
-    let x = 0;
-    while (x < width) {
-      while (x < width && mask[row + x] === 0) x++;
-      if (x >= width) break;
-      const s = x;
-      while (x < width && mask[row + x] !== 0) x++;
-      if (runs === capacity) {
-        capacity *= 2;
-        runStart = grow(runStart, capacity);
-        runEnd = grow(runEnd, capacity);
-        parent = grow(parent, capacity);
-      }
-      runStart[runs] = s;
-      runEnd[runs] = x - 1;
-      parent[runs] = runs;
-      runs++;
-    }
-    if (y === 0) continue;
-    // Merge with the previous row's runs (two pointers over runs sorted by x).
-    const prevEnd = first;
-    let k = rowFirstRun[y - 1]!;
-    for (let j = first; j < runs; j++) {
-      const lo = runStart[j]! - reach;
-      const hi = runEnd[j]! + reach;
-      while (k < prevEnd && runEnd[k]! < lo) k++;
-      for (let m = k; m < prevEnd && runStart[m]! <= hi; m++) {
-        const a = find(j);
-        const b = find(m);
-        if (a < b) parent[b] = a;
-        else if (b < a) parent[a] = b;
-      }
-    }
-  }
-  rowFirstRun[height] = runs;
-
-  // Runs are in raster order and a root is the earliest run of its tree, so roots are numbered in
-  // raster order of their first pixel and are met before their members.
-  const runLabel = new Int32Array(runs);
+  const runs = findRuns(mask, width, height, connectivity);
+  const { start, end, root } = runs;
+  // Roots are numbered in raster order of their first pixel and are met before their members.
+  const runLabel = new Int32Array(runs.count);
   let count = 0;
-  for (let i = 0; i < runs; i++) {
-    const r = find(i);
+  for (let i = 0; i < runs.count; i++) {
+    const r = root[i]!;
     runLabel[i] = r === i ? ++count : runLabel[r]!;
   }
   const labels = new Int32Array(mask.length);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let i = rowFirstRun[y]!, end = rowFirstRun[y + 1]!; i < end; i++) {
-      labels.fill(runLabel[i]!, row + runStart[i]!, row + runEnd[i]! + 1);
-    }
-  }
+  for (let i = 0; i < runs.count; i++) labels.fill(runLabel[i]!, start[i], end[i]);
   return { labels, count };
 }
 

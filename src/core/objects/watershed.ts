@@ -1,4 +1,4 @@
-import { assertConnectivity, assertPlane, type Connectivity } from "./label-components";
+import { assertConnectivity, assertPlane, findRuns, type Connectivity, type Runs } from "./label-components";
 
 /** Options of {@link watershed}. */
 export type WatershedOptions = {
@@ -25,9 +25,12 @@ export type WatershedOptions = {
  * order set by the heap's shape; here they leave in raster order. Only pixels where two floods of
  * equal elevation meet can differ (see the tests for the measured agreement).
  *
- * The queue is a hierarchical queue: one FIFO bucket per distinct elevation (found by hashing the
- * float), and a binary heap over the non-empty buckets, so the cost per pixel does not grow with
- * the number of queued pixels. Elevations must not be NaN inside the mask.
+ * The queue is a hierarchical queue: one FIFO bucket per distinct elevation, so the cost per pixel
+ * does not grow with the number of queued pixels. The distinct elevations inside the mask are found
+ * and sorted once (a negated distance transform has few: one per squared distance); up to
+ * {@link MAX_LEVELS} of them, each pixel's bucket is its elevation's rank and a bitset finds the
+ * lowest non-empty bucket. With more, buckets are found by hashing the float and kept in a binary
+ * heap. Both give the same order. Elevations must not be NaN inside the mask.
  *
  * @param elevation Height map, e.g. the negated distance transform.
  * @param markers Non-zero values are seeds and their labels.
@@ -47,6 +50,332 @@ export function watershed(
   const connectivity = options.connectivity ?? 4;
   assertConnectivity(connectivity);
   const n = elevation.length;
+  const eight = connectivity === 8;
+  // The pixels inside the mask, as runs grouped into connected components; without a mask, one
+  // run over the whole image (only start, end and root are used).
+  const runs: Runs =
+    mask === undefined
+      ? {
+          count: 1,
+          start: Int32Array.of(0),
+          end: Int32Array.of(n),
+          rowStart: Int32Array.of(0, 1),
+          root: Int32Array.of(0),
+        }
+      : findRuns(mask, width, height, eight ? 8 : 4);
+  const levels = rankLevels(elevation, runs);
+  // NaN is an error where a flood reaches it; the global flood finds the same first one as before.
+  if (levels === null || levels.nan) return floodHashed(elevation, markers, width, height, mask, eight);
+  return floodRanked(elevation, markers, width, height, mask, eight, levels, runs);
+}
+
+/** Above this many distinct elevations, {@link watershed} hashes floats instead of ranking them. */
+export const MAX_LEVELS = 1 << 16;
+/** Largest squared elevation looked up directly, without hashing (see {@link Levels}). */
+const DIRECT_LIMIT = 1 << 20;
+
+/**
+ * Rank (0 = lowest) of every distinct elevation, found by a table lookup. An elevation v is looked
+ * up at index round(v * v) when that is below the table's size and the entry holds v itself (the
+ * elevations of a distance transform, +-sqrt of integers, all land there without collisions);
+ * every other value, and a colliding one, goes to an open-addressing hash on its bits.
+ */
+type Levels = {
+  count: number;
+  /** Some pixel inside the mask is NaN (it has no rank). */
+  nan: boolean;
+  /** Direct table: value and rank + 1 (0 = empty) at index round(v * v). */
+  directValue: Float64Array;
+  directRank: Int32Array;
+  /** Hash table: value and rank + 1 (0 = empty) at a slot from the value's bits. */
+  hashValue: Float64Array;
+  hashRank: Int32Array;
+};
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+function hashSlot(value: number, mask: number): number {
+  f64[0] = value;
+  return (Math.imul(u32[0]! ^ Math.imul(u32[1]!, 0x85ebca6b), 0x9e3779b1) >>> 7) & mask;
+}
+
+/**
+ * Ranks the distinct non-NaN elevations of the pixels inside the mask, or returns null when there
+ * are more than {@link MAX_LEVELS}.
+ */
+function rankLevels(elevation: Float64Array, runs: Runs): Levels | null {
+  let directSize = 1 << 12;
+  let directValue: Float64Array = new Float64Array(directSize);
+  let directRank: Int32Array = new Int32Array(directSize); // here: id + 1, until the ranks are known
+  let hashValue: Float64Array = new Float64Array(1024);
+  let hashRank: Int32Array = new Int32Array(1024);
+  let hashMask = 1023;
+  let hashCount = 0;
+  const values = new Float64Array(MAX_LEVELS);
+  let count = 0;
+  let nan = false;
+  for (let j = 0; j < runs.count; j++) {
+    for (let i = runs.start[j]!, runEnd = runs.end[j]!; i < runEnd; i++) {
+      const v = elevation[i]!;
+      const sq = v * v;
+      if (sq < directSize) {
+        const k = (sq + 0.5) | 0;
+        const id = directRank[k]!;
+        if (id !== 0 && directValue[k] === v) continue;
+        if (id === 0) {
+          if (count === MAX_LEVELS) return null;
+          values[count] = v === 0 ? 0 : v;
+          directValue[k] = v;
+          directRank[k] = ++count;
+          continue;
+        }
+      } else if (sq < DIRECT_LIMIT) {
+        let size = directSize * 2;
+        while (size <= sq) size *= 2;
+        directValue = growF64(directValue, size);
+        directRank = growI32(directRank, size);
+        directSize = size;
+        i--; // look it up again
+        continue;
+      }
+      if (v !== v) {
+        nan = true;
+        continue;
+      }
+      const key = v === 0 ? 0 : v;
+      let s = hashSlot(key, hashMask);
+      for (;;) {
+        const id = hashRank[s]!;
+        if (id === 0) break;
+        if (hashValue[s] === key) break;
+        s = (s + 1) & hashMask;
+      }
+      if (hashRank[s] !== 0) continue;
+      if (count === MAX_LEVELS) return null;
+      values[count] = key;
+      hashValue[s] = key;
+      hashRank[s] = ++count;
+      if (++hashCount * 2 > hashMask) {
+        const oldValue = hashValue;
+        const oldRank = hashRank;
+        hashMask = hashMask * 2 + 1;
+        hashValue = new Float64Array(hashMask + 1);
+        hashRank = new Int32Array(hashMask + 1);
+        for (let k = 0; k < oldRank.length; k++) {
+          if (oldRank[k] === 0) continue;
+          let t = hashSlot(oldValue[k]!, hashMask);
+          while (hashRank[t] !== 0) t = (t + 1) & hashMask;
+          hashValue[t] = oldValue[k]!;
+          hashRank[t] = oldRank[k]!;
+        }
+      }
+    }
+  }
+  // ids (first-seen order) -> ranks (value order); distinct non-NaN values, so no ties.
+  const order = new Int32Array(count);
+  for (let id = 0; id < count; id++) order[id] = id;
+  order.sort((a, b) => (values[a]! < values[b]! ? -1 : 1));
+  const rankOfId = new Int32Array(count + 1);
+  for (let r = 0; r < count; r++) rankOfId[order[r]! + 1] = r + 1;
+  for (let k = 0; k < directSize; k++) directRank[k] = rankOfId[directRank[k]!]!;
+  for (let k = 0; k <= hashMask; k++) hashRank[k] = rankOfId[hashRank[k]!]!;
+  return { count, nan, directValue, directRank, hashValue, hashRank };
+}
+
+/** Rank of `v` in `levels`, which must hold it. */
+function rankOf(levels: Levels, v: number): number {
+  const sq = v * v;
+  const directValue = levels.directValue;
+  if (sq < directValue.length) {
+    const k = (sq + 0.5) | 0;
+    const r = levels.directRank[k]!;
+    if (r !== 0 && directValue[k] === v) return r - 1;
+  }
+  const key = v === 0 ? 0 : v;
+  const hashValue = levels.hashValue;
+  const mask = hashValue.length - 1;
+  for (let s = hashSlot(key, mask); ; s = (s + 1) & mask) {
+    if (hashValue[s] === key && levels.hashRank[s] !== 0) return levels.hashRank[s]! - 1;
+  }
+}
+
+/**
+ * The flood with one FIFO bucket per elevation rank and a bitset of the non-empty buckets to find
+ * the lowest one.
+ *
+ * Floods never cross from one connected component of the mask to another, and within a component
+ * the queue releases pixels in the same order whatever happens elsewhere, so each component is
+ * flooded on its own, from its markers in raster order: this keeps the working set small.
+ */
+function floodRanked(
+  elevation: Float64Array,
+  markers: Int32Array,
+  width: number,
+  height: number,
+  mask: Uint8Array | undefined,
+  eight: boolean,
+  levels: Levels,
+  runs: Runs,
+): Int32Array {
+  const n = elevation.length;
+  // The flood reads a pixel's label before it writes it: writing every page once, in order, is
+  // cheaper than taking a read fault and then a write fault on each page of a fresh array.
+  const out = new Int32Array(n).fill(0);
+
+  // The markers inside the mask, grouped by component (in raster order of the components), in
+  // raster order within each.
+  const { start, end, root } = runs;
+  const perRoot = new Int32Array(runs.count + 1);
+  let count = 0;
+  for (let j = 0; j < runs.count; j++) {
+    for (let i = start[j]!, e = end[j]!; i < e; i++) {
+      if (markers[i] !== 0) {
+        perRoot[root[j]! + 1]!++;
+        count++;
+      }
+    }
+  }
+  for (let j = 0; j < runs.count; j++) perRoot[j + 1]! += perRoot[j]!;
+  const seeds = new Int32Array(count);
+  for (let j = 0; j < runs.count; j++) {
+    const r = root[j]!;
+    for (let i = start[j]!, e = end[j]!; i < e; i++) if (markers[i] !== 0) seeds[perRoot[r]!++] = i;
+  }
+  // perRoot[r] is now the end of root r's seeds; the groups are the roots with seeds.
+  const groupStart = new Int32Array(runs.count + 1);
+  let groups = 0;
+  let previous = 0;
+  for (let j = 0; j < runs.count; j++) {
+    if (root[j] !== j || perRoot[j] === previous) continue;
+    groupStart[++groups] = perRoot[j]!;
+    previous = perRoot[j]!;
+  }
+
+  const buckets = levels.count;
+  const { directValue, directRank } = levels;
+  const directSize = directValue.length;
+  // Queue entries: pixel and next entry of the same bucket; reused by every group.
+  let entryPixel: Int32Array = new Int32Array(1024);
+  let entryNext: Int32Array = new Int32Array(1024);
+  const head = new Int32Array(buckets).fill(-1); // first entry of each bucket
+  const tail = new Int32Array(buckets);
+  // Two-level bitset: bit r of `bits` = bucket r is non-empty; bit w of `summary` = word w is not 0.
+  const bits = new Int32Array((buckets + 31) >>> 5);
+  const summary = new Int32Array((bits.length + 31) >>> 5);
+
+  // Same visiting order as skimage's raveled offsets sorted by distance: -W, -1, +1, +W, then
+  // -W-1, -W+1, +W-1, +W+1.
+  const offsets = Int32Array.of(-width, -1, 1, width, -width - 1, -width + 1, width - 1, width + 1);
+  const dxs = Int32Array.of(0, -1, 1, 0, -1, 1, -1, 1);
+  const dys = Int32Array.of(-1, 0, 0, 1, -1, -1, 1, 1);
+  const degree = eight ? 8 : 4;
+  const lastX = width - 1;
+  const lastY = height - 1;
+  const invWidth = 1 / width;
+
+  for (let group = 0; group < groups; group++) {
+    let cur = buckets; // lowest non-empty bucket, `buckets` when all are empty
+    let used = 0;
+    const from = groupStart[group]!;
+    const to = groupStart[group + 1]!;
+    if (to - from > entryPixel.length) {
+      entryPixel = new Int32Array(2 * (to - from));
+      entryNext = new Int32Array(2 * (to - from));
+    }
+    for (let k = from; k < to; k++) {
+      const i = seeds[k]!;
+      out[i] = markers[i]!;
+      const r = rankOf(levels, elevation[i]!);
+      const e = used++;
+      entryPixel[e] = i;
+      entryNext[e] = -1;
+      if (head[r] === -1) {
+        head[r] = e;
+        bits[r >>> 5]! |= 1 << (r & 31);
+        summary[r >>> 10]! |= 1 << ((r >>> 5) & 31);
+        if (r < cur) cur = r;
+      } else entryNext[tail[r]!] = e;
+      tail[r] = e;
+    }
+    while (cur < buckets) {
+      const first = head[cur]!;
+      const p = entryPixel[first]!;
+      const after = entryNext[first]!;
+      head[cur] = after;
+      if (after === -1) {
+        // The bucket is empty. It was the lowest non-empty one, so every set bit is above it.
+        const w = cur >>> 5;
+        const word = (bits[w]! &= ~(1 << (cur & 31)));
+        if (word !== 0) cur = (w << 5) + lowestBit(word);
+        else {
+          let s = w >>> 5;
+          let sw = (summary[s]! &= ~(1 << (w & 31)));
+          while (sw === 0 && ++s < summary.length) sw = summary[s]!;
+          if (sw === 0) cur = buckets;
+          else {
+            const v = (s << 5) + lowestBit(sw);
+            cur = (v << 5) + lowestBit(bits[v]!);
+          }
+        }
+      }
+      const label = out[p]!;
+      const y = ((p + 0.5) * invWidth) | 0;
+      const x = p - y * width;
+      const inside = x > 0 && x < lastX && y > 0 && y < lastY;
+      for (let k = 0; k < degree; k++) {
+        if (!inside) {
+          const xx = x + dxs[k]!;
+          const yy = y + dys[k]!;
+          if (xx < 0 || xx > lastX || yy < 0 || yy > lastY) continue;
+        }
+        const q = p + offsets[k]!;
+        if (out[q] !== 0 || (mask !== undefined && mask[q] === 0)) continue;
+        out[q] = label;
+        // rankOf, with its direct lookup inlined.
+        const v = elevation[q]!;
+        const sq = v * v;
+        let r = -1;
+        if (sq < directSize) {
+          const slot = (sq + 0.5) | 0;
+          if (directValue[slot] === v) r = directRank[slot]! - 1;
+        }
+        if (r < 0) r = rankOf(levels, v);
+        if (used === entryPixel.length) {
+          entryPixel = growI32(entryPixel, used * 2);
+          entryNext = growI32(entryNext, used * 2);
+        }
+        const e = used++;
+        entryPixel[e] = q;
+        entryNext[e] = -1;
+        if (head[r] === -1) {
+          head[r] = e;
+          bits[r >>> 5]! |= 1 << (r & 31);
+          summary[r >>> 10]! |= 1 << ((r >>> 5) & 31);
+          if (r < cur) cur = r;
+        } else entryNext[tail[r]!] = e;
+        tail[r] = e;
+      }
+    }
+  }
+  return out;
+}
+
+/** Index of the lowest set bit of a non-zero 32-bit word. */
+function lowestBit(word: number): number {
+  return 31 - Math.clz32(word & -word);
+}
+
+/** The flood with hashed elevation buckets and a heap of them, for images with many levels. */
+function floodHashed(
+  elevation: Float64Array,
+  markers: Int32Array,
+  width: number,
+  height: number,
+  mask: Uint8Array | undefined,
+  eight: boolean,
+): Int32Array {
+  const n = elevation.length;
   const out = new Int32Array(n);
   const queue = new BucketQueue(n);
 
@@ -57,7 +386,6 @@ export function watershed(
     queue.push(i, checked(elevation[i]!, i));
   }
 
-  const eight = connectivity === 8;
   const lastX = width - 1;
   const lastY = height - 1;
   while (!queue.empty()) {

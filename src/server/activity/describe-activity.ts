@@ -61,6 +61,20 @@ const DESCRIBE: Record<AuditAction, (data: Data) => string> = {
   "region.delete": () => "deleted a region",
   "annotations.import": (d) => `imported ${plural(typeof d.regions === "number" ? d.regions : 0, "region")} from COCO`,
   "analysis.run": () => "analysed an image",
+  "objects.run": (d) =>
+    typeof d.count === "number"
+      ? `segmented ${plural(d.count, "object")} in an image`
+      : "segmented the objects of an image",
+  "scale.set": (d) => {
+    const pixelSize = d.pixelSize as { value?: unknown; unit?: unknown } | null | undefined;
+    const where =
+      d.kind === "dataset"
+        ? `the images of a dataset (${plural(typeof d.images === "number" ? d.images : 0, "image")})`
+        : "an image";
+    return pixelSize && typeof pixelSize.value === "number" && text(pixelSize.unit)
+      ? `set the pixel size of ${where} to ${pixelSize.value} ${text(pixelSize.unit)}`
+      : `cleared the pixel size of ${where}`;
+  },
   "job.start": (d) => describeJobStart(d.type),
   "job.cancel": () => "cancelled a job",
   "job.retry-failed": () => "retried failed items of a job",

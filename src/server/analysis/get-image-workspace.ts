@@ -1,5 +1,6 @@
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
+import { pixelSizeOf } from "~/server/objects/pixel-size";
 import { ANALYSIS_SELECT, camCropRect, toAnalysisDto } from "./analysis-dto";
 
 /**
@@ -19,6 +20,7 @@ export async function getImageWorkspace(options: { db: Db; projectId: string; im
       channels: true,
       format: true,
       pixelSizeUm: true,
+      pixelSizeUnit: true,
       createdAt: true,
       dataset: { select: { id: true, name: true } },
     },
@@ -46,6 +48,8 @@ export async function getImageWorkspace(options: { db: Db; projectId: string; im
   return {
     image: {
       ...image,
+      // The physical size of one pixel ({ value, unit } as set, µm when read from the file), or null.
+      pixelSize: pixelSizeOf(image),
       // The display variant: 8-bit, full resolution, what the browser can draw (16-bit TIFF cannot).
       displayUrl: `/api/images/${image.id}/display`,
       camCrop: camCropRect(image.width, image.height),

@@ -8,8 +8,10 @@ import { jobRouter } from "./routers/job";
 import { labelClassRouter } from "./routers/label-class";
 import { memberRouter } from "./routers/member";
 import { modelVersionRouter } from "./routers/model-version";
+import { objectsRouter } from "./routers/objects";
 import { presenceRouter } from "./routers/presence";
 import { projectRouter } from "./routers/project";
+import { scaleRouter } from "./routers/scale";
 import { shareRouter } from "./routers/share";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -22,6 +24,8 @@ export const appRouter = createTRPCRouter({
   labelClass: labelClassRouter,
   annotation: annotationRouter,
   analysis: analysisRouter,
+  objects: objectsRouter,
+  scale: scaleRouter,
   modelVersion: modelVersionRouter,
   invitation: invitationRouter,
   share: shareRouter,

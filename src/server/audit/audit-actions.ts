@@ -30,6 +30,8 @@ export const AUDIT_ACTIONS = [
   "region.delete",
   "annotations.import",
   "analysis.run",
+  "objects.run",
+  "scale.set",
   "job.start",
   "job.cancel",
   "job.retry-failed",

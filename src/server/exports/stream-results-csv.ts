@@ -2,6 +2,9 @@
  * Per-image results as CSV, generated page by page (keyset pagination over images, then one
  * query for the page's newest analyses), so memory stays flat however many images there are.
  * One row per image; images without an analysis still get their file and label.
+ * The last columns are the newest object set's per-image numbers (src/server/objects): object
+ * count, coverage (object area / image area), d50 of the equivalent diameter in pixels of the
+ * label map and in µm (when the image has a pixel size), and the largest index of dispersion.
  */
 import {
   analysisDescriptorsSchema,
@@ -12,6 +15,9 @@ import {
 import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/core/analysis";
 import { findNewestAnalyses } from "~/server/analysis/find-newest-analysis";
 import type { Db } from "~/server/db";
+import { findNewestObjectSets, type NewestObjectSet } from "~/server/objects/find-newest-object-sets";
+import { labelPixelSizeOf } from "~/server/objects/object-set-dto";
+import { convertLength } from "~/server/objects/pixel-size";
 import { csvRow } from "./csv-cell";
 import { exportImagePages, type ExportScope } from "./export-scope";
 
@@ -34,9 +40,35 @@ export const RESULTS_CSV_COLUMNS = [
   ...CLUSTER_KS.map((k) => `cluster_shares_k${k}`),
   "probabilities",
   "descriptors",
+  "object_count",
+  "object_coverage",
+  "object_d50_px",
+  "object_d50_um",
+  "index_of_dispersion_max",
 ] as const;
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+const finite = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null);
+
+/** object_count, object_coverage, object_d50_px, object_d50_um, index_of_dispersion_max. */
+function objectColumns(
+  image: { width: number; pixelSizeUm: number | null; pixelSizeUnit: string | null },
+  set: NewestObjectSet | undefined,
+): (number | null)[] {
+  if (!set) return [null, null, null, null, null];
+  const stats = (set.imageStats ?? {}) as Record<string, unknown>;
+  const d50 = finite(stats.d50);
+  const pixel = labelPixelSizeOf(image, set.width);
+  const dispersion = stats.indexOfDispersion as { max?: unknown } | null | undefined;
+  return [
+    set.count,
+    finite(stats.coverage) === null ? null : round(stats.coverage as number, 6),
+    d50 === null ? null : round(d50, 4),
+    d50 === null || !pixel ? null : Number((d50 * convertLength(pixel.value, pixel.unit, "µm")).toPrecision(8)),
+    finite(dispersion?.max),
+  ];
+}
 
 export async function* streamResultsCsv(options: {
   db: Db;
@@ -51,16 +83,19 @@ export async function* streamResultsCsv(options: {
     pageSize: options.pageSize ?? 200,
     select: {
       fileName: true,
+      width: true,
+      pixelSizeUm: true,
+      pixelSizeUnit: true,
       dataset: { select: { name: true } },
       label: { select: { labelClass: { select: { name: true } } } },
     },
   });
   for await (const images of pages) {
-    const newest = await findNewestAnalyses({
-      db,
-      projectId: scope.projectId,
-      imageIds: images.map((image) => image.id),
-    });
+    const imageIds = images.map((image) => image.id);
+    const [newest, objectSets] = await Promise.all([
+      findNewestAnalyses({ db, projectId: scope.projectId, imageIds }),
+      findNewestObjectSets({ db, projectId: scope.projectId, imageIds }),
+    ]);
 
     let chunk = "";
     for (const image of images) {
@@ -96,6 +131,7 @@ export async function* streamResultsCsv(options: {
           .map(([name, p]) => `${name}=${round(p, 6)}`)
           .join(";") || null,
         Object.keys(extraDescriptors).length > 0 ? JSON.stringify(extraDescriptors) : null,
+        ...objectColumns(image, objectSets.get(image.id)),
       ]);
     }
     yield chunk;

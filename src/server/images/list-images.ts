@@ -1,5 +1,6 @@
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
+import { pixelSizeOf } from "~/server/objects/pixel-size";
 
 export async function listImages(options: { db: Db; projectId: string; datasetId: string }) {
   const dataset = await options.db.dataset.findFirst({
@@ -21,10 +22,12 @@ export async function listImages(options: { db: Db; projectId: string; datasetId
       channels: true,
       pageCount: true,
       pixelSizeUm: true,
+      pixelSizeUnit: true,
       byteSize: true,
       createdAt: true,
       label: { select: { labelClassId: true } },
     },
   });
-  return { dataset, images };
+  // pixelSize: { value, unit } as set (µm when read from the file), or null.
+  return { dataset, images: images.map((image) => ({ ...image, pixelSize: pixelSizeOf(image) })) };
 }

@@ -1,6 +1,7 @@
 /**
  * THE heavy-work pool of this process (web server, job worker, CLI): image probing and
- * thumbnails of uploads, display renditions, and the interactive analysis run in its threads
+ * thumbnails of uploads, display renditions, the interactive analysis and object segmentation
+ * (objects.compute) run in its threads
  * (heavy-worker.ts), so the event loop only awaits them. Sized by HEAVY_WORK_THREADS, queue
  * bounded by HEAVY_WORK_QUEUE: beyond it a request is refused as busy (AppError
  * TOO_MANY_REQUESTS, HTTP 429) instead of piling up memory.

@@ -13,6 +13,8 @@ import type {
   StoredAnalysisParams,
 } from "~/server/analysis/analysis-record";
 import type { ImageProbe } from "~/server/codecs/probe-image";
+import type { ObjectSetComputation } from "~/server/objects/compute-object-set";
+import type { ObjectSegmentationParams } from "~/core/objects/segment-objects";
 
 /** An encoded file: its bytes (moved to the thread) or a file the thread reads. */
 export type ByteSource = { bytes: ArrayBuffer } | { file: string };
@@ -84,4 +86,12 @@ export type HeavyTasks = {
   };
   /** Decode, classify (+ CAM), the analysis pipeline, and every map encoded as PNG. */
   "analysis.compute": { input: AnalysisTaskInput; output: AnalysisTaskOutput };
+  /**
+   * Decode, grey image (long side capped at `maxSide`), segment and measure the objects, and the
+   * label map encoded as an RGBA PNG (object-set-labels.ts). Numbers in pixels of the label map.
+   */
+  "objects.compute": {
+    input: { source: ByteSource; limits: DecodeLimits; params: ObjectSegmentationParams; maxSide: number };
+    output: ObjectSetComputation;
+  };
 };

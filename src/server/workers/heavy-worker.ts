@@ -9,6 +9,7 @@ import { analyseEncodedImage } from "~/server/analysis/analyse-encoded-image";
 import { makeThumbnail } from "~/server/codecs/make-thumbnail";
 import { IMAGE_ERROR_MESSAGE, ImageProbeError, probeImage, sniffImageFormat } from "~/server/codecs/probe-image";
 import { renderDisplay } from "~/server/codecs/render-display";
+import { computeObjectSet } from "~/server/objects/compute-object-set";
 import type { ByteSource, DecodeLimits, HeavyTasks } from "./heavy-tasks";
 import { serveTasks } from "./serve-tasks";
 
@@ -91,4 +92,5 @@ serveTasks<HeavyTasks>({
     };
   },
   "analysis.compute": async ({ source, ...input }) => analyseEncodedImage(await load(source), input),
+  "objects.compute": async ({ source, ...input }) => computeObjectSet(await load(source), input),
 });

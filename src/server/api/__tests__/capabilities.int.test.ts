@@ -13,9 +13,13 @@ import { routeDeclarationOf } from "~/server/http/project-route";
 vi.mock("~/server/auth", () => ({ auth: async () => null }));
 const exportsRoute = await import("~/app/api/projects/[projectId]/exports/[kind]/route");
 const uploadRoute = await import("~/app/api/projects/[projectId]/datasets/[datasetId]/upload/route");
+const objectLabelsRoute = await import("~/app/api/object-sets/[objectSetId]/labels/route");
 
 const GATED: Record<Capability, { procedures?: string[]; routes?: unknown[] }> = {
-  view: { procedures: ["project.get", "dataset.list", "annotation.forImage", "analysis.workspace"] },
+  view: {
+    procedures: ["project.get", "dataset.list", "annotation.forImage", "analysis.workspace", "objects.forImage"],
+    routes: [objectLabelsRoute.GET],
+  },
   annotate: {
     procedures: [
       "annotation.setImageLabels",
@@ -24,7 +28,8 @@ const GATED: Record<Capability, { procedures?: string[]; routes?: unknown[] }> =
       "annotation.deleteRegion",
     ],
   },
-  analyse: { procedures: ["analysis.run"] },
+  analyse: { procedures: ["analysis.run", "objects.run"] },
+  setScale: { procedures: ["scale.set"] },
   upload: { routes: [uploadRoute.POST] },
   manageDatasets: { procedures: ["dataset.create", "dataset.delete", "dataset.deleteImage"] },
   manageLabelClasses: { procedures: ["labelClass.save", "labelClass.delete"] },

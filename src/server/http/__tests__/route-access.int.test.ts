@@ -55,7 +55,7 @@ const pngUpload = () => async () => {
   return form;
 };
 
-const EXPORT_KINDS = ["results.csv", "annotations.coco.json", "overlays.zip"];
+const EXPORT_KINDS = ["results.csv", "annotations.coco.json", "overlays.zip", "objects.csv"];
 const EMPTY_COCO = { images: [], categories: [], annotations: [] };
 
 const ROUTES: Record<string, Partial<Record<Method, RouteCase>>> = {
@@ -67,6 +67,13 @@ const ROUTES: Record<string, Partial<Record<Method, RouteCase>>> = {
         { params: { analysisId: b.analysis.id, map: "segmentation" } },
         { params: { analysisId: b.analysis.id, map: "grey" } },
       ],
+    },
+  },
+  "object-sets/[objectSetId]/labels": {
+    GET: {
+      valid: ({ a }) => ({ params: { objectSetId: a.objectSet.id } }),
+      validStatus: [200],
+      foreign: ({ b }) => [{ params: { objectSetId: b.objectSet.id } }],
     },
   },
   "images/[imageId]/[variant]": {

@@ -3,6 +3,7 @@
  *      results.csv            per-image results (class, probability, label, model, Otsu, clusters...)
  *      annotations.coco.json  regions and image labels as COCO
  *      overlays.zip           coloured PNG overlays of every image's newest analysis
+ *      objects.csv            one row per object of every image's newest object set (px and µm)
  * POST /api/projects/:projectId/exports/annotations.coco.json[?datasetId=]: imports a COCO file
  *      (the request body, application/json, up to COCO_IMPORT_LIMITS.maxDocumentBytes) into the
  *      project's images as a background job; needs EDITOR (it may create label classes). Answers
@@ -17,6 +18,7 @@ import { AppError } from "~/server/errors";
 import { assertExportScope, type ExportScope } from "~/server/exports/export-scope";
 import { readableFromGenerator } from "~/server/exports/readable-from-generator";
 import { streamCocoJson } from "~/server/exports/stream-coco-json";
+import { streamObjectsCsv } from "~/server/exports/stream-objects-csv";
 import { safeSegment, streamOverlaysZip } from "~/server/exports/stream-overlays-zip";
 import { streamResultsCsv } from "~/server/exports/stream-results-csv";
 import { projectRoute } from "~/server/http/project-route";
@@ -31,6 +33,7 @@ const EXPORT_KINDS = {
     suffix: "annotations.coco.json",
   },
   "overlays.zip": { contentType: "application/zip", suffix: "overlays.zip" },
+  "objects.csv": { contentType: "text/csv; charset=utf-8", suffix: "objects.csv" },
 } as const;
 type ExportKind = keyof typeof EXPORT_KINDS;
 
@@ -55,9 +58,11 @@ export const GET = projectRoute({
     const body =
       params.kind === "results.csv"
         ? streamResultsCsv({ db, scope })
-        : params.kind === "annotations.coco.json"
-          ? streamCocoJson({ db, scope })
-          : streamOverlaysZip({ db, blobs, scope });
+        : params.kind === "objects.csv"
+          ? streamObjectsCsv({ db, blobs, scope })
+          : params.kind === "annotations.coco.json"
+            ? streamCocoJson({ db, scope })
+            : streamOverlaysZip({ db, blobs, scope });
     const fileName = `${safeSegment(name)}-${EXPORT_KINDS[params.kind].suffix}`;
     return new Response(readableFromGenerator(body), {
       status: 200,

@@ -1,0 +1,112 @@
+/**
+ * The CPU-heavy part of an object set, run in a heavy-work thread (task "objects.compute",
+ * src/server/workers/heavy-tasks.ts): decode the image (limits checked from the header first),
+ * make the grey image exactly as the analysis does (toAnalysisImage: 16-bit high byte, OpenCV's
+ * grey weights, INTER_AREA resampling) but at full resolution, its long side capped at `maxSide`,
+ * segment (segmentObjects), measure (measureObjects, in pixels), and encode the label map
+ * (object-set-labels.ts). The caller (run-object-set.ts) stores the blobs and writes the row.
+ */
+import { toAnalysisImage } from "~/core/analysis/analysis-image";
+import { measureObjects, type ObjectMeasurement } from "~/core/objects/measure-objects";
+import { segmentObjects, type ObjectSegmentationParams } from "~/core/objects/segment-objects";
+import { ImageAnalysisError } from "~/server/analysis/image-analysis-error";
+import { decodeRaster, ImageDecodeError } from "~/server/codecs/decode-raster";
+import type { DecodeLimits } from "~/server/workers/heavy-tasks";
+import { encodeLabelMapPng } from "./object-set-labels";
+
+export type ObjectSetComputation = {
+  /** The label map as an RGBA PNG (object-set-labels.ts). */
+  labelPng: ArrayBuffer;
+  /** The size of the label map (= of the grey image the objects were measured on). */
+  width: number;
+  height: number;
+  /** The decoded image's size. */
+  sourceWidth: number;
+  sourceHeight: number;
+  params: ObjectSegmentationParams;
+  count: number;
+  threshold: number;
+  polarity: "bright" | "dark";
+  /** Per-object records, px, by increasing label. */
+  objects: ObjectMeasurement[];
+  /** ImageStats plus boxCounting and indexOfDispersion, px. */
+  imageStats: Record<string, unknown>;
+  timingsMs: Record<string, number>;
+};
+
+/** Grey-image width for a `width x height` image whose long side must not exceed `maxSide`. */
+export function cappedWidth(width: number, height: number, maxSide: number): number {
+  if (Math.max(width, height) <= maxSide) return width;
+  return width >= height ? maxSide : Math.max(1, Math.round((width * maxSide) / height));
+}
+
+export async function computeObjectSet(
+  bytes: Buffer,
+  input: { limits: DecodeLimits; params: ObjectSegmentationParams; maxSide: number },
+): Promise<{ output: ObjectSetComputation; transfer: ArrayBuffer[] }> {
+  const timingsMs: Record<string, number> = {};
+  let last = performance.now();
+  const lap = (step: string) => {
+    const now = performance.now();
+    timingsMs[step] = now - last;
+    last = now;
+  };
+  let raster;
+  try {
+    raster = await decodeRaster(bytes, {
+      maxPixels: input.limits.maxPixels,
+      maxDecodedBytes: input.limits.maxDecodedBytes,
+    });
+  } catch (error) {
+    if (error instanceof ImageDecodeError) {
+      throw new ImageAnalysisError(
+        `cannot decode the image: ${error.message}`,
+        error.reason === "too-large" ? "too-large" : "unreadable",
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  lap("decode");
+  const sourceWidth = raster.width;
+  const sourceHeight = raster.height;
+  try {
+    const grey = toAnalysisImage(raster, { width: cappedWidth(sourceWidth, sourceHeight, input.maxSide) });
+    raster = undefined;
+    lap("grey");
+    const segmentation = segmentObjects(grey, input.params);
+    lap("segment");
+    const measured = measureObjects(segmentation.labels, grey, grey.width, grey.height);
+    lap("measure");
+    const png = await encodeLabelMapPng(segmentation.labels, grey.width, grey.height);
+    lap("encode");
+    return {
+      output: {
+        labelPng: png,
+        width: grey.width,
+        height: grey.height,
+        sourceWidth,
+        sourceHeight,
+        params: segmentation.params,
+        count: measured.count,
+        threshold: segmentation.threshold,
+        polarity: segmentation.polarity,
+        objects: measured.objects,
+        imageStats: {
+          ...measured.stats,
+          boxCounting: measured.boxCounting,
+          indexOfDispersion: measured.indexOfDispersion,
+        },
+        timingsMs,
+      },
+      transfer: [png],
+    };
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError) {
+      throw new ImageAnalysisError(`cannot segment the objects: ${error.message}`, "bad-dimensions", {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
