@@ -267,22 +267,6 @@ test("set scale on the burned-in bar, scale bar, objects in µm, highlight, regi
   expect(Math.abs(box.width - 2 * LARGEST[2])).toBeLessThan(4);
   await shot(page, "03-objects-row-highlighted");
 
-  // An object clicked on the canvas (pan tool) selects its row.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.getByTestId("tool-pan").click();
-  const [otherX, otherY] = DISCS[1]!;
-  const at = await toScreen(page, otherX, otherY);
-  await page.mouse.click(at.x, at.y);
-  const picked = page.locator('[data-testid=object-row][aria-selected="true"]');
-  await expect(picked).toHaveCount(1);
-  expect(
-    Math.hypot(
-      Number(await picked.getAttribute("data-cx")) - otherX,
-      Number(await picked.getAttribute("data-cy")) - otherY,
-    ),
-  ).toBeLessThan(3);
-  await expect.poll(async () => (await highlight(page))?.label).toBe(Number(await picked.getAttribute("data-label")));
-
   // Objects -> regions, with the chosen class; they are saved.
   const objectCount = await rows.count();
   await page.getByTestId("region-class").selectOption({ label: "Dendritic" });

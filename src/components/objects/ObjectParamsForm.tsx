@@ -74,7 +74,7 @@ export function ObjectParamsForm(props: {
             type="number"
             data-testid="objects-h"
             min={0.1}
-            step={0.5}
+            step="any"
             value={params.h}
             disabled={!params.split}
             onChange={(event) => set({ h: Number(event.target.value) })}
