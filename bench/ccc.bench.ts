@@ -16,17 +16,11 @@ import {
 } from "~/core/analysis/__tests__/reference-fixtures";
 import { decodeRaster } from "~/server/codecs/decode-raster";
 import { median, medianTime } from "./median";
+import { runMain, table } from "./report";
 
 const RUNS = 15;
 const SPEEDUP_TARGET = 100;
 const KMEANS_TARGET_MS = 50;
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  "))
-    .join("\n");
-}
 
 async function main(): Promise<number> {
   let ok = true;
@@ -87,12 +81,4 @@ async function main(): Promise<number> {
   return ok ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -23,6 +23,7 @@ import type { GreyImage } from "~/core/analysis/raster";
 import { regionProps } from "~/core/objects/region-props";
 import { loadSegmentObjects, textbookRecipe, type LabelMap } from "../scripts/evaluation/object-pipelines";
 import { median, medianTime } from "./median";
+import { runMain, table } from "./report";
 
 const PYTHON = "/usr/bin/python3";
 const HELPER = fileURLToPath(new URL("../scripts/reference/regionprops_bench.py", import.meta.url));
@@ -34,13 +35,6 @@ const CASES: { size: number; objects: number; runs: number; targetMs: number }[]
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  "))
-    .join("\n");
 }
 
 /** Seeded LCG in [0, 1). */
@@ -205,12 +199,4 @@ async function main(): Promise<number> {
   return ok ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

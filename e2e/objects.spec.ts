@@ -9,6 +9,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import sharp from "sharp";
+import { parseCsvRecords } from "../scripts/cli/csv-records";
 import { signUp } from "./helpers";
 
 const SHOTS = "test-results/e2e/objects";
@@ -112,37 +113,9 @@ async function dragOnImage(page: Page, from: [number, number], to: [number, numb
   await page.mouse.up();
 }
 
-/** A small RFC 4180 parser (quoted cells, doubled quotes). */
+/** objects.csv as rows of cells, blank rows dropped. */
 function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-    } else cell += c;
-  }
-  if (cell !== "" || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((c) => c !== ""));
+  return parseCsvRecords(text).filter((r) => r.some((c) => c !== ""));
 }
 
 const suffix = randomBytes(3).toString("hex");

@@ -1,9 +1,7 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { decodeRaster } from "~/server/codecs/decode-raster";
 import {
@@ -11,24 +9,9 @@ import {
   fixtureDir,
   fixtureInput,
   readReferenceJson,
-  repoRoot,
 } from "~/core/analysis/__tests__/reference-fixtures";
 import { run, type AnalyseResultJson } from "../cli/analyse";
-
-const execFileAsync = promisify(execFile);
-const tsx = path.join(repoRoot, "node_modules/.bin/tsx");
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(tsx, ["--conditions=react-server", "scripts/cli.ts", ...args], {
-      cwd: repoRoot,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+import { cli } from "./cli-process";
 
 let tmp: string;
 beforeAll(async () => {

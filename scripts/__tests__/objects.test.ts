@@ -1,28 +1,12 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { decodeRaster } from "~/server/codecs/decode-raster";
 import { FEI_TEXT, encodeGreyTiff } from "~/server/codecs/__tests__/test-images";
-import { fixtureDir, fixtureInput, repoRoot } from "~/core/analysis/__tests__/reference-fixtures";
+import { fixtureDir, fixtureInput } from "~/core/analysis/__tests__/reference-fixtures";
 import { encodeLabelsPng, parsePixelSize, run, type ObjectsResultJson } from "../cli/objects";
-
-const execFileAsync = promisify(execFile);
-const tsx = path.join(repoRoot, "node_modules/.bin/tsx");
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(tsx, ["--conditions=react-server", "scripts/cli.ts", ...args], {
-      cwd: repoRoot,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+import { cli } from "./cli-process";
 
 /** Parses objects.csv (no quoted cells in it: names and numbers only). */
 function parseCsv(text: string): { header: string[]; rows: string[][] } {

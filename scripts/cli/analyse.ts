@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseCommandLine } from "./command-line";
+import { forEachInput, outputDirs, parseInputsCommandLine, usageError } from "./command-line";
 import { runAnalysis, type AnalysisResult } from "~/server/analysis/run-analysis";
 import { decodeRaster } from "~/server/codecs/decode-raster";
 import { encodePng } from "~/server/codecs/encode-png";
@@ -53,59 +53,32 @@ async function writeOutputs(dir: string, result: AnalysisResult): Promise<void> 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const commandLine = parseCommandLine(
+  const commandLine = parseInputsCommandLine(
     argv,
     {
-      out: { type: "string", short: "o" },
       k: { type: "string", multiple: true },
       seed: { type: "string" },
     },
     USAGE,
   );
   if (commandLine.kind === "exit") return commandLine.code;
-  const { values, positionals } = commandLine;
-  if (!values.out || positionals.length === 0) {
-    console.error(USAGE);
-    return 2;
-  }
+  const { values, positionals, out } = commandLine;
   let ks: number[];
   let seed: number;
   try {
     ks = (values.k ?? ["3"]).map((k) => parseIntArg("k", k));
     seed = values.seed === undefined ? 0 : parseIntArg("seed", values.seed);
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
+    return usageError(error, USAGE);
   }
 
-  const outRoot = path.resolve(values.out);
-  const usedStems = new Map<string, number>();
-  let failures = 0;
-  for (const file of positionals) {
-    try {
-      const bytes = await readFile(file);
-      const raster = await decodeRaster(bytes);
-      const result = runAnalysis(raster, { ks, seed }, { renderMaps: false });
-      // Two inputs with the same name (a/input.png, b/input.png) get input, input-2, ...
-      const base = path.parse(file).name;
-      const seen = (usedStems.get(base) ?? 0) + 1;
-      usedStems.set(base, seen);
-      const dir = path.join(outRoot, seen === 1 ? base : `${base}-${seen}`);
-      await writeOutputs(dir, result);
-      console.log(`${file} -> ${dir} (otsu ${result.otsu.threshold}, ${result.timingsMs.total?.toFixed(1)} ms)`);
-    } catch (error) {
-      failures++;
-      const code = (error as { code?: unknown }).code;
-      const message =
-        code === "ENOENT"
-          ? "no such file"
-          : code === "EISDIR"
-            ? "is a directory"
-            : error instanceof Error
-              ? error.message
-              : String(error);
-      console.error(`error: ${file}: ${message}`);
-    }
-  }
-  return failures > 0 ? 1 : 0;
+  const outputDir = outputDirs(path.resolve(out));
+  return forEachInput(positionals, async (file) => {
+    const bytes = await readFile(file);
+    const raster = await decodeRaster(bytes);
+    const result = runAnalysis(raster, { ks, seed }, { renderMaps: false });
+    const dir = outputDir(file);
+    await writeOutputs(dir, result);
+    console.log(`${file} -> ${dir} (otsu ${result.otsu.threshold}, ${result.timingsMs.total?.toFixed(1)} ms)`);
+  });
 }

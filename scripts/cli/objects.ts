@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
-import { parseCommandLine } from "./command-line";
+import { forEachInput, outputDirs, parseInputsCommandLine, usageError } from "./command-line";
 import { toAnalysisImage } from "~/core/analysis/analysis-image";
 import type { GreyImage } from "~/core/analysis/raster";
 import { measureObjects, type ObjectMeasurements } from "~/core/objects/measure-objects";
@@ -42,18 +42,6 @@ const USAGE = [
 /** Largest label a 16-bit PNG can hold. */
 const MAX_PNG_LABEL = 65_535;
 
-/** result.json. */
-export type ObjectsResultJson = {
-  width: number;
-  height: number;
-  pixelSize: PixelSize | null;
-  count: number;
-  coverage: number;
-  indexOfDispersion: { q: number; max: number | null; curve: Record<string, number | null> } | null;
-  objects: ObjectJson[];
-  timingsMs: Record<string, number>;
-};
-
 /** One object of result.json, px (plus `physical` in the pixel size's unit when known). */
 export type ObjectJson = {
   id: number;
@@ -74,6 +62,18 @@ export type ObjectJson = {
   bbox: [number, number, number, number];
   skeleton?: { branchCount: number; junctionCount: number; totalLength: number; longestBranch: number };
   physical?: Record<string, unknown>;
+};
+
+/** result.json. */
+export type ObjectsResultJson = {
+  width: number;
+  height: number;
+  pixelSize: PixelSize | null;
+  count: number;
+  coverage: number;
+  indexOfDispersion: { q: number; max: number | null; curve: Record<string, number | null> } | null;
+  objects: ObjectJson[];
+  timingsMs: Record<string, number>;
 };
 
 const UNIT_ALIASES: Record<string, LengthUnit> = { nm: "nm", um: "µm", µm: "µm", μm: "µm", micron: "µm", mm: "mm" };
@@ -138,73 +138,64 @@ function toObjectJson(m: ObjectMeasurements, index: number): ObjectJson {
   return out;
 }
 
+type MeasuredObject = ObjectMeasurements["objects"][number];
+
+/**
+ * The columns of objects.csv in px, in order: name, dimension (1: a length, 2: an area, 0: not
+ * converted) and value. With a pixel size, every length and area is written again in its unit
+ * (`<name>_<unit>`, `<name>_<unit>2`), in the same order, after the px columns.
+ */
+const CSV_COLUMNS: [name: string, dimension: 0 | 1 | 2, get: (o: MeasuredObject) => number | null][] = [
+  ["id", 0, (o) => o.label],
+  ["area", 2, (o) => o.area],
+  ["perimeter", 1, (o) => o.perimeter],
+  ["equivalent_diameter", 1, (o) => o.equivalent_diameter],
+  ["major_axis", 1, (o) => o.axis_major_length],
+  ["minor_axis", 1, (o) => o.axis_minor_length],
+  ["feret_max", 1, (o) => o.feret_diameter_max],
+  ["area_convex", 2, (o) => o.area_convex],
+  ["centroid_row", 1, (o) => o.centroid[0]],
+  ["centroid_col", 1, (o) => o.centroid[1]],
+  ["bbox_min_row", 0, (o) => o.bbox[0]],
+  ["bbox_min_col", 0, (o) => o.bbox[1]],
+  ["bbox_max_row", 0, (o) => o.bbox[2]],
+  ["bbox_max_col", 0, (o) => o.bbox[3]],
+  ["eccentricity", 0, (o) => o.eccentricity],
+  ["orientation_rad", 0, (o) => o.orientation],
+  ["solidity", 0, (o) => o.solidity],
+  ["extent", 0, (o) => o.extent],
+  ["circularity", 0, (o) => o.circularity],
+  ["aspect_ratio", 0, (o) => o.aspect_ratio],
+];
+
+/** The skeleton columns, after the others, when the objects carry skeleton statistics. */
+const SKELETON_CSV_COLUMNS: typeof CSV_COLUMNS = [
+  ["skeleton_branch_count", 0, (o) => o.skeleton!.branchCount],
+  ["skeleton_junction_count", 0, (o) => o.skeleton!.junctionCount],
+  ["skeleton_total_length", 1, (o) => o.skeleton!.totalLength],
+  ["skeleton_longest_branch", 1, (o) => o.skeleton!.longestBranch],
+];
+
 /** objects.csv: header and one row per object. */
 export function objectsCsv(m: ObjectMeasurements): string {
-  const px: [string, (i: number) => number | null][] = [
-    ["id", (i) => m.objects[i]!.label],
-    ["area_px", (i) => m.objects[i]!.area],
-    ["perimeter_px", (i) => m.objects[i]!.perimeter],
-    ["equivalent_diameter_px", (i) => m.objects[i]!.equivalent_diameter],
-    ["major_axis_px", (i) => m.objects[i]!.axis_major_length],
-    ["minor_axis_px", (i) => m.objects[i]!.axis_minor_length],
-    ["feret_max_px", (i) => m.objects[i]!.feret_diameter_max],
-    ["area_convex_px", (i) => m.objects[i]!.area_convex],
-    ["centroid_row_px", (i) => m.objects[i]!.centroid[0]],
-    ["centroid_col_px", (i) => m.objects[i]!.centroid[1]],
-    ["bbox_min_row", (i) => m.objects[i]!.bbox[0]],
-    ["bbox_min_col", (i) => m.objects[i]!.bbox[1]],
-    ["bbox_max_row", (i) => m.objects[i]!.bbox[2]],
-    ["bbox_max_col", (i) => m.objects[i]!.bbox[3]],
-    ["eccentricity", (i) => m.objects[i]!.eccentricity],
-    ["orientation_rad", (i) => m.objects[i]!.orientation],
-    ["solidity", (i) => m.objects[i]!.solidity],
-    ["extent", (i) => m.objects[i]!.extent],
-    ["circularity", (i) => m.objects[i]!.circularity],
-    ["aspect_ratio", (i) => m.objects[i]!.aspect_ratio],
-  ];
   const skeleton = m.objects.length > 0 && m.objects[0]!.skeleton !== undefined;
-  if (skeleton) {
-    px.push(
-      ["skeleton_branch_count", (i) => m.objects[i]!.skeleton!.branchCount],
-      ["skeleton_junction_count", (i) => m.objects[i]!.skeleton!.junctionCount],
-      ["skeleton_total_length_px", (i) => m.objects[i]!.skeleton!.totalLength],
-      ["skeleton_longest_branch_px", (i) => m.objects[i]!.skeleton!.longestBranch],
-    );
-  }
-  const columns = [...px];
+  const chosen = skeleton ? [...CSV_COLUMNS, ...SKELETON_CSV_COLUMNS] : CSV_COLUMNS;
+  const columns: [string, (i: number) => number | null][] = chosen.map(([name, dimension, get]) => [
+    dimension === 0 ? name : `${name}_px`,
+    (i) => get(m.objects[i]!),
+  ]);
   if (m.pixelSize !== null) {
     const s = unitSuffix(m.pixelSize.unit);
     const k = m.pixelSize.value;
-    const length = (name: string, get: (i: number) => number | null): [string, (i: number) => number | null] => [
-      `${name}_${s}`,
-      (i) => {
-        const v = get(i);
-        return v === null ? null : v * k;
-      },
-    ];
-    const area = (name: string, get: (i: number) => number | null): [string, (i: number) => number | null] => [
-      `${name}_${s}2`,
-      (i) => {
-        const v = get(i);
-        return v === null ? null : v * k * k;
-      },
-    ];
-    columns.push(
-      area("area", (i) => m.objects[i]!.area),
-      length("perimeter", (i) => m.objects[i]!.perimeter),
-      length("equivalent_diameter", (i) => m.objects[i]!.equivalent_diameter),
-      length("major_axis", (i) => m.objects[i]!.axis_major_length),
-      length("minor_axis", (i) => m.objects[i]!.axis_minor_length),
-      length("feret_max", (i) => m.objects[i]!.feret_diameter_max),
-      area("area_convex", (i) => m.objects[i]!.area_convex),
-      length("centroid_row", (i) => m.objects[i]!.centroid[0]),
-      length("centroid_col", (i) => m.objects[i]!.centroid[1]),
-    );
-    if (skeleton) {
-      columns.push(
-        length("skeleton_total_length", (i) => m.objects[i]!.skeleton!.totalLength),
-        length("skeleton_longest_branch", (i) => m.objects[i]!.skeleton!.longestBranch),
-      );
+    for (const [name, dimension, get] of chosen) {
+      if (dimension === 0) continue;
+      columns.push([
+        dimension === 1 ? `${name}_${s}` : `${name}_${s}2`,
+        (i) => {
+          const v = get(m.objects[i]!);
+          return v === null ? null : dimension === 1 ? v * k : v * k * k;
+        },
+      ]);
     }
   }
   const lines = [csvRow(columns.map(([name]) => name))];
@@ -301,10 +292,9 @@ async function processImage(file: string, options: Options) {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const commandLine = parseCommandLine(
+  const commandLine = parseInputsCommandLine(
     argv,
     {
-      out: { type: "string", short: "o" },
       "pixel-size": { type: "string" },
       invert: { type: "string" },
       "no-split": { type: "boolean" },
@@ -319,11 +309,7 @@ export async function run(argv: string[]): Promise<number> {
     USAGE,
   );
   if (commandLine.kind === "exit") return commandLine.code;
-  const { values, positionals } = commandLine;
-  if (!values.out || positionals.length === 0) {
-    console.error(USAGE);
-    return 2;
-  }
+  const { values, positionals, out } = commandLine;
   let options: Options;
   try {
     const params: Partial<ObjectSegmentationParams> = {};
@@ -344,70 +330,49 @@ export async function run(argv: string[]): Promise<number> {
       skeleton: values.skeleton === true,
     };
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
+    return usageError(error, USAGE);
   }
 
-  const outRoot = path.resolve(values.out);
-  const usedStems = new Map<string, number>();
-  let failures = 0;
-  for (const file of positionals) {
-    try {
-      const { segmentation, measurements, timingsMs, started, mark } = await processImage(file, options);
-      const base = path.parse(file).name;
-      const seen = (usedStems.get(base) ?? 0) + 1;
-      usedStems.set(base, seen);
-      const dir = path.join(outRoot, seen === 1 ? base : `${base}-${seen}`);
-      const { width, height } = segmentation;
-      const png = await encodeLabelsPng(segmentation.labels, width, height, segmentation.count);
-      await mkdir(dir, { recursive: true });
-      await writeFile(path.join(dir, "labels.png"), png);
-      await writeFile(path.join(dir, "objects.csv"), objectsCsv(measurements));
-      timingsMs.write = performance.now() - mark;
-      timingsMs.total = performance.now() - started;
-      const json = toResultJson(segmentation, measurements, timingsMs);
-      await writeFile(path.join(dir, "result.json"), `${JSON.stringify(json, null, 2)}\n`);
-      if (values.json === true) {
-        console.log(
-          JSON.stringify({
-            file,
-            dir,
-            width,
-            height,
-            count: measurements.count,
-            threshold: segmentation.threshold,
-            polarity: segmentation.polarity,
-            params: segmentation.params,
-            pixelSize: measurements.pixelSize,
-            stats: measurements.stats,
-            physicalStats: measurements.physicalStats,
-            boxCountingDimension: measurements.boxCounting.dimension,
-            indexOfDispersion: measurements.indexOfDispersion,
-            timingsMs,
-          }),
-        );
-      } else {
-        const size = measurements.pixelSize
-          ? `, pixel ${measurements.pixelSize.value} ${measurements.pixelSize.unit}`
-          : "";
-        console.log(
-          `${file} -> ${dir} (${measurements.count} objects, threshold ${segmentation.threshold} ` +
-            `${segmentation.polarity}${size}, ${timingsMs.total.toFixed(1)} ms)`,
-        );
-      }
-    } catch (error) {
-      failures++;
-      const code = (error as { code?: unknown }).code;
-      const message =
-        code === "ENOENT"
-          ? "no such file"
-          : code === "EISDIR"
-            ? "is a directory"
-            : error instanceof Error
-              ? error.message
-              : String(error);
-      console.error(`error: ${file}: ${message}`);
+  const outputDir = outputDirs(path.resolve(out));
+  return forEachInput(positionals, async (file) => {
+    const { segmentation, measurements, timingsMs, started, mark } = await processImage(file, options);
+    const dir = outputDir(file);
+    const { width, height } = segmentation;
+    const png = await encodeLabelsPng(segmentation.labels, width, height, segmentation.count);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, "labels.png"), png);
+    await writeFile(path.join(dir, "objects.csv"), objectsCsv(measurements));
+    timingsMs.write = performance.now() - mark;
+    timingsMs.total = performance.now() - started;
+    const json = toResultJson(segmentation, measurements, timingsMs);
+    await writeFile(path.join(dir, "result.json"), `${JSON.stringify(json, null, 2)}\n`);
+    if (values.json === true) {
+      console.log(
+        JSON.stringify({
+          file,
+          dir,
+          width,
+          height,
+          count: measurements.count,
+          threshold: segmentation.threshold,
+          polarity: segmentation.polarity,
+          params: segmentation.params,
+          pixelSize: measurements.pixelSize,
+          stats: measurements.stats,
+          physicalStats: measurements.physicalStats,
+          boxCountingDimension: measurements.boxCounting.dimension,
+          indexOfDispersion: measurements.indexOfDispersion,
+          timingsMs,
+        }),
+      );
+    } else {
+      const size = measurements.pixelSize
+        ? `, pixel ${measurements.pixelSize.value} ${measurements.pixelSize.unit}`
+        : "";
+      console.log(
+        `${file} -> ${dir} (${measurements.count} objects, threshold ${segmentation.threshold} ` +
+          `${segmentation.polarity}${size}, ${timingsMs.total.toFixed(1)} ms)`,
+      );
     }
-  }
-  return failures > 0 ? 1 : 0;
+  });
 }

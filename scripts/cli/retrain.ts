@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseCommandLine } from "./command-line";
+import { parseCsvRecords } from "./csv-records";
 
 import { z } from "zod";
 
@@ -29,27 +30,10 @@ export const labelRowSchema = z.object({
 });
 export type LabelRow = z.infer<typeof labelRowSchema>;
 
-/** Splits one CSV line (double quotes may wrap fields; "" inside quotes is a quote). */
+/** Splits one CSV line into trimmed fields (double quotes may wrap fields; "" inside quotes is a quote). */
 function splitCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let current = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        current += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else current += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      fields.push(current.trim());
-      current = "";
-    } else current += ch;
-  }
-  fields.push(current.trim());
-  return fields;
+  const fields = parseCsvRecords(line, { lineBreaks: false })[0] ?? [""];
+  return fields.map((field) => field.trim());
 }
 
 /** Parses the labels CSV; throws with the line number of the first bad row. */

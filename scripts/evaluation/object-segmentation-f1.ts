@@ -21,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import type { GreyImage } from "~/core/analysis/raster";
 import { loadSegmentObjects, textbookRecipe, type LabelMap } from "./object-pipelines";
+import { runMain, table } from "../../bench/report";
 
 type Box = [x0: number, y0: number, x1: number, y1: number]; // x1, y1 exclusive
 
@@ -104,13 +105,6 @@ function prf({ gt, pred, tp }: Counts): { p: number; r: number; f1: number } {
   return { p, r, f1: p + r === 0 ? 0 : (2 * p * r) / (p + r) };
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  "))
-    .join("\n");
-}
-
 async function main(): Promise<number> {
   const dataDir = path.resolve(argValue("--data") ?? DEFAULT_DATA);
   const minIou = Number(argValue("--iou") ?? "0.5");
@@ -176,12 +170,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -12,3 +12,9 @@ export const nameSchema = (emptyMessage: string) => z.string().trim().min(1, emp
 
 /** Free-text description of a project or dataset. */
 export const descriptionSchema = z.string().max(2000);
+
+/** One image or every image of a dataset (a scale change, a share link). */
+export const imageOrDatasetTargetSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("image"), imageId: idSchema }),
+  z.object({ kind: z.literal("dataset"), datasetId: idSchema }),
+]);

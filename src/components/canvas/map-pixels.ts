@@ -8,8 +8,22 @@ import { cachedLoad } from "./cached-load";
 export const loadGreyMap: (url: string) => Promise<GreyImage> = cachedLoad(fetchGreyMap);
 
 async function fetchGreyMap(url: string): Promise<GreyImage> {
+  const { width, height, rgba } = await fetchPngPixels(url, url);
+  const data = new Uint8Array(width * height);
+  for (let i = 0; i < data.length; i++) data[i] = rgba[i * 4]!;
+  return { width, height, data };
+}
+
+/**
+ * The RGBA bytes of the PNG at `url`, exactly as stored (no colour management, no premultiplied
+ * alpha). `what` names it in the error when the request fails.
+ */
+export async function fetchPngPixels(
+  url: string,
+  what: string,
+): Promise<{ width: number; height: number; rgba: Uint8ClampedArray }> {
   const response = await fetch(url, { credentials: "same-origin" });
-  if (!response.ok) throw new Error(`Could not load ${url} (HTTP ${response.status})`);
+  if (!response.ok) throw new Error(`Could not load ${what} (HTTP ${response.status})`);
   const bitmap = await createImageBitmap(await response.blob(), {
     colorSpaceConversion: "none",
     premultiplyAlpha: "none",
@@ -21,10 +35,11 @@ async function fetchGreyMap(url: string): Promise<GreyImage> {
   if (!context) throw new Error("2D canvas unavailable");
   context.drawImage(bitmap, 0, 0);
   bitmap.close();
-  const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
-  const data = new Uint8Array(canvas.width * canvas.height);
-  for (let i = 0; i < data.length; i++) data[i] = rgba[i * 4]!;
-  return { width: canvas.width, height: canvas.height, data };
+  return {
+    width: canvas.width,
+    height: canvas.height,
+    rgba: context.getImageData(0, 0, canvas.width, canvas.height).data,
+  };
 }
 
 /** Value of a map at an image point, given the rectangle (image pixels) the map covers. */

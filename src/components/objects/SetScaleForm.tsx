@@ -140,26 +140,18 @@ export function SetScaleForm(props: {
             <legend className="muted" style={{ padding: 0, fontSize: "0.8rem" }}>
               Apply to
             </legend>
-            <label className="row" style={{ gap: 4 }}>
-              <input
-                type="radio"
-                name="scale-scope"
-                data-testid="scale-scope-image"
-                checked={scope === "image"}
-                onChange={() => setScope("image")}
-              />
-              this image
-            </label>
-            <label className="row" style={{ gap: 4 }}>
-              <input
-                type="radio"
-                name="scale-scope"
-                data-testid="scale-scope-dataset"
-                checked={scope === "dataset"}
-                onChange={() => setScope("dataset")}
-              />
-              the whole dataset ({props.datasetName})
-            </label>
+            {(["image", "dataset"] as const).map((option) => (
+              <label key={option} className="row" style={{ gap: 4 }}>
+                <input
+                  type="radio"
+                  name="scale-scope"
+                  data-testid={`scale-scope-${option}`}
+                  checked={scope === option}
+                  onChange={() => setScope(option)}
+                />
+                {option === "image" ? "this image" : `the whole dataset (${props.datasetName})`}
+              </label>
+            ))}
           </fieldset>
           {problem && (
             <span id="scale-error" className="error" role="alert" data-testid="scale-error">

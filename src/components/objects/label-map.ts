@@ -4,26 +4,15 @@
  * on the decoded Int32Array.
  */
 import { cachedLoad } from "~/components/canvas/cached-load";
+import { fetchPngPixels } from "~/components/canvas/map-pixels";
 
 export type LabelMap = { width: number; height: number; labels: Int32Array };
 
 export const loadLabelMap: (url: string) => Promise<LabelMap> = cachedLoad(fetchLabelMap);
 
 async function fetchLabelMap(url: string): Promise<LabelMap> {
-  const response = await fetch(url, { credentials: "same-origin" });
-  if (!response.ok) throw new Error(`Could not load the label map (HTTP ${response.status})`);
-  const bitmap = await createImageBitmap(await response.blob(), {
-    colorSpaceConversion: "none",
-    premultiplyAlpha: "none",
-  });
-  const canvas = document.createElement("canvas");
-  canvas.width = bitmap.width;
-  canvas.height = bitmap.height;
-  const context = canvas.getContext("2d", { willReadFrequently: true });
-  if (!context) throw new Error("2D canvas unavailable");
-  context.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  return decodeLabelRgba(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height);
+  const { width, height, rgba } = await fetchPngPixels(url, "the label map");
+  return decodeLabelRgba(rgba, width, height);
 }
 
 /** RGBA bytes -> labels (transparent pixels are background). */

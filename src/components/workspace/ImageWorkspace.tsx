@@ -179,6 +179,11 @@ function LoadedWorkspace(props: {
     toggleCompare: () => setCompare(!compare),
   });
 
+  /** The toolbar's zoom buttons. */
+  const cameraControls = { onZoom: camera.zoom, onFit: camera.fit, onActualSize: camera.actualSize };
+  /** The cluster count and the picked cluster, shared by the analysis controls and the clusters panel. */
+  const clusterTarget = { k, target, onTarget: pickTarget };
+
   return (
     <div data-testid="image-workspace">
       <WorkspaceHeader
@@ -205,9 +210,7 @@ function LoadedWorkspace(props: {
             classes={labelClasses}
             canDraw={canAnnotate}
             canSetScale={can.setScale}
-            onZoom={camera.zoom}
-            onFit={camera.fit}
-            onActualSize={camera.actualSize}
+            {...cameraControls}
             compare={compare}
             onCompare={setCompare}
           />
@@ -271,11 +274,9 @@ function LoadedWorkspace(props: {
         <aside>
           <AnalysisControls
             analysis={base}
-            k={k}
             onK={choice.setK}
             clusterCount={clustering?.k ?? 0}
-            target={target}
-            onTarget={pickTarget}
+            {...clusterTarget}
             models={installed}
             model={choice.model}
             onModel={choice.setModel}
@@ -284,12 +285,10 @@ function LoadedWorkspace(props: {
             saveState={auto.saveState}
           />
           <ClustersPanel
-            k={k}
             clustering={clustering}
             segmentation={maps.segmentation}
             analysisId={base?.id}
-            target={target}
-            onTarget={pickTarget}
+            {...clusterTarget}
             editor={editor}
             canAnnotate={canAnnotate}
             regionClassName={regionClassName}

@@ -74,40 +74,7 @@ export function hullRowSpans(
   lo: Int32Array,
   hi: Int32Array,
 ): number {
-  let total = 0;
-  for (let k = 0; k < rows; k++) {
-    const Y = 2 * (row0 + k);
-    let xmin = -Infinity;
-    let xmax = Infinity;
-    for (let v = 0; v < vertices; v++) {
-      const w = v + 1 === vertices ? 0 : v + 1;
-      const ay = hull[2 * v]!;
-      const ax = hull[2 * v + 1]!;
-      const du = hull[2 * w]! - ay;
-      const dv = hull[2 * w + 1]! - ax;
-      // du·(X − ax) − dv·(Y − ay) ≥ 0  ⇔  du·X ≥ du·ax + dv·(Y − ay)
-      const R = du * ax + dv * (Y - ay);
-      if (du > 0) xmin = Math.max(xmin, Math.ceil(R / du));
-      else if (du < 0) xmax = Math.min(xmax, Math.floor(R / du));
-      else if (dv * (Y - ay) > 0) {
-        xmin = Infinity; // the row is beyond a horizontal edge: empty
-        xmax = -Infinity;
-        break;
-      }
-    }
-    // X = 2·col
-    const a = Math.ceil(xmin / 2);
-    const b = Math.floor(xmax / 2);
-    if (b >= a && Number.isFinite(a) && Number.isFinite(b)) {
-      lo[k] = a;
-      hi[k] = b;
-      total += b - a + 1;
-    } else {
-      lo[k] = 1;
-      hi[k] = 0;
-    }
-  }
-  return total;
+  return hullSpans(hull, vertices, row0, rows, lo, hi, 0);
 }
 
 /**
@@ -121,32 +88,62 @@ export function hullColSpans(
   lo: Int32Array,
   hi: Int32Array,
 ): void {
-  for (let k = 0; k < cols; k++) {
-    const X = 2 * (col0 + k);
-    let ymin = -Infinity;
-    let ymax = Infinity;
+  hullSpans(hull, vertices, col0, cols, lo, hi, 1);
+}
+
+/**
+ * {@link hullRowSpans} (axis 0: lines of fixed Y, spans in X) and {@link hullColSpans} (axis 1:
+ * lines of fixed X, spans in Y). With F the fixed coordinate and G the free one, a point is inside
+ * edge (af, ag) → (af + df, ag + dg) when s·(df·(G − ag) − dg·(F − af)) ≥ 0, i.e.
+ * (s·df)·G ≥ s·(df·ag + dg·(F − af)); s = −1 on axis 1, where swapping the axes flips the
+ * orientation. Multiplying by ±1 is exact, so both axes give the same bounds as solving directly.
+ */
+function hullSpans(
+  hull: Int32Array,
+  vertices: number,
+  first: number,
+  count: number,
+  lo: Int32Array,
+  hi: Int32Array,
+  axis: 0 | 1,
+): number {
+  const f = axis;
+  const g = 1 - axis;
+  const s = axis === 0 ? 1 : -1;
+  let total = 0;
+  for (let k = 0; k < count; k++) {
+    const F = 2 * (first + k);
+    let gmin = -Infinity;
+    let gmax = Infinity;
     for (let v = 0; v < vertices; v++) {
       const w = v + 1 === vertices ? 0 : v + 1;
-      const ay = hull[2 * v]!;
-      const ax = hull[2 * v + 1]!;
-      const du = hull[2 * w]! - ay;
-      const dv = hull[2 * w + 1]! - ax;
-      // du·(X − ax) − dv·(Y − ay) ≥ 0  ⇔  dv·Y ≤ du·(X − ax) + dv·ay
-      const S = du * (X - ax) + dv * ay;
-      if (dv > 0) ymax = Math.min(ymax, Math.floor(S / dv));
-      else if (dv < 0) ymin = Math.max(ymin, Math.ceil(S / dv));
-      else if (du * (X - ax) < 0) {
-        ymin = Infinity; // the column is beyond a vertical edge: empty
-        ymax = -Infinity;
+      const af = hull[2 * v + f]!;
+      const ag = hull[2 * v + g]!;
+      const df = hull[2 * w + f]! - af;
+      const dg = hull[2 * w + g]! - ag;
+      const c = s * df;
+      const R = s * (df * ag + dg * (F - af));
+      if (c > 0) gmin = Math.max(gmin, Math.ceil(R / c));
+      else if (c < 0) gmax = Math.min(gmax, Math.floor(R / c));
+      else if (R > 0) {
+        gmin = Infinity; // the line is beyond an edge parallel to it: empty
+        gmax = -Infinity;
         break;
       }
     }
-    const a = Math.ceil(ymin / 2);
-    const b = Math.floor(ymax / 2);
-    const ok = b >= a && Number.isFinite(a) && Number.isFinite(b);
-    lo[k] = ok ? a : 1;
-    hi[k] = ok ? b : 0;
+    // G = 2·(column or row)
+    const a = Math.ceil(gmin / 2);
+    const b = Math.floor(gmax / 2);
+    if (b >= a && Number.isFinite(a) && Number.isFinite(b)) {
+      lo[k] = a;
+      hi[k] = b;
+      total += b - a + 1;
+    } else {
+      lo[k] = 1;
+      hi[k] = 0;
+    }
   }
+  return total;
 }
 
 /**

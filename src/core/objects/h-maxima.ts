@@ -104,12 +104,7 @@ function backwardScanAndPropagate(
   // Pixels where f - rec >= h after the backward scan.
   let candidates: Int32Array = new Int32Array(1024);
   let candidateCount = 0;
-  // Circular FIFO of pixel indices.
-  let queue: Int32Array = new Int32Array(1 << (32 - Math.clz32(Math.max(1024, width * 4) - 1)));
-  let mask = queue.length - 1; // the length is a power of two
-  let head = 0;
-  let tail = 0;
-  let size = 0;
+  const queue = new PixelFifo(Math.max(1024, width * 4));
   for (let y = height - 1, row = (height - 1) * width; y >= 0; y--, row -= width) {
     const rowEnd = row + width;
     const down = y < height - 1;
@@ -129,25 +124,14 @@ function backwardScanAndPropagate(
           const c = I[p]!;
           const v = m < c ? m : c;
           J[p] = v;
-          if (c - v >= h) {
-            if (candidateCount === candidates.length) candidates = growI32(candidates);
-            candidates[candidateCount++] = p;
-          }
+          if (c - v >= h) candidates = setGrowing(candidates, candidateCount++, p);
           if (
             (right < v && right < I[p + 1]!) ||
             (below < v && below < I[p + width]!) ||
             (downLeft < v && downLeft < I[p + width - 1]!) ||
             (downRight < v && downRight < I[p + width + 1]!)
           ) {
-            if (size === queue.length) {
-              queue = unwrap(queue, head);
-              mask = queue.length - 1;
-              head = 0;
-              tail = size;
-            }
-            queue[tail] = p;
-            tail = (tail + 1) & mask;
-            size++;
+            queue.push(p);
           }
           right = v;
           downRight = below;
@@ -167,10 +151,7 @@ function backwardScanAndPropagate(
       const c = I[p]!;
       const v = m < c ? m : c;
       J[p] = v;
-      if (c - v >= h) {
-        if (candidateCount === candidates.length) candidates = growI32(candidates);
-        candidates[candidateCount++] = p;
-      }
+      if (c - v >= h) candidates = setGrowing(candidates, candidateCount++, p);
       let q: number;
       if (
         (right && J[(q = p + 1)]! < v && J[q]! < I[q]!) ||
@@ -179,15 +160,7 @@ function backwardScanAndPropagate(
             (left && J[(q = p + width - 1)]! < v && J[q]! < I[q]!) ||
             (right && J[(q = p + width + 1)]! < v && J[q]! < I[q]!)))
       ) {
-        if (size === queue.length) {
-          queue = unwrap(queue, head);
-          mask = queue.length - 1;
-          head = 0;
-          tail = size;
-        }
-        queue[tail] = p;
-        tail = (tail + 1) & mask;
-        size++;
+        queue.push(p);
       }
     }
   }
@@ -198,10 +171,8 @@ function backwardScanAndPropagate(
   const lastX = width - 1;
   const lastY = height - 1;
   const invWidth = 1 / width;
-  while (size > 0) {
-    const p = queue[head]!;
-    head = (head + 1) & mask;
-    size--;
+  while (queue.size > 0) {
+    const p = queue.shift();
     const v = J[p]!;
     const y = ((p + 0.5) * invWidth) | 0;
     const x = p - y * width;
@@ -217,25 +188,56 @@ function backwardScanAndPropagate(
       const iq = I[q]!;
       if (jq < v && jq !== iq) {
         J[q] = v < iq ? v : iq;
-        if (size === queue.length) {
-          queue = unwrap(queue, head);
-          mask = queue.length - 1;
-          head = 0;
-          tail = size;
-        }
-        queue[tail] = q;
-        tail = (tail + 1) & mask;
-        size++;
+        queue.push(q);
       }
     }
   }
   return candidates.subarray(0, candidateCount);
 }
 
-function growI32(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
+/** Sets a[i] = value, first doubling `a` when i is its length; returns the array that holds it. */
+function setGrowing(a: Int32Array, i: number, value: number): Int32Array {
+  if (i === a.length) {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    a = b;
+  }
+  a[i] = value;
+  return a;
+}
+
+/** Circular FIFO of pixel indices; its capacity is a power of two and doubles when it is full. */
+class PixelFifo {
+  items: Int32Array;
+  mask: number;
+  head = 0;
+  tail = 0;
+  size = 0;
+
+  constructor(minCapacity: number) {
+    this.items = new Int32Array(1 << (32 - Math.clz32(minCapacity - 1)));
+    this.mask = this.items.length - 1;
+  }
+
+  push(p: number): void {
+    if (this.size === this.items.length) {
+      this.items = unwrap(this.items, this.head);
+      this.mask = this.items.length - 1;
+      this.head = 0;
+      this.tail = this.size;
+    }
+    this.items[this.tail] = p;
+    this.tail = (this.tail + 1) & this.mask;
+    this.size++;
+  }
+
+  /** Removes and returns the oldest entry; the queue must not be empty. */
+  shift(): number {
+    const p = this.items[this.head]!;
+    this.head = (this.head + 1) & this.mask;
+    this.size--;
+    return p;
+  }
 }
 
 /** A full circular queue's entries, oldest first, in a new array twice as long. */

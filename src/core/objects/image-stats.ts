@@ -63,6 +63,21 @@ export type ImageStats = {
   clarkEvans: number | null;
 };
 
+/** The fields of {@link ImageStats} that an image without objects has no value for: all null. */
+export const NO_OBJECT_STATS: Readonly<{
+  [K in Exclude<keyof ImageStats, "count" | "density" | "coverage">]: null;
+}> = Object.freeze({
+  meanArea: null,
+  meanDiameter: null,
+  medianDiameter: null,
+  d10: null,
+  d50: null,
+  d90: null,
+  histogram: null,
+  meanNearestNeighbour: null,
+  clarkEvans: null,
+});
+
 /** numpy.percentile(values, p) (linear), on values sorted ascending; p in [0, 100]. */
 export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;
@@ -233,20 +248,7 @@ export function imageStats(
   const density = n / analysedArea;
   const coverage = areaSum / analysedArea;
   if (n === 0) {
-    return {
-      count: 0,
-      density,
-      coverage,
-      meanArea: null,
-      meanDiameter: null,
-      medianDiameter: null,
-      d10: null,
-      d50: null,
-      d90: null,
-      histogram: null,
-      meanNearestNeighbour: null,
-      clarkEvans: null,
-    };
+    return { count: 0, density, coverage, ...NO_OBJECT_STATS };
   }
   const sorted = diameters.slice().sort();
   const d50 = percentileSorted(sorted, 50);

@@ -19,6 +19,7 @@
  *   the usual cause) and would cost gigabytes.
  */
 import type { GreyImage } from "../analysis/raster";
+import { createStepTimer } from "../timings";
 import { boxCountingDimension, type BoxCounting } from "./box-counting";
 import { imageStats, type ImageStats } from "./image-stats";
 import { indexOfDispersion, type IndexOfDispersion } from "./index-of-dispersion";
@@ -99,14 +100,7 @@ export function measureObjects(
   const pixelSize = options.pixelSize ?? null;
   if (pixelSize !== null) assertPixelSize(pixelSize);
   const maxObjects = options.maxObjects ?? MAX_MEASURED_OBJECTS;
-  const timingsMs: Record<string, number> = {};
-  const t0 = performance.now();
-  let mark = t0;
-  const lap = (name: string) => {
-    const now = performance.now();
-    timingsMs[name] = now - mark;
-    mark = now;
-  };
+  const { lap, finish } = createStepTimer();
 
   let maxLabel = 0;
   for (let i = 0; i < labels.length; i++) if (labels[i]! > maxLabel) maxLabel = labels[i]!;
@@ -178,7 +172,7 @@ export function measureObjects(
     physicalStats = physicalImageStats(stats, pixelSize);
     lap("units");
   }
-  timingsMs.total = performance.now() - t0;
+  const timingsMs = finish();
   return {
     width,
     height,

@@ -129,42 +129,37 @@ export function regionProps(
 
   // Pass 1, per run: area, bbox and moment sums relative to the object's first pixel (exact
   // integers: Σx over a..b = (a + b)(b − a + 1)/2, Σx² = S(b) − S(a − 1) with S(n) = n(n+1)(2n+1)/6).
-  for (let r = 0; r < height; r++) {
-    const row = r * width;
-    let c = 0;
-    while (c < width) {
+  for (let r = 0, row = 0; r < height; r++, row += width) {
+    for (let c = 0, e = 0; c < width; c = e) {
       const l = labels[row + c]!;
-      let e = c + 1;
-      while (e < width && labels[row + e] === l) e++;
-      if (l !== 0) {
-        const last = e - 1;
-        if (area[l] === 0) {
-          originRow[l] = r;
-          originCol[l] = c;
-          minRow[l] = r;
-          minCol[l] = c;
-          maxRow[l] = r;
-          maxCol[l] = last;
-        } else {
-          if (c < minCol[l]!) minCol[l] = c;
-          if (last > maxCol[l]!) maxCol[l] = last;
-          maxRow[l] = r;
-        }
-        const len = e - c;
-        const dr = r - originRow[l]!;
-        const a = c - originCol[l]!;
-        const b = last - originCol[l]!;
-        const sx = ((a + b) * len) / 2;
-        const sxx = (b * (b + 1) * (2 * b + 1) - (a - 1) * a * (2 * a - 1)) / 6;
-        area[l] = area[l]! + len;
-        sr[l] = sr[l]! + dr * len;
-        srr[l] = srr[l]! + dr * dr * len;
-        sc[l] = sc[l]! + sx;
-        scc[l] = scc[l]! + sxx;
-        src[l] = src[l]! + dr * sx;
-        runCount[l] = runCount[l]! + 1;
+      e = endOfRun(labels, row + c, row + width) - row;
+      if (l === 0) continue;
+      const last = e - 1;
+      if (area[l] === 0) {
+        originRow[l] = r;
+        originCol[l] = c;
+        minRow[l] = r;
+        minCol[l] = c;
+        maxRow[l] = r;
+        maxCol[l] = last;
+      } else {
+        if (c < minCol[l]!) minCol[l] = c;
+        if (last > maxCol[l]!) maxCol[l] = last;
+        maxRow[l] = r;
       }
-      c = e;
+      const len = e - c;
+      const dr = r - originRow[l]!;
+      const a = c - originCol[l]!;
+      const b = last - originCol[l]!;
+      const sx = ((a + b) * len) / 2;
+      const sxx = (b * (b + 1) * (2 * b + 1) - (a - 1) * a * (2 * a - 1)) / 6;
+      area[l] = area[l]! + len;
+      sr[l] = sr[l]! + dr * len;
+      srr[l] = srr[l]! + dr * dr * len;
+      sc[l] = sc[l]! + sx;
+      scc[l] = scc[l]! + sxx;
+      src[l] = src[l]! + dr * sx;
+      runCount[l] = runCount[l]! + 1;
     }
   }
 
@@ -181,21 +176,16 @@ export function regionProps(
     runStart = new Int32Array(total);
     runEnd = new Int32Array(total);
     const fill = runOffset.slice(0, size);
-    for (let r = 0; r < height; r++) {
-      const row = r * width;
-      let c = 0;
-      while (c < width) {
+    for (let r = 0, row = 0; r < height; r++, row += width) {
+      for (let c = 0, e = 0; c < width; c = e) {
         const l = labels[row + c]!;
-        let e = c + 1;
-        while (e < width && labels[row + e] === l) e++;
-        if (l !== 0) {
-          const k = fill[l]!;
-          runRow[k] = r;
-          runStart[k] = c;
-          runEnd[k] = e - 1;
-          fill[l] = k + 1;
-        }
-        c = e;
+        e = endOfRun(labels, row + c, row + width) - row;
+        if (l === 0) continue;
+        const k = fill[l]!;
+        runRow[k] = r;
+        runStart[k] = c;
+        runEnd[k] = e - 1;
+        fill[l] = k + 1;
       }
     }
   }
@@ -279,4 +269,12 @@ export function regionProps(
     });
   }
   return out;
+}
+
+/** End (exclusive index) of the run of equal labels that starts at index `i`, within a row ending at `rowEnd`. */
+function endOfRun(labels: Int32Array, i: number, rowEnd: number): number {
+  const l = labels[i];
+  let e = i + 1;
+  while (e < rowEnd && labels[e] === l) e++;
+  return e;
 }

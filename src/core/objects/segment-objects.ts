@@ -49,6 +49,7 @@ import { z } from "zod";
 import { greyHistogram } from "../analysis/histogram";
 import { otsuThreshold } from "../analysis/otsu";
 import { assertGreyImage, type GreyImage } from "../analysis/raster";
+import { createStepTimer } from "../timings";
 import { distanceTransform } from "./distance-transform";
 import { fillHoles } from "./fill-holes";
 import { filterObjects } from "./filter-objects";
@@ -200,14 +201,7 @@ export function segmentObjects(grey: GreyImage, params: Partial<ObjectSegmentati
   const p = resolveObjectParams(params);
   const { width, height } = grey;
   const n = width * height;
-  const timingsMs: Record<string, number> = {};
-  const t0 = performance.now();
-  let mark = t0;
-  const lap = (name: string) => {
-    const now = performance.now();
-    timingsMs[name] = now - mark;
-    mark = now;
-  };
+  const { lap, finish } = createStepTimer();
 
   const smoothed = p.smoothSigma > 0 ? gaussianBlur(grey.data, width, height, p.smoothSigma) : grey.data;
   lap("smooth");
@@ -239,7 +233,7 @@ export function segmentObjects(grey: GreyImage, params: Partial<ObjectSegmentati
     maxArea: p.maxArea ?? Infinity,
   });
   lap("filter");
-  timingsMs.total = performance.now() - t0;
+  const timingsMs = finish();
   return {
     width,
     height,

@@ -138,6 +138,12 @@ export function skeletonGraph(
     if (down && right && !s && !e && lab[p + width + 1] === l) k = put(k, p + width + 1, 1);
     return k;
   };
+  /** Fills nb with the neighbours of cur; returns the index of the first that is not prev, or -1. */
+  const step = (cur: number, prev: number): number => {
+    const k = neighbours(cur);
+    for (let j = 0; j < k; j++) if (nb[j] !== prev) return j;
+    return -1;
+  };
 
   const stats: SkeletonStats[] = [];
   for (let l = 0; l <= maxLabel; l++) stats.push(emptyStats());
@@ -224,19 +230,11 @@ export function skeletonGraph(
       let prev = p;
       let cur = q;
       for (;;) {
-        const kk = neighbours(cur);
-        let next = -1;
-        let diag = 0;
-        for (let j = 0; j < kk; j++) {
-          if (nb[j] !== prev) {
-            next = nb[j]!;
-            diag = nbDiag[j]!;
-            break;
-          }
-        }
+        const j = step(cur, prev);
         // Degree-2 pixels always have a next; a missing one cannot happen but ends the walk safely.
-        if (next === -1) break;
-        length += diag === 1 ? SQRT2 : 1;
+        if (j === -1) break;
+        const next = nb[j]!;
+        length += nbDiag[j] === 1 ? SQRT2 : 1;
         if (nodeId[next] !== -1) {
           // A single pixel leading from a junction back into the same junction is part of a
           // thick junction, not a loop.
@@ -258,18 +256,10 @@ export function skeletonGraph(
     let prev = -1;
     let cur = p;
     for (;;) {
-      const kk = neighbours(cur);
-      let next = -1;
-      let diag = 0;
-      for (let j = 0; j < kk; j++) {
-        if (nb[j] !== prev) {
-          next = nb[j]!;
-          diag = nbDiag[j]!;
-          break;
-        }
-      }
-      if (next === -1) break;
-      length += diag === 1 ? SQRT2 : 1;
+      const j = step(cur, prev);
+      if (j === -1) break;
+      const next = nb[j]!;
+      length += nbDiag[j] === 1 ? SQRT2 : 1;
       if (next === p) break;
       visited[next] = 1;
       prev = cur;

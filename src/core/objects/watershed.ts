@@ -289,14 +289,7 @@ function floodRanked(
       const r = rankOf(levels, elevation[i]!);
       const e = used++;
       entryPixel[e] = i;
-      entryNext[e] = -1;
-      if (head[r] === -1) {
-        head[r] = e;
-        bits[r >>> 5]! |= 1 << (r & 31);
-        summary[r >>> 10]! |= 1 << ((r >>> 5) & 31);
-        if (r < cur) cur = r;
-      } else entryNext[tail[r]!] = e;
-      tail[r] = e;
+      cur = appendToBucket(r, e, cur, head, tail, entryNext, bits, summary);
     }
     while (cur < buckets) {
       const first = head[cur]!;
@@ -347,18 +340,37 @@ function floodRanked(
         }
         const e = used++;
         entryPixel[e] = q;
-        entryNext[e] = -1;
-        if (head[r] === -1) {
-          head[r] = e;
-          bits[r >>> 5]! |= 1 << (r & 31);
-          summary[r >>> 10]! |= 1 << ((r >>> 5) & 31);
-          if (r < cur) cur = r;
-        } else entryNext[tail[r]!] = e;
-        tail[r] = e;
+        cur = appendToBucket(r, e, cur, head, tail, entryNext, bits, summary);
       }
     }
   }
   return out;
+}
+
+/**
+ * Appends queue entry `e` to bucket `r` (a linked list through `entryNext`, from `head[r]` to
+ * `tail[r]`), marking the bucket non-empty in the two-level bitset when it was empty. Returns the
+ * lowest non-empty bucket: `cur`, or `r` when that is lower.
+ */
+function appendToBucket(
+  r: number,
+  e: number,
+  cur: number,
+  head: Int32Array,
+  tail: Int32Array,
+  entryNext: Int32Array,
+  bits: Int32Array,
+  summary: Int32Array,
+): number {
+  entryNext[e] = -1;
+  if (head[r] === -1) {
+    head[r] = e;
+    bits[r >>> 5]! |= 1 << (r & 31);
+    summary[r >>> 10]! |= 1 << ((r >>> 5) & 31);
+    if (r < cur) cur = r;
+  } else entryNext[tail[r]!] = e;
+  tail[r] = e;
+  return cur;
 }
 
 /** Index of the lowest set bit of a non-zero 32-bit word. */

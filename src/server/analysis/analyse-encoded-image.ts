@@ -6,11 +6,13 @@
  * the classifier with the database, and stores the PNGs.
  */
 import { scaleToColormapIndex, type GreyImage } from "~/core/analysis";
-import { decodeRaster, ImageDecodeError } from "~/server/codecs/decode-raster";
+import type { Raster } from "~/core/analysis/raster";
+import { createStepTimer } from "~/core/timings";
 import { encodePng } from "~/server/codecs/encode-png";
 import type { AnalysisTaskInput, AnalysisTaskOutput, EncodedMap } from "~/server/workers/heavy-tasks";
 import type { AnalysisDescriptors, ClusterStats, MapRef } from "./analysis-record";
 import { classifyRaster, type ClassificationOutcome } from "./classify-raster";
+import { decodeTaskImage } from "./decode-task-image";
 import { ImageAnalysisError } from "./image-analysis-error";
 import { runAnalysis, type AnalysisResult } from "./run-analysis";
 
@@ -18,30 +20,8 @@ export async function analyseEncodedImage(
   bytes: Buffer,
   input: Omit<AnalysisTaskInput, "source">,
 ): Promise<{ output: AnalysisTaskOutput; transfer: ArrayBuffer[] }> {
-  const timingsMs: Record<string, number> = {};
-  let last = performance.now();
-  const lap = (step: string) => {
-    const now = performance.now();
-    timingsMs[step] = now - last;
-    last = now;
-  };
-
-  let raster;
-  try {
-    raster = await decodeRaster(bytes, {
-      maxPixels: input.limits.maxPixels,
-      maxDecodedBytes: input.limits.maxDecodedBytes,
-    });
-  } catch (error) {
-    if (error instanceof ImageDecodeError) {
-      throw new ImageAnalysisError(
-        `cannot decode the image: ${error.message}`,
-        error.reason === "too-large" ? "too-large" : "unreadable",
-        { cause: error },
-      );
-    }
-    throw error;
-  }
+  const { timingsMs, lap } = createStepTimer();
+  let raster: Raster | undefined = await decodeTaskImage(bytes, input.limits);
   lap("decode");
 
   const { classifier, camClass } = input;
@@ -65,7 +45,7 @@ export async function analyseEncodedImage(
   }
   raster = undefined; // the decoded page is no longer needed while the maps are encoded
   for (const [step, ms] of Object.entries(result.timingsMs)) if (step !== "total") timingsMs[step] = ms;
-  last = performance.now();
+  lap("encode"); // only starts the step: runAnalysis timed its own steps, and "encode" is set again below
 
   const transfer: ArrayBuffer[] = [];
   const encode = async (image: GreyImage, encoding: MapRef["encoding"]): Promise<EncodedMap> => {

@@ -13,18 +13,14 @@ import { mkdtemp, open, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseRegionGeometry } from "~/core/regions/region-geometry";
-import type { Db } from "~/server/db";
 import { toCocoAnnotation } from "./coco-annotation";
-import { exportImagePages, type ExportScope } from "./export-scope";
+import { exportRowPages, type ExportPagingOptions } from "./export-image-rows";
 
 export const COCO_EXPORT_FORMAT = "visual-ccc-coco@1";
 
-export async function* streamCocoJson(options: {
-  db: Db;
-  scope: ExportScope;
-  pageSize?: number;
-  now?: Date;
-}): AsyncGenerator<string | Uint8Array> {
+export async function* streamCocoJson(
+  options: ExportPagingOptions & { now?: Date },
+): AsyncGenerator<string | Uint8Array> {
   const { db, scope } = options;
   const classes = await db.labelClass.findMany({
     where: { projectId: scope.projectId },
@@ -53,21 +49,14 @@ export async function* streamCocoJson(options: {
     yield `${JSON.stringify(header).slice(0, -1)},"images":[`;
     let imageNumber = 0;
     let annotationNumber = 0;
-    const pages = exportImagePages({
-      db,
-      scope,
-      pageSize: options.pageSize ?? 100,
-      select: {
-        fileName: true,
-        width: true,
-        height: true,
-        sha256: true,
-        dataset: { select: { name: true } },
-        label: { select: { labelClassId: true } },
-        regions: {
-          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-          select: { geometry: true, labelClassId: true },
-        },
+    const pages = exportRowPages(options, 100, {
+      width: true,
+      height: true,
+      sha256: true,
+      label: { select: { labelClassId: true } },
+      regions: {
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: { geometry: true, labelClassId: true },
       },
     });
     for await (const images of pages) {

@@ -9,14 +9,20 @@
  */
 import type { ObjectMeasurement } from "~/core/objects/measure-objects";
 import { toPhysical } from "~/core/objects/units";
-import type { Db } from "~/server/db";
 import { findNewestObjectSets, type NewestObjectSet } from "~/server/objects/find-newest-object-sets";
 import { labelPixelSizeOf } from "~/server/objects/object-set-dto";
 import { objectRecordsSchema } from "~/server/objects/object-set-record";
 import { convertLength } from "~/server/objects/pixel-size";
 import type { BlobStore } from "~/server/storage";
 import { csvRow } from "./csv-cell";
-import { exportImagePages, type ExportScope } from "./export-scope";
+import {
+  exportRowPages,
+  finiteOrNull as num,
+  IMAGE_ROW_COLUMNS,
+  imageRowCells,
+  PIXEL_SIZE_SELECT,
+  type ExportPagingOptions,
+} from "./export-image-rows";
 
 const PX_LENGTHS = [
   "perimeter",
@@ -28,9 +34,7 @@ const PX_LENGTHS = [
 const RATIOS = ["eccentricity", "orientation", "solidity", "extent", "circularity", "aspect_ratio"] as const;
 
 export const OBJECTS_CSV_COLUMNS = [
-  "image_id",
-  "dataset",
-  "file",
+  ...IMAGE_ROW_COLUMNS,
   "object_set_id",
   "object_id",
   "area_px",
@@ -51,8 +55,6 @@ export const OBJECTS_CSV_COLUMNS = [
   ...PX_LENGTHS.map((name) => `${name}_um`),
 ] as const;
 
-const num = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null);
-
 async function recordsOf(set: NewestObjectSet, blobs: BlobStore): Promise<ObjectMeasurement[]> {
   const inline = objectRecordsSchema.safeParse(set.objects);
   if (inline.success && inline.data.length >= set.count) return inline.data as unknown as ObjectMeasurement[];
@@ -60,26 +62,10 @@ async function recordsOf(set: NewestObjectSet, blobs: BlobStore): Promise<Object
   return all.success ? (all.data as unknown as ObjectMeasurement[]) : [];
 }
 
-export async function* streamObjectsCsv(options: {
-  db: Db;
-  blobs: BlobStore;
-  scope: ExportScope;
-  pageSize?: number;
-}): AsyncGenerator<string> {
+export async function* streamObjectsCsv(options: ExportPagingOptions & { blobs: BlobStore }): AsyncGenerator<string> {
   const { db, scope } = options;
   yield csvRow(OBJECTS_CSV_COLUMNS);
-  const pages = exportImagePages({
-    db,
-    scope,
-    pageSize: options.pageSize ?? 100,
-    select: {
-      fileName: true,
-      width: true,
-      pixelSizeUm: true,
-      pixelSizeUnit: true,
-      dataset: { select: { name: true } },
-    },
-  });
+  const pages = exportRowPages(options, 100, PIXEL_SIZE_SELECT);
   for await (const images of pages) {
     const newest = await findNewestObjectSets({
       db,
@@ -99,9 +85,7 @@ export async function* streamObjectsCsv(options: {
         const bbox = Array.isArray(record.bbox) ? record.bbox : [];
         const centroid = Array.isArray(record.centroid) ? record.centroid : [];
         chunk += csvRow([
-          image.id,
-          image.dataset.name,
-          image.fileName,
+          ...imageRowCells(image),
           set.id,
           record.label,
           num(record.area),

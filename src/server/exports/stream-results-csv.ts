@@ -14,20 +14,24 @@ import {
 } from "~/server/analysis/analysis-record";
 import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/core/analysis";
 import { findNewestAnalyses } from "~/server/analysis/find-newest-analysis";
-import type { Db } from "~/server/db";
 import { findNewestObjectSets, type NewestObjectSet } from "~/server/objects/find-newest-object-sets";
 import { labelPixelSizeOf } from "~/server/objects/object-set-dto";
 import { convertLength } from "~/server/objects/pixel-size";
 import { csvRow } from "./csv-cell";
-import { exportImagePages, type ExportScope } from "./export-scope";
+import {
+  exportRowPages,
+  finiteOrNull as finite,
+  IMAGE_ROW_COLUMNS,
+  imageRowCells,
+  PIXEL_SIZE_SELECT,
+  type ExportPagingOptions,
+} from "./export-image-rows";
 
 const CLUSTER_KS = Array.from({ length: KMEANS_MAX_K - KMEANS_MIN_K + 1 }, (_, i) => KMEANS_MIN_K + i);
 const KNOWN_DESCRIPTORS = new Set(["otsuThreshold", "foregroundFraction", "meanContrast"]);
 
 export const RESULTS_CSV_COLUMNS = [
-  "image_id",
-  "dataset",
-  "file",
+  ...IMAGE_ROW_COLUMNS,
   "predicted_class",
   "probability",
   "label",
@@ -49,8 +53,6 @@ export const RESULTS_CSV_COLUMNS = [
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
-const finite = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null);
-
 /** object_count, object_coverage, object_d50_px, object_d50_um, index_of_dispersion_max. */
 function objectColumns(
   image: { width: number; pixelSizeUm: number | null; pixelSizeUnit: string | null },
@@ -70,25 +72,12 @@ function objectColumns(
   ];
 }
 
-export async function* streamResultsCsv(options: {
-  db: Db;
-  scope: ExportScope;
-  pageSize?: number;
-}): AsyncGenerator<string> {
+export async function* streamResultsCsv(options: ExportPagingOptions): AsyncGenerator<string> {
   const { db, scope } = options;
   yield csvRow(RESULTS_CSV_COLUMNS);
-  const pages = exportImagePages({
-    db,
-    scope,
-    pageSize: options.pageSize ?? 200,
-    select: {
-      fileName: true,
-      width: true,
-      pixelSizeUm: true,
-      pixelSizeUnit: true,
-      dataset: { select: { name: true } },
-      label: { select: { labelClass: { select: { name: true } } } },
-    },
+  const pages = exportRowPages(options, 200, {
+    ...PIXEL_SIZE_SELECT,
+    label: { select: { labelClass: { select: { name: true } } } },
   });
   for await (const images of pages) {
     const imageIds = images.map((image) => image.id);
@@ -111,9 +100,7 @@ export async function* streamResultsCsv(options: {
           : {};
       const prediction = analysis?.prediction ?? null;
       chunk += csvRow([
-        image.id,
-        image.dataset.name,
-        image.fileName,
+        ...imageRowCells(image),
         prediction,
         prediction !== null && prediction in probs ? round(probs[prediction]!, 6) : null,
         image.label?.labelClass.name ?? null,

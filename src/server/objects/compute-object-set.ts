@@ -9,8 +9,10 @@
 import { toAnalysisImage } from "~/core/analysis/analysis-image";
 import { measureObjects, type ObjectMeasurement } from "~/core/objects/measure-objects";
 import { segmentObjects, type ObjectSegmentationParams } from "~/core/objects/segment-objects";
+import type { Raster } from "~/core/analysis/raster";
+import { createStepTimer } from "~/core/timings";
+import { decodeTaskImage } from "~/server/analysis/decode-task-image";
 import { ImageAnalysisError } from "~/server/analysis/image-analysis-error";
-import { decodeRaster, ImageDecodeError } from "~/server/codecs/decode-raster";
 import type { DecodeLimits } from "~/server/workers/heavy-tasks";
 import { encodeLabelMapPng } from "./object-set-labels";
 
@@ -44,29 +46,8 @@ export async function computeObjectSet(
   bytes: Buffer,
   input: { limits: DecodeLimits; params: ObjectSegmentationParams; maxSide: number },
 ): Promise<{ output: ObjectSetComputation; transfer: ArrayBuffer[] }> {
-  const timingsMs: Record<string, number> = {};
-  let last = performance.now();
-  const lap = (step: string) => {
-    const now = performance.now();
-    timingsMs[step] = now - last;
-    last = now;
-  };
-  let raster;
-  try {
-    raster = await decodeRaster(bytes, {
-      maxPixels: input.limits.maxPixels,
-      maxDecodedBytes: input.limits.maxDecodedBytes,
-    });
-  } catch (error) {
-    if (error instanceof ImageDecodeError) {
-      throw new ImageAnalysisError(
-        `cannot decode the image: ${error.message}`,
-        error.reason === "too-large" ? "too-large" : "unreadable",
-        { cause: error },
-      );
-    }
-    throw error;
-  }
+  const { timingsMs, lap } = createStepTimer();
+  let raster: Raster | undefined = await decodeTaskImage(bytes, input.limits);
   lap("decode");
   const sourceWidth = raster.width;
   const sourceHeight = raster.height;

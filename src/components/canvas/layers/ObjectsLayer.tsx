@@ -39,17 +39,12 @@ export function ObjectsLayer(props: { objects: ObjectsOverlay; rect: GridRect; o
   const { rect } = props;
   const sx = rect.width / labelMap.width;
   const sy = rect.height / labelMap.height;
+  /** Both images cover `rect`. */
+  const placement = { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
   return (
     <Layer name="objects" listening={false} imageSmoothingEnabled={false}>
-      <KonvaImage
-        image={outlines}
-        x={rect.x}
-        y={rect.y}
-        width={rect.width}
-        height={rect.height}
-        opacity={props.opacity}
-      />
-      {fill && <KonvaImage image={fill} x={rect.x} y={rect.y} width={rect.width} height={rect.height} />}
+      <KonvaImage image={outlines} {...placement} opacity={props.opacity} />
+      {fill && <KonvaImage image={fill} {...placement} />}
       {selected && (
         <Rect
           name="object-highlight"

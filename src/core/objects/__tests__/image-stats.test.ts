@@ -1,20 +1,15 @@
 import { describe, expect, test } from "vitest";
-import { imageStats, meanNearestNeighbour, percentileSorted, type ObjectRecordForStats } from "../image-stats";
+import { createRandom } from "../../analysis/random";
+import {
+  imageStats,
+  meanNearestNeighbour,
+  NO_OBJECT_STATS,
+  percentileSorted,
+  type ObjectRecordForStats,
+} from "../image-stats";
 
 function obj(row: number, col: number, diameter = 2): ObjectRecordForStats {
   return { area: (Math.PI * diameter * diameter) / 4, equivalentDiameter: diameter, centroid: [row, col] };
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function bruteMeanNN(rows: Float64Array, cols: Float64Array): number {
@@ -33,20 +28,8 @@ function bruteMeanNN(rows: Float64Array, cols: Float64Array): number {
 describe("imageStats", () => {
   test("no objects: zeros and nulls, no NaN", () => {
     const s = imageStats([], 100, 50);
-    expect(s).toEqual({
-      count: 0,
-      density: 0,
-      coverage: 0,
-      meanArea: null,
-      meanDiameter: null,
-      medianDiameter: null,
-      d10: null,
-      d50: null,
-      d90: null,
-      histogram: null,
-      meanNearestNeighbour: null,
-      clarkEvans: null,
-    });
+    expect(s).toEqual({ count: 0, density: 0, coverage: 0, ...NO_OBJECT_STATS });
+    expect(Object.values(NO_OBJECT_STATS).every((v) => v === null)).toBe(true);
   });
 
   test("one object: NN values null", () => {
@@ -95,7 +78,7 @@ describe("imageStats", () => {
   });
 
   test("nearest neighbours match brute force on random and clustered points", () => {
-    const rand = rng(7);
+    const rand = createRandom(7);
     for (const [n, spread] of [
       [500, 1000],
       [300, 5],
@@ -114,7 +97,7 @@ describe("imageStats", () => {
   });
 
   test("100 000 random objects: Clark-Evans ~ 1, fast", () => {
-    const rand = rng(1);
+    const rand = createRandom(1);
     const objects: ObjectRecordForStats[] = [];
     for (let i = 0; i < 100_000; i++) objects.push(obj(rand() * 4096, rand() * 4096, 1 + rand() * 5));
     const t0 = performance.now();

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~/server/db";
 import { eventBus } from "~/server/events";
 import { callerFor, seedProject } from "../../../../tests/helpers/seed";
+import { ONE_MEMBER_PER_ROLE, seedProjectWithDataset } from "../../../../tests/helpers/project-images";
 import { seedImageRow } from "../../sharing/__tests__/collaboration-fixtures";
 
 afterAll(async () => {
@@ -13,13 +14,7 @@ afterAll(async () => {
 });
 
 async function setup() {
-  const { project, users } = await seedProject(db, {
-    owner: "OWNER",
-    editor: "EDITOR",
-    annotator: "ANNOTATOR",
-    viewer: "VIEWER",
-  });
-  const dataset = await db.dataset.create({ data: { projectId: project.id, name: "cycle 10" } });
+  const { project, users, dataset } = await seedProjectWithDataset(db, ONE_MEMBER_PER_ROLE, "cycle 10");
   const image = await seedImageRow(db, { projectId: project.id, datasetId: dataset.id, fileName: "a.png" });
   const labelClass = await db.labelClass.create({
     data: { projectId: project.id, name: "Dendrite", color: "#ff0000" },

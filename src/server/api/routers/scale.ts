@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PixelSize } from "~/core/objects/units";
-import { idSchema } from "~/core/schemas";
+import { imageOrDatasetTargetSchema } from "~/core/schemas";
 import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
 import { setPixelSize } from "~/server/objects/set-pixel-size";
 
@@ -20,10 +20,7 @@ export const scaleRouter = createTRPCRouter({
   set: projectProcedure("EDITOR")
     .input(
       z.object({
-        target: z.discriminatedUnion("kind", [
-          z.object({ kind: z.literal("image"), imageId: idSchema }),
-          z.object({ kind: z.literal("dataset"), datasetId: idSchema }),
-        ]),
+        target: imageOrDatasetTargetSchema,
         pixelSize: pixelSizeInput,
       }),
     )

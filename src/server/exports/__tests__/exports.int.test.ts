@@ -9,6 +9,7 @@ import type { RegionGeometry } from "~/core/regions/region-geometry";
 import { db } from "~/server/db";
 import { blobStore } from "~/server/storage";
 import { callerFor, seedProject } from "../../../../tests/helpers/seed";
+import { seedImageRows } from "../../../../tests/helpers/project-images";
 import { unzip } from "../../../../tests/helpers/unzip";
 import { seedAnalysis, seedImageRow, seedStoredImage } from "../../sharing/__tests__/collaboration-fixtures";
 import { cocoRleToMask } from "~/core/regions/coco-rle";
@@ -281,15 +282,9 @@ describe("results CSV", () => {
     const labelClass = await db.labelClass.create({
       data: { projectId: project.id, name: "Dendrite", color: "#ff0000" },
     });
-    const images = [];
-    for (let i = 0; i < 5; i++)
-      images.push(
-        await seedImageRow(db, {
-          projectId: project.id,
-          datasetId: dataset.id,
-          fileName: i === 0 ? "=HYPERLINK(evil).png" : `img-${i}.png`,
-        }),
-      );
+    const images = await seedImageRows(db, { projectId: project.id, datasetId: dataset.id }, 5, (i) => ({
+      fileName: i === 0 ? "=HYPERLINK(evil).png" : `img-${i}.png`,
+    }));
     await seedAnalysis(db, { imageId: images[0]!.id, prediction: "spherical", paramsHash: "old" });
     await new Promise((resolve) => setTimeout(resolve, 5));
     await seedAnalysis(db, { imageId: images[0]!.id, prediction: "dendritic", paramsHash: "new" });

@@ -7,6 +7,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "~/server/db";
 import { importCocoRunPayloadSchema } from "~/server/jobs/definitions";
+import { seedImageRows } from "../../../../tests/helpers/project-images";
 import { seedProject } from "../../../../tests/helpers/seed";
 import { signedIn } from "../../../../tests/helpers/signed-in-user";
 import { runJobWorkerDuringTests } from "../../jobs/__tests__/job-worker";
@@ -105,17 +106,11 @@ describe("COCO import route", () => {
 describe("COCO import job", () => {
   it("imports 20 000 annotations in batches as a job, with progress and one audit event", async () => {
     const { project, users, dataset } = await editorProject();
-    const images = [];
-    for (let i = 0; i < 4; i++)
-      images.push(
-        await seedImageRow(db, {
-          projectId: project.id,
-          datasetId: dataset.id,
-          fileName: `img-${i}.png`,
-          width: 640,
-          height: 480,
-        }),
-      );
+    const images = await seedImageRows(db, { projectId: project.id, datasetId: dataset.id }, 4, (i) => ({
+      fileName: `img-${i}.png`,
+      width: 640,
+      height: 480,
+    }));
     const count = 20_000;
     const document = {
       images: images.map((image, i) => ({ id: i + 1, file_name: image.fileName, width: 640, height: 480 })),

@@ -13,7 +13,12 @@ import { streamObjectsCsv, OBJECTS_CSV_COLUMNS } from "~/server/exports/stream-o
 import { RESULTS_CSV_COLUMNS, streamResultsCsv } from "~/server/exports/stream-results-csv";
 import { blobStore } from "~/server/storage";
 import { closeHeavyWorkPool } from "~/server/workers/heavy-pool";
-import { callerFor, seedProject, seedUser } from "../../../../tests/helpers/seed";
+import { callerFor, seedUser } from "../../../../tests/helpers/seed";
+import {
+  ONE_MEMBER_PER_ROLE,
+  seedProjectWithDataset,
+  seedStoredImageRow,
+} from "../../../../tests/helpers/project-images";
 import { signedIn } from "../../../../tests/helpers/signed-in-user";
 import { labelsFromRgba } from "../object-set-labels";
 
@@ -51,30 +56,16 @@ async function discsPng(): Promise<Buffer> {
 }
 
 async function seedDiscs() {
-  const { project, users } = await seedProject(db, {
-    owner: "OWNER",
-    editor: "EDITOR",
-    annotator: "ANNOTATOR",
-    viewer: "VIEWER",
-  });
-  const dataset = await db.dataset.create({ data: { projectId: project.id, name: "discs" } });
-  const bytes = await discsPng();
-  const stored = await blobStore().put(bytes);
-  const image = await db.image.create({
-    data: {
-      projectId: project.id,
-      datasetId: dataset.id,
-      fileName: "discs.png",
-      blobKey: stored.key,
-      sha256: stored.sha256,
-      byteSize: bytes.length,
-      thumbnailKey: stored.key,
-      format: "png",
-      width: WIDTH,
-      height: HEIGHT,
-      bitDepth: 8,
-      channels: 1,
-    },
+  const { project, users, dataset } = await seedProjectWithDataset(db, ONE_MEMBER_PER_ROLE, "discs");
+  const image = await seedStoredImageRow(db, {
+    projectId: project.id,
+    datasetId: dataset.id,
+    fileName: "discs.png",
+    bytes: await discsPng(),
+    format: "png",
+    width: WIDTH,
+    height: HEIGHT,
+    channels: 1,
   });
   return { project, users, dataset, image };
 }

@@ -6,8 +6,8 @@
 import sharp from "sharp";
 import { describe, expect, it, vi } from "vitest";
 import { db } from "~/server/db";
-import { blobStore } from "~/server/storage";
-import { callerFor, seedProject } from "../../../../tests/helpers/seed";
+import { callerFor } from "../../../../tests/helpers/seed";
+import { seedProjectWithDataset, seedStoredImageRow } from "../../../../tests/helpers/project-images";
 
 vi.mock("~/server/auth", () => ({ auth: async () => null }));
 const imageRoute = await import("~/app/api/share/[token]/images/[imageId]/[variant]/route");
@@ -28,25 +28,17 @@ async function jpegWithExif(): Promise<Buffer> {
 }
 
 async function setup() {
-  const { project, users } = await seedProject(db, { owner: "OWNER", editor: "EDITOR" });
-  const dataset = await db.dataset.create({ data: { projectId: project.id, name: "shared" } });
+  const { project, users, dataset } = await seedProjectWithDataset(db, { owner: "OWNER", editor: "EDITOR" }, "shared");
   const bytes = await jpegWithExif();
-  const stored = await blobStore().put(bytes);
-  const image = await db.image.create({
-    data: {
-      projectId: project.id,
-      datasetId: dataset.id,
-      fileName: "exif.jpg",
-      blobKey: stored.key,
-      sha256: stored.sha256,
-      byteSize: bytes.length,
-      thumbnailKey: stored.key,
-      format: "jpeg",
-      width: 40,
-      height: 30,
-      bitDepth: 8,
-      channels: 3,
-    },
+  const image = await seedStoredImageRow(db, {
+    projectId: project.id,
+    datasetId: dataset.id,
+    fileName: "exif.jpg",
+    bytes,
+    format: "jpeg",
+    width: 40,
+    height: 30,
+    channels: 3,
   });
   const owner = callerFor(db, users.owner!);
   const link = await callerFor(db, users.editor!).share.create({

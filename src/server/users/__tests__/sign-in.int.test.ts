@@ -14,9 +14,12 @@ async function createAccount(email: string, password: string) {
 
 const fromAddress = (address: string) => new Headers({ "x-forwarded-for": `${address}, 10.0.0.1` });
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+/**
+ * The fastest of several runs: other test files run in parallel on the same cores, and
+ * interference only ever adds time, so the minimum is the steadiest estimate of the work itself.
+ */
+function fastest(values: number[]): number {
+  return Math.min(...values);
 }
 
 describe("password sign-in", () => {
@@ -72,7 +75,9 @@ describe("password sign-in", () => {
   });
 
   it("takes as long for an unknown account as for a known one (within 30 %)", async () => {
-    await createAccount("known@example.test", "right password");
+    // One attempt per account, known or not: a repeated account would reach its throttle, whose
+    // refusal is (equally for known and unknown addresses) much faster than a password check.
+    for (let i = 0; i < 8; i++) await createAccount(`known-${i}@example.test`, "right password");
     const time = async (email: string) => {
       const started = performance.now();
       await signInWithPassword({ db, email, password: "wrong password" });
@@ -82,15 +87,15 @@ describe("password sign-in", () => {
     await time("warm-up@example.test");
     const known: number[] = [];
     const unknown: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      known.push(await time("known@example.test"));
+    for (let i = 0; i < 8; i++) {
+      known.push(await time(`known-${i}@example.test`));
       unknown.push(await time(`nobody-${i}@example.test`));
     }
-    const ratio = median(unknown) / median(known);
+    const ratio = fastest(unknown) / fastest(known);
     console.log(
-      `[sign-in timing] unknown ${median(unknown).toFixed(0)} ms, known ${median(known).toFixed(0)} ms, ratio ${ratio.toFixed(2)}`,
+      `[sign-in timing] fastest of 8: unknown ${fastest(unknown).toFixed(0)} ms, known ${fastest(known).toFixed(0)} ms, ratio ${ratio.toFixed(2)}`,
     );
-    expect(ratio, `unknown ${median(unknown).toFixed(0)} ms vs known ${median(known).toFixed(0)} ms`).toBeGreaterThan(
+    expect(ratio, `unknown ${fastest(unknown).toFixed(0)} ms vs known ${fastest(known).toFixed(0)} ms`).toBeGreaterThan(
       0.7,
     );
     expect(ratio).toBeLessThan(1.3);

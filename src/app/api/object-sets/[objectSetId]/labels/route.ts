@@ -9,24 +9,15 @@
 import { z } from "zod";
 import { idSchema } from "~/core/schemas";
 import { projectRoute } from "~/server/http/project-route";
-import { contentAddressedEtag, serveBlob } from "~/server/http/serve-blob";
+import { serveStoredPng } from "~/server/http/serve-stored-png";
 import { unsafeFindObjectSetLabels } from "~/server/objects/find-object-set";
 
 export const runtime = "nodejs";
-
-/** Immutable content, but private: revalidation after a day re-runs the membership check. */
-const CACHE_CONTROL = "private, max-age=86400";
 
 export const GET = projectRoute({
   minimum: "VIEWER",
   params: z.object({ objectSetId: idSchema }),
   notFound: "Object set not found",
   resolveTarget: ({ db, params }) => unsafeFindObjectSetLabels({ db, objectSetId: params.objectSetId }),
-  handler: ({ request, blobs, target }) =>
-    serveBlob(request, {
-      blobs,
-      etag: contentAddressedEtag(target.blobKey),
-      cacheControl: CACHE_CONTROL,
-      content: async () => ({ blobKey: target.blobKey, contentType: "image/png" }),
-    }),
+  handler: ({ request, blobs, target }) => serveStoredPng(request, blobs, target.blobKey),
 });

@@ -9,23 +9,14 @@ import { z } from "zod";
 import { idSchema } from "~/core/schemas";
 import { unsafeFindAnalysisMap } from "~/server/analysis/find-analysis-map";
 import { projectRoute } from "~/server/http/project-route";
-import { contentAddressedEtag, serveBlob } from "~/server/http/serve-blob";
+import { serveStoredPng } from "~/server/http/serve-stored-png";
 
 export const runtime = "nodejs";
-
-/** Immutable content, but private: revalidation after a day re-runs the membership check. */
-const CACHE_CONTROL = "private, max-age=86400";
 
 export const GET = projectRoute({
   minimum: "VIEWER",
   params: z.object({ analysisId: idSchema, map: z.string().min(1).max(64) }),
   notFound: "Map not found",
   resolveTarget: ({ db, params }) => unsafeFindAnalysisMap({ db, analysisId: params.analysisId, map: params.map }),
-  handler: ({ request, blobs, target }) =>
-    serveBlob(request, {
-      blobs,
-      etag: contentAddressedEtag(target.blobKey),
-      cacheControl: CACHE_CONTROL,
-      content: async () => ({ blobKey: target.blobKey, contentType: "image/png" }),
-    }),
+  handler: ({ request, blobs, target }) => serveStoredPng(request, blobs, target.blobKey),
 });
