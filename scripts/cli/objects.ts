@@ -276,7 +276,7 @@ async function processImage(file: string, options: Options) {
   }
   const greyMs = performance.now() - mark;
   const segmentation = segmentObjects(grey, options.params);
-  const measurements = measureObjects(segmentation.labels, grey, grey.width, grey.height, {
+  const measurements = measureObjects(segmentation.labels, grey, {
     q: options.q,
     pixelSize,
     skeleton: options.skeleton,

@@ -84,19 +84,11 @@ export type ObjectMeasurements = {
 
 /**
  * Measures every object of `labels` (Int32Array, row-major, 0 = background) and the image; see
- * the module comment. `grey` is the image the labels were computed on (same size).
+ * the module comment. `grey` is the image the labels were computed on: it gives their size.
  */
-export function measureObjects(
-  labels: Int32Array,
-  grey: GreyImage,
-  width: number,
-  height: number,
-  options: MeasureObjectsOptions = {},
-): ObjectMeasurements {
+export function measureObjects(labels: Int32Array, grey: GreyImage, options: MeasureObjectsOptions = {}) {
+  const { width, height } = grey;
   assertPlane(labels.length, width, height, "labels");
-  if (grey.width !== width || grey.height !== height) {
-    throw new RangeError(`grey image is ${grey.width} x ${grey.height}, labels are ${width} x ${height}`);
-  }
   const pixelSize = options.pixelSize ?? null;
   if (pixelSize !== null) assertPixelSize(pixelSize);
   const maxObjects = options.maxObjects ?? MAX_MEASURED_OBJECTS;

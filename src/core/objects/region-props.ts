@@ -113,19 +113,9 @@ export function regionProps(
   }
 
   const size = maxLabel + 1;
-  const area = new Float64Array(size);
-  const originRow = new Int32Array(size);
-  const originCol = new Int32Array(size);
-  const minRow = new Int32Array(size);
-  const minCol = new Int32Array(size);
-  const maxRow = new Int32Array(size);
-  const maxCol = new Int32Array(size);
-  const sr = new Float64Array(size);
-  const sc = new Float64Array(size);
-  const srr = new Float64Array(size);
-  const scc = new Float64Array(size);
-  const src = new Float64Array(size);
-  const runCount = new Int32Array(size);
+  // Per-label accumulators, indexed by label.
+  const [area, sr, sc, srr, scc, src] = freshArrays(6, () => new Float64Array(size));
+  const [originRow, originCol, minRow, minCol, maxRow, maxCol, runCount] = freshArrays(7, () => new Int32Array(size));
 
   // Pass 1, per run: area, bbox and moment sums relative to the object's first pixel (exact
   // integers: Σx over a..b = (a + b)(b − a + 1)/2, Σx² = S(b) − S(a − 1) with S(n) = n(n+1)(2n+1)/6).
@@ -277,4 +267,13 @@ function endOfRun(labels: Int32Array, i: number, rowEnd: number): number {
   let e = i + 1;
   while (e < rowEnd && labels[e] === l) e++;
   return e;
+}
+
+type Tuple<T, N extends number, Built extends T[] = []> = Built["length"] extends N
+  ? Built
+  : Tuple<T, N, [T, ...Built]>;
+
+/** `count` new arrays from `make`, typed as a tuple so they can be destructured. */
+function freshArrays<T, N extends number>(count: N, make: () => T): Tuple<T, N> {
+  return Array.from({ length: count }, make) as Tuple<T, N>;
 }

@@ -11,6 +11,16 @@ export type WatershedOptions = {
   connectivity?: Connectivity;
 };
 
+/** What both floods work on (validated by {@link watershed}). */
+type Flood = {
+  elevation: Float64Array;
+  markers: Int32Array;
+  width: number;
+  height: number;
+  mask: Uint8Array | undefined;
+  eight: boolean;
+};
+
 /**
  * Marker-controlled watershed by priority flood, as skimage.segmentation.watershed (0.19, no
  * compactness, no watershed line) does it: every marker pixel enters the queue; the queue releases
@@ -65,8 +75,9 @@ export function watershed(
       : findRuns(mask, width, height, eight ? 8 : 4);
   const levels = rankLevels(elevation, runs);
   // NaN is an error where a flood reaches it; the global flood finds the same first one as before.
-  if (levels === null || levels.nan) return floodHashed(elevation, markers, width, height, mask, eight);
-  return floodRanked(elevation, markers, width, height, mask, eight, levels, runs);
+  const flood: Flood = { elevation, markers, width, height, mask, eight };
+  if (levels === null || levels.nan) return floodHashed(flood);
+  return floodRanked(flood, levels, runs);
 }
 
 /** Above this many distinct elevations, {@link watershed} hashes floats instead of ranking them. */
@@ -208,16 +219,8 @@ function rankOf(levels: Levels, v: number): number {
  * the queue releases pixels in the same order whatever happens elsewhere, so each component is
  * flooded on its own, from its markers in raster order: this keeps the working set small.
  */
-function floodRanked(
-  elevation: Float64Array,
-  markers: Int32Array,
-  width: number,
-  height: number,
-  mask: Uint8Array | undefined,
-  eight: boolean,
-  levels: Levels,
-  runs: Runs,
-): Int32Array {
+function floodRanked(flood: Flood, levels: Levels, runs: Runs): Int32Array {
+  const { elevation, markers, width, height, mask, eight } = flood;
   const n = elevation.length;
   // The flood reads a pixel's label before it writes it: writing every page once, in order, is
   // cheaper than taking a read fault and then a write fault on each page of a fresh array.
@@ -379,14 +382,8 @@ function lowestBit(word: number): number {
 }
 
 /** The flood with hashed elevation buckets and a heap of them, for images with many levels. */
-function floodHashed(
-  elevation: Float64Array,
-  markers: Int32Array,
-  width: number,
-  height: number,
-  mask: Uint8Array | undefined,
-  eight: boolean,
-): Int32Array {
+function floodHashed(flood: Flood): Int32Array {
+  const { elevation, markers, width, height, mask, eight } = flood;
   const n = elevation.length;
   const out = new Int32Array(n);
   const queue = new BucketQueue(n);

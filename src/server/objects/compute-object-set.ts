@@ -57,7 +57,7 @@ export async function computeObjectSet(
     lap("grey");
     const segmentation = segmentObjects(grey, input.params);
     lap("segment");
-    const measured = measureObjects(segmentation.labels, grey, grey.width, grey.height);
+    const measured = measureObjects(segmentation.labels, grey);
     lap("measure");
     const png = await encodeLabelMapPng(segmentation.labels, grey.width, grey.height);
     lap("encode");

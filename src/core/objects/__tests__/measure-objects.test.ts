@@ -27,7 +27,7 @@ const grey = (width: number, height: number, labels?: Int32Array): GreyImage => 
 
 describe("measureObjects", () => {
   test("empty image: count 0, no NaN or Infinity anywhere", () => {
-    const m = measureObjects(new Int32Array(64 * 48), grey(64, 48), 64, 48, {
+    const m = measureObjects(new Int32Array(64 * 48), grey(64, 48), {
       pixelSize: { value: 2, unit: "nm" },
       skeleton: true,
     });
@@ -49,7 +49,7 @@ describe("measureObjects", () => {
       [1, 2, 2, 4, 10],
       [2, 20, 20, 6, 6],
     ]);
-    const m = measureObjects(labels, grey(40, 30, labels), 40, 30);
+    const m = measureObjects(labels, grey(40, 30, labels));
     expect(m.count).toBe(2);
     expect(m.pixelSize).toBeNull();
     expect(m.physicalObjects).toBeNull();
@@ -69,7 +69,7 @@ describe("measureObjects", () => {
 
   test("physical units: lengths x pixel size, areas x pixel size squared, unit in the names", () => {
     const labels = rectangles(40, 30, [[1, 5, 5, 8, 12]]);
-    const m = measureObjects(labels, grey(40, 30, labels), 40, 30, { pixelSize: { value: 0.5, unit: "µm" } });
+    const m = measureObjects(labels, grey(40, 30, labels), { pixelSize: { value: 0.5, unit: "µm" } });
     const px = m.objects[0]!;
     const um = m.physicalObjects![0]!;
     expect(um.unit).toBe("µm");
@@ -90,7 +90,7 @@ describe("measureObjects", () => {
       [1, 11, 1, 3, 21],
       [2, 26, 26, 3, 12],
     ]);
-    const m = measureObjects(labels, grey(w, h, labels), w, h, { skeleton: true, pixelSize: { value: 3, unit: "nm" } });
+    const m = measureObjects(labels, grey(w, h, labels), { skeleton: true, pixelSize: { value: 3, unit: "nm" } });
     const plus = m.objects[0]!.skeleton!;
     const bar = m.objects[1]!.skeleton!;
     expect(plus.junctionCount).toBeGreaterThanOrEqual(1);
@@ -117,7 +117,7 @@ describe("measureObjects", () => {
     const image = { width: w, height: h, data };
     const seg = segmentObjects(image);
     expect(seg.polarity).toBe("dark");
-    const m = measureObjects(seg.labels, image, w, h);
+    const m = measureObjects(seg.labels, image);
     expect(m.count).toBe(3);
     for (const o of m.objects) expect(o.circularity).toBeGreaterThan(0.8);
   });
@@ -129,16 +129,15 @@ describe("measureObjects", () => {
       [3, 10, 10, 2, 2],
     ]);
     const g = grey(20, 20, labels);
-    expect(() => measureObjects(labels, g, 20, 20, { maxObjects: 2 })).toThrow(/too many objects/);
-    expect(() => measureObjects(labels, grey(10, 40), 20, 20)).toThrow(RangeError);
-    expect(() => measureObjects(labels, g, 20, 21)).toThrow(RangeError);
-    expect(() => measureObjects(labels, g, 20, 20, { pixelSize: { value: 0, unit: "nm" } })).toThrow(/pixel size/);
-    expect(() => measureObjects(labels, g, 20, 20, { q: 1 })).toThrow(/q must be/);
+    expect(() => measureObjects(labels, g, { maxObjects: 2 })).toThrow(/too many objects/);
+    expect(() => measureObjects(labels, grey(10, 30))).toThrow(RangeError); // 300 pixels, labels have 400
+    expect(() => measureObjects(labels, g, { pixelSize: { value: 0, unit: "nm" } })).toThrow(/pixel size/);
+    expect(() => measureObjects(labels, g, { q: 1 })).toThrow(/q must be/);
   });
 
   test("an image too small for q x q slices has no index of dispersion instead of failing", () => {
     const labels = rectangles(8, 2, [[1, 0, 0, 1, 3]]);
-    const m = measureObjects(labels, grey(8, 2, labels), 8, 2);
+    const m = measureObjects(labels, grey(8, 2, labels));
     expect(m.indexOfDispersion).toBeNull();
     expect(m.count).toBe(1);
   });
