@@ -250,6 +250,9 @@ test("set scale on the burned-in bar, scale bar, objects in µm, highlight, regi
   await page.reload();
   await expect(page.getByTestId("region-count")).toHaveText(String(objectCount), { timeout: 60_000 });
   await expect(page.getByTestId("region-item").first()).toHaveAttribute("data-kind", "mask");
+  // A drawn region shows its own measurements, in the image's unit.
+  await page.getByTestId("region-item").first().click();
+  await expect(page.getByTestId("region-descriptors")).toContainText("µm");
   await shot(page, "04-objects-as-regions");
 
   // objects.csv from the project's exports: one row per object, areas in µm² matching the table.

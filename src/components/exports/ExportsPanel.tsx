@@ -64,6 +64,9 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
         <a href={`${base}/objects.csv${query}`} download data-testid="export-objects-csv">
           Objects (CSV)
         </a>
+        <a href={`${base}/objects.coco.json${query}`} download data-testid="export-objects-coco">
+          Objects (COCO)
+        </a>
         <BackgroundExport projectId={projectId} datasetId={datasetId || undefined} />
       </div>
       {canImport && (

@@ -1,6 +1,8 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { scaleBarFor } from "~/core/objects/scale-bar-length";
+import type { PixelSize } from "~/core/objects/units";
 import { SharedAnnotations, type SharedRegion } from "./SharedAnnotations";
 
 export type SharedOverlayView = {
@@ -19,10 +21,11 @@ const OVERLAY_NAME: Record<string, string> = {
 
 /**
  * The shared image with its overlays (coloured PNGs from the token-scoped overlay route) stacked
- * on top, each with an opacity slider, and the regions drawn over everything.
+ * on top, each with an opacity slider, and the regions drawn over everything; a scale bar
+ * (bottom-left, the canvas's 1-2-5 rule) when the image has a pixel size.
  */
 export function SharedImageViewer(props: {
-  image: { fileName: string; width: number; height: number; displayUrl: string };
+  image: { fileName: string; width: number; height: number; displayUrl: string; pixelSize?: PixelSize | null };
   overlays: SharedOverlayView[];
   regions: SharedRegion[] | null;
 }) {
@@ -32,6 +35,9 @@ export function SharedImageViewer(props: {
   );
   const [showRegions, setShowRegions] = useState(true);
   const percent = (value: number, total: number) => `${(value / total) * 100}%`;
+  const viewerRef = useRef<HTMLDivElement>(null);
+  const viewWidth = useElementWidth(viewerRef);
+  const bar = image.pixelSize ? scaleBarFor(image.pixelSize, viewWidth / image.width, viewWidth) : null;
   return (
     <div style={{ display: "grid", gridTemplateColumns: "minmax(0, 1fr) 260px", gap: 12 }}>
       <div
@@ -42,6 +48,7 @@ export function SharedImageViewer(props: {
           background: "#111",
         }}
         data-testid="shared-viewer"
+        ref={viewerRef}
       >
         {/* eslint-disable-next-line @next/next/no-img-element */}
         <img
@@ -72,6 +79,26 @@ export function SharedImageViewer(props: {
         {props.regions && showRegions && (
           <SharedAnnotations regions={props.regions} width={image.width} height={image.height} />
         )}
+        {bar && (
+          <div
+            data-testid="share-scale-bar"
+            data-length={bar.text}
+            style={{
+              position: "absolute",
+              left: 12,
+              bottom: 12,
+              padding: "4px 6px",
+              background: "rgba(0,0,0,0.55)",
+              borderRadius: 4,
+              color: "#fff",
+              font: "bold 13px sans-serif",
+              pointerEvents: "none",
+            }}
+          >
+            <div>{bar.text}</div>
+            <div style={{ width: bar.screenPx, height: 5, marginTop: 3, background: "#fff" }} />
+          </div>
+        )}
       </div>
       <div>
         {props.overlays.length === 0 && <p className="muted">No overlays shared.</p>}
@@ -100,4 +127,20 @@ export function SharedImageViewer(props: {
       </div>
     </div>
   );
+}
+
+/** The element's rendered width in CSS pixels, following resizes (0 before layout). */
+function useElementWidth(ref: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const update = () => setWidth(element.getBoundingClientRect().width);
+    update();
+    if (typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(update);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
 }

@@ -319,6 +319,7 @@ function LoadedWorkspace(props: {
             saveStatus={describeSync(sync)}
             saveError={sync.error}
             onRetry={() => void sync.retry()}
+            pixelSize={image.pixelSize}
           />
           <LabelClassManager projectId={projectId} canEdit={can.manageLabelClasses} />
           <p className="muted" style={{ fontSize: "0.78rem" }}>

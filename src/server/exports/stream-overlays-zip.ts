@@ -1,12 +1,15 @@
 /**
  * The coloured overlays of every image's newest analysis as a zip of PNGs, one folder per
  * image: "<dataset>/<file>_<imageId>/<map>.png". Images are read a page at a time and each map is
- * coloured and written before the next is read, so memory stays one map.
+ * coloured and written before the next is read, so memory stays one map. Images with a pixel
+ * size get a scale bar burnt into each map.
  */
+import { camCropRect } from "~/server/analysis/analysis-dto";
 import { listAnalysisMaps } from "~/server/analysis/analysis-maps";
 import type { Db } from "~/server/db";
 import type { BlobStore } from "~/server/storage";
 import { exportImagePages, type ExportScope } from "./export-scope";
+import { pixelSizeOf } from "~/server/objects/pixel-size";
 import { renderOverlayPng } from "./render-overlay-png";
 import { writeZip, type ZipEntry } from "./zip-writer";
 
@@ -32,6 +35,10 @@ async function* overlayEntries(options: {
     pageSize: options.pageSize,
     select: {
       fileName: true,
+      width: true,
+      height: true,
+      pixelSizeUm: true,
+      pixelSizeUnit: true,
       dataset: { select: { name: true } },
       analyses: { orderBy: { createdAt: "desc" }, take: 1, select: { mapKeys: true, createdAt: true } },
     },
@@ -45,11 +52,21 @@ async function* overlayEntries(options: {
         .pop()!
         .replace(/\.[^.]+$/, "");
       const folder = `${safeSegment(image.dataset.name)}/${safeSegment(stem)}_${image.id}`;
+      const pixelSize = pixelSizeOf(image);
       for (const map of listAnalysisMaps(analysis.mapKeys)) {
         const png = await options.blobs.get(map.ref.key);
         yield {
           name: `${folder}/${safeSegment(map.name)}.png`,
-          bytes: await renderOverlayPng({ png, role: map.role, k: map.k }),
+          bytes: await renderOverlayPng({
+            png,
+            role: map.role,
+            k: map.k,
+            // The CAM covers the classifier's crop; every other map the whole image.
+            scale: pixelSize && {
+              pixelSize,
+              coveredWidth: map.role === "cam" ? camCropRect(image.width, image.height).width : image.width,
+            },
+          }),
           modified: analysis.createdAt,
         };
       }

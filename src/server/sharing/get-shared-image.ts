@@ -15,6 +15,8 @@ import { parseRegionGeometry, type RegionGeometry } from "~/core/regions/region-
 import { findNewestAnalysis } from "~/server/analysis/find-newest-analysis";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
+import type { PixelSize } from "~/core/objects/units";
+import { pixelSizeOf } from "~/server/objects/pixel-size";
 import { resolveShareLink } from "./resolve-share-link";
 import { imageInScopeWhere } from "./share-scope";
 import { sharedImageUrl, sharedOverlayUrl } from "./shared-urls";
@@ -29,7 +31,15 @@ export type SharedOverlay = {
 
 export type SharedImage = {
   link: { kind: "dataset" | "image"; datasetName: string | null };
-  image: { id: string; fileName: string; width: number; height: number; displayUrl: string };
+  image: {
+    id: string;
+    fileName: string;
+    width: number;
+    height: number;
+    displayUrl: string;
+    /** The size of one original pixel (for the scale bar), null when the image has none. */
+    pixelSize: PixelSize | null;
+  };
   overlays: SharedOverlay[];
   annotations: {
     label: { name: string; color: string } | null;
@@ -54,7 +64,15 @@ export async function getSharedImage(options: { db: Db; token: string; imageId: 
   const link = await resolveShareLink({ db, token });
   const image = await db.image.findFirst({
     where: imageInScopeWhere(link, options.imageId),
-    select: { id: true, fileName: true, width: true, height: true, dataset: { select: { name: true } } },
+    select: {
+      id: true,
+      fileName: true,
+      width: true,
+      height: true,
+      pixelSizeUm: true,
+      pixelSizeUnit: true,
+      dataset: { select: { name: true } },
+    },
   });
   if (!image) throw new AppError("NOT_FOUND", "Image not found");
   const include = link.scope.include;
@@ -138,6 +156,7 @@ export async function getSharedImage(options: { db: Db; token: string; imageId: 
       width: image.width,
       height: image.height,
       displayUrl: sharedImageUrl(token, image.id, "display"),
+      pixelSize: pixelSizeOf(image),
     },
     overlays,
     annotations,

@@ -18,6 +18,7 @@ import { rasterizeBrush } from "~/core/regions/rasterize-region";
 import { RESULTS_CSV_COLUMNS, streamResultsCsv } from "../stream-results-csv";
 import { streamCocoJson } from "../stream-coco-json";
 import { streamOverlaysZip } from "../stream-overlays-zip";
+import { pngGrey } from "~/server/codecs/__tests__/test-images";
 
 async function collect(source: AsyncIterable<string | Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -327,5 +328,54 @@ describe("overlays zip", () => {
     );
     const segmentation = await sharp(entries.get(`${folder}/segmentation.png`)).metadata();
     expect(segmentation).toMatchObject({ format: "png", width: 16, height: 12, channels: 4 });
+  });
+});
+
+describe("overlays zip scale bar", () => {
+  it("burns a bottom-left scale bar into the overlays of an image with a pixel size", async () => {
+    const { project } = await seedProject(db, { owner: "OWNER" });
+    const dataset = await db.dataset.create({ data: { projectId: project.id, name: "scaled" } });
+    // The same 160 x 120 segmentation map (analysis resolution) over two 640 x 480 images, one
+    // with a pixel size (0.1 µm: 64 µm across, 0.4 µm a map pixel, so a 10 µm bar of 25 px).
+    const stored = await blobStore().put(await pngGrey(160, 120, 77));
+    const segmentation = { key: stored.key, width: 160, height: 120, encoding: "mask" };
+    const folders: Record<string, string> = {};
+    for (const [fileName, pixelSizeUm] of [
+      ["plain.png", null],
+      ["scaled.png", 0.1],
+    ] as const) {
+      const image = await seedStoredImage(db, { projectId: project.id, datasetId: dataset.id, fileName });
+      await db.image.update({ where: { id: image.id }, data: { width: 640, height: 480, pixelSizeUm } });
+      const analysis = await seedAnalysis(db, { imageId: image.id });
+      const mapKeys = { ...(analysis.mapKeys as Record<string, unknown>), segmentation };
+      await db.analysis.update({ where: { id: analysis.id }, data: { mapKeys } });
+      folders[fileName] = `scaled/${fileName.replace(".png", "")}_${image.id}`;
+    }
+    const entries = await unzip(
+      await collect(streamOverlaysZip({ db, blobs: blobStore(), scope: { projectId: project.id } })),
+    );
+    const pixels = async (fileName: string) => {
+      const png = entries.get(`${folders[fileName]}/segmentation.png`)!;
+      const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      expect(info).toMatchObject({ width: 160, height: 120 });
+      return { data, channels: info.channels };
+    };
+    const plain = await pixels("plain.png");
+    const scaled = await pixels("scaled.png");
+    const changed = (x0: number, y0: number, x1: number, y1: number) => {
+      let count = 0;
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+          const i = (y * 160 + x) * plain.channels;
+          // Fully transparent pixels are equal whatever their colour channels hold.
+          const clear = plain.data[i + 3] === 0 && scaled.data[i + 3] === 0;
+          if (!clear && [0, 1, 2, 3].some((c) => plain.data[i + c] !== scaled.data[i + c])) count++;
+        }
+      }
+      return count;
+    };
+    // The bar (white, outlined) sits in the bottom-left corner; the top-right is untouched.
+    expect(changed(0, 90, 60, 120)).toBeGreaterThan(40);
+    expect(changed(80, 0, 160, 60)).toBe(0);
   });
 });

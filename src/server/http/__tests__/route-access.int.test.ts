@@ -55,7 +55,7 @@ const pngUpload = () => async () => {
   return form;
 };
 
-const EXPORT_KINDS = ["results.csv", "annotations.coco.json", "overlays.zip", "objects.csv"];
+const EXPORT_KINDS = ["results.csv", "annotations.coco.json", "overlays.zip", "objects.csv", "objects.coco.json"];
 const EMPTY_COCO = { images: [], categories: [], annotations: [] };
 
 const ROUTES: Record<string, Partial<Record<Method, RouteCase>>> = {

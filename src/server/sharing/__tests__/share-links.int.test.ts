@@ -124,6 +124,11 @@ describe("share links", () => {
     expect(view.annotations).toBeNull();
     expect(view.metrics).toBeNull();
     expect(view.prediction?.className).toBe("dendritic");
+    // The pixel size travels for the scale bar, in the unit it was given in.
+    expect(view.image.pixelSize).toBeNull();
+    await db.image.update({ where: { id: s.inShared.id }, data: { pixelSizeUm: 0.0025, pixelSizeUnit: "nm" } });
+    const scaled = await getSharedImage({ db, token: link.token, imageId: s.inShared.id });
+    expect(scaled.image.pixelSize).toEqual({ value: 2.5, unit: "nm" });
     expect((await getOverlay(link.token, s.inShared.id, "segmentation")).status).toBe(200);
     expect((await getOverlay(link.token, s.inShared.id, "cam")).status).toBe(404);
     expect((await getOverlay(link.token, s.inShared.id, "grey")).status).toBe(404);

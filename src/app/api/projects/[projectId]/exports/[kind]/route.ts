@@ -4,6 +4,7 @@
  *      annotations.coco.json  regions and image labels as COCO
  *      overlays.zip           coloured PNG overlays of every image's newest analysis
  *      objects.csv            one row per object of every image's newest object set (px and µm)
+ *      objects.coco.json      the same objects as COCO instances (RLE masks at the image's size)
  * POST /api/projects/:projectId/exports/annotations.coco.json[?datasetId=]: imports a COCO file
  *      (the request body, application/json, up to COCO_IMPORT_LIMITS.maxDocumentBytes) into the
  *      project's images as a background job; needs EDITOR (it may create label classes). Answers
@@ -18,6 +19,7 @@ import { AppError } from "~/server/errors";
 import { assertExportScope, type ExportScope } from "~/server/exports/export-scope";
 import { readableFromGenerator } from "~/server/exports/readable-from-generator";
 import { streamCocoJson } from "~/server/exports/stream-coco-json";
+import { streamObjectsCoco } from "~/server/exports/stream-objects-coco";
 import { streamObjectsCsv } from "~/server/exports/stream-objects-csv";
 import { safeSegment, streamOverlaysZip } from "~/server/exports/stream-overlays-zip";
 import { streamResultsCsv } from "~/server/exports/stream-results-csv";
@@ -34,6 +36,7 @@ const EXPORT_KINDS = {
   },
   "overlays.zip": { contentType: "application/zip", suffix: "overlays.zip" },
   "objects.csv": { contentType: "text/csv; charset=utf-8", suffix: "objects.csv" },
+  "objects.coco.json": { contentType: "application/json; charset=utf-8", suffix: "objects.coco.json" },
 } as const;
 type ExportKind = keyof typeof EXPORT_KINDS;
 
@@ -60,9 +63,11 @@ export const GET = projectRoute({
         ? streamResultsCsv({ db, scope })
         : params.kind === "objects.csv"
           ? streamObjectsCsv({ db, blobs, scope })
-          : params.kind === "annotations.coco.json"
-            ? streamCocoJson({ db, scope })
-            : streamOverlaysZip({ db, blobs, scope });
+          : params.kind === "objects.coco.json"
+            ? streamObjectsCoco({ db, blobs, scope })
+            : params.kind === "annotations.coco.json"
+              ? streamCocoJson({ db, scope })
+              : streamOverlaysZip({ db, blobs, scope });
     const fileName = `${safeSegment(name)}-${EXPORT_KINDS[params.kind].suffix}`;
     return new Response(readableFromGenerator(body), {
       status: 200,

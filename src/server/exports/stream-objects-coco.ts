@@ -1,0 +1,183 @@
+/**
+ * objects.coco.json: the newest object set of each image in scope as a COCO instances document,
+ * written as a stream like annotations.coco.json (stream-coco-json.ts): one keyset pass over the
+ * images writes "images" directly and each page's annotations to a temporary file, appended
+ * afterwards as "annotations".
+ *
+ * - "images": only images that have an object set (as objects.csv), with file_name, width and
+ *   height of the IMAGE; ids are 1, 2, ... in export order.
+ * - "categories": one, { id: 1, name: "object" }.
+ * - "annotations": one per object (by label), `segmentation` an uncompressed COCO RLE
+ *   ({ counts, size: [height, width] }, column-major, starting with background) AT THE IMAGE'S
+ *   SIZE: when the label map is smaller (long side capped at OBJECTS_MAX_SIDE) it is upsampled
+ *   nearest-neighbour (image pixel (x, y) takes label-map pixel (floor(x * lw / W),
+ *   floor(y * lh / H))), so that COCO tools can use masks and boxes as they are. `bbox`
+ *   [x, y, w, h] and `area` are those of that mask, in image pixels; `iscrowd` 0.
+ * - Extras under `visual_ccc` (ignored by COCO tools): per image the sha256, dataset, object set
+ *   id, label-map size and `label_pixel_size_um` (side of one label-map pixel in µm, or null);
+ *   per annotation the object set id, `object_id` (the label, as objects.csv), `px` = the stored
+ *   descriptors in pixels OF THE LABEL MAP (as objects.csv) and `um` = the physical ones in
+ *   micrometres (`*_um`, `*_um2`), null without a pixel size.
+ *
+ * Memory: one page of image rows, one decoded label map (RGBA, at most 4096 x 4096) and one
+ * object's runs at a time; runs are written straight from the label map within the object's box.
+ */
+import { createReadStream } from "node:fs";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+import { labelBoxes, resampledObjectRle, type LabelAt } from "~/core/objects/label-coco-rle";
+import { findNewestObjectSets, type NewestObjectSet } from "~/server/objects/find-newest-object-sets";
+import { labelPixelSizeOf, physicalFields } from "~/server/objects/object-set-dto";
+import { objectRecordsSchema, type ObjectRecord } from "~/server/objects/object-set-record";
+import { convertLength } from "~/server/objects/pixel-size";
+import type { BlobStore } from "~/server/storage";
+import { exportRowPages, type ExportPagingOptions } from "./export-image-rows";
+
+export const OBJECTS_COCO_FORMAT = "visual-ccc-objects-coco@1";
+export const OBJECT_CATEGORY_ID = 1;
+
+async function recordsOf(set: NewestObjectSet, blobs: BlobStore): Promise<ObjectRecord[]> {
+  const inline = objectRecordsSchema.safeParse(set.objects);
+  if (inline.success && inline.data.length >= set.count) return inline.data;
+  const all = objectRecordsSchema.safeParse(JSON.parse((await blobs.get(set.objectsKey)).toString("utf8")));
+  return all.success ? all.data : [];
+}
+
+/** The stored label map (object-set-labels.ts): RGBA samples and a label lookup over them. */
+async function readLabelMap(
+  blobs: BlobStore,
+  key: string,
+): Promise<{ labelAt: LabelAt; width: number; height: number }> {
+  const { data, info } = await sharp(await blobs.get(key), { limitInputPixels: false })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const rgba = data;
+  const labelAt: LabelAt = (i) => {
+    const j = 4 * i;
+    return rgba[j + 3] === 0 ? 0 : rgba[j]! + 256 * rgba[j + 1]! + 65536 * rgba[j + 2]!;
+  };
+  return { labelAt, width: info.width, height: info.height };
+}
+
+export async function* streamObjectsCoco(
+  options: ExportPagingOptions & { blobs: BlobStore; now?: Date },
+): AsyncGenerator<string | Uint8Array> {
+  const { db, scope, blobs } = options;
+  const header = {
+    info: {
+      description: "Visual-CCC objects",
+      version: OBJECTS_COCO_FORMAT,
+      date_created: (options.now ?? new Date()).toISOString(),
+    },
+    licenses: [],
+    categories: [{ id: OBJECT_CATEGORY_ID, name: "object", supercategory: "" }],
+  };
+  const directory = await mkdtemp(path.join(os.tmpdir(), "vccc-objects-coco-"));
+  const annotationsPath = path.join(directory, "annotations.json-part");
+  const annotationsFile = await open(annotationsPath, "w");
+  try {
+    yield `${JSON.stringify(header).slice(0, -1)},"images":[`;
+    let imageNumber = 0;
+    let annotationNumber = 0;
+    const pages = exportRowPages(options, 100, {
+      width: true,
+      height: true,
+      sha256: true,
+      pixelSizeUm: true,
+      pixelSizeUnit: true,
+    });
+    for await (const images of pages) {
+      const newest = await findNewestObjectSets({
+        db,
+        projectId: scope.projectId,
+        imageIds: images.map((image) => image.id),
+      });
+      const labelMaps = new Map(
+        (
+          await db.objectSet.findMany({
+            where: { id: { in: [...newest.values()].map((set) => set.id) } },
+            select: { id: true, labelMapKey: true, height: true },
+          })
+        ).map((row) => [row.id, row]),
+      );
+      let imagesChunk = "";
+      for (const image of images) {
+        const set = newest.get(image.id);
+        const stored = set && labelMaps.get(set.id);
+        if (!set || !stored) continue;
+        imageNumber++;
+        const labelPixel = labelPixelSizeOf(image, set.width);
+        const um = labelPixel
+          ? { value: convertLength(labelPixel.value, labelPixel.unit, "µm"), unit: "µm" as const }
+          : null;
+        imagesChunk += `${imageNumber > 1 ? "," : ""}${JSON.stringify({
+          id: imageNumber,
+          file_name: image.fileName,
+          width: image.width,
+          height: image.height,
+          visual_ccc: {
+            image_id: image.id,
+            sha256: image.sha256,
+            dataset: image.dataset.name,
+            object_set_id: set.id,
+            label_map_width: set.width,
+            label_map_height: stored.height,
+            label_pixel_size_um: um?.value ?? null,
+          },
+        })}`;
+        const records = await recordsOf(set, blobs);
+        if (records.length === 0) continue;
+        const map = await readLabelMap(blobs, stored.labelMapKey);
+        const maxLabel = records.reduce((max, record) => Math.max(max, record.label), 0);
+        const boxes = labelBoxes(map.labelAt, map.width, map.height, maxLabel);
+        let annotationsChunk = "";
+        for (const record of records) {
+          const b = 4 * record.label;
+          if (!(record.label > 0) || boxes[b]! < 0) continue;
+          const object = resampledObjectRle({
+            labelAt: map.labelAt,
+            labelWidth: map.width,
+            labelHeight: map.height,
+            label: record.label,
+            box: [boxes[b]!, boxes[b + 1]!, boxes[b + 2]!, boxes[b + 3]!],
+            width: image.width,
+            height: image.height,
+          });
+          annotationNumber++;
+          annotationsChunk += `${annotationNumber > 1 ? "," : ""}${JSON.stringify({
+            id: annotationNumber,
+            image_id: imageNumber,
+            category_id: OBJECT_CATEGORY_ID,
+            segmentation: object.rle,
+            area: object.area,
+            bbox: object.bbox,
+            iscrowd: 0,
+            visual_ccc: {
+              object_set_id: set.id,
+              object_id: record.label,
+              px: record,
+              um: um ? physicalFields(record, um) : null,
+            },
+          })}`;
+          // Bounded temporary strings: flush big objects' runs as they come.
+          if (annotationsChunk.length > 1 << 20) {
+            await annotationsFile.write(annotationsChunk);
+            annotationsChunk = "";
+          }
+        }
+        if (annotationsChunk) await annotationsFile.write(annotationsChunk);
+      }
+      if (imagesChunk) yield imagesChunk;
+    }
+    await annotationsFile.close();
+    yield `],"annotations":[`;
+    for await (const chunk of createReadStream(annotationsPath)) yield chunk as Buffer;
+    yield "]}";
+  } finally {
+    await annotationsFile.close().catch(() => undefined);
+    await rm(directory, { recursive: true, force: true });
+  }
+}
