@@ -43,7 +43,8 @@ function boundsOfFlat(flat: readonly number[]): [number, number, number, number]
   return [minX, minY, maxX - minX, maxY - minY];
 }
 
-function rasterFields(mask: Uint8Array, width: number, height: number) {
+/** Pixel count and tight COCO bbox [x, y, w, h] of a row-major 0/non-zero mask ([0, 0, 0, 0] when empty). */
+export function maskAreaAndBox(mask: Uint8Array, width: number, height: number) {
   let area = 0;
   let minX = width;
   let minY = height;
@@ -61,7 +62,11 @@ function rasterFields(mask: Uint8Array, width: number, height: number) {
   }
   const bbox: [number, number, number, number] =
     area === 0 ? [0, 0, 0, 0] : [minX, minY, maxX - minX + 1, maxY - minY + 1];
-  return { segmentation: maskToCocoRle(mask, width, height), area, bbox };
+  return { area, bbox };
+}
+
+function rasterFields(mask: Uint8Array, width: number, height: number) {
+  return { segmentation: maskToCocoRle(mask, width, height), ...maskAreaAndBox(mask, width, height) };
 }
 
 export function toCocoAnnotation(options: {

@@ -8,13 +8,10 @@
  * Extensions under `visual_ccc` (ignored by COCO tools): the image's sha256, dataset and
  * image-level label (category id), and each region's exact geometry (coco-annotation.ts).
  */
-import { createReadStream } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { parseRegionGeometry } from "~/core/regions/region-geometry";
 import { toCocoAnnotation } from "./coco-annotation";
 import { exportRowPages, type ExportPagingOptions } from "./export-image-rows";
+import { COCO_IMAGE_FIELDS, openCocoSpool } from "./coco-spool";
 
 export const COCO_EXPORT_FORMAT = "visual-ccc-coco@1";
 
@@ -28,31 +25,18 @@ export async function* streamCocoJson(
     select: { id: true, name: true, color: true },
   });
   const categoryIds = new Map(classes.map((c, i) => [c.id, i + 1]));
-  const header = {
-    info: {
-      description: "Visual-CCC annotations",
-      version: COCO_EXPORT_FORMAT,
-      date_created: (options.now ?? new Date()).toISOString(),
-    },
-    licenses: [],
-    categories: classes.map((c, i) => ({
-      id: i + 1,
-      name: c.name,
-      supercategory: "",
-      visual_ccc: { color: c.color },
-    })),
-  };
-  const directory = await mkdtemp(path.join(os.tmpdir(), "vccc-coco-"));
-  const annotationsPath = path.join(directory, "annotations.json-part");
-  const annotationsFile = await open(annotationsPath, "w");
+  const categories = classes.map((c, i) => ({
+    id: i + 1,
+    name: c.name,
+    supercategory: "",
+    visual_ccc: { color: c.color },
+  }));
+  const header = { description: "Visual-CCC annotations", version: COCO_EXPORT_FORMAT, now: options.now, categories };
+  const spool = await openCocoSpool(header, "vccc-coco-");
   try {
-    yield `${JSON.stringify(header).slice(0, -1)},"images":[`;
-    let imageNumber = 0;
-    let annotationNumber = 0;
+    yield spool.head();
     const pages = exportRowPages(options, 100, {
-      width: true,
-      height: true,
-      sha256: true,
+      ...COCO_IMAGE_FIELDS,
       label: { select: { labelClassId: true } },
       regions: {
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
@@ -60,12 +44,9 @@ export async function* streamCocoJson(
       },
     });
     for await (const images of pages) {
-      let imagesChunk = "";
-      let annotationsChunk = "";
       for (const image of images) {
-        imageNumber++;
-        imagesChunk += `${imageNumber > 1 ? "," : ""}${JSON.stringify({
-          id: imageNumber,
+        const imageId = spool.addImage((id) => ({
+          id,
           file_name: image.fileName,
           width: image.width,
           height: image.height,
@@ -74,28 +55,23 @@ export async function* streamCocoJson(
             dataset: image.dataset.name,
             label_category_id: image.label ? (categoryIds.get(image.label.labelClassId) ?? null) : null,
           },
-        })}`;
+        }));
         for (const region of image.regions) {
-          annotationNumber++;
-          const annotation = toCocoAnnotation({
-            id: annotationNumber,
-            imageId: imageNumber,
-            categoryId: region.labelClassId ? (categoryIds.get(region.labelClassId) ?? 0) : 0,
-            geometry: parseRegionGeometry(region.geometry),
-            image,
-          });
-          annotationsChunk += `${annotationNumber > 1 ? "," : ""}${JSON.stringify(annotation)}`;
+          await spool.addAnnotation((id) =>
+            toCocoAnnotation({
+              id,
+              imageId,
+              categoryId: region.labelClassId ? (categoryIds.get(region.labelClassId) ?? 0) : 0,
+              geometry: parseRegionGeometry(region.geometry),
+              image,
+            }),
+          );
         }
       }
-      yield imagesChunk;
-      if (annotationsChunk) await annotationsFile.write(annotationsChunk);
+      yield await spool.takeImages();
     }
-    await annotationsFile.close();
-    yield `],"annotations":[`;
-    for await (const chunk of createReadStream(annotationsPath)) yield chunk as Buffer;
-    yield "]}";
+    yield* spool.tail();
   } finally {
-    await annotationsFile.close().catch(() => undefined);
-    await rm(directory, { recursive: true, force: true });
+    await spool.close();
   }
 }

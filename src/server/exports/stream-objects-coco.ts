@@ -22,10 +22,6 @@
  * Memory: one page of image rows, one decoded label map (RGBA, at most 4096 x 4096) and one
  * object's runs at a time; runs are written straight from the label map within the object's box.
  */
-import { createReadStream } from "node:fs";
-import { mkdtemp, open, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import sharp from "sharp";
 import { labelBoxes, resampledObjectRle, type LabelAt } from "~/core/objects/label-coco-rle";
 import { findNewestObjectSets, type NewestObjectSet } from "~/server/objects/find-newest-object-sets";
@@ -34,6 +30,8 @@ import { objectRecordsSchema, type ObjectRecord } from "~/server/objects/object-
 import { convertLength } from "~/server/objects/pixel-size";
 import type { BlobStore } from "~/server/storage";
 import { exportRowPages, type ExportPagingOptions } from "./export-image-rows";
+import { COCO_IMAGE_FIELDS, openCocoSpool } from "./coco-spool";
+import { PIXEL_SIZE_FIELDS } from "~/server/objects/pixel-size";
 
 export const OBJECTS_COCO_FORMAT = "visual-ccc-objects-coco@1";
 export const OBJECT_CATEGORY_ID = 1;
@@ -66,29 +64,12 @@ export async function* streamObjectsCoco(
   options: ExportPagingOptions & { blobs: BlobStore; now?: Date },
 ): AsyncGenerator<string | Uint8Array> {
   const { db, scope, blobs } = options;
-  const header = {
-    info: {
-      description: "Visual-CCC objects",
-      version: OBJECTS_COCO_FORMAT,
-      date_created: (options.now ?? new Date()).toISOString(),
-    },
-    licenses: [],
-    categories: [{ id: OBJECT_CATEGORY_ID, name: "object", supercategory: "" }],
-  };
-  const directory = await mkdtemp(path.join(os.tmpdir(), "vccc-objects-coco-"));
-  const annotationsPath = path.join(directory, "annotations.json-part");
-  const annotationsFile = await open(annotationsPath, "w");
+  const categories = [{ id: OBJECT_CATEGORY_ID, name: "object", supercategory: "" }];
+  const header = { description: "Visual-CCC objects", version: OBJECTS_COCO_FORMAT, now: options.now, categories };
+  const spool = await openCocoSpool(header, "vccc-objects-coco-");
   try {
-    yield `${JSON.stringify(header).slice(0, -1)},"images":[`;
-    let imageNumber = 0;
-    let annotationNumber = 0;
-    const pages = exportRowPages(options, 100, {
-      width: true,
-      height: true,
-      sha256: true,
-      pixelSizeUm: true,
-      pixelSizeUnit: true,
-    });
+    yield spool.head();
+    const pages = exportRowPages(options, 100, { ...COCO_IMAGE_FIELDS, ...PIXEL_SIZE_FIELDS });
     for await (const images of pages) {
       const newest = await findNewestObjectSets({
         db,
@@ -103,18 +84,16 @@ export async function* streamObjectsCoco(
           })
         ).map((row) => [row.id, row]),
       );
-      let imagesChunk = "";
       for (const image of images) {
         const set = newest.get(image.id);
         const stored = set && labelMaps.get(set.id);
         if (!set || !stored) continue;
-        imageNumber++;
         const labelPixel = labelPixelSizeOf(image, set.width);
         const um = labelPixel
           ? { value: convertLength(labelPixel.value, labelPixel.unit, "µm"), unit: "µm" as const }
           : null;
-        imagesChunk += `${imageNumber > 1 ? "," : ""}${JSON.stringify({
-          id: imageNumber,
+        const imageId = spool.addImage((id) => ({
+          id,
           file_name: image.fileName,
           width: image.width,
           height: image.height,
@@ -127,13 +106,12 @@ export async function* streamObjectsCoco(
             label_map_height: stored.height,
             label_pixel_size_um: um?.value ?? null,
           },
-        })}`;
+        }));
         const records = await recordsOf(set, blobs);
         if (records.length === 0) continue;
         const map = await readLabelMap(blobs, stored.labelMapKey);
         const maxLabel = records.reduce((max, record) => Math.max(max, record.label), 0);
         const boxes = labelBoxes(map.labelAt, map.width, map.height, maxLabel);
-        let annotationsChunk = "";
         for (const record of records) {
           const b = 4 * record.label;
           if (!(record.label > 0) || boxes[b]! < 0) continue;
@@ -146,10 +124,9 @@ export async function* streamObjectsCoco(
             width: image.width,
             height: image.height,
           });
-          annotationNumber++;
-          annotationsChunk += `${annotationNumber > 1 ? "," : ""}${JSON.stringify({
-            id: annotationNumber,
-            image_id: imageNumber,
+          await spool.addAnnotation((id) => ({
+            id,
+            image_id: imageId,
             category_id: OBJECT_CATEGORY_ID,
             segmentation: object.rle,
             area: object.area,
@@ -161,23 +138,14 @@ export async function* streamObjectsCoco(
               px: record,
               um: um ? physicalFields(record, um) : null,
             },
-          })}`;
-          // Bounded temporary strings: flush big objects' runs as they come.
-          if (annotationsChunk.length > 1 << 20) {
-            await annotationsFile.write(annotationsChunk);
-            annotationsChunk = "";
-          }
+          }));
         }
-        if (annotationsChunk) await annotationsFile.write(annotationsChunk);
       }
-      if (imagesChunk) yield imagesChunk;
+      const chunk = await spool.takeImages();
+      if (chunk) yield chunk;
     }
-    await annotationsFile.close();
-    yield `],"annotations":[`;
-    for await (const chunk of createReadStream(annotationsPath)) yield chunk as Buffer;
-    yield "]}";
+    yield* spool.tail();
   } finally {
-    await annotationsFile.close().catch(() => undefined);
-    await rm(directory, { recursive: true, force: true });
+    await spool.close();
   }
 }

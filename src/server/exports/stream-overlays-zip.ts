@@ -12,6 +12,7 @@ import { exportImagePages, type ExportScope } from "./export-scope";
 import { pixelSizeOf } from "~/server/objects/pixel-size";
 import { renderOverlayPng } from "./render-overlay-png";
 import { writeZip, type ZipEntry } from "./zip-writer";
+import { PIXEL_SIZE_FIELDS } from "~/server/objects/pixel-size";
 
 /** A path segment safe in every unzip tool: no separators, no dot-dot, no control characters. */
 export function safeSegment(value: string): string {
@@ -37,8 +38,7 @@ async function* overlayEntries(options: {
       fileName: true,
       width: true,
       height: true,
-      pixelSizeUm: true,
-      pixelSizeUnit: true,
+      ...PIXEL_SIZE_FIELDS,
       dataset: { select: { name: true } },
       analyses: { orderBy: { createdAt: "desc" }, take: 1, select: { mapKeys: true, createdAt: true } },
     },

@@ -40,3 +40,6 @@ export function pixelSizeOf(image: { pixelSizeUm: number | null; pixelSizeUnit?:
 export function scalePixelSize(pixelSize: PixelSize, factor: number): PixelSize {
   return factor === 1 ? pixelSize : { value: pixelSize.value * factor, unit: pixelSize.unit };
 }
+
+/** The Image columns that hold its pixel size (read with {@link pixelSizeOf}). */
+export const PIXEL_SIZE_FIELDS = { pixelSizeUm: true, pixelSizeUnit: true } as const;

@@ -20,6 +20,7 @@ import { pixelSizeOf } from "~/server/objects/pixel-size";
 import { resolveShareLink } from "./resolve-share-link";
 import { imageInScopeWhere } from "./share-scope";
 import { sharedImageUrl, sharedOverlayUrl } from "./shared-urls";
+import { PIXEL_SIZE_FIELDS } from "~/server/objects/pixel-size";
 
 export type SharedOverlay = {
   name: string;
@@ -69,8 +70,7 @@ export async function getSharedImage(options: { db: Db; token: string; imageId: 
       fileName: true,
       width: true,
       height: true,
-      pixelSizeUm: true,
-      pixelSizeUnit: true,
+      ...PIXEL_SIZE_FIELDS,
       dataset: { select: { name: true } },
     },
   });

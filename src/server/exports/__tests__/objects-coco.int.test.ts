@@ -4,7 +4,6 @@
  * image whose label map is smaller than the image (masks upsampled to the image's size), and the
  * resampled RLE writer against maskToCocoRle of the resampled mask.
  */
-import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { labelBoxes, resampledObjectRle } from "~/core/objects/label-coco-rle";
 import { cocoRleToMask, maskToCocoRle } from "~/core/regions/coco-rle";
@@ -12,42 +11,14 @@ import { db } from "~/server/db";
 import { blobStore } from "~/server/storage";
 import { closeHeavyWorkPool } from "~/server/workers/heavy-pool";
 import { callerFor } from "../../../../tests/helpers/seed";
-import {
-  ONE_MEMBER_PER_ROLE,
-  seedProjectWithDataset,
-  seedStoredImageRow,
-} from "../../../../tests/helpers/project-images";
-import { seedObjectSet } from "../../objects/__tests__/object-fixtures";
+import { seedStoredImageRow } from "../../../../tests/helpers/project-images";
+import { HEIGHT, WIDTH, seedDiscsImage, seedObjectSet } from "../../objects/__tests__/object-fixtures";
+import { maskAreaAndBox } from "../coco-annotation";
 import { OBJECTS_COCO_FORMAT, streamObjectsCoco } from "../stream-objects-coco";
 
 afterAll(async () => {
   await closeHeavyWorkPool();
 });
-
-const WIDTH = 160;
-const HEIGHT = 120;
-const RADIUS = 9;
-const CENTRES: [row: number, col: number][] = [
-  [25, 25],
-  [30, 75],
-  [25, 130],
-  [85, 40],
-  [90, 110],
-];
-
-async function discsPng(): Promise<Buffer> {
-  const grey = Buffer.alloc(WIDTH * HEIGHT, 40);
-  for (const [r0, c0] of CENTRES) {
-    for (let r = r0 - RADIUS; r <= r0 + RADIUS; r++) {
-      for (let c = c0 - RADIUS; c <= c0 + RADIUS; c++) {
-        if ((r - r0) ** 2 + (c - c0) ** 2 <= RADIUS * RADIUS) grey[r * WIDTH + c] = 210;
-      }
-    }
-  }
-  return sharp(grey, { raw: { width: WIDTH, height: HEIGHT, channels: 1 } })
-    .png()
-    .toBuffer();
-}
 
 type Rle = { counts: number[]; size: [number, number] };
 type CocoDocument = {
@@ -85,39 +56,9 @@ async function exportDocument(projectId: string): Promise<CocoDocument> {
   return JSON.parse(Buffer.concat(parts).toString("utf8")) as CocoDocument;
 }
 
-/** Pixel count and tight [x, y, w, h] of a row-major mask. */
-function maskStats(mask: Uint8Array, width: number, height: number) {
-  let area = 0;
-  let minX = width;
-  let minY = height;
-  let maxX = -1;
-  let maxY = -1;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (!mask[y * width + x]) continue;
-      area++;
-      minX = Math.min(minX, x);
-      maxX = Math.max(maxX, x);
-      minY = Math.min(minY, y);
-      maxY = Math.max(maxY, y);
-    }
-  }
-  return { area, bbox: [minX, minY, maxX - minX + 1, maxY - minY + 1] };
-}
-
 describe("objects.coco.json", () => {
   it("exports the discs' objects as COCO RLE masks whose pixels are the objects' areas and boxes", async () => {
-    const { project, users, dataset } = await seedProjectWithDataset(db, ONE_MEMBER_PER_ROLE, "discs");
-    const image = await seedStoredImageRow(db, {
-      projectId: project.id,
-      datasetId: dataset.id,
-      fileName: "discs.png",
-      bytes: await discsPng(),
-      format: "png",
-      width: WIDTH,
-      height: HEIGHT,
-      channels: 1,
-    });
+    const { project, users, dataset, image } = await seedDiscsImage(db);
     // A second image whose 8 x 6 label map (object-fixtures) is half its size: masks are upsampled x2.
     const big = await seedStoredImageRow(db, {
       projectId: project.id,
@@ -168,7 +109,7 @@ describe("objects.coco.json", () => {
       expect(annotation).toMatchObject({ category_id: 1, iscrowd: 0 });
       expect(annotation.segmentation.size).toEqual([HEIGHT, WIDTH]);
       const mask = cocoRleToMask(annotation.segmentation.counts, WIDTH, HEIGHT);
-      const stats = maskStats(mask, WIDTH, HEIGHT);
+      const stats = maskAreaAndBox(mask, WIDTH, HEIGHT);
       expect(stats.area).toBe(record.area);
       expect(annotation.area).toBe(record.area);
       const [minRow, minCol, maxRow, maxCol] = record.bbox as number[];
@@ -194,7 +135,7 @@ describe("objects.coco.json", () => {
     ]);
     for (const annotation of bigAnnotations) {
       expect(annotation.segmentation.size).toEqual([12, 16]);
-      const stats = maskStats(cocoRleToMask(annotation.segmentation.counts, 16, 12), 16, 12);
+      const stats = maskAreaAndBox(cocoRleToMask(annotation.segmentation.counts, 16, 12), 16, 12);
       expect(stats).toEqual({ area: annotation.area, bbox: annotation.bbox });
       expect(annotation.area).toBe((annotation.visual_ccc.px.area as number) * 4);
       expect(annotation.visual_ccc.um).toBeNull();
@@ -238,7 +179,7 @@ describe("objects.coco.json", () => {
           height,
         });
         expect(result.rle, `${width}x${height} label ${label}`).toEqual(maskToCocoRle(mask, width, height));
-        expect({ area: result.area, bbox: result.bbox }).toEqual(maskStats(mask, width, height));
+        expect({ area: result.area, bbox: result.bbox }).toEqual(maskAreaAndBox(mask, width, height));
       }
     }
   });

@@ -4,6 +4,7 @@
  * descriptors, reuse by parameter hash, units from the current pixel size), the label-map route,
  * and the exports (objects.csv rows, the results CSV's per-image object numbers).
  */
+import { CENTRES, HEIGHT, RADIUS, WIDTH, seedDiscsImage } from "./object-fixtures";
 import { TRPCError } from "@trpc/server";
 import sharp from "sharp";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -14,11 +15,6 @@ import { RESULTS_CSV_COLUMNS, streamResultsCsv } from "~/server/exports/stream-r
 import { blobStore } from "~/server/storage";
 import { closeHeavyWorkPool } from "~/server/workers/heavy-pool";
 import { callerFor, seedUser } from "../../../../tests/helpers/seed";
-import {
-  ONE_MEMBER_PER_ROLE,
-  seedProjectWithDataset,
-  seedStoredImageRow,
-} from "../../../../tests/helpers/project-images";
 import { signedIn } from "../../../../tests/helpers/signed-in-user";
 import { labelsFromRgba } from "../object-set-labels";
 
@@ -29,46 +25,7 @@ afterAll(async () => {
   await closeHeavyWorkPool();
 });
 
-const WIDTH = 160;
-const HEIGHT = 120;
-const RADIUS = 9;
-const CENTRES: [row: number, col: number][] = [
-  [25, 25],
-  [30, 75],
-  [25, 130],
-  [85, 40],
-  [90, 110],
-];
-
-/** Dark background (40) with five bright discs (210) of radius 9 px, as an 8-bit grey PNG. */
-async function discsPng(): Promise<Buffer> {
-  const grey = Buffer.alloc(WIDTH * HEIGHT, 40);
-  for (const [r0, c0] of CENTRES) {
-    for (let r = r0 - RADIUS; r <= r0 + RADIUS; r++) {
-      for (let c = c0 - RADIUS; c <= c0 + RADIUS; c++) {
-        if ((r - r0) ** 2 + (c - c0) ** 2 <= RADIUS * RADIUS) grey[r * WIDTH + c] = 210;
-      }
-    }
-  }
-  return sharp(grey, { raw: { width: WIDTH, height: HEIGHT, channels: 1 } })
-    .png()
-    .toBuffer();
-}
-
-async function seedDiscs() {
-  const { project, users, dataset } = await seedProjectWithDataset(db, ONE_MEMBER_PER_ROLE, "discs");
-  const image = await seedStoredImageRow(db, {
-    projectId: project.id,
-    datasetId: dataset.id,
-    fileName: "discs.png",
-    bytes: await discsPng(),
-    format: "png",
-    width: WIDTH,
-    height: HEIGHT,
-    channels: 1,
-  });
-  return { project, users, dataset, image };
-}
+const seedDiscs = () => seedDiscsImage(db);
 
 async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
