@@ -38,6 +38,8 @@
  *    no smoothing of the map, no merge) scored 0.943, 0.972, 0.584, 0.856 and 0.829: the textbook
  *    over-splits elongated particles, and its h = 2 under-splits small touching discs. `{ h: 2, distanceSigma: 0, mergeRatio: 0 }` gives the textbook recipe
  *    (plus the marker for unmarked components).
+ *    A component with a single marker is its own basin; only components with several are flooded
+ *    (the flood never crosses the background, so this is the same result, much faster).
  *    Without `split` the objects are the 8-connected components of the filled mask.
  * 6. filterObjects: objects touching the image border are removed with `excludeBorder`, then
  *    objects outside [minArea, maxArea] px. Labels are renumbered 1..count in raster order.
@@ -246,6 +248,9 @@ export function segmentObjects(grey: GreyImage, params: Partial<ObjectSegmentati
   };
 }
 
+/** Resolution of the smoothed distance map, steps per px (see splitTouching). */
+const DISTANCE_STEPS = 256;
+
 /** Watershed split of a filled 0/1 mask (step 5 of the module comment). */
 function splitTouching(mask: Uint8Array, width: number, height: number, p: ObjectSegmentationParams): Int32Array {
   const n = width * height;
@@ -262,7 +267,13 @@ function splitTouching(mask: Uint8Array, width: number, height: number, p: Objec
   let distance = edt;
   if (p.distanceSigma > 0) {
     distance = gaussianBlurFloat(edt, width, height, p.distanceSigma);
-    for (let i = 0; i < n; i++) if (mask[i] === 0) distance[i] = 0;
+    // Rounded to 1/DISTANCE_STEPS px: the smoothed map has a distinct value at almost every
+    // pixel, which would push the watershed off its bucket queue onto a heap (several times
+    // slower). With 1/256 px steps, maps up to 256 px deep stay on the bucket queue; coarser steps
+    // (1/32 px) lowered the DeepSEM F1 (scripts/evaluation) by 0.006, 1/256 did not measurably.
+    for (let i = 0; i < n; i++) {
+      distance[i] = mask[i] === 0 ? 0 : Math.round(distance[i]! * DISTANCE_STEPS) / DISTANCE_STEPS;
+    }
   }
 
   // a. Markers: h-maxima; b. components without one get one at their highest pixel.
@@ -271,20 +282,38 @@ function splitTouching(mask: Uint8Array, width: number, height: number, p: Objec
   let markerCount = markers.count;
   for (let i = 0; i < n; i++) if (mask[i] === 0) markerLabels[i] = 0;
   const components = labelComponents(mask, width, height, { connectivity: 8 });
-  const marked = new Uint8Array(components.count + 1);
+  // The marker label of each component with exactly one marker, -1 for several, 0 for none.
+  const only = new Int32Array(components.count + 1);
   const argmax = new Int32Array(components.count + 1).fill(-1);
   for (let i = 0; i < n; i++) {
     const c = components.labels[i]!;
     if (c === 0) continue;
-    if (markerLabels[i] !== 0) marked[c] = 1;
+    const m = markerLabels[i]!;
+    if (m !== 0 && only[c] !== m) only[c] = only[c] === 0 ? m : -1;
     const best = argmax[c]!;
     if (best < 0 || distance[i]! > distance[best]!) argmax[c] = i;
   }
-  for (let c = 1; c <= components.count; c++) if (marked[c] === 0) markerLabels[argmax[c]!] = ++markerCount;
+  for (let c = 1; c <= components.count; c++) if (only[c] === 0) only[c] = markerLabels[argmax[c]!] = ++markerCount;
 
-  const elevation = new Float64Array(n);
-  for (let i = 0; i < n; i++) elevation[i] = -distance[i]!;
-  const basins = watershed(elevation, markerLabels, width, height, { mask, connectivity: 8 });
+  // A component with one marker is its basin; only those with several are flooded.
+  const basins = new Int32Array(n);
+  const contested = new Uint8Array(n);
+  let contestedCount = 0;
+  for (let i = 0; i < n; i++) {
+    const c = components.labels[i]!;
+    if (c === 0) continue;
+    if (only[c]! > 0) basins[i] = only[c]!;
+    else {
+      contested[i] = 1;
+      contestedCount++;
+    }
+  }
+  if (contestedCount > 0) {
+    const elevation = new Float64Array(n);
+    for (let i = 0; i < n; i++) elevation[i] = -distance[i]!;
+    const flooded = watershed(elevation, markerLabels, width, height, { mask: contested, connectivity: 8 });
+    for (let i = 0; i < n; i++) if (contested[i] !== 0) basins[i] = flooded[i]!;
+  }
   return p.mergeRatio > 0 ? mergeShallowBasins(basins, edt, width, height, markerCount, p.mergeRatio) : basins;
 }
 
