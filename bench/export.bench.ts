@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import v8 from "node:v8";
 import vm from "node:vm";
+import { DEFAULT_ANALYSIS_SETTINGS } from "~/core/settings/analysis-settings";
 import { freePort } from "../tests/helpers/free-port";
 
 v8.setFlagsFromString("--expose-gc");
@@ -40,6 +41,9 @@ if (values.child) {
   const { db } = await import("~/server/db");
   const { streamResultsCsv } = await import("~/server/exports/stream-results-csv");
   const { readableFromGenerator } = await import("~/server/exports/readable-from-generator");
+  const { getProjectSettings } = await import("~/server/settings/project-settings");
+  const current = await getProjectSettings({ db, projectId: values.child });
+  const reportedSettings = { id: current.id, version: current.version };
   await db.user.count(); // connect before measuring
   gc();
   const startRss = process.memoryUsage.rss();
@@ -54,13 +58,19 @@ if (values.child) {
   let bytes = 0;
   if (values.buffered) {
     const parts: string[] = [];
-    for await (const chunk of streamResultsCsv({ db, scope: { projectId: values.child } })) {
+    for await (const chunk of streamResultsCsv({
+      db,
+      scope: { projectId: values.child },
+      settings: reportedSettings,
+    })) {
       parts.push(chunk);
       sampleLiveHeap();
     }
     bytes = Buffer.byteLength(parts.join(""));
   } else {
-    const reader = readableFromGenerator(streamResultsCsv({ db, scope: { projectId: values.child } })).getReader();
+    const reader = readableFromGenerator(
+      streamResultsCsv({ db, scope: { projectId: values.child }, settings: reportedSettings }),
+    ).getReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
@@ -144,6 +154,9 @@ try {
       await db.image.createMany({ data: batch });
     }
     const images = await db.image.findMany({ where: { projectId: project.id }, select: { id: true } });
+    const settings = await db.analysisSettings.create({
+      data: { projectId: project.id, version: 1, settings: DEFAULT_ANALYSIS_SETTINGS },
+    });
     const kmeans = (k: number) => ({
       requestedK: k,
       k,
@@ -177,6 +190,19 @@ try {
             meanContrast: 0.125,
             particleCount: 311,
           },
+        })),
+      });
+      // Every analysis is what the image reports under settings version 1 (what exports read).
+      const analyses = await db.analysis.findMany({
+        where: { imageId: { in: slice.map((image) => image.id) } },
+        select: { id: true, imageId: true },
+      });
+      await db.settingsResult.createMany({
+        data: analyses.map((a) => ({
+          projectId: project.id,
+          settingsId: settings.id,
+          imageId: a.imageId,
+          analysisId: a.id,
         })),
       });
     }

@@ -97,6 +97,14 @@ const highlight = (page: Page) =>
     };
   });
 
+/** Whether the main stage has a layer with this name. */
+const konvaLayerExists = (page: Page, name: string) =>
+  page.evaluate((layerName) => {
+    const konva = (window as unknown as { Konva: { stages: { id(): string; find(s: string): unknown[] }[] } }).Konva;
+    const stage = konva.stages.find((s) => s.id() === "stage-main");
+    return (stage?.find(`.${layerName}`).length ?? 0) > 0;
+  }, name);
+
 /** Screen (page) coordinates of an image point in the main pane. */
 async function toScreen(page: Page, x: number, y: number) {
   const box = (await page.getByTestId("pane-main").boundingBox())!;
@@ -239,6 +247,61 @@ test("set scale on the burned-in bar, scale bar, objects in µm, highlight, regi
   expect(box.y + box.height).toBeGreaterThan(cy);
   expect(Math.abs(box.width - 2 * LARGEST[2])).toBeLessThan(4);
   await shot(page, "03-objects-row-highlighted");
+
+  // Canvas -> table: hovering an object shows its descriptors in µm; clicking it selects its row.
+  await page.getByTestId("tool-pan").click();
+  const [hx, hy] = DISCS[0]!;
+  const over = await toScreen(page, hx, hy);
+  await page.mouse.move(over.x, over.y);
+  const hover = page.getByTestId("object-hover");
+  await expect(hover).toBeVisible();
+  await expect(hover.getByTestId("object-hover-area")).toContainText("µm²");
+  await expect(hover.getByTestId("object-hover-equivalent_diameter")).toContainText("µm");
+  const hoveredLabel = Number(await hover.getAttribute("data-label"));
+  await page.mouse.click(over.x, over.y);
+  const picked = page.locator(`[data-testid=object-row][data-label="${hoveredLabel}"]`);
+  await expect(picked).toHaveAttribute("aria-selected", "true");
+  await expect(picked).toBeInViewport();
+  await expect.poll(async () => (await highlight(page))?.label).toBe(hoveredLabel);
+  const pickedX = Number(await picked.getAttribute("data-cx"));
+  expect(Math.abs(pickedX - hx)).toBeLessThan(3);
+  // Off the objects, the readout goes.
+  const empty = await toScreen(page, 600, 40);
+  await page.mouse.move(empty.x, empty.y);
+  await expect(hover).toHaveCount(0);
+
+  // Keyboard: the selected row takes the focus, arrows move the selection (and the highlight).
+  await picked.focus();
+  const pickedIndex = (await rows.evaluateAll((all) => all.map((r) => r.getAttribute("data-label")))).indexOf(
+    String(hoveredLabel),
+  );
+  const neighbour = pickedIndex === 0 ? rows.nth(1) : rows.nth(pickedIndex - 1);
+  await page.keyboard.press(pickedIndex === 0 ? "ArrowDown" : "ArrowUp");
+  await expect(neighbour).toHaveAttribute("aria-selected", "true");
+  await expect(neighbour).toBeFocused();
+  await expect(picked).toHaveAttribute("aria-selected", "false");
+  await expect
+    .poll(async () => (await highlight(page))?.label)
+    .toBe(Number(await neighbour.getAttribute("data-label")));
+
+  // Outlines coloured by a descriptor, with a colour bar in µm; "none" drops the bar.
+  await page.getByTestId("objects-color-by").selectOption("equivalent_diameter");
+  await expect(page.getByTestId("objects-colorbar")).toContainText("Eq. diameter (µm)");
+  await page.getByTestId("objects-color-by").selectOption("none");
+  await expect(page.getByTestId("objects-colorbar")).toHaveCount(0);
+  await page.getByTestId("objects-color-by").selectOption("area");
+
+  // Live preview: a parameter change shows the preview's count (the browser's worker) before Run.
+  await page.getByTestId("objects-min-area").fill("2000");
+  const previewCount = page.getByTestId("objects-preview-count");
+  await expect(previewCount).toHaveAttribute("data-status", "done");
+  await expect(previewCount).toHaveText("1");
+  await expect.poll(() => konvaLayerExists(page, "objects-preview")).toBe(true);
+  await shot(page, "03b-objects-preview");
+  await page.getByTestId("objects-min-area").fill("4");
+  // The same core on the same pixels (640 x 480 is under the preview's 1024 px cap): the stored count.
+  await expect(previewCount).toHaveText(String(await rows.count()));
+  await expect(previewCount).toHaveAttribute("data-status", "done");
 
   // Objects -> regions, with the chosen class; they are saved.
   const objectCount = await rows.count();

@@ -37,6 +37,7 @@ export const CAPABILITY_MINIMUM_ROLE = {
   annotate: "ANNOTATOR",
   analyse: "ANNOTATOR",
   setScale: "EDITOR",
+  manageSettings: "EDITOR",
   upload: "EDITOR",
   manageDatasets: "EDITOR",
   manageLabelClasses: "EDITOR",

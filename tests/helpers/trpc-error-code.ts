@@ -10,3 +10,14 @@ export async function trpcErrorCode(promise: Promise<unknown>): Promise<string> 
     throw error;
   }
 }
+
+/** The tRPC error a call is refused with, code and message (a success or other error fails). */
+export async function trpcRefusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error("expected a refusal");
+}

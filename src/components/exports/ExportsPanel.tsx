@@ -6,7 +6,11 @@ import { JobRunProgress } from "~/components/jobs/JobRunProgress";
 import { useLiveJobRuns } from "~/components/jobs/use-live-job-runs";
 import { useTRPC } from "~/trpc/react";
 
-/** Streamed downloads (CSV results, COCO annotations, PNG overlays) and a COCO import (EDITOR+). */
+/**
+ * Streamed downloads (CSV results, COCO annotations, PNG overlays, objects) and a COCO import
+ * (EDITOR+). Results are those of one settings version (the current one unless another is
+ * chosen), whose JSON downloads beside them: never whatever someone last viewed.
+ */
 export function ExportsPanel({ projectId, canImport }: { projectId: string; canImport: boolean }) {
   const trpc = useTRPC();
   const datasets = useQuery(trpc.dataset.list.queryOptions({ projectId }));
@@ -16,7 +20,16 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
     error: null,
     jobRunId: null,
   });
-  const query = datasetId ? `?datasetId=${encodeURIComponent(datasetId)}` : "";
+  const settingsVersions = useQuery(trpc.settings.list.queryOptions({ projectId }));
+  const current = useQuery(trpc.settings.get.queryOptions({ projectId }));
+  // "" = the current settings (resolved by the server when the file is made).
+  const [settingsVersion, setSettingsVersion] = useState("");
+  const chosen =
+    settingsVersion === "" ? current.data : settingsVersions.data?.find((v) => String(v.version) === settingsVersion);
+  const params = new URLSearchParams();
+  if (datasetId) params.set("datasetId", datasetId);
+  if (settingsVersion) params.set("settingsVersion", settingsVersion);
+  const query = params.size > 0 ? `?${params.toString()}` : "";
   const base = `/api/projects/${encodeURIComponent(projectId)}/exports`;
 
   /** Uploads the file; the import then runs as a job (import-coco) whose progress shows below. */
@@ -52,6 +65,31 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
             </option>
           ))}
         </select>
+        <select
+          aria-label="Settings version"
+          data-testid="export-settings-version"
+          value={settingsVersion}
+          onChange={(e) => setSettingsVersion(e.target.value)}
+        >
+          <option value="">
+            Current settings
+            {current.data ? ` (${current.data.version === 0 ? "defaults" : `v${current.data.version}`})` : ""}
+          </option>
+          {settingsVersions.data?.map((v) => (
+            <option key={v.version} value={String(v.version)}>
+              Settings v{v.version} ({new Date(v.createdAt ?? 0).toLocaleDateString()})
+            </option>
+          ))}
+        </select>
+        {chosen && (
+          <a
+            href={`data:application/json;charset=utf-8,${encodeURIComponent(JSON.stringify({ version: chosen.version, settings: chosen.settings }, null, 2))}`}
+            download={`settings-v${chosen.version}.json`}
+            data-testid="export-settings-json"
+          >
+            Settings (JSON)
+          </a>
+        )}
         <a href={`${base}/results.csv${query}`} download>
           Results (CSV)
         </a>

@@ -4,7 +4,8 @@ import type { ObjectSegmentationParams } from "~/core/objects/segment-objects";
 
 /**
  * The segmentation parameters a person tunes: threshold (Otsu or a grey value), polarity,
- * splitting touching objects (and its h), the smallest object and whether border objects count.
+ * splitting touching objects (and its h), the smallest and largest object and whether border
+ * objects count.
  */
 export function ObjectParamsForm(props: {
   params: ObjectSegmentationParams;
@@ -94,6 +95,22 @@ export function ObjectParamsForm(props: {
             style={{ width: 64 }}
           />
         </label>
+        <label className="row" style={{ gap: 4 }} title="Largest object kept, px; empty: no limit">
+          Max area (px)
+          <input
+            type="number"
+            data-testid="objects-max-area"
+            min={1}
+            placeholder="none"
+            value={params.maxArea ?? ""}
+            onChange={(event) =>
+              set({ maxArea: event.target.value === "" ? null : Math.max(1, Number(event.target.value)) })
+            }
+            style={{ width: 72 }}
+          />
+        </label>
+      </div>
+      <div className="row" style={{ gap: 6 }}>
         <label className="row" style={{ gap: 4 }}>
           <input
             type="checkbox"

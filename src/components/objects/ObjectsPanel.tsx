@@ -11,6 +11,8 @@ import type { PixelSize } from "~/core/objects/units";
 import { REGION_LIMITS } from "~/core/regions/region-geometry";
 import { addMaskRegion } from "~/components/workspace/mask-region";
 import { objectMask } from "./label-map";
+import type { AnalysedAreaRecord } from "~/core/analysed-area/analysed-area";
+import { AnalysedAreaForm } from "./AnalysedAreaForm";
 import { ObjectParamsForm } from "./ObjectParamsForm";
 import { ObjectsHistogram } from "./ObjectsHistogram";
 import { ObjectsTable } from "./ObjectsTable";
@@ -22,7 +24,11 @@ import {
   objectUnits,
   type DescriptorId,
 } from "./object-set";
-import { OBJECTS_COLORMAP, type ObjectsState } from "./use-objects";
+import { OBJECTS_COLORMAP, type ColorBy, type ObjectsState } from "./use-objects";
+import type { ObjectsPreview } from "./use-objects-preview";
+
+/** The outline colourings offered. */
+const COLOR_BY: readonly ColorBy[] = ["none", ...DESCRIPTOR_IDS];
 
 /** At most this many regions from one "Objects → regions". */
 const MAX_REGIONS_AT_ONCE = 500;
@@ -34,7 +40,8 @@ const MAX_REGIONS_AT_ONCE = 500;
  */
 export function ObjectsPanel(props: {
   objects: ObjectsState;
-  image: { width: number; height: number };
+  projectId: string;
+  image: { id: string; width: number; height: number; analysedArea: AnalysedAreaRecord | null };
   pixelSize: PixelSize | null;
   canRun: boolean;
   canSetScale: boolean;
@@ -45,7 +52,8 @@ export function ObjectsPanel(props: {
 }) {
   const { objects, image, pixelSize, editor } = props;
   const set = objects.set;
-  const [params, setParams] = useState<ObjectSegmentationParams | null>(null);
+  const params = objects.draft;
+  const setParams = objects.setDraft;
   const shown: ObjectSegmentationParams = params ??
     (set as { params?: ObjectSegmentationParams } | null)?.params ?? { ...DEFAULT_OBJECT_PARAMS };
   const [histogramOf, setHistogramOf] = useState<DescriptorId>("equivalent_diameter");
@@ -88,6 +96,8 @@ export function ObjectsPanel(props: {
         )}
       </p>
 
+      <AnalysedAreaForm projectId={props.projectId} image={image} canEdit={props.canSetScale} />
+
       {props.canRun && (
         <form
           onSubmit={(event) => {
@@ -97,6 +107,7 @@ export function ObjectsPanel(props: {
           style={{ display: "grid", gap: 6 }}
         >
           <ObjectParamsForm params={shown} onChange={setParams} disabled={objects.running} />
+          <PreviewStatus preview={objects.preview} image={image} />
           <div className="row" style={{ gap: 6 }}>
             <button type="submit" data-testid="objects-run" disabled={objects.running}>
               {objects.running ? "Running…" : "Run"}
@@ -143,16 +154,18 @@ export function ObjectsPanel(props: {
                 label="Colour objects by"
                 testId="objects-color-by"
                 value={objects.colorBy}
-                options={DESCRIPTOR_IDS}
-                text={(id) => DESCRIPTORS[id].name}
+                options={COLOR_BY}
+                text={(id) => (id === "none" ? "none (one colour)" : DESCRIPTORS[id].name)}
                 onChange={objects.setColorBy}
               />
             </label>
-            <ColorBar
-              range={objects.range}
-              scale={units ? units.k ** DESCRIPTORS[objects.colorBy].dimension : 1}
-              title={descriptorHeader(objects.colorBy, units)}
-            />
+            {objects.colorBy !== "none" && (
+              <ColorBar
+                range={objects.range}
+                scale={units ? units.k ** DESCRIPTORS[objects.colorBy].dimension : 1}
+                title={descriptorHeader(objects.colorBy, units)}
+              />
+            )}
             {objects.labelMapError && <p className="error">{objects.labelMapError}</p>}
           </div>
 
@@ -224,5 +237,32 @@ function ColorBar(props: { range: { min: number; max: number } | null; scale: nu
         <span>{formatNumber(props.range.max * props.scale, 3)}</span>
       </div>
     </div>
+  );
+}
+
+/** The live preview's state under the parameters: count, time, and the grid it ran on. */
+function PreviewStatus(props: { preview: ObjectsPreview | null; image: { width: number; height: number } }) {
+  const { preview } = props;
+  if (!preview) return null;
+  const downscaled = preview.size.width < props.image.width;
+  return (
+    <p className="muted" role="status" data-testid="objects-preview" style={{ margin: 0, fontSize: "0.8rem" }}>
+      {preview.status === "error" ? (
+        <span className="error" data-testid="objects-preview-error">
+          Preview: {preview.error}
+        </span>
+      ) : (
+        <>
+          Preview (orange outlines):{" "}
+          <strong data-testid="objects-preview-count" data-status={preview.status}>
+            {preview.count ?? "…"}
+          </strong>{" "}
+          objects{preview.status === "computing" ? " (updating…)" : ""}
+          {preview.ms !== null && preview.status === "done" ? ` in ${Math.round(preview.ms)} ms` : ""}
+        </>
+      )}
+      {downscaled && ` · on the image brought down to ${preview.size.width} × ${preview.size.height} px`}. Run stores
+      the full computation.
+    </p>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import {
   DESCRIPTOR_IDS,
   descriptorHeader,
@@ -11,11 +11,16 @@ import {
   type ObjectUnits,
   type SortOrder,
 } from "./object-set";
+import { ROW_HEIGHT, rowAfterKey, rowWindow, scrollToRow } from "./table-window";
+
+/** Height of the table's view, px. */
+const VIEW_HEIGHT = 320;
 
 /**
  * Per-object descriptors, one row per object; a header click sorts by that column (again:
- * reverses), a row click selects the object (highlighted on the canvas), and an object picked on
- * the canvas scrolls its row into view.
+ * reverses), a row click selects the object (highlighted on the canvas), an object picked on
+ * the canvas scrolls its row into view, and the arrow keys (Page Up/Down, Home, End) move the
+ * selection. Only the rows in view are drawn, so 100 000 objects scroll like 10.
  */
 export function ObjectsTable(props: {
   objects: readonly ObjectRecord[];
@@ -28,18 +33,39 @@ export function ObjectsTable(props: {
   const { units } = props;
   const [order, setOrder] = useState<SortOrder>({ by: "label", direction: "ascending" });
   const rows = useMemo(() => sortObjects(props.objects, order, units), [props.objects, order, units]);
+  const selectedIndex = useMemo(
+    () => (props.selected === null ? -1 : rows.findIndex((r) => r.label === props.selected)),
+    [rows, props.selected],
+  );
   const scrollRef = useRef<HTMLDivElement>(null);
+  const [view, setView] = useState({ scrollTop: 0, height: VIEW_HEIGHT });
+  const { start, end } = rowWindow(rows.length, view.scrollTop, view.height);
   // Bring the selected row into the table's view (scrolling the table only, never the page).
   useEffect(() => {
     const box = scrollRef.current;
-    if (props.selected === null || !box) return;
-    const row = box.querySelector<HTMLElement>(`tr[data-label="${props.selected}"]`);
-    if (!row) return;
+    if (selectedIndex < 0 || !box) return;
     const header = box.querySelector("thead")?.getBoundingClientRect().height ?? 0;
-    if (row.offsetTop - header < box.scrollTop) box.scrollTop = row.offsetTop - header;
-    else if (row.offsetTop + row.offsetHeight > box.scrollTop + box.clientHeight)
-      box.scrollTop = row.offsetTop + row.offsetHeight - box.clientHeight;
-  }, [props.selected]);
+    const top = scrollToRow(selectedIndex, box.scrollTop, box.clientHeight, header);
+    if (top !== box.scrollTop) {
+      box.scrollTop = top;
+      setView({ scrollTop: box.scrollTop, height: box.clientHeight });
+    }
+  }, [selectedIndex]);
+  // After a keyboard move, the focus follows the selection (its row is drawn by then).
+  const focusSelected = useRef(false);
+  useEffect(() => {
+    if (!focusSelected.current || props.selected === null) return;
+    focusSelected.current = false;
+    scrollRef.current?.querySelector<HTMLElement>(`tr[data-label="${props.selected}"]`)?.focus({ preventScroll: true });
+  });
+  const onKeyDown = (event: KeyboardEvent) => {
+    const pageRows = Math.max(1, Math.floor(view.height / ROW_HEIGHT) - 1);
+    const next = rowAfterKey(event.key, selectedIndex, rows.length, pageRows);
+    if (next === null) return;
+    event.preventDefault();
+    focusSelected.current = true;
+    props.onSelect(rows[next]!.label);
+  };
 
   const sortBy = (by: SortOrder["by"]) =>
     setOrder((current) =>
@@ -68,15 +94,23 @@ export function ObjectsTable(props: {
   return (
     <div
       ref={scrollRef}
+      onScroll={(event) =>
+        setView({ scrollTop: event.currentTarget.scrollTop, height: event.currentTarget.clientHeight })
+      }
+      onKeyDown={onKeyDown}
       style={{
         position: "relative",
-        maxHeight: 320,
+        maxHeight: VIEW_HEIGHT,
         overflow: "auto",
         border: "1px solid var(--line)",
         borderRadius: 6,
       }}
     >
-      <table data-testid="objects-table" style={{ width: "100%", borderCollapse: "collapse", fontSize: "0.78rem" }}>
+      <table
+        data-testid="objects-table"
+        aria-rowcount={rows.length + 1}
+        style={{ width: "100%", borderCollapse: "collapse", fontSize: "0.78rem" }}
+      >
         <thead>
           <tr>
             {header("label", "#")}
@@ -84,8 +118,11 @@ export function ObjectsTable(props: {
           </tr>
         </thead>
         <tbody>
-          {rows.map((record) => {
+          {start > 0 && <tr aria-hidden style={{ height: start * ROW_HEIGHT }} />}
+          {rows.slice(start, end).map((record, i) => {
             const isSelected = record.label === props.selected;
+            // One row in the tab order: the selected one, else the first drawn.
+            const tabbable = isSelected || (selectedIndex < 0 && i === 0);
             return (
               <tr
                 key={record.label}
@@ -94,7 +131,8 @@ export function ObjectsTable(props: {
                 data-cx={(record.centroid[1] + 0.5) * props.toImage.x}
                 data-cy={(record.centroid[0] + 0.5) * props.toImage.y}
                 aria-selected={isSelected}
-                tabIndex={0}
+                aria-rowindex={start + i + 2}
+                tabIndex={tabbable ? 0 : -1}
                 onClick={() => props.onSelect(isSelected ? null : record.label)}
                 onKeyDown={(event) => {
                   if (event.key === "Enter" || event.key === " ") {
@@ -103,6 +141,8 @@ export function ObjectsTable(props: {
                   }
                 }}
                 style={{
+                  height: ROW_HEIGHT,
+                  whiteSpace: "nowrap",
                   cursor: "pointer",
                   background: isSelected ? "rgba(0, 160, 200, 0.2)" : undefined,
                   borderTop: "1px solid var(--line)",
@@ -117,6 +157,7 @@ export function ObjectsTable(props: {
               </tr>
             );
           })}
+          {end < rows.length && <tr aria-hidden style={{ height: (rows.length - end) * ROW_HEIGHT }} />}
         </tbody>
       </table>
     </div>

@@ -161,3 +161,12 @@ export function imageNumbers(
 export function formatValue(value: number | null): string {
   return value === null ? "–" : formatNumber(value, 4);
 }
+
+/** One object's descriptors as "name (unit)" / value pairs, in the units (for the hover readout). */
+export function describeObject(record: ObjectRecord, units: ObjectUnits): { id: DescriptorId; text: string }[] {
+  return DESCRIPTOR_IDS.map((id) => {
+    const unit = descriptorUnit(id, units);
+    const value = formatValue(descriptorValue(record, id, units));
+    return { id, text: `${DESCRIPTORS[id].name} ${value}${unit && value !== "–" ? ` ${unit}` : ""}` };
+  });
+}

@@ -2,15 +2,22 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
+import type { ImagePyramid } from "~/components/canvas/image-pyramid";
 import type { ObjectsOverlay } from "~/components/canvas/layers/ObjectsLayer";
 import { colormapLut } from "~/core/analysis/colormaps";
 import type { ObjectSegmentationParams } from "~/core/objects/segment-objects";
 import { useTRPC } from "~/trpc/react";
 import { loadLabelMap, type LabelMap } from "./label-map";
 import { descriptorValue, type DescriptorId, type ObjectRecord, type ObjectSetView } from "./object-set";
+import { useObjectsPreview } from "./use-objects-preview";
 
 /** The colour map of the objects overlay and its colour bar. */
 export const OBJECTS_COLORMAP = "viridis" as const;
+/** Outline colour when they are not coloured by a descriptor (RGBA). */
+export const PLAIN_OUTLINE: readonly number[] = [0, 229, 255, 255];
+
+/** What the outlines are coloured by: a descriptor, or one colour ("none"). */
+export type ColorBy = DescriptorId | "none";
 
 /** The DTO as the panel reads it (records are plain JSON on the wire). */
 function asView(dto: unknown): ObjectSetView | null {
@@ -19,10 +26,19 @@ function asView(dto: unknown): ObjectSetView | null {
 
 /**
  * The image's object set (objects.forImage), running it (objects.run), its decoded label map,
- * the selected object and the descriptor the outlines are coloured by.
+ * the selected object, the descriptor the outlines are coloured by, and the parameters being
+ * edited with their live preview.
  */
-export function useObjects(options: { projectId: string; imageId: string }) {
+export function useObjects(options: {
+  projectId: string;
+  imageId: string;
+  /** The displayed image (the preview's source) and the image's size. */
+  pyramid?: ImagePyramid | null;
+  image?: { width: number; height: number };
+}) {
   const { projectId, imageId } = options;
+  // Parameters edited since the last run (null: none): they are previewed.
+  const [draft, setDraft] = useState<ObjectSegmentationParams | null>(null);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   // forImage answers for given params (the defaults when absent): after a run, the query follows
@@ -35,6 +51,7 @@ export function useObjects(options: { projectId: string; imageId: string }) {
         const params = input.params as ObjectSegmentationParams | undefined;
         queryClient.setQueryData(trpc.objects.forImage.queryKey({ projectId, imageId, params }), data);
         setApplied(params);
+        setDraft(null);
       },
     }),
   );
@@ -63,7 +80,7 @@ export function useObjects(options: { projectId: string; imageId: string }) {
   const [selection, setSelection] = useState<{ setId: string; label: number } | null>(null);
   const selected = set && selection?.setId === set.id ? selection.label : null;
   const select = (label: number | null) => setSelection(set && label !== null ? { setId: set.id, label } : null);
-  const [colorBy, setColorBy] = useState<DescriptorId>("area");
+  const [colorBy, setColorBy] = useState<ColorBy>("area");
 
   const byLabel = useMemo(() => new Map((set?.objects ?? []).map((o) => [o.label, o])), [set]);
   const range = useMemo(() => valueRange(set?.objects ?? [], colorBy), [set, colorBy]);
@@ -71,6 +88,7 @@ export function useObjects(options: { projectId: string; imageId: string }) {
     if (!set || !labelMap) return null;
     const lut = colormapLut(OBJECTS_COLORMAP);
     const colorOf = (label: number): readonly number[] => {
+      if (colorBy === "none") return PLAIN_OUTLINE;
       const record = byLabel.get(label);
       const value = record ? descriptorValue(record, colorBy, null) : null;
       if (value === null || !range) return [200, 200, 200, 255];
@@ -86,6 +104,14 @@ export function useObjects(options: { projectId: string; imageId: string }) {
       selected: record ? { label: record.label, bbox: record.bbox } : null,
     };
   }, [set, labelMap, byLabel, colorBy, range, selected]);
+
+  const image = options.image ?? { width: set?.width ?? 1, height: set?.height ?? 1 };
+  const preview = useObjectsPreview({
+    pyramid: options.pyramid ?? null,
+    image,
+    storedWidth: set?.width ?? null,
+    params: draft,
+  });
 
   return {
     set,
@@ -103,12 +129,19 @@ export function useObjects(options: { projectId: string; imageId: string }) {
     /** Range of the colouring descriptor in pixels (the colour bar converts). */
     range,
     overlay,
+    /** The parameters being edited (null: none since the last run) and the preview of them. */
+    draft,
+    setDraft,
+    preview,
+    /** Each record by its label. */
+    byLabel,
   };
 }
 
 export type ObjectsState = ReturnType<typeof useObjects>;
 
-function valueRange(records: readonly ObjectRecord[], id: DescriptorId): { min: number; max: number } | null {
+function valueRange(records: readonly ObjectRecord[], id: ColorBy): { min: number; max: number } | null {
+  if (id === "none") return null;
   let min = Infinity;
   let max = -Infinity;
   for (const record of records) {

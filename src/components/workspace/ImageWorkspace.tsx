@@ -1,11 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { AnnotationEditor } from "~/components/canvas/AnnotationEditor";
 import { errorMessage } from "~/components/error-message";
 import { LabelClassManager } from "~/components/label-classes/LabelClassManager";
 import { labelAt } from "~/components/objects/label-map";
+import { ObjectHoverReadout, useObjectHover } from "~/components/objects/ObjectHover";
+import { objectUnits } from "~/components/objects/object-set";
 import { ObjectsPanel } from "~/components/objects/ObjectsPanel";
 import { SetScaleForm } from "~/components/objects/SetScaleForm";
 import { useObjects } from "~/components/objects/use-objects";
@@ -16,6 +18,7 @@ import { camAgreement, sampleOnGrid } from "~/core/analysis/mask-agreement";
 import type { RouterOutputs } from "~/trpc/react";
 import { AgreementTable } from "./AgreementTable";
 import { AnalysisControls } from "./AnalysisControls";
+import { ProjectSettingsBar } from "./ProjectSettingsBar";
 import { ClustersPanel } from "./ClustersPanel";
 import { ComparePaneChoices, unavailableOverlays, useComparePanes } from "./ComparePanes";
 import { ConflictBanner } from "./ConflictBanner";
@@ -147,7 +150,12 @@ function LoadedWorkspace(props: {
   const regionClassName = labelClasses.find((c) => c.id === editor.settings.labelClassId)?.name ?? null;
 
   // ---------- objects ----------
-  const objects = useObjects({ projectId, imageId: image.id });
+  const objects = useObjects({ projectId, imageId: image.id, pyramid, image });
+  const objectHover = useObjectHover(image, {
+    labelMap: objects.labelMap,
+    byLabel: objects.byLabel,
+    enabled: settings.objects.visible,
+  });
   const selectObjectAt = (point: { x: number; y: number }) => {
     if (!objects.labelMap || !settings.objects.visible) return;
     if (editor.toolId !== "pan" && editor.toolId !== "select") return;
@@ -157,6 +165,15 @@ function LoadedWorkspace(props: {
 
   // ---------- readout ----------
   const readout = usePixelReadout(image, { pyramid, cam: maps.cam, camRect, clustering, fullRect });
+  const readoutHover = readout.onHover;
+  const objectsHover = objectHover.onHover;
+  const onHover = useCallback(
+    (point: { x: number; y: number } | null) => {
+      readoutHover(point);
+      objectsHover(point);
+    },
+    [readoutHover, objectsHover],
+  );
 
   // ---------- compare panes ----------
   const pending = auto.pending || maps.loading ? "Analysing…" : "Not analysed yet.";
@@ -244,6 +261,10 @@ function LoadedWorkspace(props: {
                 Loading the image…
               </p>
             )}
+            <ObjectHoverReadout
+              store={objectHover.store}
+              units={objects.set ? objectUnits(image.pixelSize, image.width, objects.set.width) : null}
+            />
             {pyramid && (
               <WorkspaceViewer
                 editor={editor}
@@ -257,12 +278,13 @@ function LoadedWorkspace(props: {
                   clustering,
                   target,
                   objects: objects.overlay,
+                  objectsPreview: objects.preview?.canvas ?? null,
                   pixelSize: image.pixelSize,
                 }}
                 settings={settings}
                 compare={panes}
                 classColors={classColors}
-                onHover={readout.onHover}
+                onHover={onHover}
                 onSize={camera.onSize}
                 onClickImage={selectObjectAt}
               />
@@ -272,6 +294,14 @@ function LoadedWorkspace(props: {
           {maps.error && <p className="error">{maps.error}</p>}
         </div>
         <aside>
+          <ProjectSettingsBar
+            projectId={projectId}
+            model={choice.model}
+            models={installed}
+            k={k}
+            target={target}
+            canSave={can.manageSettings}
+          />
           <AnalysisControls
             analysis={base}
             onK={choice.setK}
@@ -296,6 +326,7 @@ function LoadedWorkspace(props: {
           />
           <ObjectsPanel
             objects={objects}
+            projectId={projectId}
             image={image}
             pixelSize={image.pixelSize}
             canRun={can.analyse}

@@ -9,6 +9,7 @@ import { ClusterLayer } from "~/components/canvas/layers/ClusterLayer";
 import { HeatmapLayer } from "~/components/canvas/layers/HeatmapLayer";
 import { ImageLayer } from "~/components/canvas/layers/ImageLayer";
 import { ObjectsLayer, type ObjectsOverlay } from "~/components/canvas/layers/ObjectsLayer";
+import { RasterLayer } from "~/components/canvas/layers/RasterLayer";
 import { ScaleBarLayer } from "~/components/canvas/layers/ScaleBarLayer";
 import { SegmentationLayer } from "~/components/canvas/layers/SegmentationLayer";
 import { TargetMaskLayer } from "~/components/canvas/layers/TargetMaskLayer";
@@ -31,6 +32,8 @@ export type ViewerData = {
   target: number | null;
   /** The object set's outlines and selection, when there is one. */
   objects: ObjectsOverlay | null;
+  /** The live preview's outlines while segmentation parameters are edited (drawn over the image). */
+  objectsPreview?: HTMLCanvasElement | null;
   /** Size of one image pixel, for the scale bar (null: no scale). */
   pixelSize: PixelSize | null;
 };
@@ -110,11 +113,26 @@ export function WorkspaceViewer(props: {
           )
         );
       case "objects":
-        return (
+        return [
           data.objects && (
-            <ObjectsLayer key="objects" objects={data.objects} rect={data.fullRect} opacity={setting.opacity} />
-          )
-        );
+            <ObjectsLayer
+              key="objects"
+              objects={data.objects}
+              rect={data.fullRect}
+              // Under a preview, the stored outlines only dimly.
+              opacity={data.objectsPreview ? setting.opacity * 0.3 : setting.opacity}
+            />
+          ),
+          data.objectsPreview && (
+            <RasterLayer
+              key="objects-preview"
+              name="objects-preview"
+              canvas={data.objectsPreview}
+              rect={data.fullRect}
+              opacity={setting.opacity}
+            />
+          ),
+        ];
       case "annotations":
         return (
           setting.visible && (

@@ -31,6 +31,28 @@ function describeJobStart(type: unknown): string {
     : "started a job";
 }
 
+/** "an image", or "the images of a dataset (12 images)" for a change made to a whole dataset. */
+function imagesChanged(d: Data): string {
+  return d.kind === "dataset"
+    ? `the images of a dataset (${plural(typeof d.images === "number" ? d.images : 0, "image")})`
+    : "an image";
+}
+
+function describeAnalysedAreaChange(d: Data): string {
+  const where = imagesChanged(d);
+  const area = d.analysedArea as { x?: unknown; y?: unknown; width?: unknown; height?: unknown } | null | undefined;
+  const rectangle =
+    area && [area.x, area.y, area.width, area.height].every((value) => typeof value === "number")
+      ? `${String(area.width)} × ${String(area.height)} px at (${String(area.x)}, ${String(area.y)})`
+      : null;
+  if (d.change === "detect") {
+    return rectangle ? `detected the analysed area of ${where}: ${rectangle}` : `found no data bar in ${where}`;
+  }
+  return rectangle
+    ? `set the analysed area of ${where} to ${rectangle}`
+    : `reset the analysed area of ${where} to the whole image`;
+}
+
 /** Typed by the list of actions: an action without a sentence is a type error. */
 const DESCRIBE: Record<AuditAction, (data: Data) => string> = {
   "project.create": () => "created the project",
@@ -67,14 +89,16 @@ const DESCRIBE: Record<AuditAction, (data: Data) => string> = {
       : "segmented the objects of an image",
   "scale.set": (d) => {
     const pixelSize = d.pixelSize as { value?: unknown; unit?: unknown } | null | undefined;
-    const where =
-      d.kind === "dataset"
-        ? `the images of a dataset (${plural(typeof d.images === "number" ? d.images : 0, "image")})`
-        : "an image";
+    const where = imagesChanged(d);
     return pixelSize && typeof pixelSize.value === "number" && text(pixelSize.unit)
       ? `set the pixel size of ${where} to ${pixelSize.value} ${text(pixelSize.unit)}`
       : `cleared the pixel size of ${where}`;
   },
+  "image.analysedArea": (d) => describeAnalysedAreaChange(d),
+  "settings.save": (d) =>
+    typeof d.version === "number"
+      ? `saved the analysis settings as version ${d.version}`
+      : "saved the analysis settings",
   "job.start": (d) => describeJobStart(d.type),
   "job.cancel": () => "cancelled a job",
   "job.retry-failed": () => "retried failed items of a job",

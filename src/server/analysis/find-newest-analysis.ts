@@ -4,6 +4,7 @@
  */
 import type { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
+import type { ReportedSettings } from "~/server/settings/settings-results";
 
 const NEWEST_FIRST = { createdAt: "desc" } as const satisfies Prisma.AnalysisOrderByWithRelationInput;
 
@@ -39,18 +40,23 @@ export function findNewestAnalysis(options: {
   });
 }
 
-/** The newest analysis of each image of `imageIds` in `projectId`, in one query (a page of an export). */
-export async function findNewestAnalyses(options: {
+/**
+ * The analysis each image of `imageIds` (of `projectId`) reports under a settings version (its
+ * SettingsResult), in one query (a page of an export). Images without one are absent.
+ */
+export async function findReportedAnalyses(options: {
   db: Db;
   projectId: string;
+  settings: ReportedSettings;
   imageIds: string[];
 }): Promise<Map<string, NewestAnalysis>> {
-  const analyses = await options.db.analysis.findMany({
-    where: { imageId: { in: options.imageIds }, image: { projectId: options.projectId } },
-    orderBy: [{ imageId: "asc" }, NEWEST_FIRST],
-    select: NEWEST_ANALYSIS_SELECT,
+  const { db, projectId, settings, imageIds } = options;
+  if (settings.id === null || imageIds.length === 0) return new Map();
+  const rows = await db.settingsResult.findMany({
+    where: { projectId, settingsId: settings.id, imageId: { in: imageIds }, analysisId: { not: null } },
+    select: { imageId: true, analysis: { select: NEWEST_ANALYSIS_SELECT } },
   });
-  const newest = new Map<string, NewestAnalysis>();
-  for (const analysis of analyses) if (!newest.has(analysis.imageId)) newest.set(analysis.imageId, analysis);
-  return newest;
+  const reported = new Map<string, NewestAnalysis>();
+  for (const row of rows) if (row.analysis) reported.set(row.imageId, row.analysis);
+  return reported;
 }

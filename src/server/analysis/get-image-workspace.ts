@@ -1,3 +1,4 @@
+import { parseAnalysedAreaRecord } from "~/core/analysed-area/analysed-area";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { pixelSizeOf } from "~/server/objects/pixel-size";
@@ -21,6 +22,7 @@ export async function getImageWorkspace(options: { db: Db; projectId: string; im
       format: true,
       pixelSizeUm: true,
       pixelSizeUnit: true,
+      analysedArea: true,
       createdAt: true,
       dataset: { select: { id: true, name: true } },
     },
@@ -50,6 +52,8 @@ export async function getImageWorkspace(options: { db: Db; projectId: string; im
       ...image,
       // The physical size of one pixel ({ value, unit } as set, µm when read from the file), or null.
       pixelSize: pixelSizeOf(image),
+      // The part measurements cover ({ x, y, width, height, source }), or null: the whole image.
+      analysedArea: parseAnalysedAreaRecord(image.analysedArea),
       // The display variant: 8-bit, full resolution, what the browser can draw (16-bit TIFF cannot).
       displayUrl: `/api/images/${image.id}/display`,
       camCrop: camCropRect(image.width, image.height),

@@ -1,4 +1,5 @@
 import { activityRouter } from "./routers/activity";
+import { analysedAreaRouter } from "./routers/analysed-area";
 import { analysisRouter } from "./routers/analysis";
 import { annotationRouter } from "./routers/annotation";
 import { authRouter } from "./routers/auth";
@@ -12,6 +13,7 @@ import { objectsRouter } from "./routers/objects";
 import { presenceRouter } from "./routers/presence";
 import { projectRouter } from "./routers/project";
 import { scaleRouter } from "./routers/scale";
+import { settingsRouter } from "./routers/settings";
 import { shareRouter } from "./routers/share";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -26,6 +28,8 @@ export const appRouter = createTRPCRouter({
   analysis: analysisRouter,
   objects: objectsRouter,
   scale: scaleRouter,
+  analysedArea: analysedAreaRouter,
+  settings: settingsRouter,
   modelVersion: modelVersionRouter,
   invitation: invitationRouter,
   share: shareRouter,

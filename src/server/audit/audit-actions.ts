@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   "analysis.run",
   "objects.run",
   "scale.set",
+  "image.analysedArea",
+  "settings.save",
   "job.start",
   "job.cancel",
   "job.retry-failed",

@@ -118,6 +118,8 @@ function readFeiText(text: string, tag: number): PixelSizeReading | null {
   if (horizontalFieldM !== null) {
     instrument.horizontalFieldWidthUm = roundSignificant(horizontalFieldM * 1e6);
   }
+  const scannedRows = feiScannedRows(sections, scan);
+  if (scannedRows !== null) instrument.imageHeightPx = scannedRows;
   const detector = sections.get("Detectors")?.get("Name");
   if (detector) instrument.detector = detector;
   const user = sections.get("User");
@@ -135,6 +137,19 @@ function readFeiText(text: string, tag: number): PixelSizeReading | null {
     if (pixelHeightUm !== pixelSizeUm) reading.pixelHeightUm = pixelHeightUm;
   }
   return reading;
+}
+
+/**
+ * Rows of the scanned image, without the data bar FEI/Thermo append below it: [Image] ResolutionY
+ * (1024 in a 1536 x 1103 file), else VerFieldsize / PixelHeight. null when the file says neither.
+ */
+function feiScannedRows(sections: Map<string, Map<string, string>>, scan: Map<string, string> | undefined) {
+  const resolutionY = numberOrNull(sections.get("Image")?.get("ResolutionY"));
+  if (resolutionY !== null && Number.isInteger(resolutionY) && resolutionY > 0) return resolutionY;
+  const fieldHeightM = numberOrNull(scan?.get("VerFieldsize"));
+  const pixelHeightM = numberOrNull(scan?.get("PixelHeight") ?? scan?.get("PixelWidth"));
+  if (fieldHeightM === null || pixelHeightM === null || fieldHeightM <= 0 || pixelHeightM <= 0) return null;
+  return Math.round(fieldHeightM / pixelHeightM);
 }
 
 const ZEISS_PIXEL_SIZE = /Pixel Size\s*=\s*([0-9.]+(?:[eE][-+]?\d+)?)\s*(pm|nm|µm|um|mm)\b/;

@@ -11,6 +11,8 @@
  */
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import path from "node:path";
+import type { AnalysedAreaRecord } from "~/core/analysed-area/analysed-area";
+import { ImageAnalysisError } from "~/server/analysis/image-analysis-error";
 import { changeProject } from "~/server/audit/record-change";
 import { expandZipToDirectory, ZipRejectedError, type ExpandZipOptions } from "~/server/datasets/expand-zip";
 import type { Db } from "~/server/db";
@@ -19,7 +21,7 @@ import { AppError, isUniqueViolation } from "~/server/errors";
 import { projectChannel, publishEvent } from "~/server/events";
 import { IMAGE_ERROR_MESSAGE, ImageProbeError, type ImageProbe } from "~/server/codecs/probe-image";
 import type { BlobStore } from "~/server/storage";
-import type { ByteSource } from "~/server/workers/heavy-tasks";
+import type { ByteSource, DecodeLimits } from "~/server/workers/heavy-tasks";
 import { bytesSource, decodeLimits, runHeavyTask } from "~/server/workers/heavy-pool";
 
 export type IngestResult = {
@@ -193,6 +195,7 @@ async function ingestOne(target: StoreTarget, fileName: string, file: UploadedFi
       { source: thumbnailing.source, limits, probe },
       { transfer: thumbnailing.transfer },
     );
+    const analysedArea = await findUploadAnalysedArea(file, limits, probe);
     // Only a file about to be stored is read into this process.
     const bytes = "file" in file ? await readFile(file.file) : file.bytes;
     const original = await target.blobs.put(bytes);
@@ -205,6 +208,7 @@ async function ingestOne(target: StoreTarget, fileName: string, file: UploadedFi
       byteSize,
       thumbnailKey: thumbnailBlob.key,
       thumbnailWindow: thumbnail.window,
+      analysedArea,
     });
     if (imageId === null) {
       // The same bytes were stored by a concurrent upload between our lookup and our insert.
@@ -223,6 +227,24 @@ async function ingestOne(target: StoreTarget, fileName: string, file: UploadedFi
     // Anything else is our fault, not the file's: log it, and keep going with the other files.
     console.error(`ingestFiles: storing "${fileName}" failed`, error);
     return { fileName, status: "rejected", error: INGEST_ERROR_MESSAGE.internal };
+  }
+}
+
+/**
+ * The analysed area (the file's metadata, else a data bar found in its pixels). Best effort: an
+ * image the analysis cannot decode (a 5-channel TIFF) is still stored, whole; its analyses say why.
+ */
+async function findUploadAnalysedArea(
+  file: UploadedFile,
+  limits: DecodeLimits,
+  probe: ImageProbe,
+): Promise<AnalysedAreaRecord | null> {
+  const { source, transfer } = taskSource(file);
+  try {
+    return await runHeavyTask("image.analysedArea", { source, limits, probe }, { transfer });
+  } catch (error) {
+    if (error instanceof ImageAnalysisError) return null;
+    throw error;
   }
 }
 
@@ -253,6 +275,7 @@ async function createImageRow(
     byteSize: number;
     thumbnailKey: string;
     thumbnailWindow: { min: number; max: number } | null;
+    analysedArea: AnalysedAreaRecord | null;
   },
 ): Promise<string | null> {
   const { probe } = image;
@@ -284,6 +307,7 @@ async function createImageRow(
           metadata: image.thumbnailWindow
             ? { ...probe.metadata, thumbnailWindow: image.thumbnailWindow }
             : probe.metadata,
+          analysedArea: image.analysedArea ?? undefined,
           uploadedById: target.userId,
         },
         select: { id: true },

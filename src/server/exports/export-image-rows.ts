@@ -4,10 +4,17 @@
  */
 import type { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
+import type { ReportedSettings } from "~/server/settings/settings-results";
 import { exportImagePages, type ExportScope } from "./export-scope";
 
 /** The options every streamed export takes. */
 export type ExportPagingOptions = { db: Db; scope: ExportScope; pageSize?: number };
+
+/**
+ * The options of an export of results: which settings version's results it reports
+ * (src/server/settings), never "whatever was viewed last".
+ */
+export type ResultsExportOptions = ExportPagingOptions & { settings: ReportedSettings };
 
 /** The columns that start every per-image row. */
 export const IMAGE_ROW_COLUMNS = ["image_id", "dataset", "file"] as const;

@@ -9,7 +9,7 @@
  */
 import type { ObjectMeasurement } from "~/core/objects/measure-objects";
 import { toPhysical } from "~/core/objects/units";
-import { findNewestObjectSets, type NewestObjectSet } from "~/server/objects/find-newest-object-sets";
+import { findReportedObjectSets, type NewestObjectSet } from "~/server/objects/find-newest-object-sets";
 import { labelPixelSizeOf } from "~/server/objects/object-set-dto";
 import { objectRecordsSchema } from "~/server/objects/object-set-record";
 import { convertLength } from "~/server/objects/pixel-size";
@@ -21,7 +21,7 @@ import {
   IMAGE_ROW_COLUMNS,
   imageRowCells,
   PIXEL_SIZE_SELECT,
-  type ExportPagingOptions,
+  type ResultsExportOptions,
 } from "./export-image-rows";
 
 const PX_LENGTHS = [
@@ -62,14 +62,15 @@ async function recordsOf(set: NewestObjectSet, blobs: BlobStore): Promise<Object
   return all.success ? (all.data as unknown as ObjectMeasurement[]) : [];
 }
 
-export async function* streamObjectsCsv(options: ExportPagingOptions & { blobs: BlobStore }): AsyncGenerator<string> {
+export async function* streamObjectsCsv(options: ResultsExportOptions & { blobs: BlobStore }): AsyncGenerator<string> {
   const { db, scope } = options;
   yield csvRow(OBJECTS_CSV_COLUMNS);
   const pages = exportRowPages(options, 100, PIXEL_SIZE_SELECT);
   for await (const images of pages) {
-    const newest = await findNewestObjectSets({
+    const newest = await findReportedObjectSets({
       db,
       projectId: scope.projectId,
+      settings: options.settings,
       imageIds: images.map((image) => image.id),
     });
     for (const image of images) {

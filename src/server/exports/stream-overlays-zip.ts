@@ -1,5 +1,6 @@
 /**
- * The coloured overlays of every image's newest analysis as a zip of PNGs, one folder per
+ * The coloured overlays of the analysis every image reports under the export's settings version
+ * (its SettingsResult) as a zip of PNGs, one folder per
  * image: "<dataset>/<file>_<imageId>/<map>.png". Images are read a page at a time and each map is
  * coloured and written before the next is read, so memory stays one map. Images with a pixel
  * size get a scale bar burnt into each map.
@@ -8,6 +9,7 @@ import { camCropRect } from "~/server/analysis/analysis-dto";
 import { listAnalysisMaps } from "~/server/analysis/analysis-maps";
 import type { Db } from "~/server/db";
 import type { BlobStore } from "~/server/storage";
+import type { ReportedSettings } from "~/server/settings/settings-results";
 import { exportImagePages, type ExportScope } from "./export-scope";
 import { pixelSizeOf } from "~/server/objects/pixel-size";
 import { renderOverlayPng } from "./render-overlay-png";
@@ -23,10 +25,14 @@ export function safeSegment(value: string): string {
   return cleaned.slice(0, 120) || "_";
 }
 
+/** Matches no settings row: version 0 (never saved) has no results. */
+const NO_SETTINGS = "-";
+
 async function* overlayEntries(options: {
   db: Db;
   blobs: BlobStore;
   scope: ExportScope;
+  settings: ReportedSettings;
   pageSize: number;
 }): AsyncGenerator<ZipEntry> {
   const { db, scope } = options;
@@ -40,12 +46,15 @@ async function* overlayEntries(options: {
       height: true,
       ...PIXEL_SIZE_FIELDS,
       dataset: { select: { name: true } },
-      analyses: { orderBy: { createdAt: "desc" }, take: 1, select: { mapKeys: true, createdAt: true } },
+      settingsResults: {
+        where: { settingsId: options.settings.id ?? NO_SETTINGS },
+        select: { analysis: { select: { mapKeys: true, createdAt: true } } },
+      },
     },
   });
   for await (const images of pages) {
     for (const image of images) {
-      const analysis = image.analyses[0];
+      const analysis = image.settingsResults[0]?.analysis;
       if (!analysis) continue;
       const stem = image.fileName
         .split("/")
@@ -78,6 +87,7 @@ export function streamOverlaysZip(options: {
   db: Db;
   blobs: BlobStore;
   scope: ExportScope;
+  settings: ReportedSettings;
   pageSize?: number;
 }): AsyncGenerator<Uint8Array> {
   return writeZip(overlayEntries({ ...options, pageSize: options.pageSize ?? 50 }));

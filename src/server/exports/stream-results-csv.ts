@@ -1,10 +1,14 @@
 /**
  * Per-image results as CSV, generated page by page (keyset pagination over images, then one
- * query for the page's newest analyses), so memory stays flat however many images there are.
- * One row per image; images without an analysis still get their file and label.
- * The last columns are the newest object set's per-image numbers (src/server/objects): object
- * count, coverage (object area / image area), d50 of the equivalent diameter in pixels of the
- * label map and in µm (when the image has a pixel size), and the largest index of dispersion.
+ * query for the page's results), so memory stays flat however many images there are.
+ * The results are those each image reports under one settings version (src/server/settings),
+ * named in the settings_version column; status says "ok", the run's failure, or that the image
+ * was not analysed with these settings. One row per image; images without a result still get
+ * their file and label.
+ * Then the reported object set's per-image numbers (src/server/objects): object count, coverage
+ * (object area / image area), d50 of the equivalent diameter in pixels of the label map and in µm
+ * (when the image has a pixel size), the largest index of dispersion, and the hash of the set's
+ * parameters (objectParamsHash: equal hashes, equal parameters).
  */
 import {
   analysisDescriptorsSchema,
@@ -13,10 +17,11 @@ import {
   storedAnalysisParamsSchema,
 } from "~/server/analysis/analysis-record";
 import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/core/analysis";
-import { findNewestAnalyses } from "~/server/analysis/find-newest-analysis";
-import { findNewestObjectSets, type NewestObjectSet } from "~/server/objects/find-newest-object-sets";
+import { findReportedAnalyses } from "~/server/analysis/find-newest-analysis";
+import { findReportedObjectSets, type NewestObjectSet } from "~/server/objects/find-newest-object-sets";
 import { labelPixelSizeOf } from "~/server/objects/object-set-dto";
 import { convertLength } from "~/server/objects/pixel-size";
+import { findSettingsFailures } from "~/server/settings/settings-results";
 import { csvRow } from "./csv-cell";
 import {
   exportRowPages,
@@ -24,11 +29,14 @@ import {
   IMAGE_ROW_COLUMNS,
   imageRowCells,
   PIXEL_SIZE_SELECT,
-  type ExportPagingOptions,
+  type ResultsExportOptions,
 } from "./export-image-rows";
 
 const CLUSTER_KS = Array.from({ length: KMEANS_MAX_K - KMEANS_MIN_K + 1 }, (_, i) => KMEANS_MIN_K + i);
 const KNOWN_DESCRIPTORS = new Set(["otsuThreshold", "foregroundFraction", "meanContrast"]);
+
+/** The status of an image never analysed under the export's settings version. */
+const NOT_RUN = "not analysed with these settings";
 
 export const RESULTS_CSV_COLUMNS = [
   ...IMAGE_ROW_COLUMNS,
@@ -49,16 +57,19 @@ export const RESULTS_CSV_COLUMNS = [
   "object_d50_px",
   "object_d50_um",
   "index_of_dispersion_max",
+  "object_params_hash",
+  "settings_version",
+  "status",
 ] as const;
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
-/** object_count, object_coverage, object_d50_px, object_d50_um, index_of_dispersion_max. */
+/** object_count, object_coverage, object_d50_px, object_d50_um, index_of_dispersion_max, object_params_hash. */
 function objectColumns(
   image: { width: number; pixelSizeUm: number | null; pixelSizeUnit: string | null },
   set: NewestObjectSet | undefined,
-): (number | null)[] {
-  if (!set) return [null, null, null, null, null];
+): (number | string | null)[] {
+  if (!set) return [null, null, null, null, null, null];
   const stats = (set.imageStats ?? {}) as Record<string, unknown>;
   const d50 = finite(stats.d50);
   const pixel = labelPixelSizeOf(image, set.width);
@@ -69,10 +80,11 @@ function objectColumns(
     d50 === null ? null : round(d50, 4),
     d50 === null || !pixel ? null : Number((d50 * convertLength(pixel.value, pixel.unit, "µm")).toPrecision(8)),
     finite(dispersion?.max),
+    set.paramsHash,
   ];
 }
 
-export async function* streamResultsCsv(options: ExportPagingOptions): AsyncGenerator<string> {
+export async function* streamResultsCsv(options: ResultsExportOptions): AsyncGenerator<string> {
   const { db, scope } = options;
   yield csvRow(RESULTS_CSV_COLUMNS);
   const pages = exportRowPages(options, 200, {
@@ -81,9 +93,10 @@ export async function* streamResultsCsv(options: ExportPagingOptions): AsyncGene
   });
   for await (const images of pages) {
     const imageIds = images.map((image) => image.id);
-    const [newest, objectSets] = await Promise.all([
-      findNewestAnalyses({ db, projectId: scope.projectId, imageIds }),
-      findNewestObjectSets({ db, projectId: scope.projectId, imageIds }),
+    const [newest, objectSets, failures] = await Promise.all([
+      findReportedAnalyses({ db, projectId: scope.projectId, settings: options.settings, imageIds }),
+      findReportedObjectSets({ db, projectId: scope.projectId, settings: options.settings, imageIds }),
+      findSettingsFailures({ db, projectId: scope.projectId, settings: options.settings, imageIds }),
     ]);
 
     let chunk = "";
@@ -119,6 +132,8 @@ export async function* streamResultsCsv(options: ExportPagingOptions): AsyncGene
           .join(";") || null,
         Object.keys(extraDescriptors).length > 0 ? JSON.stringify(extraDescriptors) : null,
         ...objectColumns(image, objectSets.get(image.id)),
+        options.settings.version,
+        analysis ? "ok" : failures.has(image.id) ? `failed: ${failures.get(image.id)}` : NOT_RUN,
       ]);
     }
     yield chunk;

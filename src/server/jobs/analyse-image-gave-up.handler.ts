@@ -23,6 +23,7 @@ export async function handleAnalyseImageGaveUp(options: {
     jobRunId: options.payload.jobRunId,
     imageId: options.payload.imageId,
     outcome: { kind: "failed", reason },
+    settingsId: options.payload.settingsId,
     completeQueueJob: options.completeQueueJob,
   });
 }

@@ -13,6 +13,7 @@ import { listAnalysisMaps } from "~/server/analysis/analysis-maps";
 import { assertExportScope, exportImagePages, type ExportScope } from "~/server/exports/export-scope";
 import { safeSegment, streamOverlaysZip } from "~/server/exports/stream-overlays-zip";
 import type { BlobStore } from "~/server/storage";
+import type { ReportedSettings } from "~/server/settings/settings-results";
 import type { ExportPayload } from "./definitions";
 import { attemptSingleJobRun, finishSingleJobRun, reportSingleJobProgress } from "./single-job-run";
 import type { SingleJobHandlerOptions, SingleJobOutcome } from "./single-job-run";
@@ -25,10 +26,10 @@ export type ExportResult = SingleJobOutcome<{
 class ExportCancelled extends Error {}
 
 /**
- * Maps per exported image, in the order the zip writes them (images by id; the newest analysis
- * of each), as cumulative counts: image i is written once i+1 thresholds' maps have been read.
+ * Maps per exported image, in the order the zip writes them (images by id; the analysis each
+ * reports under the pinned settings version), as cumulative counts: image i is written once i+1 thresholds' maps have been read.
  */
-async function mapThresholds(db: Db, scope: ExportScope): Promise<number[]> {
+async function mapThresholds(db: Db, scope: ExportScope, settings: ReportedSettings): Promise<number[]> {
   const thresholds: number[] = [];
   let total = 0;
   const pages = exportImagePages({
@@ -36,12 +37,15 @@ async function mapThresholds(db: Db, scope: ExportScope): Promise<number[]> {
     scope,
     pageSize: 200,
     select: {
-      analyses: { orderBy: { createdAt: "desc" }, take: 1, select: { mapKeys: true } },
+      settingsResults: {
+        where: { settingsId: settings.id ?? "-" },
+        select: { analysis: { select: { mapKeys: true } } },
+      },
     },
   });
   for await (const images of pages) {
     for (const image of images) {
-      const analysis = image.analyses[0];
+      const analysis = image.settingsResults[0]?.analysis;
       if (!analysis) continue;
       total += listAnalysisMaps(analysis.mapKeys).length;
       thresholds.push(total);
@@ -96,7 +100,7 @@ async function writeExport(options: ExportOptions, jobRunId: string): Promise<Ex
   const { db, store, payload } = options;
   const scope: ExportScope = { projectId: payload.projectId, datasetId: payload.datasetId };
   const { name } = await assertExportScope({ db, scope });
-  const thresholds = await mapThresholds(db, scope);
+  const thresholds = await mapThresholds(db, scope, payload.settings);
   const total = thresholds.length;
   await reportSingleJobProgress({ db, jobRunId, done: 0, total });
   const interval = options.progressIntervalMs ?? 500;
@@ -109,7 +113,7 @@ async function writeExport(options: ExportOptions, jobRunId: string): Promise<Ex
     if (!(await reportSingleJobProgress({ db, jobRunId, done: imagesDone, total }))) throw new ExportCancelled();
   });
   const chunks: Uint8Array[] = [];
-  for await (const chunk of streamOverlaysZip({ db, blobs, scope })) chunks.push(chunk);
+  for await (const chunk of streamOverlaysZip({ db, blobs, scope, settings: payload.settings })) chunks.push(chunk);
   const zip = Buffer.concat(chunks);
   const { key } = await store.put(zip);
   const fileName = `${safeSegment(name)}-${payload.kind}`;

@@ -41,6 +41,8 @@ export async function fanOutDatasetRun(options: {
           imageId: image.id,
           params: payload.params,
           model: payload.model,
+          objects: payload.objects,
+          settingsId: payload.settingsId,
         }));
         await options.queue.sendMany(analyseImageJob, items, { tx });
         const now = new Date();

@@ -4,18 +4,26 @@
  * transaction, under a lock on the run. If the queue no longer holds the job as active (it
  * expired and another worker took it, or that worker already finished it), nothing is written,
  * so a result can never be counted twice. A run that is no longer RUNNING (cancelled) takes no
- * further results.
+ * further results. A run under a settings version also records the image's result (or failure) as
+ * that version's SettingsResult, in the same transaction: what exports report.
  */
 import "server-only";
 import type { Db } from "~/server/db";
 import type { ComputedImageAnalysis } from "~/server/analysis/compute-image-analysis";
 import { upsertAnalysis } from "~/server/analysis/upsert-analysis";
+import { recordSettingsResult } from "~/server/settings/settings-results";
 import type { JobRun } from "~/generated/prisma/client";
 import { projectChannel, publishEvent } from "~/server/events";
 import { jobRunUpdatedEvent, parseFailures } from "./job-run-records";
 import type { Tx } from "./queue";
 
-export type ItemOutcome = { kind: "analysed"; analysis: ComputedImageAnalysis } | { kind: "failed"; reason: string };
+export type ItemOutcome =
+  | {
+      kind: "analysed";
+      analysis: ComputedImageAnalysis;
+      /** The image's object set, when the run measures objects. */ objectSetId?: string;
+    }
+  | { kind: "failed"; reason: string };
 
 /** "recorded"; "run-not-running": the run was cancelled or is gone; "superseded": another attempt owns the item. */
 export type RecordItemResult = "recorded" | "run-not-running" | "superseded";
@@ -38,6 +46,8 @@ export async function recordItemOutcome(options: {
   jobRunId: string;
   imageId: string;
   outcome: ItemOutcome;
+  /** The settings version the run reports under (AnalysisSettings id), or null. */
+  settingsId: string | null;
   /** Completes the item's queue job inside the transaction; false if the attempt is stale. */
   completeQueueJob: (tx: Tx) => Promise<boolean>;
 }): Promise<RecordItemResult> {
@@ -55,8 +65,28 @@ export async function recordItemOutcome(options: {
 
         const failures = parseFailures(run.failures);
         if (outcome.kind === "analysed") {
-          await upsertAnalysis({ db: tx, analysis: outcome.analysis });
+          const { analysisId } = await upsertAnalysis({ db: tx, analysis: outcome.analysis });
+          if (options.settingsId) {
+            await recordSettingsResult(tx, {
+              projectId: run.projectId,
+              settingsId: options.settingsId,
+              imageId,
+              analysisId,
+              objectSetId: outcome.objectSetId ?? null,
+              failure: null,
+            });
+          }
         } else {
+          if (options.settingsId) {
+            await recordSettingsResult(tx, {
+              projectId: run.projectId,
+              settingsId: options.settingsId,
+              imageId,
+              analysisId: null,
+              objectSetId: null,
+              failure: outcome.reason,
+            });
+          }
           const image = await tx.image.findUnique({ where: { id: imageId }, select: { fileName: true } });
           failures.push({
             imageId,

@@ -52,6 +52,8 @@ export async function retryFailedItems(options: {
         imageId: f.imageId,
         params: payload.params,
         model: payload.model,
+        objects: payload.objects,
+        settingsId: payload.settingsId,
       }));
       await queue.sendMany(analyseImageJob, items, { tx });
       const updated = await tx.jobRun.update({

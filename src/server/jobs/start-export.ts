@@ -6,6 +6,7 @@
 import "server-only";
 import type { Db } from "~/server/db";
 import { assertExportScope } from "~/server/exports/export-scope";
+import { getProjectSettings } from "~/server/settings/project-settings";
 import { exportJob, type ExportPayload } from "./definitions";
 import type { JobQueue } from "./queue";
 import { startJobRun, type StartedJobRun } from "./start-job-run";
@@ -20,13 +21,15 @@ export async function startExport(options: {
 }): Promise<StartedJobRun> {
   const { db, projectId, datasetId, kind } = options;
   await assertExportScope({ db, scope: { projectId, datasetId } });
+  const current = await getProjectSettings({ db, projectId });
+  const settings = { id: current.id, version: current.version };
   return startJobRun({
     db,
     job: exportJob,
     projectId,
     actorId: options.actorId,
-    payload: { kind, ...(datasetId ? { datasetId } : {}) },
-    isSameRun: (active) => active.kind === kind && active.datasetId === datasetId,
+    payload: { kind, ...(datasetId ? { datasetId } : {}), settings },
+    isSameRun: (active) => active.kind === kind && active.datasetId === datasetId && active.settings.id === settings.id,
     auditData: { kind, datasetId: datasetId ?? null },
     queue: options.queue,
   });

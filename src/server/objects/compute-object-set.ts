@@ -5,7 +5,14 @@
  * grey weights, INTER_AREA resampling) but at full resolution, its long side capped at `maxSide`,
  * segment (segmentObjects), measure (measureObjects, in pixels), and encode the label map
  * (object-set-labels.ts). The caller (run-object-set.ts) stores the blobs and writes the row.
+ *
+ * With an analysed area (px of the image, e.g. everything above an instrument data bar), only
+ * that part of the grey image is segmented and measured: coverage, density, the index of
+ * dispersion and box counting are over the area alone. The label map stays the size of the whole
+ * grey image, with zeros outside the area, and object coordinates (centroid, bbox) are in its
+ * pixels, so the label route and the canvas overlay need not know about the area.
  */
+import { cropGreyImage, scaleAnalysedArea, uncropPlane, type AnalysedArea } from "~/core/analysed-area/analysed-area";
 import { toAnalysisImage } from "~/core/analysis/analysis-image";
 import { measureObjects, type ObjectMeasurement } from "~/core/objects/measure-objects";
 import { segmentObjects, type ObjectSegmentationParams } from "~/core/objects/segment-objects";
@@ -44,7 +51,13 @@ export function cappedWidth(width: number, height: number, maxSide: number): num
 
 export async function computeObjectSet(
   bytes: Buffer,
-  input: { limits: DecodeLimits; params: ObjectSegmentationParams; maxSide: number },
+  input: {
+    limits: DecodeLimits;
+    params: ObjectSegmentationParams;
+    maxSide: number;
+    /** Px of the image; null or absent = the whole image. */
+    analysedArea?: AnalysedArea | null;
+  },
 ): Promise<{ output: ObjectSetComputation; transfer: ArrayBuffer[] }> {
   const { timingsMs, lap } = createStepTimer();
   let raster: Raster | undefined = await decodeTaskImage(bytes, input.limits);
@@ -55,11 +68,17 @@ export async function computeObjectSet(
     const grey = toAnalysisImage(raster, { width: cappedWidth(sourceWidth, sourceHeight, input.maxSide) });
     raster = undefined;
     lap("grey");
-    const segmentation = segmentObjects(grey, input.params);
+    const area = input.analysedArea
+      ? scaleAnalysedArea(input.analysedArea, { width: sourceWidth, height: sourceHeight }, grey)
+      : null;
+    const analysed = area ? cropGreyImage(grey, area) : grey;
+    const segmentation = segmentObjects(analysed, input.params);
     lap("segment");
-    const measured = measureObjects(segmentation.labels, grey);
+    const measured = measureObjects(segmentation.labels, analysed);
+    if (area) for (const object of measured.objects) offsetObject(object, area);
     lap("measure");
-    const png = await encodeLabelMapPng(segmentation.labels, grey.width, grey.height);
+    const labels = area ? uncropPlane(segmentation.labels, area, grey.width, grey.height) : segmentation.labels;
+    const png = await encodeLabelMapPng(labels, grey.width, grey.height);
     lap("encode");
     return {
       output: {
@@ -77,6 +96,7 @@ export async function computeObjectSet(
           ...measured.stats,
           boxCounting: measured.boxCounting,
           indexOfDispersion: measured.indexOfDispersion,
+          ...(area && { analysedArea: area }),
         },
         timingsMs,
       },
@@ -90,4 +110,11 @@ export async function computeObjectSet(
     }
     throw error;
   }
+}
+
+/** Centroid and bbox of an object measured in the analysed area, moved to label-map pixels. */
+function offsetObject(object: ObjectMeasurement, area: AnalysedArea): void {
+  object.centroid = [object.centroid[0] + area.y, object.centroid[1] + area.x];
+  const [minRow, minCol, maxRow, maxCol] = object.bbox;
+  object.bbox = [minRow + area.y, minCol + area.x, maxRow + area.y, maxCol + area.x];
 }

@@ -1,9 +1,10 @@
 /**
- * "The" object set of an image, as exports report it: its newest one (whatever its parameters).
- * One query per page of images.
+ * The object set of each image, as exports report it: the one its SettingsResult names under the
+ * export's settings version. One query per page of images.
  */
 import "server-only";
 import type { Db } from "~/server/db";
+import type { ReportedSettings } from "~/server/settings/settings-results";
 
 const NEWEST_OBJECT_SET_SELECT = {
   id: true,
@@ -29,18 +30,23 @@ export type NewestObjectSet = {
   createdAt: Date;
 };
 
-/** The newest object set of each of `imageIds` (of the project), by image id. */
-export async function findNewestObjectSets(options: {
+/**
+ * The object set each of `imageIds` (of the project) reports under a settings version (its
+ * SettingsResult), by image id. Images without one are absent.
+ */
+export async function findReportedObjectSets(options: {
   db: Db;
   projectId: string;
+  settings: ReportedSettings;
   imageIds: string[];
 }): Promise<Map<string, NewestObjectSet>> {
-  if (options.imageIds.length === 0) return new Map();
-  const rows = await options.db.objectSet.findMany({
-    where: { projectId: options.projectId, imageId: { in: options.imageIds } },
-    orderBy: [{ imageId: "asc" }, { createdAt: "desc" }, { id: "desc" }],
-    distinct: ["imageId"],
-    select: NEWEST_OBJECT_SET_SELECT,
+  const { db, projectId, settings, imageIds } = options;
+  if (settings.id === null || imageIds.length === 0) return new Map();
+  const rows = await db.settingsResult.findMany({
+    where: { projectId, settingsId: settings.id, imageId: { in: imageIds }, objectSetId: { not: null } },
+    select: { imageId: true, objectSet: { select: NEWEST_OBJECT_SET_SELECT } },
   });
-  return new Map(rows.map((row) => [row.imageId, row]));
+  const reported = new Map<string, NewestObjectSet>();
+  for (const row of rows) if (row.objectSet) reported.set(row.imageId, row.objectSet);
+  return reported;
 }

@@ -3,7 +3,7 @@ import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { OBJECT_SET_SELECT, toObjectSetDto, type ObjectSetDto } from "./object-set-dto";
 import { objectParamsHash } from "./object-set-record";
-import { objectParamsOrBadInput } from "./request-object-set";
+import { analysedAreaOf, objectParamsOrBadInput } from "./request-object-set";
 
 /**
  * objects.forImage: the stored object set of an image for `params` (the defaults when absent),
@@ -17,10 +17,10 @@ export async function findObjectSet(options: {
 }): Promise<ObjectSetDto | null> {
   const image = await options.db.image.findFirst({
     where: { id: options.imageId, projectId: options.projectId },
-    select: { id: true },
+    select: { id: true, analysedArea: true },
   });
   if (!image) throw new AppError("NOT_FOUND", "Image not found");
-  const paramsHash = objectParamsHash(objectParamsOrBadInput(options.params));
+  const paramsHash = objectParamsHash(objectParamsOrBadInput(options.params), analysedAreaOf(image));
   const row = await options.db.objectSet.findFirst({
     where: { imageId: image.id, paramsHash, projectId: options.projectId },
     select: OBJECT_SET_SELECT,

@@ -10,6 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import type { AnalysedArea } from "~/core/analysed-area/analysed-area";
 import type { ObjectSegmentationParams } from "~/core/objects/segment-objects";
 import { canonicalJson } from "~/server/analysis/canonical-params";
 import { serverEnv } from "~/server/env";
@@ -33,9 +34,18 @@ export function objectsCodeVersion(): string {
   return commit ? `${OBJECTS_CODE_VERSION}+${commit}` : OBJECTS_CODE_VERSION;
 }
 
-/** sha256 of the canonical parameters and the resolution cap: the key of reuse. */
-export function objectParamsHash(params: ObjectSegmentationParams): string {
-  const canonical = canonicalJson({ params, maxSide: OBJECTS_MAX_SIDE });
+/**
+ * sha256 of the canonical parameters, the resolution cap and the image's analysed area (only when
+ * it has one, so sets of whole images keep the hash they always had): the key of reuse.
+ */
+export function objectParamsHash(params: ObjectSegmentationParams, analysedArea: AnalysedArea | null = null): string {
+  const area = analysedArea && {
+    x: analysedArea.x,
+    y: analysedArea.y,
+    width: analysedArea.width,
+    height: analysedArea.height,
+  };
+  const canonical = canonicalJson({ params, maxSide: OBJECTS_MAX_SIDE, ...(area && { analysedArea: area }) });
   return createHash("sha256").update(canonical).digest("hex");
 }
 

@@ -7,6 +7,7 @@
  * one image takes seconds and the user waits for it on screen.
  */
 import "server-only";
+import { parseAnalysedAreaRecord, type AnalysedArea } from "~/core/analysed-area/analysed-area";
 import { resolveObjectParams, type ObjectSegmentationParams } from "~/core/objects/segment-objects";
 import type { Prisma } from "~/generated/prisma/client";
 import { ImageAnalysisError } from "~/server/analysis/image-analysis-error";
@@ -18,6 +19,12 @@ import { decodeLimits, movableSource, runHeavyTask } from "~/server/workers/heav
 import { OBJECT_SET_SELECT, toObjectSetDto, type ObjectSetDto } from "./object-set-dto";
 import { OBJECT_RECORDS_INLINE_MAX, objectParamsHash, objectsCodeVersion, OBJECTS_MAX_SIDE } from "./object-set-record";
 import { pixelSizeOf } from "./pixel-size";
+
+/** The image's analysed area (px of the image) without its source; null = the whole image. */
+export function analysedAreaOf(image: { analysedArea: unknown }): AnalysedArea | null {
+  const record = parseAnalysedAreaRecord(image.analysedArea);
+  return record && { x: record.x, y: record.y, width: record.width, height: record.height };
+}
 
 /** Validated parameters (defaults filled in); BAD_INPUT naming every problem otherwise. */
 export function objectParamsOrBadInput(params: unknown): ObjectSegmentationParams {
@@ -41,11 +48,12 @@ export async function requestObjectSet(options: {
   const store = options.store ?? blobStore();
   const image = await db.image.findFirst({
     where: { id: options.imageId, projectId },
-    select: { id: true, blobKey: true, pixelSizeUm: true, pixelSizeUnit: true },
+    select: { id: true, blobKey: true, pixelSizeUm: true, pixelSizeUnit: true, analysedArea: true },
   });
   if (!image) throw new AppError("NOT_FOUND", "Image not found");
   const params = objectParamsOrBadInput(options.params);
-  const paramsHash = objectParamsHash(params);
+  const analysedArea = analysedAreaOf(image);
+  const paramsHash = objectParamsHash(params, analysedArea);
 
   const existing = await db.objectSet.findUnique({
     where: { imageId_paramsHash: { imageId: image.id, paramsHash } },
@@ -67,7 +75,7 @@ export async function requestObjectSet(options: {
   try {
     computed = await runHeavyTask(
       "objects.compute",
-      { source, limits: decodeLimits(), params, maxSide: OBJECTS_MAX_SIDE },
+      { source, limits: decodeLimits(), params, maxSide: OBJECTS_MAX_SIDE, analysedArea },
       { transfer },
     );
   } catch (error) {
@@ -109,6 +117,7 @@ export async function requestObjectSet(options: {
           objects: computed.objects.slice(0, OBJECT_RECORDS_INLINE_MAX),
           objectsKey: records.key,
           pixelSize: pixelSizeOf(image) ?? undefined,
+          analysedArea: analysedArea ?? undefined,
           createdById: options.actorId,
         },
         select: { id: true, count: true },

@@ -13,6 +13,8 @@ import type {
   StoredAnalysisParams,
 } from "~/server/analysis/analysis-record";
 import type { ImageProbe } from "~/server/codecs/probe-image";
+import type { AnalysedArea, AnalysedAreaRecord } from "~/core/analysed-area/analysed-area";
+import type { AnalysedAreaProbe } from "~/server/images/find-analysed-area";
 import type { ObjectSetComputation } from "~/server/objects/compute-object-set";
 import type { ObjectSegmentationParams } from "~/core/objects/segment-objects";
 
@@ -84,6 +86,11 @@ export type HeavyTasks = {
     input: { source: ByteSource; limits: DecodeLimits; maxSide: number };
     output: EncodedImage & { sourceWidth: number; sourceHeight: number };
   };
+  /** The analysed area: from the metadata, else a data bar searched in the pixels (find-analysed-area.ts). */
+  "image.analysedArea": {
+    input: { source: ByteSource; limits: DecodeLimits; probe: AnalysedAreaProbe };
+    output: AnalysedAreaRecord | null;
+  };
   /** Decode, classify (+ CAM), the analysis pipeline, and every map encoded as PNG. */
   "analysis.compute": { input: AnalysisTaskInput; output: AnalysisTaskOutput };
   /**
@@ -91,7 +98,14 @@ export type HeavyTasks = {
    * label map encoded as an RGBA PNG (object-set-labels.ts). Numbers in pixels of the label map.
    */
   "objects.compute": {
-    input: { source: ByteSource; limits: DecodeLimits; params: ObjectSegmentationParams; maxSide: number };
+    input: {
+      source: ByteSource;
+      limits: DecodeLimits;
+      params: ObjectSegmentationParams;
+      maxSide: number;
+      /** Px of the image: only this part is segmented and measured; null = the whole image. */
+      analysedArea?: AnalysedArea | null;
+    };
     output: ObjectSetComputation;
   };
 };

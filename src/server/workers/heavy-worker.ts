@@ -9,6 +9,7 @@ import { analyseEncodedImage } from "~/server/analysis/analyse-encoded-image";
 import { makeThumbnail } from "~/server/codecs/make-thumbnail";
 import { IMAGE_ERROR_MESSAGE, ImageProbeError, probeImage, sniffImageFormat } from "~/server/codecs/probe-image";
 import { renderDisplay } from "~/server/codecs/render-display";
+import { findAnalysedArea } from "~/server/images/find-analysed-area";
 import { computeObjectSet } from "~/server/objects/compute-object-set";
 import type { ByteSource, DecodeLimits, HeavyTasks } from "./heavy-tasks";
 import { serveTasks } from "./serve-tasks";
@@ -91,6 +92,7 @@ serveTasks<HeavyTasks>({
       transfer: [png],
     };
   },
+  "image.analysedArea": async ({ source, ...input }) => ({ output: await findAnalysedArea(await load(source), input) }),
   "analysis.compute": async ({ source, ...input }) => analyseEncodedImage(await load(source), input),
   "objects.compute": async ({ source, ...input }) => computeObjectSet(await load(source), input),
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   descriptorHeader,
   descriptorValue,
+  describeObject,
   histogram,
   imageNumbers,
   objectUnits,
@@ -75,5 +76,17 @@ describe("imageNumbers", () => {
       density: "0.0016 µm⁻²",
       "id-max": "–",
     });
+  });
+});
+
+describe("describeObject (the hover readout)", () => {
+  it("gives every descriptor in the units, and px without a scale", () => {
+    const r = { ...record(3, 100, 0.785), feret_diameter_max: null };
+    const texts = describeObject(r, { k: 0.5, unit: "µm" }).map((d) => d.text);
+    expect(texts).toContain("Area 25 µm²");
+    expect(texts).toContain("Eq. diameter 5.642 µm");
+    expect(texts).toContain("Feret max –");
+    expect(texts).toContain("Circularity 0.785");
+    expect(describeObject(r, null)[0]!.text).toBe("Area 100 px²");
   });
 });

@@ -161,6 +161,7 @@ describe("regions with optimistic concurrency", () => {
         id: undefined,
         sha256: "c".repeat(64),
         metadata: {},
+        analysedArea: undefined,
       },
     });
     const alice = callerFor(db, users.alice!);

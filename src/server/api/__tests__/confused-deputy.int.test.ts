@@ -9,6 +9,7 @@ import { TRPCError } from "@trpc/server";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { ROLES, type Role } from "~/core/roles";
+import { DEFAULT_ANALYSIS_SETTINGS } from "~/core/settings/analysis-settings";
 import { appRouter, createCaller } from "~/server/api/root";
 import type { ProcedureMeta } from "~/server/api/trpc";
 import { db } from "~/server/db";
@@ -82,6 +83,20 @@ const INPUTS: Record<string, InputBuilder | NoObjectIds> = {
     { target: { kind: "dataset", datasetId: b.dataset.id }, pixelSize: { value: 1, unit: "µm" } },
     { target: { kind: "image", imageId: b.image.id }, pixelSize: null },
     { target: { kind: "dataset", datasetId: b.dataset.id }, pixelSize: null },
+  ],
+  "analysedArea.set": ({ b }) => [
+    {
+      target: { kind: "image", imageId: b.image.id },
+      change: { kind: "set", area: { x: 0, y: 0, width: 1, height: 1 } },
+    },
+    { target: { kind: "image", imageId: b.image.id }, change: { kind: "clear" } },
+    { target: { kind: "image", imageId: b.image.id }, change: { kind: "detect" } },
+    { target: { kind: "dataset", datasetId: b.dataset.id }, change: { kind: "clear" } },
+  ],
+  "settings.get": { noObjectIds: "a version number of the caller's project" },
+  "settings.list": { noObjectIds: "lists the project's settings versions" },
+  "settings.save": ({ b }) => [
+    { settings: { ...DEFAULT_ANALYSIS_SETTINGS, model: { kind: "version", modelVersionId: b.modelVersion.id } } },
   ],
   "modelVersion.list": { noObjectIds: "lists built-in models and the project's versions" },
   "modelVersion.get": ({ b }) => [{ modelVersionId: b.modelVersion.id }],

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { idSchema } from "~/core/schemas";
-import { analysisParamsInputSchema } from "~/server/analysis/analysis-params-schema";
 import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
 import { cancelJobRun } from "~/server/jobs/cancel-job-run";
 import { getJobRun } from "~/server/jobs/get-job-run";
@@ -25,8 +24,9 @@ export const jobRouter = createTRPCRouter({
       watchJobRuns({ ...ctx.inProject, datasetId: input.datasetId, signal: ctx.streamSignal }),
     ),
 
+  /** Runs the dataset under the project's current settings, or the saved version given. */
   startDatasetAnalysis: projectProcedure("EDITOR")
-    .input(z.object({ datasetId: idSchema, params: analysisParamsInputSchema.optional() }))
+    .input(z.object({ datasetId: idSchema, settingsVersion: z.number().int().min(0).max(1_000_000).optional() }))
     .mutation(({ ctx, input }) => startDatasetAnalysis({ ...input, ...ctx.inProject })),
 
   cancel: projectProcedure("EDITOR")

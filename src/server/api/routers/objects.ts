@@ -1,21 +1,11 @@
 import { z } from "zod";
-import type { ObjectSegmentationParams } from "~/core/objects/segment-objects";
 import { idSchema } from "~/core/schemas";
 import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
 import { findObjectSet } from "~/server/objects/find-object-set";
+import { objectParamsInputSchema } from "~/server/objects/object-params-input";
 import { requestObjectSet } from "~/server/objects/request-object-set";
 
-/**
- * Segmentation parameters as given: any subset of ObjectSegmentationParams. Checked by the
- * service with the core's schema (resolveObjectParams), so a bad value is refused with BAD_REQUEST
- * and a message naming every problem ("h: h must be a finite number > 0 ...").
- */
-const paramsInput = z
-  .custom<Partial<ObjectSegmentationParams>>(
-    (value) => typeof value === "object" && value !== null && !Array.isArray(value),
-    "params must be an object",
-  )
-  .optional();
+const paramsInput = objectParamsInputSchema.optional();
 
 /**
  * Objects (particles, grains...) of an image: segmentation, per-object descriptors and per-image

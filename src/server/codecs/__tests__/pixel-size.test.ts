@@ -31,6 +31,17 @@ describe("readPixelSize", () => {
     expect(reading).toMatchObject({ pixelSizeUm: 0.134896, pixelHeightUm: 0.25 });
   });
 
+  it("records the FEI scanned height ([Image] ResolutionY, else VerFieldsize / PixelHeight)", () => {
+    const withImage = `${FEI_TEXT}[Image]\r\nResolutionX=1536\r\nResolutionY=1024\r\n`;
+    const reading = readPixelSize({ bytes: tiff({ textTags: [{ tag: 34682, text: withImage }] }), format: "tiff" });
+    expect(reading.instrument?.imageHeightPx).toBe(1024);
+    const withField = FEI_TEXT.replace("[Scan]", "[Scan]\r\nVerFieldsize=0.000138133");
+    const fromField = readPixelSize({ bytes: tiff({ textTags: [{ tag: 34682, text: withField }] }), format: "tiff" });
+    expect(fromField.instrument?.imageHeightPx).toBe(1024);
+    const without = readPixelSize({ bytes: tiff({ textTags: [{ tag: 34682, text: FEI_TEXT }] }), format: "tiff" });
+    expect(without.instrument?.imageHeightPx).toBeUndefined();
+  });
+
   it("reads the Zeiss SmartSEM pixel size in nm", () => {
     const text = "\r\nAP_PIXEL_SIZE\r\nPixel Size = 4.653 nm\r\nAP_MANUALKV\r\nEHT = 3.00 kV\r\n";
     const reading = readPixelSize({ bytes: tiff({ textTags: [{ tag: 34118, text }] }), format: "tiff" });

@@ -99,6 +99,7 @@ describe("probeImage: what an upload is", () => {
         channels: 1,
         pixelSizeUm: 0.134896,
       });
+      expect(probe.metadata.instrument?.imageHeightPx).toBe(1024); // rows 1024-1102: the data bar
     },
   );
 });

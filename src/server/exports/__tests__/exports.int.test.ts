@@ -10,6 +10,7 @@ import { db } from "~/server/db";
 import { blobStore } from "~/server/storage";
 import { callerFor, seedProject } from "../../../../tests/helpers/seed";
 import { seedImageRows } from "../../../../tests/helpers/project-images";
+import { reportResults } from "../../../../tests/helpers/reported-results";
 import { unzip } from "../../../../tests/helpers/unzip";
 import { seedAnalysis, seedImageRow, seedStoredImage } from "../../sharing/__tests__/collaboration-fixtures";
 import { cocoRleToMask } from "~/core/regions/coco-rle";
@@ -286,9 +287,18 @@ describe("results CSV", () => {
     const images = await seedImageRows(db, { projectId: project.id, datasetId: dataset.id }, 5, (i) => ({
       fileName: i === 0 ? "=HYPERLINK(evil).png" : `img-${i}.png`,
     }));
-    await seedAnalysis(db, { imageId: images[0]!.id, prediction: "spherical", paramsHash: "old" });
+    const reportedAnalysis = await seedAnalysis(db, {
+      imageId: images[0]!.id,
+      prediction: "dendritic",
+      paramsHash: "new",
+    });
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await seedAnalysis(db, { imageId: images[0]!.id, prediction: "dendritic", paramsHash: "new" });
+    // Viewed later with other parameters: newer, but not what the project reports.
+    await seedAnalysis(db, { imageId: images[0]!.id, prediction: "spherical", paramsHash: "explored" });
+    const settings = await reportResults(db, project.id, users.owner!.id, [
+      { imageId: images[0]!.id, analysisId: reportedAnalysis.id },
+      { imageId: images[1]!.id, failure: "cannot decode" },
+    ]);
     await callerFor(db, users.owner!).annotation.setImageLabels({
       projectId: project.id,
       imageIds: [images[0]!.id],
@@ -296,7 +306,9 @@ describe("results CSV", () => {
     });
 
     const csv = (
-      await collect(streamResultsCsv({ db, scope: { projectId: project.id, datasetId: dataset.id }, pageSize: 2 }))
+      await collect(
+        streamResultsCsv({ db, scope: { projectId: project.id, datasetId: dataset.id }, settings, pageSize: 2 }),
+      )
     ).toString("utf8");
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe(RESULTS_CSV_COLUMNS.join(","));
@@ -305,13 +317,22 @@ describe("results CSV", () => {
     expect(row).toContain(`"set, with comma",'=HYPERLINK(evil).png,dendritic,0.8,Dendrite,,analyze-image@1,`);
     expect(row).toContain(`,117,0.42,0.125,,"16.667;33.333;50",`);
     expect(row).toContain("dendritic=0.8;spherical=0.2");
+    expect(row.endsWith(`,${settings.version},ok`)).toBe(true);
     expect(lines.filter((line) => line.includes("img-")).every((line) => line.includes(",,,,"))).toBe(true);
+    expect(lines.find((line) => line.includes("img-1"))).toMatch(/,1,failed: cannot decode$/);
+    expect(lines.find((line) => line.includes("img-2"))).toMatch(/,1,not analysed with these settings$/);
+    // Version 0 (nothing run under it) reports no results at all.
+    const none = (
+      await collect(streamResultsCsv({ db, scope: { projectId: project.id }, settings: { id: null, version: 0 } }))
+    ).toString("utf8");
+    expect(none).not.toContain("dendritic");
   });
 });
 
 describe("overlays zip", () => {
   it("is a valid zip of coloured PNGs, one folder per analysed image", async () => {
-    const { project } = await seedProject(db, { owner: "OWNER" });
+    const { project, users } = await seedProject(db, { owner: "OWNER" });
+    const owner = users.owner!;
     const dataset = await db.dataset.create({ data: { projectId: project.id, name: "d/../x" } });
     const image = await seedStoredImage(db, {
       projectId: project.id,
@@ -319,8 +340,11 @@ describe("overlays zip", () => {
       fileName: "cells.tif",
     });
     await seedStoredImage(db, { projectId: project.id, datasetId: dataset.id, fileName: "not-analysed.png" });
-    await seedAnalysis(db, { imageId: image.id });
-    const zip = await collect(streamOverlaysZip({ db, blobs: blobStore(), scope: { projectId: project.id } }));
+    const analysis = await seedAnalysis(db, { imageId: image.id });
+    const settings = await reportResults(db, project.id, owner.id, [{ imageId: image.id, analysisId: analysis.id }]);
+    const zip = await collect(
+      streamOverlaysZip({ db, blobs: blobStore(), scope: { projectId: project.id }, settings }),
+    );
     const entries = await unzip(zip);
     const folder = `d_.._x/cells_${image.id}`;
     expect([...entries.keys()].sort()).toEqual(
@@ -333,7 +357,8 @@ describe("overlays zip", () => {
 
 describe("overlays zip scale bar", () => {
   it("burns a bottom-left scale bar into the overlays of an image with a pixel size", async () => {
-    const { project } = await seedProject(db, { owner: "OWNER" });
+    const { project, users } = await seedProject(db, { owner: "OWNER" });
+    const reported: { imageId: string; analysisId: string }[] = [];
     const dataset = await db.dataset.create({ data: { projectId: project.id, name: "scaled" } });
     // The same 160 x 120 segmentation map (analysis resolution) over two 640 x 480 images, one
     // with a pixel size (0.1 µm: 64 µm across, 0.4 µm a map pixel, so a 10 µm bar of 25 px).
@@ -349,10 +374,12 @@ describe("overlays zip scale bar", () => {
       const analysis = await seedAnalysis(db, { imageId: image.id });
       const mapKeys = { ...(analysis.mapKeys as Record<string, unknown>), segmentation };
       await db.analysis.update({ where: { id: analysis.id }, data: { mapKeys } });
+      reported.push({ imageId: image.id, analysisId: analysis.id });
       folders[fileName] = `scaled/${fileName.replace(".png", "")}_${image.id}`;
     }
+    const settings = await reportResults(db, project.id, users.owner!.id, reported);
     const entries = await unzip(
-      await collect(streamOverlaysZip({ db, blobs: blobStore(), scope: { projectId: project.id } })),
+      await collect(streamOverlaysZip({ db, blobs: blobStore(), scope: { projectId: project.id }, settings })),
     );
     const pixels = async (fileName: string) => {
       const png = entries.get(`${folders[fileName]}/segmentation.png`)!;

@@ -5,6 +5,8 @@
  * resampled RLE writer against maskToCocoRle of the resampled mask.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import type { ReportedSettings } from "~/server/settings/settings-results";
+import { reportResults } from "../../../../tests/helpers/reported-results";
 import { labelBoxes, resampledObjectRle } from "~/core/objects/label-coco-rle";
 import { cocoRleToMask, maskToCocoRle } from "~/core/regions/coco-rle";
 import { db } from "~/server/db";
@@ -48,9 +50,15 @@ type CocoDocument = {
   }[];
 };
 
-async function exportDocument(projectId: string): Promise<CocoDocument> {
+async function exportDocument(projectId: string, settings: ReportedSettings): Promise<CocoDocument> {
   const parts: Buffer[] = [];
-  for await (const chunk of streamObjectsCoco({ db, blobs: blobStore(), scope: { projectId }, pageSize: 1 })) {
+  for await (const chunk of streamObjectsCoco({
+    db,
+    blobs: blobStore(),
+    scope: { projectId },
+    settings,
+    pageSize: 1,
+  })) {
     parts.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
   }
   return JSON.parse(Buffer.concat(parts).toString("utf8")) as CocoDocument;
@@ -90,7 +98,11 @@ describe("objects.coco.json", () => {
       pixelSize: { value: 500, unit: "nm" },
     });
 
-    const coco = await exportDocument(project.id);
+    const settings = await reportResults(db, project.id, users.editor!.id, [
+      { imageId: image.id, objectSetId: run.id },
+      { imageId: big.id, objectSetId: fixture.id },
+    ]);
+    const coco = await exportDocument(project.id, settings);
     expect(coco.info.version).toBe(OBJECTS_COCO_FORMAT);
     expect(coco.categories).toEqual([{ id: 1, name: "object", supercategory: "" }]);
     expect(coco.images).toHaveLength(2);

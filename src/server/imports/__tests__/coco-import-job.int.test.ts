@@ -11,7 +11,7 @@ import { seedImageRows } from "../../../../tests/helpers/project-images";
 import { seedProject } from "../../../../tests/helpers/seed";
 import { signedIn } from "../../../../tests/helpers/signed-in-user";
 import { runJobWorkerDuringTests } from "../../jobs/__tests__/job-worker";
-import { waitFor } from "../../jobs/__tests__/seed-images";
+import { waitForFinishedRun } from "../../jobs/__tests__/seed-images";
 import { seedImageRow } from "../../sharing/__tests__/collaboration-fixtures";
 import { COCO_IMPORT_LIMITS } from "../coco-import-limits";
 
@@ -38,15 +38,7 @@ function upload(projectId: string, body: BodyInit, headers: Record<string, strin
   );
 }
 
-async function finishedRun(jobRunId: string) {
-  return waitFor(
-    async () => {
-      const run = await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId } });
-      return run.status === "QUEUED" || run.status === "RUNNING" ? undefined : run;
-    },
-    { timeoutMs: 60_000, what: "the import" },
-  );
-}
+const finishedRun = (jobRunId: string) => waitForFinishedRun(db, jobRunId, { timeoutMs: 60_000, what: "the import" });
 
 async function editorProject() {
   const { project, users } = await seedProject(db, { owner: "OWNER", viewer: "VIEWER" });

@@ -43,7 +43,16 @@ function payloadFor(
   imageId: string,
   model: string | null,
 ): AnalyseImagePayload {
-  return { version: 1, jobRunId: run.id, projectId: run.projectId, imageId, params, model };
+  return {
+    version: 1,
+    jobRunId: run.id,
+    projectId: run.projectId,
+    imageId,
+    params,
+    model,
+    objects: null,
+    settingsId: null,
+  };
 }
 
 describe("handleAnalyseImage", () => {

@@ -39,11 +39,7 @@ describe("analyse-dataset", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const editor = callerFor(db, users.editor!);
-    const { jobRunId, alreadyRunning } = await editor.job.startDatasetAnalysis({
-      projectId: project.id,
-      datasetId,
-      params: { ks: [3] },
-    });
+    const { jobRunId, alreadyRunning } = await editor.job.startDatasetAnalysis({ projectId: project.id, datasetId });
     expect(alreadyRunning).toBe(false);
     // A second click while it runs returns the same run.
     expect(await editor.job.startDatasetAnalysis({ projectId: project.id, datasetId })).toEqual({

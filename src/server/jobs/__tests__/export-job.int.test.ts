@@ -9,6 +9,7 @@ import { analyseImage } from "~/server/analysis/analyse-image";
 import { db } from "~/server/db";
 import { seedProject, seedUser } from "../../../../tests/helpers/seed";
 import { signedIn } from "../../../../tests/helpers/signed-in-user";
+import { reportResults } from "../../../../tests/helpers/reported-results";
 import { unzip } from "../../../../tests/helpers/unzip";
 import { runJobWorkerDuringTests } from "./job-worker";
 import { seedDataset, waitFor } from "./seed-images";
@@ -49,8 +50,19 @@ describe("export job", () => {
     const outsider = await seedUser(db, "outsider");
     const { datasetId, imageIds } = await seedDataset({ db, projectId: project.id, count: 4 });
     // Three analysed images, one not analysed (no overlays of its own).
-    for (const imageId of imageIds.slice(0, 3))
-      await analyseImage({ db, projectId: project.id, imageId, params: { ks: [3] }, model: null });
+    const reported = [];
+    for (const imageId of imageIds.slice(0, 3)) {
+      const { analysisId } = await analyseImage({
+        db,
+        projectId: project.id,
+        imageId,
+        params: { ks: [3] },
+        model: null,
+      });
+      reported.push({ imageId, analysisId });
+    }
+    // What a dataset run under the project's settings records; the export reports those results.
+    await reportResults(db, project.id, users.viewer!.id, reported);
 
     // Outsiders and anonymous callers cannot start one.
     expect((await start(project.id, {})).status).toBe(401);

@@ -60,3 +60,11 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Polls until the run is no longer QUEUED or RUNNING and returns it, or fails after `timeoutMs`. */
+export async function waitForFinishedRun(db: Db, jobRunId: string, options: { timeoutMs: number; what: string }) {
+  return waitFor(async () => {
+    const run = await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId } });
+    return run.status === "QUEUED" || run.status === "RUNNING" ? undefined : run;
+  }, options);
+}

@@ -6,7 +6,7 @@
 import "server-only";
 import { z } from "zod";
 import { analysisParamsSchema } from "~/server/analysis/analysis-params-schema";
-import { analysisRunPayloadSchema } from "./analysis-run-payload";
+import { analysisRunPayloadSchema, runObjectParamsSchema, runSettingsIdSchema } from "./analysis-run-payload";
 import { defineJob } from "./job-definition";
 
 export const analyseDatasetJob = defineJob({
@@ -16,6 +16,8 @@ export const analyseDatasetJob = defineJob({
     datasetId: z.string().min(1),
     params: analysisParamsSchema,
     model: z.string().min(1).nullable(),
+    objects: runObjectParamsSchema,
+    settingsId: runSettingsIdSchema,
   }),
   runPayload: analysisRunPayloadSchema,
   queue: { retryLimit: 5, expireInSeconds: 600 },

@@ -1,11 +1,12 @@
 /**
- * analyse-image: analyse one image (classify + CAM + the analysis pipeline + store) as one item
- * of a JobRun. Dataset jobs fan out into these; a single-image run has exactly one.
+ * analyse-image: analyse one image (classify + CAM + the analysis pipeline + store, and its object
+ * set when the run asks for objects) as one item of a JobRun. Dataset jobs fan out into these; a
+ * single-image run has exactly one.
  */
 import "server-only";
 import { z } from "zod";
 import { analysisParamsSchema } from "~/server/analysis/analysis-params-schema";
-import { analysisRunPayloadSchema } from "./analysis-run-payload";
+import { analysisRunPayloadSchema, runObjectParamsSchema, runSettingsIdSchema } from "./analysis-run-payload";
 import { defineJob } from "./job-definition";
 
 /** The fields of one image's job (shared with its dead-letter queue, which gets the same payload). */
@@ -14,6 +15,10 @@ export const analyseImageFields = z.object({
   params: analysisParamsSchema,
   /** Model name or path; null: no classification. */
   model: z.string().min(1).nullable(),
+  /** Also segment and measure the image's objects with these parameters (objects.run's service). */
+  objects: runObjectParamsSchema,
+  /** Record the result as this settings version's (SettingsResult); null: reported nowhere. */
+  settingsId: runSettingsIdSchema,
 });
 
 export const analyseImageJob = defineJob({

@@ -1,6 +1,19 @@
 import "server-only";
 import { z } from "zod";
+import { objectSegmentationParamsSchema } from "~/core/objects/segment-objects";
 import { analysisParamsSchema } from "~/server/analysis/analysis-params-schema";
+
+/**
+ * The object segmentation parameters of an analysis run (resolved, as stored with each ObjectSet),
+ * or null: the run segments no objects. Absent (runs and queued items from before the option) = null.
+ */
+export const runObjectParamsSchema = objectSegmentationParamsSchema.nullable().default(null);
+
+/**
+ * The AnalysisSettings row (a saved settings version) the run reports under: each image's result
+ * is recorded as its SettingsResult. null: an ad-hoc run (explicit parameters), reported nowhere.
+ */
+export const runSettingsIdSchema = z.string().min(1).nullable().default(null);
 
 /**
  * JobRun.payload of analysis runs (analyse-dataset, and analyse-image for a single image): what
@@ -13,5 +26,7 @@ export const analysisRunPayloadSchema = z.object({
   params: analysisParamsSchema,
   /** Model name or path; null: no classification. */
   model: z.string().min(1).nullable(),
+  objects: runObjectParamsSchema,
+  settingsId: runSettingsIdSchema,
 });
 export type AnalysisRunPayload = z.infer<typeof analysisRunPayloadSchema>;

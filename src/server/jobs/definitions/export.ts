@@ -14,6 +14,10 @@ const exportFields = {
   kind: z.enum(EXPORT_JOB_KINDS),
   /** Only this dataset; absent: the whole project. */
   datasetId: z.string().min(1).optional(),
+  /** The settings version whose results it exports (src/server/settings), pinned at the start. */
+  settings: z
+    .object({ id: z.string().min(1).nullable(), version: z.number().int().min(0) })
+    .default({ id: null, version: 0 }),
 };
 
 /** JobRun.payload of an export: what was asked for, its phase, and the file once it is written. */

@@ -15,6 +15,7 @@ import { RESULTS_CSV_COLUMNS, streamResultsCsv } from "~/server/exports/stream-r
 import { blobStore } from "~/server/storage";
 import { closeHeavyWorkPool } from "~/server/workers/heavy-pool";
 import { callerFor, seedUser } from "../../../../tests/helpers/seed";
+import { reportResults } from "../../../../tests/helpers/reported-results";
 import { signedIn } from "../../../../tests/helpers/signed-in-user";
 import { labelsFromRgba } from "../object-set-labels";
 
@@ -46,7 +47,14 @@ async function collect(source: AsyncIterable<string>): Promise<string> {
 describe("scale.set", () => {
   it("sets, reads back as given, refuses bad sizes with clear messages, and covers a dataset", async () => {
     const { project, users, dataset, image } = await seedDiscs();
-    const { id: _id, metadata: _metadata, ...copy } = await db.image.findUniqueOrThrow({ where: { id: image.id } });
+    const {
+      id: _id,
+      metadata: _metadata,
+      analysedArea: _area,
+      ...copy
+    } = await db.image.findUniqueOrThrow({
+      where: { id: image.id },
+    });
     const other = await db.image.create({ data: { ...copy, sha256: "other" } });
     const editor = callerFor(db, users.editor!);
 
@@ -217,10 +225,13 @@ describe("objects.run and objects.forImage", () => {
     expect((await get("c0000000000000000000000000")).status).toBe(404);
     signedIn.userId = null;
 
-    // Exports: one objects.csv row per object of the newest set; results.csv per-image numbers.
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    await db.objectSet.update({ where: { id: run.id }, data: { createdAt: new Date() } });
-    const csv = (await collect(streamObjectsCsv({ db, blobs: blobStore(), scope: { projectId: project.id } })))
+    // Exports: one objects.csv row per object of the reported set; results.csv per-image numbers.
+    const settings = await reportResults(db, project.id, users.editor!.id, [
+      { imageId: image.id, objectSetId: run.id },
+    ]);
+    const csv = (
+      await collect(streamObjectsCsv({ db, blobs: blobStore(), scope: { projectId: project.id }, settings }))
+    )
       .trimEnd()
       .split("\r\n");
     expect(csv[0]).toBe(OBJECTS_CSV_COLUMNS.join(","));
@@ -237,7 +248,9 @@ describe("objects.run and objects.forImage", () => {
     expect(Number(cell("area_um2"))).toBeCloseTo(Number(cell("area_px")) * 0.25, 9);
     expect(Number(cell("equivalent_diameter_um"))).toBeCloseTo(Number(cell("equivalent_diameter_px")) * 0.5, 9);
 
-    const results = (await collect(streamResultsCsv({ db, scope: { projectId: project.id } }))).trimEnd().split("\r\n");
+    const results = (await collect(streamResultsCsv({ db, scope: { projectId: project.id }, settings })))
+      .trimEnd()
+      .split("\r\n");
     expect(results[0]).toBe(RESULTS_CSV_COLUMNS.join(","));
     const resultCells = results[1]!.split(",");
     const resultCell = (name: string) => resultCells[results[0]!.split(",").indexOf(name)];

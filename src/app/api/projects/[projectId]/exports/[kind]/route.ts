@@ -1,5 +1,8 @@
 /**
- * GET  /api/projects/:projectId/exports/:kind[?datasetId=]: a streamed export, for any member.
+ * GET  /api/projects/:projectId/exports/:kind[?datasetId=][&settingsVersion=]: a streamed export,
+ *      for any member. Results (results.csv, overlays, objects) are those of the project's current
+ *      analysis settings, or of the version asked for (src/server/settings), never of whatever was
+ *      viewed last; the X-Settings-Version header and each row name the version.
  *      results.csv            per-image results (class, probability, label, model, Otsu, clusters...)
  *      annotations.coco.json  regions and image labels as COCO
  *      overlays.zip           coloured PNG overlays of every image's newest analysis
@@ -24,6 +27,7 @@ import { streamObjectsCsv } from "~/server/exports/stream-objects-csv";
 import { safeSegment, streamOverlaysZip } from "~/server/exports/stream-overlays-zip";
 import { streamResultsCsv } from "~/server/exports/stream-results-csv";
 import { projectRoute } from "~/server/http/project-route";
+import { getProjectSettings } from "~/server/settings/project-settings";
 import { readCocoUpload, startCocoImport } from "~/server/imports/start-coco-import";
 
 export const runtime = "nodejs";
@@ -48,6 +52,16 @@ function scopeOf(request: Request, projectId: string): ExportScope {
   return { projectId, datasetId: datasetId.data };
 }
 
+const settingsVersionSchema = z.coerce.number().int().min(0).max(1_000_000).optional();
+
+/** `?settingsVersion=` (absent: the project's current settings). */
+function settingsVersionOf(request: Request): number | undefined {
+  const raw = new URL(request.url).searchParams.get("settingsVersion") ?? undefined;
+  const version = settingsVersionSchema.safeParse(raw);
+  if (!version.success) throw new AppError("BAD_INPUT", "settingsVersion must be a whole number >= 0");
+  return version.data;
+}
+
 export const GET = projectRoute({
   minimum: "VIEWER",
   params: z.object({
@@ -58,16 +72,18 @@ export const GET = projectRoute({
   handler: async ({ request, db, blobs, params }) => {
     const scope = scopeOf(request, params.projectId);
     const { name } = await assertExportScope({ db, scope });
+    const settings = await getProjectSettings({ db, projectId: params.projectId, version: settingsVersionOf(request) });
+    const reported = { db, blobs, scope, settings: { id: settings.id, version: settings.version } };
     const body =
       params.kind === "results.csv"
-        ? streamResultsCsv({ db, scope })
+        ? streamResultsCsv(reported)
         : params.kind === "objects.csv"
-          ? streamObjectsCsv({ db, blobs, scope })
+          ? streamObjectsCsv(reported)
           : params.kind === "objects.coco.json"
-            ? streamObjectsCoco({ db, blobs, scope })
+            ? streamObjectsCoco(reported)
             : params.kind === "annotations.coco.json"
               ? streamCocoJson({ db, scope })
-              : streamOverlaysZip({ db, blobs, scope });
+              : streamOverlaysZip(reported);
     const fileName = `${safeSegment(name)}-${EXPORT_KINDS[params.kind].suffix}`;
     return new Response(readableFromGenerator(body), {
       status: 200,
@@ -76,6 +92,8 @@ export const GET = projectRoute({
         "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
         "Cache-Control": "private, no-store",
         "X-Content-Type-Options": "nosniff",
+        // The settings version the results come from (the rows name it too).
+        "X-Settings-Version": String(settings.version),
       },
     });
   },

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_ANALYSIS_SETTINGS, parseAnalysisSettings, settingsDifferences } from "../analysis-settings";
+
+describe("analysis settings", () => {
+  it("the defaults are valid and are the reference's analysis with objects", () => {
+    const parsed = parseAnalysisSettings(DEFAULT_ANALYSIS_SETTINGS);
+    expect(parsed).toEqual(DEFAULT_ANALYSIS_SETTINGS);
+    expect(parsed).toMatchObject({ width: 512, glcmWindow: 5, ks: [3], model: { kind: "default" } });
+  });
+
+  it("refuses unknown fields, even GLCM windows, and a target cluster outside its K", () => {
+    expect(() => parseAnalysisSettings({ ...DEFAULT_ANALYSIS_SETTINGS, extra: 1 })).toThrow(/Unrecognized key/);
+    expect(() => parseAnalysisSettings({ ...DEFAULT_ANALYSIS_SETTINGS, glcmWindow: 4 })).toThrow(
+      "glcmWindow: glcmWindow must be odd",
+    );
+    expect(() =>
+      parseAnalysisSettings({ ...DEFAULT_ANALYSIS_SETTINGS, ks: [3], targetCluster: { k: 3, cluster: 3 } }),
+    ).toThrow("targetCluster.cluster: the target cluster must be below its K");
+    expect(() => parseAnalysisSettings({ ...DEFAULT_ANALYSIS_SETTINGS, model: { kind: "latest" } })).toThrow(
+      'model.kind must be "default", "none" or "version"',
+    );
+  });
+
+  it("names the settings that differ", () => {
+    const k4 = parseAnalysisSettings({ ...DEFAULT_ANALYSIS_SETTINGS, ks: [4], objects: null });
+    expect(settingsDifferences(DEFAULT_ANALYSIS_SETTINGS, k4)).toEqual(["ks", "objects"]);
+    expect(settingsDifferences(k4, k4)).toEqual([]);
+  });
+});
