@@ -104,6 +104,7 @@ async function segmentObjects(options: {
       actorId: options.actorId,
       imageId: payload.imageId,
       params: options.params,
+      useAnalysedArea: payload.analysedArea === "exclude-data-bar",
     });
     return { id: set.id };
   } catch (error) {

@@ -43,6 +43,7 @@ export async function fanOutDatasetRun(options: {
           model: payload.model,
           objects: payload.objects,
           settingsId: payload.settingsId,
+          analysedArea: payload.analysedArea,
         }));
         await options.queue.sendMany(analyseImageJob, items, { tx });
         const now = new Date();

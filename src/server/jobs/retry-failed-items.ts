@@ -54,6 +54,7 @@ export async function retryFailedItems(options: {
         model: payload.model,
         objects: payload.objects,
         settingsId: payload.settingsId,
+        analysedArea: payload.analysedArea,
       }));
       await queue.sendMany(analyseImageJob, items, { tx });
       const updated = await tx.jobRun.update({

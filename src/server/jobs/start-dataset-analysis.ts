@@ -42,6 +42,7 @@ export async function startDatasetAnalysis(options: {
   if (!dataset) throw new AppError("NOT_FOUND", "Dataset not found");
   const adHoc = options.params !== undefined || options.model !== undefined || options.objects !== undefined;
   let settingsId: string | null = null;
+  let analysedArea: "exclude-data-bar" | "whole-image" = "exclude-data-bar";
   let run = options;
   if (!adHoc) {
     const pinned = await pinProjectSettings({
@@ -51,6 +52,7 @@ export async function startDatasetAnalysis(options: {
       version: options.settingsVersion,
     });
     settingsId = pinned.id;
+    analysedArea = pinned.settings.analysedArea;
     run = { ...options, ...settingsRun(pinned.settings) };
   }
   const { params, model, objects } = resolveRunParams(run);
@@ -60,7 +62,7 @@ export async function startDatasetAnalysis(options: {
     job: analyseDatasetJob,
     projectId,
     actorId: options.actorId,
-    payload: { datasetId, params, model, objects, settingsId },
+    payload: { datasetId, params, model, objects, settingsId, analysedArea },
     isSameRun: (active) => active.datasetId === datasetId,
     // Starts of different datasets need not wait for each other.
     lockKey: `${analyseDatasetJob.id}:${datasetId}`,

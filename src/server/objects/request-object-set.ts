@@ -42,6 +42,8 @@ export async function requestObjectSet(options: {
   actorId: string;
   imageId: string;
   params?: unknown;
+  /** Measure inside the image's analysed area (data bar left out), or the whole image. @default true */
+  useAnalysedArea?: boolean;
   store?: BlobStore;
 }): Promise<ObjectSetDto> {
   const { db, projectId } = options;
@@ -52,7 +54,7 @@ export async function requestObjectSet(options: {
   });
   if (!image) throw new AppError("NOT_FOUND", "Image not found");
   const params = objectParamsOrBadInput(options.params);
-  const analysedArea = analysedAreaOf(image);
+  const analysedArea = options.useAnalysedArea === false ? null : analysedAreaOf(image);
   const paramsHash = objectParamsHash(params, analysedArea);
 
   const existing = await db.objectSet.findUnique({

@@ -36,6 +36,9 @@ const WRITES_WITHOUT_RECORD_CHANGE: Record<string, string> = {
     "stores a computed analysis (a cache of a pure computation of image + params); the request " +
     "is audited as analysis.run by analysis/request-image-analysis.ts",
   "demo/seed-demo.ts": "development seed data, not a change made by a member",
+  "settings/settings-results.ts":
+    "records which stored result an image reports under a settings version, inside the item " +
+    "transaction of a dataset run whose start is audited as job.start",
   "jobs/fan-out-dataset-run.ts":
     "job bookkeeping: the progress of a run whose start was recorded (job.start); it publishes " +
     "job-run.updated in its own transaction",

@@ -6,7 +6,12 @@
 import "server-only";
 import { z } from "zod";
 import { analysisParamsSchema } from "~/server/analysis/analysis-params-schema";
-import { analysisRunPayloadSchema, runObjectParamsSchema, runSettingsIdSchema } from "./analysis-run-payload";
+import {
+  analysisRunPayloadSchema,
+  runObjectParamsSchema,
+  runSettingsIdSchema,
+  runAnalysedAreaSchema,
+} from "./analysis-run-payload";
 import { defineJob } from "./job-definition";
 
 export const analyseDatasetJob = defineJob({
@@ -18,6 +23,7 @@ export const analyseDatasetJob = defineJob({
     model: z.string().min(1).nullable(),
     objects: runObjectParamsSchema,
     settingsId: runSettingsIdSchema,
+    analysedArea: runAnalysedAreaSchema,
   }),
   runPayload: analysisRunPayloadSchema,
   queue: { retryLimit: 5, expireInSeconds: 600 },

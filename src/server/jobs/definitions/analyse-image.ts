@@ -6,7 +6,12 @@
 import "server-only";
 import { z } from "zod";
 import { analysisParamsSchema } from "~/server/analysis/analysis-params-schema";
-import { analysisRunPayloadSchema, runObjectParamsSchema, runSettingsIdSchema } from "./analysis-run-payload";
+import {
+  analysisRunPayloadSchema,
+  runObjectParamsSchema,
+  runSettingsIdSchema,
+  runAnalysedAreaSchema,
+} from "./analysis-run-payload";
 import { defineJob } from "./job-definition";
 
 /** The fields of one image's job (shared with its dead-letter queue, which gets the same payload). */
@@ -19,6 +24,7 @@ export const analyseImageFields = z.object({
   objects: runObjectParamsSchema,
   /** Record the result as this settings version's (SettingsResult); null: reported nowhere. */
   settingsId: runSettingsIdSchema,
+  analysedArea: runAnalysedAreaSchema,
 });
 
 export const analyseImageJob = defineJob({

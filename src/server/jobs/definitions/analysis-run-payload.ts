@@ -15,6 +15,9 @@ export const runObjectParamsSchema = objectSegmentationParamsSchema.nullable().d
  */
 export const runSettingsIdSchema = z.string().min(1).nullable().default(null);
 
+/** Whether measurements leave out each image's data bar (its analysed area). Absent: yes. */
+export const runAnalysedAreaSchema = z.enum(["exclude-data-bar", "whole-image"]).default("exclude-data-bar");
+
 /**
  * JobRun.payload of analysis runs (analyse-dataset, and analyse-image for a single image): what
  * was asked for, so retries of failed items use the same. Persisted: add fields, do not rename.
@@ -28,5 +31,6 @@ export const analysisRunPayloadSchema = z.object({
   model: z.string().min(1).nullable(),
   objects: runObjectParamsSchema,
   settingsId: runSettingsIdSchema,
+  analysedArea: runAnalysedAreaSchema,
 });
 export type AnalysisRunPayload = z.infer<typeof analysisRunPayloadSchema>;
