@@ -52,6 +52,7 @@ function payloadFor(
     model,
     objects: null,
     settingsId: null,
+    analysedArea: "exclude-data-bar",
   };
 }
 
