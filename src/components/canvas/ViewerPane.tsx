@@ -103,7 +103,8 @@ export function ViewerPane(props: {
       }}
       onPointerDown={(event) => {
         capture(event.currentTarget, event.pointerId, true);
-        containerRef.current?.focus();
+        // No scroll: the page moving under a press would turn a click into a drag.
+        containerRef.current?.focus({ preventScroll: true });
         const info = infoOf(event);
         pressedAt.current = info.button === 0 ? info.screen : null;
         editor.pointerDown(info);

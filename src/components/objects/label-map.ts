@@ -67,10 +67,22 @@ export function objectMask(map: LabelMap, label: number): Uint8Array {
   return mask;
 }
 
-/** The RGBA fill of one object (for the highlight), transparent elsewhere. */
-export function objectFillRgba(map: LabelMap, label: number, color: readonly number[]): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(map.labels.length * 4);
-  for (let i = 0; i < map.labels.length; i++) if (map.labels[i] === label) out.set(color, i * 4);
+/**
+ * The RGBA fill of one object (for the highlight) over its box [minRow, minCol, maxRow, maxCol)
+ * only (a 4096² map stays cheap to highlight), transparent elsewhere in the box.
+ */
+export function objectFillRgba(
+  map: LabelMap,
+  label: number,
+  bbox: readonly [number, number, number, number],
+  color: readonly number[],
+): Uint8ClampedArray {
+  const [r0, c0, r1, c1] = bbox;
+  const w = Math.max(0, c1 - c0);
+  const out = new Uint8ClampedArray(w * Math.max(0, r1 - r0) * 4);
+  for (let y = r0; y < r1; y++)
+    for (let x = c0; x < c1; x++)
+      if (map.labels[y * map.width + x] === label) out.set(color, ((y - r0) * w + x - c0) * 4);
   return out;
 }
 
