@@ -119,7 +119,7 @@ export function textbookRecipe(
 }
 
 /** `segmentObjects` as loaded at run time, reduced to "grey image in, label map out". */
-export type SegmentObjectsFn = ((image: GreyImage) => LabelMap) & {
+export type SegmentObjectsFn = ((image: GreyImage, params?: Record<string, unknown>) => LabelMap) & {
   /** The module's DEFAULT_OBJECT_PARAMS, when it exports them (printed with results). */
   defaults?: unknown;
 };
@@ -142,8 +142,8 @@ export async function loadSegmentObjects(): Promise<SegmentObjectsFn | string> {
   const fn = mod.segmentObjects;
   if (typeof fn !== "function") return "src/core/objects/segment-objects.ts exports no segmentObjects function";
   const call = fn as (...args: unknown[]) => unknown;
-  const wrapped: SegmentObjectsFn = (image: GreyImage): LabelMap => {
-    const result = call.length >= 3 ? call(image.data, image.width, image.height) : call(image);
+  const wrapped: SegmentObjectsFn = (image: GreyImage, params?: Record<string, unknown>): LabelMap => {
+    const result = call.length >= 3 ? call(image.data, image.width, image.height) : call(image, params ?? {});
     return toLabelMap(result);
   };
   wrapped.defaults = mod.DEFAULT_OBJECT_PARAMS;

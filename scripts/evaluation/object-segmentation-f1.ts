@@ -120,7 +120,10 @@ async function main(): Promise<number> {
   ];
   if (typeof loaded === "string") console.log(`segmentObjects: not evaluated (${loaded})`);
   else {
-    methods.push({ name: "segmentObjects", run: loaded });
+    const params = argValue("--params");
+    const overrides = params === undefined ? undefined : (JSON.parse(params) as Record<string, unknown>);
+    methods.push({ name: "segmentObjects", run: (img) => loaded(img, overrides) });
+    if (overrides) console.log(`segmentObjects overrides: ${JSON.stringify(overrides)}`);
     if (loaded.defaults !== undefined) console.log(`segmentObjects defaults: ${JSON.stringify(loaded.defaults)}`);
   }
 

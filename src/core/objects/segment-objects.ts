@@ -7,9 +7,12 @@
  * 2. Threshold t: Otsu's on the 256-bin histogram of the smoothed image (otsu.ts, OpenCV's
  *    definition) or a manual value. "bright" pixels are those with grey > t, "dark" ones grey <= t.
  * 3. Polarity: "bright" objects are the pixels > t, "dark" objects the pixels <= t. "auto" takes
- *    the minority phase: the side of the threshold with fewer pixels is the foreground (ties go
- *    to bright). Particles on a substrate usually cover less than half of the field; images where
- *    they cover more need an explicit polarity.
+ *    the less uniform phase (see autoPolarity), or the minority phase when the two are about as
+ *    uniform. The minority rule alone picks the gaps between densely packed particles, or the
+ *    substrate under deposits covering most of an electrode, as the objects. Measured on 18 real
+ *    SEM images whose polarity is known (3 DeepSEM tiles, 15 Ag dendrite images with masks): the
+ *    minority rule alone was right on 11, this rule on 18; on synthetic dense dark and bright
+ *    particles see scripts/evaluation/synthetic-particles-f1.ts.
  * 4. Holes in the foreground are filled (fill-holes.ts).
  * 5. Splitting touching objects (`split`, default on): the marker-controlled watershed of the
  *    distance map, with three changes to the textbook recipe (EDT -> h-maxima(h = 2) -> watershed):
@@ -50,6 +53,7 @@
 import { z } from "zod";
 import { greyHistogram } from "../analysis/histogram";
 import { otsuThreshold } from "../analysis/otsu";
+import { resizeArea } from "../analysis/resize-area";
 import { assertGreyImage, type GreyImage } from "../analysis/raster";
 import { createStepTimer } from "../timings";
 import { distanceTransform } from "./distance-transform";
@@ -211,7 +215,7 @@ export function segmentObjects(grey: GreyImage, params: Partial<ObjectSegmentati
   const threshold = p.threshold.method === "otsu" ? otsuThreshold(greyHistogram(smoothed)) : p.threshold.value;
   let brightCount = 0;
   for (let i = 0; i < n; i++) if (smoothed[i]! > threshold) brightCount++;
-  const polarity = p.polarity === "auto" ? (brightCount <= n - brightCount ? "bright" : "dark") : p.polarity;
+  const polarity = p.polarity === "auto" ? autoPolarity(grey, smoothed, threshold, brightCount) : p.polarity;
   const mask = new Uint8Array(n);
   if (polarity === "bright") for (let i = 0; i < n; i++) mask[i] = smoothed[i]! > threshold ? 1 : 0;
   else for (let i = 0; i < n; i++) mask[i] = smoothed[i]! > threshold ? 0 : 1;
@@ -246,6 +250,75 @@ export function segmentObjects(grey: GreyImage, params: Partial<ObjectSegmentati
     params: p,
     timingsMs,
   };
+}
+
+/** The less uniform phase must spread this many times more than the other to decide polarity. */
+const CLEAR_SPREAD_RATIO = 1.2;
+/** Spreads this close (grey levels) count as equal: a noise-free phase is not "less uniform" by rounding. */
+const SPREAD_FLOOR = 0.5;
+/** Pixels at least this far (px) inside a phase count as its interior in autoPolarity. */
+const INTERIOR_DISTANCE = 3;
+/** autoPolarity works on an area-averaged copy whose long side is at most this (a global decision). */
+const POLARITY_MAX_SIDE = 1024;
+
+/**
+ * "auto" polarity (step 3 of the module comment): the objects are the less uniform phase, i.e.
+ * the one whose interior (pixels >= {@link INTERIOR_DISTANCE} px from the other phase) has the
+ * larger standard deviation of grey, smoothed within the phase only (normalised Gaussian
+ * convolution, sigma 2: pixel noise goes, differences between objects stay, and neither phase
+ * bleeds into the other). The support a specimen lies on (substrate, carbon film, a letterbox)
+ * is homogeneous, particles and deposits differ from one another, and the gaps between packed
+ * particles have almost no interior. When neither phase spreads {@link CLEAR_SPREAD_RATIO} times
+ * more than the other (identical particles, no interior on either side), the minority phase
+ * (ties: bright).
+ */
+function autoPolarity(
+  grey: GreyImage,
+  smoothed: Uint8Array,
+  threshold: number,
+  brightCount: number,
+): "bright" | "dark" {
+  const n = grey.width * grey.height;
+  const minority = brightCount <= n - brightCount ? "bright" : "dark";
+  if (brightCount === 0 || brightCount === n) return minority;
+  const scale = Math.min(1, POLARITY_MAX_SIDE / Math.max(grey.width, grey.height));
+  const width = Math.max(1, Math.round(grey.width * scale));
+  const height = Math.max(1, Math.round(grey.height * scale));
+  const small = scale < 1 ? resizeArea(grey.data, grey.width, grey.height, width, height) : grey.data;
+  const smallSmoothed = scale < 1 ? resizeArea(smoothed, grey.width, grey.height, width, height) : smoothed;
+  const m = width * height;
+  const spread = (isPhase: (v: number) => boolean): number => {
+    const phase = new Uint8Array(m);
+    const weighted = new Float64Array(m);
+    const weight = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      if (!isPhase(smallSmoothed[i]!)) continue;
+      phase[i] = 1;
+      weighted[i] = small[i]!;
+      weight[i] = 1;
+    }
+    const inside = distanceTransform(phase, width, height);
+    const sums = gaussianBlurFloat(weighted, width, height, 2);
+    const norms = gaussianBlurFloat(weight, width, height, 2);
+    let count = 0;
+    let sum = 0;
+    let sumSquares = 0;
+    for (let i = 0; i < m; i++) {
+      if (inside[i]! < INTERIOR_DISTANCE) continue;
+      const v = sums[i]! / norms[i]!;
+      count++;
+      sum += v;
+      sumSquares += v * v;
+    }
+    if (count === 0) return 0;
+    const mean = sum / count;
+    return Math.sqrt(Math.max(0, sumSquares / count - mean * mean));
+  };
+  const brightSpread = spread((v) => v > threshold);
+  const darkSpread = spread((v) => v <= threshold);
+  if (brightSpread > CLEAR_SPREAD_RATIO * darkSpread + SPREAD_FLOOR) return "bright";
+  if (darkSpread > CLEAR_SPREAD_RATIO * brightSpread + SPREAD_FLOOR) return "dark";
+  return minority;
 }
 
 /** Resolution of the smoothed distance map, steps per px (see splitTouching). */

@@ -109,7 +109,7 @@ describe("segmentObjects", () => {
     expect(segmentObjects(img).count).toBe(1);
   });
 
-  test("polarity auto: objects are the minority phase, bright-on-dark and dark-on-bright", () => {
+  test("polarity auto: objects are the clear minority phase, bright-on-dark and dark-on-bright", () => {
     const list: Disc[] = [
       [25, 25, 10],
       [75, 25, 10],
@@ -124,6 +124,42 @@ describe("segmentObjects", () => {
     expect([...dark.labels]).toEqual([...bright.labels]);
     // Forcing the wrong polarity finds the background (one object around the discs).
     expect(segmentObjects(discs(100, 80, list, 50, 210), { polarity: "bright" }).count).toBe(1);
+  });
+
+  test("polarity auto on packed particles covering most of the field: the particles, not the gaps", () => {
+    // A 7 x 6 grid of discs 1 px apart (r 8, centres 17 px apart: ~70 % of the field), each its own
+    // grey (the specimen varies), on a uniform support, with a little noise.
+    const width = 120;
+    const height = 104;
+    const list: Disc[] = [];
+    for (let row = 0; row < 6; row++) for (let col = 0; col < 7; col++) list.push([9 + col * 17, 9 + row * 17, 8]);
+    let seed = 7;
+    const noise = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 16;
+    const scene = (particlesBright: boolean): GreyImage => {
+      const data = new Uint8Array(width * height);
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const k = list.findIndex(([cx, cy, r]) => (x - cx) ** 2 + (y - cy) ** 2 <= r * r);
+          const particle = k < 0 ? null : 60 + ((k * 37) % 50);
+          const v = particle === null ? 200 : particle;
+          data[y * width + x] = Math.round((particlesBright ? 255 - v : v) + noise());
+        }
+      }
+      return { width, height, data };
+    };
+    const dark = segmentObjects(scene(false));
+    const bright = segmentObjects(scene(true));
+    expect(dark.polarity).toBe("dark");
+    expect(bright.polarity).toBe("bright");
+    // The objects are the discs (every centre inside one); most found one by one (smoothing
+    // closes some 1 px channels, merging neighbours).
+    for (const [cx, cy] of list) expect(dark.labels[cy * width + cx]).toBeGreaterThan(0);
+    expect(dark.count).toBeGreaterThanOrEqual(30);
+    expect(dark.count).toBeLessThanOrEqual(42);
+    // The minority phase is the gaps: few disc centres in its objects (only discs it encloses, as
+    // holes it fills).
+    const gaps = segmentObjects(scene(false), { polarity: "bright" });
+    expect(list.filter(([cx, cy]) => gaps.labels[cy * width + cx]! > 0).length).toBeLessThan(list.length / 4);
   });
 
   test("empty and constant images: count 0, finite threshold, all-zero labels", () => {
