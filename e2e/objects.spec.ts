@@ -144,6 +144,7 @@ test("set scale on the burned-in bar, scale bar, objects in µm, highlight, regi
   await page.getByRole("button", { name: "Create dataset" }).click();
   await page.getByRole("link", { name: /grains/ }).click();
   await expect(page).toHaveURL(/\/datasets\//);
+  const datasetUrl = page.url();
   await page
     .getByTestId("upload-input")
     .setInputFiles([{ name: "particles.png", mimeType: "image/png", buffer: await particlesPng() }]);
@@ -326,6 +327,15 @@ test("set scale on the burned-in bar, scale bar, objects in µm, highlight, regi
   await page.getByTestId("region-item").first().click();
   await expect(page.getByTestId("region-descriptors")).toContainText("µm");
   await shot(page, "04-objects-as-regions");
+
+  // The project reports what a dataset run under its settings (here the defaults, objects
+  // included) recorded, not what was viewed: run the dataset, then export.
+  await page.goto(datasetUrl);
+  await expect(page.getByTestId("analyse-dataset-settings")).toContainText("objects measured");
+  await page.getByTestId("analyse-dataset").click();
+  await expect(page.locator("[data-testid^=job-run-]").first()).toHaveAttribute("data-status", "SUCCEEDED", {
+    timeout: 120_000,
+  });
 
   // objects.csv from the project's exports: one row per object, areas in µm² matching the table.
   await page.goto(projectUrl);

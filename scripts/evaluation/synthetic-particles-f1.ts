@@ -142,8 +142,8 @@ function matches(pred: LabelMap, truth: LabelMap): number {
   for (let i = 0; i < pred.labels.length; i++) {
     const p = pred.labels[i]!;
     const t = truth.labels[i]!;
-    predArea[p]++;
-    truthArea[t]++;
+    predArea[p] = predArea[p]! + 1;
+    truthArea[t] = truthArea[t]! + 1;
     if (p !== 0 && t !== 0) overlaps.set(p * (truth.count + 1) + t, (overlaps.get(p * (truth.count + 1) + t) ?? 0) + 1);
   }
   let tp = 0;
