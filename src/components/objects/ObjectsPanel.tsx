@@ -257,7 +257,8 @@ function PreviewStatus(props: { preview: ObjectsPreview | null; image: { width: 
           <strong data-testid="objects-preview-count" data-status={preview.status}>
             {preview.count ?? "…"}
           </strong>{" "}
-          objects{preview.status === "computing" ? " (updating…)" : ""}
+          {preview.count === 1 ? "object" : "objects"}
+          {preview.status === "computing" ? " (updating…)" : ""}
           {preview.ms !== null && preview.status === "done" ? ` in ${Math.round(preview.ms)} ms` : ""}
         </>
       )}

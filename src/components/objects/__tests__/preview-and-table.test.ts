@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_OBJECT_PARAMS, type ObjectSegmentationParams } from "~/core/objects/segment-objects";
-import { outlineRgba } from "../label-map";
+import { objectFillRgba, outlineRgba } from "../label-map";
 import { cappedSize, computePreview, greyFromRgba, PREVIEW_MAX_SIDE, scaleParams } from "../preview-core";
 import { ROW_HEIGHT, rowAfterKey, rowWindow, scrollToRow } from "../table-window";
 
@@ -116,6 +116,16 @@ describe("outlines of many objects", () => {
     for (let i = 3; i < out.length; i += 4) if (out[i] === 255) opaque++;
     expect(opaque).toBe(count * 4);
     expect(ms).toBeLessThan(2_000);
+  });
+});
+
+describe("the selected object's fill", () => {
+  it("covers its box only", () => {
+    // 4 x 3: object 5 in rows 1-2, columns 1-2 (bbox [1, 1, 3, 3)), object 6 elsewhere.
+    const labels = new Int32Array([6, 6, 0, 0, 0, 5, 5, 0, 0, 5, 6, 0]);
+    const fill = objectFillRgba({ width: 4, height: 3, labels }, 5, [1, 1, 3, 3], [9, 9, 9, 200]);
+    expect(fill).toHaveLength(2 * 2 * 4);
+    expect([fill[3], fill[7], fill[11], fill[15]]).toEqual([200, 200, 200, 0]);
   });
 });
 
