@@ -1,16 +1,21 @@
 /**
- * `npm run bench:jobs`: end-to-end throughput of dataset jobs on this machine.
+ * `npm run bench:jobs`: end-to-end throughput of dataset runs with the classifier on this machine.
  *
  * Starts its own embedded PostgreSQL (temporary folder, free port) and blob store, "uploads" N
- * generated micrographs (not timed), then for 1 and 2 worker processes (`scripts/worker.ts`, as
- * `npm run worker` runs them) times a whole analyse-dataset run: fan-out, and per image load +
- * decode + classify + CAM + full analysis + store the maps + the result row and progress in one
- * transaction. Prints images/s and, against the bare analysis (runAnalysis on a decoded image,
- * in-process), the per-image overhead of everything else.
+ * generated micrographs per run (not timed), then for 1 and 2 worker processes
+ * (`scripts/worker.ts`, as `npm run worker` runs them, WORKER_CONCURRENCY=1) times whole
+ * analyse-dataset runs: fan-out, and per image load + decode + classify + CAM + full analysis +
+ * store the maps + the result row and progress in one transaction. The runs are ad hoc (the
+ * analysis defaults, the classifier, no objects: object segmentation is a full-resolution step of
+ * its own, see `npm run bench:objects`). Prints images/s (median of the runs) beside the bare
+ * limit: the same compute path (load, decode, batched classify + CAM, analysis, PNG maps, blob
+ * writes) in this process, batched as a worker batches it, without the queue or any row.
  *   --images <n>   images per run (default 48)
  *   --size <w>x<h> image size (default 1024x768)
+ *   --runs <n>     timed runs per worker count (default 3)
  * The classifier is INFERENCE_MODEL / the shipped model when installed, else the committed tiny
- * test model (printed), so the CAM stage always runs.
+ * test model (printed), so the CAM stage always runs. BENCH_WORKER_NODE_ARGS (e.g.
+ * "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the worker processes' node.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -19,20 +24,26 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { median } from "./median";
+import { runMain, table } from "./report";
 import { freePort } from "../tests/helpers/free-port";
 import { micrographPng } from "../tests/helpers/micrograph";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
+/** The issue's target: images/s of one worker on this machine (issue 16, item 7). */
+const TARGET_IMAGES_PER_SECOND = 10;
+
 function startWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(
     process.execPath,
-    ["--conditions=react-server", "--import", "tsx", path.join(repoRoot, "scripts/worker.ts")],
-    {
-      cwd: repoRoot,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+    [
+      ...(process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      path.join(repoRoot, "scripts/worker.ts"),
+    ],
+    { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
   const ready = new Promise<void>((resolve, reject) => {
@@ -47,14 +58,35 @@ function startWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Prom
   return { child, ready };
 }
 
-async function main(): Promise<void> {
+async function stopWorkers(children: ChildProcess[]): Promise<void> {
+  for (const child of children) child.kill("SIGTERM");
+  await Promise.all(
+    children.map(
+      (child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.on("exit", resolve))),
+    ),
+  );
+}
+
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(", ");
+
+async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { images: { type: "string", default: "48" }, size: { type: "string", default: "1024x768" } },
+    options: {
+      images: { type: "string", default: "48" },
+      size: { type: "string", default: "1024x768" },
+      runs: { type: "string", default: "3" },
+    },
   });
   const count = Number(values.images);
+  const runs = Number(values.runs);
   const [width, height] = values.size.split("x").map(Number) as [number, number];
-  if (!Number.isInteger(count) || count < 1 || !width || !height)
-    throw new RangeError("usage: --images <n> --size <w>x<h>");
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(runs) || runs < 1 || !width || !height)
+    throw new RangeError("usage: --images <n> --size <w>x<h> --runs <n>");
+  const loadAtStart = loadAverage();
 
   const scratch = mkdtempSync(path.join(os.tmpdir(), "vccc-bench-jobs-"));
   const { startEmbeddedPostgres } = await import("~/server/database/embedded-postgres");
@@ -83,11 +115,17 @@ async function main(): Promise<void> {
     const { db } = await import("~/server/db");
     const { blobStore } = await import("~/server/storage");
     const { decodeRaster } = await import("~/server/codecs/decode-raster");
-    const { runAnalysis } = await import("~/server/analysis/run-analysis");
+    const { runAnalysis, resolveAnalysisParams } = await import("~/server/analysis/run-analysis");
+    const { computeImageAnalyses } = await import("~/server/analysis/compute-image-analysis");
+    const { ANALYSIS_CHUNK_SIZE } = await import("~/server/jobs/analyse-image.handler");
+    const { classifyPlanes } = await import("~/server/inference/classify");
+    const { preprocessRaster } = await import("~/server/inference/preprocess");
     const { startDatasetAnalysis } = await import("~/server/jobs/start-dataset-analysis");
     const { stopJobQueue } = await import("~/server/jobs/queue");
+    const { closeHeavyWorkPool } = await import("~/server/workers/heavy-pool");
+    const { releaseModels } = await import("~/server/inference/session-cache");
 
-    // "Upload" (not timed): blobs + image rows, one dataset per configuration.
+    // "Upload" (not timed): blobs + image rows, one dataset per run.
     const user = await db.user.create({ data: { email: "bench@example.test" } });
     const project = await db.project.create({
       data: { name: "bench", memberships: { create: { userId: user.id, role: "OWNER" } } },
@@ -97,8 +135,9 @@ async function main(): Promise<void> {
         micrographPng(i + 6, { width, height, particles: 40, minRadius: 8, maxRadius: 48 }),
       ),
     );
-    async function seedDataset(name: string): Promise<string> {
-      const dataset = await db.dataset.create({ data: { projectId: project.id, name } });
+    let datasets = 0;
+    async function seedDataset(): Promise<string> {
+      const dataset = await db.dataset.create({ data: { projectId: project.id, name: `bench-${++datasets}` } });
       for (const [i, png] of pngs.entries()) {
         const blob = await blobStore().put(png);
         await db.image.create({
@@ -122,44 +161,79 @@ async function main(): Promise<void> {
     }
 
     // Bare analysis: runAnalysis on decoded rasters, in this process (median per image).
+    const rasters = await Promise.all(pngs.slice(0, Math.min(count, 16)).map((png) => decodeRaster(png)));
     const bare: number[] = [];
-    for (const png of pngs.slice(0, Math.min(count, 24))) {
-      const raster = await decodeRaster(png);
+    for (const raster of rasters) {
       const t0 = performance.now();
       runAnalysis(raster, {}, { renderMaps: false });
       bare.push(performance.now() - t0);
     }
     const bareMs = median(bare);
-
-    // Where the time goes per image: the pipeline's own stage timings, in-process, without the
-    // queue (computeImageAnalysis; the row is not written).
-    const { computeImageAnalysis } = await import("~/server/analysis/compute-image-analysis");
-    const { resolveAnalysisParams } = await import("~/server/analysis/run-analysis");
-    const profileDataset = await seedDataset("bench-profile");
-    const profileImages = await db.image.findMany({
-      where: { datasetId: profileDataset },
-      select: { id: true },
-      take: 12,
-    });
-    const stages: Record<string, number[]> = {};
-    for (const image of profileImages) {
-      const computed = await computeImageAnalysis({
-        db,
-        store: blobStore(),
-        projectId: project.id,
-        imageId: image.id,
-        params: resolveAnalysisParams({}),
-        model,
-      });
-      for (const [stage, ms] of Object.entries(computed.timingsMs)) (stages[stage] ??= []).push(ms);
+    // Bare classifier: one ONNX Runtime session on batches of preprocessed planes (+ CAM).
+    const planes = rasters.map((raster) => preprocessRaster(raster));
+    await classifyPlanes({ model, planes: planes.slice(0, ANALYSIS_CHUNK_SIZE), cam: "predicted" }); // warm-up
+    const classifierMs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await classifyPlanes({ model, planes, cam: "predicted", batchSize: ANALYSIS_CHUNK_SIZE });
+      classifierMs.push((performance.now() - t0) / planes.length);
     }
+    await releaseModels(); // this process's session: the workers run their own
+
+    // Bare limit: the compute path in this process (its heavy-work thread), in the worker's chunks,
+    // without the queue or any row; the chunks overlap as in a worker batch.
+    const limitDataset = await seedDataset();
+    const limitImages = await db.image.findMany({
+      where: { datasetId: limitDataset },
+      select: { id: true },
+      orderBy: { fileName: "asc" },
+    });
+    const params = resolveAnalysisParams({});
+    const computeAll = async (): Promise<Record<string, number[]>> => {
+      const stages: Record<string, number[]> = {};
+      const chunks: string[][] = [];
+      for (let i = 0; i < limitImages.length; i += ANALYSIS_CHUNK_SIZE)
+        chunks.push(limitImages.slice(i, i + ANALYSIS_CHUNK_SIZE).map((image) => image.id));
+      await Promise.all(
+        chunks.map(async (chunk) => {
+          const computed = await computeImageAnalyses({
+            db,
+            store: blobStore(),
+            requests: chunk.map((imageId) => ({ projectId: project.id, imageId, params, model })),
+          });
+          for (const result of computed) {
+            if (result.status === "rejected") throw result.reason;
+            for (const [stage, ms] of Object.entries(result.value.timingsMs)) (stages[stage] ??= []).push(ms);
+          }
+        }),
+      );
+      return stages;
+    };
+    await computeAll(); // warm-up: thread start, model session
+    const limitRates: number[] = [];
+    let stages: Record<string, number[]> = {};
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      stages = await computeAll();
+      limitRates.push(count / ((performance.now() - t0) / 1000));
+    }
+    await closeHeavyWorkPool();
     const stageLine = Object.entries(stages)
       .map(([stage, ms]) => `${stage} ${median(ms).toFixed(1)}`)
       .join(", ");
 
-    const rows: string[][] = [["workers", "images", "seconds", "images/s", "ms/image", "overhead ms/image vs bare"]];
+    const rows: string[][] = [["", "workers", "images", "runs", "seconds (median)", "images/s (median)", "range"]];
+    rows.push([
+      "bare limit (in-process)",
+      "-",
+      String(count),
+      String(runs),
+      (count / median(limitRates)).toFixed(2),
+      median(limitRates).toFixed(2),
+      `${Math.min(...limitRates).toFixed(2)}-${Math.max(...limitRates).toFixed(2)}`,
+    ]);
+    const workerRates = new Map<number, number>();
     for (const workerCount of [1, 2]) {
-      const datasetId = await seedDataset(`bench-${workerCount}-workers`);
       const env = {
         ...process.env,
         WORKER_CONCURRENCY: "1",
@@ -170,53 +244,61 @@ async function main(): Promise<void> {
       workers.push(...started.map((w) => w.child));
       await Promise.all(started.map((w) => w.ready));
 
-      const t0 = performance.now();
-      const { jobRunId } = await startDatasetAnalysis({
-        db,
-        projectId: project.id,
-        datasetId,
-        actorId: user.id,
-      });
-      for (;;) {
-        const run = await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId } });
-        if (run.status !== "QUEUED" && run.status !== "RUNNING") {
-          if (run.status !== "SUCCEEDED" || run.failedCount > 0)
-            throw new Error(`run ended ${run.status}: ${JSON.stringify(run.failures)}`);
-          break;
+      const rates: number[] = [];
+      for (let run = 0; run <= runs; run++) {
+        const datasetId = await seedDataset();
+        const t0 = performance.now();
+        const { jobRunId } = await startDatasetAnalysis({
+          db,
+          projectId: project.id,
+          datasetId,
+          actorId: user.id,
+          params: {},
+          model,
+          objects: null,
+        });
+        for (;;) {
+          const jobRun = await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId } });
+          if (jobRun.status !== "QUEUED" && jobRun.status !== "RUNNING") {
+            if (jobRun.status !== "SUCCEEDED" || jobRun.failedCount > 0)
+              throw new Error(`run ended ${jobRun.status}: ${JSON.stringify(jobRun.failures)}`);
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 25));
         }
-        await new Promise((resolve) => setTimeout(resolve, 25));
+        // The first run warms the workers up (threads, model sessions, compiled code): not counted.
+        if (run > 0) rates.push(count / ((performance.now() - t0) / 1000));
       }
-      const seconds = (performance.now() - t0) / 1000;
-      const perImageMs = (seconds * 1000 * workerCount) / count; // worker-time per image
+      workerRates.set(workerCount, median(rates));
       rows.push([
+        "dataset run (queue)",
         String(workerCount),
         String(count),
-        seconds.toFixed(2),
-        (count / seconds).toFixed(2),
-        perImageMs.toFixed(1),
-        (perImageMs - bareMs).toFixed(1),
+        String(runs),
+        (count / median(rates)).toFixed(2),
+        median(rates).toFixed(2),
+        `${Math.min(...rates).toFixed(2)}-${Math.max(...rates).toFixed(2)}`,
       ]);
-      for (const w of started) w.child.kill("SIGTERM");
-      await Promise.all(
-        started.map(
-          (w) => new Promise((resolve) => (w.child.exitCode !== null ? resolve(null) : w.child.on("exit", resolve))),
-        ),
-      );
+      await stopWorkers(started.map((w) => w.child));
     }
 
     console.log(
-      `\n${count} images of ${width}x${height}, ${os.cpus().length} CPU cores, model ${path.basename(model)}, inference ${process.env.INFERENCE_PROVIDER ?? "cpu"}`,
+      `\n${count} images of ${width}x${height} per run, ${os.cpus().length} CPU cores, model ${path.basename(model)}, inference ${process.env.INFERENCE_PROVIDER ?? "cpu"}`,
     );
+    console.log(`load average at start ${loadAtStart}; at the end ${loadAverage()} (the machine is shared)`);
     console.log(`bare analysis (runAnalysis, 512-wide, K=3, no maps rendered): median ${bareMs.toFixed(1)} ms/image`);
-    console.log(`in-process pipeline stages, median ms/image (no queue, no row): ${stageLine}`);
-    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-    for (const r of rows) console.log(r.map((cell, c) => cell.padStart(widths[c]!)).join("  "));
     console.log(
-      "ms/image = wall time x workers / images (worker time per image); overhead = that minus the bare analysis:",
+      `bare classifier (one session, batches of ${ANALYSIS_CHUNK_SIZE}, + CAM): median ${median(classifierMs).toFixed(1)} ms/image`,
     );
-    console.log("load + decode + classify + CAM + PNG maps + blob writes + queue + result/progress transaction.");
+    console.log(`bare-limit stages, median ms/image (classify: its batch's time shared out): ${stageLine}`);
+    console.log(table(rows));
+    const oneWorker = workerRates.get(1) ?? 0;
+    console.log(
+      `target ${TARGET_IMAGES_PER_SECOND} images/s with 1 worker: ${oneWorker >= TARGET_IMAGES_PER_SECOND ? "met" : "NOT met"} (${oneWorker.toFixed(2)} images/s)`,
+    );
     await stopJobQueue();
     await db.$disconnect();
+    return 0;
   } finally {
     for (const child of workers) if (child.exitCode === null) child.kill("SIGKILL");
     await stopDatabase?.();
@@ -225,7 +307,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain(main);

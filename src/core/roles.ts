@@ -40,6 +40,7 @@ export const CAPABILITY_MINIMUM_ROLE = {
   manageSettings: "EDITOR",
   upload: "EDITOR",
   manageDatasets: "EDITOR",
+  editConditions: "EDITOR",
   manageLabelClasses: "EDITOR",
   manageJobs: "EDITOR",
   manageModels: "EDITOR",

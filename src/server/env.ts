@@ -111,6 +111,15 @@ export const envSchema = z.object({
     .max(64)
     .default(1)
     .describe("jobs one worker process runs at the same time"),
+  WORKER_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(8)
+    .describe(
+      "image analyses one worker takes from the queue at a time: classified in batches of 4, each recorded on its own",
+    ),
   JOB_ITEM_EXPIRE_SECONDS: z.coerce
     .number()
     .int()

@@ -32,6 +32,10 @@ async function seedObjects(db: Db, projectId: string, actorId: string) {
   const image = await seedStoredImage(db, { projectId, datasetId: dataset.id });
   const labelClass = await db.labelClass.create({ data: { projectId, name: `class-${suffix}`, color: "#112233" } });
   await db.imageLabel.create({ data: { imageId: image.id, labelClassId: labelClass.id, authorId: actorId } });
+  // A condition tag, so that changing or removing B's tags shows in B's snapshot.
+  await db.imageTag.create({
+    data: { projectId, imageId: image.id, key: "capacity", numberValue: 6, unit: "mAh", source: "path" },
+  });
   const region = await db.region.create({
     data: { imageId: image.id, labelClassId: labelClass.id, geometry: SQUARE, authorId: actorId },
   });
@@ -153,6 +157,7 @@ export async function snapshotProject(db: Db, projectId: string): Promise<string
     images: await db.image.findMany({ where: { projectId }, ...byId }),
     imageLabels: await db.imageLabel.findMany({ where: ofImages, ...byId }),
     regions: await db.region.findMany({ where: ofImages, ...byId }),
+    imageTags: await db.imageTag.findMany({ where: { projectId }, ...byId }),
     analyses: await db.analysis.findMany({ where: ofImages, ...byId }),
     objectSets: await db.objectSet.findMany({ where: { projectId }, ...byId }),
     labelClasses: await db.labelClass.findMany({ where: { projectId }, ...byId }),

@@ -13,8 +13,11 @@ import { UploadPanel } from "./UploadPanel";
 import { LabelClassManager } from "~/components/label-classes/LabelClassManager";
 import type { RouterOutputs } from "~/trpc/react";
 import { DEFAULT_GRID_FILTER, disagrees, filterAndSort, type GridFilter, type GridItem } from "./grid-filters";
+import { DatasetTitle } from "./DatasetTitle";
 import { GridToolbar } from "./GridToolbar";
+import { SelectionActions } from "./SelectionActions";
 import { ImageGrid, type GridCard } from "./ImageGrid";
+import { ConditionFilter, SetConditionForm } from "./ConditionControls";
 
 type ImageSummary = RouterOutputs["dataset"]["images"]["images"][number];
 
@@ -30,6 +33,8 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
   const { trpc, queryClient, router, project, labelClasses } = useProjectPage(projectId);
   const images = useQuery(trpc.dataset.images.queryOptions({ projectId, datasetId }));
   const predictions = useQuery(trpc.analysis.predictions.queryOptions({ projectId, datasetId }));
+  const conditions = useQuery(trpc.conditions.forDataset.queryOptions({ projectId, datasetId }));
+  const conditionsKey = trpc.conditions.forDataset.queryKey({ projectId, datasetId });
   const [filter, setFilter] = useState<GridFilter>(DEFAULT_GRID_FILTER);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const imagesKey = trpc.dataset.images.queryKey({ projectId, datasetId });
@@ -58,6 +63,7 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
         confidence: prediction?.confidence ?? null,
         labelClassId: image.label?.labelClassId ?? null,
         labelName: labelClass?.name ?? null,
+        tags: conditions.data?.byImage[image.id] ?? [],
       };
       return {
         ...item,
@@ -66,7 +72,7 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
         disagrees: disagrees(item),
       };
     });
-  }, [images.data, predictions.data, classes]);
+  }, [images.data, predictions.data, classes, conditions.data]);
   const shown = useMemo(() => filterAndSort(items, filter) as GridCard[], [items, filter]);
   const classNames = useMemo(
     () =>
@@ -89,6 +95,7 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
       (target as HTMLInputElement).type !== "checkbox"
     )
       return;
+    if (target?.closest("dialog")) return; // a confirmation has the keyboard
     if (!canLabel || selected.size === 0 || event.ctrlKey || event.metaKey || event.altKey) return;
     if (!/^[0-9]$/.test(event.key)) return;
     const labelClass = event.key === "0" ? null : classes[Number(event.key) - 1];
@@ -110,17 +117,23 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
         <Link href="/projects">Projects</Link> /{" "}
         <Link href={`/projects/${projectId}`}>{project.data?.name ?? "…"}</Link> /
       </p>
-      <h1>{images.data?.dataset.name ?? "…"}</h1>
+      <DatasetTitle projectId={projectId} datasetId={datasetId} name={images.data?.dataset.name} />
       <CollaborationBar projectId={projectId} datasetId={datasetId} />
       <div className="row" style={{ marginBottom: 12 }}>
         <AnalyseDatasetButton projectId={projectId} datasetId={datasetId} disabled={!images.data?.images.length} />
+        <Link href={`/projects/${projectId}/results?datasetId=${datasetId}`} data-testid="results-link">
+          Results
+        </Link>
       </div>
       <DatasetProgress projectId={projectId} datasetId={datasetId} />
       {canUpload && (
         <UploadPanel
           projectId={projectId}
           datasetId={datasetId}
-          onUploaded={() => void queryClient.invalidateQueries({ queryKey: imagesKey })}
+          onUploaded={() => {
+            void queryClient.invalidateQueries({ queryKey: imagesKey });
+            void queryClient.invalidateQueries({ queryKey: conditionsKey });
+          }}
         />
       )}
       <section className="panel">
@@ -146,6 +159,26 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
               canLabel={canLabel}
               onLabelSelection={labelSelection}
               labelling={setLabels.isPending}
+            />
+            <ConditionFilter
+              keys={conditions.data?.datasetKeys ?? []}
+              value={filter.tag ?? null}
+              onChange={(tag) => setFilter({ ...filter, tag })}
+            />
+            {can.editConditions && selected.size > 0 && (
+              <SetConditionForm
+                projectId={projectId}
+                imageIds={[...selected]}
+                keys={conditions.data?.projectKeys ?? []}
+                onChanged={() => void queryClient.invalidateQueries({ queryKey: conditionsKey })}
+              />
+            )}
+            <SelectionActions
+              projectId={projectId}
+              datasetId={datasetId}
+              selected={selected}
+              images={items}
+              onDone={() => setSelected(new Set())}
             />
             {setLabels.error && <p className="error">{errorMessage(setLabels.error)}</p>}
             {shown.length === 0 && <p className="muted">No image matches these filters.</p>}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
+import { formatTagValue } from "~/core/conditions/tags";
 import { moveFocus, type GridItem } from "./grid-filters";
 
 export type GridCard = GridItem & { describe: string; labelColor: string | null; disagrees: boolean };
@@ -155,6 +156,19 @@ export function ImageGrid(props: {
                   </span>
                 )}
               </div>
+              {card.tags && card.tags.length > 0 && (
+                <div
+                  className="row muted"
+                  data-testid="thumb-tags"
+                  style={{ gap: 4, marginTop: 4, fontSize: "0.75rem" }}
+                >
+                  {card.tags.map((tag) => (
+                    <span key={tag.key} className="badge" data-testid="thumb-tag" data-tag-key={tag.key}>
+                      {tag.key} {formatTagValue(tag)}
+                    </span>
+                  ))}
+                </div>
+              )}
             </figcaption>
           </figure>
         );

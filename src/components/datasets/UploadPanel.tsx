@@ -5,9 +5,15 @@
  * picker and a folder picker, then one row per file with its own progress bar and result.
  * Each file goes in its own XMLHttpRequest (fetch has no upload progress), three at a time, so
  * progress is per file and one slow or bad file never holds up the rest.
+ *
+ * Files from a folder (or with conditions in their names, "8mAh_1cycle.tif") first show the
+ * condition tags a pattern reads from their paths (ConditionPreview): the person edits the
+ * suggested pattern, confirms, and each request carries the file's relative path and the pattern.
  */
 import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import { z } from "zod";
+import { suggestPattern } from "~/core/conditions/path-pattern";
+import { ConditionPreview } from "./ConditionPreview";
 
 const ACCEPTED_EXTENSIONS = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".zip"] as const;
 const ACCEPT = ACCEPTED_EXTENSIONS.join(",");
@@ -49,7 +55,9 @@ export function UploadPanel({ projectId, datasetId, onUploaded }: UploadPanelPro
   const [rows, setRows] = useState<UploadRow[]>([]);
   const [dragging, setDragging] = useState(false);
   const [skippedNote, setSkippedNote] = useState<string | null>(null);
-  const queue = useRef<{ id: number; file: File }[]>([]);
+  const queue = useRef<QueuedFile[]>([]);
+  /** Files waiting for the person to confirm (or drop) the conditions read from their paths. */
+  const [pending, setPending] = useState<{ files: PathedFile[]; pattern: string } | null>(null);
   const active = useRef(new Map<number, XMLHttpRequest>());
   const nextId = useRef(1);
   const onUploadedRef = useRef(onUploaded);
@@ -97,6 +105,8 @@ export function UploadPanel({ projectId, datasetId, onUploaded }: UploadPanelPro
         };
         const form = new FormData();
         form.append("files", next.file, next.file.name);
+        form.append("paths", next.path);
+        if (next.pattern) form.append("pattern", next.pattern);
         request.open("POST", url);
         request.responseType = "text";
         request.send(form);
@@ -115,9 +125,9 @@ export function UploadPanel({ projectId, datasetId, onUploaded }: UploadPanelPro
   }, []);
 
   const enqueue = useCallback(
-    (files: File[]) => {
+    (files: PathedFile[], pattern: string | null = null) => {
       if (files.length === 0) return;
-      const added = files.map((file) => ({ id: nextId.current++, file }));
+      const added = files.map(({ file, path }) => ({ id: nextId.current++, file, path, pattern }));
       setRows((current) => [
         ...current,
         ...added.map(({ id, file }) => ({
@@ -135,17 +145,28 @@ export function UploadPanel({ projectId, datasetId, onUploaded }: UploadPanelPro
     [pump],
   );
 
+  /** Files whose paths name conditions wait for the pattern to be confirmed; others go at once. */
+  const choose = useCallback(
+    (files: PathedFile[]) => {
+      const pattern = suggestPattern(files.map((file) => file.path));
+      const inFolders = files.some((file) => file.path.includes("/"));
+      if (files.length > 0 && (pattern !== null || inFolders)) setPending({ files, pattern: pattern ?? "" });
+      else enqueue(files);
+    },
+    [enqueue],
+  );
+
   /** Folders may hold anything; only files we can read are sent, the rest are counted. */
   const enqueueFromFolder = useCallback(
-    (files: File[]) => {
-      const accepted = files.filter(hasAcceptedExtension);
+    (files: PathedFile[]) => {
+      const accepted = files.filter((file) => hasAcceptedExtension(file.file));
       const skipped = files.length - accepted.length;
       setSkippedNote(
         skipped > 0 ? `${skipped} file(s) in the folder were skipped (not PNG, JPEG, TIFF, BMP or ZIP).` : null,
       );
-      enqueue(accepted);
+      choose(accepted);
     },
-    [enqueue],
+    [choose],
   );
 
   const onDrop = async (event: DragEvent<HTMLDivElement>) => {
@@ -157,7 +178,7 @@ export function UploadPanel({ projectId, datasetId, onUploaded }: UploadPanelPro
     if (entries.some((entry) => entry.isDirectory)) {
       enqueueFromFolder(await filesFromEntries(entries));
     } else {
-      enqueue(Array.from(event.dataTransfer.files));
+      choose(Array.from(event.dataTransfer.files, withPath));
     }
   };
 
@@ -190,7 +211,7 @@ export function UploadPanel({ projectId, datasetId, onUploaded }: UploadPanelPro
               data-testid="upload-input"
               aria-label="Choose image files or zip archives"
               onChange={(event) => {
-                enqueue(Array.from(event.target.files ?? []));
+                choose(Array.from(event.target.files ?? [], withPath));
                 event.target.value = "";
               }}
             />
@@ -205,7 +226,7 @@ export function UploadPanel({ projectId, datasetId, onUploaded }: UploadPanelPro
               // Not in React's typings: folder selection in every current browser.
               ref={(input) => input?.setAttribute("webkitdirectory", "")}
               onChange={(event) => {
-                enqueueFromFolder(Array.from(event.target.files ?? []));
+                enqueueFromFolder(Array.from(event.target.files ?? [], withPath));
                 event.target.value = "";
               }}
             />
@@ -213,6 +234,18 @@ export function UploadPanel({ projectId, datasetId, onUploaded }: UploadPanelPro
         </div>
       </div>
       {skippedNote && <p className="muted">{skippedNote}</p>}
+      {pending && (
+        <ConditionPreview
+          paths={pending.files.map((file) => file.path)}
+          pattern={pending.pattern}
+          onPattern={(pattern) => setPending({ ...pending, pattern })}
+          onConfirm={(pattern) => {
+            enqueue(pending.files, pattern);
+            setPending(null);
+          }}
+          onCancel={() => setPending(null)}
+        />
+      )}
       {rows.length > 0 && (
         <ul data-testid="upload-list" style={{ listStyle: "none", padding: 0, margin: "12px 0 0" }}>
           {rows.map((row) => (
@@ -314,17 +347,27 @@ function readResponse(request: XMLHttpRequest): { results: IngestResult[] } | { 
   return { error: parsed.success ? parsed.data.error : `Upload failed (HTTP ${request.status}).` };
 }
 
+/** A chosen file and where it sat in the chosen folder ("run/8mAh/a.tif"; the bare name otherwise). */
+type PathedFile = { file: File; path: string };
+type QueuedFile = PathedFile & { id: number; pattern: string | null };
+
+/** The path the browser gives a folder pick (webkitRelativePath), else the name. */
+function withPath(file: File): PathedFile {
+  return { file, path: file.webkitRelativePath || file.name };
+}
+
 function hasAcceptedExtension(file: File): boolean {
   const name = file.name.toLowerCase();
   return ACCEPTED_EXTENSIONS.some((extension) => name.endsWith(extension));
 }
 
-/** All files under dropped entries, folders walked recursively. */
-async function filesFromEntries(entries: FileSystemEntry[]): Promise<File[]> {
-  const files: File[] = [];
+/** All files under dropped entries, folders walked recursively, with their paths ("folder/sub/a.png"). */
+async function filesFromEntries(entries: FileSystemEntry[]): Promise<PathedFile[]> {
+  const files: PathedFile[] = [];
   for (const entry of entries) {
     if (entry.isFile) {
-      files.push(await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject)));
+      const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+      files.push({ file, path: entry.fullPath.replace(/^\/+/, "") || file.name });
     } else if (entry.isDirectory) {
       const reader = (entry as FileSystemDirectoryEntry).createReader();
       // readEntries returns batches (100 in Chrome) until an empty one.

@@ -1,6 +1,9 @@
 /**
  * The dataset grid's filters and sort, pure so they are tested without a browser.
  */
+import { parseQuantity } from "~/core/conditions/quantity";
+import { formatTagValue, normaliseTagKey, type TagValue } from "~/core/conditions/tags";
+
 export type GridItem = {
   id: string;
   fileName: string;
@@ -9,6 +12,8 @@ export type GridItem = {
   confidence: number | null;
   labelClassId: string | null;
   labelName: string | null;
+  /** Condition tags (capacity, cycles...); absent = none. */
+  tags?: readonly TagValue[];
 };
 
 export const LABEL_FILTERS = ["any", "labelled", "unlabelled"] as const;
@@ -23,6 +28,8 @@ export type GridFilter = {
   /** Only images whose prediction differs from their label. */
   disagreeing: boolean;
   sort: GridSort;
+  /** Only images with this condition; an empty value = any value of the key. */
+  tag?: { key: string; value: string } | null;
 };
 
 export const DEFAULT_GRID_FILTER: GridFilter = {
@@ -50,6 +57,7 @@ export function filterAndSort(items: readonly GridItem[], filter: GridFilter): G
     if (filter.label === "labelled" && item.labelClassId === null) return false;
     if (filter.label === "unlabelled" && item.labelClassId !== null) return false;
     if (filter.disagreeing && !disagrees(item)) return false;
+    if (filter.tag && filter.tag.key !== "" && !hasTag(item, filter.tag)) return false;
     return true;
   });
   const byConfidence = (direction: 1 | -1) => (a: GridItem, b: GridItem) => {
@@ -68,6 +76,22 @@ export function filterAndSort(items: readonly GridItem[], filter: GridFilter): G
     case "upload":
       return shown.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
+}
+
+/**
+ * Whether the item has the condition `key` = `value`: "8", "8 mAh" and "8.0" all match 8 mAh,
+ * texts match without case; an empty value matches any value of the key.
+ */
+export function hasTag(item: Pick<GridItem, "tags">, filter: { key: string; value: string }): boolean {
+  const key = normaliseTagKey(filter.key);
+  const tag = item.tags?.find((candidate) => candidate.key === key);
+  if (!tag) return false;
+  const wanted = filter.value.trim();
+  if (wanted === "") return true;
+  if (typeof tag.value === "string") return same(tag.value, wanted);
+  const quantity = parseQuantity(wanted);
+  if (quantity === null) return same(formatTagValue(tag), wanted);
+  return quantity.value === tag.value && (quantity.unit === null || same(quantity.unit, tag.unit ?? ""));
 }
 
 /** Index moved by an arrow key in a grid of `columns` columns, clamped to the items. */

@@ -2,9 +2,17 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { ChoiceSelect } from "~/components/choice-select";
 import { JobRunProgress } from "~/components/jobs/JobRunProgress";
+import {
+  COCO_IMPORT_MODE_TEXT,
+  COCO_IMPORT_MODES,
+  DEFAULT_COCO_IMPORT_MODE,
+  type CocoImportMode,
+} from "~/core/coco-import-modes";
 import { useLiveJobRuns } from "~/components/jobs/use-live-job-runs";
 import { useTRPC } from "~/trpc/react";
+import { ScopeSelects } from "./ScopeSelects";
 
 /**
  * Streamed downloads (CSV results, COCO annotations, PNG overlays, objects) and a COCO import
@@ -13,13 +21,13 @@ import { useTRPC } from "~/trpc/react";
  */
 export function ExportsPanel({ projectId, canImport }: { projectId: string; canImport: boolean }) {
   const trpc = useTRPC();
-  const datasets = useQuery(trpc.dataset.list.queryOptions({ projectId }));
   const [datasetId, setDatasetId] = useState("");
   const [importState, setImportState] = useState<{ busy: boolean; error: string | null; jobRunId: string | null }>({
     busy: false,
     error: null,
     jobRunId: null,
   });
+  const [importMode, setImportMode] = useState<CocoImportMode>(DEFAULT_COCO_IMPORT_MODE);
   const settingsVersions = useQuery(trpc.settings.list.queryOptions({ projectId }));
   const current = useQuery(trpc.settings.get.queryOptions({ projectId }));
   // "" = the current settings (resolved by the server when the file is made).
@@ -36,7 +44,8 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
   async function importFile(file: File) {
     setImportState({ busy: true, error: null, jobRunId: null });
     try {
-      const response = await fetch(`${base}/annotations.coco.json${query}`, {
+      const importQuery = new URLSearchParams(datasetId ? { datasetId, mode: importMode } : { mode: importMode });
+      const response = await fetch(`${base}/annotations.coco.json?${importQuery.toString()}`, {
         method: "POST",
         body: file,
         headers: { "content-type": "application/json" },
@@ -57,30 +66,15 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
     <section className="panel" data-testid="exports-panel">
       <h2>Exports</h2>
       <div className="row">
-        <select aria-label="Export scope" value={datasetId} onChange={(e) => setDatasetId(e.target.value)}>
-          <option value="">Whole project</option>
-          {datasets.data?.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
-          ))}
-        </select>
-        <select
-          aria-label="Settings version"
-          data-testid="export-settings-version"
-          value={settingsVersion}
-          onChange={(e) => setSettingsVersion(e.target.value)}
-        >
-          <option value="">
-            Current settings
-            {current.data ? ` (${current.data.version === 0 ? "defaults" : `v${current.data.version}`})` : ""}
-          </option>
-          {settingsVersions.data?.map((v) => (
-            <option key={v.version} value={String(v.version)}>
-              Settings v{v.version} ({new Date(v.createdAt ?? 0).toLocaleDateString()})
-            </option>
-          ))}
-        </select>
+        <ScopeSelects
+          projectId={projectId}
+          scopeLabel="Export scope"
+          datasetId={datasetId}
+          onDatasetId={setDatasetId}
+          settingsVersion={settingsVersion}
+          onSettingsVersion={setSettingsVersion}
+          settingsTestId="export-settings-version"
+        />
         {chosen && (
           <a
             href={`data:application/json;charset=utf-8,${encodeURIComponent(JSON.stringify({ version: chosen.version, settings: chosen.settings }, null, 2))}`}
@@ -109,6 +103,21 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
       </div>
       {canImport && (
         <div className="row" style={{ marginTop: 8 }}>
+          <label className="row" style={{ gap: 4 }}>
+            Existing regions:
+            <ChoiceSelect
+              label="What the import does with existing regions"
+              testId="import-mode"
+              value={importMode}
+              options={COCO_IMPORT_MODES}
+              text={(mode) => COCO_IMPORT_MODE_TEXT[mode].label}
+              onChange={setImportMode}
+              disabled={importState.busy}
+            />
+          </label>
+          <span className="muted" data-testid="import-mode-explain" style={{ flexBasis: "100%", order: 1 }}>
+            {COCO_IMPORT_MODE_TEXT[importMode].explain}
+          </span>
           <label>
             Import COCO annotations{" "}
             <input
@@ -202,7 +211,9 @@ function CocoImportRun({ projectId, jobRunId }: { projectId: string; jobRunId: s
   return (
     <div style={{ flexBasis: "100%" }} data-testid="import-result">
       <span>Import started.</span>
-      {run?.status === "SUCCEEDED" && <span data-testid="import-done"> Imported {run.progressTotal} regions.</span>}
+      {run?.status === "SUCCEEDED" && (
+        <span data-testid="import-done"> {run.outcome ?? `Imported ${run.progressTotal} regions`}.</span>
+      )}
       {run && <JobRunProgress projectId={projectId} run={run} canManage={false} />}
     </div>
   );

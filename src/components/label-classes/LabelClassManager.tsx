@@ -2,7 +2,9 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { DeletionDialog } from "~/components/deletion-dialog";
 import { errorMessage } from "~/components/error-message";
+import { InlineRename } from "~/components/inline-rename";
 import { useTRPC } from "~/trpc/react";
 
 /** A palette that stays distinguishable over grey micrographs (tab10). */
@@ -21,12 +23,21 @@ export function LabelClassManager(props: { projectId: string; canEdit: boolean }
       queryKey: trpc.labelClass.list.queryKey({ projectId: props.projectId }),
     });
   const save = useMutation(trpc.labelClass.save.mutationOptions({ onSuccess: () => void invalidate() }));
-  const remove = useMutation(trpc.labelClass.delete.mutationOptions({ onSuccess: () => void invalidate() }));
+  const remove = useMutation(
+    trpc.labelClass.delete.mutationOptions({
+      onSuccess: async () => {
+        await invalidate();
+        setDeleting(null);
+      },
+    }),
+  );
   const [name, setName] = useState("");
   const list = classes.data ?? [];
   const nextColor = PALETTE[list.length % PALETTE.length]!;
   const [color, setColor] = useState<string | null>(null);
-  const error = save.error ?? remove.error;
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
+  const error = save.error;
 
   return (
     <section className="panel" aria-label="Label classes" data-testid="label-classes">
@@ -54,23 +65,51 @@ export function LabelClassManager(props: { projectId: string; canEdit: boolean }
               }
               style={{ width: 32, padding: 0, height: 24 }}
             />
-            <span style={{ flex: 1 }}>{labelClass.name}</span>
-            {props.canEdit && (
-              <button
-                type="button"
-                className="danger"
-                style={{ padding: "2px 8px" }}
-                title="Delete this class (its labels and region classes are removed)"
-                onClick={() => {
-                  if (
-                    window.confirm(`Delete the class "${labelClass.name}"? Images labelled with it become unlabelled.`)
-                  ) {
-                    remove.mutate({ projectId: props.projectId, labelClassId: labelClass.id });
-                  }
+            {renaming === labelClass.id ? (
+              <InlineRename
+                label={`New name of ${labelClass.name}`}
+                testId="rename-class-input"
+                initial={labelClass.name}
+                maxLength={60}
+                busy={save.isPending}
+                onSave={(name) =>
+                  save.mutate(
+                    { projectId: props.projectId, labelClassId: labelClass.id, name, color: labelClass.color },
+                    { onSuccess: () => setRenaming(null) },
+                  )
+                }
+                onCancel={() => {
+                  save.reset();
+                  setRenaming(null);
                 }}
-              >
-                ✕
-              </button>
+                style={{ flex: 1 }}
+                inputStyle={{ flex: 1, minWidth: 80 }}
+              />
+            ) : (
+              <span style={{ flex: 1 }}>{labelClass.name}</span>
+            )}
+            {props.canEdit && renaming !== labelClass.id && (
+              <>
+                <button
+                  type="button"
+                  style={{ padding: "2px 8px" }}
+                  aria-label={`Rename ${labelClass.name}`}
+                  title="Rename"
+                  onClick={() => setRenaming(labelClass.id)}
+                >
+                  ✎
+                </button>
+                <button
+                  type="button"
+                  className="danger"
+                  style={{ padding: "2px 8px" }}
+                  aria-label={`Delete ${labelClass.name}`}
+                  title="Delete this class (asks first, saying what uses it)"
+                  onClick={() => setDeleting(labelClass)}
+                >
+                  ✕
+                </button>
+              </>
             )}
           </li>
         ))}
@@ -118,6 +157,20 @@ export function LabelClassManager(props: { projectId: string; canEdit: boolean }
         </form>
       )}
       {error && <p className="error">{errorMessage(error)}</p>}
+      {deleting && (
+        <DeletionDialog
+          projectId={props.projectId}
+          target={{ kind: "labelClass", labelClassId: deleting.id }}
+          title={`Delete the class "${deleting.name}"?`}
+          busy={remove.isPending}
+          error={remove.error}
+          onConfirm={() => remove.mutate({ projectId: props.projectId, labelClassId: deleting.id })}
+          onCancel={() => {
+            remove.reset();
+            setDeleting(null);
+          }}
+        />
+      )}
     </section>
   );
 }

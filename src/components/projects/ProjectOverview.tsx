@@ -9,6 +9,7 @@ import { errorMessage } from "~/components/error-message";
 import { MembersPanel } from "~/components/members/MembersPanel";
 import { JobsPanel } from "~/components/jobs/JobsPanel";
 import { ModelsPanel } from "~/components/models/ModelsPanel";
+import { ProjectSettingsPanel } from "~/components/settings/ProjectSettingsPanel";
 import { CollaborationPanels } from "./CollaborationPanels";
 import { useTRPC } from "~/trpc/react";
 
@@ -41,6 +42,11 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
       <h1>
         {project.data.name} <span className="badge">{role}</span>
       </h1>
+      <p>
+        <Link href={`/projects/${projectId}/results`} data-testid="results-link">
+          Results: table and plots by condition
+        </Link>
+      </p>
       <section className="panel">
         <h2>Datasets</h2>
         {can.manageDatasets && (
@@ -69,6 +75,7 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
       <MembersPanel projectId={projectId} canManage={can.manageMembers} />
       <JobsPanel projectId={projectId} />
       <ModelsPanel projectId={projectId} />
+      <ProjectSettingsPanel projectId={projectId} canEdit={can.manageSettings} />
       <CollaborationPanels projectId={projectId} can={can} />
       {can.manageProject && (
         <section className="panel">

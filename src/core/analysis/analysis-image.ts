@@ -81,7 +81,10 @@ export function toAnalysisImage(raster: Raster, options: AnalysisImageOptions = 
   };
   const resize = (p: Uint8Array): Uint8Array => resizeArea(p, w, h, size.width, size.height);
 
-  if (channels === 1 || channels === 2) {
+  // An 8-bit grey raster is its own plane: no copy.
+  if (channels === 1 && shift === 0) return { ...size, data: resize(data as Uint8Array) };
+  // Grey of three equal channels is the value itself, and equal channels resample equally.
+  if (channels === 1 || channels === 2 || equalColourChannels(data, channels)) {
     return { ...size, data: resize(plane(0)) };
   }
   const r = resize(plane(0));
@@ -90,4 +93,13 @@ export function toAnalysisImage(raster: Raster, options: AnalysisImageOptions = 
   const grey = new Uint8Array(r.length);
   for (let i = 0; i < grey.length; i++) grey[i] = greyFromRgb(r[i]!, g[i]!, b[i]!);
   return { ...size, data: grey };
+}
+
+/** Whether R, G and B are equal in every pixel (a grey image stored as colour). */
+function equalColourChannels(data: Uint8Array | Uint16Array, channels: number): boolean {
+  for (let i = 0; i < data.length; i += channels) {
+    const r = data[i]!;
+    if (data[i + 1] !== r || data[i + 2] !== r) return false;
+  }
+  return true;
 }

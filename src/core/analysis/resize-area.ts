@@ -85,6 +85,7 @@ function resizeAreaFast(
   sx: number,
   sy: number,
 ): Uint8Array {
+  if (dw * sx <= sw && dh * sy <= sh) return resizeWholeBoxes(src, sw, dw, dh, sx, sy);
   const dst = new Uint8Array(dw * dh);
   const area = sx * sy;
   const scale = Math.fround(1 / area);
@@ -109,6 +110,41 @@ function resizeAreaFast(
         dst[dy * dw + dx] = count === 0 ? 0 : saturateU8(Math.fround(sum / count));
       }
     }
+  }
+  return dst;
+}
+
+/**
+ * resizeAreaFast when every box lies inside the source (always, for exact multiples): the same
+ * sums and roundings, by rows of box sums instead of a loop per destination pixel.
+ */
+function resizeWholeBoxes(src: Uint8Array, sw: number, dw: number, dh: number, sx: number, sy: number): Uint8Array {
+  const dst = new Uint8Array(dw * dh);
+  if (sx === 2 && sy === 2) {
+    for (let dy = 0; dy < dh; dy++) {
+      const r0 = 2 * dy * sw;
+      const r1 = r0 + sw;
+      const out = dy * dw;
+      for (let dx = 0, x = 0; dx < dw; dx++, x += 2) {
+        dst[out + dx] = (src[r0 + x]! + src[r0 + x + 1]! + src[r1 + x]! + src[r1 + x + 1]! + 2) >> 2;
+      }
+    }
+    return dst;
+  }
+  const scale = Math.fround(1 / (sx * sy));
+  const sums = new Uint32Array(dw);
+  for (let dy = 0; dy < dh; dy++) {
+    sums.fill(0);
+    for (let y = dy * sy; y < (dy + 1) * sy; y++) {
+      const row = y * sw;
+      for (let dx = 0, x = row; dx < dw; dx++) {
+        let sum = 0;
+        for (let k = 0; k < sx; k++, x++) sum += src[x]!;
+        sums[dx] = sums[dx]! + sum;
+      }
+    }
+    const out = dy * dw;
+    for (let dx = 0; dx < dw; dx++) dst[out + dx] = saturateU8(Math.fround(sums[dx]! * scale));
   }
   return dst;
 }

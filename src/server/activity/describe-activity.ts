@@ -53,6 +53,21 @@ function describeAnalysedAreaChange(d: Data): string {
     : `reset the analysed area of ${where} to the whole image`;
 }
 
+/** "set capacity = 8 mAh and removed cycles on 3 images". */
+function describeTagChange(d: Data): string {
+  const set = Array.isArray(d.set) ? (d.set as { key?: unknown; value?: unknown; unit?: unknown }[]) : [];
+  const setText = set
+    .filter((tag) => text(tag.key) && (typeof tag.value === "number" || text(tag.value)))
+    .map((tag) => `${text(tag.key)} = ${String(tag.value)}${text(tag.unit) ? ` ${text(tag.unit)}` : ""}`);
+  const removed = Array.isArray(d.remove) ? d.remove.flatMap((key) => (text(key) ? [text(key)!] : [])) : [];
+  const parts = [
+    ...(setText.length > 0 ? [`set ${setText.join(", ")}`] : []),
+    ...(removed.length > 0 ? [`removed ${removed.join(", ")}`] : []),
+  ];
+  const images = plural(typeof d.images === "number" ? d.images : (count(d.imageIds) ?? 1), "image");
+  return `${parts.length > 0 ? parts.join(" and ") : "changed the conditions"} on ${images}`;
+}
+
 /** Typed by the list of actions: an action without a sentence is a type error. */
 const DESCRIBE: Record<AuditAction, (data: Data) => string> = {
   "project.create": () => "created the project",
@@ -70,12 +85,18 @@ const DESCRIBE: Record<AuditAction, (data: Data) => string> = {
   "invitation.accept": (d) => `joined the project as ${text(d.role) ?? "member"}`,
   "invitation.decline": () => "declined an invitation",
   "dataset.create": (d) => quoted("created the dataset", d.name),
-  "dataset.delete": () => "deleted a dataset",
+  "dataset.delete": (d) => quoted("deleted the dataset", d.name),
+  "dataset.rename": (d) => quoted("renamed a dataset to", d.name),
   "image.upload": () => "uploaded an image",
   "image.delete": () => "deleted an image",
+  "imageTags.set": (d) => describeTagChange(d),
+  "image.rename": (d) => quoted("renamed an image to", d.fileName),
+  "images.move": (d) =>
+    `moved ${plural(count(d.imageIds) ?? 0, "image")}${text(d.toDatasetName) ? ` to "${text(d.toDatasetName)}"` : ""}`,
+  "images.delete": (d) => `deleted ${plural(count(d.imageIds) ?? 0, "image")}`,
   "labelClass.create": (d) => quoted("added the class", d.name),
   "labelClass.update": (d) => quoted("edited the class", d.name),
-  "labelClass.delete": () => "deleted a label class",
+  "labelClass.delete": (d) => quoted("deleted the class", d.name),
   "imageLabel.set": (d) => `labelled ${plural(count(d.imageIds) ?? 1, "image")}`,
   "imageLabel.clear": (d) => `cleared the label of ${plural(count(d.imageIds) ?? 1, "image")}`,
   "region.create": (d) => `drew a ${text(d.kind) ?? "region"}`,

@@ -1,36 +1,84 @@
 /**
- * The CPU-heavy middle of an image analysis, run in a worker thread (task "analysis.compute",
- * src/server/workers/heavy-tasks.ts): decode (within the pixel and decoded-bytes limits, checked
- * from the header first), classify (+ CAM) through ONNX Runtime, the analysis pipeline, and every
- * map encoded as an 8-bit PNG. The caller (compute-image-analysis.ts) loads the bytes, resolves
- * the classifier with the database, and stores the PNGs.
+ * The CPU-heavy middle of image analyses, run in a worker thread (task "analysis.compute",
+ * src/server/workers/heavy-tasks.ts), for one image or a batch of them with the same parameters
+ * and classifier: decode (within the pixel and decoded-bytes limits, checked from the header
+ * first), classify (+ CAM) through ONNX Runtime (all the batch's images in batched runs), the
+ * analysis pipeline, and every map encoded as an 8-bit PNG. The caller
+ * (compute-image-analysis.ts) loads the bytes, resolves the classifier with the database, and
+ * stores the PNGs. Each image fails on its own: one unreadable file does not fail its batch.
  */
 import { scaleToColormapIndex, type GreyImage } from "~/core/analysis";
 import type { Raster } from "~/core/analysis/raster";
-import { createStepTimer } from "~/core/timings";
 import { encodePng } from "~/server/codecs/encode-png";
 import type { AnalysisTaskInput, AnalysisTaskOutput, EncodedMap } from "~/server/workers/heavy-tasks";
+import { serializeError, type SerializedError } from "~/server/workers/protocol";
 import type { AnalysisDescriptors, ClusterStats, MapRef } from "./analysis-record";
-import { classifyRaster, type ClassificationOutcome } from "./classify-raster";
+import { classifyRasters, type ClassificationOutcome } from "./classify-raster";
 import { decodeTaskImage } from "./decode-task-image";
 import { ImageAnalysisError } from "./image-analysis-error";
 import { runAnalysis, type AnalysisResult } from "./run-analysis";
 
-export async function analyseEncodedImage(
-  bytes: Buffer,
-  input: Omit<AnalysisTaskInput, "source">,
-): Promise<{ output: AnalysisTaskOutput; transfer: ArrayBuffer[] }> {
-  const { timingsMs, lap } = createStepTimer();
-  let raster: Raster | undefined = await decodeTaskImage(bytes, input.limits);
-  lap("decode");
+/** One image's analysis, or why it failed (the error as it crosses the thread boundary). */
+export type AnalysisItemResult = { ok: true; output: AnalysisTaskOutput } | { ok: false; error: SerializedError };
+
+export async function analyseEncodedImages(
+  sources: Buffer[],
+  input: Omit<AnalysisTaskInput, "sources">,
+): Promise<{ output: AnalysisItemResult[]; transfer: ArrayBuffer[] }> {
+  const timings = sources.map((): Record<string, number> => ({}));
+  const rasters: (Raster | undefined)[] = [];
+  const failures: (unknown | undefined)[] = [];
+  // One at a time: a batch never holds more than one image's decoding buffers at once.
+  for (const [i, bytes] of sources.entries()) {
+    const t0 = performance.now();
+    try {
+      rasters.push(await decodeTaskImage(bytes, input.limits));
+    } catch (error) {
+      rasters.push(undefined);
+      failures[i] = error;
+    }
+    timings[i]!.decode = performance.now() - t0;
+  }
 
   const { classifier, camClass } = input;
-  const classification: ClassificationOutcome =
-    classifier === null || "skipped" in classifier
-      ? { status: "skipped", reason: classifier?.skipped ?? "classification not requested" }
-      : await classifyRaster({ raster, model: classifier, camClass });
-  lap("classify");
+  const decoded = rasters.flatMap((raster, i) => (raster ? [{ raster, i }] : []));
+  const classifications: (ClassificationOutcome | ImageAnalysisError)[] = [];
+  const t0 = performance.now();
+  if (classifier === null || "skipped" in classifier) {
+    const reason = classifier?.skipped ?? "classification not requested";
+    for (const { i } of decoded) classifications[i] = { status: "skipped", reason };
+  } else if (decoded.length > 0) {
+    const outcomes = await classifyRasters({ rasters: decoded.map((d) => d.raster), model: classifier, camClass });
+    decoded.forEach(({ i }, j) => (classifications[i] = outcomes[j]!));
+  }
+  // The batch's classification time, shared out over its images.
+  for (const { i } of decoded) timings[i]!.classify = (performance.now() - t0) / decoded.length;
 
+  const transfer: ArrayBuffer[] = [];
+  const results: AnalysisItemResult[] = [];
+  for (const [i, raster] of rasters.entries()) {
+    try {
+      const classification = classifications[i];
+      if (!raster) throw failures[i];
+      if (!classification) throw new Error("internal: an image was not classified");
+      if (classification instanceof ImageAnalysisError) throw classification;
+      rasters[i] = undefined; // the decoded page goes once its analysis image is made
+      results.push({ ok: true, output: await analyseRaster(raster, classification, input, timings[i]!, transfer) });
+    } catch (error) {
+      results.push({ ok: false, error: serializeError(error) });
+    }
+  }
+  return { output: results, transfer };
+}
+
+/** The analysis pipeline and the PNG maps of one decoded, classified image. */
+async function analyseRaster(
+  raster: Raster,
+  classification: ClassificationOutcome,
+  input: Pick<AnalysisTaskInput, "params">,
+  timingsMs: Record<string, number>,
+  transfer: ArrayBuffer[],
+): Promise<AnalysisTaskOutput> {
   let result: AnalysisResult;
   try {
     // The client colourises the 8-bit maps itself, so the RGBA renderings are not needed.
@@ -43,11 +91,9 @@ export async function analyseEncodedImage(
     }
     throw error;
   }
-  raster = undefined; // the decoded page is no longer needed while the maps are encoded
   for (const [step, ms] of Object.entries(result.timingsMs)) if (step !== "total") timingsMs[step] = ms;
-  lap("encode"); // only starts the step: runAnalysis timed its own steps, and "encode" is set again below
+  const encodeStart = performance.now();
 
-  const transfer: ArrayBuffer[] = [];
   const encode = async (image: GreyImage, encoding: MapRef["encoding"]): Promise<EncodedMap> => {
     const png = await encodePng(image.data, image.width, image.height, 1);
     const buffer = copyToArrayBuffer(png);
@@ -59,10 +105,18 @@ export async function analyseEncodedImage(
     height: result.texture.height,
     data: result.texture.pairCount,
   };
-  const [grey, segmentation, contrast, ...clusters] = await Promise.all([
+  let summary: AnalysisTaskOutput["classification"] = classification;
+  let cam: GreyImage | undefined;
+  if (classification.status === "classified") {
+    const { cam: camImage, ...rest } = classification;
+    cam = camImage;
+    summary = rest;
+  }
+  const [grey, segmentation, contrast, camMap, ...clusters] = await Promise.all([
     encode(result.grey, "grey"),
     encode(result.otsu.segmented, "mask"),
     encode(scaleToColormapIndex(counts, result.texture.pairsPerWindow), "colormap-index"),
+    cam ? encode(cam, "heat") : undefined,
     ...result.kmeans.map((r) => encode(r.labels, "labels")),
   ]);
   const maps: AnalysisTaskOutput["maps"] = {
@@ -70,25 +124,17 @@ export async function analyseEncodedImage(
     segmentation: segmentation,
     contrast: contrast,
     clusters: result.kmeans.map((r, i) => ({ ...clusters[i]!, requestedK: r.requestedK, k: r.k })),
+    ...(camMap ? { cam: camMap } : {}),
   };
-  let summary: AnalysisTaskOutput["classification"] = classification;
-  if (classification.status === "classified") {
-    const { cam, ...rest } = classification;
-    maps.cam = await encode(cam, "heat");
-    summary = rest;
-  }
-  lap("encode");
+  timingsMs.encode = performance.now() - encodeStart;
 
   return {
-    output: {
-      maps,
-      classification: summary,
-      analysisParams: result.params,
-      clusterStats: clusterStatsOf(result),
-      descriptors: descriptorsOf(result),
-      timingsMs,
-    },
-    transfer,
+    maps,
+    classification: summary,
+    analysisParams: result.params,
+    clusterStats: clusterStatsOf(result),
+    descriptors: descriptorsOf(result),
+    timingsMs,
   };
 }
 

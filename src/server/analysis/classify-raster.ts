@@ -55,24 +55,25 @@ export function configuredModel(): string {
 }
 
 /**
- * Classifies one decoded image. `model: null` skips the stage on purpose; a string is a model
- * name or path (its own head); a ClassifierSpec is a resolved model version.
- * Model problems (a file that is there but broken) throw; an image the classifier cannot
- * prepare, or a CAM class the classifier does not have, throws ImageAnalysisError.
+ * Classifies decoded images with one model, in ONNX Runtime batches: each image's outcome is the
+ * one it gets alone (the network sees each image on its own; batching changes no number). An image the classifier cannot prepare gets its ImageAnalysisError in its
+ * place; problems of the model or of the CAM class throw for all.
  */
-export async function classifyRaster(options: {
-  raster: Raster;
+export async function classifyRasters(options: {
+  rasters: Raster[];
   model: string | ClassifierSpec | null;
   /** @default "predicted" */
   camClass?: CamClass;
-}): Promise<ClassificationOutcome> {
-  if (options.model === null) return { status: "skipped", reason: "classification not requested" };
+  /** Images per ONNX Runtime run. @default 8 */
+  batchSize?: number;
+}): Promise<(ClassificationOutcome | ImageAnalysisError)[]> {
+  const skipped = (reason: string) => options.rasters.map((): ClassificationOutcome => ({ status: "skipped", reason }));
+  if (options.model === null) return skipped("classification not requested");
   const spec: ClassifierSpec =
     typeof options.model === "string"
       ? { ref: options.model, backbonePath: resolveModelPath(options.model), modelVersionId: null }
       : options.model;
-  if (!existsSync(spec.backbonePath))
-    return { status: "skipped", reason: `no model (${spec.backbonePath} is not installed)` };
+  if (!existsSync(spec.backbonePath)) return skipped(`no model (${spec.backbonePath} is not installed)`);
   const camClass = options.camClass ?? "predicted";
   const classCount = spec.head?.classes.length;
   if (camClass !== "predicted" && classCount !== undefined && camClass >= classCount) {
@@ -86,10 +87,10 @@ export async function classifyRaster(options: {
   try {
     classified = await classifyImages({
       model: spec.backbonePath,
-      images: [{ name: "image", raster: options.raster }],
+      images: options.rasters.map((raster, i) => ({ name: String(i), raster })),
       head: spec.head,
       cam: camClass === "predicted" ? "predicted" : { classIndex: camClass },
-      batchSize: 1,
+      batchSize: options.batchSize ?? 8,
     });
   } catch (error) {
     // The network's own head is only known once loaded: a class index beyond it lands here.
@@ -105,27 +106,28 @@ export async function classifyRaster(options: {
     throw error;
   }
   const { model, results } = classified;
-  const result = results[0];
-  if (!result) throw new Error("internal: the classifier returned no result");
-  if (!result.ok)
-    throw new ImageAnalysisError(`the classifier could not read the image: ${result.error}`, "unreadable");
-  if (!result.cam || result.camClassIndex === undefined)
-    throw new Error("internal: the classifier returned no class activation map");
-  const probabilities: Record<string, number> = {};
-  model.classes.forEach((name, i) => {
-    probabilities[name] = result.probabilities[i] ?? 0;
+  if (results.length !== options.rasters.length) throw new Error("internal: the classifier returned no result");
+  return results.map((result): ClassificationOutcome | ImageAnalysisError => {
+    if (!result.ok)
+      return new ImageAnalysisError(`the classifier could not read the image: ${result.error}`, "unreadable");
+    if (!result.cam || result.camClassIndex === undefined)
+      throw new Error("internal: the classifier returned no class activation map");
+    const probabilities: Record<string, number> = {};
+    model.classes.forEach((name, i) => {
+      probabilities[name] = result.probabilities[i] ?? 0;
+    });
+    return {
+      status: "classified",
+      modelRequested: spec.ref,
+      model,
+      modelVersionId: spec.modelVersionId,
+      retrainedHead: spec.head !== undefined,
+      classIndex: result.classIndex,
+      prediction: result.className,
+      probabilities,
+      camClassIndex: result.camClassIndex,
+      camClassName: model.classes[result.camClassIndex] ?? String(result.camClassIndex),
+      cam: { data: mapToBytes(result.cam), width: INPUT_SIZE, height: INPUT_SIZE },
+    };
   });
-  return {
-    status: "classified",
-    modelRequested: spec.ref,
-    model,
-    modelVersionId: spec.modelVersionId,
-    retrainedHead: spec.head !== undefined,
-    classIndex: result.classIndex,
-    prediction: result.className,
-    probabilities,
-    camClassIndex: result.camClassIndex,
-    camClassName: model.classes[result.camClassIndex] ?? String(result.camClassIndex),
-    cam: { data: mapToBytes(result.cam), width: INPUT_SIZE, height: INPUT_SIZE },
-  };
 }

@@ -7,12 +7,13 @@
  *
  * The decode, classification, pipeline and map encoding run in a heavy-work thread
  * (analyse-encoded-image.ts, task "analysis.compute"); this function loads, resolves the
- * classifier (database), awaits the thread and stores the PNGs.
+ * classifier (database), awaits the thread and stores the PNGs. computeImageAnalyses does the
+ * same for several images, with their classifier batched.
  */
 import type { Db } from "~/server/db";
 import { BlobNotFoundError, type BlobStore } from "~/server/storage";
-import type { EncodedMap } from "~/server/workers/heavy-tasks";
-import { decodeLimits, movableSource, runHeavyTask } from "~/server/workers/heavy-pool";
+import type { AnalysisTaskOutput, EncodedMap } from "~/server/workers/heavy-tasks";
+import { decodeLimits, heavyWorkPool, movableSource, runHeavyTask } from "~/server/workers/heavy-pool";
 import type {
   AnalysisDescriptors,
   AnalysisMapKeys,
@@ -82,13 +83,8 @@ async function classifierFor(options: {
   }
 }
 
-/**
- * Computes the analysis of one image of a project. Throws ImageAnalysisError for an image that
- * can never be analysed (gone, corrupt, unusable); other errors are transient (storage, model).
- */
-export async function computeImageAnalysis(options: {
-  db: Db;
-  store: BlobStore;
+/** One image to analyse, with how. */
+export type ImageAnalysisRequest = {
   projectId: string;
   imageId: string;
   params: AnalysisParams;
@@ -99,17 +95,108 @@ export async function computeImageAnalysis(options: {
   model: string | null;
   /** The class the CAM explains. @default "predicted" */
   camClass?: CamClass;
-}): Promise<ComputedImageAnalysis> {
-  const { db, store, projectId, imageId, params } = options;
-  const timingsMs: Record<string, number> = {};
-  const start = performance.now();
-  let last = start;
-  const lap = (step: string) => {
-    const now = performance.now();
-    timingsMs[step] = now - last;
-    last = now;
-  };
+};
 
+/**
+ * Computes the analysis of one image of a project. Throws ImageAnalysisError for an image that
+ * can never be analysed (gone, corrupt, unusable); other errors are transient (storage, model).
+ */
+export async function computeImageAnalysis(
+  options: { db: Db; store: BlobStore } & ImageAnalysisRequest,
+): Promise<ComputedImageAnalysis> {
+  const { db, store, ...request } = options;
+  const [result] = await computeImageAnalyses({ db, store, requests: [request] });
+  if (result?.status !== "fulfilled") throw result?.reason ?? new Error("internal: no analysis computed");
+  return result.value;
+}
+
+/** What a request needs in the thread: its bytes and its resolved classifier. */
+type PreparedRequest = {
+  request: ImageAnalysisRequest;
+  bytes: Buffer;
+  classifier: ClassifierSpec | { skipped: string } | null;
+  camClass: CamClass;
+  timingsMs: Record<string, number>;
+  start: number;
+};
+
+/**
+ * Computes the analyses of several images at once, each as {@link computeImageAnalysis} would
+ * alone (the same numbers, maps and errors), but with one heavy-work task per group of images
+ * with the same parameters and classifier, so their classifier runs as one batch. One result per
+ * request, in order: fulfilled, or rejected with what computeImageAnalysis would have thrown.
+ */
+export async function computeImageAnalyses(options: {
+  db: Db;
+  store: BlobStore;
+  requests: ImageAnalysisRequest[];
+}): Promise<PromiseSettledResult<ComputedImageAnalysis>[]> {
+  const { db, store } = options;
+  const prepared = await Promise.allSettled(options.requests.map((request) => prepare(db, store, request)));
+  const results: PromiseSettledResult<ComputedImageAnalysis>[] = [];
+  const groups = new Map<string, { index: number; item: PreparedRequest }[]>();
+  prepared.forEach((entry, index) => {
+    if (entry.status === "rejected") {
+      results[index] = entry;
+      return;
+    }
+    const item = entry.value;
+    const key = JSON.stringify([item.request.params, classifierKey(item.classifier), item.camClass]);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = []));
+    group.push({ index, item });
+  });
+
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const first = group[0]!.item;
+      const moved = group.map(({ item }) => movableSource(item.bytes));
+      let computed: Awaited<ReturnType<typeof runHeavyTask<"analysis.compute">>>;
+      try {
+        // Decode, classification, the pipeline and the PNG encoding run in a heavy-work thread:
+        // the event loop only awaits them. Limits are checked from the header first.
+        computed = await runHeavyTask(
+          "analysis.compute",
+          {
+            sources: moved.map((m) => m.source),
+            limits: decodeLimits(),
+            params: first.request.params,
+            classifier: first.classifier,
+            camClass: first.camClass,
+          },
+          { transfer: moved.flatMap((m) => m.transfer) },
+        );
+      } catch (reason) {
+        for (const { index } of group) results[index] = { status: "rejected", reason };
+        return;
+      }
+      await Promise.all(
+        group.map(async ({ index, item }, i) => {
+          const output = computed[i];
+          try {
+            if (!output) throw new Error("internal: the analysis task returned too few results");
+            if (!output.ok) throw heavyWorkPool().revive(output.error);
+            results[index] = { status: "fulfilled", value: await storeAnalysis(store, item, output.output) };
+          } catch (reason) {
+            results[index] = { status: "rejected", reason };
+          }
+        }),
+      );
+    }),
+  );
+  return results;
+}
+
+function classifierKey(classifier: PreparedRequest["classifier"]): string {
+  if (classifier === null) return "none";
+  if ("skipped" in classifier) return `skipped: ${classifier.skipped}`;
+  return JSON.stringify([classifier.ref, classifier.backbonePath, classifier.modelVersionId]);
+}
+
+/** Loads the image's bytes and resolves its classifier (the database side of an analysis). */
+async function prepare(db: Db, store: BlobStore, request: ImageAnalysisRequest): Promise<PreparedRequest> {
+  const { projectId, imageId } = request;
+  const start = performance.now();
   const image = await db.image.findFirst({
     where: { id: imageId, projectId },
     select: { id: true, blobKey: true },
@@ -125,30 +212,31 @@ export async function computeImageAnalysis(options: {
       });
     throw error;
   }
-  lap("load");
+  const timingsMs: Record<string, number> = { load: performance.now() - start };
+  const classifier = await classifierFor({ db, store, projectId, model: request.model });
+  return { request, bytes, classifier, camClass: request.camClass ?? "predicted", timingsMs, start };
+}
 
-  const classifier = await classifierFor({ db, store, projectId, model: options.model });
-  const camClass = options.camClass ?? "predicted";
-  // Decode, classification, the pipeline and the PNG encoding run in a heavy-work thread: the
-  // event loop of the web process only awaits them. Limits are checked from the header first.
-  const { source, transfer } = movableSource(bytes);
-  const computed = await runHeavyTask(
-    "analysis.compute",
-    { source, limits: decodeLimits(), params, classifier, camClass },
-    { transfer },
-  );
+/** Stores the maps of a computed analysis as blobs and assembles its row. */
+async function storeAnalysis(
+  store: BlobStore,
+  item: PreparedRequest,
+  computed: AnalysisTaskOutput,
+): Promise<ComputedImageAnalysis> {
+  const { timingsMs, camClass } = item;
   for (const [step, ms] of Object.entries(computed.timingsMs)) timingsMs[step] = ms;
-  last = performance.now();
+  const storeStart = performance.now();
 
   const put = async (map: EncodedMap): Promise<MapRef> => {
     const { key } = await store.put(new Uint8Array(map.png));
     return { key, width: map.width, height: map.height, encoding: map.encoding };
   };
   const { maps } = computed;
-  const [grey, segmentation, contrast, ...clusterRefs] = await Promise.all([
+  const [grey, segmentation, contrast, cam, ...clusterRefs] = await Promise.all([
     put(maps.grey),
     put(maps.segmentation),
     put(maps.contrast),
+    maps.cam ? put(maps.cam) : undefined,
     ...maps.clusters.map((map) => put(map)),
   ]);
   const clusters: AnalysisMapKeys["clusters"] = {};
@@ -162,15 +250,14 @@ export async function computeImageAnalysis(options: {
     clusters,
   };
   const classification = computed.classification;
-  if (classification.status === "classified" && maps.cam) {
-    const cam = await put(maps.cam);
+  if (classification.status === "classified" && cam) {
     mapKeys.cam = {
       ...cam,
       classIndex: classification.camClassIndex,
       className: classification.camClassName,
     };
   }
-  lap("store");
+  timingsMs.store = performance.now() - storeStart;
 
   const storedParams: StoredAnalysisParams = {
     analysis: computed.analysisParams,
@@ -189,10 +276,10 @@ export async function computeImageAnalysis(options: {
         : null,
   };
   const modelVersionId = classification.status === "classified" ? classification.modelVersionId : null;
-  timingsMs.total = performance.now() - start;
+  timingsMs.total = performance.now() - item.start;
 
   return {
-    imageId,
+    imageId: item.request.imageId,
     paramsHash: hashParams(storedParams),
     params: storedParams,
     codeVersion: analysisCodeVersion(),

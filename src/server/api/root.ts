@@ -3,6 +3,7 @@ import { analysedAreaRouter } from "./routers/analysed-area";
 import { analysisRouter } from "./routers/analysis";
 import { annotationRouter } from "./routers/annotation";
 import { authRouter } from "./routers/auth";
+import { conditionsRouter } from "./routers/conditions";
 import { datasetRouter } from "./routers/dataset";
 import { invitationRouter } from "./routers/invitation";
 import { jobRouter } from "./routers/job";
@@ -12,6 +13,7 @@ import { modelVersionRouter } from "./routers/model-version";
 import { objectsRouter } from "./routers/objects";
 import { presenceRouter } from "./routers/presence";
 import { projectRouter } from "./routers/project";
+import { resultsRouter } from "./routers/results";
 import { scaleRouter } from "./routers/scale";
 import { settingsRouter } from "./routers/settings";
 import { shareRouter } from "./routers/share";
@@ -30,11 +32,13 @@ export const appRouter = createTRPCRouter({
   scale: scaleRouter,
   analysedArea: analysedAreaRouter,
   settings: settingsRouter,
+  results: resultsRouter,
   modelVersion: modelVersionRouter,
   invitation: invitationRouter,
   share: shareRouter,
   activity: activityRouter,
   presence: presenceRouter,
+  conditions: conditionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -118,6 +118,11 @@ function readFeiText(text: string, tag: number): PixelSizeReading | null {
   if (horizontalFieldM !== null) {
     instrument.horizontalFieldWidthUm = roundSignificant(horizontalFieldM * 1e6);
   }
+  // FEI writes no magnification: it is the reference display width over the field width.
+  const canvasWidthM = numberOrNull(sections.get("Image")?.get("MagCanvasRealWidth"));
+  if (canvasWidthM !== null && horizontalFieldM !== null && canvasWidthM > 0 && horizontalFieldM > 0) {
+    instrument.magnification = Math.round(canvasWidthM / horizontalFieldM);
+  }
   const scannedRows = feiScannedRows(sections, scan);
   if (scannedRows !== null) instrument.imageHeightPx = scannedRows;
   const detector = sections.get("Detectors")?.get("Name");
@@ -174,6 +179,18 @@ function readZeissText(text: string): PixelSizeReading | null {
   const highVoltage = /EHT\s*=\s*([0-9.]+)\s*kV/.exec(text);
   const kilovolts = numberOrNull(highVoltage?.[1]);
   if (kilovolts !== null) instrument.acceleratingVoltageKv = kilovolts;
+  const magnification = /\bMag\s*=\s*([0-9.]+)\s*(K?)\s*X/i.exec(text);
+  const magnificationValue = numberOrNull(magnification?.[1]);
+  if (magnificationValue !== null) {
+    instrument.magnification = roundSignificant(magnificationValue * (magnification?.[2] ? 1000 : 1));
+  }
+  const workingDistance = /\bWD\s*=\s*([0-9.]+)\s*(mm|µm)/.exec(text);
+  const workingDistanceValue = numberOrNull(workingDistance?.[1]);
+  if (workingDistanceValue !== null) {
+    instrument.workingDistanceMm = roundSignificant(workingDistanceValue * (workingDistance?.[2] === "µm" ? 1e-3 : 1));
+  }
+  const detector = /\bSignal A\s*=\s*([^\r\n]+)/.exec(text)?.[1]?.trim();
+  if (detector) instrument.detector = detector;
   return {
     pixelSizeUm: roundSignificant(value * unit),
     source: "Zeiss tag 34118 Pixel Size",

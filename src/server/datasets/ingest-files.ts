@@ -12,6 +12,9 @@
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { AnalysedAreaRecord } from "~/core/analysed-area/analysed-area";
+import type { CompiledPattern } from "~/core/conditions/path-pattern";
+import type { TagValue } from "~/core/conditions/tags";
+import { uploadTags, type UploadTags } from "~/server/conditions/upload-tags";
 import { ImageAnalysisError } from "~/server/analysis/image-analysis-error";
 import { changeProject } from "~/server/audit/record-change";
 import { expandZipToDirectory, ZipRejectedError, type ExpandZipOptions } from "~/server/datasets/expand-zip";
@@ -34,6 +37,8 @@ export type IngestResult = {
   error?: string;
   /** Something worth knowing about a stored or duplicate file (first page only, same as...). */
   note?: string;
+  /** The condition tags stored with a new image (from its path and the microscope's metadata). */
+  tags?: TagValue[];
 };
 
 export type IngestLimits = {
@@ -49,7 +54,8 @@ export type IngestLimits = {
   maxDecodedBytes: number;
 };
 
-export type IngestFile = { name: string; bytes: Buffer };
+/** `relativePath`: where the file sat in an uploaded folder ("8mAh/1 cycle/a.tif"), for condition tags. */
+export type IngestFile = { name: string; bytes: Buffer; relativePath?: string };
 
 /** 10 000 micrographs in one archive is a big session; more is more likely an attack. */
 const DEFAULT_MAX_ZIP_ENTRIES = 10_000;
@@ -70,6 +76,8 @@ export async function ingestFiles(options: {
   files: IngestFile[];
   /** Defaults from the environment (UPLOAD_MAX_BYTES, UPLOAD_MAX_PIXELS). */
   limits?: Partial<IngestLimits>;
+  /** The confirmed pattern that reads condition tags from each file's relative path (none: no path tags). */
+  pathPattern?: CompiledPattern | null;
 }): Promise<IngestResult[]> {
   const dataset = await options.db.dataset.findFirst({
     where: { id: options.datasetId, projectId: options.projectId },
@@ -94,6 +102,7 @@ export async function ingestFiles(options: {
     datasetId: dataset.id,
     userId: options.userId,
     limits,
+    pathPattern: options.pathPattern ?? null,
   };
 
   const results: IngestResult[] = [];
@@ -101,10 +110,11 @@ export async function ingestFiles(options: {
   // follows the order of the upload.
   for (const file of options.files) {
     const fileName = cleanFileName(file.name);
+    const relativePath = file.relativePath ? cleanPath(file.relativePath) : fileName;
     if (isZipName(fileName)) {
-      results.push(...(await ingestZip(target, fileName, file.bytes)));
+      results.push(...(await ingestZip(target, fileName, file.bytes, relativePath)));
     } else {
-      results.push(await ingestOne(target, fileName, { bytes: file.bytes }));
+      results.push(await ingestOne(target, fileName, { bytes: file.bytes }, relativePath));
     }
   }
   // One event for the whole upload, after every image committed with its own audit row
@@ -130,9 +140,15 @@ type StoreTarget = {
   datasetId: string;
   userId: string;
   limits: IngestLimits;
+  pathPattern: CompiledPattern | null;
 };
 
-async function ingestZip(target: StoreTarget, zipName: string, bytes: Buffer): Promise<IngestResult[]> {
+async function ingestZip(
+  target: StoreTarget,
+  zipName: string,
+  bytes: Buffer,
+  zipPath: string,
+): Promise<IngestResult[]> {
   const rejected = (error: string): IngestResult[] => [{ fileName: zipName, status: "rejected", error }];
   if (bytes.length === 0) return rejected(IMAGE_ERROR_MESSAGE.empty);
   if (bytes.length > target.limits.maxFileBytes) {
@@ -156,7 +172,9 @@ async function ingestZip(target: StoreTarget, zipName: string, bytes: Buffer): P
     }
     const results: IngestResult[] = [];
     for (const entry of entries) {
-      results.push(await ingestOne(target, cleanPath(`${zipName}/${entry.path}`), { file: entry.file }));
+      // Entries sit where the archive sat: "batch/8mAh/a.png" for "batch/run.zip" holding "8mAh/a.png".
+      const entryPath = cleanPath(path.posix.join(path.posix.dirname(zipPath.replaceAll("\\", "/")), entry.path));
+      results.push(await ingestOne(target, cleanPath(`${zipName}/${entry.path}`), { file: entry.file }, entryPath));
     }
     return results;
   } finally {
@@ -172,7 +190,12 @@ function taskSource(file: UploadedFile): { source: ByteSource; transfer?: ArrayB
   return "file" in file ? { source: { file: file.file } } : bytesSource(file.bytes);
 }
 
-async function ingestOne(target: StoreTarget, fileName: string, file: UploadedFile): Promise<IngestResult> {
+async function ingestOne(
+  target: StoreTarget,
+  fileName: string,
+  file: UploadedFile,
+  relativePath: string,
+): Promise<IngestResult> {
   try {
     const limits = decodeLimits({
       maxBytes: target.limits.maxFileBytes,
@@ -200,6 +223,7 @@ async function ingestOne(target: StoreTarget, fileName: string, file: UploadedFi
     const bytes = "file" in file ? await readFile(file.file) : file.bytes;
     const original = await target.blobs.put(bytes);
     const thumbnailBlob = await target.blobs.put(new Uint8Array(thumbnail.png));
+    const tags = uploadTags({ probe, relativePath, pattern: target.pathPattern });
     const imageId = await createImageRow(target, {
       fileName,
       probe,
@@ -209,6 +233,7 @@ async function ingestOne(target: StoreTarget, fileName: string, file: UploadedFi
       thumbnailKey: thumbnailBlob.key,
       thumbnailWindow: thumbnail.window,
       analysedArea,
+      tags,
     });
     if (imageId === null) {
       // The same bytes were stored by a concurrent upload between our lookup and our insert.
@@ -218,6 +243,8 @@ async function ingestOne(target: StoreTarget, fileName: string, file: UploadedFi
     }
     const result: IngestResult = { fileName, status: "stored", imageId };
     if (probe.pageCount > 1) result.note = INGEST_ERROR_MESSAGE.firstPageOnly(probe.pageCount);
+    if (tags.rows.length > 0) result.tags = tags.values;
+    if (tags.pathError) result.note = [result.note, tags.pathError].filter(Boolean).join(" ");
     return result;
   } catch (error) {
     if (error instanceof ImageProbeError) return { fileName, status: "rejected", error: error.message };
@@ -276,6 +303,7 @@ async function createImageRow(
     thumbnailKey: string;
     thumbnailWindow: { min: number; max: number } | null;
     analysedArea: AnalysedAreaRecord | null;
+    tags: UploadTags;
   },
 ): Promise<string | null> {
   const { probe } = image;
@@ -309,6 +337,7 @@ async function createImageRow(
             : probe.metadata,
           analysedArea: image.analysedArea ?? undefined,
           uploadedById: target.userId,
+          tags: { create: image.tags.rows.map((row) => ({ ...row, projectId: target.projectId })) },
         },
         select: { id: true },
       }),

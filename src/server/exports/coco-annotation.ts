@@ -7,10 +7,27 @@ import type { RegionGeometry } from "~/core/regions/region-geometry";
 import { maskToCocoRle, type CocoRle } from "~/core/regions/coco-rle";
 import { rasterizeBrush, resampleMask } from "~/core/regions/rasterize-region";
 
+/**
+ * The category of regions without a class: COCO tools expect every annotation's category_id in
+ * `categories`, so class-less regions get this one (marked `visual_ccc.unlabelled`), and an
+ * import maps it (or a plain "unlabelled" category of another tool) back to no class.
+ */
+export const UNLABELLED_CATEGORY = { name: "unlabelled", supercategory: "", visual_ccc: { unlabelled: true } } as const;
+
+/** Whether an imported category stands for "no class" (see UNLABELLED_CATEGORY). */
+export function isUnlabelledCategory(category: {
+  name: string;
+  visual_ccc?: { unlabelled?: boolean; color?: string };
+}): boolean {
+  if (category.visual_ccc?.unlabelled === true) return true;
+  // A class of ours named "unlabelled" carries its colour; another tool's bare category does not.
+  return category.name.toLowerCase() === UNLABELLED_CATEGORY.name && category.visual_ccc?.color === undefined;
+}
+
 export type CocoAnnotation = {
   id: number;
   image_id: number;
-  /** 0: the region has no class. */
+  /** A category of the document (UNLABELLED_CATEGORY for a region without a class). */
   category_id: number;
   segmentation: number[][] | CocoRle;
   area: number;

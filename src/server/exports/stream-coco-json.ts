@@ -9,7 +9,8 @@
  * image-level label (category id), and each region's exact geometry (coco-annotation.ts).
  */
 import { parseRegionGeometry } from "~/core/regions/region-geometry";
-import { toCocoAnnotation } from "./coco-annotation";
+import { toCocoAnnotation, UNLABELLED_CATEGORY } from "./coco-annotation";
+import { exportImagesWhere } from "./export-scope";
 import { exportRowPages, type ExportPagingOptions } from "./export-image-rows";
 import { COCO_IMAGE_FIELDS, openCocoSpool } from "./coco-spool";
 
@@ -25,12 +26,16 @@ export async function* streamCocoJson(
     select: { id: true, name: true, color: true },
   });
   const categoryIds = new Map(classes.map((c, i) => [c.id, i + 1]));
-  const categories = classes.map((c, i) => ({
+  const categories: object[] = classes.map((c, i) => ({
     id: i + 1,
     name: c.name,
     supercategory: "",
     visual_ccc: { color: c.color },
   }));
+  // Regions without a class (none, or a class deleted since) get a category of their own.
+  const unlabelledId = classes.length + 1;
+  const classless = await db.region.count({ where: { labelClassId: null, image: { is: exportImagesWhere(scope) } } });
+  if (classless > 0) categories.push({ id: unlabelledId, ...UNLABELLED_CATEGORY });
   const header = { description: "Visual-CCC annotations", version: COCO_EXPORT_FORMAT, now: options.now, categories };
   const spool = await openCocoSpool(header, "vccc-coco-");
   try {
@@ -61,7 +66,7 @@ export async function* streamCocoJson(
             toCocoAnnotation({
               id,
               imageId,
-              categoryId: region.labelClassId ? (categoryIds.get(region.labelClassId) ?? 0) : 0,
+              categoryId: (region.labelClassId && categoryIds.get(region.labelClassId)) || unlabelledId,
               geometry: parseRegionGeometry(region.geometry),
               image,
             }),

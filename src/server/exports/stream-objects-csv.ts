@@ -7,11 +7,10 @@
  * the side of one label-map pixel (the image's pixel size, times the resampling factor when the
  * image's long side exceeds 4096 px). Images without an object set get no row.
  */
-import type { ObjectMeasurement } from "~/core/objects/measure-objects";
 import { toPhysical } from "~/core/objects/units";
-import { findReportedObjectSets, type NewestObjectSet } from "~/server/objects/find-newest-object-sets";
+import { findReportedObjectSets } from "~/server/objects/find-newest-object-sets";
 import { labelPixelSizeOf } from "~/server/objects/object-set-dto";
-import { objectRecordsSchema } from "~/server/objects/object-set-record";
+import { readObjectRecords } from "~/server/objects/read-object-records";
 import { convertLength } from "~/server/objects/pixel-size";
 import type { BlobStore } from "~/server/storage";
 import { csvRow } from "./csv-cell";
@@ -55,13 +54,6 @@ export const OBJECTS_CSV_COLUMNS = [
   ...PX_LENGTHS.map((name) => `${name}_um`),
 ] as const;
 
-async function recordsOf(set: NewestObjectSet, blobs: BlobStore): Promise<ObjectMeasurement[]> {
-  const inline = objectRecordsSchema.safeParse(set.objects);
-  if (inline.success && inline.data.length >= set.count) return inline.data as unknown as ObjectMeasurement[];
-  const all = objectRecordsSchema.safeParse(JSON.parse((await blobs.get(set.objectsKey)).toString("utf8")));
-  return all.success ? (all.data as unknown as ObjectMeasurement[]) : [];
-}
-
 export async function* streamObjectsCsv(options: ResultsExportOptions & { blobs: BlobStore }): AsyncGenerator<string> {
   const { db, scope } = options;
   yield csvRow(OBJECTS_CSV_COLUMNS);
@@ -81,7 +73,7 @@ export async function* streamObjectsCsv(options: ResultsExportOptions & { blobs:
         ? { value: convertLength(labelPixel.value, labelPixel.unit, "µm"), unit: "µm" as const }
         : null;
       let chunk = "";
-      for (const record of await recordsOf(set, options.blobs)) {
+      for (const record of await readObjectRecords(set, options.blobs)) {
         const physical = um ? (toPhysical(record, um) as unknown as Record<string, unknown>) : null;
         const bbox = Array.isArray(record.bbox) ? record.bbox : [];
         const centroid = Array.isArray(record.centroid) ? record.centroid : [];

@@ -9,34 +9,19 @@
  * (object area / image area), d50 of the equivalent diameter in pixels of the label map and in µm
  * (when the image has a pixel size), the largest index of dispersion, and the hash of the set's
  * parameters (objectParamsHash: equal hashes, equal parameters).
+ * The rows themselves (and their rounding) are src/server/results/result-rows.ts, which the
+ * results view reads too: the page and the file show the same numbers.
  */
 import {
-  analysisDescriptorsSchema,
-  clusterStatsSchema,
-  probabilitiesSchema,
-  storedAnalysisParamsSchema,
-} from "~/server/analysis/analysis-record";
-import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/core/analysis";
-import { findReportedAnalyses } from "~/server/analysis/find-newest-analysis";
-import { findReportedObjectSets, type NewestObjectSet } from "~/server/objects/find-newest-object-sets";
-import { labelPixelSizeOf } from "~/server/objects/object-set-dto";
-import { convertLength } from "~/server/objects/pixel-size";
-import { findSettingsFailures } from "~/server/settings/settings-results";
+  buildResultRows,
+  CLUSTER_KS,
+  RESULT_ROW_IMAGE_SELECT,
+  type ResultRow,
+  type ResultRowObjects,
+} from "~/server/results/result-rows";
+import { findTagColumns, tagCells } from "~/server/conditions/tag-columns";
 import { csvRow } from "./csv-cell";
-import {
-  exportRowPages,
-  finiteOrNull as finite,
-  IMAGE_ROW_COLUMNS,
-  imageRowCells,
-  PIXEL_SIZE_SELECT,
-  type ResultsExportOptions,
-} from "./export-image-rows";
-
-const CLUSTER_KS = Array.from({ length: KMEANS_MAX_K - KMEANS_MIN_K + 1 }, (_, i) => KMEANS_MIN_K + i);
-const KNOWN_DESCRIPTORS = new Set(["otsuThreshold", "foregroundFraction", "meanContrast"]);
-
-/** The status of an image never analysed under the export's settings version. */
-const NOT_RUN = "not analysed with these settings";
+import { exportRowPages, IMAGE_ROW_COLUMNS, imageRowCells, type ResultsExportOptions } from "./export-image-rows";
 
 export const RESULTS_CSV_COLUMNS = [
   ...IMAGE_ROW_COLUMNS,
@@ -62,80 +47,50 @@ export const RESULTS_CSV_COLUMNS = [
   "status",
 ] as const;
 
-const round = (value: number, digits: number) => Number(value.toFixed(digits));
-
 /** object_count, object_coverage, object_d50_px, object_d50_um, index_of_dispersion_max, object_params_hash. */
-function objectColumns(
-  image: { width: number; pixelSizeUm: number | null; pixelSizeUnit: string | null },
-  set: NewestObjectSet | undefined,
-): (number | string | null)[] {
-  if (!set) return [null, null, null, null, null, null];
-  const stats = (set.imageStats ?? {}) as Record<string, unknown>;
-  const d50 = finite(stats.d50);
-  const pixel = labelPixelSizeOf(image, set.width);
-  const dispersion = stats.indexOfDispersion as { max?: unknown } | null | undefined;
+function objectCells(objects: ResultRowObjects | null): (number | string | null)[] {
+  if (!objects) return [null, null, null, null, null, null];
   return [
-    set.count,
-    finite(stats.coverage) === null ? null : round(stats.coverage as number, 6),
-    d50 === null ? null : round(d50, 4),
-    d50 === null || !pixel ? null : Number((d50 * convertLength(pixel.value, pixel.unit, "µm")).toPrecision(8)),
-    finite(dispersion?.max),
-    set.paramsHash,
+    objects.count,
+    objects.coverage,
+    objects.d50Px,
+    objects.d50Um,
+    objects.indexOfDispersionMax,
+    objects.paramsHash,
+  ];
+}
+
+/** The cells of {@link RESULTS_CSV_COLUMNS} for one row (src/server/results/result-rows.ts). */
+export function resultsCsvCells(row: ResultRow): (number | string | null)[] {
+  return [
+    ...imageRowCells({ id: row.imageId, fileName: row.file, dataset: { name: row.dataset } }),
+    row.prediction,
+    row.probability,
+    row.label,
+    row.modelVersion,
+    row.codeVersion,
+    row.analysedAt?.toISOString() ?? null,
+    row.otsuThreshold,
+    row.foregroundFraction,
+    row.meanContrast,
+    ...CLUSTER_KS.map((k) => row.clusterShares[k]?.join(";") ?? null),
+    Object.entries(row.probabilities)
+      .map(([name, p]) => `${name}=${p}`)
+      .join(";") || null,
+    row.extraDescriptors ? JSON.stringify(row.extraDescriptors) : null,
+    ...objectCells(row.objects),
+    row.settingsVersion,
+    row.status,
   ];
 }
 
 export async function* streamResultsCsv(options: ResultsExportOptions): AsyncGenerator<string> {
   const { db, scope } = options;
-  yield csvRow(RESULTS_CSV_COLUMNS);
-  const pages = exportRowPages(options, 200, {
-    ...PIXEL_SIZE_SELECT,
-    label: { select: { labelClass: { select: { name: true } } } },
-  });
-  for await (const images of pages) {
-    const imageIds = images.map((image) => image.id);
-    const [newest, objectSets, failures] = await Promise.all([
-      findReportedAnalyses({ db, projectId: scope.projectId, settings: options.settings, imageIds }),
-      findReportedObjectSets({ db, projectId: scope.projectId, settings: options.settings, imageIds }),
-      findSettingsFailures({ db, projectId: scope.projectId, settings: options.settings, imageIds }),
-    ]);
-
-    let chunk = "";
-    for (const image of images) {
-      const analysis = newest.get(image.id);
-      const probabilities = probabilitiesSchema.safeParse(analysis?.probabilities);
-      const probs = probabilities.success ? probabilities.data : {};
-      const descriptors = analysisDescriptorsSchema.safeParse(analysis?.descriptors);
-      const clusters = clusterStatsSchema.safeParse(analysis?.clusterStats);
-      const params = storedAnalysisParamsSchema.safeParse(analysis?.params);
-      const extraDescriptors =
-        analysis?.descriptors && typeof analysis.descriptors === "object" && !Array.isArray(analysis.descriptors)
-          ? Object.fromEntries(Object.entries(analysis.descriptors).filter(([key]) => !KNOWN_DESCRIPTORS.has(key)))
-          : {};
-      const prediction = analysis?.prediction ?? null;
-      chunk += csvRow([
-        ...imageRowCells(image),
-        prediction,
-        prediction !== null && prediction in probs ? round(probs[prediction]!, 6) : null,
-        image.label?.labelClass.name ?? null,
-        analysis?.modelVersion?.name ?? (params.success ? (params.data.classifier?.model ?? null) : null),
-        analysis?.codeVersion ?? null,
-        analysis?.createdAt.toISOString() ?? null,
-        descriptors.success ? descriptors.data.otsuThreshold : null,
-        descriptors.success ? round(descriptors.data.foregroundFraction, 6) : null,
-        descriptors.success ? round(descriptors.data.meanContrast, 6) : null,
-        ...CLUSTER_KS.map((k) => {
-          const stats = clusters.success ? clusters.data[String(k)] : undefined;
-          return stats ? stats.areaPercent.map((share) => round(share, 3)).join(";") : null;
-        }),
-        Object.entries(probs)
-          .map(([name, p]) => `${name}=${round(p, 6)}`)
-          .join(";") || null,
-        Object.keys(extraDescriptors).length > 0 ? JSON.stringify(extraDescriptors) : null,
-        ...objectColumns(image, objectSets.get(image.id)),
-        options.settings.version,
-        analysis ? "ok" : failures.has(image.id) ? `failed: ${failures.get(image.id)}` : NOT_RUN,
-      ]);
-    }
-    yield chunk;
+  // Condition tags come last, one column per key present in the scope (src/server/conditions).
+  const tagColumns = await findTagColumns({ db, projectId: scope.projectId, datasetId: scope.datasetId });
+  yield csvRow([...RESULTS_CSV_COLUMNS, ...tagColumns.map((column) => column.header)]);
+  for await (const images of exportRowPages(options, 200, RESULT_ROW_IMAGE_SELECT)) {
+    const rows = await buildResultRows({ db, projectId: scope.projectId, settings: options.settings, images });
+    yield rows.map((row) => csvRow([...resultsCsvCells(row), ...tagCells(tagColumns, row.tags)])).join("");
   }
 }

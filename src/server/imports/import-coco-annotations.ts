@@ -1,7 +1,7 @@
 /**
  * Imports COCO regions and image labels into a project's existing images. Images are matched by
  * sha256 (our own exports carry it) or else by file name; categories by name, creating missing
- * label classes. Geometry comes from `visual_ccc.geometry` when present (lossless round trip),
+ * label classes; the "unlabelled" category (UNLABELLED_CATEGORY) and category 0 mean no class. Geometry comes from `visual_ccc.geometry` when present (lossless round trip),
  * else from standard COCO: polygons, RLE (compressed or not) as mask regions, or a bare bbox as
  * a rectangle. Every geometry is checked against its image and goes through THE region schema
  * before anything is written (coco-geometry.ts); the caps are COCO_IMPORT_LIMITS.
@@ -11,16 +11,23 @@
  *      computed in memory, writing nothing; an invalid document fails here, before any write;
  *   2. ensureLabelClasses: missing categories become label classes (found by name on a re-run);
  *   3. createRegionBatch: the regions, in batches (one transaction each, with the run's progress);
+ *      "replace" first removes the regions of the file's images (removeRegionsOfImages), "merge"
+ *      skips regions identical to one the image already has (newRegionsOnly; the identity is
+ *      core/regions/region-identity), so importing the same file twice adds nothing;
  *   4. setImportedImageLabels: image labels through setImageLabels (idempotent);
  *   5. recordCocoImport: one audit event for the import (thousands of regions are one change).
  */
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
-import { RegionGeometryError, type RegionGeometry } from "~/core/regions/region-geometry";
+import type { CocoImportMode } from "~/core/coco-import-modes";
+import { parseRegionGeometry, RegionGeometryError, type RegionGeometry } from "~/core/regions/region-geometry";
+import { regionIdentity } from "~/core/regions/region-identity";
 import { setImageLabels } from "~/server/annotations/set-image-labels";
 import { recordChange } from "~/server/audit/record-change";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
+import { isUnlabelledCategory } from "~/server/exports/coco-annotation";
 import { exportImagesWhere, type ExportScope } from "~/server/exports/export-scope";
 import { saveLabelClass } from "~/server/label-classes/save-label-class";
 import { cocoAnnotationGeometries } from "./coco-geometry";
@@ -55,7 +62,7 @@ export const cocoDocumentSchema = z.object({
       z.object({
         id: z.number(),
         name: z.string().trim().min(1).max(60),
-        visual_ccc: z.object({ color: z.string() }).partial().optional(),
+        visual_ccc: z.object({ color: z.string(), unlabelled: z.boolean() }).partial().optional(),
       }),
     )
     .max(L.maxCategories, `at most ${L.maxCategories} categories can be imported at once`)
@@ -79,6 +86,11 @@ export type CocoImportResult = {
   matchedImages: number;
   unmatchedImages: string[];
   regionsCreated: number;
+  mode: CocoImportMode;
+  /** merge: regions of the file identical to one the image had before the import. */
+  regionsSkippedIdentical: number;
+  /** replace: regions removed from the file's images before the import. */
+  regionsRemoved: number;
   labelsSet: number;
   labelClassesCreated: string[];
   skippedAnnotations: { reason: string; count: number }[];
@@ -123,6 +135,8 @@ export type CocoImportPlan = {
   categories: { name: string; color: string }[];
   /** Image labels: category name -> image ids. */
   labels: Map<string, string[]>;
+  /** The project's images the file names (replace removes their regions). */
+  imageIds: string[];
   matchedImages: number;
   unmatchedImages: string[];
   unmatchedCount: number;
@@ -157,7 +171,11 @@ export async function planCocoImport(options: {
   }
 
   const categoryById = new Map<number, CocoDocument["categories"][number]>();
-  for (const category of coco.categories) categoryById.set(category.id, category);
+  const noClassIds = new Set<number>([0]);
+  for (const category of coco.categories) {
+    if (isUnlabelledCategory(category)) noClassIds.add(category.id);
+    else categoryById.set(category.id, category);
+  }
   const used = new Map<string, string>(); // name -> colour, in the order of first use
   const categoryNameOf = (categoryId: number): string => {
     const category = categoryById.get(categoryId)!;
@@ -171,7 +189,7 @@ export async function planCocoImport(options: {
     return category.name;
   };
   // Declared categories keep the document's order (the classes are created in it).
-  for (const category of coco.categories) categoryNameOf(category.id);
+  for (const category of categoryById.values()) categoryNameOf(category.id);
 
   const skipped = new Map<string, number>();
   const skip = (reason: string) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
@@ -183,11 +201,11 @@ export async function planCocoImport(options: {
       continue;
     }
     const categoryId = annotation.category_id ?? 0;
-    if (categoryId !== 0 && !categoryById.has(categoryId)) {
+    if (!noClassIds.has(categoryId) && !categoryById.has(categoryId)) {
       skip("unknown category");
       continue;
     }
-    const categoryName = categoryId === 0 ? null : categoryNameOf(categoryId);
+    const categoryName = noClassIds.has(categoryId) ? null : categoryNameOf(categoryId);
     try {
       for (const geometry of cocoAnnotationGeometries(annotation, image)) {
         regions.push({ imageId: image.id, categoryName, geometry });
@@ -211,6 +229,7 @@ export async function planCocoImport(options: {
     regions,
     categories: [...used].map(([name, color]) => ({ name, color })),
     labels,
+    imageIds: [...new Set([...targets.values()].map((target) => target.id))],
     matchedImages: targets.size,
     unmatchedImages,
     unmatchedCount,
@@ -260,6 +279,55 @@ export async function createRegionBatch(
   return count;
 }
 
+/** Removes every region of the images (replace mode), with `tx`; returns how many. */
+export async function removeRegionsOfImages(tx: Prisma.TransactionClient, imageIds: readonly string[]) {
+  if (imageIds.length === 0) return 0;
+  return (await tx.region.deleteMany({ where: { imageId: { in: [...imageIds] } } })).count;
+}
+
+const identityHash = (labelClassId: string | null, geometry: RegionGeometry) =>
+  createHash("sha256").update(regionIdentity(labelClassId, geometry)).digest("base64");
+
+/**
+ * The merge rule: keeps the planned regions that are not identical (same class, same canonical
+ * geometry: core/regions/region-identity) to a region their image had before the import
+ * (created before `since`, the run's start: what this import writes is never compared, so a
+ * file that repeats a region keeps both, as it says, and a resumed run decides as the first
+ * attempt did). `known` caches each image's identities across batches (read with `tx` the
+ * first time the image comes up).
+ */
+export async function newRegionsOnly(
+  tx: Prisma.TransactionClient,
+  options: {
+    regions: readonly PlannedRegion[];
+    classByName: Map<string, string>;
+    known: Map<string, Set<string>>;
+    since: Date;
+  },
+): Promise<PlannedRegion[]> {
+  const { known } = options;
+  const unread = [...new Set(options.regions.map((region) => region.imageId))].filter((id) => !known.has(id));
+  for (const id of unread) known.set(id, new Set());
+  if (unread.length > 0) {
+    const existing = await tx.region.findMany({
+      where: { imageId: { in: unread }, createdAt: { lt: options.since } },
+      select: { imageId: true, labelClassId: true, geometry: true },
+    });
+    for (const region of existing) {
+      try {
+        known.get(region.imageId)!.add(identityHash(region.labelClassId, parseRegionGeometry(region.geometry)));
+      } catch (error) {
+        if (!(error instanceof RegionGeometryError)) throw error; // an unreadable row matches nothing
+      }
+    }
+  }
+  return options.regions.filter((region) => {
+    const classId = region.categoryName === null ? null : options.classByName.get(region.categoryName)!;
+    const key = identityHash(classId, region.geometry);
+    return !known.get(region.imageId)!.has(key);
+  });
+}
+
 /** Image labels, one setImageLabels call per class and 1000 images (each its own transaction). */
 export async function setImportedImageLabels(options: {
   db: Db;
@@ -289,7 +357,13 @@ export async function setImportedImageLabels(options: {
 /** The import's one audit event ("annotations.import"), in the transaction `tx`. */
 export async function recordCocoImport(
   tx: Prisma.TransactionClient,
-  options: { scope: ExportScope; actorId: string; regions: number; plan: CocoImportPlan; jobRunId?: string },
+  options: {
+    scope: ExportScope;
+    actorId: string;
+    plan: CocoImportPlan;
+    jobRunId?: string;
+    result: Pick<CocoImportResult, "mode" | "regionsCreated" | "regionsSkippedIdentical" | "regionsRemoved">;
+  },
 ): Promise<void> {
   const { scope } = options;
   await recordChange(tx, {
@@ -299,7 +373,10 @@ export async function recordCocoImport(
     target: scope.datasetId ? { type: "Dataset", id: scope.datasetId } : { type: "Project", id: scope.projectId },
     data: {
       format: "coco",
-      regions: options.regions,
+      mode: options.result.mode,
+      regions: options.result.regionsCreated,
+      skippedIdentical: options.result.regionsSkippedIdentical,
+      removed: options.result.regionsRemoved,
       images: options.plan.matchedImages,
       unmatchedImages: options.plan.unmatchedCount,
       ...(options.jobRunId ? { jobRunId: options.jobRunId } : {}),
@@ -310,7 +387,7 @@ export async function recordCocoImport(
 /** The summary of a finished import. */
 export function cocoImportResult(
   plan: CocoImportPlan,
-  written: { regionsCreated: number; labelsSet: number; labelClassesCreated: string[] },
+  written: Omit<CocoImportResult, "matchedImages" | "unmatchedImages" | "skippedAnnotations">,
 ): CocoImportResult {
   return {
     matchedImages: plan.matchedImages,

@@ -6,6 +6,7 @@
  * (import-coco.handler.ts): the web process never parses or decodes an uploaded document.
  */
 import "server-only";
+import { DEFAULT_COCO_IMPORT_MODE, type CocoImportMode } from "~/core/coco-import-modes";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { assertExportScope } from "~/server/exports/export-scope";
@@ -70,10 +71,13 @@ export async function startCocoImport(options: {
   projectId: string;
   actorId: string;
   datasetId?: string;
+  /** @default "merge" (core/coco-import-modes) */
+  mode?: CocoImportMode;
   bytes: Uint8Array;
   queue?: JobQueue;
 }): Promise<StartedJobRun> {
   const { db, projectId, datasetId, bytes } = options;
+  const mode = options.mode ?? DEFAULT_COCO_IMPORT_MODE;
   await assertExportScope({ db, scope: { projectId, datasetId } });
   if (bytes.byteLength > COCO_IMPORT_LIMITS.maxDocumentBytes) throw new AppError("TOO_LARGE", TOO_LARGE);
   assertLooksLikeCocoJson(bytes);
@@ -83,9 +87,9 @@ export async function startCocoImport(options: {
     job: importCocoJob,
     projectId,
     actorId: options.actorId,
-    payload: { blobKey: key, bytes: bytes.byteLength, ...(datasetId ? { datasetId } : {}) },
-    isSameRun: (active) => active.blobKey === key && active.datasetId === datasetId,
-    auditData: { datasetId: datasetId ?? null, bytes: bytes.byteLength },
+    payload: { blobKey: key, bytes: bytes.byteLength, mode, ...(datasetId ? { datasetId } : {}) },
+    isSameRun: (active) => active.blobKey === key && active.datasetId === datasetId && active.mode === mode,
+    auditData: { datasetId: datasetId ?? null, bytes: bytes.byteLength, mode },
     queue: options.queue,
   });
 }

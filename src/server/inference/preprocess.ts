@@ -24,18 +24,21 @@ const LUMA = [0.299, 0.587, 0.114] as const;
 /** Grey code values (0..255 or 0..65535) of a raster, one per pixel; alpha is ignored. */
 export function lumaPlane(raster: Raster): Float32Array {
   assertRaster(raster);
-  const { width, height, channels, data } = raster;
-  const n = width * height;
-  const out = new Float32Array(n);
-  if (channels <= 2) {
-    for (let i = 0; i < n; i++) out[i] = data[i * channels] ?? 0;
-  } else {
-    for (let i = 0; i < n; i++) {
-      const o = i * channels;
-      out[i] = LUMA[0] * (data[o] ?? 0) + LUMA[1] * (data[o + 1] ?? 0) + LUMA[2] * (data[o + 2] ?? 0);
-    }
-  }
+  const out = new Float32Array(raster.width * raster.height);
+  for (let y = 0; y < raster.height; y++) lumaRow(raster, y, out.subarray(y * raster.width, (y + 1) * raster.width));
   return out;
+}
+
+/** {@link lumaPlane} of one row, into `out` (raster.width values). */
+function lumaRow(raster: Raster, y: number, out: Float32Array): void {
+  const { width, channels, data } = raster;
+  let o = y * width * channels;
+  if (channels <= 2) {
+    for (let x = 0; x < width; x++, o += channels) out[x] = data[o]!;
+  } else {
+    for (let x = 0; x < width; x++, o += channels)
+      out[x] = LUMA[0] * data[o]! + LUMA[1] * data[o + 1]! + LUMA[2] * data[o + 2]!;
+  }
 }
 
 /** torchvision's Resize(int) output size: shorter side to `target`, longer side truncated. */
@@ -105,7 +108,7 @@ function clampRound(x: number, maxCode: number): number {
  * Throws TypeError/RangeError on a malformed raster.
  */
 export function preprocessRaster(raster: Raster): Float32Array {
-  const grey = lumaPlane(raster);
+  assertRaster(raster);
   const maxCode = raster.bitDepth === 16 ? 65535 : 255;
   const { width: inW, height: inH } = raster;
   const resized = resizedSize(inW, inH);
@@ -114,29 +117,32 @@ export function preprocessRaster(raster: Raster): Float32Array {
   const cols = triangleTaps(inW, resized.width, left, INPUT_SIZE);
   const rows = triangleTaps(inH, resized.height, top, INPUT_SIZE);
 
-  // Horizontal pass over just the source rows the vertical pass will read.
-  const firstRow = rows.start[0] ?? 0;
-  const lastRow = (rows.start[INPUT_SIZE - 1] ?? 0) + (rows.count[INPUT_SIZE - 1] ?? 0);
+  // Horizontal pass over just the source rows the vertical pass will read, each taken to grey
+  // (lumaPlane's values) as it is read.
+  const firstRow = rows.start[0]!;
+  const lastRow = rows.start[INPUT_SIZE - 1]! + rows.count[INPUT_SIZE - 1]!;
   const nRows = lastRow - firstRow;
   const horizontal = new Float32Array(nRows * INPUT_SIZE);
+  const grey = new Float32Array(inW);
   for (let r = 0; r < nRows; r++) {
-    const srcOffset = (firstRow + r) * inW;
+    lumaRow(raster, firstRow + r, grey);
     for (let x = 0; x < INPUT_SIZE; x++) {
-      const s = cols.start[x] ?? 0;
-      const c = cols.count[x] ?? 0;
+      const s = cols.start[x]!;
+      const c = cols.count[x]!;
+      const w = x * cols.maxTaps;
       let acc = 0;
-      for (let t = 0; t < c; t++) acc += (cols.weights[x * cols.maxTaps + t] ?? 0) * (grey[srcOffset + s + t] ?? 0);
+      for (let t = 0; t < c; t++) acc += cols.weights[w + t]! * grey[s + t]!;
       horizontal[r * INPUT_SIZE + x] = clampRound(acc, maxCode);
     }
   }
   const out = new Float32Array(INPUT_SIZE * INPUT_SIZE);
   for (let y = 0; y < INPUT_SIZE; y++) {
-    const s = (rows.start[y] ?? 0) - firstRow;
-    const c = rows.count[y] ?? 0;
+    const s = rows.start[y]! - firstRow;
+    const c = rows.count[y]!;
+    const w = y * rows.maxTaps;
     for (let x = 0; x < INPUT_SIZE; x++) {
       let acc = 0;
-      for (let t = 0; t < c; t++)
-        acc += (rows.weights[y * rows.maxTaps + t] ?? 0) * (horizontal[(s + t) * INPUT_SIZE + x] ?? 0);
+      for (let t = 0; t < c; t++) acc += rows.weights[w + t]! * horizontal[(s + t) * INPUT_SIZE + x]!;
       out[y * INPUT_SIZE + x] = clampRound(acc, maxCode) / maxCode;
     }
   }

@@ -9,7 +9,12 @@
  * `regionsWritten`, so an attempt after a worker died (or a database error) plans the same
  * regions again (same document, classes found by name) and resumes after those already written:
  * no region is written twice. Label classes and image labels are idempotent by construction. The
- * audit event and the result commit with the run's success. A cancelled run stops at the next
+ * audit event and the result commit with the run's success.
+ *
+ * Modes (payload.mode): "replace" removes every region of the file's images in the first batch's
+ * transaction (so an attempt that resumes after it does not remove what the import wrote);
+ * "merge" (the default) skips, batch by batch, regions identical to one the image already has
+ * (newRegionsOnly); the skipped count commits with the batch, so a resumed run reports it whole. A cancelled run stops at the next
  * batch, keeping the batches already written (its audit event is not written).
  */
 import "server-only";
@@ -25,7 +30,9 @@ import {
   ensureLabelClasses,
   parseCocoBytes,
   planCocoImport,
+  newRegionsOnly,
   recordCocoImport,
+  removeRegionsOfImages,
   setImportedImageLabels,
   type CocoImportResult,
 } from "~/server/imports/import-coco-annotations";
@@ -103,13 +110,21 @@ async function runImport(
 
   const { classByName, created } = await ensureLabelClasses({ db, projectId: scope.projectId, actorId, plan });
   const batchSize = options.batchSize ?? COCO_IMPORT_LIMITS.writeBatchSize;
-  for (let at = resumeFrom; at < total; at += batchSize) {
-    const regions = plan.regions.slice(at, at + batchSize);
-    const written = at + regions.length;
+  const known = new Map<string, Set<string>>();
+  // One pass at least: replace removes regions even when the file brings none.
+  for (let at = resumeFrom; at < total || (at === 0 && payload.mode === "replace"); at += batchSize) {
+    const batch = plan.regions.slice(at, at + batchSize);
+    const written = at + batch.length;
     const stillRunning = await db.$transaction(
       async (tx) => {
         const run = await findLockedJobRun(tx, jobRunId);
         if (!run || run.status !== "RUNNING") return false;
+        const before = importCocoRunPayloadSchema.parse(run.payload);
+        const removed = payload.mode === "replace" && at === 0 ? await removeRegionsOfImages(tx, plan.imageIds) : 0;
+        const regions =
+          payload.mode === "merge"
+            ? await newRegionsOnly(tx, { regions: batch, classByName, known, since: run.createdAt })
+            : batch;
         await createRegionBatch(tx, { regions, classByName, actorId });
         const current =
           typeof run.payload === "object" && run.payload && !Array.isArray(run.payload) ? run.payload : {};
@@ -118,7 +133,12 @@ async function runImport(
           data: {
             progressDone: written,
             progressTotal: total,
-            payload: { ...current, regionsWritten: written },
+            payload: {
+              ...current,
+              regionsWritten: written,
+              regionsSkipped: before.regionsSkipped + batch.length - regions.length,
+              regionsRemoved: before.regionsRemoved + removed,
+            },
           },
         });
         await publishEvent({ db: tx, channel: projectChannel(scope.projectId), event: jobRunUpdatedEvent(updated) });
@@ -130,12 +150,22 @@ async function runImport(
   }
 
   const labelsSet = await setImportedImageLabels({ db, projectId: scope.projectId, actorId, plan, classByName });
-  const summary = cocoImportResult(plan, { regionsCreated: total, labelsSet, labelClassesCreated: created });
+  const counts = importCocoRunPayloadSchema.parse(
+    (await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId }, select: { payload: true } })).payload,
+  );
+  const summary = cocoImportResult(plan, {
+    mode: payload.mode,
+    regionsCreated: total - counts.regionsSkipped,
+    regionsSkippedIdentical: counts.regionsSkipped,
+    regionsRemoved: counts.regionsRemoved,
+    labelsSet,
+    labelClassesCreated: created,
+  });
   const { result } = await finishSingleJobRun({
     db,
     jobRunId,
     completeQueueJob: options.completeQueueJob,
-    write: (tx) => recordCocoImport(tx, { scope, actorId, regions: total, plan, jobRunId }),
+    write: (tx) => recordCocoImport(tx, { scope, actorId, plan, jobRunId, result: summary }),
     payload: () => ({ phase: "done", result: summary }),
   });
   return { result, import: summary };

@@ -2,7 +2,25 @@
 import "server-only";
 import type { JobRun } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
+import { importCocoRunPayloadSchema } from "./definitions/import-coco";
 import { datasetIdOf, parseFailures, type JobRunFailure } from "./job-run-records";
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** "Imported 3 regions; skipped 2 identical to existing ones" for a finished COCO import. */
+function outcomeOf(run: Pick<JobRun, "type" | "payload">): string | null {
+  if (run.type !== "import-coco") return null;
+  const result = importCocoRunPayloadSchema.safeParse(run.payload).data?.result;
+  if (!result) return null;
+  const parts = [`Imported ${plural(result.regionsCreated, "region")}`];
+  if (result.mode === "replace")
+    parts.push(`removed ${plural(result.regionsRemoved, "region")} of the file's images first`);
+  if (result.regionsSkippedIdentical > 0)
+    parts.push(`skipped ${plural(result.regionsSkippedIdentical, "region")} identical to existing ones`);
+  if (result.unmatchedImages.length > 0) parts.push(`${plural(result.unmatchedImages.length, "image")} not found`);
+  for (const skipped of result.skippedAnnotations) parts.push(`skipped ${skipped.count}: ${skipped.reason}`);
+  return parts.join("; ");
+}
 
 export type JobRunView = {
   id: string;
@@ -14,6 +32,8 @@ export type JobRunView = {
   /** The failed items with their reasons (at most `failureLimit` of them; failedCount has the total). */
   failures: JobRunFailure[];
   error: string | null;
+  /** What a finished run did, in a sentence, for runs that report it (a COCO import); else null. */
+  outcome: string | null;
   datasetId: string | null;
   datasetName: string | null;
   createdBy: { id: string; name: string | null } | null;
@@ -48,6 +68,7 @@ export async function toJobRunViews(options: { db: Db; runs: JobRun[]; failureLi
       failedCount: run.failedCount,
       failures: parseFailures(run.failures).slice(0, options.failureLimit),
       error: run.error,
+      outcome: outcomeOf(run),
       datasetId,
       datasetName: datasetId ? (datasetById.get(datasetId) ?? null) : null,
       createdBy: run.createdById ? (userById.get(run.createdById) ?? { id: run.createdById, name: null }) : null,

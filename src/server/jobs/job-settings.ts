@@ -8,6 +8,7 @@ import { parseEnv, serverEnv, type EnvSource, type ServerEnv } from "~/server/en
 
 const JOB_SETTING_NAMES = [
   "WORKER_CONCURRENCY",
+  "WORKER_BATCH_SIZE",
   "INFERENCE_PROVIDER",
   "JOB_ITEM_EXPIRE_SECONDS",
   "JOB_ITEM_RETRY_LIMIT",

@@ -15,7 +15,7 @@ import { getModel, releaseModels, resolveModelPath } from "~/server/inference/se
 import { blobStore, type BlobStore } from "~/server/storage";
 import { handleAnalyseDataset } from "./analyse-dataset.handler";
 import { handleAnalyseImageGaveUp } from "./analyse-image-gave-up.handler";
-import { handleAnalyseImage } from "./analyse-image.handler";
+import { handleAnalyseImages } from "./analyse-image.handler";
 import {
   analyseDatasetJob,
   analyseImageGaveUpJob,
@@ -74,36 +74,45 @@ export async function startJobWorker(
   const boss = queue.boss;
   const liveness = await startWorkerLiveness({ db, boss, log });
 
-  /** Registers `count` polling loops for one queue; each runs one job at a time. */
-  async function work<P>(
+  /** Before a job's work: its lease (a crash from here on is seen), the start log, its payload. */
+  async function startJob<P>(definition: JobDefinition<P>, job: PgBoss.JobWithMetadata<unknown>): Promise<P> {
+    await liveness
+      .lease(definition.id, job.id)
+      .catch((error: unknown) => log(`${definition.id} ${job.id}: no lease (${errorText(error)})`));
+    if (settings.WORKER_LOG_JOBS === "1") log(`${definition.id} ${job.id} started (attempt ${job.retryCount + 1})`);
+    return definition.payloadSchema.parse(job.data);
+  }
+
+  function logFailure(definition: JobDefinition<unknown>, job: PgBoss.JobWithMetadata<unknown>, error: unknown) {
+    log(`${definition.id} ${job.id} failed (attempt ${job.retryCount + 1}): ${errorText(error)}`);
+  }
+
+  async function releaseJob(definition: JobDefinition<unknown>, job: PgBoss.JobWithMetadata<unknown>) {
+    await liveness
+      .release(job.id)
+      .catch((error: unknown) => log(`${definition.id} ${job.id}: lease not released (${errorText(error)})`));
+  }
+
+  /**
+   * Registers `count` polling loops for one queue, each taking up to `batchSize` jobs at a time
+   * (the handler gets one job, or all of them at once with `runBatch`).
+   */
+  async function register<P>(
     definition: JobDefinition<P>,
     count: number,
-    run: (payload: P, job: PgBoss.JobWithMetadata<unknown>) => Promise<unknown>,
+    batchSize: number,
+    handle: (jobs: PgBoss.JobWithMetadata<unknown>[]) => Promise<unknown>,
   ): Promise<void> {
     for (let i = 0; i < count; i++) {
       // The handler may run before boss.work returns the id, so it reads the id from here.
       const registration: { workerId?: string } = {};
       registration.workerId = await boss.work<unknown>(
         definition.id,
-        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: settings.JOB_POLL_SECONDS },
-        async ([job]) => {
-          if (!job) return;
-          // Before any work (and before the start is logged): a crash from here on is seen.
-          await liveness
-            .lease(definition.id, job.id)
-            .catch((error: unknown) => log(`${definition.id} ${job.id}: no lease (${errorText(error)})`));
-          if (settings.WORKER_LOG_JOBS === "1")
-            log(`${definition.id} ${job.id} started (attempt ${job.retryCount + 1})`);
+        { batchSize, includeMetadata: true, pollingIntervalSeconds: settings.JOB_POLL_SECONDS },
+        async (jobs) => {
           try {
-            const payload = definition.payloadSchema.parse(job.data);
-            return await run(payload, job);
-          } catch (error) {
-            log(`${definition.id} ${job.id} failed (attempt ${job.retryCount + 1}): ${errorText(error)}`);
-            throw error;
+            return await handle(jobs);
           } finally {
-            await liveness
-              .release(job.id)
-              .catch((error: unknown) => log(`${definition.id} ${job.id}: lease not released (${errorText(error)})`));
             // Take the next job at once instead of after the polling interval.
             if (registration.workerId) boss.notifyWorker(registration.workerId);
           }
@@ -112,20 +121,82 @@ export async function startJobWorker(
     }
   }
 
+  /** Registers `count` polling loops for one queue; each runs one job at a time. */
+  async function work<P>(
+    definition: JobDefinition<P>,
+    count: number,
+    run: (payload: P, job: PgBoss.JobWithMetadata<unknown>) => Promise<unknown>,
+  ): Promise<void> {
+    await register(definition, count, 1, async ([job]) => {
+      if (!job) return;
+      try {
+        return await run(await startJob(definition, job), job);
+      } catch (error) {
+        logFailure(definition, job, error);
+        throw error;
+      } finally {
+        await releaseJob(definition, job);
+      }
+    });
+  }
+
+  /**
+   * Registers `count` polling loops for one queue, each taking up to `batchSize` jobs and running
+   * them together (`runBatch` settles each job on its own). A job that fails goes back to the
+   * queue as it would alone (its retries); the others complete (in their own transactions).
+   */
+  async function workBatch<P>(
+    definition: JobDefinition<P>,
+    count: number,
+    batchSize: number,
+    runBatch: (items: { payload: P; job: PgBoss.JobWithMetadata<unknown> }[]) => Promise<PromiseSettledResult<unknown>[]>,
+  ): Promise<void> {
+    await register(definition, count, batchSize, async (jobs) => {
+      const failed: { job: PgBoss.JobWithMetadata<unknown>; error: unknown }[] = [];
+      try {
+        const started = await Promise.all(
+          jobs.map(async (job) => {
+            try {
+              return { job, payload: await startJob(definition, job) };
+            } catch (error) {
+              failed.push({ job, error });
+              return null;
+            }
+          }),
+        );
+        const runnable = started.filter((item) => item !== null);
+        const settled = await runBatch(runnable).catch((error: unknown) =>
+          runnable.map((): PromiseSettledResult<unknown> => ({ status: "rejected", reason: error })),
+        );
+        runnable.forEach(({ job }, i) => {
+          const result = settled[i];
+          if (result?.status !== "fulfilled") failed.push({ job, error: result?.reason });
+        });
+        for (const { job, error } of failed) {
+          logFailure(definition, job, error);
+          // As pg-boss does for a handler that throws: retried until its retry limit.
+          await boss.fail(definition.id, job.id, error instanceof Error ? error : new Error(String(error)));
+        }
+      } finally {
+        await Promise.all(jobs.map((job) => releaseJob(definition, job)));
+      }
+      // pg-boss completes the rest: each was completed in its own transaction already.
+    });
+  }
+
   const complete =
     <P>(definition: JobDefinition<P>, jobId: string) =>
     (tx: Parameters<PgBossJobQueue["complete"]>[2]["tx"]) =>
       queue.complete(definition, jobId, { tx });
 
-  await work(analyseImageJob, settings.WORKER_CONCURRENCY, async (payload, job) => {
-    const { result, outcome } = await handleAnalyseImage({
+  // Image analyses in batches: their classifier runs on several images at once.
+  await workBatch(analyseImageJob, settings.WORKER_CONCURRENCY, settings.WORKER_BATCH_SIZE, (items) =>
+    handleAnalyseImages({
       db,
       store,
-      payload,
-      completeQueueJob: complete(analyseImageJob, job.id),
-    });
-    return { result, outcome: outcome ?? null };
-  });
+      items: items.map(({ payload, job }) => ({ payload, completeQueueJob: complete(analyseImageJob, job.id) })),
+    }),
+  );
   await work(analyseImageGaveUpJob, 1, async (payload, job) => {
     const result = await handleAnalyseImageGaveUp({
       db,

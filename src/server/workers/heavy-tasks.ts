@@ -5,6 +5,7 @@
  */
 import type { AnalysisParams } from "~/server/analysis/run-analysis";
 import type { CamClass } from "~/server/analysis/analysis-params-schema";
+import type { AnalysisItemResult } from "~/server/analysis/analyse-encoded-image";
 import type { ClassificationOutcome, ClassifierSpec } from "~/server/analysis/classify-raster";
 import type {
   AnalysisDescriptors,
@@ -42,7 +43,8 @@ export type ClassificationSummary =
   | Extract<ClassificationOutcome, { status: "skipped" }>;
 
 export type AnalysisTaskInput = {
-  source: ByteSource;
+  /** One or more images, analysed with the same parameters and classifier (batched). */
+  sources: ByteSource[];
   limits: DecodeLimits;
   params: AnalysisParams;
   /** Resolved by the caller (it needs the database); null or skipped: no classification. */
@@ -91,8 +93,11 @@ export type HeavyTasks = {
     input: { source: ByteSource; limits: DecodeLimits; probe: AnalysedAreaProbe };
     output: AnalysedAreaRecord | null;
   };
-  /** Decode, classify (+ CAM), the analysis pipeline, and every map encoded as PNG. */
-  "analysis.compute": { input: AnalysisTaskInput; output: AnalysisTaskOutput };
+  /**
+   * Decode, classify (+ CAM, in batched runs), the analysis pipeline, and every map encoded as
+   * PNG: one result per source, in order, each the analysis or that image's error.
+   */
+  "analysis.compute": { input: AnalysisTaskInput; output: AnalysisItemResult[] };
   /**
    * Decode, grey image (long side capped at `maxSide`), segment and measure the objects, and the
    * label map encoded as an RGBA PNG (object-set-labels.ts). Numbers in pixels of the label map.

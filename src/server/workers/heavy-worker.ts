@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { open, readFile } from "node:fs/promises";
-import { analyseEncodedImage } from "~/server/analysis/analyse-encoded-image";
+import { analyseEncodedImages } from "~/server/analysis/analyse-encoded-image";
 import { makeThumbnail } from "~/server/codecs/make-thumbnail";
 import { IMAGE_ERROR_MESSAGE, ImageProbeError, probeImage, sniffImageFormat } from "~/server/codecs/probe-image";
 import { renderDisplay } from "~/server/codecs/render-display";
@@ -93,6 +93,6 @@ serveTasks<HeavyTasks>({
     };
   },
   "image.analysedArea": async ({ source, ...input }) => ({ output: await findAnalysedArea(await load(source), input) }),
-  "analysis.compute": async ({ source, ...input }) => analyseEncodedImage(await load(source), input),
+  "analysis.compute": async ({ sources, ...input }) => analyseEncodedImages(await Promise.all(sources.map(load)), input),
   "objects.compute": async ({ source, ...input }) => computeObjectSet(await load(source), input),
 });

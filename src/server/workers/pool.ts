@@ -199,7 +199,8 @@ export class WorkerPool<T extends TaskMap> {
     this.dispatch();
   }
 
-  private revive(error: SerializedError): Error {
+  /** An error from a thread as its own class again (reviveError), else a plain Error. */
+  revive(error: SerializedError): Error {
     const revived = this.options.reviveError?.(error);
     if (revived) return revived;
     const plain = new Error(error.message);

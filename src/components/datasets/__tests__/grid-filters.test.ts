@@ -1,5 +1,5 @@
-import { describe, expect, test } from "vitest";
-import { DEFAULT_GRID_FILTER, filterAndSort, moveFocus, type GridItem } from "../grid-filters";
+import { describe, expect, it, test } from "vitest";
+import { DEFAULT_GRID_FILTER, filterAndSort, hasTag, moveFocus, type GridItem } from "../grid-filters";
 
 const item = (
   id: string,
@@ -53,5 +53,48 @@ describe("dataset grid filters", () => {
     expect(moveFocus(8, "ArrowDown", 4, 10)).toBe(9);
     expect(moveFocus(0, "ArrowLeft", 4, 10)).toBe(0);
     expect(moveFocus(5, "End", 4, 10)).toBe(9);
+  });
+});
+
+describe("the condition filter", () => {
+  const tagged = (tags: { key: string; value: number | string; unit: string | null }[]) => ({ tags });
+  const item = tagged([
+    { key: "capacity", value: 8, unit: "mAh" },
+    { key: "cycles", value: 1, unit: null },
+    { key: "electrolyte", value: "LiPF6", unit: null },
+  ]);
+
+  it.each([
+    ["capacity", "8", true],
+    ["Capacity", "8 mAh", true],
+    ["capacity", "8.0mAh", true],
+    ["capacity", "8 Ah", false],
+    ["capacity", "6", false],
+    ["cycles", "1", true],
+    ["electrolyte", "lipf6", true],
+    ["electrolyte", "LiTFSI", false],
+    ["capacity", "", true],
+    ["hv", "", false],
+  ])("%s = %j -> %s", (key, value, expected) => {
+    expect(hasTag(item, { key, value })).toBe(expected);
+  });
+
+  it("filters the grid by key = value", () => {
+    const base = {
+      fileName: "a",
+      createdAt: new Date(0),
+      prediction: null,
+      confidence: null,
+      labelClassId: null,
+      labelName: null,
+    };
+    const items = [
+      { ...base, id: "a", tags: [{ key: "capacity", value: 8, unit: "mAh" }] },
+      { ...base, id: "b", tags: [{ key: "capacity", value: 6, unit: "mAh" }] },
+      { ...base, id: "c" },
+    ];
+    const shown = filterAndSort(items, { ...DEFAULT_GRID_FILTER, tag: { key: "capacity", value: "8" } });
+    expect(shown.map((i) => i.id)).toEqual(["a"]);
+    expect(filterAndSort(items, { ...DEFAULT_GRID_FILTER, tag: { key: "", value: "" } })).toHaveLength(3);
   });
 });

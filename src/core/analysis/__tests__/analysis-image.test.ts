@@ -45,6 +45,17 @@ describe("toAnalysisImage", () => {
     expect(out.data.every((v) => v === greyFromRgb(200, 100, 50))).toBe(true);
   });
 
+  test("a grey image stored as RGB(A) gives the grey image's result (one channel resampled)", () => {
+    const grey = Uint8Array.from({ length: 1024 * 6 }, (_, i) => (i * 37) % 256);
+    const rgba = new Uint8Array(grey.length * 4);
+    grey.forEach((v, i) => rgba.set([v, v, v, 255], i * 4));
+    const fromGrey = toAnalysisImage(raster({ width: 1024, height: 6, data: grey }));
+    expect(toAnalysisImage(raster({ width: 1024, height: 6, channels: 4, data: rgba }))).toEqual(fromGrey);
+    rgba[2] = 0; // one pixel not grey: the per-channel path, still the same elsewhere
+    const mixed = toAnalysisImage(raster({ width: 1024, height: 6, channels: 4, data: rgba }));
+    expect(Array.from(mixed.data.subarray(1))).toEqual(Array.from(fromGrey.data.subarray(1)));
+  });
+
   test("alpha is dropped, not composited (as cv2.imread)", () => {
     const ga = new Uint8Array(512 * 2);
     for (let i = 0; i < 512; i++) ga.set([123, i % 2 === 0 ? 0 : 255], i * 2);

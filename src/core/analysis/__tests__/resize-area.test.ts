@@ -23,6 +23,33 @@ describe("resizeArea (OpenCV INTER_AREA, 8-bit)", () => {
     expect(Array.from(resizeArea(src, 3, 3, 1, 1))).toEqual([11]);
   });
 
+  test("integer factors equal a plain box mean with OpenCV's rounding, pixel for pixel", () => {
+    let state = 12345;
+    const random = () => (state = (state * 1103515245 + 12345) >>> 0) >>> 24;
+    for (const [sx, sy] of [
+      [2, 2],
+      [3, 3],
+      [2, 3],
+      [4, 1],
+    ] as const) {
+      const [dw, dh] = [37, 23];
+      const [sw, sh] = [dw * sx, dh * sy];
+      const src = Uint8Array.from({ length: sw * sh }, random);
+      const expected = new Uint8Array(dw * dh);
+      const scale = Math.fround(1 / (sx * sy));
+      for (let dy = 0; dy < dh; dy++) {
+        for (let dx = 0; dx < dw; dx++) {
+          let sum = 0;
+          for (let y = 0; y < sy; y++) for (let x = 0; x < sx; x++) sum += src[(dy * sy + y) * sw + dx * sx + x]!;
+          const v = Math.fround(sum * scale);
+          const r = Math.round(v);
+          expected[dy * dw + dx] = sx === 2 && sy === 2 ? (sum + 2) >> 2 : r - v === 0.5 && r % 2 === 1 ? r - 1 : r;
+        }
+      }
+      expect(resizeArea(src, sw, sh, dw, dh)).toEqual(expected);
+    }
+  });
+
   test("non-integer downscale averages by area (3 -> 2)", () => {
     // cells [0, 1.5) and [1.5, 3): (a + b/2) / 1.5 and (b/2 + c) / 1.5
     const src = Uint8Array.from([30, 60, 90]);

@@ -17,7 +17,14 @@ const objectLabelsRoute = await import("~/app/api/object-sets/[objectSetId]/labe
 
 const GATED: Record<Capability, { procedures?: string[]; routes?: unknown[] }> = {
   view: {
-    procedures: ["project.get", "dataset.list", "annotation.forImage", "analysis.workspace", "objects.forImage"],
+    procedures: [
+      "project.get",
+      "dataset.list",
+      "annotation.forImage",
+      "analysis.workspace",
+      "objects.forImage",
+      "results.table",
+    ],
     routes: [objectLabelsRoute.GET],
   },
   annotate: {
@@ -32,7 +39,19 @@ const GATED: Record<Capability, { procedures?: string[]; routes?: unknown[] }> =
   setScale: { procedures: ["scale.set", "analysedArea.set"] },
   manageSettings: { procedures: ["settings.save"] },
   upload: { routes: [uploadRoute.POST] },
-  manageDatasets: { procedures: ["dataset.create", "dataset.delete", "dataset.deleteImage"] },
+  manageDatasets: {
+    procedures: [
+      "dataset.create",
+      "dataset.delete",
+      "dataset.deleteImage",
+      "dataset.rename",
+      "dataset.renameImage",
+      "dataset.moveImages",
+      "dataset.deleteImages",
+      "dataset.deletionImpact",
+    ],
+  },
+  editConditions: { procedures: ["conditions.set"] },
   manageLabelClasses: { procedures: ["labelClass.save", "labelClass.delete"] },
   manageJobs: { procedures: ["job.startDatasetAnalysis", "job.cancel", "job.retryFailed"] },
   manageModels: { procedures: ["modelVersion.retrain", "modelVersion.delete"] },

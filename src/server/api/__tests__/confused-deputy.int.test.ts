@@ -43,6 +43,20 @@ const INPUTS: Record<string, InputBuilder | NoObjectIds> = {
   "dataset.delete": ({ b }) => [{ datasetId: b.dataset.id }],
   "dataset.images": ({ b }) => [{ datasetId: b.dataset.id }],
   "dataset.deleteImage": ({ b }) => [{ imageId: b.image.id }],
+  "dataset.rename": ({ b }) => [{ datasetId: b.dataset.id, name: "renamed" }],
+  "dataset.renameImage": ({ b }) => [{ imageId: b.image.id, fileName: "renamed.png" }],
+  "dataset.moveImages": ({ a, b }) => [
+    { imageIds: [b.image.id], datasetId: a.dataset.id },
+    { imageIds: [a.image.id], datasetId: b.dataset.id },
+    { imageIds: [a.image.id, b.image.id], datasetId: a.dataset.id },
+  ],
+  "dataset.deleteImages": ({ a, b }) => [{ imageIds: [b.image.id] }, { imageIds: [a.image.id, b.image.id] }],
+  "dataset.deletionImpact": ({ a, b }) => [
+    { target: { kind: "dataset", datasetId: b.dataset.id } },
+    { target: { kind: "images", imageIds: [b.image.id] } },
+    { target: { kind: "images", imageIds: [a.image.id, b.image.id] } },
+    { target: { kind: "labelClass", labelClassId: b.labelClass.id } },
+  ],
   "job.list": ({ b }) => [{ datasetId: b.dataset.id }],
   "job.get": ({ b }) => [{ jobRunId: b.runningJob.id }, { jobRunId: b.exportJob.id }],
   "job.watch": ({ b }) => [{ datasetId: b.dataset.id }],
@@ -98,6 +112,8 @@ const INPUTS: Record<string, InputBuilder | NoObjectIds> = {
   "settings.save": ({ b }) => [
     { settings: { ...DEFAULT_ANALYSIS_SETTINGS, model: { kind: "version", modelVersionId: b.modelVersion.id } } },
   ],
+  "results.table": ({ b }) => [{ datasetId: b.dataset.id }, { cursor: b.image.id, limit: 10 }],
+  "results.objectDescriptors": ({ b }) => [{ datasetId: b.dataset.id, descriptor: "area" }],
   "modelVersion.list": { noObjectIds: "lists built-in models and the project's versions" },
   "modelVersion.get": ({ b }) => [{ modelVersionId: b.modelVersion.id }],
   "modelVersion.trainingSet": ({ b }) => [{ datasetId: b.dataset.id }],
@@ -119,6 +135,13 @@ const INPUTS: Record<string, InputBuilder | NoObjectIds> = {
   "activity.list": ({ b }) => [{ cursor: b.auditEvent.id, limit: 30 }],
   "activity.live": ({ b }) => [{ datasetId: b.dataset.id }, { imageId: b.image.id }],
   "presence.image": ({ b }) => [{ imageId: b.image.id }],
+  "conditions.forDataset": ({ b }) => [{ datasetId: b.dataset.id }],
+  "conditions.keys": { noObjectIds: "lists the project's condition keys" },
+  "conditions.set": ({ a, b }) => [
+    { imageIds: [b.image.id], set: [{ key: "capacity", value: 8, unit: "mAh" }] },
+    { imageIds: [b.image.id], remove: ["capacity"] },
+    { imageIds: [a.image.id, b.image.id], set: [{ key: "cycles", value: 1, unit: null }] },
+  ],
 };
 
 const NO_EXTRAS = { overlays: [], annotations: false, prediction: false, metrics: false };

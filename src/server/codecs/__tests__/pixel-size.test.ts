@@ -42,6 +42,12 @@ describe("readPixelSize", () => {
     expect(without.instrument?.imageHeightPx).toBeUndefined();
   });
 
+  it("reads the Zeiss SmartSEM magnification, working distance and detector", () => {
+    const text = "Pixel Size = 4.653 nm\r\nMag = 5.00 K X\r\nWD = 8.5 mm\r\nSignal A = SE2\r\n";
+    const reading = readPixelSize({ bytes: tiff({ textTags: [{ tag: 34118, text }] }), format: "tiff" });
+    expect(reading.instrument).toMatchObject({ magnification: 5000, workingDistanceMm: 8.5, detector: "SE2" });
+  });
+
   it("reads the Zeiss SmartSEM pixel size in nm", () => {
     const text = "\r\nAP_PIXEL_SIZE\r\nPixel Size = 4.653 nm\r\nAP_MANUALKV\r\nEHT = 3.00 kV\r\n";
     const reading = readPixelSize({ bytes: tiff({ textTags: [{ tag: 34118, text }] }), format: "tiff" });

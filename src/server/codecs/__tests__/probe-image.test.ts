@@ -100,6 +100,13 @@ describe("probeImage: what an upload is", () => {
         pixelSizeUm: 0.134896,
       });
       expect(probe.metadata.instrument?.imageHeightPx).toBe(1024); // rows 1024-1102: the data bar
+      // The condition tags' sources: 5 kV, 1000x (MagCanvasRealWidth / HFW), WD 11.365 mm, ETD.
+      expect(probe.metadata.instrument).toMatchObject({
+        acceleratingVoltageKv: 5,
+        magnification: 1000,
+        workingDistanceMm: 11.365,
+        detector: "ETD",
+      });
     },
   );
 });

@@ -148,7 +148,8 @@ describe("COCO export and import", () => {
     );
     expect(coco.images).toHaveLength(3);
     expect(coco.annotations).toHaveLength(5);
-    expect(coco.categories.map((c: { name: string }) => c.name)).toEqual(["Dendrite", "Spherical"]);
+    // A class-less region: its category is "unlabelled" (no class again on import).
+    expect(coco.categories.map((c: { name: string }) => c.name)).toEqual(["Dendrite", "Spherical", "unlabelled"]);
     expect(new Set(coco.annotations.map((a: { id: number }) => a.id)).size).toBe(5);
 
     // Standard COCO fields any tool can read.

@@ -3,6 +3,7 @@
  * upload is stored and its import-coco run started (startCocoImport, with a queue that keeps the
  * sent payload), then the job's handler runs that payload. Returns the finished run.
  */
+import type { CocoImportMode } from "~/core/coco-import-modes";
 import { db } from "~/server/db";
 import { importCocoJob, importCocoRunPayloadSchema } from "~/server/jobs/definitions";
 import { handleImportCoco } from "~/server/jobs/import-coco.handler";
@@ -14,6 +15,7 @@ export async function runCocoImport(options: {
   projectId: string;
   actorId: string;
   datasetId?: string;
+  mode?: CocoImportMode;
   document: unknown;
   batchSize?: number;
 }) {
@@ -31,6 +33,7 @@ export async function runCocoImport(options: {
     store: blobStore(),
     projectId: options.projectId,
     datasetId: options.datasetId,
+    mode: options.mode,
     actorId: options.actorId,
     bytes: Buffer.from(JSON.stringify(options.document)),
     queue,

@@ -14,9 +14,12 @@
  *      202 { jobRunId, alreadyRunning } (200 when the same file is already being imported), 413
  *      for a bigger file (before reading it whole), 415 for another content type, 400 when it is
  *      not a JSON object naming "images". Progress and the outcome are the run's (job.watch).
+ *      ?mode=merge (default: skip regions identical to existing ones) or ?mode=replace (remove
+ *      the regions of the file's images first); src/core/coco-import-modes.
  * Bodies stream from paged reads (src/server/exports/); nothing is built whole in memory.
  */
 import { z } from "zod";
+import { DEFAULT_COCO_IMPORT_MODE, isCocoImportMode } from "~/core/coco-import-modes";
 import { idSchema } from "~/core/schemas";
 import { AppError } from "~/server/errors";
 import { assertExportScope, type ExportScope } from "~/server/exports/export-scope";
@@ -108,12 +111,15 @@ export const POST = projectRoute({
   handler: async ({ request, db, blobs, params, user }) => {
     const scope = scopeOf(request, params.projectId);
     await assertExportScope({ db, scope });
+    const mode = new URL(request.url).searchParams.get("mode") ?? DEFAULT_COCO_IMPORT_MODE;
+    if (!isCocoImportMode(mode)) throw new AppError("BAD_INPUT", 'mode must be "merge" or "replace"');
     const bytes = await readCocoUpload(request);
     const started = await startCocoImport({
       db,
       store: blobs,
       projectId: scope.projectId,
       datasetId: scope.datasetId,
+      mode,
       actorId: user.id,
       bytes,
     });
