@@ -40,6 +40,7 @@ const KINDS: Kind[] = [
   { name: "medium dense (r 8-16, noise 20)", rMin: 8, rMax: 16, count: 320, overlap: 0.8, noise: 20 },
   { name: "large dense (r 15-30, noise 25)", rMin: 15, rMax: 30, count: 110, overlap: 0.8, noise: 25 },
   { name: "mixed sparse (r 5-25, noise 20)", rMin: 5, rMax: 25, count: 90, overlap: 1.0, noise: 20 },
+  { name: "tiny sparse (r 2-4, noise 10)", rMin: 2, rMax: 4, count: 400, overlap: 1.5, noise: 10 },
   { name: "bright medium dense (r 8-16)", rMin: 8, rMax: 16, count: 320, overlap: 0.8, noise: 20, bright: true },
   { name: "bright large dense (r 15-30)", rMin: 15, rMax: 30, count: 110, overlap: 0.8, noise: 25, bright: true },
 ];

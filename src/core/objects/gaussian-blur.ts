@@ -66,46 +66,63 @@ function mirroredTap(src: Float32Array, kernel: Float32Array, at: (k: number) =>
  */
 function rowPass(src: Float32Array, tmp: Float32Array, width: number, height: number, kernel: Float32Array) {
   const r = (kernel.length - 1) / 2;
-  const R = UNROLLED_RADIUS;
   const [k0, k1, k2, k3] = paddedTaps(kernel);
-  const unrolled = r <= R && width > 2 * R;
+  // Pixels whose taps all fall inside the row: [r, width - r).
+  const interior = width > 2 * r;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
-      if (unrolled && x === R) {
-        for (let i = row + R, end = row + width - R; i < end; i++) {
-          tmp[i] =
-            k0 * src[i]! +
-            k1 * (src[i - 1]! + src[i + 1]!) +
-            k2 * (src[i - 2]! + src[i + 2]!) +
-            k3 * (src[i - 3]! + src[i + 3]!);
+      if (interior && x === r) {
+        const end = row + width - r;
+        if (r <= UNROLLED_RADIUS) {
+          for (let i = row + r; i < end; i++) {
+            tmp[i] =
+              k0 * src[i]! +
+              k1 * (src[i - 1]! + src[i + 1]!) +
+              k2 * (src[i - 2]! + src[i + 2]!) +
+              k3 * (src[i - 3]! + src[i + 3]!);
+          }
+        } else {
+          for (let i = row + r; i < end; i++) {
+            let acc = k0 * src[i]!;
+            for (let k = 1; k <= r; k++) acc += kernel[r + k]! * (src[i - k]! + src[i + k]!);
+            tmp[i] = acc;
+          }
         }
-        x = width - R;
+        x = width - r;
+        if (x >= width) break;
       }
       tmp[row + x] = mirroredTap(src, kernel, (k) => row + mirror(x + k, width));
     }
   }
 }
 
-/** Column pass of `tmp` into `out`, as {@link rowPass} along columns. */
+/** Column pass of `tmp` into `out`, as {@link rowPass} along columns (whole rows at a time). */
 function columnPass(tmp: Float32Array, out: Float32Array, width: number, height: number, kernel: Float32Array) {
   const r = (kernel.length - 1) / 2;
-  const R = UNROLLED_RADIUS;
   const [k0, k1, k2, k3] = paddedTaps(kernel);
   const w = width;
   for (let y = 0; y < height; y++) {
     const dst = y * width;
-    if (r <= R && y >= R && y < height - R) {
-      for (let i = dst, end = dst + width; i < end; i++) {
+    const end = dst + width;
+    if (y < r || y >= height - r) {
+      for (let x = 0; x < width; x++) out[dst + x] = mirroredTap(tmp, kernel, (k) => mirror(y + k, height) * width + x);
+    } else if (r <= UNROLLED_RADIUS) {
+      for (let i = dst; i < end; i++) {
         out[i] =
           k0 * tmp[i]! +
           k1 * (tmp[i - w]! + tmp[i + w]!) +
           k2 * (tmp[i - 2 * w]! + tmp[i + 2 * w]!) +
           k3 * (tmp[i - 3 * w]! + tmp[i + 3 * w]!);
       }
-      continue;
+    } else {
+      for (let i = dst; i < end; i++) out[i] = k0 * tmp[i]!;
+      for (let k = 1; k <= r; k++) {
+        const weight = kernel[r + k]!;
+        const offset = k * w;
+        for (let i = dst; i < end; i++) out[i] = out[i]! + weight * (tmp[i - offset]! + tmp[i + offset]!);
+      }
     }
-    for (let x = 0; x < width; x++) out[dst + x] = mirroredTap(tmp, kernel, (k) => mirror(y + k, height) * width + x);
   }
 }
 
