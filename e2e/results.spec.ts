@@ -36,7 +36,7 @@ test("results page: table, box plot, PNG and SVG downloads, click a point to ope
   const plot = page.getByTestId("box-plot");
   await expect(plot.locator("svg circle")).toHaveCount(3, { timeout: 15_000 }); // the images (the mean is a diamond)
   await expect(page.getByTestId("box-stats")).toContainText("cycle 1");
-  await page.screenshot({ path: "test-results/e2e/results-page.png", fullPage: true });
+  await page.screenshot({ path: "test-results/results-view/results-page.png", fullPage: true });
 
   const [png] = await Promise.all([page.waitForEvent("download"), plot.getByTestId("download-png").click()]);
   expect(png.suggestedFilename()).toMatch(/\.png$/);

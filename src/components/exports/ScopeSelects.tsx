@@ -27,8 +27,9 @@ export function ScopeSelects({
 }) {
   const trpc = useTRPC();
   const datasets = useQuery(trpc.dataset.list.queryOptions({ projectId }));
-  const versions = useQuery(trpc.settings.list.queryOptions({ projectId }));
-  const current = useQuery(trpc.settings.get.queryOptions({ projectId }));
+  // Always re-read: a dataset run pins the current settings as a new version.
+  const versions = useQuery(trpc.settings.list.queryOptions({ projectId }, { staleTime: 0 }));
+  const current = useQuery(trpc.settings.get.queryOptions({ projectId }, { staleTime: 0 }));
   return (
     <>
       <select aria-label={scopeLabel} value={datasetId} onChange={(e) => onDatasetId(e.target.value)}>

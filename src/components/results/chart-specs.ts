@@ -113,7 +113,7 @@ export function boxPlotOptions(options: {
           channels: { image: "file", group: "group" },
         }),
         Plot.text(["box: quartiles · whiskers: 1.5 IQR · ◆ and bar: mean ± SD · dots: images"], {
-          frameAnchor: "top-left",
+          frameAnchor: "top-right",
           dy: -20,
           fill: "#667085",
         }),

@@ -83,10 +83,10 @@ export function toAnalysisImage(raster: Raster, options: AnalysisImageOptions = 
 
   // An 8-bit grey raster is its own plane: no copy.
   if (channels === 1 && shift === 0) return { ...size, data: resize(data as Uint8Array) };
+  if (channels === 1 || channels === 2) return { ...size, data: resize(plane(0)) };
   // Grey of three equal channels is the value itself, and equal channels resample equally.
-  if (channels === 1 || channels === 2 || equalColourChannels(data, channels)) {
-    return { ...size, data: resize(plane(0)) };
-  }
+  const greyPlane = equalChannelsPlane(data, channels, shift);
+  if (greyPlane) return { ...size, data: resize(greyPlane) };
   const r = resize(plane(0));
   const g = resize(plane(1));
   const b = resize(plane(2));
@@ -95,11 +95,13 @@ export function toAnalysisImage(raster: Raster, options: AnalysisImageOptions = 
   return { ...size, data: grey };
 }
 
-/** Whether R, G and B are equal in every pixel (a grey image stored as colour). */
-function equalColourChannels(data: Uint8Array | Uint16Array, channels: number): boolean {
-  for (let i = 0; i < data.length; i += channels) {
-    const r = data[i]!;
-    if (data[i + 1] !== r || data[i + 2] !== r) return false;
+/** The one plane of a colour image whose R, G and B are equal in every pixel; null otherwise. */
+function equalChannelsPlane(data: Uint8Array | Uint16Array, channels: number, shift: number): Uint8Array | null {
+  const out = new Uint8Array(data.length / channels);
+  for (let i = 0, j = 0; i < out.length; i++, j += channels) {
+    const r = data[j]!;
+    if (data[j + 1] !== r || data[j + 2] !== r) return null;
+    out[i] = r >> shift;
   }
-  return true;
+  return out;
 }

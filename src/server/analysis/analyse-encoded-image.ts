@@ -55,20 +55,25 @@ export async function analyseEncodedImages(
   for (const { i } of decoded) timings[i]!.classify = (performance.now() - t0) / decoded.length;
 
   const transfer: ArrayBuffer[] = [];
-  const results: AnalysisItemResult[] = [];
+  const results: Promise<AnalysisItemResult>[] = [];
   for (const [i, raster] of rasters.entries()) {
-    try {
-      const classification = classifications[i];
+    const classification = classifications[i];
+    rasters[i] = undefined; // the decoded page goes once its analysis image is made
+    // Not awaited here: an image's PNGs encode (libuv threads) while the next one is analysed.
+    const result = (async (): Promise<AnalysisTaskOutput> => {
       if (!raster) throw failures[i];
       if (!classification) throw new Error("internal: an image was not classified");
       if (classification instanceof ImageAnalysisError) throw classification;
-      rasters[i] = undefined; // the decoded page goes once its analysis image is made
-      results.push({ ok: true, output: await analyseRaster(raster, classification, input, timings[i]!, transfer) });
-    } catch (error) {
-      results.push({ ok: false, error: serializeError(error) });
-    }
+      return analyseRaster(raster, classification, input, timings[i]!, transfer);
+    })();
+    results.push(
+      result.then(
+        (output): AnalysisItemResult => ({ ok: true, output }),
+        (error: unknown): AnalysisItemResult => ({ ok: false, error: serializeError(error) }),
+      ),
+    );
   }
-  return { output: results, transfer };
+  return { output: await Promise.all(results), transfer };
 }
 
 /** The analysis pipeline and the PNG maps of one decoded, classified image. */

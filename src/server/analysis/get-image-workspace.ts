@@ -56,6 +56,8 @@ export async function getImageWorkspace(options: { db: Db; projectId: string; im
       analysedArea: parseAnalysedAreaRecord(image.analysedArea),
       // The display variant: 8-bit, full resolution, what the browser can draw (16-bit TIFF cannot).
       displayUrl: `/api/images/${image.id}/display`,
+      // The raw values for window/level and the pointer readout (a 16-bit PNG of a 16-bit image).
+      samplesUrl: `/api/images/${image.id}/samples`,
       camCrop: camCropRect(image.width, image.height),
     },
     navigation: {

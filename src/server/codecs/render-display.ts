@@ -64,3 +64,34 @@ export async function renderDisplay(
     throw new ImageProbeError("CORRUPT", IMAGE_ERROR_MESSAGE.corrupt);
   }
 }
+
+/**
+ * The raw samples of a 16-bit image for the browser's window/level and pointer readout: a 16-bit
+ * PNG (grey or RGB, no alpha) at the display rendition's size, so one sample per displayed pixel.
+ * Images no larger than `maxSide` keep every stored value; a bigger one is downscaled to the
+ * nearest pixel, so each value is still one the file holds. Memory is bounded by the output, as
+ * for the display.
+ */
+export async function renderSamples16(
+  bytes: Buffer,
+  probe: ImageProbe,
+  options: { maxPixels: number; maxDecodedBytes?: number; maxSide: number },
+): Promise<DisplayRendition> {
+  const maxSide = Math.min(options.maxSide, Math.max(probe.width, probe.height));
+  try {
+    const image = openFirstPage(bytes, {
+      format: probe.format,
+      maxPixels: options.maxPixels,
+      maxDecodedBytes: options.maxDecodedBytes,
+    })
+      .removeAlpha()
+      // Nearest pixel: every value shown is one the file holds, never an average.
+      .resize(maxSide, maxSide, { fit: "inside", withoutEnlargement: true, kernel: "nearest" })
+      .toColourspace(probe.channels <= 2 ? "grey16" : "rgb16");
+    const { data, info } = await image.png({ compressionLevel: 6 }).toBuffer({ resolveWithObject: true });
+    return { png: data, width: info.width, height: info.height };
+  } catch (error) {
+    if (error instanceof ImageProbeError) throw error;
+    throw new ImageProbeError("CORRUPT", IMAGE_ERROR_MESSAGE.corrupt);
+  }
+}

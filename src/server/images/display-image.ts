@@ -10,6 +10,10 @@
  * source's sha256 and the size limit, a per-process map shares concurrent first requests, and a
  * small index file (DATA_DIR/display/<sha256>-<side>, holding the PNG's blob key) keeps it across
  * restarts. The blob store's content addressing makes a repeated put a no-op anyway.
+ *
+ * `samples`: the raw values the browser's window/level and readout need. For a 16-bit image a
+ * 16-bit PNG at the display's size (render-display.ts renderSamples16), made and kept the same
+ * way; for any other image the display itself (its 8-bit values are the stored ones).
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -44,16 +48,18 @@ export async function displayImageBlob(options: {
   blobs: BlobStore;
   source: DisplaySource;
   reencode?: boolean;
+  samples?: boolean;
 }): Promise<DisplayBlob> {
   const { blobs, source } = options;
   const maxSide = serverEnv().DISPLAY_MAX_SIDE;
-  if (!options.reencode && isBrowserDisplayable(source, maxSide)) {
+  const samples = options.samples === true && hasDeepSamples(source);
+  if (!samples && !options.reencode && isBrowserDisplayable(source, maxSide)) {
     return { blobKey: source.blobKey, mediaType: source.format === "png" ? "image/png" : "image/jpeg" };
   }
-  const cacheKey = `${source.sha256}-${maxSide}`;
+  const cacheKey = `${source.sha256}-${maxSide}${samples ? "-samples16" : ""}`;
   let pending = converted.get(cacheKey);
   if (!pending) {
-    pending = storedOrConvert(blobs, source, maxSide, cacheKey);
+    pending = storedOrConvert(blobs, source, maxSide, cacheKey, samples);
     converted.set(cacheKey, pending);
     // A failed conversion must not be remembered: the next request tries again.
     pending.catch(() => converted.delete(cacheKey));
@@ -62,12 +68,18 @@ export async function displayImageBlob(options: {
 }
 
 /** The rendition made before (also by an earlier process), else a new one. */
-async function storedOrConvert(blobs: BlobStore, source: DisplaySource, maxSide: number, cacheKey: string) {
+async function storedOrConvert(
+  blobs: BlobStore,
+  source: DisplaySource,
+  maxSide: number,
+  cacheKey: string,
+  samples: boolean,
+) {
   const indexFile = path.join(dataDir(), "display", cacheKey);
   const known = await readFile(indexFile, "utf8").catch(() => null);
   if (known && (await blobs.has(known.trim()))) return known.trim();
 
-  const key = await convert(blobs, source, maxSide);
+  const key = await convert(blobs, source, maxSide, samples);
   await mkdir(path.dirname(indexFile), { recursive: true });
   const temporary = `${indexFile}.${process.pid}.tmp`;
   await writeFile(temporary, key);
@@ -75,12 +87,18 @@ async function storedOrConvert(blobs: BlobStore, source: DisplaySource, maxSide:
   return key;
 }
 
-async function convert(blobs: BlobStore, source: DisplaySource, maxSide: number): Promise<string> {
+/** 16-bit integer samples: the ones an 8-bit display cannot carry (float images keep the display). */
+export function hasDeepSamples(source: { bitDepth: number }): boolean {
+  return source.bitDepth === 16;
+}
+
+async function convert(blobs: BlobStore, source: DisplaySource, maxSide: number, samples: boolean): Promise<string> {
   const bytes = await blobs.get(source.blobKey);
   // A stored original was accepted once: a later, lower upload limit must not hide it.
   const limits = decodeLimits();
   limits.maxBytes = Math.max(bytes.length, limits.maxBytes);
   const { source: input, transfer } = movableSource(bytes);
-  const display = await runHeavyTask("image.display", { source: input, limits, maxSide }, { transfer });
+  const task = samples ? "image.samples" : "image.display";
+  const display = await runHeavyTask(task, { source: input, limits, maxSide }, { transfer });
   return (await blobs.put(new Uint8Array(display.png))).key;
 }

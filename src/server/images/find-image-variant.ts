@@ -4,14 +4,16 @@
  *   original   the uploaded file, as uploaded
  *   thumbnail  the stored PNG thumbnail
  *   display    what a browser's canvas draws (display-image.ts), converted on first use
+ *   samples    the raw values for window/level and the pointer readout: a 16-bit PNG for 16-bit
+ *              images, else the display (display-image.ts)
  */
 import { IMAGE_FORMATS, IMAGE_MEDIA_TYPE } from "~/server/codecs/probe-image";
 import type { Db } from "~/server/db";
 import type { BlobStore } from "~/server/storage";
 import { sha256OfBlobKey } from "~/server/storage/blob-keys";
-import { displayImageBlob, type DisplaySource } from "./display-image";
+import { displayImageBlob, hasDeepSamples, type DisplaySource } from "./display-image";
 
-export const IMAGE_VARIANTS = ["original", "thumbnail", "display"] as const;
+export const IMAGE_VARIANTS = ["original", "thumbnail", "display", "samples"] as const;
 export type ImageVariant = (typeof IMAGE_VARIANTS)[number];
 
 export type VariantSource = DisplaySource & { thumbnailKey: string };
@@ -59,14 +61,17 @@ export function imageVariantBlob(options: {
   const reencode = options.reencodeDisplay === true;
   switch (options.variant) {
     case "display":
+    case "samples": {
+      const samples = options.variant === "samples" && hasDeepSamples(image);
       return {
         // The display bytes derive from the source alone, so its sha names them before any conversion.
-        etag: `"${reencode ? "rendition" : "display"}-${image.sha256}"`,
+        etag: `"${samples ? "samples16" : reencode ? "rendition" : "display"}-${image.sha256}"`,
         content: async () => {
-          const display = await displayImageBlob({ blobs, source: image, reencode });
+          const display = await displayImageBlob({ blobs, source: image, reencode, samples });
           return { blobKey: display.blobKey, contentType: display.mediaType };
         },
       };
+    }
     case "thumbnail":
       return {
         etag: `"${sha256OfBlobKey(image.thumbnailKey)}"`,

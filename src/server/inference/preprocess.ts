@@ -36,8 +36,14 @@ function lumaRow(raster: Raster, y: number, out: Float32Array): void {
   if (channels <= 2) {
     for (let x = 0; x < width; x++, o += channels) out[x] = data[o]!;
   } else {
-    for (let x = 0; x < width; x++, o += channels)
-      out[x] = LUMA[0] * data[o]! + LUMA[1] * data[o + 1]! + LUMA[2] * data[o + 2]!;
+    for (let x = 0; x < width; x++, o += channels) {
+      const r = data[o]!;
+      const g = data[o + 1]!;
+      const b = data[o + 2]!;
+      // Grey stored as colour: the luma of equal channels is the value itself (float32-exact for
+      // every 8- and 16-bit code), without the three products.
+      out[x] = r === g && g === b ? r : LUMA[0] * r + LUMA[1] * g + LUMA[2] * b;
+    }
   }
 }
 
@@ -124,27 +130,35 @@ export function preprocessRaster(raster: Raster): Float32Array {
   const nRows = lastRow - firstRow;
   const horizontal = new Float32Array(nRows * INPUT_SIZE);
   const grey = new Float32Array(inW);
+  const { start: colStart, count: colCount, weights: colWeights, maxTaps: colTaps } = cols;
   for (let r = 0; r < nRows; r++) {
     lumaRow(raster, firstRow + r, grey);
+    const row = r * INPUT_SIZE;
     for (let x = 0; x < INPUT_SIZE; x++) {
-      const s = cols.start[x]!;
-      const c = cols.count[x]!;
-      const w = x * cols.maxTaps;
+      const s = colStart[x]!;
+      const c = colCount[x]!;
+      const w = x * colTaps;
       let acc = 0;
-      for (let t = 0; t < c; t++) acc += cols.weights[w + t]! * grey[s + t]!;
-      horizontal[r * INPUT_SIZE + x] = clampRound(acc, maxCode);
+      for (let t = 0; t < c; t++) acc += colWeights[w + t]! * grey[s + t]!;
+      horizontal[row + x] = clampRound(acc, maxCode);
     }
   }
   const out = new Float32Array(INPUT_SIZE * INPUT_SIZE);
+  const { start: rowStart, count: rowCount, weights: rowWeights, maxTaps: rowTaps } = rows;
+  const column = new Float64Array(INPUT_SIZE);
   for (let y = 0; y < INPUT_SIZE; y++) {
-    const s = rows.start[y]! - firstRow;
-    const c = rows.count[y]!;
-    const w = y * rows.maxTaps;
-    for (let x = 0; x < INPUT_SIZE; x++) {
-      let acc = 0;
-      for (let t = 0; t < c; t++) acc += rows.weights[w + t]! * horizontal[(s + t) * INPUT_SIZE + x]!;
-      out[y * INPUT_SIZE + x] = clampRound(acc, maxCode) / maxCode;
+    const s = rowStart[y]! - firstRow;
+    const c = rowCount[y]!;
+    const w = y * rowTaps;
+    // Tap by tap over whole rows (the same sum, in the same order, per pixel).
+    column.fill(0);
+    for (let t = 0; t < c; t++) {
+      const weight = rowWeights[w + t]!;
+      const source = (s + t) * INPUT_SIZE;
+      for (let x = 0; x < INPUT_SIZE; x++) column[x] = column[x]! + weight * horizontal[source + x]!;
     }
+    const row = y * INPUT_SIZE;
+    for (let x = 0; x < INPUT_SIZE; x++) out[row + x] = clampRound(column[x]!, maxCode) / maxCode;
   }
   return out;
 }

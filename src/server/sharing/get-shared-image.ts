@@ -38,6 +38,10 @@ export type SharedImage = {
     width: number;
     height: number;
     displayUrl: string;
+    /** The raw values for window/level (a 16-bit PNG of a 16-bit image, else the display). */
+    samplesUrl: string;
+    bitDepth: number;
+    channels: number;
     /** The size of one original pixel (for the scale bar), null when the image has none. */
     pixelSize: PixelSize | null;
   };
@@ -70,6 +74,8 @@ export async function getSharedImage(options: { db: Db; token: string; imageId: 
       fileName: true,
       width: true,
       height: true,
+      bitDepth: true,
+      channels: true,
       ...PIXEL_SIZE_FIELDS,
       dataset: { select: { name: true } },
     },
@@ -156,6 +162,9 @@ export async function getSharedImage(options: { db: Db; token: string; imageId: 
       width: image.width,
       height: image.height,
       displayUrl: sharedImageUrl(token, image.id, "display"),
+      samplesUrl: sharedImageUrl(token, image.id, "samples"),
+      bitDepth: image.bitDepth,
+      channels: image.channels,
       pixelSize: pixelSizeOf(image),
     },
     overlays,

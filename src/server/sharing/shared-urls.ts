@@ -1,5 +1,5 @@
 /** URLs of the token-scoped byte routes (src/app/api/share/[token]/...). */
-export function sharedImageUrl(token: string, imageId: string, variant: "display" | "thumbnail"): string {
+export function sharedImageUrl(token: string, imageId: string, variant: "display" | "thumbnail" | "samples"): string {
   return `/api/share/${encodeURIComponent(token)}/images/${encodeURIComponent(imageId)}/${variant}`;
 }
 

@@ -88,6 +88,11 @@ export type HeavyTasks = {
     input: { source: ByteSource; limits: DecodeLimits; maxSide: number };
     output: EncodedImage & { sourceWidth: number; sourceHeight: number };
   };
+  /** The raw samples of a 16-bit image: a 16-bit PNG at the display's size (renderSamples16). */
+  "image.samples": {
+    input: { source: ByteSource; limits: DecodeLimits; maxSide: number };
+    output: EncodedImage;
+  };
   /** The analysed area: from the metadata, else a data bar searched in the pixels (find-analysed-area.ts). */
   "image.analysedArea": {
     input: { source: ByteSource; limits: DecodeLimits; probe: AnalysedAreaProbe };

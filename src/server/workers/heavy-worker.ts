@@ -8,7 +8,7 @@ import { open, readFile } from "node:fs/promises";
 import { analyseEncodedImages } from "~/server/analysis/analyse-encoded-image";
 import { makeThumbnail } from "~/server/codecs/make-thumbnail";
 import { IMAGE_ERROR_MESSAGE, ImageProbeError, probeImage, sniffImageFormat } from "~/server/codecs/probe-image";
-import { renderDisplay } from "~/server/codecs/render-display";
+import { renderDisplay, renderSamples16 } from "~/server/codecs/render-display";
 import { findAnalysedArea } from "~/server/images/find-analysed-area";
 import { computeObjectSet } from "~/server/objects/compute-object-set";
 import type { ByteSource, DecodeLimits, HeavyTasks } from "./heavy-tasks";
@@ -92,7 +92,19 @@ serveTasks<HeavyTasks>({
       transfer: [png],
     };
   },
+  "image.samples": async ({ source, limits, maxSide }) => {
+    const bytes = await load(source);
+    const probe = await probeImage(bytes, probeOptions(limits));
+    const samples = await renderSamples16(bytes, probe, {
+      maxPixels: limits.maxPixels,
+      maxDecodedBytes: limits.maxDecodedBytes,
+      maxSide,
+    });
+    const png = transferable(samples.png);
+    return { output: { png, width: samples.width, height: samples.height }, transfer: [png] };
+  },
   "image.analysedArea": async ({ source, ...input }) => ({ output: await findAnalysedArea(await load(source), input) }),
-  "analysis.compute": async ({ sources, ...input }) => analyseEncodedImages(await Promise.all(sources.map(load)), input),
+  "analysis.compute": async ({ sources, ...input }) =>
+    analyseEncodedImages(await Promise.all(sources.map(load)), input),
   "objects.compute": async ({ source, ...input }) => computeObjectSet(await load(source), input),
 });

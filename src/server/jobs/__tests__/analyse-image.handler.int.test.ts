@@ -9,7 +9,7 @@ import { resolveAnalysisParams } from "~/server/analysis/run-analysis";
 import { db } from "~/server/db";
 import { blobStore } from "~/server/storage";
 import { seedProject } from "../../../../tests/helpers/seed";
-import { handleAnalyseImage } from "../analyse-image.handler";
+import { handleAnalyseImage, handleAnalyseImages } from "../analyse-image.handler";
 import type { AnalyseImagePayload } from "../definitions";
 import { parseFailures } from "../job-run-records";
 import { seedDataset, TINY_MODEL } from "./seed-images";
@@ -183,5 +183,75 @@ describe("handleAnalyseImage", () => {
       progressDone: 0,
       status: "CANCELLED",
     });
+  });
+
+  it("handles a batch as each item alone: same results, each recorded once, failures on their own", async () => {
+    const { project } = await seedProject(db, { owner: "OWNER" });
+    const count = 7; // two chunks: the second computes while the first is recorded
+    const { datasetId, imageIds } = await seedDataset({ db, projectId: project.id, count, corrupt: [2] });
+    const run = await runningRun(project.id, datasetId, count);
+    const complete = fakeQueue();
+    const store = blobStore();
+    const items = imageIds.map((imageId, i) => ({
+      payload: payloadFor(run, imageId, TINY_MODEL),
+      // Item 5 meets a transient problem when it is recorded (the database went away).
+      completeQueueJob:
+        i === 5
+          ? async () => {
+              throw new Error("connection lost");
+            }
+          : complete(`job-${i}`),
+    }));
+
+    const results = await handleAnalyseImages({ db, store, items });
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value.outcome : "retry"))).toEqual([
+      "analysed",
+      "analysed",
+      "failed",
+      "analysed",
+      "analysed",
+      "retry",
+      "analysed",
+    ]);
+    expect(results[5]).toMatchObject({ status: "rejected", reason: new Error("connection lost") });
+    let current = await db.jobRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(current).toMatchObject({ status: "RUNNING", progressDone: count - 1, failedCount: 1 });
+
+    // Each analysed image has exactly the analysis it gets alone (maps are content-addressed).
+    const { computeImageAnalysis, computeImageAnalyses } = await import("~/server/analysis/compute-image-analysis");
+    const request = (imageId: string) => ({ projectId: project.id, imageId, params, model: TINY_MODEL });
+    const batched = await computeImageAnalyses({ db, store, requests: imageIds.map(request) });
+    for (const [i, imageId] of imageIds.entries()) {
+      const alone = await computeImageAnalysis({ db, store, ...request(imageId) }).catch((error: unknown) => error);
+      const inBatch = batched[i]!;
+      if (i === 2) {
+        expect(inBatch).toMatchObject({ status: "rejected", reason: alone });
+        continue;
+      }
+      if (inBatch.status !== "fulfilled" || alone instanceof Error) throw new Error(`image ${i} was not analysed`);
+      expect({ ...inBatch.value, timingsMs: {} }).toEqual({ ...(alone as typeof inBatch.value), timingsMs: {} });
+      const rows = await db.analysis.findMany({ where: { imageId } });
+      expect(rows).toHaveLength(i === 5 ? 0 : 1);
+      if (i !== 5)
+        expect(rows[0]).toMatchObject({
+          paramsHash: alone.paramsHash,
+          prediction: alone.prediction,
+          mapKeys: alone.mapKeys,
+        });
+    }
+
+    // The batch again (the queue handed it out twice): nothing counted twice; the retried item counts now.
+    items[5]!.completeQueueJob = complete("job-5");
+    const again = await handleAnalyseImages({ db, store, items });
+    // (Stale items find their job completed, or, once item 5 finished the run, the run no longer running.)
+    expect(again.map((r) => r.status === "fulfilled" && r.value.result === "recorded")).toEqual(
+      imageIds.map((_, i) => i === 5),
+    );
+    expect(again.every((r) => r.status === "fulfilled")).toBe(true);
+    current = await db.jobRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(current).toMatchObject({ status: "SUCCEEDED", progressDone: count, failedCount: 1 });
+    for (const imageId of imageIds) {
+      expect(await db.analysis.count({ where: { imageId } })).toBe(imageId === imageIds[2] ? 0 : 1);
+    }
   });
 });

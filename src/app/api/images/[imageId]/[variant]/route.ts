@@ -1,7 +1,8 @@
 /**
- * GET /api/images/:imageId/original | thumbnail | display: the stored bytes, for project members
- * (any role). "display" is what the browser's canvas draws: the original when browsers can show
- * it, else an 8-bit full-resolution PNG (16-bit windowed to its min..max; display-image.ts).
+ * GET /api/images/:imageId/original | thumbnail | display | samples: the stored bytes, for project
+ * members (any role). "display" is what the browser's canvas draws: the original when browsers can
+ * show it, else an 8-bit full-resolution PNG (16-bit windowed to its min..max; display-image.ts).
+ * "samples" is the raw values for window/level and the readout (a 16-bit PNG of a 16-bit image).
  * Missing images and images in projects the caller cannot see both answer 404, so ids cannot be
  * probed. Bytes are content-addressed, so the ETag is the content's sha256 and a matching
  * If-None-Match gets a 304 without touching the blob.

@@ -1,5 +1,5 @@
 /**
- * GET /api/share/:token/images/:imageId/display | thumbnail: image bytes for a share link's
+ * GET /api/share/:token/images/:imageId/display | thumbnail | samples: image bytes for a share link's
  * page, without an account. The token is checked on every request (revoked or expired links
  * answer 404 at once: "no-cache" makes browsers revalidate, and the ETag keeps that cheap), and
  * the image must lie inside the link's scope; ids from elsewhere answer the same 404.
@@ -19,8 +19,9 @@ export const GET = projectRoute({
   params: z.object({
     token: z.string().min(1).max(100),
     imageId: idSchema,
-    // Share links serve renditions re-encoded from pixels, never the uploaded file.
-    variant: z.enum(["display", "thumbnail"]),
+    // Share links serve renditions re-encoded from pixels, never the uploaded file ("samples":
+    // the 16-bit PNG of a 16-bit image's values, for window/level; else the display).
+    variant: z.enum(["display", "thumbnail", "samples"]),
   }),
   notFound: "Image not found",
   handler: async ({ request, db, blobs, params, shareLink }) => {
