@@ -114,6 +114,12 @@ test("invite, label live, share read-only, revoke", async ({ browser }) => {
   await carol.getByLabel("Opacity of segmentation").fill("0.8");
   await expect(carol.locator("[data-overlay=segmentation]")).toHaveCSS("opacity", "0.8");
   await carol.screenshot({ path: "test-results/e2e/shared-image.png", fullPage: true });
+  // Read-only viewers may window the display too (in their browser only); the pointer shows raw values.
+  await carol.getByTestId("window-max-value").fill("100");
+  await expect(carol.getByTestId("shared-image-windowed")).toBeVisible();
+  const viewer = (await carol.getByTestId("shared-viewer").boundingBox())!;
+  await carol.mouse.move(viewer.x + viewer.width / 2, viewer.y + viewer.height / 2);
+  await expect(carol.getByTestId("pixel-readout")).toContainText("(raw, 8-bit)");
   const overlaySrc = await overlays.first().getAttribute("src");
   // Nothing else: no member list, no project page, no write.
   await expect(carol.getByText(`bob-${suffix}@lab.test`)).toHaveCount(0);

@@ -36,9 +36,9 @@ test("window/level on a 16-bit TIFF: display changes, raw readout and measuremen
   await page.getByLabel("New dataset name").fill("raw");
   await page.getByRole("button", { name: "Create dataset" }).click();
   await page.getByRole("link", { name: /raw/ }).click();
-  await page.getByTestId("upload-input").setInputFiles([
-    { name: "ramp-16bit.tif", mimeType: "image/tiff", buffer: rampTiff16() },
-  ]);
+  await page
+    .getByTestId("upload-input")
+    .setInputFiles([{ name: "ramp-16bit.tif", mimeType: "image/tiff", buffer: rampTiff16() }]);
   await expect(page.getByTestId("upload-status")).toHaveText(["stored"], { timeout: 60_000 });
   const imageId = (await page.locator("[data-image-id]").first().getAttribute("data-image-id"))!;
   await page.goto(`/projects/${projectId}/images/${imageId}`);
@@ -57,8 +57,11 @@ test("window/level on a 16-bit TIFF: display changes, raw readout and measuremen
   const pane = (await page.getByTestId("pane-main").boundingBox())!;
   const centre = { x: pane.width / 2, y: pane.height / 2 };
   const hover = async () => {
-    await page.mouse.move(pane.x + centre.x - 3, pane.y + centre.y);
-    await page.mouse.move(pane.x + centre.x, pane.y + centre.y);
+    // Typing in the side panel scrolls the page: the pane back in view first.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const box = (await page.getByTestId("pane-main").boundingBox())!;
+    await page.mouse.move(box.x + centre.x - 3, box.y + centre.y);
+    await page.mouse.move(box.x + centre.x, box.y + centre.y);
   };
   await expect(page.getByTestId("window-min")).toBeVisible({ timeout: 30_000 });
   await hover();

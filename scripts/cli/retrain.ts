@@ -6,22 +6,26 @@ import { parseCsvRecords } from "./csv-records";
 import { z } from "zod";
 
 import { DirectoryFeatureCache } from "~/server/inference/feature-cache";
-import { type LabelledImage, retrainHead } from "~/server/inference/retrain-head";
+import { FEATURE_SETS, type FeatureSet, featureSetSchema } from "~/server/inference/feature-set-head";
+import { type LabelledImage, retrainHead, type RetrainHeadResult } from "~/server/inference/retrain-head";
 import { releaseModels } from "~/server/inference/session-cache";
 
 /**
- * `npm run cli -- retrain --labels <csv: file,label[,group]> [--folds 5] [--out <dir>] [--json]
- *    [--model <name|path>] [--cache-dir <dir>] [--l2 <x>]`
+ * `npm run cli -- retrain --labels <csv: file,label[,group]> [--features cnn|descriptors|both]
+ *    [--compare] [--folds k] [--out <dir>] [--json] [--model <name|path>] [--cache-dir <dir>] [--l2 <x>]`
  *
- * Trains a new softmax head on the model's pooled features of the labelled images (cached in
- * --cache-dir, default data/feature-cache) and reports grouped k-fold cross-validated metrics.
+ * Trains a new softmax head on the labelled images' pooled CNN features, measured descriptors
+ * (core/descriptors) or both (cached in --cache-dir, default data/feature-cache) and reports
+ * cross-validated metrics: leave-one-group-out when the CSV's groups put several images in one
+ * group, else grouped 5-fold; --folds k forces grouped k-fold. Features are standardised inside
+ * each fold. --compare trains all three feature sets and prints one table.
  * Paths in the CSV are relative to the CSV. A header row "file,label[,group]" is optional. Images
  * in one group (tiles of one micrograph) never straddle folds. --out writes head.json (the new
- * head, usable with `classify --head`) and metrics.json.
+ * head, usable with `classify --head` for "cnn" heads) and metrics.json.
  */
 
 const USAGE =
-  "usage: npm run cli -- retrain --labels <csv: file,label[,group]> [--folds 5] [--out <dir>] [--json] [--model <name|path>] [--cache-dir <dir>] [--l2 <x>]";
+  "usage: npm run cli -- retrain --labels <csv: file,label[,group]> [--features cnn|descriptors|both] [--compare] [--folds k] [--out <dir>] [--json] [--model <name|path>] [--cache-dir <dir>] [--l2 <x>]";
 
 export const labelRowSchema = z.object({
   file: z.string().min(1, "empty file name"),
@@ -70,18 +74,21 @@ export async function run(argv: string[]): Promise<number> {
       model: { type: "string", short: "m" },
       "cache-dir": { type: "string" },
       l2: { type: "string" },
+      features: { type: "string" },
+      compare: { type: "boolean" },
     },
     USAGE,
   );
   if (commandLine.kind === "exit") return commandLine.code;
   const { values, positionals } = commandLine;
-  const folds = values.folds === undefined ? 5 : Number(values.folds);
+  const folds = values.folds === undefined ? undefined : Number(values.folds);
   const l2 = values.l2 === undefined ? undefined : Number(values.l2);
+  const features = featureSetSchema.safeParse(values.features ?? "cnn");
   if (
     positionals.length > 0 ||
     !values.labels ||
-    !Number.isInteger(folds) ||
-    folds < 2 ||
+    !features.success ||
+    (folds !== undefined && (!Number.isInteger(folds) || folds < 2)) ||
     (l2 !== undefined && !(l2 >= 0))
   ) {
     console.error(USAGE);
@@ -102,10 +109,19 @@ export async function run(argv: string[]): Promise<number> {
       }
     }
     const cache = new DirectoryFeatureCache(path.resolve(values["cache-dir"] ?? path.join("data", "feature-cache")));
-    const result = await retrainHead({ model: values.model, images, featureCache: cache, folds, l2 });
+    if (values.compare) {
+      const rows: { features: FeatureSet; result: RetrainHeadResult }[] = [];
+      for (const set of FEATURE_SETS)
+        rows.push({ features: set, result: await retrainHead({ model: values.model, images, featureCache: cache, folds, l2, features: set }) });
+      printComparison(rows, values.json === true);
+      return 0;
+    }
+    const result = await retrainHead({ model: values.model, images, featureCache: cache, folds, l2, features: features.data });
     const totalMs = performance.now() - started;
     const skipped = [...unreadable, ...result.skipped];
     const report = {
+      features: features.data,
+      validation: result.crossValidation.validation,
       weightedAccuracy: result.crossValidation.weightedAccuracy,
       weightedF1: result.crossValidation.weightedF1,
       balancedAccuracy: result.crossValidation.balancedAccuracy,
@@ -133,7 +149,7 @@ export async function run(argv: string[]): Promise<number> {
       console.log(JSON.stringify(report, null, 2));
     } else {
       console.log(
-        `${report.n} images, ${report.classes.length} classes (${report.classes.join(", ")}), ${report.folds}-fold grouped CV`,
+        `${report.n} images, ${report.classes.length} classes (${report.classes.join(", ")}), features ${report.features}, ${validationText(result)}`,
       );
       console.log(
         `weighted accuracy ${report.weightedAccuracy.toFixed(4)}  weighted F1 ${report.weightedF1.toFixed(4)}  balanced accuracy ${report.balancedAccuracy.toFixed(4)}`,
@@ -155,4 +171,34 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     await releaseModels();
   }
+}
+
+function validationText(result: RetrainHeadResult): string {
+  const cv = result.crossValidation;
+  return cv.validation === "leave-one-group-out" ? `leave-one-group-out (${cv.folds} groups)` : `${cv.folds}-fold grouped CV`;
+}
+
+function printComparison(rows: { features: FeatureSet; result: RetrainHeadResult }[], json: boolean): void {
+  const table = rows.map(({ features, result }) => ({
+    features,
+    validation: result.crossValidation.validation,
+    folds: result.crossValidation.folds,
+    n: result.crossValidation.n,
+    accuracy: result.crossValidation.weightedAccuracy,
+    balancedAccuracy: result.crossValidation.balancedAccuracy,
+    weightedF1: result.crossValidation.weightedF1,
+    confusionMatrix: result.crossValidation.confusionMatrix,
+    classes: result.crossValidation.classes,
+  }));
+  if (json) {
+    console.log(JSON.stringify(table, null, 2));
+    return;
+  }
+  const first = rows[0]?.result;
+  if (first) console.log(`${first.crossValidation.n} images, classes ${first.crossValidation.classes.join(", ")}, ${validationText(first)}`);
+  console.log(`${"features".padEnd(12)} ${"accuracy".padStart(9)} ${"balanced".padStart(9)} ${"F1".padStart(7)}  confusion (rows = true)`);
+  for (const row of table)
+    console.log(
+      `${row.features.padEnd(12)} ${row.accuracy.toFixed(4).padStart(9)} ${row.balancedAccuracy.toFixed(4).padStart(9)} ${row.weightedF1.toFixed(4).padStart(7)}  ${JSON.stringify(row.confusionMatrix)}`,
+    );
 }

@@ -15,7 +15,24 @@ export const loadImagePyramid: (url: string) => Promise<ImagePyramid> = cachedLo
 async function buildPyramid(url: string): Promise<ImagePyramid> {
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) throw new Error(`Could not load the image (HTTP ${response.status})`);
-  const full = await createImageBitmap(await response.blob());
+  return pyramidOf(await createImageBitmap(await response.blob()));
+}
+
+/** The pyramid of display pixels made in the browser (a windowed image, window-level.ts). */
+export async function pyramidFromPixels(
+  rgba: Uint8ClampedArray<ArrayBuffer>,
+  width: number,
+  height: number,
+): Promise<ImagePyramid> {
+  return pyramidOf(await createImageBitmap(new ImageData(rgba, width, height)));
+}
+
+/** Frees a pyramid's bitmaps (one made by pyramidFromPixels, once nothing draws it). */
+export function closePyramid(pyramid: ImagePyramid): void {
+  for (const level of pyramid.levels) if (level.source instanceof ImageBitmap) level.source.close();
+}
+
+async function pyramidOf(full: ImageBitmap): Promise<ImagePyramid> {
   const levels: PyramidLevel[] = [{ width: full.width, height: full.height, source: full }];
   let width = full.width;
   let height = full.height;
@@ -54,26 +71,4 @@ export function pickLevel(pyramid: ImagePyramid, screenPixelsPerImagePixel: numb
     if (level.width >= wanted) return level;
   }
   return pyramid.levels[0]!;
-}
-
-/** Grey value (0..255) of the full-resolution display image at an image pixel, for the readout. */
-export function createPixelReader(pyramid: ImagePyramid): (x: number, y: number) => number | null {
-  let context: CanvasRenderingContext2D | null = null;
-  const full = pyramid.levels[0]!;
-  return (x, y) => {
-    if (x < 0 || y < 0 || x >= pyramid.width || y >= pyramid.height) return null;
-    // Image coordinates to the display's pixels (the same unless the display is downscaled).
-    const px = Math.min(full.width - 1, Math.floor((x * full.width) / pyramid.width));
-    const py = Math.min(full.height - 1, Math.floor((y * full.height) / pyramid.height));
-    if (!context) {
-      const canvas = document.createElement("canvas");
-      canvas.width = full.width;
-      canvas.height = full.height;
-      context = canvas.getContext("2d", { willReadFrequently: true });
-      context?.drawImage(full.source, 0, 0);
-    }
-    if (!context) return null;
-    const rgba = context.getImageData(px, py, 1, 1).data;
-    return Math.round(0.299 * rgba[0]! + 0.587 * rgba[1]! + 0.114 * rgba[2]!);
-  };
 }

@@ -26,8 +26,8 @@ export function WindowLevelPanel(props: { state: WindowLevelState }) {
   return (
     <section className="panel" aria-label="Display" data-testid="window-level">
       <h2>Display (window / level)</h2>
-      {error && <p className="error">The image's values could not be loaded: {error}</p>}
-      {!error && (!samples || !window || !bounds) && <p className="muted">Loading the image's values…</p>}
+      {error && <p className="error">The image values could not be loaded: {error}</p>}
+      {!error && (!samples || !window || !bounds) && <p className="muted">Loading the image values…</p>}
       {samples && window && bounds && (
         <div style={{ display: "grid", gap: 6 }}>
           <Histogram bars={bars} bounds={bounds} window={window} />

@@ -50,13 +50,13 @@ const storageKey = (imageId: string) => `vccc.window-level.${imageId}`;
 export function useWindowLevel(image: DisplayImage): WindowLevelState {
   const [samples, setSamples] = useState<RawSamples | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [stored, setStored] = useState<WindowLevel | null>(null);
+  // Read once per mount (the workspace remounts per image); null on the server.
+  const [stored, setStored] = useState<WindowLevel | null>(() => readStored(image.id));
   useEffect(() => {
     let cancelled = false;
     loadRawSamples(image)
       .then((loaded) => !cancelled && setSamples(loaded))
       .catch((cause: unknown) => !cancelled && setError(errorMessage(cause)));
-    setStored(readStored(image.id));
     return () => {
       cancelled = true;
     };
@@ -109,10 +109,7 @@ export function useWindowedPyramid(
   const [windowed, setWindowed] = useState<ImagePyramid | null>(null);
   const { samples, lut } = state;
   useEffect(() => {
-    if (!samples || !lut) {
-      setWindowed(null);
-      return;
-    }
+    if (!samples || !lut) return;
     let cancelled = false;
     const frame = requestAnimationFrame(() => {
       const rgba = applyWindow(samples, lut);
@@ -133,7 +130,8 @@ export function useWindowedPyramid(
     },
     [windowed],
   );
-  return windowed ?? base;
+  // While a new window renders, the previous windowed picture stays (no flash of the default).
+  return lut && windowed ? windowed : base;
 }
 
 function readStored(imageId: string): WindowLevel | null {

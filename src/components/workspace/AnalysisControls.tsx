@@ -1,6 +1,7 @@
 "use client";
 
 import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/core/analysis/kmeans-grey";
+import { ClassProbabilities } from "./ClassProbabilities";
 import type { WorkspaceAnalysis } from "./use-analysis-maps";
 
 /** "No classifier" in the model select. */
@@ -62,6 +63,7 @@ export function AnalysisControls(props: {
           {props.analysis ? "Not classified: no model installed (see models/)." : "Not analysed yet."}
         </p>
       )}
+      {props.analysis?.prediction && <ClassProbabilities probabilities={props.analysis.probabilities} />}
       <div
         style={{
           display: "grid",

@@ -6,7 +6,8 @@ import { colormapLut } from "~/core/analysis/colormaps";
 import type { Clustering } from "./use-clustering";
 
 /**
- * Each cluster's colour (viridis, as the map) and share of the area. Clicking an entry makes it
+ * Each cluster's colour (viridis, as the map), mean grey (0..255 of the analysis image, when
+ * known) and share of the area. Clicking an entry makes it
  * the target cluster; the arrow turns it into a region of the current class.
  */
 export function ClusterLegend(props: {
@@ -49,6 +50,11 @@ export function ClusterLegend(props: {
                 }}
               />
               <span>Cluster {clusterId}</span>
+              {clustering.centers[clusterId] !== undefined && (
+                <span className="muted" title="Mean grey of the cluster (analysis image, 0–255)">
+                  grey {clustering.centers[clusterId].toFixed(0)}
+                </span>
+              )}
               <span className="muted" style={{ marginLeft: "auto" }} data-testid={`legend-share-${clusterId}`}>
                 {percent.toFixed(2)} %
               </span>

@@ -14,6 +14,8 @@ import { useObjects } from "~/components/objects/use-objects";
 import { CollaborationBar } from "~/components/presence/CollaborationBar";
 import type { ProjectCan } from "~/components/projects/use-project-can";
 import { useProjectPage } from "~/components/projects/use-project-page";
+import { useWindowLevel, useWindowedPyramid } from "~/components/display/use-window-level";
+import { WindowLevelPanel } from "~/components/display/WindowLevelPanel";
 import { camAgreement, sampleOnGrid } from "~/core/analysis/mask-agreement";
 import type { RouterOutputs } from "~/trpc/react";
 import { AgreementTable } from "./AgreementTable";
@@ -25,6 +27,7 @@ import { ConflictBanner } from "./ConflictBanner";
 import { LabelBar } from "./LabelBar";
 import { LayerPanel } from "./LayerPanel";
 import { DEFAULT_LAYER_SETTINGS, type LayerSettings } from "./layer-settings";
+import { MapLegends } from "./MapLegends";
 import { LivePixelReadout } from "./PixelReadout";
 import { RegionList } from "./RegionList";
 import { ToolBar } from "./ToolBar";
@@ -89,6 +92,9 @@ function LoadedWorkspace(props: {
   useEffect(() => editor.setDisabledTools(can.setScale ? [] : ["scale"]), [editor, can.setScale]);
   const { pyramid, error: imageError } = useImagePyramid(image.displayUrl, image);
   const camera = useCameraControls(editor, image);
+  // Window/level: display only (the drawn pyramid), never the stored image or a measurement.
+  const windowLevel = useWindowLevel(image);
+  const shownPyramid = useWindowedPyramid(pyramid, windowLevel, image);
 
   // ---------- analysis ----------
   const installed = workspace.installedModels;
@@ -164,7 +170,14 @@ function LoadedWorkspace(props: {
   };
 
   // ---------- readout ----------
-  const readout = usePixelReadout(image, { pyramid, cam: maps.cam, camRect, clustering, fullRect });
+  const readout = usePixelReadout(image, {
+    samples: windowLevel.samples,
+    lut: windowLevel.currentLut,
+    cam: maps.cam,
+    camRect,
+    clustering,
+    fullRect,
+  });
   const readoutHover = readout.onHover;
   const objectsHover = objectHover.onHover;
   const onHover = useCallback(
@@ -178,9 +191,11 @@ function LoadedWorkspace(props: {
   // ---------- compare panes ----------
   const pending = auto.pending || maps.loading ? "Analysing…" : "Not analysed yet.";
   const unavailable = unavailableOverlays({ maps, clustering, target, analysed: base !== null, pending });
-  const layerUnavailable = objects.overlay
-    ? unavailable
-    : { ...unavailable, objects: objects.set ? "Loading the outlines…" : "Run Objects first (panel below)." };
+  const layerUnavailable = {
+    ...unavailable,
+    ...(objects.overlay ? {} : { objects: objects.set ? "Loading the outlines…" : "Run Objects first (panel below)." }),
+    ...(image.analysedArea ? {} : { excluded: "The whole image is analysed: nothing is left out." }),
+  };
   const [compare, setCompare] = useState(false);
   const { panes, setPanes } = useComparePanes(compare, unavailable);
 
@@ -265,13 +280,14 @@ function LoadedWorkspace(props: {
               store={objectHover.store}
               units={objects.set ? objectUnits(image.pixelSize, image.width, objects.set.width) : null}
             />
-            {pyramid && (
+            {shownPyramid && (
               <WorkspaceViewer
                 editor={editor}
                 data={{
-                  pyramid,
+                  pyramid: shownPyramid,
                   fullRect,
                   camRect,
+                  analysedArea: image.analysedArea,
                   cam: maps.cam,
                   segmentation: maps.segmentation,
                   contrast: maps.contrast,
@@ -336,7 +352,9 @@ function LoadedWorkspace(props: {
             editor={editor}
             regionClassName={regionClassName}
           />
+          <WindowLevelPanel state={windowLevel} />
           <LayerPanel settings={settings} unavailable={layerUnavailable} onChange={setSettings} />
+          <MapLegends settings={settings} unavailable={layerUnavailable} />
           <AgreementTable
             agreement={agreement}
             threshold={threshold}

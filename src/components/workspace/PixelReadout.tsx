@@ -3,17 +3,22 @@
 import { useSyncExternalStore } from "react";
 import type { HoverStore } from "./hover-store";
 
-/** Values under the pointer: position, display grey value, CAM value and cluster id. */
+/**
+ * Values under the pointer: position, the raw value (grey, or R, G, B) as stored, the display
+ * value it is shown as (after window/level), CAM value and cluster id.
+ */
 export type PixelValues = {
   x: number;
   y: number;
-  grey: number | null;
+  raw: number[] | null;
+  display: number[] | null;
   cam: number | null;
   cluster: number | null;
 };
 
 export function PixelReadout(props: { values: PixelValues | null; bitDepth: number }) {
   const v = props.values;
+  const deep = props.bitDepth === 16;
   return (
     <div
       className="muted"
@@ -22,9 +27,11 @@ export function PixelReadout(props: { values: PixelValues | null; bitDepth: numb
     >
       {v ? (
         <>
-          x <span data-testid="readout-x">{v.x}</span> · y <span data-testid="readout-y">{v.y}</span> · grey{" "}
-          <span data-testid="readout-grey">{v.grey ?? "—"}</span>
-          {props.bitDepth > 8 ? " (display, windowed)" : ""} · CAM{" "}
+          x <span data-testid="readout-x">{v.x}</span> · y <span data-testid="readout-y">{v.y}</span> ·{" "}
+          {v.raw && v.raw.length === 3 ? "R,G,B" : "value"}{" "}
+          <span data-testid="readout-raw">{v.raw?.join(",") ?? "—"}</span>
+          {deep ? " (raw, 16-bit)" : props.bitDepth > 8 ? " (8-bit display of a float image)" : " (raw, 8-bit)"} ·
+          display <span data-testid="readout-display">{v.display?.join(",") ?? "—"}</span> · CAM{" "}
           <span data-testid="readout-cam">{v.cam === null ? "—" : v.cam.toFixed(2)}</span> · cluster{" "}
           <span data-testid="readout-cluster">{v.cluster ?? "—"}</span>
         </>

@@ -4,7 +4,9 @@ import { type ReactNode } from "react";
 import type { AnnotationEditor } from "~/components/canvas/AnnotationEditor";
 import type { Size, Vec } from "~/components/canvas/camera";
 import type { ImagePyramid } from "~/components/canvas/image-pyramid";
+import { AnalysedAreaLayer } from "~/components/canvas/layers/AnalysedAreaLayer";
 import { AnnotationLayer } from "~/components/canvas/layers/AnnotationLayer";
+import { CamCropLayer } from "~/components/canvas/layers/CamCropLayer";
 import { ClusterLayer } from "~/components/canvas/layers/ClusterLayer";
 import { HeatmapLayer } from "~/components/canvas/layers/HeatmapLayer";
 import { ImageLayer } from "~/components/canvas/layers/ImageLayer";
@@ -25,6 +27,8 @@ export type ViewerData = {
   pyramid: ImagePyramid;
   fullRect: GridRect;
   camRect: GridRect;
+  /** The analysed area (what measurements cover), null for the whole image. */
+  analysedArea: GridRect | null;
   cam: GreyImage | null;
   segmentation: GreyImage | null;
   contrast: GreyImage | null;
@@ -112,6 +116,12 @@ export function WorkspaceViewer(props: {
             />
           )
         );
+      case "excluded":
+        return (
+          <AnalysedAreaLayer key="excluded" area={data.analysedArea} image={data.fullRect} opacity={setting.opacity} />
+        );
+      case "camCrop":
+        return <CamCropLayer key="camCrop" rect={data.camRect} opacity={setting.opacity} />;
       case "objects":
         return [
           data.objects && (
@@ -158,9 +168,19 @@ export function WorkspaceViewer(props: {
           onClickImage={props.onClickImage}
         >
           <ImageLayer pyramid={data.pyramid} camera={editor.camera} />
-          {(["texture", "segmentation", "clusters", "cam", "target", "objects", "annotations"] as const).map((id) =>
-            overlay(id, false),
-          )}
+          {(
+            [
+              "texture",
+              "segmentation",
+              "clusters",
+              "cam",
+              "target",
+              "excluded",
+              "camCrop",
+              "objects",
+              "annotations",
+            ] as const
+          ).map((id) => overlay(id, false))}
           <ScaleBarLayer editor={editor} pixelSize={data.pixelSize} />
         </ViewerPane>
       </div>

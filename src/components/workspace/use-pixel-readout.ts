@@ -2,15 +2,17 @@
 
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import type { Vec } from "~/components/canvas/camera";
-import { createPixelReader, type ImagePyramid } from "~/components/canvas/image-pyramid";
 import { sampleMap } from "~/components/canvas/map-pixels";
+import { rawValueAt, type RawSamples } from "~/components/canvas/window-level";
 import type { GridRect } from "~/core/analysis/mask-agreement";
 import type { GreyImage } from "~/core/analysis/raster";
 import { HoverStore } from "./hover-store";
 import type { Clustering } from "./use-clustering";
 
 type Sources = {
-  pyramid: ImagePyramid | null;
+  /** The image's raw values and the display's current lookup (window-level.ts). */
+  samples: RawSamples | null;
+  lut: Uint8Array | null;
   cam: GreyImage | null;
   camRect: GridRect;
   clustering: Clustering | null;
@@ -18,17 +20,16 @@ type Sources = {
 };
 
 /**
- * What is under the pointer (grey value, CAM value, cluster), kept in a store outside React state
+ * What is under the pointer (raw and display value, CAM value, cluster), kept in a store outside React state
  * so pointer moves re-render only the readout. `onHover` stays the same function for the page.
  */
 export function usePixelReadout(image: { width: number; height: number }, sources: Sources) {
   const hover = useMemo(() => new HoverStore(), []);
-  const readPixel = useMemo(() => (sources.pyramid ? createPixelReader(sources.pyramid) : null), [sources.pyramid]);
-  const { cam, camRect, clustering, fullRect } = sources;
-  const latest = useRef({ cam, camRect, clustering, fullRect, readPixel });
+  const { cam, camRect, clustering, fullRect, samples, lut } = sources;
+  const latest = useRef({ cam, camRect, clustering, fullRect, samples, lut });
   useEffect(() => {
-    latest.current = { cam, camRect, clustering, fullRect, readPixel };
-  }, [cam, camRect, clustering, fullRect, readPixel]);
+    latest.current = { cam, camRect, clustering, fullRect, samples, lut };
+  }, [cam, camRect, clustering, fullRect, samples, lut]);
   const onHover = useCallback(
     (point: Vec | null) => {
       if (!point || point.x < 0 || point.y < 0 || point.x >= image.width || point.y >= image.height) {
@@ -37,10 +38,15 @@ export function usePixelReadout(image: { width: number; height: number }, source
       }
       const current = latest.current;
       const camValue = current.cam ? sampleMap(current.cam, current.camRect, point.x, point.y) : null;
+      const raw = current.samples
+        ? rawValueAt(current.samples, { width: image.width, height: image.height }, point.x, point.y)
+        : null;
+      const lookup = current.lut;
       hover.set({
         x: Math.floor(point.x),
         y: Math.floor(point.y),
-        grey: current.readPixel ? current.readPixel(point.x, point.y) : null,
+        raw,
+        display: raw && lookup ? raw.map((value) => lookup[value]!) : null,
         cam: camValue === null ? null : camValue / 255,
         cluster: current.clustering ? sampleMap(current.clustering.labels, current.fullRect, point.x, point.y) : null,
       });

@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { KMEANS_MAX_K, KMEANS_METHODS, KMEANS_MIN_K } from "../analysis/kmeans-grey";
 import { DEFAULT_OBJECT_PARAMS, objectSegmentationParamsSchema } from "../objects/segment-objects";
+import type { UncertaintySettings } from "../analysis/uncertainty";
 import { idSchema } from "../schemas";
 
 export const ANALYSIS_SETTINGS_SCHEMA_VERSION = 1 as const;
@@ -28,6 +29,21 @@ export const settingsModelSchema = z.discriminatedUnion(
   { error: 'model.kind must be "default", "none" or "version"' },
 );
 export type SettingsModel = z.infer<typeof settingsModelSchema>;
+
+/** When a prediction is reported as "uncertain" instead of a class (core/analysis/uncertainty.ts). */
+export const uncertaintySettingsSchema = z
+  .object({
+    /** Below this calibrated probability of the predicted class: "uncertain" (low confidence). */
+    minConfidence: z.number().min(0, "minConfidence must be at least 0").max(1, "minConfidence must be at most 1"),
+    /** Above this OOD score: "uncertain" (unlike the training images); null: the model's own threshold. */
+    maxOodScore: z.number().positive("maxOodScore must be positive").nullable(),
+  })
+  .strict();
+
+export const DEFAULT_UNCERTAINTY_SETTINGS: Readonly<UncertaintySettings> = Object.freeze({
+  minConfidence: 0.7,
+  maxOodScore: null,
+});
 
 const kSchema = z
   .number({ error: "K must be a number" })
@@ -67,6 +83,8 @@ export const analysisSettingsSchema = z
     analysedArea: z.enum(["exclude-data-bar", "whole-image"]),
     /** Object segmentation with these parameters, or null: no objects. */
     objects: objectSegmentationParamsSchema.nullable(),
+    /** Added after version 1 was persisted: settings saved without it get the defaults. */
+    uncertainty: uncertaintySettingsSchema.default({ ...DEFAULT_UNCERTAINTY_SETTINGS }),
   })
   .strict()
   .refine((s) => s.targetCluster === null || s.ks.includes(s.targetCluster.k), {
@@ -90,6 +108,7 @@ export const DEFAULT_ANALYSIS_SETTINGS: Readonly<AnalysisSettings> = Object.free
   targetCluster: null,
   analysedArea: "exclude-data-bar" as const,
   objects: { ...DEFAULT_OBJECT_PARAMS },
+  uncertainty: { ...DEFAULT_UNCERTAINTY_SETTINGS },
 });
 
 /**

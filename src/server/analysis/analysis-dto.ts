@@ -1,6 +1,9 @@
+import { decideUncertainty, type UncertaintyDecision, type UncertaintySettings } from "~/core/analysis/uncertainty";
+import { DEFAULT_UNCERTAINTY_SETTINGS } from "~/core/settings/analysis-settings";
 import { centreCropOffset, resizedSize } from "~/server/inference/preprocess";
 import { listAnalysisMaps, type MapRole } from "./analysis-maps";
 import {
+  analysisDescriptorsSchema,
   clusterStatsSchema,
   probabilitiesSchema,
   storedAnalysisParamsSchema,
@@ -38,6 +41,10 @@ export type AnalysisDto = {
   probabilities: ClassProbability[];
   maps: AnalysisMapDto[];
   clusterStats: ClusterStats | null;
+  /** The temperature applied and the OOD score with the model's threshold; null: not recorded. */
+  calibration: { temperature: number; oodScore: number | null; oodThreshold: number | null } | null;
+  /** "uncertain" (with the reason) under the project's uncertainty settings, for a prediction. */
+  uncertainty: UncertaintyDecision;
 };
 
 export const ANALYSIS_SELECT = {
@@ -51,6 +58,7 @@ export const ANALYSIS_SELECT = {
   probabilities: true,
   mapKeys: true,
   clusterStats: true,
+  descriptors: true,
 } as const;
 
 type AnalysisRow = {
@@ -64,9 +72,30 @@ type AnalysisRow = {
   probabilities: unknown;
   mapKeys: unknown;
   clusterStats: unknown;
+  descriptors?: unknown;
 };
 
-export function toAnalysisDto(row: AnalysisRow): AnalysisDto {
+/** The calibration stored with an analysis (analysis-record.ts), or null. */
+export function storedCalibration(descriptors: unknown): AnalysisDto["calibration"] {
+  const parsed = analysisDescriptorsSchema.safeParse(descriptors);
+  return (parsed.success && parsed.data.calibration) || null;
+}
+
+/** Whether a stored prediction is reported as "uncertain" under `settings`, and why. */
+export function storedUncertainty(
+  prediction: string | null,
+  confidence: number | null,
+  calibration: AnalysisDto["calibration"],
+  settings: UncertaintySettings,
+): UncertaintyDecision {
+  if (prediction === null) return { uncertain: false, reason: null };
+  return decideUncertainty({ confidence, ...calibration }, settings);
+}
+
+export function toAnalysisDto(
+  row: AnalysisRow,
+  uncertaintySettings: UncertaintySettings = DEFAULT_UNCERTAINTY_SETTINGS,
+): AnalysisDto {
   const maps = listAnalysisMaps(row.mapKeys).map((map): AnalysisMapDto => ({
     name: map.name,
     role: map.role,
@@ -84,6 +113,8 @@ export function toAnalysisDto(row: AnalysisRow): AnalysisDto {
   const predicted = probabilities.find((p) => p.className === row.prediction);
   const params = storedAnalysisParamsSchema.safeParse(row.params);
   const clusterStats = clusterStatsSchema.safeParse(row.clusterStats);
+  const calibration = storedCalibration(row.descriptors);
+  const confidence = predicted?.probability ?? null;
   return {
     id: row.id,
     imageId: row.imageId,
@@ -93,10 +124,12 @@ export function toAnalysisDto(row: AnalysisRow): AnalysisDto {
     ks: maps.flatMap((m) => (m.k !== null ? [m.k] : [])),
     modelVersionId: row.modelVersionId,
     prediction: row.prediction,
-    confidence: predicted?.probability ?? null,
+    confidence,
     probabilities,
     maps,
     clusterStats: clusterStats.success ? clusterStats.data : null,
+    calibration,
+    uncertainty: storedUncertainty(row.prediction, confidence, calibration, uncertaintySettings),
   };
 }
 

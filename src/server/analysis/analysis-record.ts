@@ -103,6 +103,15 @@ export const analysisDescriptorsSchema = z.object({
   foregroundFraction: z.number(),
   /** Mean GLCM contrast over the whole map, 0..1. */
   meanContrast: z.number(),
+  /**
+   * The classifier's calibration for this image (server/inference/calibration.ts): the temperature
+   * applied to its probabilities and its out-of-distribution score with the model's threshold.
+   * Absent: no classification, or a result stored before calibration. "Uncertain" is decided when
+   * read, with the project's settings (core/analysis/uncertainty.ts).
+   */
+  calibration: z
+    .object({ temperature: z.number(), oodScore: z.number().nullable(), oodThreshold: z.number().nullable() })
+    .optional(),
 });
 export type AnalysisDescriptors = z.infer<typeof analysisDescriptorsSchema>;
 

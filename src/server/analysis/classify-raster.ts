@@ -9,6 +9,7 @@
 import { existsSync } from "node:fs";
 import { mapToBytes } from "~/core/analysis/cam";
 import type { Raster } from "~/core/analysis/raster";
+import { calibrateClassification, loadCalibration } from "~/server/inference/calibration";
 import { classifyImages, type ModelSummary } from "~/server/inference/classify";
 import type { LinearHead } from "~/server/inference/linear-head";
 import { serverEnv } from "~/server/env";
@@ -29,8 +30,10 @@ export type ClassificationOutcome =
       retrainedHead: boolean;
       classIndex: number;
       prediction: string;
-      /** Class name -> probability, in the model's class order. */
+      /** Class name -> calibrated probability, in the model's class order. */
       probabilities: Record<string, number>;
+      /** The temperature applied and the OOD score (server/inference/calibration.ts). */
+      calibration?: { temperature: number; oodScore: number | null; oodThreshold: number | null };
       /** The class the CAM explains (the predicted one unless another was asked for). */
       camClassIndex: number;
       camClassName: string;
@@ -106,15 +109,21 @@ export async function classifyRasters(options: {
     throw error;
   }
   const { model, results } = classified;
+  const calibration = await loadCalibration(spec.backbonePath, model.sha256);
   if (results.length !== options.rasters.length) throw new Error("internal: the classifier returned no result");
   return results.map((result): ClassificationOutcome | ImageAnalysisError => {
     if (!result.ok)
       return new ImageAnalysisError(`the classifier could not read the image: ${result.error}`, "unreadable");
     if (!result.cam || result.camClassIndex === undefined)
       throw new Error("internal: the classifier returned no class activation map");
+    const { probabilities: calibrated, ...calibrationInfo } = calibrateClassification(
+      calibration,
+      result,
+      spec.head === undefined,
+    );
     const probabilities: Record<string, number> = {};
     model.classes.forEach((name, i) => {
-      probabilities[name] = result.probabilities[i] ?? 0;
+      probabilities[name] = calibrated[i] ?? 0;
     });
     return {
       status: "classified",
@@ -125,6 +134,7 @@ export async function classifyRasters(options: {
       classIndex: result.classIndex,
       prediction: result.className,
       probabilities,
+      calibration: calibrationInfo,
       camClassIndex: result.camClassIndex,
       camClassName: model.classes[result.camClassIndex] ?? String(result.camClassIndex),
       cam: { data: mapToBytes(result.cam), width: INPUT_SIZE, height: INPUT_SIZE },

@@ -132,7 +132,21 @@ export async function computeImageAnalyses(options: {
   requests: ImageAnalysisRequest[];
 }): Promise<PromiseSettledResult<ComputedImageAnalysis>[]> {
   const { db, store } = options;
-  const prepared = await Promise.allSettled(options.requests.map((request) => prepare(db, store, request)));
+  // The images of a batch mostly share their classifier: resolve each one once.
+  const classifiers = new Map<string, ReturnType<typeof classifierFor>>();
+  const classifierOf = (projectId: string, model: string | null) => {
+    const key = JSON.stringify([projectId, model]);
+    let classifier = classifiers.get(key);
+    if (!classifier) classifiers.set(key, (classifier = classifierFor({ db, store, projectId, model })));
+    return classifier;
+  };
+  const prepared = await Promise.allSettled(
+    options.requests.map(async (request) => {
+      const loaded = await load(db, store, request);
+      const classifier = await classifierOf(request.projectId, request.model);
+      return { ...loaded, classifier };
+    }),
+  );
   const results: PromiseSettledResult<ComputedImageAnalysis>[] = [];
   const groups = new Map<string, { index: number; item: PreparedRequest }[]>();
   prepared.forEach((entry, index) => {
@@ -193,8 +207,12 @@ function classifierKey(classifier: PreparedRequest["classifier"]): string {
   return JSON.stringify([classifier.ref, classifier.backbonePath, classifier.modelVersionId]);
 }
 
-/** Loads the image's bytes and resolves its classifier (the database side of an analysis). */
-async function prepare(db: Db, store: BlobStore, request: ImageAnalysisRequest): Promise<PreparedRequest> {
+/** Loads the image's bytes (the storage side of an analysis). */
+async function load(
+  db: Db,
+  store: BlobStore,
+  request: ImageAnalysisRequest,
+): Promise<Omit<PreparedRequest, "classifier">> {
   const { projectId, imageId } = request;
   const start = performance.now();
   const image = await db.image.findFirst({
@@ -213,8 +231,7 @@ async function prepare(db: Db, store: BlobStore, request: ImageAnalysisRequest):
     throw error;
   }
   const timingsMs: Record<string, number> = { load: performance.now() - start };
-  const classifier = await classifierFor({ db, store, projectId, model: request.model });
-  return { request, bytes, classifier, camClass: request.camClass ?? "predicted", timingsMs, start };
+  return { request, bytes, camClass: request.camClass ?? "predicted", timingsMs, start };
 }
 
 /** Stores the maps of a computed analysis as blobs and assembles its row. */
@@ -288,7 +305,10 @@ async function storeAnalysis(
     probabilities: classification.status === "classified" ? classification.probabilities : null,
     mapKeys,
     clusterStats: computed.clusterStats,
-    descriptors: computed.descriptors,
+    descriptors:
+      classification.status === "classified" && classification.calibration
+        ? { ...computed.descriptors, calibration: classification.calibration }
+        : computed.descriptors,
     classificationSkipped: classification.status === "skipped" ? classification.reason : null,
     timingsMs,
   };

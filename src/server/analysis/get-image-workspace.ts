@@ -2,6 +2,7 @@ import { parseAnalysedAreaRecord } from "~/core/analysed-area/analysed-area";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { pixelSizeOf } from "~/server/objects/pixel-size";
+import { getProjectSettings } from "~/server/settings/project-settings";
 import { ANALYSIS_SELECT, camCropRect, toAnalysisDto } from "./analysis-dto";
 
 /**
@@ -29,7 +30,7 @@ export async function getImageWorkspace(options: { db: Db; projectId: string; im
   });
   if (!image) throw new AppError("NOT_FOUND", "Image not found");
 
-  const [siblings, analyses, modelVersions] = await Promise.all([
+  const [siblings, analyses, modelVersions, current] = await Promise.all([
     options.db.image.findMany({
       where: { datasetId: image.dataset.id, projectId: options.projectId },
       orderBy: { createdAt: "asc" },
@@ -45,6 +46,7 @@ export async function getImageWorkspace(options: { db: Db; projectId: string; im
       orderBy: { createdAt: "desc" },
       select: { id: true, name: true, classes: true, createdAt: true, projectId: true },
     }),
+    getProjectSettings({ db: options.db, projectId: options.projectId }),
   ]);
   const position = siblings.findIndex((sibling) => sibling.id === image.id);
   return {
@@ -67,6 +69,7 @@ export async function getImageWorkspace(options: { db: Db; projectId: string; im
       nextId: siblings[position + 1]?.id ?? null,
     },
     modelVersions: modelVersions.map((model) => ({ ...model, builtIn: model.projectId === null })),
-    analyses: analyses.map(toAnalysisDto),
+    // "uncertain" under the project's current settings.
+    analyses: analyses.map((row) => toAnalysisDto(row, current.settings.uncertainty)),
   };
 }

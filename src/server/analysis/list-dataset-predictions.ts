@@ -1,5 +1,6 @@
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
+import { getProjectSettings } from "~/server/settings/project-settings";
 import { ANALYSIS_SELECT, toAnalysisDto } from "./analysis-dto";
 
 export type ImagePrediction = {
@@ -7,6 +8,8 @@ export type ImagePrediction = {
   prediction: string;
   confidence: number | null;
   analysisId: string;
+  /** Why the prediction is reported as "uncertain" (project settings), or null. */
+  uncertainReason: string | null;
 };
 
 /**
@@ -29,10 +32,14 @@ export async function listDatasetPredictions(options: {
     distinct: ["imageId"],
     select: ANALYSIS_SELECT,
   });
-  return rows.map(toAnalysisDto).map((analysis) => ({
-    imageId: analysis.imageId,
-    prediction: analysis.prediction!,
-    confidence: analysis.confidence,
-    analysisId: analysis.id,
-  }));
+  const { settings } = await getProjectSettings({ db: options.db, projectId: options.projectId });
+  return rows
+    .map((row) => toAnalysisDto(row, settings.uncertainty))
+    .map((analysis) => ({
+      imageId: analysis.imageId,
+      prediction: analysis.prediction!,
+      confidence: analysis.confidence,
+      analysisId: analysis.id,
+      uncertainReason: analysis.uncertainty.reason,
+    }));
 }

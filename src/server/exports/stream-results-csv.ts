@@ -47,6 +47,14 @@ export const RESULTS_CSV_COLUMNS = [
   "status",
 ] as const;
 
+/** After the condition tags, so that every earlier column keeps its place. */
+export const UNCERTAINTY_CSV_COLUMNS = ["uncertain", "uncertain_reason"] as const;
+
+/** The cells of {@link UNCERTAINTY_CSV_COLUMNS}: "true"/"false" (empty without a prediction) and the reason. */
+export function uncertaintyCells(row: ResultRow): (string | null)[] {
+  return [row.uncertain === null ? null : String(row.uncertain), row.uncertainReason];
+}
+
 /** object_count, object_coverage, object_d50_px, object_d50_um, index_of_dispersion_max, object_params_hash. */
 function objectCells(objects: ResultRowObjects | null): (number | string | null)[] {
   if (!objects) return [null, null, null, null, null, null];
@@ -88,9 +96,11 @@ export async function* streamResultsCsv(options: ResultsExportOptions): AsyncGen
   const { db, scope } = options;
   // Condition tags come last, one column per key present in the scope (src/server/conditions).
   const tagColumns = await findTagColumns({ db, projectId: scope.projectId, datasetId: scope.datasetId });
-  yield csvRow([...RESULTS_CSV_COLUMNS, ...tagColumns.map((column) => column.header)]);
+  yield csvRow([...RESULTS_CSV_COLUMNS, ...tagColumns.map((column) => column.header), ...UNCERTAINTY_CSV_COLUMNS]);
   for await (const images of exportRowPages(options, 200, RESULT_ROW_IMAGE_SELECT)) {
     const rows = await buildResultRows({ db, projectId: scope.projectId, settings: options.settings, images });
-    yield rows.map((row) => csvRow([...resultsCsvCells(row), ...tagCells(tagColumns, row.tags)])).join("");
+    yield rows
+      .map((row) => csvRow([...resultsCsvCells(row), ...tagCells(tagColumns, row.tags), ...uncertaintyCells(row)]))
+      .join("");
   }
 }

@@ -7,14 +7,40 @@
 import "server-only";
 import { z } from "zod";
 
-import { type CrossValidationResult, crossValidateHead } from "./cross-validation";
+import { DESCRIPTOR_NAMES, DESCRIPTOR_SET_VERSION } from "~/core/descriptors/image-descriptors";
+import { computeDescriptorFeatures } from "./descriptor-features";
 import type { FeatureCache } from "./feature-cache";
-import { type HeadTrainingOptions, trainSoftmaxHead } from "./head-training";
+import {
+  crossValidateStandardised,
+  type FeatureCrossValidation,
+  type FeatureSet,
+  featureSetSchema,
+  featureVector,
+  standardiserSchema,
+  trainStandardisedHead,
+} from "./feature-set-head";
+import type { HeadTrainingOptions } from "./head-training";
 import { headToJson, linearHeadJsonSchema } from "./linear-head";
 import { computePooledFeatures, type EncodedImage } from "./pooled-features";
 import { getModel } from "./session-cache";
 
 export type LabelledImage = EncodedImage & { label: string; group?: string };
+
+/**
+ * What a head's input vector is made of. Absent on heads stored before feature sets existed:
+ * those are "cnn" heads over the pooled features.
+ */
+export const headFeaturesSchema = z.object({
+  features: featureSetSchema,
+  /** Pooled CNN channels at the start of the vector (0 for "descriptors"). */
+  cnnChannels: z.number().int().nonnegative(),
+  /** The descriptor set after them (null for "cnn"). */
+  descriptorSet: z.object({ version: z.number().int(), names: z.array(z.string()) }).nullable(),
+  /** Fitted on every training image; already folded into the weights (they apply to raw vectors). */
+  standardiser: standardiserSchema,
+  validation: z.enum(["leave-one-group-out", "grouped-k-fold"]),
+});
+export type HeadFeatures = z.infer<typeof headFeaturesSchema>;
 
 export const retrainedHeadSchema = linearHeadJsonSchema.and(
   z.object({
@@ -29,6 +55,7 @@ export const retrainedHeadSchema = linearHeadJsonSchema.and(
       classWeighting: z.enum(["balanced", "none"]),
       folds: z.number().int(),
     }),
+    featureSet: headFeaturesSchema.optional(),
     metrics: z.object({
       weightedAccuracy: z.number(),
       balancedAccuracy: z.number(),
@@ -46,8 +73,10 @@ export type RetrainHeadOptions = HeadTrainingOptions & {
   model?: string;
   images: LabelledImage[];
   featureCache: FeatureCache;
-  /** @default 5 */
+  /** Grouped k-fold with this many folds; absent: leave-one-group-out when real groups exist, else 5-fold. */
   folds?: number;
+  /** What the head reads. @default "cnn" */
+  features?: FeatureSet;
   /** Class order; @default the distinct labels, sorted (the reference's folder order). */
   classes?: string[];
   seed?: number;
@@ -55,7 +84,7 @@ export type RetrainHeadOptions = HeadTrainingOptions & {
 
 export type RetrainHeadResult = {
   head: RetrainedHead;
-  crossValidation: CrossValidationResult;
+  crossValidation: FeatureCrossValidation;
   skipped: { name: string; error: string }[];
   timings: { featuresMs: number; trainingMs: number; cacheHits: number; computed: number };
 };
@@ -63,20 +92,28 @@ export type RetrainHeadResult = {
 export async function retrainHead(options: RetrainHeadOptions): Promise<RetrainHeadResult> {
   const model = await getModel(options.model);
   const started = performance.now();
-  const pooled = await computePooledFeatures({
-    model: model.path,
-    images: options.images,
-    cache: options.featureCache,
-  });
+  const features = options.features ?? "cnn";
+  const pooled =
+    features === "descriptors"
+      ? null
+      : await computePooledFeatures({ model: model.path, images: options.images, cache: options.featureCache });
+  const measured =
+    features === "cnn" ? null : await computeDescriptorFeatures({ images: options.images, cache: options.featureCache });
   const featuresMs = performance.now() - started;
 
   const skipped: { name: string; error: string }[] = [];
   const usable: { features: Float32Array; label: string; group?: string }[] = [];
-  pooled.entries.forEach((entry, i) => {
-    const image = options.images[i];
-    if (!image) return;
-    if (entry.ok) usable.push({ features: entry.features, label: image.label, group: image.group });
-    else skipped.push({ name: entry.name, error: entry.error });
+  options.images.forEach((image, i) => {
+    const cnn = pooled?.entries[i];
+    const descriptors = measured?.entries[i];
+    const failed = [cnn, descriptors].find((e) => e !== undefined && !e.ok);
+    if (failed && !failed.ok) skipped.push({ name: failed.name, error: failed.error });
+    else
+      usable.push({
+        features: featureVector(features, cnn?.ok ? cnn.features : undefined, descriptors?.ok ? descriptors.descriptors : undefined),
+        label: image.label,
+        group: image.group,
+      });
   });
   const classes = options.classes ?? [...new Set(usable.map((u) => u.label))].sort();
   if (classes.length < 2)
@@ -90,16 +127,19 @@ export async function retrainHead(options: RetrainHeadOptions): Promise<RetrainH
   };
 
   const trainingStarted = performance.now();
-  const crossValidation = crossValidateHead(set, {
-    ...options,
-    groups: usable.map((u) => u.group),
-    folds: options.folds ?? 5,
-  });
-  const head = trainSoftmaxHead(set, options);
+  const crossValidation = crossValidateStandardised(set, { ...options, groups: usable.map((u) => u.group) });
+  const { head, standardiser } = trainStandardisedHead(set, options);
   const trainingMs = performance.now() - trainingStarted;
 
   const perClass = Object.fromEntries(classes.map((c, i) => [c, set.labels.filter((y) => y === i).length]));
-  const { folds: _folds, foldSizes: _sizes, predictions: _predictions, ...metrics } = crossValidation;
+  const {
+    folds: _folds,
+    foldSizes: _sizes,
+    predictions: _predictions,
+    validation,
+    standardisers: _standardisers,
+    ...metrics
+  } = crossValidation;
   return {
     head: {
       kind: "visual-ccc/linear-head",
@@ -114,6 +154,13 @@ export async function retrainHead(options: RetrainHeadOptions): Promise<RetrainH
         classWeighting: options.classWeighting ?? "balanced",
         folds: crossValidation.folds,
       },
+      featureSet: {
+        features,
+        cnnChannels: features === "descriptors" ? 0 : model.shape.featureChannels,
+        descriptorSet: features === "cnn" ? null : { version: DESCRIPTOR_SET_VERSION, names: [...DESCRIPTOR_NAMES] },
+        standardiser,
+        validation,
+      },
       metrics,
     },
     crossValidation,
@@ -121,8 +168,8 @@ export async function retrainHead(options: RetrainHeadOptions): Promise<RetrainH
     timings: {
       featuresMs,
       trainingMs,
-      cacheHits: pooled.cacheHits,
-      computed: usable.length - pooled.cacheHits,
+      cacheHits: pooled?.cacheHits ?? measured?.cacheHits ?? 0,
+      computed: usable.length - (pooled?.cacheHits ?? measured?.cacheHits ?? 0),
     },
   };
 }

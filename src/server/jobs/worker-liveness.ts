@@ -43,10 +43,10 @@ type Logger = (message: string) => void;
 
 export type WorkerLiveness = {
   workerId: string;
-  /** Records that this worker runs `jobId` now (before any work on it). */
-  lease: (queue: string, jobId: string) => Promise<void>;
-  /** Records that this worker no longer runs `jobId`. */
-  release: (jobId: string) => Promise<void>;
+  /** Records that this worker runs `jobId` (or each of a batch) now, before any work on it. */
+  lease: (queue: string, jobId: string | readonly string[]) => Promise<void>;
+  /** Records that this worker no longer runs `jobId` (or each of a batch). */
+  release: (jobId: string | readonly string[]) => Promise<void>;
   /** Stops sweeping (others sweep); the worker keeps beating while its jobs finish. */
   stopSweeping: () => Promise<void>;
   /** Stops beating and deletes this worker's rows (graceful shutdown, after its jobs ended). */
@@ -127,8 +127,10 @@ export async function startWorkerLiveness(options: {
   return {
     workerId,
     lease: async (queue, jobId) => {
-      // Takes the row over from an earlier attempt of the same job; registers this worker again
-      // first if a sweeper deleted it (the lease needs its worker row).
+      const jobIds = typeof jobId === "string" ? [jobId] : [...jobId];
+      if (jobIds.length === 0) return;
+      // Takes the rows over from earlier attempts of the same jobs; registers this worker again
+      // first if a sweeper deleted it (the lease needs its worker row). One statement per batch.
       await db.$executeRaw`
         WITH worker AS (
           INSERT INTO "WorkerLiveness" ("workerId", "host", "pid", "startedAt", "lastSeenAt")
@@ -136,12 +138,14 @@ export async function startWorkerLiveness(options: {
           ON CONFLICT ("workerId") DO UPDATE SET "lastSeenAt" = EXCLUDED."lastSeenAt"
         )
         INSERT INTO "ActiveJobLease" ("jobId", "queue", "workerId", "startedAt")
-        VALUES (${jobId}, ${queue}, ${workerId}, now() AT TIME ZONE 'UTC')
+        SELECT job, ${queue}, ${workerId}, now() AT TIME ZONE 'UTC' FROM unnest(${jobIds}::text[]) AS job
         ON CONFLICT ("jobId") DO UPDATE
           SET "queue" = EXCLUDED."queue", "workerId" = EXCLUDED."workerId", "startedAt" = EXCLUDED."startedAt"`;
     },
     release: async (jobId) => {
-      await db.$executeRaw`DELETE FROM "ActiveJobLease" WHERE "jobId" = ${jobId} AND "workerId" = ${workerId}`;
+      const jobIds = typeof jobId === "string" ? [jobId] : [...jobId];
+      if (jobIds.length === 0) return;
+      await db.$executeRaw`DELETE FROM "ActiveJobLease" WHERE "jobId" = ANY(${jobIds}::text[]) AND "workerId" = ${workerId}`;
     },
     stopSweeping: async () => {
       sweeping = false;

@@ -74,11 +74,20 @@ export async function startJobWorker(
   const boss = queue.boss;
   const liveness = await startWorkerLiveness({ db, boss, log });
 
-  /** Before a job's work: its lease (a crash from here on is seen), the start log, its payload. */
-  async function startJob<P>(definition: JobDefinition<P>, job: PgBoss.JobWithMetadata<unknown>): Promise<P> {
+  /** Before any work on jobs: their leases, so that a crash from here on is seen. */
+  async function leaseJobs(definition: JobDefinition<unknown>, jobs: PgBoss.JobWithMetadata<unknown>[]) {
     await liveness
-      .lease(definition.id, job.id)
-      .catch((error: unknown) => log(`${definition.id} ${job.id}: no lease (${errorText(error)})`));
+      .lease(
+        definition.id,
+        jobs.map((job) => job.id),
+      )
+      .catch((error: unknown) =>
+        log(`${definition.id} ${jobs.map((job) => job.id).join(", ")}: no lease (${errorText(error)})`),
+      );
+  }
+
+  /** A leased job's start: the start log, its payload. */
+  function startJob<P>(definition: JobDefinition<P>, job: PgBoss.JobWithMetadata<unknown>): P {
     if (settings.WORKER_LOG_JOBS === "1") log(`${definition.id} ${job.id} started (attempt ${job.retryCount + 1})`);
     return definition.payloadSchema.parse(job.data);
   }
@@ -87,10 +96,12 @@ export async function startJobWorker(
     log(`${definition.id} ${job.id} failed (attempt ${job.retryCount + 1}): ${errorText(error)}`);
   }
 
-  async function releaseJob(definition: JobDefinition<unknown>, job: PgBoss.JobWithMetadata<unknown>) {
+  async function releaseJobs(definition: JobDefinition<unknown>, jobs: PgBoss.JobWithMetadata<unknown>[]) {
     await liveness
-      .release(job.id)
-      .catch((error: unknown) => log(`${definition.id} ${job.id}: lease not released (${errorText(error)})`));
+      .release(jobs.map((job) => job.id))
+      .catch((error: unknown) =>
+        log(`${definition.id} ${jobs.map((job) => job.id).join(", ")}: lease not released (${errorText(error)})`),
+      );
   }
 
   /**
@@ -129,13 +140,14 @@ export async function startJobWorker(
   ): Promise<void> {
     await register(definition, count, 1, async ([job]) => {
       if (!job) return;
+      await leaseJobs(definition, [job]);
       try {
-        return await run(await startJob(definition, job), job);
+        return await run(startJob(definition, job), job);
       } catch (error) {
         logFailure(definition, job, error);
         throw error;
       } finally {
-        await releaseJob(definition, job);
+        await releaseJobs(definition, [job]);
       }
     });
   }
@@ -149,22 +161,22 @@ export async function startJobWorker(
     definition: JobDefinition<P>,
     count: number,
     batchSize: number,
-    runBatch: (items: { payload: P; job: PgBoss.JobWithMetadata<unknown> }[]) => Promise<PromiseSettledResult<unknown>[]>,
+    runBatch: (
+      items: { payload: P; job: PgBoss.JobWithMetadata<unknown> }[],
+    ) => Promise<PromiseSettledResult<unknown>[]>,
   ): Promise<void> {
     await register(definition, count, batchSize, async (jobs) => {
       const failed: { job: PgBoss.JobWithMetadata<unknown>; error: unknown }[] = [];
+      await leaseJobs(definition, jobs);
       try {
-        const started = await Promise.all(
-          jobs.map(async (job) => {
-            try {
-              return { job, payload: await startJob(definition, job) };
-            } catch (error) {
-              failed.push({ job, error });
-              return null;
-            }
-          }),
-        );
-        const runnable = started.filter((item) => item !== null);
+        const runnable = jobs.flatMap((job) => {
+          try {
+            return [{ job, payload: startJob(definition, job) }];
+          } catch (error) {
+            failed.push({ job, error });
+            return [];
+          }
+        });
         const settled = await runBatch(runnable).catch((error: unknown) =>
           runnable.map((): PromiseSettledResult<unknown> => ({ status: "rejected", reason: error })),
         );
@@ -178,7 +190,7 @@ export async function startJobWorker(
           await boss.fail(definition.id, job.id, error instanceof Error ? error : new Error(String(error)));
         }
       } finally {
-        await Promise.all(jobs.map((job) => releaseJob(definition, job)));
+        await releaseJobs(definition, jobs);
       }
       // pg-boss completes the rest: each was completed in its own transaction already.
     });

@@ -15,6 +15,7 @@ import {
   probabilitiesSchema,
   storedAnalysisParamsSchema,
 } from "~/server/analysis/analysis-record";
+import { storedCalibration, storedUncertainty } from "~/server/analysis/analysis-dto";
 import { findReportedAnalyses, type NewestAnalysis } from "~/server/analysis/find-newest-analysis";
 import { findImageTags, type ImageTagValue } from "~/server/conditions/find-image-tags";
 import type { Db } from "~/server/db";
@@ -22,11 +23,13 @@ import { finiteOrNull as finite, PIXEL_SIZE_SELECT } from "~/server/exports/expo
 import { findReportedObjectSets, type NewestObjectSet } from "~/server/objects/find-newest-object-sets";
 import { labelPixelSizeOf } from "~/server/objects/object-set-dto";
 import { convertLength } from "~/server/objects/pixel-size";
+import type { UncertaintySettings } from "~/core/analysis/uncertainty";
+import { getProjectSettings } from "~/server/settings/project-settings";
 import { findSettingsFailures, type ReportedSettings } from "~/server/settings/settings-results";
 
 /** The K values a row reports cluster shares for (the clustering's range). */
 export const CLUSTER_KS = Array.from({ length: KMEANS_MAX_K - KMEANS_MIN_K + 1 }, (_, i) => KMEANS_MIN_K + i);
-const KNOWN_DESCRIPTORS = new Set(["otsuThreshold", "foregroundFraction", "meanContrast"]);
+const KNOWN_DESCRIPTORS = new Set(["otsuThreshold", "foregroundFraction", "meanContrast", "calibration"]);
 
 /** The status of an image never analysed under the settings version. */
 export const NOT_RUN = "not analysed with these settings";
@@ -89,6 +92,10 @@ export type ResultRow = {
   status: string;
   /** Condition tags (key -> value and unit). */
   tags: Record<string, ImageTagValue>;
+  /** Whether the prediction is reported as "uncertain" (the settings' thresholds); null: no prediction. */
+  uncertain: boolean | null;
+  /** Why it is uncertain ("low confidence (0.55 < 0.7)", "unlike the training images (...)"), or null. */
+  uncertainReason: string | null;
 };
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
@@ -110,7 +117,7 @@ function objectsOf(image: ResultRowImage, set: NewestObjectSet | undefined): Res
   };
 }
 
-function analysisFields(analysis: NewestAnalysis | undefined) {
+function analysisFields(analysis: NewestAnalysis | undefined, uncertainty: UncertaintySettings) {
   const probabilities = probabilitiesSchema.safeParse(analysis?.probabilities);
   const probs = probabilities.success ? probabilities.data : {};
   const descriptors = analysisDescriptorsSchema.safeParse(analysis?.descriptors);
@@ -126,9 +133,11 @@ function analysisFields(analysis: NewestAnalysis | undefined) {
     const stats = clusters.success ? clusters.data[String(k)] : undefined;
     if (stats) clusterShares[k] = stats.areaPercent.map((share) => round(share, 3));
   }
+  const probability = prediction !== null && prediction in probs ? round(probs[prediction]!, 6) : null;
+  const decision = storedUncertainty(prediction, probability, storedCalibration(analysis?.descriptors), uncertainty);
   return {
     prediction,
-    probability: prediction !== null && prediction in probs ? round(probs[prediction]!, 6) : null,
+    probability,
     probabilities: Object.fromEntries(Object.entries(probs).map(([name, p]) => [name, round(p, 6)])),
     modelVersion: analysis?.modelVersion?.name ?? (params.success ? (params.data.classifier?.model ?? null) : null),
     codeVersion: analysis?.codeVersion ?? null,
@@ -138,6 +147,8 @@ function analysisFields(analysis: NewestAnalysis | undefined) {
     meanContrast: descriptors.success ? round(descriptors.data.meanContrast, 6) : null,
     clusterShares,
     extraDescriptors: Object.keys(extra).length > 0 ? extra : null,
+    uncertain: prediction === null ? null : decision.uncertain,
+    uncertainReason: decision.reason,
   };
 }
 
@@ -150,11 +161,13 @@ export async function buildResultRows(options: {
 }): Promise<ResultRow[]> {
   const { db, projectId, settings, images } = options;
   const imageIds = images.map((image) => image.id);
-  const [analyses, objectSets, failures, tags] = await Promise.all([
+  const [analyses, objectSets, failures, tags, reported] = await Promise.all([
     findReportedAnalyses({ db, projectId, settings, imageIds }),
     findReportedObjectSets({ db, projectId, settings, imageIds }),
     findSettingsFailures({ db, projectId, settings, imageIds }),
     findImageTags({ db, projectId, imageIds }),
+    // The version's own uncertainty thresholds decide "uncertain".
+    getProjectSettings({ db, projectId, version: settings.version }),
   ]);
   return images.map((image) => {
     const analysis = analyses.get(image.id);
@@ -164,7 +177,7 @@ export async function buildResultRows(options: {
       dataset: image.dataset.name,
       file: image.fileName,
       label: image.label?.labelClass.name ?? null,
-      ...analysisFields(analysis),
+      ...analysisFields(analysis, reported.settings.uncertainty),
       objects: objectsOf(image, objectSets.get(image.id)),
       settingsVersion: settings.version,
       status: analysis ? "ok" : failures.has(image.id) ? `failed: ${failures.get(image.id)}` : NOT_RUN,

@@ -81,7 +81,9 @@ const ROUTES: Record<string, Partial<Record<Method, RouteCase>>> = {
       valid: ({ a }) => ({ params: { imageId: a.image.id, variant: "thumbnail" } }),
       validStatus: [200],
       foreign: ({ b }) =>
-        ["original", "thumbnail", "display"].map((variant) => ({ params: { imageId: b.image.id, variant } })),
+        ["original", "thumbnail", "display", "samples"].map((variant) => ({
+          params: { imageId: b.image.id, variant },
+        })),
     },
   },
   "projects/[projectId]/datasets/[datasetId]/upload": {
@@ -159,7 +161,7 @@ const ROUTES: Record<string, Partial<Record<Method, RouteCase>>> = {
       valid: ({ a }) => ({ params: { token: a.shareLink.token, imageId: a.image.id, variant: "thumbnail" } }),
       validStatus: [200],
       foreign: ({ a, b }) =>
-        ["display", "thumbnail"].map((variant) => ({
+        ["display", "thumbnail", "samples"].map((variant) => ({
           params: { token: a.shareLink.token, imageId: b.image.id, variant },
         })),
     },

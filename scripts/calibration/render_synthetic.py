@@ -1,0 +1,41 @@
+"""Renders a slice of the project's synthetic micrographs (training/generator.py, the same seeds as
+training/dataset.py) for scripts/calibration/calibrate.ts: writes <out>.u8 (N x 256 x 256 grey
+bytes) and <out>.json ({"labels": [...], "seeds": [...]}). numpy + scipy only, no torch.
+
+usage: /usr/bin/python3 scripts/calibration/render_synthetic.py <split> <per_class> <out> [workers]
+"""
+from __future__ import annotations
+
+import json
+import sys
+from multiprocessing import Pool
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "training"))
+
+import numpy as np  # noqa: E402
+
+import generator  # noqa: E402
+from dataset import SPLIT_SEED_BASE  # noqa: E402
+
+
+def _render(args: tuple[int, int]) -> np.ndarray:
+    seed, label = args
+    return generator.render_sample(seed, label, 256)[0]
+
+
+def main() -> None:
+    split, per_class, out = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+    workers = int(sys.argv[4]) if len(sys.argv) > 4 else 2
+    base = SPLIT_SEED_BASE[split]
+    jobs = [(base + i, label) for i in range(per_class) for label in (0, 1)]
+    with Pool(workers) as pool:
+        images = pool.map(_render, jobs, chunksize=8)
+    np.stack(images).astype(np.uint8).tofile(out.with_suffix(".u8"))
+    out.with_suffix(".json").write_text(
+        json.dumps({"split": split, "labels": [label for _, label in jobs], "seeds": [seed for seed, _ in jobs]})
+    )
+
+
+if __name__ == "__main__":
+    main()
