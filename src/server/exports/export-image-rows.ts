@@ -4,6 +4,7 @@
  */
 import type { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
+import { findReportedObjectSets } from "~/server/objects/find-newest-object-sets";
 import type { ReportedSettings } from "~/server/settings/settings-results";
 import { exportImagePages, type ExportScope } from "./export-scope";
 
@@ -15,6 +16,16 @@ export type ExportPagingOptions = { db: Db; scope: ExportScope; pageSize?: numbe
  * (src/server/settings), never "whatever was viewed last".
  */
 export type ResultsExportOptions = ExportPagingOptions & { settings: ReportedSettings };
+
+/** The object set each image of a page reports under the export's settings version, by image id. */
+export function reportedObjectSetsOf(options: ResultsExportOptions, images: readonly { id: string }[]) {
+  return findReportedObjectSets({
+    db: options.db,
+    projectId: options.scope.projectId,
+    settings: options.settings,
+    imageIds: images.map((image) => image.id),
+  });
+}
 
 /** The columns that start every per-image row. */
 export const IMAGE_ROW_COLUMNS = ["image_id", "dataset", "file"] as const;

@@ -24,12 +24,12 @@
  */
 import sharp from "sharp";
 import { labelBoxes, resampledObjectRle, type LabelAt } from "~/core/objects/label-coco-rle";
-import { findReportedObjectSets, type NewestObjectSet } from "~/server/objects/find-newest-object-sets";
+import type { NewestObjectSet } from "~/server/objects/find-newest-object-sets";
 import { labelPixelSizeOf, physicalFields } from "~/server/objects/object-set-dto";
 import { objectRecordsSchema, type ObjectRecord } from "~/server/objects/object-set-record";
 import { convertLength } from "~/server/objects/pixel-size";
 import type { BlobStore } from "~/server/storage";
-import { exportRowPages, type ResultsExportOptions } from "./export-image-rows";
+import { exportRowPages, reportedObjectSetsOf, type ResultsExportOptions } from "./export-image-rows";
 import { COCO_IMAGE_FIELDS, openCocoSpool } from "./coco-spool";
 import { PIXEL_SIZE_FIELDS } from "~/server/objects/pixel-size";
 
@@ -63,7 +63,7 @@ async function readLabelMap(
 export async function* streamObjectsCoco(
   options: ResultsExportOptions & { blobs: BlobStore; now?: Date },
 ): AsyncGenerator<string | Uint8Array> {
-  const { db, scope, blobs } = options;
+  const { db, blobs } = options;
   const categories = [{ id: OBJECT_CATEGORY_ID, name: "object", supercategory: "" }];
   const header = { description: "Visual-CCC objects", version: OBJECTS_COCO_FORMAT, now: options.now, categories };
   const spool = await openCocoSpool(header, "vccc-objects-coco-");
@@ -71,12 +71,7 @@ export async function* streamObjectsCoco(
     yield spool.head();
     const pages = exportRowPages(options, 100, { ...COCO_IMAGE_FIELDS, ...PIXEL_SIZE_FIELDS });
     for await (const images of pages) {
-      const newest = await findReportedObjectSets({
-        db,
-        projectId: scope.projectId,
-        settings: options.settings,
-        imageIds: images.map((image) => image.id),
-      });
+      const newest = await reportedObjectSetsOf(options, images);
       const labelMaps = new Map(
         (
           await db.objectSet.findMany({

@@ -8,7 +8,6 @@
  * image's long side exceeds 4096 px). Images without an object set get no row.
  */
 import { toPhysical } from "~/core/objects/units";
-import { findReportedObjectSets } from "~/server/objects/find-newest-object-sets";
 import { labelPixelSizeOf } from "~/server/objects/object-set-dto";
 import { readObjectRecords } from "~/server/objects/read-object-records";
 import { convertLength } from "~/server/objects/pixel-size";
@@ -16,6 +15,7 @@ import type { BlobStore } from "~/server/storage";
 import { csvRow } from "./csv-cell";
 import {
   exportRowPages,
+  reportedObjectSetsOf,
   finiteOrNull as num,
   IMAGE_ROW_COLUMNS,
   imageRowCells,
@@ -55,16 +55,10 @@ export const OBJECTS_CSV_COLUMNS = [
 ] as const;
 
 export async function* streamObjectsCsv(options: ResultsExportOptions & { blobs: BlobStore }): AsyncGenerator<string> {
-  const { db, scope } = options;
   yield csvRow(OBJECTS_CSV_COLUMNS);
   const pages = exportRowPages(options, 100, PIXEL_SIZE_SELECT);
   for await (const images of pages) {
-    const newest = await findReportedObjectSets({
-      db,
-      projectId: scope.projectId,
-      settings: options.settings,
-      imageIds: images.map((image) => image.id),
-    });
+    const newest = await reportedObjectSetsOf(options, images);
     for (const image of images) {
       const set = newest.get(image.id);
       if (!set) continue;

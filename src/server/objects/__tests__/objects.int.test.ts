@@ -5,7 +5,6 @@
  * and the exports (objects.csv rows, the results CSV's per-image object numbers).
  */
 import { CENTRES, HEIGHT, RADIUS, WIDTH, seedDiscsImage } from "./object-fixtures";
-import { TRPCError } from "@trpc/server";
 import sharp from "sharp";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { DEFAULT_OBJECT_PARAMS } from "~/core/objects/segment-objects";
@@ -18,6 +17,7 @@ import { callerFor, seedUser } from "../../../../tests/helpers/seed";
 import { reportResults } from "../../../../tests/helpers/reported-results";
 import { signedIn } from "../../../../tests/helpers/signed-in-user";
 import { labelsFromRgba } from "../object-set-labels";
+import { trpcRefusal } from "../../../../tests/helpers/trpc-error-code";
 
 vi.mock("~/server/auth", () => import("../../../../tests/helpers/signed-in-user"));
 const labelsRoute = await import("~/app/api/object-sets/[objectSetId]/labels/route");
@@ -28,15 +28,7 @@ afterAll(async () => {
 
 const seedDiscs = () => seedDiscsImage(db);
 
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
+const refusal = trpcRefusal;
 
 async function collect(source: AsyncIterable<string>): Promise<string> {
   let text = "";

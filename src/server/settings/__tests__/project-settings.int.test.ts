@@ -3,22 +3,14 @@
  * versions (immutable, numbered, audited, equal settings not duplicated), refusals with clear
  * messages, who may save, and pinning the defaults as version 1 when a run needs a saved version.
  */
-import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ANALYSIS_SETTINGS } from "~/core/settings/analysis-settings";
 import { db } from "~/server/db";
 import { callerFor, seedProject } from "../../../../tests/helpers/seed";
 import { getProjectSettings, pinProjectSettings } from "../project-settings";
+import { trpcRefusal } from "../../../../tests/helpers/trpc-error-code";
 
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
+const refusal = trpcRefusal;
 
 describe("project analysis settings", () => {
   it("starts at version 0 (the defaults); each save is a new immutable version", async () => {
