@@ -29,7 +29,7 @@ const COMMANDS: Record<string, Command> = {
   },
   retrain: {
     summary:
-      "retrain --labels <csv: file,label[,group]> [--folds 5] [--out <dir>] [--json]  new head + grouped CV metrics",
+      "retrain --labels <csv: file,label[,group]> [--features cnn|descriptors|both] [--compare] [--folds k] [--out <dir>] [--json]  new head + leave-one-group-out (or grouped k-fold) CV metrics",
     load: () => import("./cli/retrain"),
   },
 };

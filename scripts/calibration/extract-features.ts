@@ -4,11 +4,12 @@
  *
  * usage: tsx --conditions=react-server scripts/calibration/extract-features.ts <dir> <split...>
  * reads <dir>/<split>.u8 (N x 256 x 256 grey bytes), writes <dir>/<split>.features.f32 (N x C)
- * and <dir>/<split>.logits.f32 (N x K).
+ * <dir>/<split>.logits.f32 (N x K) and <dir>/<split>.imagestats.f32 (N x 3, imageStatistics).
  */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
+import { imageStatistics } from "~/core/analysis/uncertainty";
 import { classifyPlanes } from "~/server/inference/classify";
 import { applyHead } from "~/server/inference/linear-head";
 import { preprocessRaster } from "~/server/inference/preprocess";
@@ -40,6 +41,8 @@ async function extract(dir: string, split: string): Promise<void> {
   });
   await writeFile(path.join(dir, `${split}.features.f32`), features);
   await writeFile(path.join(dir, `${split}.logits.f32`), logits);
+  const statistics = planes.map((plane) => imageStatistics(plane, SIDE));
+  await writeFile(path.join(dir, `${split}.imagestats.f32`), Float32Array.from(statistics.flat()));
   console.log(`${split}: ${count} images, ${channels} features, ${classes} logits`);
 }
 

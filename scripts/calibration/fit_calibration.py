@@ -22,10 +22,12 @@ BINS = 15
 PERCENTILE = 99.0
 
 
-def load(directory: Path, split: str, channels: int = 256, classes: int = 2):
+def load(directory: Path, split: str, channels: int = 256, classes: int = 2, statistics: int = 3):
     meta = json.loads((directory / f"{split}.json").read_text())
     features = np.fromfile(directory / f"{split}.features.f32", dtype=np.float32).astype(np.float64)
     logits = np.fromfile(directory / f"{split}.logits.f32", dtype=np.float32).astype(np.float64)
+    stats = np.fromfile(directory / f"{split}.imagestats.f32", dtype=np.float32).astype(np.float64)
+    meta["imageStatistics"] = stats.reshape(-1, statistics)
     return features.reshape(-1, channels), logits.reshape(-1, classes), np.array(meta["labels"]), meta
 
 
@@ -51,6 +53,12 @@ def ece(probabilities: np.ndarray, labels: np.ndarray, bins: int = BINS) -> floa
         if inside.any():
             total += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
     return float(total)
+
+
+def image_scores(stats: np.ndarray, model: dict) -> np.ndarray:
+    """sqrt((s - mean)' P (s - mean) / dims) (core/analysis/uncertainty.ts imageOodScore)."""
+    d = stats - np.array(model["mean"])
+    return np.sqrt(np.maximum(np.einsum("ni,ij,nj->n", d, np.array(model["precision"]), d), 0) / stats.shape[1])
 
 
 def ood_scores(features: np.ndarray, ood: dict) -> np.ndarray:
@@ -95,16 +103,35 @@ def main() -> None:
     }
     # Round first, so the threshold is the one of the numbers the app reads.
     ood = {k: sig(v) for k, v in ood.items()}
-    val_scores, test_scores = ood_scores(val_f, ood), ood_scores(test_f, ood)
-    threshold = float(np.percentile(val_scores, PERCENTILE))
+    ood["threshold"] = sig(np.percentile(ood_scores(val_f, ood), PERCENTILE), 4)
+    train_s = train_meta["imageStatistics"]
+    image = {
+        "mean": sig(train_s.mean(axis=0)),
+        "precision": sig(np.linalg.inv(np.cov(train_s, rowvar=False))),
+    }
+    image["threshold"] = sig(np.percentile(image_scores(val_meta["imageStatistics"], image), PERCENTILE), 4)
+
+    def combined(features: np.ndarray, meta: dict) -> np.ndarray:
+        return np.maximum(
+            ood_scores(features, ood) / ood["threshold"],
+            image_scores(meta["imageStatistics"], image) / image["threshold"],
+        )
+
+    test_scores = combined(test_f, test_meta)
 
     checks = {}
     if (directory / "ood.json").exists():
         ood_f, ood_z, _, ood_meta = load(directory, "ood")
-        scores = ood_scores(ood_f, ood)
+        parts = zip(
+            ood_meta["names"],
+            combined(ood_f, ood_meta),
+            ood_scores(ood_f, ood) / ood["threshold"],
+            image_scores(ood_meta["imageStatistics"], image) / image["threshold"],
+            softmax(ood_z / t).max(axis=1),
+        )
         checks = {
-            name: {"oodScore": sig(s, 4), "calibratedMaxProbability": sig(p, 4)}
-            for name, s, p in zip(ood_meta["names"], scores, softmax(ood_z / t).max(axis=1))
+            name: {"oodScore": sig(s, 4), "featurePart": sig(f, 4), "imagePart": sig(i, 4), "calibratedMaxProbability": sig(p, 4)}
+            for name, s, f, i, p in parts
         }
 
     metrics = {}
@@ -135,19 +162,29 @@ def main() -> None:
         "temperature": sig(t),
         "metrics": metrics,
         "ood": {
-            "score": "sqrt(min over classes c of (x - mu_c)' P (x - mu_c) / dimensions), P the inverse of the "
-            f"shared within-class covariance restricted to its top {COMPONENTS} principal directions "
-            "(components, eigenvalues) plus an isotropic rest (residualVariance); about 1 in distribution",
-            "threshold": sig(threshold, 4),
-            "thresholdRule": f"{PERCENTILE:g}th percentile of the validation scores",
-            "testShareAboveThreshold": sig(float((test_scores > threshold).mean()), 4),
+            "score": "max(features part / its threshold, image part / its threshold); 1 = the model's threshold",
+            "features": {
+                "score": "sqrt(min over classes c of (x - mu_c)' P (x - mu_c) / dimensions) of the pooled features, P the "
+                f"inverse of the shared within-class covariance restricted to its top {COMPONENTS} principal "
+                "directions (components, eigenvalues) plus an isotropic rest (residualVariance); about 1 in distribution",
+                **ood,
+            },
+            "image": {
+                "score": "sqrt((s - mean)' precision (s - mean) / 3) of the input plane's statistics s = (log10 grey "
+                "standard deviation, autocorrelation at 1 px, at 4 px) (core/analysis/uncertainty.ts imageStatistics), "
+                "Gaussian of the training images",
+                **image,
+            },
+            "thresholdRule": f"each part: the {PERCENTILE:g}th percentile of its validation scores",
+            "testShareAboveThreshold": sig(float((test_scores > 1).mean()), 4),
             "checks": checks,
-            **ood,
         },
     }
     out.write_text(json.dumps(card, separators=(",", ":")) + "\n")
     print(json.dumps({k: v for k, v in card.items() if k != "ood"}, indent=1))
-    print("ood threshold", threshold, "test share above", card["ood"]["testShareAboveThreshold"], "checks", checks)
+    print("ood thresholds", ood["threshold"], image["threshold"], "test share above", card["ood"]["testShareAboveThreshold"])
+    print(json.dumps(checks, indent=1))
+    print("train image statistics percentiles 1/50/99", np.percentile(train_s, [1, 50, 99], axis=0).round(3).tolist())
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""Renders a slice of the project's synthetic micrographs (training/generator.py, the same seeds as
-training/dataset.py) for scripts/calibration/calibrate.ts: writes <out>.u8 (N x 256 x 256 grey
-bytes) and <out>.json ({"labels": [...], "seeds": [...]}). numpy + scipy only, no torch.
+"""Renders a slice of the project's synthetic micrographs (training/generator.py, the same seeds
+as training/dataset.py), or for split "ood" the flat-grey and noise checks, for
+scripts/calibration/calibrate.sh: writes <out>.u8 (N x 256 x 256 grey bytes) and <out>.json
+({"labels": [...], "seeds": [...]}). numpy + scipy only, no torch.
 
 usage: /usr/bin/python3 scripts/calibration/render_synthetic.py <split> <per_class> <out> [workers]
 """
@@ -24,9 +25,31 @@ def _render(args: tuple[int, int]) -> np.ndarray:
     return generator.render_sample(seed, label, 256)[0]
 
 
+def write_ood_checks(out: Path) -> None:
+    """Images unlike any micrograph (flat grey, pure noise): the OOD score's sanity checks."""
+    rng = np.random.default_rng(1)
+    names, images = [], []
+    for value in (0, 64, 128, 200, 255):
+        names.append(f"flat grey {value}")
+        images.append(np.full((256, 256), value, np.uint8))
+    for i in range(3):
+        names.append(f"uniform noise {i}")
+        images.append(rng.integers(0, 256, (256, 256)).astype(np.uint8))
+    for sd in (10, 40):
+        names.append(f"gaussian noise sd {sd}")
+        images.append(np.clip(rng.normal(128, sd, (256, 256)), 0, 255).astype(np.uint8))
+    np.stack(images).tofile(out.with_suffix(".u8"))
+    out.with_suffix(".json").write_text(
+        json.dumps({"split": "ood", "names": names, "labels": [0] * len(names), "seeds": [0] * len(names)})
+    )
+
+
 def main() -> None:
     split, per_class, out = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
     workers = int(sys.argv[4]) if len(sys.argv) > 4 else 2
+    if split == "ood":
+        write_ood_checks(out)
+        return
     base = SPLIT_SEED_BASE[split]
     jobs = [(base + i, label) for i in range(per_class) for label in (0, 1)]
     with Pool(workers) as pool:

@@ -5,6 +5,9 @@ import { parseCommandLine } from "./command-line";
 import { mapToBytes } from "~/core/analysis/cam";
 import { colorize } from "~/core/analysis/colormaps";
 import { encodePng } from "~/server/codecs/encode-png";
+import { decideUncertainty } from "~/core/analysis/uncertainty";
+import { DEFAULT_UNCERTAINTY_SETTINGS, uncertaintySettingsSchema } from "~/core/settings/analysis-settings";
+import { calibrateClassification, loadCalibration } from "~/server/inference/calibration";
 import { classifyImages, type ImageInput } from "~/server/inference/classify";
 import { headFromJson, type LinearHead } from "~/server/inference/linear-head";
 import { planeToGreyBytes } from "~/server/inference/preprocess";
@@ -18,12 +21,14 @@ import { getModel, releaseModels } from "~/server/inference/session-cache";
  * Prints each image's class and probabilities (a table, or JSON with --json). With --out, writes
  * `<dir>/<stem>.cam.png`: the 256 x 256 display crop at 50 % under the predicted class's CAM in
  * "jet" at 50 % (docs/reference.md, "Class activation map"). --head uses a retrained head
- * (`retrain --out`) instead of the model's own. A file that cannot be read or decoded fails alone:
+ * (`retrain --out`) instead of the model's own. Probabilities are calibrated (the model's
+ * <model>.calibration.json), and an image is reported "uncertain" (with the reason) below
+ * --min-confidence or above --max-ood-score (default: the project defaults, the model's threshold). A file that cannot be read or decoded fails alone:
  * exit code 1 if any did, 2 on bad usage.
  */
 
 const USAGE =
-  "usage: npm run cli -- classify <image...> [--model <name|path>] [--head <head.json>] [--json] [--out <dir>] [--batch-size <n>]";
+  "usage: npm run cli -- classify <image...> [--model <name|path>] [--head <head.json>] [--json] [--out <dir>] [--batch-size <n>] [--min-confidence <p>] [--max-ood-score <s>]";
 
 /** The reference display: grey at 50 % opacity under the jet heat map at 50 %. */
 export function camOverlayRgb(grey: Uint8Array, cam: Float32Array): Uint8Array {
@@ -59,13 +64,22 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: "boolean" },
       out: { type: "string", short: "o" },
       "batch-size": { type: "string" },
+      "min-confidence": { type: "string" },
+      "max-ood-score": { type: "string" },
     },
     USAGE,
   );
   if (commandLine.kind === "exit") return commandLine.code;
   const { values, positionals } = commandLine;
   const batchSize = values["batch-size"] === undefined ? 8 : Number(values["batch-size"]);
-  if (positionals.length === 0 || !Number.isInteger(batchSize) || batchSize < 1) {
+  const uncertaintySettings = uncertaintySettingsSchema.safeParse({
+    minConfidence: Number(values["min-confidence"] ?? DEFAULT_UNCERTAINTY_SETTINGS.minConfidence),
+    maxOodScore:
+      values["max-ood-score"] === undefined
+        ? DEFAULT_UNCERTAINTY_SETTINGS.maxOodScore
+        : Number(values["max-ood-score"]),
+  });
+  if (positionals.length === 0 || !Number.isInteger(batchSize) || batchSize < 1 || !uncertaintySettings.success) {
     console.error(USAGE);
     return 2;
   }
@@ -92,6 +106,7 @@ export async function run(argv: string[]): Promise<number> {
       batchSize,
       cam: values.out ? "predicted" : "none",
     });
+    const calibration = await loadCalibration(model.path, model.sha256);
     const outDir = values.out ? path.resolve(values.out) : undefined;
     if (outDir) await mkdir(outDir, { recursive: true });
     const used = new Map<string, number>();
@@ -101,12 +116,21 @@ export async function run(argv: string[]): Promise<number> {
         rows.push({ file: result.name, ok: false, error: result.error });
         continue;
       }
-      const probabilities = Object.fromEntries(summary.classes.map((c, i) => [c, result.probabilities[i] ?? 0]));
+      const calibrated = calibrateClassification(calibration, result, head === undefined);
+      const probabilities = Object.fromEntries(summary.classes.map((c, i) => [c, calibrated.probabilities[i] ?? 0]));
+      const decision = decideUncertainty(
+        { confidence: calibrated.probabilities[result.classIndex] ?? null, ...calibrated },
+        uncertaintySettings.data,
+      );
       const row: Record<string, unknown> = {
         file: result.name,
         ok: true,
         class: result.className,
         probabilities,
+        uncertain: decision.uncertain,
+        uncertainReason: decision.reason,
+        oodScore: calibrated.oodScore,
+        temperature: calibrated.temperature,
       };
       if (outDir && result.cam) {
         const stem = path.parse(result.name).name;
@@ -132,9 +156,10 @@ export async function run(argv: string[]): Promise<number> {
           const probs = Object.entries(row.probabilities as Record<string, number>)
             .map(([c, p]) => `${c} ${p.toFixed(3)}`)
             .join("  ");
-          console.log(
-            `${String(row.file)}: ${String(row.class)}  (${probs})${row.cam ? `  -> ${String(row.cam)}` : ""}`,
-          );
+          const verdict = row.uncertain
+            ? `uncertain: ${String(row.uncertainReason)} (best guess ${String(row.class)})`
+            : String(row.class);
+          console.log(`${String(row.file)}: ${verdict}  (${probs})${row.cam ? `  -> ${String(row.cam)}` : ""}`);
         } else {
           console.error(`error: ${String(row.file)}: ${String(row.error)}`);
         }

@@ -112,11 +112,21 @@ export async function run(argv: string[]): Promise<number> {
     if (values.compare) {
       const rows: { features: FeatureSet; result: RetrainHeadResult }[] = [];
       for (const set of FEATURE_SETS)
-        rows.push({ features: set, result: await retrainHead({ model: values.model, images, featureCache: cache, folds, l2, features: set }) });
+        rows.push({
+          features: set,
+          result: await retrainHead({ model: values.model, images, featureCache: cache, folds, l2, features: set }),
+        });
       printComparison(rows, values.json === true);
       return 0;
     }
-    const result = await retrainHead({ model: values.model, images, featureCache: cache, folds, l2, features: features.data });
+    const result = await retrainHead({
+      model: values.model,
+      images,
+      featureCache: cache,
+      folds,
+      l2,
+      features: features.data,
+    });
     const totalMs = performance.now() - started;
     const skipped = [...unreadable, ...result.skipped];
     const report = {
@@ -175,7 +185,9 @@ export async function run(argv: string[]): Promise<number> {
 
 function validationText(result: RetrainHeadResult): string {
   const cv = result.crossValidation;
-  return cv.validation === "leave-one-group-out" ? `leave-one-group-out (${cv.folds} groups)` : `${cv.folds}-fold grouped CV`;
+  return cv.validation === "leave-one-group-out"
+    ? `leave-one-group-out (${cv.folds} groups)`
+    : `${cv.folds}-fold grouped CV`;
 }
 
 function printComparison(rows: { features: FeatureSet; result: RetrainHeadResult }[], json: boolean): void {
@@ -195,8 +207,13 @@ function printComparison(rows: { features: FeatureSet; result: RetrainHeadResult
     return;
   }
   const first = rows[0]?.result;
-  if (first) console.log(`${first.crossValidation.n} images, classes ${first.crossValidation.classes.join(", ")}, ${validationText(first)}`);
-  console.log(`${"features".padEnd(12)} ${"accuracy".padStart(9)} ${"balanced".padStart(9)} ${"F1".padStart(7)}  confusion (rows = true)`);
+  if (first)
+    console.log(
+      `${first.crossValidation.n} images, classes ${first.crossValidation.classes.join(", ")}, ${validationText(first)}`,
+    );
+  console.log(
+    `${"features".padEnd(12)} ${"accuracy".padStart(9)} ${"balanced".padStart(9)} ${"F1".padStart(7)}  confusion (rows = true)`,
+  );
   for (const row of table)
     console.log(
       `${row.features.padEnd(12)} ${row.accuracy.toFixed(4).padStart(9)} ${row.balancedAccuracy.toFixed(4).padStart(9)} ${row.weightedF1.toFixed(4).padStart(7)}  ${JSON.stringify(row.confusionMatrix)}`,

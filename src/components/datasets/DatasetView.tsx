@@ -12,7 +12,14 @@ import { DatasetProgress } from "~/components/jobs/DatasetProgress";
 import { UploadPanel } from "./UploadPanel";
 import { LabelClassManager } from "~/components/label-classes/LabelClassManager";
 import type { RouterOutputs } from "~/trpc/react";
-import { DEFAULT_GRID_FILTER, disagrees, filterAndSort, type GridFilter, type GridItem } from "./grid-filters";
+import {
+  DEFAULT_GRID_FILTER,
+  disagrees,
+  filterAndSort,
+  UNCERTAIN_CLASS,
+  type GridFilter,
+  type GridItem,
+} from "./grid-filters";
 import { DatasetTitle } from "./DatasetTitle";
 import { GridToolbar } from "./GridToolbar";
 import { SelectionActions } from "./SelectionActions";
@@ -61,6 +68,7 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
         createdAt: image.createdAt,
         prediction: prediction?.prediction ?? null,
         confidence: prediction?.confidence ?? null,
+        uncertainReason: prediction?.uncertainReason ?? null,
         labelClassId: image.label?.labelClassId ?? null,
         labelName: labelClass?.name ?? null,
         tags: conditions.data?.byImage[image.id] ?? [],
@@ -77,7 +85,12 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
   const classNames = useMemo(
     () =>
       [
-        ...new Set([...classes.map((c) => c.name), ...items.flatMap((i) => (i.prediction ? [i.prediction] : []))]),
+        ...new Set([
+          ...classes.map((c) => c.name),
+          ...items.flatMap((i) => (i.prediction ? [i.prediction] : [])),
+          // "uncertain" filters the images whose prediction is uncertain.
+          ...(items.some((i) => i.uncertainReason) ? [UNCERTAIN_CLASS] : []),
+        ]),
       ].sort(),
     [classes, items],
   );

@@ -140,6 +140,16 @@ export function ImageGrid(props: {
                     ? `${card.prediction} ${card.confidence === null ? "" : `${(card.confidence * 100).toFixed(0)} %`}`
                     : "no prediction"}
                 </span>
+                {card.uncertainReason && (
+                  <span
+                    className="badge"
+                    data-testid="thumb-uncertain"
+                    title={`Uncertain: ${card.uncertainReason}`}
+                    style={{ background: "#f0a02033", color: "var(--ink)" }}
+                  >
+                    uncertain
+                  </span>
+                )}
                 {card.labelName && (
                   <span
                     className="badge"

@@ -10,6 +10,8 @@ export type GridItem = {
   createdAt: Date;
   prediction: string | null;
   confidence: number | null;
+  /** Why the prediction is reported "uncertain" (the project's settings), or null/absent. */
+  uncertainReason?: string | null;
   labelClassId: string | null;
   labelName: string | null;
   /** Condition tags (capacity, cycles...); absent = none. */
@@ -39,6 +41,9 @@ export const DEFAULT_GRID_FILTER: GridFilter = {
   sort: "upload",
 };
 
+/** The class filter value that shows the images whose prediction is "uncertain". */
+export const UNCERTAIN_CLASS = "uncertain";
+
 /** Class names are compared without case: "dendritic" predicted and "Dendritic" labelled agree. */
 const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
@@ -50,6 +55,7 @@ export function filterAndSort(items: readonly GridItem[], filter: GridFilter): G
   const shown = items.filter((item) => {
     if (filter.className !== null) {
       const matches =
+        (filter.className === UNCERTAIN_CLASS && Boolean(item.uncertainReason)) ||
         (item.prediction !== null && same(item.prediction, filter.className)) ||
         (item.labelName !== null && same(item.labelName, filter.className));
       if (!matches) return false;

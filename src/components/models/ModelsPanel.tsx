@@ -7,7 +7,14 @@ import { JobRunProgress } from "~/components/jobs/JobRunProgress";
 import { useProjectCan } from "~/components/projects/use-project-can";
 import { isActive, useLiveJobRuns, type JobRunItem } from "~/components/jobs/use-live-job-runs";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
+import { FEATURE_SETS, type FeatureSet } from "~/core/descriptors/feature-sets";
 import { ConfusionMatrix } from "./ConfusionMatrix";
+
+const FEATURE_SET_LABELS: Record<FeatureSet, string> = {
+  cnn: "CNN features",
+  descriptors: "Measured descriptors (texture, object shape)",
+  both: "CNN features + descriptors",
+};
 
 type ModelVersionItem = RouterOutputs["modelVersion"]["list"][number];
 
@@ -34,6 +41,7 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
   const can = useProjectCan(projectId);
   const [datasetId, setDatasetId] = useState("");
   const [baseVersionId, setBaseVersionId] = useState("");
+  const [featureSet, setFeatureSet] = useState<FeatureSet>("cnn");
   const [expanded, setExpanded] = useState<string | null>(null);
   const versions = useQuery(trpc.modelVersion.list.queryOptions({ projectId }));
   const datasets = useQuery(trpc.dataset.list.queryOptions({ projectId }));
@@ -101,13 +109,22 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
               </option>
             ))}
           </select>
+          <select aria-label="Features" value={featureSet} onChange={(e) => setFeatureSet(e.target.value as FeatureSet)}>
+            {FEATURE_SETS.map((set) => (
+              <option key={set} value={set}>
+                {FEATURE_SET_LABELS[set]}
+              </option>
+            ))}
+          </select>
           <button
             className="primary"
             type="button"
             data-testid="retrain"
             disabled={retrain.isPending || running || problem !== null || !trainingSet.data}
             title={problem ?? (running ? "A retraining is running" : undefined)}
-            onClick={() => retrain.mutate({ projectId, datasetId: datasetId || undefined, baseVersionId: baseVersionId || undefined })}
+            onClick={() =>
+              retrain.mutate({ projectId, datasetId: datasetId || undefined, baseVersionId: baseVersionId || undefined, featureSet })
+            }
           >
             {retrain.isPending ? "Starting…" : "Retrain from labels"}
           </button>
@@ -129,7 +146,9 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
           <thead>
             <tr>
               <th style={{ textAlign: "left" }}>Version</th>
-              <th>Weighted accuracy</th>
+              <th>Features</th>
+              <th title="Accuracy on the model card's held-out synthetic test set">Synthetic accuracy</th>
+              <th title="Cross-validated accuracy on this project's labels">Own-label accuracy</th>
               <th>Weighted F1</th>
               <th>Images</th>
               <th />
@@ -182,7 +201,11 @@ function VersionRow(props: {
           {version.builtIn && <span className="badge">built-in</span>} {version.isDefault && <span className="badge">default</span>}{" "}
           {!version.available && <span className="error">unavailable: {version.unavailableReason}</span>}
         </td>
-        <td style={{ textAlign: "center" }}>{percent(scores?.weightedAccuracy)}</td>
+        <td style={{ textAlign: "center" }} data-testid="model-features" title={FEATURE_SET_LABELS[version.featureSet]}>
+          {version.featureSet}
+        </td>
+        <td style={{ textAlign: "center" }}>{scores?.source === "model-card" ? percent(scores.weightedAccuracy) : "–"}</td>
+        <td style={{ textAlign: "center" }}>{scores?.source === "retrain" ? percent(scores.weightedAccuracy) : "–"}</td>
         <td style={{ textAlign: "center" }}>{percent(scores?.weightedF1)}</td>
         <td style={{ textAlign: "center" }}>{scores?.n ?? (version.labelCount || "–")}</td>
         <td style={{ textAlign: "right" }}>
@@ -195,7 +218,7 @@ function VersionRow(props: {
       </tr>
       {props.expanded && (
         <tr>
-          <td colSpan={5}>
+          <td colSpan={7}>
             <div className="muted" style={{ fontSize: "0.85rem", marginBottom: 6 }}>
               Classes: {version.classes.join(", ")} · created {version.createdAt.toLocaleString()}
               {scores ? ` · measured by ${scores.evaluation}` : " · no measured scores (the model card has none)"}

@@ -53,6 +53,14 @@ export function AnalysisControls(props: {
       <h2>Analysis</h2>
       {props.analysis?.prediction ? (
         <p data-testid="prediction" style={{ margin: "0 0 10px" }}>
+          {props.analysis.uncertainty.uncertain && (
+            <>
+              <strong data-testid="prediction-uncertain" title={props.analysis.uncertainty.reason}>
+                uncertain
+              </strong>{" "}
+              <span className="muted">({props.analysis.uncertainty.reason}); best guess: </span>
+            </>
+          )}
           <strong>{props.analysis.prediction}</strong>{" "}
           {props.analysis.confidence !== null && (
             <span className="muted">{(props.analysis.confidence * 100).toFixed(1)} %</span>

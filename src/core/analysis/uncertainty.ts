@@ -47,8 +47,8 @@ export function expectedCalibrationError(
   return total;
 }
 
-/** The fitted OOD model (a part of the calibration file). */
-export const oodModelSchema = z.object({
+/** The feature part of the OOD model: a class-conditional Gaussian of the pooled features. */
+export const featureOodSchema = z.object({
   /** One mean pooled-feature vector per class (of the network's own classes). */
   classMeans: z.array(z.array(z.number())).min(1),
   /** Top principal directions of the shared within-class covariance, unit vectors (k x D). */
@@ -57,16 +57,35 @@ export const oodModelSchema = z.object({
   eigenvalues: z.array(z.number().positive()),
   /** Mean variance of the remaining directions. */
   residualVariance: z.number().positive(),
-  /** Scores above it are "unlike the training images" (a high percentile of held-out ones). */
+  /** A high percentile of held-out in-distribution scores. */
   threshold: z.number().positive(),
 });
+export type FeatureOodModel = z.infer<typeof featureOodSchema>;
+
+/** The image part: a Gaussian of {@link imageStatistics} of the classifier's input plane. */
+export const imageOodSchema = z.object({
+  mean: z.array(z.number()).min(1),
+  /** Inverse covariance (dims x dims). */
+  precision: z.array(z.array(z.number())),
+  threshold: z.number().positive(),
+});
+export type ImageOodModel = z.infer<typeof imageOodSchema>;
+
+/** The fitted OOD model (a part of the calibration file). */
+export const oodModelSchema = z.object({
+  features: featureOodSchema,
+  image: imageOodSchema.optional(),
+});
 export type OodModel = z.infer<typeof oodModelSchema>;
+
+/** The combined score's threshold: each part is scaled by its own threshold. */
+export const OOD_THRESHOLD = 1;
 
 /**
  * sqrt(min_c (x - mu_c)' P (x - mu_c) / D): P the low-rank-plus-isotropic precision of the OOD
  * model. About 1 for in-distribution features, larger the less an image looks like the training set.
  */
-export function oodScore(features: ArrayLike<number>, model: OodModel): number {
+export function featureOodScore(features: ArrayLike<number>, model: FeatureOodModel): number {
   const dims = features.length;
   let best = Infinity;
   for (const mean of model.classMeans) {
@@ -85,6 +104,32 @@ export function oodScore(features: ArrayLike<number>, model: OodModel): number {
     best = Math.min(best, d2);
   }
   return Math.sqrt(best / dims);
+}
+
+/** sqrt((s - mean)' P (s - mean) / dims) of the image statistics. */
+export function imageOodScore(statistics: readonly number[], model: ImageOodModel): number {
+  const dims = model.mean.length;
+  if (statistics.length !== dims)
+    throw new RangeError(`the OOD model has ${dims} statistics, got ${statistics.length}`);
+  const diff = statistics.map((s, i) => s - model.mean[i]!);
+  let d2 = 0;
+  for (let i = 0; i < dims; i++) for (let j = 0; j < dims; j++) d2 += diff[i]! * model.precision[i]![j]! * diff[j]!;
+  return Math.sqrt(Math.max(0, d2) / dims);
+}
+
+/**
+ * The OOD score: the larger of the feature and the image parts, each divided by its threshold,
+ * so {@link OOD_THRESHOLD} (1) is the model's own threshold. Without the input plane (or an image
+ * part), the feature part alone.
+ */
+export function oodScore(
+  input: { features: ArrayLike<number>; plane?: ArrayLike<number>; side?: number },
+  model: OodModel,
+): number {
+  const featurePart = featureOodScore(input.features, model.features) / model.features.threshold;
+  if (!model.image || !input.plane || !input.side) return featurePart;
+  const imagePart = imageOodScore(imageStatistics(input.plane, input.side), model.image) / model.image.threshold;
+  return Math.max(featurePart, imagePart);
 }
 
 /** The project's setting (AnalysisSettings.uncertainty). */
@@ -122,4 +167,44 @@ export function decideUncertainty(input: UncertaintyInput, settings: Uncertainty
     reasons.push(`low confidence (${input.confidence.toFixed(2)} < ${settings.minConfidence})`);
   }
   return reasons.length > 0 ? { uncertain: true, reason: reasons.join("; ") } : { uncertain: false, reason: null };
+}
+
+/** Lags (px) of the plane's autocorrelation in {@link imageStatistics}. */
+const AUTOCORRELATION_LAGS = [1, 4] as const;
+
+/**
+ * Image statistics of the classifier's input plane (square, values in [0, 1]) for the second OOD
+ * part: log10 of the grey-level spread, and the autocorrelation at 1 and 4 px (mean of the
+ * horizontal and vertical ones). Micrographs have contrast and spatial structure at both scales;
+ * a flat field has neither, pure noise has no structure beyond the resampling.
+ */
+export function imageStatistics(plane: ArrayLike<number>, side: number): number[] {
+  const n = side * side;
+  if (plane.length !== n) throw new RangeError(`expected ${n} values, got ${plane.length}`);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += plane[i]!;
+  const mean = sum / n;
+  let variance = 0;
+  for (let i = 0; i < n; i++) variance += (plane[i]! - mean) ** 2;
+  variance /= n;
+  const correlations = AUTOCORRELATION_LAGS.map((lag) => {
+    if (variance < 1e-12) return 0;
+    let total = 0;
+    let count = 0;
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        const here = plane[y * side + x]! - mean;
+        if (x + lag < side) {
+          total += here * (plane[y * side + x + lag]! - mean);
+          count++;
+        }
+        if (y + lag < side) {
+          total += here * (plane[(y + lag) * side + x]! - mean);
+          count++;
+        }
+      }
+    }
+    return total / count / variance;
+  });
+  return [Math.log10(Math.sqrt(variance) + 1e-3), ...correlations];
 }

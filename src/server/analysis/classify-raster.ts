@@ -12,10 +12,12 @@ import type { Raster } from "~/core/analysis/raster";
 import { calibrateClassification, loadCalibration } from "~/server/inference/calibration";
 import { classifyImages, type ModelSummary } from "~/server/inference/classify";
 import type { LinearHead } from "~/server/inference/linear-head";
+import type { HeadFeatures } from "~/server/inference/retrain-head";
 import { serverEnv } from "~/server/env";
 import { INPUT_SIZE } from "~/server/inference/onnx-contract";
 import { DEFAULT_MODEL_NAME, resolveModelPath } from "~/server/inference/session-cache";
 import type { CamClass } from "./analysis-params-schema";
+import { classifyWithFeatureHead } from "./classify-feature-head";
 import { ImageAnalysisError } from "./image-analysis-error";
 
 export type ClassificationOutcome =
@@ -37,8 +39,11 @@ export type ClassificationOutcome =
       /** The class the CAM explains (the predicted one unless another was asked for). */
       camClassIndex: number;
       camClassName: string;
-      /** CAM as 8-bit codes (0..255 for 0..1), INPUT_SIZE x INPUT_SIZE. */
-      cam: { data: Uint8Array; width: number; height: number };
+      /**
+       * CAM as 8-bit codes (0..255 for 0..1), INPUT_SIZE x INPUT_SIZE. Absent for a head that
+       * reads measured descriptors only (no CNN part to explain).
+       */
+      cam?: { data: Uint8Array; width: number; height: number };
     }
   | { status: "skipped"; reason: string };
 
@@ -50,6 +55,8 @@ export type ClassifierSpec = {
   modelVersionId: string | null;
   /** A retrained head; absent: the network's own. */
   head?: LinearHead;
+  /** What the retrained head reads when it is more than the pooled CNN features (classify-feature-head.ts). */
+  headFeatures?: HeadFeatures;
 };
 
 /** The model used when a job does not name one: INFERENCE_MODEL, else the shipped default. */
@@ -83,6 +90,14 @@ export async function classifyRasters(options: {
     throw new ImageAnalysisError(
       `CAM class ${camClass} does not exist: the classifier has ${classCount} classes`,
       "model-unavailable",
+    );
+  }
+
+  if (spec.head && spec.headFeatures) {
+    return classifyWithFeatureHead(
+      { ...spec, head: spec.head, headFeatures: spec.headFeatures },
+      options.rasters,
+      camClass,
     );
   }
 

@@ -72,6 +72,7 @@ async function classifierFor(options: {
       backbonePath: resolved.backbonePath,
       modelVersionId: resolved.modelVersionId,
       head: resolved.head,
+      ...(resolved.headFeatures ? { headFeatures: resolved.headFeatures } : {}),
     };
   } catch (error) {
     if (error instanceof ModelVersionUnavailableError) {

@@ -9,7 +9,15 @@ import { readFile } from "node:fs/promises";
 
 import { z } from "zod";
 
-import { oodModelSchema, oodScore, temperatureSoftmax, type OodModel } from "~/core/analysis/uncertainty";
+import {
+  OOD_THRESHOLD,
+  oodModelSchema,
+  oodScore,
+  temperatureSoftmax,
+  type OodModel,
+} from "~/core/analysis/uncertainty";
+
+import { INPUT_SIZE } from "./onnx-contract";
 
 export const calibrationSchema = z.object({
   model: z.string().min(1),
@@ -17,7 +25,7 @@ export const calibrationSchema = z.object({
   modelSha256: z.string().regex(/^[0-9a-f]{64}$/),
   temperature: z.number().positive(),
   metrics: z.record(z.string(), z.unknown()),
-  ood: oodModelSchema.passthrough(),
+  ood: oodModelSchema,
 });
 export type Calibration = z.infer<typeof calibrationSchema>;
 
@@ -58,20 +66,20 @@ export type CalibratedClassification = {
   probabilities: number[];
   /** The temperature applied (1: none). */
   temperature: number;
-  /** OOD score of the pooled features and the model's threshold; null without an OOD model. */
+  /** OOD score (features and input plane) and its threshold; null without an OOD model. */
   oodScore: number | null;
   oodThreshold: number | null;
 };
 
 /**
  * Calibrates one classification from what the classifier already computed (its softmax
- * probabilities and pooled features; no second forward pass). The temperature is the network's
+ * probabilities, pooled features and input plane; no second forward pass). The temperature is the network's
  * own head's: a retrained head keeps its probabilities (T = 1). The OOD score is about the
  * backbone's features, so it holds for any head.
  */
 export function calibrateClassification(
   calibration: Calibration | null,
-  result: { probabilities: readonly number[]; pooledFeatures: ArrayLike<number> },
+  result: { probabilities: readonly number[]; pooledFeatures: ArrayLike<number>; crop?: Float32Array },
   ownHead: boolean,
 ): CalibratedClassification {
   const temperature = calibration && ownHead ? calibration.temperature : 1;
@@ -82,7 +90,9 @@ export function calibrateClassification(
     probabilities: temperature === 1 ? [...result.probabilities] : temperatureSoftmax(logits, temperature),
     temperature,
     oodScore:
-      ood && ood.classMeans[0]?.length === result.pooledFeatures.length ? oodScore(result.pooledFeatures, ood) : null,
-    oodThreshold: ood ? ood.threshold : null,
+      ood && ood.features.classMeans[0]?.length === result.pooledFeatures.length
+        ? oodScore({ features: result.pooledFeatures, plane: result.crop, side: INPUT_SIZE }, ood)
+        : null,
+    oodThreshold: ood ? OOD_THRESHOLD : null,
   };
 }

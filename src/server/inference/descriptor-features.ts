@@ -15,7 +15,8 @@ export const DESCRIPTOR_CACHE_KEY = createHash("sha256")
   .update(`visual-ccc/descriptors/v${DESCRIPTOR_SET_VERSION}/${DESCRIPTOR_NAMES.join(",")}`)
   .digest("hex");
 
-export type DescriptorEntry = { name: string; ok: true; descriptors: Float32Array } | { name: string; ok: false; error: string };
+export type DescriptorEntry =
+  { name: string; ok: true; descriptors: Float32Array } | { name: string; ok: false; error: string };
 
 export async function computeDescriptorFeatures(options: {
   images: EncodedImage[];

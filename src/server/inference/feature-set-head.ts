@@ -11,13 +11,12 @@
  */
 import "server-only";
 import { z } from "zod";
+import type { FeatureSet } from "~/core/descriptors/feature-sets";
 import { type CrossValidationResult, groupedStratifiedFolds, metricsFromPredictions } from "./cross-validation";
 import { type HeadTrainingOptions, trainSoftmaxHead, type TrainingSet } from "./head-training";
 import { applyHead, argMax, type LinearHead } from "./linear-head";
 
-export const FEATURE_SETS = ["cnn", "descriptors", "both"] as const;
-export type FeatureSet = (typeof FEATURE_SETS)[number];
-export const featureSetSchema = z.enum(FEATURE_SETS);
+export { FEATURE_SETS, type FeatureSet, featureSetSchema } from "~/core/descriptors/feature-sets";
 
 export type Validation = "leave-one-group-out" | "grouped-k-fold";
 
@@ -62,7 +61,11 @@ export function foldStandardiser(head: LinearHead, s: Standardiser): LinearHead 
 }
 
 /** Concatenates the parts a feature set uses (CNN channels first). */
-export function featureVector(features: FeatureSet, pooled?: ArrayLike<number>, descriptors?: ArrayLike<number>): Float32Array {
+export function featureVector(
+  features: FeatureSet,
+  pooled?: ArrayLike<number>,
+  descriptors?: ArrayLike<number>,
+): Float32Array {
   const cnn = features === "descriptors" ? [] : Array.from(pooled ?? []);
   const measured = features === "cnn" ? [] : Array.from(descriptors ?? []);
   return Float32Array.from([...cnn, ...measured]);
@@ -104,10 +107,15 @@ export type FeatureCrossValidateOptions = HeadTrainingOptions & {
 export function chooseValidation(groups: (string | undefined)[], folds: number | undefined): Validation {
   if (folds !== undefined) return "grouped-k-fold";
   const distinct = new Set(groups.filter((g) => g !== undefined)).size;
-  return hasRealGroups(groups) && distinct >= 2 && distinct <= MAX_LOGO_GROUPS ? "leave-one-group-out" : "grouped-k-fold";
+  return hasRealGroups(groups) && distinct >= 2 && distinct <= MAX_LOGO_GROUPS
+    ? "leave-one-group-out"
+    : "grouped-k-fold";
 }
 
-export function crossValidateStandardised(set: TrainingSet, options: FeatureCrossValidateOptions = {}): FeatureCrossValidation {
+export function crossValidateStandardised(
+  set: TrainingSet,
+  options: FeatureCrossValidateOptions = {},
+): FeatureCrossValidation {
   const groups = set.labels.map((_, i) => options.groups?.[i] ?? `\u0000sample-${i}`);
   const validation = chooseValidation(options.groups ?? [], options.folds);
   const assignment =
@@ -127,16 +135,30 @@ export function crossValidateStandardised(set: TrainingSet, options: FeatureCros
     standardisers.push(s);
     if (held.length === 0) continue;
     const head = trainSoftmaxHead(
-      { features: trainIdx.map((i) => standardise(s, set.features[i]!)), labels: trainIdx.map((i) => set.labels[i]!), classes: set.classes },
+      {
+        features: trainIdx.map((i) => standardise(s, set.features[i]!)),
+        labels: trainIdx.map((i) => set.labels[i]!),
+        classes: set.classes,
+      },
       options,
     );
     for (const i of held) predictions[i] = argMax(applyHead(head, standardise(s, set.features[i]!)));
   }
-  return { ...metricsFromPredictions(set.labels, predictions, set.classes), folds, foldSizes, predictions, validation, standardisers };
+  return {
+    ...metricsFromPredictions(set.labels, predictions, set.classes),
+    folds,
+    foldSizes,
+    predictions,
+    validation,
+    standardisers,
+  };
 }
 
 /** The final head on every sample: its standardiser, and the head over raw vectors. */
-export function trainStandardisedHead(set: TrainingSet, options: HeadTrainingOptions = {}): { standardiser: Standardiser; head: LinearHead } {
+export function trainStandardisedHead(
+  set: TrainingSet,
+  options: HeadTrainingOptions = {},
+): { standardiser: Standardiser; head: LinearHead } {
   const standardiser = fitStandardiser(set.features);
   const head = trainSoftmaxHead({ ...set, features: set.features.map((f) => standardise(standardiser, f)) }, options);
   return { standardiser, head: foldStandardiser(head, standardiser) };

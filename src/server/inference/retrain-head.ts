@@ -98,7 +98,9 @@ export async function retrainHead(options: RetrainHeadOptions): Promise<RetrainH
       ? null
       : await computePooledFeatures({ model: model.path, images: options.images, cache: options.featureCache });
   const measured =
-    features === "cnn" ? null : await computeDescriptorFeatures({ images: options.images, cache: options.featureCache });
+    features === "cnn"
+      ? null
+      : await computeDescriptorFeatures({ images: options.images, cache: options.featureCache });
   const featuresMs = performance.now() - started;
 
   const skipped: { name: string; error: string }[] = [];
@@ -110,7 +112,11 @@ export async function retrainHead(options: RetrainHeadOptions): Promise<RetrainH
     if (failed && !failed.ok) skipped.push({ name: failed.name, error: failed.error });
     else
       usable.push({
-        features: featureVector(features, cnn?.ok ? cnn.features : undefined, descriptors?.ok ? descriptors.descriptors : undefined),
+        features: featureVector(
+          features,
+          cnn?.ok ? cnn.features : undefined,
+          descriptors?.ok ? descriptors.descriptors : undefined,
+        ),
         label: image.label,
         group: image.group,
       });

@@ -54,6 +54,7 @@ export async function handleRetrainModel(
         backbonePath: base.backbonePath,
         set,
         featureCache: options.featureCache ?? persistentFeatureCache(),
+        features: payload.featureSet ?? "cnn",
         onProgress: (progress) =>
           reportSingleJobProgress({
             db,

@@ -6,6 +6,7 @@
  */
 import "server-only";
 import type { Db } from "~/server/db";
+import type { FeatureSet } from "~/server/inference/feature-set-head";
 import { collectTrainingSet } from "~/server/models/collect-training-set";
 import { resolveRetrainBase } from "~/server/models/resolve-retrain-base";
 import { retrainModelJob } from "./definitions";
@@ -20,6 +21,8 @@ export async function startRetrainModel(options: {
   baseVersionId?: string;
   /** Train on this dataset's labels only. @default every labelled image of the project */
   datasetId?: string;
+  /** What the head reads. @default "cnn" */
+  featureSet?: FeatureSet;
   /** @default the process's queue */
   queue?: JobQueue;
 }): Promise<StartedJobRun & { images: number }> {
@@ -31,7 +34,11 @@ export async function startRetrainModel(options: {
     job: retrainModelJob,
     projectId,
     actorId: options.actorId,
-    payload: { baseVersionId: base.id, ...(datasetId ? { datasetId } : {}) },
+    payload: {
+      baseVersionId: base.id,
+      ...(datasetId ? { datasetId } : {}),
+      ...(options.featureSet && options.featureSet !== "cnn" ? { featureSet: options.featureSet } : {}),
+    },
     // One retraining per project at a time: it uses every core of a worker.
     isSameRun: () => true,
     progressTotal: set.images.length,

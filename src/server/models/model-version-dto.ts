@@ -1,4 +1,5 @@
 /** The DTO of a ModelVersion for the UI (models panel, the workspace's model picker). */
+import type { FeatureSet } from "~/core/descriptors/feature-sets";
 import type { ModelVersion } from "~/generated/prisma/client";
 import { modelVersionRef } from "./model-ref";
 import { retrainMetricsSchema, scoresOf, type ModelVersionScores, type RetrainMetrics } from "./model-version-metrics";
@@ -22,6 +23,8 @@ export type ModelVersionDto = {
   createdById: string | null;
   createdAt: Date;
   scores: ModelVersionScores | null;
+  /** What the head reads: built-in heads and versions made before feature sets read the CNN features. */
+  featureSet: FeatureSet;
   /** Retrained versions: what they were trained on and how. */
   training: Pick<RetrainMetrics, "perClass" | "skipped" | "datasetId" | "features" | "timingsMs" | "groupedBy" | "groups" | "folds"> | null;
   /** Number of labelled images the version was trained from. */
@@ -50,6 +53,7 @@ export function toModelVersionDto(
     createdById: row.createdById,
     createdAt: row.createdAt,
     scores: scoresOf(row.metrics),
+    featureSet: (retrained.success ? retrained.data.featureSet : undefined) ?? "cnn",
     training: retrained.success
       ? {
           perClass: retrained.data.perClass,

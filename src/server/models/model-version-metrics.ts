@@ -4,14 +4,20 @@
  * names: add fields, never rename.
  */
 import { z } from "zod";
+import { featureSetSchema } from "~/core/descriptors/feature-sets";
 
 const confusionMatrixSchema = z.array(z.array(z.number().int().nonnegative()));
 
 /** Metrics of a version retrained in the app (retrain-model.handler.ts writes them). */
 export const retrainMetricsSchema = z.object({
   source: z.literal("retrain"),
-  /** Grouped, stratified k-fold: a group (see groupedBy) never straddles folds. */
-  validation: z.literal("grouped-k-fold"),
+  /**
+   * Grouped, stratified k-fold (a group, see groupedBy, never straddles folds), or leave-one-group-out
+   * (the default when some group holds several images).
+   */
+  validation: z.enum(["grouped-k-fold", "leave-one-group-out"]),
+  /** What the head reads; absent on versions made before feature sets: "cnn". */
+  featureSet: featureSetSchema.optional(),
   folds: z.number().int(),
   /** "source": dataset + file stem (tiles of one micrograph share a group); "image": one per image. */
   groupedBy: z.enum(["source", "image"]),
@@ -52,6 +58,8 @@ const cardTestSchema = z.object({
 
 /** What the UI compares versions by, whatever their source. */
 export type ModelVersionScores = {
+  /** "model-card": the built-in model's held-out synthetic test; "retrain": cross-validation on the project's labels. */
+  source: "model-card" | "retrain";
   /** How the numbers were measured, in words. */
   evaluation: string;
   weightedAccuracy: number;
@@ -66,7 +74,11 @@ export function scoresOf(metrics: unknown): ModelVersionScores | null {
   if (retrained.success) {
     const m = retrained.data;
     return {
-      evaluation: `${m.folds}-fold cross-validation, grouped by ${m.groupedBy === "source" ? "source micrograph" : "image"} (${m.groups} groups)`,
+      source: "retrain",
+      evaluation:
+        m.validation === "leave-one-group-out"
+          ? `leave-one-group-out cross-validation by ${m.groupedBy === "source" ? "source micrograph" : "image"} (${m.groups} groups)`
+          : `${m.folds}-fold cross-validation, grouped by ${m.groupedBy === "source" ? "source micrograph" : "image"} (${m.groups} groups)`,
       weightedAccuracy: m.weightedAccuracy,
       weightedF1: m.weightedF1,
       balancedAccuracy: m.balancedAccuracy,
@@ -78,6 +90,7 @@ export function scoresOf(metrics: unknown): ModelVersionScores | null {
   const test = card.success ? cardTestSchema.safeParse(card.data.card.syntheticTest) : null;
   if (test?.success) {
     return {
+      source: "model-card",
       evaluation: "held-out synthetic test set (model card)",
       weightedAccuracy: test.data.accuracy,
       weightedF1: test.data.weightedF1,

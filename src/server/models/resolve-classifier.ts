@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import type { Db } from "~/server/db";
 import { headFromJson, type LinearHead } from "~/server/inference/linear-head";
-import { retrainedHeadSchema } from "~/server/inference/retrain-head";
+import { type HeadFeatures, retrainedHeadSchema } from "~/server/inference/retrain-head";
 import { resolveModelPath } from "~/server/inference/session-cache";
 import { BlobNotFoundError, type BlobStore } from "~/server/storage";
 import { backbonePath, fileSha256, readBuiltInModelFile, registerBuiltInModel } from "./built-in-models";
@@ -27,15 +27,22 @@ export type ResolvedClassifier = {
   modelVersionId: string;
   /** A retrained head; absent: the network's own head. */
   head?: LinearHead;
+  /** What a retrained head reads, when it is more than the pooled CNN features. */
+  headFeatures?: HeadFeatures;
 };
 
 export type ClassifierResolution = ResolvedClassifier | { status: "not-installed"; reason: string };
 
-const heads = new Map<string, LinearHead>();
+const heads = new Map<string, { head: LinearHead; features?: HeadFeatures }>();
 const MAX_CACHED_HEADS = 32;
 
 /** A stored head blob (retrain-model.handler.ts writes them), parsed once per process. */
 export async function loadHead(store: BlobStore, headBlobKey: string): Promise<LinearHead> {
+  return (await loadStoredHead(store, headBlobKey)).head;
+}
+
+/** A stored head and what it reads (absent: pooled CNN features only). */
+export async function loadStoredHead(store: BlobStore, headBlobKey: string): Promise<{ head: LinearHead; features?: HeadFeatures }> {
   const cached = heads.get(headBlobKey);
   if (cached) return cached;
   let bytes: Buffer;
@@ -45,7 +52,8 @@ export async function loadHead(store: BlobStore, headBlobKey: string): Promise<L
     if (error instanceof BlobNotFoundError) throw new ModelVersionUnavailableError("the version's head is missing from storage");
     throw error;
   }
-  const head = headFromJson(retrainedHeadSchema.parse(JSON.parse(bytes.toString("utf8"))));
+  const json = retrainedHeadSchema.parse(JSON.parse(bytes.toString("utf8")));
+  const head = { head: headFromJson(json), ...(json.featureSet && json.featureSet.features !== "cnn" ? { features: json.featureSet } : {}) };
   if (heads.size >= MAX_CACHED_HEADS) heads.delete(heads.keys().next().value!);
   heads.set(headBlobKey, head);
   return head;
@@ -87,6 +95,6 @@ export async function resolveClassifier(options: {
     const builtIn = await readBuiltInModelFile(file);
     return { status: "ready", ref: builtIn?.ref ?? file, backbonePath: file, modelVersionId: row.id };
   }
-  const head = await loadHead(options.store, row.headBlobKey);
-  return { status: "ready", ref: options.model, backbonePath: file, modelVersionId: row.id, head };
+  const { head, features } = await loadStoredHead(options.store, row.headBlobKey);
+  return { status: "ready", ref: options.model, backbonePath: file, modelVersionId: row.id, head, ...(features ? { headFeatures: features } : {}) };
 }

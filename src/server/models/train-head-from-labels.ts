@@ -5,6 +5,8 @@
  * the head stored as a JSON blob. The job handler writes the ModelVersion row.
  */
 import type { FeatureCache } from "~/server/inference/feature-cache";
+import { computeDescriptorFeatures } from "~/server/inference/descriptor-features";
+import type { FeatureSet } from "~/server/inference/feature-set-head";
 import { computePooledFeatures } from "~/server/inference/pooled-features";
 import { retrainHead, type LabelledImage, type RetrainedHead } from "~/server/inference/retrain-head";
 import { BlobNotFoundError, type BlobStore } from "~/server/storage";
@@ -31,11 +33,14 @@ export async function trainHeadFromLabels(options: {
   onProgress?: (progress: TrainProgress) => Promise<boolean>;
   /** Images per forward-pass chunk (and progress step). @default 8 */
   chunkSize?: number;
-  /** Cross-validation folds. @default 5 */
+  /** Grouped k-fold with this many folds. @default leave-one-group-out when groups hold several images, else 5-fold */
   folds?: number;
+  /** What the head reads. @default "cnn" */
+  features?: FeatureSet;
 }): Promise<TrainedHead | { stopped: true }> {
   const { store, set, featureCache } = options;
   const chunkSize = options.chunkSize ?? 8;
+  const features = options.features ?? "cnn";
   const started = performance.now();
   const total = set.images.length;
   const skipped = [...set.excluded];
@@ -55,14 +60,19 @@ export async function trainHeadFromLabels(options: {
         skipped.push({ imageId: image.imageId, fileName: image.fileName, reason: "the image file is missing from storage" });
       }
     }
-    const pooled = await computePooledFeatures({ model: options.backbonePath, images: loaded, cache: featureCache });
-    cached += pooled.cacheHits;
-    pooled.entries.forEach((entry, i) => {
-      const image = loaded[i]!;
-      if (entry.ok) usable.push(image);
-      else skipped.push({ imageId: image.imageId, fileName: chunk.find((c) => c.imageId === image.imageId)?.fileName ?? image.name, reason: entry.error });
+    // The network's features and/or the descriptors, into the cache retrainHead reads from.
+    const pooled =
+      features === "descriptors" ? null : await computePooledFeatures({ model: options.backbonePath, images: loaded, cache: featureCache });
+    const measured = features === "cnn" ? null : await computeDescriptorFeatures({ images: loaded, cache: featureCache });
+    const hits = pooled?.cacheHits ?? measured?.cacheHits ?? 0;
+    cached += hits;
+    loaded.forEach((image, i) => {
+      const failed = [pooled?.entries[i], measured?.entries[i]].find((e) => e !== undefined && !e.ok);
+      if (failed && !failed.ok)
+        skipped.push({ imageId: image.imageId, fileName: chunk.find((c) => c.imageId === image.imageId)?.fileName ?? image.name, reason: failed.error });
+      else usable.push(image);
     });
-    computed += pooled.entries.filter((e) => e.ok).length - pooled.cacheHits;
+    computed = usable.length - cached;
     if (options.onProgress && !(await options.onProgress({ phase: "features", done: Math.min(total, start + chunk.length), total }))) {
       return { stopped: true };
     }
@@ -92,7 +102,7 @@ export async function trainHeadFromLabels(options: {
 
   // Every feature is cached by now: retrainHead reads them back instead of running the network.
   const trainingStarted = performance.now();
-  const result = await retrainHead({ model: options.backbonePath, images: trainOn, featureCache, classes, folds: options.folds ?? 5, seed: 0 });
+  const result = await retrainHead({ model: options.backbonePath, images: trainOn, featureCache, classes, folds: options.folds, seed: 0, features });
   const trainingMs = performance.now() - trainingStarted;
   const { key: headBlobKey } = await store.put(Buffer.from(JSON.stringify(result.head), "utf8"));
   const m = result.head.metrics;
@@ -102,7 +112,8 @@ export async function trainHeadFromLabels(options: {
     labelSnapshot: Object.fromEntries(trainOn.map((u) => [u.imageId, u.label])),
     metrics: {
       source: "retrain",
-      validation: "grouped-k-fold",
+      validation: result.crossValidation.validation,
+      featureSet: features,
       folds: result.crossValidation.folds,
       groupedBy,
       groups: new Set(trainOn.map((u) => u.group)).size,

@@ -1,5 +1,5 @@
 import { describe, expect, it, test } from "vitest";
-import { DEFAULT_GRID_FILTER, filterAndSort, hasTag, moveFocus, type GridItem } from "../grid-filters";
+import { DEFAULT_GRID_FILTER, filterAndSort, hasTag, moveFocus, UNCERTAIN_CLASS, type GridItem } from "../grid-filters";
 
 const item = (
   id: string,
@@ -29,6 +29,11 @@ describe("dataset grid filters", () => {
   test("by class (predicted or labelled, any case)", () => {
     expect(ids(filterAndSort(items, { ...DEFAULT_GRID_FILTER, className: "dendrites" }))).toEqual(["a", "b", "d"]);
     expect(ids(filterAndSort(items, { ...DEFAULT_GRID_FILTER, className: "Spheroids" }))).toEqual(["b"]);
+  });
+
+  test('"uncertain" shows the images whose prediction is uncertain', () => {
+    const withUncertain = [...items, { ...item("e", "Dendrites", 0.99, null, 5), uncertainReason: "low confidence" }];
+    expect(ids(filterAndSort(withUncertain, { ...DEFAULT_GRID_FILTER, className: UNCERTAIN_CLASS }))).toEqual(["e"]);
   });
 
   test("labelled / unlabelled / disagreeing", () => {

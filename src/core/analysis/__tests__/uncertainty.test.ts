@@ -3,9 +3,12 @@ import { describe, expect, it } from "vitest";
 import {
   decideUncertainty,
   expectedCalibrationError,
+  featureOodScore,
+  imageOodScore,
+  imageStatistics,
   oodScore,
   temperatureSoftmax,
-  type OodModel,
+  type FeatureOodModel,
 } from "../uncertainty";
 
 describe("temperatureSoftmax", () => {
@@ -62,9 +65,9 @@ describe("expectedCalibrationError", () => {
   });
 });
 
-describe("oodScore", () => {
+describe("featureOodScore", () => {
   // 3 features, 2 classes; one kept direction (x) with variance 4, the rest variance 1.
-  const model: OodModel = {
+  const model: FeatureOodModel = {
     classMeans: [
       [0, 0, 0],
       [10, 0, 0],
@@ -76,20 +79,62 @@ describe("oodScore", () => {
   };
 
   it("is the Mahalanobis distance to the nearest class mean, per dimension", () => {
-    expect(oodScore([0, 0, 0], model)).toBe(0);
-    expect(oodScore([10, 0, 0], model)).toBe(0);
+    expect(featureOodScore([0, 0, 0], model)).toBe(0);
+    expect(featureOodScore([10, 0, 0], model)).toBe(0);
     // Nearest mean 0: (2^2 / 4 + 3^2 / 1) / 3 = 10 / 3.
-    expect(oodScore([2, 3, 0], model)).toBeCloseTo(Math.sqrt(10 / 3), 12);
+    expect(featureOodScore([2, 3, 0], model)).toBeCloseTo(Math.sqrt(10 / 3), 12);
     // Nearest mean 10: (1 / 4 + 0) / 3.
-    expect(oodScore([9, 0, 0], model)).toBeCloseTo(Math.sqrt(1 / 12), 12);
+    expect(featureOodScore([9, 0, 0], model)).toBeCloseTo(Math.sqrt(1 / 12), 12);
   });
 
   it("grows with the distance from the training features", () => {
-    expect(oodScore([0, 50, 0], model)).toBeGreaterThan(oodScore([0, 5, 0], model));
+    expect(featureOodScore([0, 50, 0], model)).toBeGreaterThan(featureOodScore([0, 5, 0], model));
   });
 
   it("rejects features of another length", () => {
-    expect(() => oodScore([0, 0], model)).toThrow(RangeError);
+    expect(() => featureOodScore([0, 0], model)).toThrow(RangeError);
+  });
+});
+
+describe("imageStatistics and the combined oodScore", () => {
+  const side = 32;
+  const flat = new Float32Array(side * side).fill(0.5);
+  // Vertical stripes 8 px wide: strongly correlated at 1 px, anti-correlated at 8, 0 at 4.
+  const stripes = Float32Array.from({ length: side * side }, (_, i) => (Math.floor((i % side) / 8) % 2 ? 1 : 0));
+
+  it("measures contrast and structure", () => {
+    expect(imageStatistics(flat, side)).toEqual([Math.log10(1e-3), 0, 0]);
+    const [logStd, at1, at4] = imageStatistics(stripes, side);
+    expect(logStd).toBeCloseTo(Math.log10(0.5 + 1e-3), 12);
+    expect(at1).toBeGreaterThan(0.8);
+    expect(Math.abs(at4!)).toBeLessThan(0.6);
+    expect(() => imageStatistics(flat, side + 1)).toThrow(RangeError);
+  });
+
+  it("takes the larger part, each in units of its own threshold", () => {
+    const image = {
+      mean: [-1, 0.5, 0.2],
+      precision: [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+      threshold: 0.5,
+    };
+    expect(imageOodScore([-1, 0.5, 0.2], image)).toBe(0);
+    expect(imageOodScore([-1, 0.5, 3.2], image)).toBeCloseTo(Math.sqrt(3), 12);
+    const features: FeatureOodModel = {
+      classMeans: [[0]],
+      components: [],
+      eigenvalues: [],
+      residualVariance: 1,
+      threshold: 2,
+    };
+    const model = { features, image };
+    expect(oodScore({ features: [1] }, model)).toBeCloseTo(0.5, 12);
+    const flatScore = imageOodScore(imageStatistics(flat, side), image) / 0.5;
+    expect(oodScore({ features: [1], plane: flat, side }, model)).toBeCloseTo(Math.max(0.5, flatScore), 12);
+    expect(flatScore).toBeGreaterThan(1);
   });
 });
 

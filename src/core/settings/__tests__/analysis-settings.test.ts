@@ -21,6 +21,20 @@ describe("analysis settings", () => {
     );
   });
 
+  it("has uncertainty thresholds, defaulted for settings saved before them, and validated", () => {
+    expect(DEFAULT_ANALYSIS_SETTINGS.uncertainty).toEqual({ minConfidence: 0.7, maxOodScore: null });
+    const { uncertainty: _omitted, ...older } = DEFAULT_ANALYSIS_SETTINGS;
+    expect(parseAnalysisSettings(older).uncertainty).toEqual(DEFAULT_ANALYSIS_SETTINGS.uncertainty);
+    const strict = { minConfidence: 0.9, maxOodScore: 2.5 };
+    expect(parseAnalysisSettings({ ...DEFAULT_ANALYSIS_SETTINGS, uncertainty: strict }).uncertainty).toEqual(strict);
+    expect(() =>
+      parseAnalysisSettings({ ...DEFAULT_ANALYSIS_SETTINGS, uncertainty: { minConfidence: 1.5, maxOodScore: null } }),
+    ).toThrow("uncertainty.minConfidence: minConfidence must be at most 1");
+    expect(() =>
+      parseAnalysisSettings({ ...DEFAULT_ANALYSIS_SETTINGS, uncertainty: { minConfidence: 0.5, maxOodScore: 0 } }),
+    ).toThrow("uncertainty.maxOodScore: maxOodScore must be positive");
+  });
+
   it("names the settings that differ", () => {
     const k4 = parseAnalysisSettings({ ...DEFAULT_ANALYSIS_SETTINGS, ks: [4], objects: null });
     expect(settingsDifferences(DEFAULT_ANALYSIS_SETTINGS, k4)).toEqual(["ks", "objects"]);

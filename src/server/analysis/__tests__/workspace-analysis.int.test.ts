@@ -126,8 +126,11 @@ describe("with a classifier", () => {
         prediction: analysis.prediction,
         confidence: analysis.confidence,
         analysisId: analysis.id,
+        // The tiny test model has no calibration: its ~0.5 probabilities are reported uncertain.
+        uncertainReason: analysis.uncertainty.reason,
       },
     ]);
+    expect(analysis.uncertainty).toEqual({ uncertain: true, reason: expect.stringMatching(/^low confidence \(/) });
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { featureSetSchema } from "~/core/descriptors/feature-sets";
 import { idSchema } from "~/core/schemas";
 import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
 import { startRetrainModel } from "~/server/jobs/start-retrain-model";
@@ -37,7 +38,13 @@ export const modelVersionRouter = createTRPCRouter({
 
   /** Starts a retrain-model job (new head on the labelled images); progress in job.watch. */
   retrain: projectProcedure("EDITOR")
-    .input(z.object({ baseVersionId: idSchema.optional(), datasetId: idSchema.optional() }))
+    .input(
+      z.object({
+        baseVersionId: idSchema.optional(),
+        datasetId: idSchema.optional(),
+        featureSet: featureSetSchema.optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => startRetrainModel({ ...input, ...ctx.inProject })),
 
   /** Deletes one of the project's own versions (built-in models cannot be deleted). */

@@ -16,7 +16,7 @@ import { seedAnalysis, seedImageRow, seedStoredImage } from "../../sharing/__tes
 import { cocoRleToMask } from "~/core/regions/coco-rle";
 import { runCocoImport } from "~/server/imports/__tests__/run-coco-import";
 import { rasterizeBrush } from "~/core/regions/rasterize-region";
-import { RESULTS_CSV_COLUMNS, streamResultsCsv } from "../stream-results-csv";
+import { RESULTS_CSV_COLUMNS, streamResultsCsv, UNCERTAINTY_CSV_COLUMNS } from "../stream-results-csv";
 import { streamCocoJson } from "../stream-coco-json";
 import { streamOverlaysZip } from "../stream-overlays-zip";
 import { pngGrey } from "~/server/codecs/__tests__/test-images";
@@ -312,16 +312,18 @@ describe("results CSV", () => {
       )
     ).toString("utf8");
     const lines = csv.trimEnd().split("\r\n");
-    expect(lines[0]).toBe(RESULTS_CSV_COLUMNS.join(","));
+    // The uncertainty columns come last (after any condition tags).
+    expect(lines[0]).toBe([...RESULTS_CSV_COLUMNS, ...UNCERTAINTY_CSV_COLUMNS].join(","));
     expect(lines).toHaveLength(6);
     const row = lines.find((line) => line.includes("HYPERLINK"))!;
     expect(row).toContain(`"set, with comma",'=HYPERLINK(evil).png,dendritic,0.8,Dendrite,,analyze-image@1,`);
     expect(row).toContain(`,117,0.42,0.125,,"16.667;33.333;50",`);
     expect(row).toContain("dendritic=0.8;spherical=0.2");
-    expect(row.endsWith(`,${settings.version},ok`)).toBe(true);
+    // 0.8 >= the default minimum confidence, and no OOD score was stored: not uncertain.
+    expect(row.endsWith(`,${settings.version},ok,false,`)).toBe(true);
     expect(lines.filter((line) => line.includes("img-")).every((line) => line.includes(",,,,"))).toBe(true);
-    expect(lines.find((line) => line.includes("img-1"))).toMatch(/,1,failed: cannot decode$/);
-    expect(lines.find((line) => line.includes("img-2"))).toMatch(/,1,not analysed with these settings$/);
+    expect(lines.find((line) => line.includes("img-1"))).toMatch(/,1,failed: cannot decode,,$/);
+    expect(lines.find((line) => line.includes("img-2"))).toMatch(/,1,not analysed with these settings,,$/);
     // Version 0 (nothing run under it) reports no results at all.
     const none = (
       await collect(streamResultsCsv({ db, scope: { projectId: project.id }, settings: { id: null, version: 0 } }))

@@ -6,6 +6,7 @@
  */
 import "server-only";
 import { z } from "zod";
+import { featureSetSchema } from "~/server/inference/feature-set-head";
 import { defineJob } from "./job-definition";
 
 const retrainFields = {
@@ -13,6 +14,8 @@ const retrainFields = {
   baseVersionId: z.string().min(1),
   /** Only this dataset's labels; absent: the whole project's. */
   datasetId: z.string().min(1).optional(),
+  /** What the head reads: pooled CNN features, measured descriptors, or both; absent: "cnn". */
+  featureSet: featureSetSchema.optional(),
 };
 
 /** JobRun.payload of a retraining: what was asked for, its phase, and the result once saved. */

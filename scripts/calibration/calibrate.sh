@@ -1,0 +1,20 @@
+#!/bin/sh
+# Calibrates the shipped model (scripts/calibration/README.md): renders synthetic images with the
+# project's generator, extracts the model's pooled features and logits through the app's own
+# preprocessing and ONNX Runtime, fits the temperature and the OOD model, and writes
+# models/<model>.calibration.json. Dev only: numpy + scipy (/usr/bin/python3) and node.
+# usage: sh scripts/calibration/calibrate.sh [work dir] [train per class] [val per class] [test per class]
+set -eu
+cd "$(dirname "$0")/../.."
+WORK=${1:-/tmp/visual-ccc-calibration}
+TRAIN=${2:-400}
+VAL=${3:-300}
+TEST=${4:-250}
+MODEL=models/visual-ccc-synthetic-v1.onnx
+mkdir -p "$WORK"
+/usr/bin/python3 scripts/calibration/render_synthetic.py train "$TRAIN" "$WORK/train"
+/usr/bin/python3 scripts/calibration/render_synthetic.py val "$VAL" "$WORK/val"
+/usr/bin/python3 scripts/calibration/render_synthetic.py test "$TEST" "$WORK/test"
+/usr/bin/python3 scripts/calibration/render_synthetic.py ood 0 "$WORK/ood"
+npx tsx --conditions=react-server scripts/calibration/extract-features.ts "$WORK" train val test ood
+/usr/bin/python3 scripts/calibration/fit_calibration.py "$WORK" "$MODEL" "${MODEL%.onnx}.calibration.json"
