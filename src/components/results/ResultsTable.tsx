@@ -90,7 +90,17 @@ export function ResultsTable({
               {tagKeys.map((key) => (
                 <td key={key}>{row.tags[key] ? formatTagValue(row.tags[key]) : ""}</td>
               ))}
-              <td>{row.prediction ?? ""}</td>
+              <td>
+                {row.prediction ?? ""}
+                {row.uncertainReason && (
+                  <>
+                    {" "}
+                    <span className="badge" data-testid="results-uncertain" title={row.uncertainReason}>
+                      uncertain
+                    </span>
+                  </>
+                )}
+              </td>
               {columns.map((column) => (
                 <td key={column.key} style={{ textAlign: "right" }}>
                   {row.values[column.key] ?? ""}

@@ -147,6 +147,38 @@ export function ProjectSettingsPanel({ projectId, canEdit }: { projectId: string
           />{" "}
           Segment and measure objects (default parameters; tune them on an image first)
         </label>
+        <label>
+          &ldquo;Uncertain&rdquo; below a calibrated probability of{" "}
+          <input
+            type="number"
+            data-testid="settings-min-confidence"
+            min={0}
+            max={1}
+            step={0.05}
+            value={settings.uncertainty.minConfidence}
+            onChange={(e) => edit({ uncertainty: { ...settings.uncertainty, minConfidence: Number(e.target.value) } })}
+          />
+        </label>
+        <label>
+          or above an OOD score of{" "}
+          <input
+            type="number"
+            data-testid="settings-max-ood-score"
+            min={0}
+            step={0.1}
+            placeholder="model's (1)"
+            value={settings.uncertainty.maxOodScore ?? ""}
+            onChange={(e) =>
+              edit({
+                uncertainty: {
+                  ...settings.uncertainty,
+                  maxOodScore: e.target.value === "" ? null : Number(e.target.value),
+                },
+              })
+            }
+          />{" "}
+          (empty: the model&apos;s threshold; 1 = the 99th percentile of images like the training ones)
+        </label>
       </fieldset>
       {canEdit && (
         <div className="row">

@@ -53,14 +53,6 @@ export function AnalysisControls(props: {
       <h2>Analysis</h2>
       {props.analysis?.prediction ? (
         <p data-testid="prediction" style={{ margin: "0 0 10px" }}>
-          {props.analysis.uncertainty.uncertain && (
-            <>
-              <strong data-testid="prediction-uncertain" title={props.analysis.uncertainty.reason}>
-                uncertain
-              </strong>{" "}
-              <span className="muted">({props.analysis.uncertainty.reason}); best guess: </span>
-            </>
-          )}
           <strong>{props.analysis.prediction}</strong>{" "}
           {props.analysis.confidence !== null && (
             <span className="muted">{(props.analysis.confidence * 100).toFixed(1)} %</span>
@@ -69,6 +61,14 @@ export function AnalysisControls(props: {
       ) : (
         <p className="muted" data-testid="prediction" style={{ margin: "0 0 10px" }}>
           {props.analysis ? "Not classified: no model installed (see models/)." : "Not analysed yet."}
+        </p>
+      )}
+      {props.analysis?.prediction && props.analysis.uncertainty.uncertain && (
+        <p data-testid="prediction-uncertain" style={{ margin: "0 0 10px" }}>
+          <strong>uncertain</strong>{" "}
+          <span className="muted">
+            ({props.analysis.uncertainty.reason}): the class above is only the model&apos;s best guess
+          </span>
         </p>
       )}
       {props.analysis?.prediction && <ClassProbabilities probabilities={props.analysis.probabilities} />}

@@ -45,15 +45,10 @@ export const RESULTS_CSV_COLUMNS = [
   "object_params_hash",
   "settings_version",
   "status",
+  // Added later: after every earlier column, before the condition tags (which always come last).
+  "uncertain",
+  "uncertain_reason",
 ] as const;
-
-/** After the condition tags, so that every earlier column keeps its place. */
-export const UNCERTAINTY_CSV_COLUMNS = ["uncertain", "uncertain_reason"] as const;
-
-/** The cells of {@link UNCERTAINTY_CSV_COLUMNS}: "true"/"false" (empty without a prediction) and the reason. */
-export function uncertaintyCells(row: ResultRow): (string | null)[] {
-  return [row.uncertain === null ? null : String(row.uncertain), row.uncertainReason];
-}
 
 /** object_count, object_coverage, object_d50_px, object_d50_um, index_of_dispersion_max, object_params_hash. */
 function objectCells(objects: ResultRowObjects | null): (number | string | null)[] {
@@ -89,6 +84,9 @@ export function resultsCsvCells(row: ResultRow): (number | string | null)[] {
     ...objectCells(row.objects),
     row.settingsVersion,
     row.status,
+    // "true"/"false" (empty without a prediction) and why.
+    row.uncertain === null ? null : String(row.uncertain),
+    row.uncertainReason,
   ];
 }
 
@@ -96,11 +94,9 @@ export async function* streamResultsCsv(options: ResultsExportOptions): AsyncGen
   const { db, scope } = options;
   // Condition tags come last, one column per key present in the scope (src/server/conditions).
   const tagColumns = await findTagColumns({ db, projectId: scope.projectId, datasetId: scope.datasetId });
-  yield csvRow([...RESULTS_CSV_COLUMNS, ...tagColumns.map((column) => column.header), ...UNCERTAINTY_CSV_COLUMNS]);
+  yield csvRow([...RESULTS_CSV_COLUMNS, ...tagColumns.map((column) => column.header)]);
   for await (const images of exportRowPages(options, 200, RESULT_ROW_IMAGE_SELECT)) {
     const rows = await buildResultRows({ db, projectId: scope.projectId, settings: options.settings, images });
-    yield rows
-      .map((row) => csvRow([...resultsCsvCells(row), ...tagCells(tagColumns, row.tags), ...uncertaintyCells(row)]))
-      .join("");
+    yield rows.map((row) => csvRow([...resultsCsvCells(row), ...tagCells(tagColumns, row.tags)])).join("");
   }
 }

@@ -24,6 +24,7 @@ export type ResultTableRow = Pick<
   | "analysedAt"
   | "status"
   | "tags"
+  | "uncertainReason"
 > & { values: Record<string, number> };
 
 export type ResultTablePage = {
@@ -61,6 +62,7 @@ export async function listResultRows(
     analysedAt: row.analysedAt,
     status: row.status,
     tags: row.tags,
+    uncertainReason: row.uncertainReason,
     values: measurementsOf(row),
   }));
   return {

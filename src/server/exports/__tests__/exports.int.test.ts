@@ -16,7 +16,7 @@ import { seedAnalysis, seedImageRow, seedStoredImage } from "../../sharing/__tes
 import { cocoRleToMask } from "~/core/regions/coco-rle";
 import { runCocoImport } from "~/server/imports/__tests__/run-coco-import";
 import { rasterizeBrush } from "~/core/regions/rasterize-region";
-import { RESULTS_CSV_COLUMNS, streamResultsCsv, UNCERTAINTY_CSV_COLUMNS } from "../stream-results-csv";
+import { RESULTS_CSV_COLUMNS, streamResultsCsv } from "../stream-results-csv";
 import { streamCocoJson } from "../stream-coco-json";
 import { streamOverlaysZip } from "../stream-overlays-zip";
 import { pngGrey } from "~/server/codecs/__tests__/test-images";
@@ -312,8 +312,8 @@ describe("results CSV", () => {
       )
     ).toString("utf8");
     const lines = csv.trimEnd().split("\r\n");
-    // The uncertainty columns come last (after any condition tags).
-    expect(lines[0]).toBe([...RESULTS_CSV_COLUMNS, ...UNCERTAINTY_CSV_COLUMNS].join(","));
+    expect(lines[0]).toBe(RESULTS_CSV_COLUMNS.join(","));
+    expect(lines[0]).toMatch(/,settings_version,status,uncertain,uncertain_reason$/);
     expect(lines).toHaveLength(6);
     const row = lines.find((line) => line.includes("HYPERLINK"))!;
     expect(row).toContain(`"set, with comma",'=HYPERLINK(evil).png,dendritic,0.8,Dendrite,,analyze-image@1,`);
