@@ -4,7 +4,7 @@
  * reads headers.
  */
 import sharp, { type Sharp } from "sharp";
-import { IMAGE_ERROR_MESSAGE, ImageProbeError, openFirstPage, type ImageProbe } from "./probe-image";
+import { decodeOrCorrupt, openFirstPage, type ImageProbe } from "./probe-image";
 
 export type Thumbnail = {
   png: Buffer;
@@ -36,19 +36,15 @@ export async function makeThumbnail(
     });
   const resize = (image: Sharp) =>
     image.removeAlpha().resize(maxSide, maxSide, { fit: "inside", withoutEnlargement: true });
-  try {
+  return decodeOrCorrupt(async () => {
     if (probe.bitDepth === 8) {
       let image = resize(open());
       if (probe.channels <= 2) image = image.toColourspace("b-w"); // grey BMPs arrive as raw bands
       const { data, info } = await image.png().toBuffer({ resolveWithObject: true });
       return { png: data, width: info.width, height: info.height, window: null };
     }
-    return await windowedThumbnail(open, resize, probe.metadata);
-  } catch (error) {
-    if (error instanceof ImageProbeError) throw error;
-    // libvips reports truncation and corrupt data as plain errors while decoding.
-    throw new ImageProbeError("CORRUPT", IMAGE_ERROR_MESSAGE.corrupt);
-  }
+    return windowedThumbnail(open, resize, probe.metadata);
+  });
 }
 
 /**

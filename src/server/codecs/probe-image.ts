@@ -220,6 +220,19 @@ export function assertDecodedBytesLimit(
 }
 
 /**
+ * The result of `decode`, a decode with libvips or our own decoders: libvips reports truncation
+ * and corrupt data as plain errors while decoding, and those become CORRUPT.
+ */
+export async function decodeOrCorrupt<T>(decode: () => Promise<T>): Promise<T> {
+  try {
+    return await decode();
+  } catch (error) {
+    if (error instanceof ImageProbeError) throw error;
+    throw new ImageProbeError("CORRUPT", IMAGE_ERROR_MESSAGE.corrupt);
+  }
+}
+
+/**
  * A sharp pipeline over the first page of an already probed image. Decoding is strict about
  * truncation and errors but not warnings: FEI TIFFs, for one, make libtiff warn about their
  * text tag. limitInputPixels repeats the probe's pixel check inside libvips.

@@ -11,29 +11,40 @@
  */
 import sharp, { type Sharp } from "sharp";
 import { makeThumbnail } from "./make-thumbnail";
-import { IMAGE_ERROR_MESSAGE, ImageProbeError, openFirstPage, type ImageProbe } from "./probe-image";
+import { decodeOrCorrupt, openFirstPage, type ImageProbe } from "./probe-image";
 
 export type DisplayRendition = { png: Buffer; width: number; height: number };
+
+export type RenditionOptions = { maxPixels: number; maxDecodedBytes?: number; maxSide: number };
+
+/** The rendition's long side: `maxSide`, or the image's own when smaller (never enlarged). */
+function renditionSide(probe: ImageProbe, options: RenditionOptions): number {
+  return Math.min(options.maxSide, Math.max(probe.width, probe.height));
+}
+
+/** The first page, decoded within the pixel and decoded-bytes limits. */
+function openImage(bytes: Buffer, probe: ImageProbe, options: RenditionOptions): Sharp {
+  return openFirstPage(bytes, {
+    format: probe.format,
+    maxPixels: options.maxPixels,
+    maxDecodedBytes: options.maxDecodedBytes,
+  });
+}
 
 export async function renderDisplay(
   bytes: Buffer,
   probe: ImageProbe,
-  options: { maxPixels: number; maxDecodedBytes?: number; maxSide: number },
+  options: RenditionOptions,
 ): Promise<DisplayRendition> {
-  const maxSide = Math.min(options.maxSide, Math.max(probe.width, probe.height));
+  const maxSide = renditionSide(probe, options);
   if (probe.metadata.floatSamples) {
     const thumbnail = await makeThumbnail(bytes, probe, { ...options, maxSide });
     return { png: thumbnail.png, width: thumbnail.width, height: thumbnail.height };
   }
-  const open = () =>
-    openFirstPage(bytes, {
-      format: probe.format,
-      maxPixels: options.maxPixels,
-      maxDecodedBytes: options.maxDecodedBytes,
-    });
+  const open = () => openImage(bytes, probe, options);
   const resized = (): Sharp =>
     open().removeAlpha().resize(maxSide, maxSide, { fit: "inside", withoutEnlargement: true });
-  try {
+  return decodeOrCorrupt(async () => {
     if (probe.bitDepth === 8) {
       let image = resized();
       if (probe.channels <= 2) image = image.toColourspace("b-w");
@@ -59,10 +70,7 @@ export async function renderDisplay(
     if (info.channels === 1) encoder = encoder.toColourspace("b-w");
     const png = await encoder.png().toBuffer();
     return { png, width: info.width, height: info.height };
-  } catch (error) {
-    if (error instanceof ImageProbeError) throw error;
-    throw new ImageProbeError("CORRUPT", IMAGE_ERROR_MESSAGE.corrupt);
-  }
+  });
 }
 
 /**
@@ -75,23 +83,16 @@ export async function renderDisplay(
 export async function renderSamples16(
   bytes: Buffer,
   probe: ImageProbe,
-  options: { maxPixels: number; maxDecodedBytes?: number; maxSide: number },
+  options: RenditionOptions,
 ): Promise<DisplayRendition> {
-  const maxSide = Math.min(options.maxSide, Math.max(probe.width, probe.height));
-  try {
-    const image = openFirstPage(bytes, {
-      format: probe.format,
-      maxPixels: options.maxPixels,
-      maxDecodedBytes: options.maxDecodedBytes,
-    })
+  const maxSide = renditionSide(probe, options);
+  return decodeOrCorrupt(async () => {
+    const image = openImage(bytes, probe, options)
       .removeAlpha()
       // Nearest pixel: every value shown is one the file holds, never an average.
       .resize(maxSide, maxSide, { fit: "inside", withoutEnlargement: true, kernel: "nearest" })
       .toColourspace(probe.channels <= 2 ? "grey16" : "rgb16");
     const { data, info } = await image.png({ compressionLevel: 6 }).toBuffer({ resolveWithObject: true });
     return { png: data, width: info.width, height: info.height };
-  } catch (error) {
-    if (error instanceof ImageProbeError) throw error;
-    throw new ImageProbeError("CORRUPT", IMAGE_ERROR_MESSAGE.corrupt);
-  }
+  });
 }

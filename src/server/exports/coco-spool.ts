@@ -11,6 +11,18 @@ import path from "node:path";
 /** The Image columns every COCO image entry needs (besides the file name and dataset). */
 export const COCO_IMAGE_FIELDS = { width: true, height: true, sha256: true } as const;
 
+/**
+ * An entry of "images": COCO's own fields of `image`, then the document's extras under
+ * `visual_ccc` (ignored by COCO tools).
+ */
+export function cocoImageEntry(
+  id: number,
+  image: { fileName: string; width: number; height: number },
+  visualCcc: Record<string, unknown>,
+) {
+  return { id, file_name: image.fileName, width: image.width, height: image.height, visual_ccc: visualCcc };
+}
+
 /** Flush spooled annotations past this many characters (big masks' runs are long). */
 const FLUSH_CHARS = 1 << 20;
 

@@ -12,7 +12,7 @@ import { parseRegionGeometry } from "~/core/regions/region-geometry";
 import { toCocoAnnotation, UNLABELLED_CATEGORY } from "./coco-annotation";
 import { exportImagesWhere } from "./export-scope";
 import { exportRowPages, type ExportPagingOptions } from "./export-image-rows";
-import { COCO_IMAGE_FIELDS, openCocoSpool } from "./coco-spool";
+import { COCO_IMAGE_FIELDS, cocoImageEntry, openCocoSpool } from "./coco-spool";
 
 export const COCO_EXPORT_FORMAT = "visual-ccc-coco@1";
 
@@ -50,17 +50,13 @@ export async function* streamCocoJson(
     });
     for await (const images of pages) {
       for (const image of images) {
-        const imageId = spool.addImage((id) => ({
-          id,
-          file_name: image.fileName,
-          width: image.width,
-          height: image.height,
-          visual_ccc: {
+        const imageId = spool.addImage((id) =>
+          cocoImageEntry(id, image, {
             sha256: image.sha256,
             dataset: image.dataset.name,
             label_category_id: image.label ? (categoryIds.get(image.label.labelClassId) ?? null) : null,
-          },
-        }));
+          }),
+        );
         for (const region of image.regions) {
           await spool.addAnnotation((id) =>
             toCocoAnnotation({

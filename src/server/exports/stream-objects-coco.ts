@@ -30,7 +30,7 @@ import { objectRecordsSchema, type ObjectRecord } from "~/server/objects/object-
 import { convertLength } from "~/server/objects/pixel-size";
 import type { BlobStore } from "~/server/storage";
 import { exportRowPages, reportedObjectSetsOf, type ResultsExportOptions } from "./export-image-rows";
-import { COCO_IMAGE_FIELDS, openCocoSpool } from "./coco-spool";
+import { COCO_IMAGE_FIELDS, cocoImageEntry, openCocoSpool } from "./coco-spool";
 import { PIXEL_SIZE_FIELDS } from "~/server/objects/pixel-size";
 
 export const OBJECTS_COCO_FORMAT = "visual-ccc-objects-coco@1";
@@ -88,12 +88,8 @@ export async function* streamObjectsCoco(
         const um = labelPixel
           ? { value: convertLength(labelPixel.value, labelPixel.unit, "µm"), unit: "µm" as const }
           : null;
-        const imageId = spool.addImage((id) => ({
-          id,
-          file_name: image.fileName,
-          width: image.width,
-          height: image.height,
-          visual_ccc: {
+        const imageId = spool.addImage((id) =>
+          cocoImageEntry(id, image, {
             image_id: image.id,
             sha256: image.sha256,
             dataset: image.dataset.name,
@@ -101,8 +97,8 @@ export async function* streamObjectsCoco(
             label_map_width: set.width,
             label_map_height: stored.height,
             label_pixel_size_um: um?.value ?? null,
-          },
-        }));
+          }),
+        );
         const records = await recordsOf(set, blobs);
         if (records.length === 0) continue;
         const map = await readLabelMap(blobs, stored.labelMapKey);
