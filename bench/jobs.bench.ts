@@ -15,7 +15,8 @@
  *   --runs <n>     timed runs per worker count (default 3)
  * The classifier is INFERENCE_MODEL / the shipped model when installed, else the committed tiny
  * test model (printed), so the CAM stage always runs. BENCH_WORKER_NODE_ARGS (e.g.
- * "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the worker processes' node.
+ * "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the worker processes' node; BENCH_VERBOSE=1
+ * shows their output.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -49,6 +50,7 @@ function startWorker(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Prom
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      if (process.env.BENCH_VERBOSE === "1") process.stderr.write(chunk);
       if (output.includes("taking jobs")) resolve();
     };
     child.stdout.on("data", onData);
@@ -259,6 +261,7 @@ async function main(): Promise<number> {
         });
         for (;;) {
           const jobRun = await db.jobRun.findUniqueOrThrow({ where: { id: jobRunId } });
+          if (performance.now() - t0 > 600_000) throw new Error(`run still ${jobRun.status} after 10 minutes`);
           if (jobRun.status !== "QUEUED" && jobRun.status !== "RUNNING") {
             if (jobRun.status !== "SUCCEEDED" || jobRun.failedCount > 0)
               throw new Error(`run ended ${jobRun.status}: ${JSON.stringify(jobRun.failures)}`);
