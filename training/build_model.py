@@ -174,7 +174,7 @@ def main() -> None:
             "syntheticTest": {**test_metrics, "trivialCueBaselineAccuracy": baseline},
         },
         "knownLimits": [
-            "Trained only on synthetic images: two morphologies, no 'alloy' or 'other' class; any input is forced into one of the two.",
+            "Trained only on synthetic images: two morphologies, no 'alloy' or 'other' class. The network itself forces every input into one of the two; the app marks an image 'uncertain' when its calibrated probability is low or it looks unlike the training images (models/visual-ccc-synthetic-v1.calibration.json, thresholds in the project settings).",
             "Scale: dendrite branches 1-6 px wide and spheres 3-60 px in radius in the 256 x 256 crop; far outside that range the prediction is unreliable.",
             "Only the centre 256 x 256 crop (after resizing the shorter side to 307) is seen: structures near the image borders are ignored.",
             "Mossy or porous lithium and compact grains sit between the two classes; retrain the head on labelled images of the target material.",
