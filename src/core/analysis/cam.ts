@@ -164,3 +164,31 @@ export function mapToBytes(map: Float32Array): Uint8Array {
   }
   return out;
 }
+
+/**
+ * The class activation maps of several tiles of one image (the tiles classification mode), each
+ * resized to `outputSize` x `outputSize`, normalised together: ReLU, then one division by the
+ * largest activation over all tiles, so that a tile without evidence for the class stays cold
+ * instead of being stretched to 1 on its own. A tile's map is its own {@link classActivationMap}
+ * times (its peak / the overall peak).
+ */
+export function jointActivationMaps(
+  features: readonly FeatureMaps[],
+  weights: ArrayLike<number>,
+  options: ClassActivationMapOptions = {},
+): Float32Array[] {
+  const outputSize = options.outputSize ?? 256;
+  const sums = features.map((f) => weightedFeatureSum(f, weights));
+  const joint = new Float32Array(sums.reduce((n, s) => n + s.length, 0));
+  let offset = 0;
+  for (const sum of sums) {
+    joint.set(sum, offset);
+    offset += sum.length;
+  }
+  reluMaxNormalise(joint);
+  offset = 0;
+  return features.map((f, t) => {
+    const map = joint.subarray(offset, (offset += sums[t]!.length));
+    return resizeBicubic(map, f.width, f.height, outputSize, outputSize);
+  });
+}

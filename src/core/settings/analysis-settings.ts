@@ -45,6 +45,14 @@ export const DEFAULT_UNCERTAINTY_SETTINGS: Readonly<UncertaintySettings> = Objec
   maxOodScore: null,
 });
 
+/**
+ * What the classifier sees: "centre-crop", the 256 x 256 centre crop of the image resized to the
+ * model's scale (the reference); "tiles", the whole resized image by 256 x 256 tiles, their
+ * logits averaged (server/inference/classify.ts classifyTiles).
+ */
+export const CLASSIFICATION_MODES = ["centre-crop", "tiles"] as const;
+export type ClassificationMode = (typeof CLASSIFICATION_MODES)[number];
+
 const kSchema = z
   .number({ error: "K must be a number" })
   .int("K must be an integer")
@@ -85,6 +93,8 @@ export const analysisSettingsSchema = z
     objects: objectSegmentationParamsSchema.nullable(),
     /** Added after version 1 was persisted: settings saved without it get the defaults. */
     uncertainty: uncertaintySettingsSchema.default({ ...DEFAULT_UNCERTAINTY_SETTINGS }),
+    /** Added after version 1 was persisted: settings saved without it classify the centre crop. */
+    classification: z.enum(CLASSIFICATION_MODES).default("centre-crop"),
   })
   .strict()
   .refine((s) => s.targetCluster === null || s.ks.includes(s.targetCluster.k), {
@@ -109,6 +119,7 @@ export const DEFAULT_ANALYSIS_SETTINGS: Readonly<AnalysisSettings> = Object.free
   analysedArea: "exclude-data-bar" as const,
   objects: { ...DEFAULT_OBJECT_PARAMS },
   uncertainty: { ...DEFAULT_UNCERTAINTY_SETTINGS },
+  classification: "centre-crop" as const,
 });
 
 /**

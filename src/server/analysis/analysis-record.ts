@@ -34,6 +34,11 @@ export const classifierParamsSchema = z
     modelVersionId: z.string().min(1).optional(),
     /** The class the CAM explains, when not the predicted one (absent: predicted). */
     camClass: z.number().int().nonnegative().optional(),
+    /**
+     * "tiles" when the whole image was classified by tiles (core/settings/analysis-settings.ts);
+     * absent: the centre crop (so older results keep their hash).
+     */
+    classification: z.literal("tiles").optional(),
   })
   .nullable();
 

@@ -8,15 +8,16 @@
  */
 import { existsSync } from "node:fs";
 import { mapToBytes } from "~/core/analysis/cam";
-import type { Raster } from "~/core/analysis/raster";
-import { calibrateClassification, loadCalibration } from "~/server/inference/calibration";
-import { classifyImages, type ModelSummary } from "~/server/inference/classify";
+import { assertRaster, type Raster } from "~/core/analysis/raster";
+import { type Calibration, calibrateClassification, loadCalibration } from "~/server/inference/calibration";
+import { classifyImages, classifyTiles, type ModelSummary } from "~/server/inference/classify";
 import type { LinearHead } from "~/server/inference/linear-head";
 import type { HeadFeatures } from "~/server/inference/retrain-head";
 import { serverEnv } from "~/server/env";
 import { INPUT_SIZE } from "~/server/inference/onnx-contract";
 import { DEFAULT_MODEL_NAME, resolveModelPath } from "~/server/inference/session-cache";
 import type { CamClass } from "./analysis-params-schema";
+import type { ClassificationMode } from "~/core/settings/analysis-settings";
 import { classifyWithFeatureHead } from "./classify-feature-head";
 import { ImageAnalysisError } from "./image-analysis-error";
 
@@ -40,8 +41,9 @@ export type ClassificationOutcome =
       camClassIndex: number;
       camClassName: string;
       /**
-       * CAM as 8-bit codes (0..255 for 0..1), INPUT_SIZE x INPUT_SIZE. Absent for a head that
-       * reads measured descriptors only (no CNN part to explain).
+       * CAM as 8-bit codes (0..255 for 0..1): INPUT_SIZE x INPUT_SIZE over the centre crop, or
+       * over the whole resized image in the tiles mode. Absent for a head that reads measured
+       * descriptors only (no CNN part to explain).
        */
       cam?: { data: Uint8Array; width: number; height: number };
     }
@@ -74,8 +76,13 @@ export async function classifyRasters(options: {
   model: string | ClassifierSpec | null;
   /** @default "predicted" */
   camClass?: CamClass;
-  /** Images per ONNX Runtime run. @default 8 */
+  /** Images per ONNX Runtime run (centre-crop mode; the tiles mode runs one image's tiles at once). @default 8 */
   batchSize?: number;
+  /**
+   * "centre-crop": the network sees the 256 x 256 centre crop of the resized image (the
+   * reference); "tiles": the whole resized image by tiles (classifyTiles). @default "centre-crop"
+   */
+  classification?: ClassificationMode;
 }): Promise<(ClassificationOutcome | ImageAnalysisError)[]> {
   const skipped = (reason: string) => options.rasters.map((): ClassificationOutcome => ({ status: "skipped", reason }));
   if (options.model === null) return skipped("classification not requested");
@@ -101,6 +108,8 @@ export async function classifyRasters(options: {
     );
   }
 
+  if (options.classification === "tiles") return classifyRastersByTiles(spec, options.rasters, camClass);
+
   let classified;
   try {
     classified = await classifyImages({
@@ -111,17 +120,7 @@ export async function classifyRasters(options: {
       batchSize: options.batchSize ?? 8,
     });
   } catch (error) {
-    // The network's own head is only known once loaded: a class index beyond it lands here.
-    if (error instanceof RangeError && /CAM class index/.test(error.message)) {
-      throw new ImageAnalysisError(
-        `CAM class ${String(camClass)} does not exist for this classifier`,
-        "model-unavailable",
-        {
-          cause: error,
-        },
-      );
-    }
-    throw error;
+    throw camClassError(error, camClass);
   }
   const { model, results } = classified;
   const calibration = await loadCalibration(spec.backbonePath, model.sha256);
@@ -131,28 +130,117 @@ export async function classifyRasters(options: {
       return new ImageAnalysisError(`the classifier could not read the image: ${result.error}`, "unreadable");
     if (!result.cam || result.camClassIndex === undefined)
       throw new Error("internal: the classifier returned no class activation map");
-    const { probabilities: calibrated, ...calibrationInfo } = calibrateClassification(
-      calibration,
-      result,
-      spec.head === undefined,
-    );
-    const probabilities: Record<string, number> = {};
-    model.classes.forEach((name, i) => {
-      probabilities[name] = calibrated[i] ?? 0;
+    return classifiedOutcome(spec, model, calibration, result, result.camClassIndex, {
+      data: mapToBytes(result.cam),
+      width: INPUT_SIZE,
+      height: INPUT_SIZE,
     });
-    return {
-      status: "classified",
-      modelRequested: spec.ref,
-      model,
-      modelVersionId: spec.modelVersionId,
-      retrainedHead: spec.head !== undefined,
-      classIndex: result.classIndex,
-      prediction: result.className,
-      probabilities,
-      calibration: calibrationInfo,
-      camClassIndex: result.camClassIndex,
-      camClassName: model.classes[result.camClassIndex] ?? String(result.camClassIndex),
-      cam: { data: mapToBytes(result.cam), width: INPUT_SIZE, height: INPUT_SIZE },
-    };
   });
+}
+
+/** The network's own head is only known once loaded: a CAM class index beyond it lands here. */
+function camClassError(error: unknown, camClass: CamClass): unknown {
+  if (error instanceof RangeError && /CAM class index/.test(error.message)) {
+    return new ImageAnalysisError(
+      `CAM class ${String(camClass)} does not exist for this classifier`,
+      "model-unavailable",
+      {
+        cause: error,
+      },
+    );
+  }
+  return error;
+}
+
+/** A classified outcome from the classifier's result (calibrated here) and its CAM. */
+function classifiedOutcome(
+  spec: ClassifierSpec,
+  model: ModelSummary,
+  calibration: Calibration | null,
+  result: {
+    classIndex: number;
+    className: string;
+    probabilities: number[];
+    pooledFeatures: Float32Array;
+    crop?: Float32Array;
+  },
+  camClassIndex: number,
+  cam: { data: Uint8Array; width: number; height: number },
+): ClassificationOutcome {
+  const { probabilities: calibrated, ...calibrationInfo } = calibrateClassification(
+    calibration,
+    result,
+    spec.head === undefined,
+  );
+  const probabilities: Record<string, number> = {};
+  model.classes.forEach((name, i) => {
+    probabilities[name] = calibrated[i] ?? 0;
+  });
+  return {
+    status: "classified",
+    modelRequested: spec.ref,
+    model,
+    modelVersionId: spec.modelVersionId,
+    retrainedHead: spec.head !== undefined,
+    classIndex: result.classIndex,
+    prediction: result.className,
+    probabilities,
+    calibration: calibrationInfo,
+    camClassIndex,
+    camClassName: model.classes[camClassIndex] ?? String(camClassIndex),
+    cam,
+  };
+}
+
+/**
+ * The tiles mode: each image classified from all of its tiles (one ONNX Runtime run per image).
+ * Calibration as for the centre crop: the temperature applies to the aggregated logits (a
+ * softmax(logits / T) needs only the probabilities, calibration.ts), the OOD score reads the
+ * aggregated pooled features (without the input-plane part, which is defined on one 256 x 256
+ * plane). Heads that read measured descriptors are centre-crop only.
+ */
+async function classifyRastersByTiles(
+  spec: ClassifierSpec,
+  rasters: Raster[],
+  camClass: CamClass,
+): Promise<(ClassificationOutcome | ImageAnalysisError)[]> {
+  if (spec.headFeatures) {
+    throw new ImageAnalysisError(
+      "the tiles classification mode needs a head over the CNN features only",
+      "model-unavailable",
+    );
+  }
+  const outcomes: (ClassificationOutcome | ImageAnalysisError)[] = [];
+  for (const raster of rasters) {
+    try {
+      assertRaster(raster);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      outcomes.push(new ImageAnalysisError(`the classifier could not read the image: ${message}`, "unreadable"));
+      continue;
+    }
+    let classified;
+    try {
+      classified = await classifyTiles({
+        model: spec.backbonePath,
+        head: spec.head,
+        raster,
+        cam: camClass === "predicted" ? "predicted" : { classIndex: camClass },
+      });
+    } catch (error) {
+      throw camClassError(error, camClass);
+    }
+    const { model, result } = classified;
+    if (!result.cam || result.camClassIndex === undefined)
+      throw new Error("internal: the classifier returned no class activation map");
+    const calibration = await loadCalibration(spec.backbonePath, model.sha256);
+    outcomes.push(
+      classifiedOutcome(spec, model, calibration, result, result.camClassIndex, {
+        data: mapToBytes(result.cam),
+        width: result.width,
+        height: result.height,
+      }),
+    );
+  }
+  return outcomes;
 }

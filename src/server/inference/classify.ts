@@ -9,13 +9,22 @@
  * A custom (retrained) head replaces the model's own: probabilities and CAM both come from it.
  */
 import "server-only";
-import { classActivationMap } from "~/core/analysis/cam";
+import { classActivationMap, type FeatureMaps, jointActivationMaps } from "~/core/analysis/cam";
 import type { Raster } from "~/core/analysis/raster";
+import { stitchTileMaps, type Tile, type TileRect, weightedMean } from "~/core/analysis/tiles";
 import { decodeRaster } from "~/server/codecs/decode-raster";
 
 import { applyHead, argMax, headChannels, type LinearHead, softmax } from "./linear-head";
-import { INPUT_NAME, INPUT_PLANE, inputTensor, poolFeatures, readOutputs } from "./onnx-contract";
-import { preprocessRaster } from "./preprocess";
+import {
+  type ContractOutputs,
+  INPUT_NAME,
+  INPUT_PLANE,
+  INPUT_SIZE,
+  inputTensor,
+  poolFeatures,
+  readOutputs,
+} from "./onnx-contract";
+import { preprocessRaster, preprocessTiles } from "./preprocess";
 import { getModel, type LoadedModel } from "./session-cache";
 
 export type CamRequest = "none" | "predicted" | { classIndex: number };
@@ -90,17 +99,13 @@ function camClassFor(request: CamRequest, predicted: number, numClasses: number)
   return request.classIndex;
 }
 
-async function runPlanes(
+/** Runs `planes` through the model, `batchSize` at a time; `each` reads plane i's outputs. */
+async function forward(
   model: LoadedModel,
   planes: Float32Array[],
-  head: LinearHead,
-  ownHead: boolean,
-  cam: CamRequest,
   batchSize: number,
-): Promise<PlaneClassification[]> {
-  const results: PlaneClassification[] = [];
-  const { featureChannels, featureHeight, featureWidth } = model.shape;
-  const featureSize = featureChannels * featureHeight * featureWidth;
+  each: (output: ContractOutputs, indexInBatch: number) => void,
+): Promise<void> {
   for (let start = 0; start < planes.length; start += batchSize) {
     const batch = planes.slice(start, start + batchSize);
     const stacked = new Float32Array(batch.length * INPUT_PLANE);
@@ -114,32 +119,128 @@ async function runPlanes(
       batch.length,
       model.path,
     );
-    for (let i = 0; i < batch.length; i++) {
-      const pooledFeatures = poolFeatures(output.features, output.shape, i);
-      const logits = ownHead
-        ? output.logits.subarray(i * output.shape.numClasses, (i + 1) * output.shape.numClasses)
-        : applyHead(head, pooledFeatures);
-      const probabilities = Array.from(softmax(logits));
-      const classIndex = argMax(probabilities);
-      const result: PlaneClassification = {
-        classIndex,
-        className: head.classes[classIndex] ?? String(classIndex),
-        probabilities,
-        pooledFeatures,
-      };
-      const camClass = camClassFor(cam, classIndex, head.classes.length);
-      if (camClass !== undefined) {
-        const data = output.features.subarray(i * featureSize, (i + 1) * featureSize);
-        result.cam = classActivationMap(
-          { channels: featureChannels, height: featureHeight, width: featureWidth, data },
-          head.weights[camClass] ?? [],
-        );
-        result.camClassIndex = camClass;
-      }
-      results.push(result);
-    }
+    for (let i = 0; i < batch.length; i++) each(output, i);
   }
+}
+
+/** Plane i's logits (the model's own, or the retrained head's over its pooled features) and features. */
+function planeOutputs(
+  output: ContractOutputs,
+  i: number,
+  head: LinearHead,
+  ownHead: boolean,
+): { logits: ArrayLike<number>; pooledFeatures: Float32Array; featureMaps: FeatureMaps } {
+  const { featureChannels: channels, featureHeight: height, featureWidth: width, numClasses } = output.shape;
+  const featureSize = channels * height * width;
+  const pooledFeatures = poolFeatures(output.features, output.shape, i);
+  return {
+    logits: ownHead ? output.logits.subarray(i * numClasses, (i + 1) * numClasses) : applyHead(head, pooledFeatures),
+    pooledFeatures,
+    featureMaps: { channels, height, width, data: output.features.subarray(i * featureSize, (i + 1) * featureSize) },
+  };
+}
+
+async function runPlanes(
+  model: LoadedModel,
+  planes: Float32Array[],
+  head: LinearHead,
+  ownHead: boolean,
+  cam: CamRequest,
+  batchSize: number,
+): Promise<PlaneClassification[]> {
+  const results: PlaneClassification[] = [];
+  await forward(model, planes, batchSize, (output, i) => {
+    const { logits, pooledFeatures, featureMaps } = planeOutputs(output, i, head, ownHead);
+    const probabilities = Array.from(softmax(logits));
+    const classIndex = argMax(probabilities);
+    const result: PlaneClassification = {
+      classIndex,
+      className: head.classes[classIndex] ?? String(classIndex),
+      probabilities,
+      pooledFeatures,
+    };
+    const camClass = camClassFor(cam, classIndex, head.classes.length);
+    if (camClass !== undefined) {
+      result.cam = classActivationMap(featureMaps, head.weights[camClass] ?? []);
+      result.camClassIndex = camClass;
+    }
+    results.push(result);
+  });
   return results;
+}
+
+export type TiledClassification = Omit<PlaneClassification, "pooledFeatures" | "cam"> & {
+  /** The aggregated logits: the tiles' logits averaged with the tiles' weights. */
+  logits: number[];
+  /** The tiles' pooled features averaged the same way (the OOD score's input). */
+  pooledFeatures: Float32Array;
+  /** The resized image (the model's scale) the tiles cover, and the tiles. */
+  width: number;
+  height: number;
+  tiles: Tile[];
+  /** Each tile's own logits, in the order of `tiles`. */
+  tileLogits: number[][];
+  /** width x height map for the requested class, stitched from the tiles' (jointly normalised) maps. */
+  cam?: Float32Array;
+};
+
+/**
+ * Classifies the whole image (or `area` of it, in resized pixels) by 256 x 256 tiles of the image
+ * resized to the model's scale (preprocessTiles), all tiles in one batch. The logits are the
+ * tiles' logits averaged with each tile's area inside the analysed area as weight: for a linear
+ * head over global-average-pooled features that is the head applied to the mean of the tiles'
+ * pooled features, i.e. one global average pool over the whole image when tiles do not overlap.
+ * The CAM (of the aggregated prediction unless a class is asked for) is stitched from the tiles'.
+ */
+export async function classifyTiles(options: {
+  model?: string;
+  head?: LinearHead;
+  raster: Raster;
+  area?: TileRect;
+  /** @default "none" */
+  cam?: CamRequest;
+}): Promise<{ model: ModelSummary; result: TiledClassification }> {
+  const { model, head } = await loadModelAndHead(options);
+  const ownHead = options.head === undefined;
+  const { width, height, tiles, planes } = preprocessTiles(options.raster, options.area);
+  const outputs: ReturnType<typeof planeOutputs>[] = [];
+  await forward(model, planes, planes.length, (output, i) => outputs.push(planeOutputs(output, i, head, ownHead)));
+  const weights = tiles.map((tile) => tile.weight);
+  const logits = Array.from(
+    weightedMean(
+      outputs.map((o) => o.logits),
+      weights,
+    ),
+  );
+  const probabilities = Array.from(softmax(logits));
+  const classIndex = argMax(probabilities);
+  const result: TiledClassification = {
+    classIndex,
+    className: head.classes[classIndex] ?? String(classIndex),
+    probabilities,
+    logits,
+    pooledFeatures: Float32Array.from(
+      weightedMean(
+        outputs.map((o) => o.pooledFeatures),
+        weights,
+      ),
+    ),
+    width,
+    height,
+    tiles,
+    tileLogits: outputs.map((o) => Array.from(o.logits)),
+  };
+  const camClass = camClassFor(options.cam ?? "none", classIndex, head.classes.length);
+  if (camClass !== undefined) {
+    const maps = jointActivationMaps(
+      outputs.map((o) => o.featureMaps),
+      head.weights[camClass] ?? [],
+      { outputSize: INPUT_SIZE },
+    );
+    result.cam = stitchTileMaps(tiles, maps, width, height);
+    result.camClassIndex = camClass;
+  }
+  return { model: summary(model, head), result };
 }
 
 /** Classifies preprocessed planes; throws on a bad model (ModelContractError) or bad planes. */

@@ -12,8 +12,9 @@
  */
 import "server-only";
 import { assertRaster, type Raster } from "~/core/analysis/raster";
+import { planTiles, type Tile, type TileRect } from "~/core/analysis/tiles";
 
-import { INPUT_SIZE } from "./onnx-contract";
+import { INPUT_PLANE, INPUT_SIZE } from "./onnx-contract";
 
 /** int(1.2 * 256): the reference resizes the shorter side to this before the centre crop. */
 export const RESIZE_SHORTER_SIDE_TO = 307;
@@ -110,31 +111,69 @@ function clampRound(x: number, maxCode: number): number {
 }
 
 /**
- * The contract's input plane for one image: 256 x 256 float32 in [0, 1], row-major.
- * Throws TypeError/RangeError on a malformed raster.
+ * The contract's input plane for one image: 256 x 256 float32 in [0, 1], row-major (the centre
+ * crop of the resized image). Throws TypeError/RangeError on a malformed raster.
  */
 export function preprocessRaster(raster: Raster): Float32Array {
   assertRaster(raster);
+  const resized = resizedSize(raster.width, raster.height);
+  return resizedWindow(raster, {
+    left: centreCropOffset(resized.width, INPUT_SIZE),
+    top: centreCropOffset(resized.height, INPUT_SIZE),
+    width: INPUT_SIZE,
+    height: INPUT_SIZE,
+  });
+}
+
+/**
+ * The tiles mode's input planes: the image resized exactly as for the centre crop (the model's
+ * scale), then covered by 256 x 256 tiles (core/analysis/tiles.ts), each tile's plane cut from
+ * the one resized image (so a tile at the centre-crop offsets is exactly preprocessRaster's plane).
+ * `area`: the analysed area in resized pixels (default: the whole resized image).
+ */
+export function preprocessTiles(
+  raster: Raster,
+  area?: TileRect,
+): { width: number; height: number; tiles: Tile[]; planes: Float32Array[] } {
+  assertRaster(raster);
+  const { width, height } = resizedSize(raster.width, raster.height);
+  const tiles = planTiles(width, height, INPUT_SIZE, area);
+  const whole = resizedWindow(raster, { left: 0, top: 0, width, height });
+  const planes = tiles.map((tile) => {
+    const plane = new Float32Array(INPUT_PLANE);
+    for (let y = 0; y < INPUT_SIZE; y++) {
+      const from = (tile.top + y) * width + tile.left;
+      plane.set(whole.subarray(from, from + INPUT_SIZE), y * INPUT_SIZE);
+    }
+    return plane;
+  });
+  return { width, height, tiles, planes };
+}
+
+/**
+ * A window (in resized pixels) of the resized grey image, float32 in [0, 1], row-major: only the
+ * source rows and output pixels the window needs are computed.
+ */
+function resizedWindow(raster: Raster, window: TileRect): Float32Array {
   const maxCode = raster.bitDepth === 16 ? 65535 : 255;
   const { width: inW, height: inH } = raster;
   const resized = resizedSize(inW, inH);
-  const left = centreCropOffset(resized.width, INPUT_SIZE);
-  const top = centreCropOffset(resized.height, INPUT_SIZE);
-  const cols = triangleTaps(inW, resized.width, left, INPUT_SIZE);
-  const rows = triangleTaps(inH, resized.height, top, INPUT_SIZE);
+  const { left, top, width: outW, height: outH } = window;
+  const cols = triangleTaps(inW, resized.width, left, outW);
+  const rows = triangleTaps(inH, resized.height, top, outH);
 
   // Horizontal pass over just the source rows the vertical pass will read, each taken to grey
   // (lumaPlane's values) as it is read.
   const firstRow = rows.start[0]!;
-  const lastRow = rows.start[INPUT_SIZE - 1]! + rows.count[INPUT_SIZE - 1]!;
+  const lastRow = rows.start[outH - 1]! + rows.count[outH - 1]!;
   const nRows = lastRow - firstRow;
-  const horizontal = new Float32Array(nRows * INPUT_SIZE);
+  const horizontal = new Float32Array(nRows * outW);
   const grey = new Float32Array(inW);
   const { start: colStart, count: colCount, weights: colWeights, maxTaps: colTaps } = cols;
   for (let r = 0; r < nRows; r++) {
     lumaRow(raster, firstRow + r, grey);
-    const row = r * INPUT_SIZE;
-    for (let x = 0; x < INPUT_SIZE; x++) {
+    const row = r * outW;
+    for (let x = 0; x < outW; x++) {
       const s = colStart[x]!;
       const c = colCount[x]!;
       const w = x * colTaps;
@@ -143,10 +182,10 @@ export function preprocessRaster(raster: Raster): Float32Array {
       horizontal[row + x] = clampRound(acc, maxCode);
     }
   }
-  const out = new Float32Array(INPUT_SIZE * INPUT_SIZE);
+  const out = new Float32Array(outW * outH);
   const { start: rowStart, count: rowCount, weights: rowWeights, maxTaps: rowTaps } = rows;
-  const column = new Float64Array(INPUT_SIZE);
-  for (let y = 0; y < INPUT_SIZE; y++) {
+  const column = new Float64Array(outW);
+  for (let y = 0; y < outH; y++) {
     const s = rowStart[y]! - firstRow;
     const c = rowCount[y]!;
     const w = y * rowTaps;
@@ -154,11 +193,11 @@ export function preprocessRaster(raster: Raster): Float32Array {
     column.fill(0);
     for (let t = 0; t < c; t++) {
       const weight = rowWeights[w + t]!;
-      const source = (s + t) * INPUT_SIZE;
-      for (let x = 0; x < INPUT_SIZE; x++) column[x] = column[x]! + weight * horizontal[source + x]!;
+      const source = (s + t) * outW;
+      for (let x = 0; x < outW; x++) column[x] = column[x]! + weight * horizontal[source + x]!;
     }
-    const row = y * INPUT_SIZE;
-    for (let x = 0; x < INPUT_SIZE; x++) out[row + x] = clampRound(column[x]!, maxCode) / maxCode;
+    const row = y * outW;
+    for (let x = 0; x < outW; x++) out[row + x] = clampRound(column[x]!, maxCode) / maxCode;
   }
   return out;
 }

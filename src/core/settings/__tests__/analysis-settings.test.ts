@@ -35,6 +35,18 @@ describe("analysis settings", () => {
     ).toThrow("uncertainty.maxOodScore: maxOodScore must be positive");
   });
 
+  it("classifies the centre crop unless tiles are asked for, also for settings saved before the option", () => {
+    expect(DEFAULT_ANALYSIS_SETTINGS.classification).toBe("centre-crop");
+    const { classification: _omitted, ...older } = DEFAULT_ANALYSIS_SETTINGS;
+    expect(parseAnalysisSettings(older).classification).toBe("centre-crop");
+    expect(parseAnalysisSettings({ ...DEFAULT_ANALYSIS_SETTINGS, classification: "tiles" }).classification).toBe(
+      "tiles",
+    );
+    expect(() => parseAnalysisSettings({ ...DEFAULT_ANALYSIS_SETTINGS, classification: "whole" })).toThrow(
+      "classification",
+    );
+  });
+
   it("names the settings that differ", () => {
     const k4 = parseAnalysisSettings({ ...DEFAULT_ANALYSIS_SETTINGS, ks: [4], objects: null });
     expect(settingsDifferences(DEFAULT_ANALYSIS_SETTINGS, k4)).toEqual(["ks", "objects"]);

@@ -48,6 +48,21 @@ describe.each(models)("classifyRasters with %s", (model) => {
     }
   });
 
+  it("classifies by tiles as an option; the explicit centre-crop mode is the default", async () => {
+    const rasters = (await micrographs()).slice(0, 2);
+    expect(await classifyRasters({ rasters, model, classification: "centre-crop" })).toEqual(
+      await classifyRasters({ rasters, model }),
+    );
+    const tiled = await classifyRasters({ rasters, model, classification: "tiles" });
+    tiled.forEach((outcome) => {
+      if (outcome instanceof ImageAnalysisError || outcome.status !== "classified") throw new Error("not classified");
+      // The CAM covers the whole image resized to the model's scale (shorter side 307).
+      expect(Math.min(outcome.cam!.width, outcome.cam!.height)).toBe(307);
+      expect(outcome.cam!.data.length).toBe(outcome.cam!.width * outcome.cam!.height);
+      expect(Object.values(outcome.probabilities).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    });
+  });
+
   it("fails an image it cannot prepare on its own", async () => {
     const rasters = await micrographs();
     const broken: Raster = { width: 10, height: 10, channels: 1, bitDepth: 8, data: new Uint8Array(7) };
