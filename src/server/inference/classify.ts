@@ -27,6 +27,13 @@ import {
 import { preprocessRaster, preprocessTiles } from "./preprocess";
 import { getModel, type LoadedModel } from "./session-cache";
 
+/** Softmax of a head's logits, the most probable class and its name (both classification paths). */
+function predictionOf(logits: ArrayLike<number>, head: LinearHead) {
+  const probabilities = Array.from(softmax(logits));
+  const classIndex = argMax(probabilities);
+  return { classIndex, className: head.classes[classIndex] ?? String(classIndex), probabilities };
+}
+
 export type CamRequest = "none" | "predicted" | { classIndex: number };
 
 export type ClassifyPlanesOptions = {
@@ -151,14 +158,8 @@ async function runPlanes(
   const results: PlaneClassification[] = [];
   await forward(model, planes, batchSize, (output, i) => {
     const { logits, pooledFeatures, featureMaps } = planeOutputs(output, i, head, ownHead);
-    const probabilities = Array.from(softmax(logits));
-    const classIndex = argMax(probabilities);
-    const result: PlaneClassification = {
-      classIndex,
-      className: head.classes[classIndex] ?? String(classIndex),
-      probabilities,
-      pooledFeatures,
-    };
+    const result: PlaneClassification = { ...predictionOf(logits, head), pooledFeatures };
+    const { classIndex } = result;
     const camClass = camClassFor(cam, classIndex, head.classes.length);
     if (camClass !== undefined) {
       result.cam = classActivationMap(featureMaps, head.weights[camClass] ?? []);
@@ -212,12 +213,10 @@ export async function classifyTiles(options: {
       weights,
     ),
   );
-  const probabilities = Array.from(softmax(logits));
-  const classIndex = argMax(probabilities);
+  const prediction = predictionOf(logits, head);
+  const { classIndex } = prediction;
   const result: TiledClassification = {
-    classIndex,
-    className: head.classes[classIndex] ?? String(classIndex),
-    probabilities,
+    ...prediction,
     logits,
     pooledFeatures: Float32Array.from(
       weightedMean(
