@@ -53,9 +53,9 @@
 import { z } from "zod";
 import { greyHistogram } from "../analysis/histogram";
 import { otsuThreshold } from "../analysis/otsu";
-import { resizeArea } from "../analysis/resize-area";
 import { assertGreyImage, type GreyImage } from "../analysis/raster";
 import { createStepTimer } from "../timings";
+import { autoPolarity } from "./auto-polarity";
 import { distanceTransform } from "./distance-transform";
 import { fillHoles } from "./fill-holes";
 import { filterObjects } from "./filter-objects";
@@ -226,8 +226,7 @@ export function segmentObjects(grey: GreyImage, params: Partial<ObjectSegmentati
 
   let labels: Int32Array;
   if (p.split) {
-    labels = splitTouching(filled, width, height, p);
-    lap("split");
+    labels = splitTouching(filled, width, height, p, lap);
   } else {
     labels = labelComponents(filled, width, height, { connectivity: 8 }).labels;
     lap("label");
@@ -252,80 +251,17 @@ export function segmentObjects(grey: GreyImage, params: Partial<ObjectSegmentati
   };
 }
 
-/** The less uniform phase must spread this many times more than the other to decide polarity. */
-const CLEAR_SPREAD_RATIO = 1.2;
-/** Spreads this close (grey levels) count as equal: a noise-free phase is not "less uniform" by rounding. */
-const SPREAD_FLOOR = 0.5;
-/** Pixels at least this far (px) inside a phase count as its interior in autoPolarity. */
-const INTERIOR_DISTANCE = 3;
-/** autoPolarity works on an area-averaged copy whose long side is at most this (a global decision). */
-const POLARITY_MAX_SIDE = 1024;
-
-/**
- * "auto" polarity (step 3 of the module comment): the objects are the less uniform phase, i.e.
- * the one whose interior (pixels >= {@link INTERIOR_DISTANCE} px from the other phase) has the
- * larger standard deviation of grey, smoothed within the phase only (normalised Gaussian
- * convolution, sigma 2: pixel noise goes, differences between objects stay, and neither phase
- * bleeds into the other). The support a specimen lies on (substrate, carbon film, a letterbox)
- * is homogeneous, particles and deposits differ from one another, and the gaps between packed
- * particles have almost no interior. When neither phase spreads {@link CLEAR_SPREAD_RATIO} times
- * more than the other (identical particles, no interior on either side), the minority phase
- * (ties: bright).
- */
-function autoPolarity(
-  grey: GreyImage,
-  smoothed: Uint8Array,
-  threshold: number,
-  brightCount: number,
-): "bright" | "dark" {
-  const n = grey.width * grey.height;
-  const minority = brightCount <= n - brightCount ? "bright" : "dark";
-  if (brightCount === 0 || brightCount === n) return minority;
-  const scale = Math.min(1, POLARITY_MAX_SIDE / Math.max(grey.width, grey.height));
-  const width = Math.max(1, Math.round(grey.width * scale));
-  const height = Math.max(1, Math.round(grey.height * scale));
-  const small = scale < 1 ? resizeArea(grey.data, grey.width, grey.height, width, height) : grey.data;
-  const smallSmoothed = scale < 1 ? resizeArea(smoothed, grey.width, grey.height, width, height) : smoothed;
-  const m = width * height;
-  const spread = (isPhase: (v: number) => boolean): number => {
-    const phase = new Uint8Array(m);
-    const weighted = new Float64Array(m);
-    const weight = new Float64Array(m);
-    for (let i = 0; i < m; i++) {
-      if (!isPhase(smallSmoothed[i]!)) continue;
-      phase[i] = 1;
-      weighted[i] = small[i]!;
-      weight[i] = 1;
-    }
-    const inside = distanceTransform(phase, width, height);
-    const sums = gaussianBlurFloat(weighted, width, height, 2);
-    const norms = gaussianBlurFloat(weight, width, height, 2);
-    let count = 0;
-    let sum = 0;
-    let sumSquares = 0;
-    for (let i = 0; i < m; i++) {
-      if (inside[i]! < INTERIOR_DISTANCE) continue;
-      const v = sums[i]! / norms[i]!;
-      count++;
-      sum += v;
-      sumSquares += v * v;
-    }
-    if (count === 0) return 0;
-    const mean = sum / count;
-    return Math.sqrt(Math.max(0, sumSquares / count - mean * mean));
-  };
-  const brightSpread = spread((v) => v > threshold);
-  const darkSpread = spread((v) => v <= threshold);
-  if (brightSpread > CLEAR_SPREAD_RATIO * darkSpread + SPREAD_FLOOR) return "bright";
-  if (darkSpread > CLEAR_SPREAD_RATIO * brightSpread + SPREAD_FLOOR) return "dark";
-  return minority;
-}
-
 /** Resolution of the smoothed distance map, steps per px (see splitTouching). */
 const DISTANCE_STEPS = 256;
 
 /** Watershed split of a filled 0/1 mask (step 5 of the module comment). */
-function splitTouching(mask: Uint8Array, width: number, height: number, p: ObjectSegmentationParams): Int32Array {
+function splitTouching(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  p: ObjectSegmentationParams,
+  lap: (step: string) => void,
+): Int32Array {
   const n = width * height;
   let anyForeground = false;
   for (let i = 0; i < n; i++) {
@@ -337,6 +273,7 @@ function splitTouching(mask: Uint8Array, width: number, height: number, p: Objec
   if (!anyForeground) return new Int32Array(n);
 
   const edt = distanceTransform(mask, width, height);
+  lap("split.distance");
   let distance = edt;
   if (p.distanceSigma > 0) {
     distance = gaussianBlurFloat(edt, width, height, p.distanceSigma);
@@ -349,8 +286,10 @@ function splitTouching(mask: Uint8Array, width: number, height: number, p: Objec
     }
   }
 
+  lap("split.smoothDistance");
   // a. Markers: h-maxima; b. components without one get one at their highest pixel.
   const markers = hMaxima(distance, width, height, p.h);
+  lap("split.hMaxima");
   const markerLabels = markers.labels;
   let markerCount = markers.count;
   for (let i = 0; i < n; i++) if (mask[i] === 0) markerLabels[i] = 0;
@@ -368,6 +307,7 @@ function splitTouching(mask: Uint8Array, width: number, height: number, p: Objec
   }
   for (let c = 1; c <= components.count; c++) if (only[c] === 0) only[c] = markerLabels[argmax[c]!] = ++markerCount;
 
+  lap("split.components");
   // A component with one marker is its basin; only those with several are flooded.
   const basins = new Int32Array(n);
   const contested = new Uint8Array(n);
@@ -381,58 +321,70 @@ function splitTouching(mask: Uint8Array, width: number, height: number, p: Objec
       contestedCount++;
     }
   }
-  if (contestedCount > 0) {
-    const elevation = new Float64Array(n);
-    for (let i = 0; i < n; i++) elevation[i] = -distance[i]!;
-    const flooded = watershed(elevation, markerLabels, width, height, { mask: contested, connectivity: 8 });
-    for (let i = 0; i < n; i++) if (contested[i] !== 0) basins[i] = flooded[i]!;
+  if (contestedCount === 0) {
+    lap("split.watershed");
+    return basins;
   }
-  return p.mergeRatio > 0 ? mergeShallowBasins(basins, edt, width, height, markerCount, p.mergeRatio) : basins;
+  const elevation = new Float64Array(n);
+  for (let i = 0; i < n; i++) elevation[i] = -distance[i]!;
+  const flooded = watershed(elevation, markerLabels, width, height, { mask: contested, connectivity: 8 });
+  const contestedPixels = new Int32Array(contestedCount);
+  for (let i = 0, k = 0; i < n; i++) {
+    if (contested[i] === 0) continue;
+    basins[i] = flooded[i]!;
+    contestedPixels[k++] = i;
+  }
+  lap("split.watershed");
+  if (p.mergeRatio > 0) mergeShallowBasins(basins, contestedPixels, edt, width, height, markerCount, p.mergeRatio);
+  lap("split.merge");
+  return basins;
 }
 
 /**
- * Merges adjacent basins whose saddle on `distance` is above (1 - ratio) x the lower of their
- * peaks, in decreasing order of saddle height (step 5c). The saddle between two basins is the
- * highest min(d[p], d[q]) over 8-adjacent pixel pairs p, q on either side of their boundary.
+ * Merges, in place, adjacent basins whose saddle on `distance` is above (1 - ratio) x the lower of
+ * their peaks, in decreasing order of saddle height (step 5c). The saddle between two basins is
+ * the highest min(d[p], d[q]) over 8-adjacent pixel pairs p, q on either side of their boundary.
+ * Only the flooded (`contestedPixels`) components have several basins, so only their pixels are
+ * visited: basins of different components never touch (background lies between them).
  */
 function mergeShallowBasins(
   labels: Int32Array,
+  contestedPixels: Int32Array,
   distance: Float64Array,
   width: number,
   height: number,
   maxLabel: number,
   ratio: number,
-): Int32Array {
+): void {
   const peak = new Float64Array(maxLabel + 1);
-  for (let i = 0; i < labels.length; i++) {
+  for (let k = 0; k < contestedPixels.length; k++) {
+    const i = contestedPixels[k]!;
     const l = labels[i]!;
-    if (l !== 0 && distance[i]! > peak[l]!) peak[l] = distance[i]!;
+    if (distance[i]! > peak[l]!) peak[l] = distance[i]!;
   }
   const saddles = new Map<number, number>();
   const stride = maxLabel + 1;
   const visit = (i: number, j: number) => {
     const a = labels[i]!;
     const b = labels[j]!;
-    if (a === b || a === 0 || b === 0) return;
+    if (a === b || b === 0) return;
     const key = a < b ? a * stride + b : b * stride + a;
     const s = Math.min(distance[i]!, distance[j]!);
     const old = saddles.get(key);
     if (old === undefined || s > old) saddles.set(key, s);
   };
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      const i = row + x;
-      if (labels[i] === 0) continue;
-      if (x + 1 < width) visit(i, i + 1);
-      if (y + 1 < height) {
-        visit(i, i + width);
-        if (x + 1 < width) visit(i, i + width + 1);
-        if (x > 0) visit(i, i + width - 1);
-      }
+  for (let k = 0; k < contestedPixels.length; k++) {
+    const i = contestedPixels[k]!;
+    const x = i % width;
+    const y = (i - x) / width;
+    if (x + 1 < width) visit(i, i + 1);
+    if (y + 1 < height) {
+      visit(i, i + width);
+      if (x + 1 < width) visit(i, i + width + 1);
+      if (x > 0) visit(i, i + width - 1);
     }
   }
-  if (saddles.size === 0) return labels;
+  if (saddles.size === 0) return;
   const edges = [...saddles].sort((e, f) => f[1] - e[1]);
   const parent = new Int32Array(maxLabel + 1);
   for (let l = 0; l <= maxLabel; l++) parent[l] = l;
@@ -455,11 +407,9 @@ function mergeShallowBasins(
       merged = true;
     }
   }
-  if (!merged) return labels;
-  const out = new Int32Array(labels.length);
-  for (let i = 0; i < labels.length; i++) {
-    const l = labels[i]!;
-    if (l !== 0) out[i] = find(l);
+  if (!merged) return;
+  for (let k = 0; k < contestedPixels.length; k++) {
+    const i = contestedPixels[k]!;
+    labels[i] = find(labels[i]!);
   }
-  return out;
 }
