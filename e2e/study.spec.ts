@@ -95,8 +95,19 @@ test("conditions from folders, pinned settings, results by capacity, viewing lea
     )
     .toBe(true);
 
-  // The project's settings: the retrained version, K = 4 only, data bar excluded; saved as v1.
+  // The Models panel: the retrained version's cross-validated scores on the labels in their own
+  // column (no synthetic test), per-class precision and recall, and the images of a matrix cell.
   await page.goto(projectUrl);
+  const versionRow = page.getByTestId(`model-version-${retrained!.id}`);
+  await expect(versionRow.getByTestId("synthetic-test")).toHaveText("–");
+  await expect(versionRow.getByTestId("own-labels")).toContainText("(n = 6)");
+  await versionRow.getByRole("button", { name: retrained!.name }).click();
+  const ownScores = page.getByTestId("own-label-scores");
+  await expect(ownScores.getByTestId("per-class-metrics")).toContainText("thin whiskers");
+  await ownScores.getByTestId("confusion-matrix").getByRole("button").first().click();
+  await expect(ownScores.getByTestId("cell-image").first()).toBeVisible();
+
+  // The project's settings: the retrained version, K = 4 only, data bar excluded; saved as v1.
   const settings = page.getByTestId("project-settings");
   await expect(settings).toContainText("Defaults (never saved)");
   await settings.getByTestId("settings-model").selectOption(`version:${retrained!.id}`);

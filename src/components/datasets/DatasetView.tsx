@@ -137,6 +137,9 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
         <Link href={`/projects/${projectId}/results?datasetId=${datasetId}`} data-testid="results-link">
           Results
         </Link>
+        <Link href={`/projects/${projectId}/label-queue?datasetId=${datasetId}`} data-testid="label-queue-link">
+          Label least confident first
+        </Link>
       </div>
       <DatasetProgress projectId={projectId} datasetId={datasetId} />
       {canUpload && (

@@ -8,7 +8,8 @@ import { useProjectCan } from "~/components/projects/use-project-can";
 import { isActive, useLiveJobRuns, type JobRunItem } from "~/components/jobs/use-live-job-runs";
 import { useTRPC, type RouterOutputs } from "~/trpc/react";
 import { FEATURE_SETS, type FeatureSet } from "~/core/descriptors/feature-sets";
-import { ConfusionMatrix } from "./ConfusionMatrix";
+import Link from "next/link";
+import { percent, ScoresDetail } from "./ScoresDetail";
 
 const FEATURE_SET_LABELS: Record<FeatureSet, string> = {
   cnn: "CNN features",
@@ -21,8 +22,6 @@ type ModelVersionItem = RouterOutputs["modelVersion"]["list"][number];
 /** The queue name of retraining runs (src/server/jobs/definitions/retrain-model.ts). */
 const RETRAIN_JOB = "retrain-model";
 
-const percent = (value: number | null | undefined) => (value === null || value === undefined ? "–" : `${(value * 100).toFixed(1)} %`);
-
 function phaseOf(run: JobRunItem): string | null {
   if (run.status === "QUEUED") return "Waiting for a worker…";
   if (run.status !== "RUNNING") return null;
@@ -32,8 +31,10 @@ function phaseOf(run: JobRunItem): string | null {
 }
 
 /**
- * The project's model versions (built-in and retrained) with their cross-validated scores and
- * confusion matrices, and "Retrain from labels" for editors with the job's live progress.
+ * The project's model versions (built-in and retrained): the synthetic test and the scores on the
+ * lab's own labels in separate columns (never one mixed column), per-class precision and recall
+ * and confusion matrices whose cells list their images; "Retrain from labels" for editors with
+ * the job's live progress, and the least-confident-first labelling queue.
  */
 export function ModelsPanel({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
@@ -45,7 +46,10 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
   const [expanded, setExpanded] = useState<string | null>(null);
   const versions = useQuery(trpc.modelVersion.list.queryOptions({ projectId }));
   const datasets = useQuery(trpc.dataset.list.queryOptions({ projectId }));
-  const trainingSet = useQuery(trpc.modelVersion.trainingSet.queryOptions({ projectId, datasetId: datasetId || undefined }));
+  const trainingSet = useQuery(
+    trpc.modelVersion.trainingSet.queryOptions({ projectId, datasetId: datasetId || undefined }),
+  );
+  const queue = useQuery(trpc.modelVersion.leastConfidentImages.queryOptions({ projectId, limit: 1 }));
   const { runs } = useLiveJobRuns({ projectId });
   const retrainRuns = (runs ?? []).filter((run) => run.type === RETRAIN_JOB);
   const latest = retrainRuns[0] ?? null;
@@ -90,6 +94,20 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
           {problem}
         </p>
       )}
+      {queue.data && (
+        <p className="muted" data-testid="label-queue-entry">
+          {queue.data.total > 0 ? (
+            <>
+              <Link href={`/projects/${projectId}/label-queue`} data-testid="label-queue-link">
+                {can.annotate ? "Label" : "See"} the least confident images first
+              </Link>{" "}
+              ({queue.data.total} unlabelled with a prediction under the settings v{queue.data.settingsVersion})
+            </>
+          ) : (
+            (queue.data.note ?? "Every image with a prediction under the project's settings is labelled.")
+          )}
+        </p>
+      )}
 
       {can.manageModels && (
         <div className="row" style={{ marginBottom: 8 }}>
@@ -109,7 +127,11 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
               </option>
             ))}
           </select>
-          <select aria-label="Features" value={featureSet} onChange={(e) => setFeatureSet(e.target.value as FeatureSet)}>
+          <select
+            aria-label="Features"
+            value={featureSet}
+            onChange={(e) => setFeatureSet(e.target.value as FeatureSet)}
+          >
             {FEATURE_SETS.map((set) => (
               <option key={set} value={set}>
                 {FEATURE_SET_LABELS[set]}
@@ -123,7 +145,12 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
             disabled={retrain.isPending || running || problem !== null || !trainingSet.data}
             title={problem ?? (running ? "A retraining is running" : undefined)}
             onClick={() =>
-              retrain.mutate({ projectId, datasetId: datasetId || undefined, baseVersionId: baseVersionId || undefined, featureSet })
+              retrain.mutate({
+                projectId,
+                datasetId: datasetId || undefined,
+                baseVersionId: baseVersionId || undefined,
+                featureSet,
+              })
             }
           >
             {retrain.isPending ? "Starting…" : "Retrain from labels"}
@@ -140,17 +167,21 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
       )}
 
       {versions.error && <p className="error">{errorMessage(versions.error)}</p>}
-      {versions.data?.length === 0 && <p className="muted">No model installed (models/) and no retrained version yet.</p>}
+      {versions.data?.length === 0 && (
+        <p className="muted">No model installed (models/) and no retrained version yet.</p>
+      )}
       {versions.data && versions.data.length > 0 && (
         <table data-testid="model-versions">
           <thead>
             <tr>
               <th style={{ textAlign: "left" }}>Version</th>
               <th>Features</th>
-              <th title="Accuracy on the model card's held-out synthetic test set">Synthetic accuracy</th>
-              <th title="Cross-validated accuracy on this project's labels">Own-label accuracy</th>
-              <th>Weighted F1</th>
-              <th>Images</th>
+              <th title="Accuracy on the built-in model card's held-out synthetic test set (generated images, not yours)">
+                Synthetic test
+              </th>
+              <th title="Accuracy on this project's labels: a retrained version's cross-validation (images held out of training); a built-in model's stored analyses, which never saw your labels">
+                Your labels (cross-validated)
+              </th>
               <th />
             </tr>
           </thead>
@@ -158,13 +189,15 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
             {versions.data.map((version) => (
               <VersionRow
                 key={version.id}
+                projectId={projectId}
                 version={version}
                 expanded={expanded === version.id}
                 onToggle={() => setExpanded(expanded === version.id ? null : version.id)}
                 canDelete={can.manageModels && !version.builtIn}
                 deleting={remove.isPending}
                 onDelete={() => {
-                  if (window.confirm(`Delete "${version.name}"? Analyses made with it stay.`)) remove.mutate({ projectId, modelVersionId: version.id });
+                  if (window.confirm(`Delete "${version.name}"? Analyses made with it stay.`))
+                    remove.mutate({ projectId, modelVersionId: version.id });
                 }}
               />
             ))}
@@ -176,7 +209,17 @@ export function ModelsPanel({ projectId }: { projectId: string }) {
   );
 }
 
+/** "leave-one-group-out, 7 groups" for the table cell; the full wording is in its tooltip. */
+function validationShort(version: ModelVersionItem): string {
+  const training = version.training;
+  if (!training) return "cross-validated";
+  return training.validation === "leave-one-group-out"
+    ? `leave-one-group-out, ${training.groups} groups`
+    : `${training.folds}-fold, ${training.groups} groups`;
+}
+
 function VersionRow(props: {
+  projectId: string;
   version: ModelVersionItem;
   expanded: boolean;
   onToggle: () => void;
@@ -185,7 +228,8 @@ function VersionRow(props: {
   onDelete: () => void;
 }) {
   const { version } = props;
-  const scores = version.scores;
+  const synthetic = version.syntheticTest;
+  const own = version.ownLabels;
   return (
     <>
       <tr data-testid={`model-version-${version.id}`}>
@@ -198,16 +242,36 @@ function VersionRow(props: {
           >
             {props.expanded ? "▾" : "▸"} {version.name}
           </button>{" "}
-          {version.builtIn && <span className="badge">built-in</span>} {version.isDefault && <span className="badge">default</span>}{" "}
+          {version.builtIn && <span className="badge">built-in</span>}{" "}
+          {version.isDefault && <span className="badge">default</span>}{" "}
           {!version.available && <span className="error">unavailable: {version.unavailableReason}</span>}
         </td>
         <td style={{ textAlign: "center" }} data-testid="model-features" title={FEATURE_SET_LABELS[version.featureSet]}>
           {version.featureSet}
         </td>
-        <td style={{ textAlign: "center" }}>{scores?.source === "model-card" ? percent(scores.weightedAccuracy) : "–"}</td>
-        <td style={{ textAlign: "center" }}>{scores?.source === "retrain" ? percent(scores.weightedAccuracy) : "–"}</td>
-        <td style={{ textAlign: "center" }}>{percent(scores?.weightedF1)}</td>
-        <td style={{ textAlign: "center" }}>{scores?.n ?? (version.labelCount || "–")}</td>
+        <td
+          style={{ textAlign: "center" }}
+          data-testid="synthetic-test"
+          title={synthetic?.evaluation ?? "No synthetic test: only built-in models have one"}
+        >
+          {synthetic ? `${percent(synthetic.weightedAccuracy)} (n = ${synthetic.n})` : "–"}
+        </td>
+        <td
+          style={{ textAlign: "center" }}
+          data-testid="own-labels"
+          title={own ? own.evaluation : (version.ownLabelsMissing ?? undefined)}
+        >
+          {own ? (
+            <>
+              {percent(own.weightedAccuracy)} (n = {own.n})
+              <div className="muted" style={{ fontSize: "0.75rem" }}>
+                {own.kind === "cross-validation" ? validationShort(version) : "stored analyses"}
+              </div>
+            </>
+          ) : (
+            "–"
+          )}
+        </td>
         <td style={{ textAlign: "right" }}>
           {props.canDelete && (
             <button type="button" className="danger" disabled={props.deleting} onClick={props.onDelete}>
@@ -218,21 +282,44 @@ function VersionRow(props: {
       </tr>
       {props.expanded && (
         <tr>
-          <td colSpan={7}>
+          <td colSpan={5}>
             <div className="muted" style={{ fontSize: "0.85rem", marginBottom: 6 }}>
-              Classes: {version.classes.join(", ")} · created {version.createdAt.toLocaleString()}
-              {scores ? ` · measured by ${scores.evaluation}` : " · no measured scores (the model card has none)"}
-              {scores?.balancedAccuracy !== null && scores?.balancedAccuracy !== undefined ? ` · balanced accuracy ${percent(scores.balancedAccuracy)}` : ""}
+              Classes: {version.classes.join(", ")} · features: {FEATURE_SET_LABELS[version.featureSet]} · created{" "}
+              {version.createdAt.toLocaleString()}
             </div>
             {version.training && (
               <div className="muted" style={{ fontSize: "0.85rem", marginBottom: 6 }}>
-                Trained on {Object.entries(version.training.perClass).map(([c, n]) => `${c} ${n}`).join(", ")}
-                {version.training.skipped.length > 0 ? ` · ${version.training.skipped.length} labelled images left out` : ""} · features{" "}
-                {version.training.features.computed} computed, {version.training.features.cached} cached · took{" "}
-                {(version.training.timingsMs.total / 1000).toFixed(1)} s
+                Trained on{" "}
+                {Object.entries(version.training.perClass)
+                  .map(([c, n]) => `${c} ${n}`)
+                  .join(", ")}
+                {version.training.skipped.length > 0
+                  ? ` · ${version.training.skipped.length} labelled images left out`
+                  : ""}{" "}
+                · features {version.training.features.computed} computed, {version.training.features.cached} cached ·
+                took {(version.training.timingsMs.total / 1000).toFixed(1)} s
               </div>
             )}
-            {scores && <ConfusionMatrix classes={version.classes} matrix={scores.confusionMatrix} />}
+            {own ? (
+              <ScoresDetail
+                title="On your labels"
+                testId="own-label-scores"
+                scores={own}
+                drillDown={own.perImage ? { projectId: props.projectId, modelVersionId: version.id } : null}
+                noDrillDownReason={
+                  own.perImage
+                    ? null
+                    : "Per-image predictions are not stored for this version: retrain to see the images in each cell."
+                }
+              />
+            ) : (
+              <p className="muted" style={{ fontSize: "0.85rem" }} data-testid="own-labels-missing">
+                On your labels: {version.ownLabelsMissing}
+              </p>
+            )}
+            {synthetic && (
+              <ScoresDetail title="Synthetic test (model card)" testId="synthetic-scores" scores={synthetic} />
+            )}
           </td>
         </tr>
       )}

@@ -69,7 +69,9 @@ export async function listBuiltInModelFiles(): Promise<{ files: BuiltInModelFile
   const fallback = configuredModel();
   let names: string[] = [];
   try {
-    names = (await readdir(modelsDirectory())).filter((f) => f.endsWith(".onnx")).map((f) => f.slice(0, -".onnx".length));
+    names = (await readdir(modelsDirectory()))
+      .filter((f) => f.endsWith(".onnx"))
+      .map((f) => f.slice(0, -".onnx".length));
   } catch {
     names = []; // no models/ folder
   }

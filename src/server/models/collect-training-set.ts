@@ -43,18 +43,29 @@ const TILE_SUFFIX = /[_\- ](tile|crop|patch|part|roi)[_\-]?\d+$/i;
 
 /** The group of an image: dataset + file stem without a tile number. */
 export function sourceGroup(datasetId: string, fileName: string): string {
-  const stem = path.posix.basename(fileName.replaceAll("\\", "/")).replace(/\.[^.]+$/, "").replace(TILE_SUFFIX, "");
+  const stem = path.posix
+    .basename(fileName.replaceAll("\\", "/"))
+    .replace(/\.[^.]+$/, "")
+    .replace(TILE_SUFFIX, "");
   return `${datasetId}/${stem.toLowerCase()}`;
 }
 
-export async function summariseTrainingSet(options: { db: Db; projectId: string; datasetId?: string }): Promise<TrainingSetSummary> {
+export async function summariseTrainingSet(options: {
+  db: Db;
+  projectId: string;
+  datasetId?: string;
+}): Promise<TrainingSetSummary> {
   const { db, projectId, datasetId } = options;
   if (datasetId) {
     const dataset = await db.dataset.findFirst({ where: { id: datasetId, projectId }, select: { id: true } });
     if (!dataset) throw new AppError("NOT_FOUND", "Dataset not found");
   }
   const [classes, labels] = await Promise.all([
-    db.labelClass.findMany({ where: { projectId }, orderBy: [{ position: "asc" }, { name: "asc" }], select: { id: true, name: true } }),
+    db.labelClass.findMany({
+      where: { projectId },
+      orderBy: [{ position: "asc" }, { name: "asc" }],
+      select: { id: true, name: true },
+    }),
     db.imageLabel.findMany({
       where: { image: { projectId, ...(datasetId ? { datasetId } : {}) }, labelClass: { projectId } },
       orderBy: { imageId: "asc" },
@@ -76,7 +87,11 @@ export async function summariseTrainingSet(options: { db: Db; projectId: string;
   for (const { labelClassId, image } of labels) {
     const label = nameOf.get(labelClassId) ?? labelClassId;
     if (!usableIds.has(labelClassId)) {
-      excluded.push({ imageId: image.id, fileName: image.fileName, reason: `class "${label}" has fewer than ${MIN_IMAGES_PER_CLASS} labelled images` });
+      excluded.push({
+        imageId: image.id,
+        fileName: image.fileName,
+        reason: `class "${label}" has fewer than ${MIN_IMAGES_PER_CLASS} labelled images`,
+      });
       continue;
     }
     images.push({ ...image, imageId: image.id, label, group: sourceGroup(image.datasetId, image.fileName) });
@@ -100,7 +115,11 @@ export async function summariseTrainingSet(options: { db: Db; projectId: string;
 }
 
 /** The training set, or AppError BAD_INPUT saying what is missing. */
-export async function collectTrainingSet(options: { db: Db; projectId: string; datasetId?: string }): Promise<TrainingSetSummary> {
+export async function collectTrainingSet(options: {
+  db: Db;
+  projectId: string;
+  datasetId?: string;
+}): Promise<TrainingSetSummary> {
   const summary = await summariseTrainingSet(options);
   if (summary.problem) throw new AppError("BAD_INPUT", summary.problem);
   return summary;

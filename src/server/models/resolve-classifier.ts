@@ -42,18 +42,25 @@ export async function loadHead(store: BlobStore, headBlobKey: string): Promise<L
 }
 
 /** A stored head and what it reads (absent: pooled CNN features only). */
-export async function loadStoredHead(store: BlobStore, headBlobKey: string): Promise<{ head: LinearHead; features?: HeadFeatures }> {
+export async function loadStoredHead(
+  store: BlobStore,
+  headBlobKey: string,
+): Promise<{ head: LinearHead; features?: HeadFeatures }> {
   const cached = heads.get(headBlobKey);
   if (cached) return cached;
   let bytes: Buffer;
   try {
     bytes = await store.get(headBlobKey);
   } catch (error) {
-    if (error instanceof BlobNotFoundError) throw new ModelVersionUnavailableError("the version's head is missing from storage");
+    if (error instanceof BlobNotFoundError)
+      throw new ModelVersionUnavailableError("the version's head is missing from storage");
     throw error;
   }
   const json = retrainedHeadSchema.parse(JSON.parse(bytes.toString("utf8")));
-  const head = { head: headFromJson(json), ...(json.featureSet && json.featureSet.features !== "cnn" ? { features: json.featureSet } : {}) };
+  const head = {
+    head: headFromJson(json),
+    ...(json.featureSet && json.featureSet.features !== "cnn" ? { features: json.featureSet } : {}),
+  };
   if (heads.size >= MAX_CACHED_HEADS) heads.delete(heads.keys().next().value!);
   heads.set(headBlobKey, head);
   return head;
@@ -75,7 +82,8 @@ export async function resolveClassifier(options: {
 
   if (parsed.kind === "file") {
     const file = await readBuiltInModelFile(parsed.model);
-    if (!file) return { status: "not-installed", reason: `no model (${resolveModelPath(parsed.model)} is not installed)` };
+    if (!file)
+      return { status: "not-installed", reason: `no model (${resolveModelPath(parsed.model)} is not installed)` };
     const row = await registerBuiltInModel({ db, file });
     // Recorded as asked, exactly as before versions existed (same parameter hash).
     return { status: "ready", ref: options.model, backbonePath: file.path, modelVersionId: row.id };
@@ -86,7 +94,8 @@ export async function resolveClassifier(options: {
   });
   if (!row) throw new ModelVersionUnavailableError("the model version does not exist (deleted?)");
   const file = backbonePath(row.backboneFile);
-  if (!existsSync(file)) throw new ModelVersionUnavailableError(`the version's network ${row.backboneFile} is not installed`);
+  if (!existsSync(file))
+    throw new ModelVersionUnavailableError(`the version's network ${row.backboneFile} is not installed`);
   if ((await fileSha256(file)) !== row.backboneSha256) {
     throw new ModelVersionUnavailableError(`the network ${row.backboneFile} has changed since "${row.name}" was made`);
   }
@@ -96,5 +105,12 @@ export async function resolveClassifier(options: {
     return { status: "ready", ref: builtIn?.ref ?? file, backbonePath: file, modelVersionId: row.id };
   }
   const { head, features } = await loadStoredHead(options.store, row.headBlobKey);
-  return { status: "ready", ref: options.model, backbonePath: file, modelVersionId: row.id, head, ...(features ? { headFeatures: features } : {}) };
+  return {
+    status: "ready",
+    ref: options.model,
+    backbonePath: file,
+    modelVersionId: row.id,
+    head,
+    ...(features ? { headFeatures: features } : {}),
+  };
 }

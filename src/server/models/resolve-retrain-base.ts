@@ -11,16 +11,26 @@ import { backboneProblem } from "./list-model-versions";
 
 export type RetrainBase = { base: ModelVersion; backbonePath: string; backboneName: string };
 
-export async function resolveRetrainBase(options: { db: Db; projectId: string; baseVersionId?: string }): Promise<RetrainBase> {
+export async function resolveRetrainBase(options: {
+  db: Db;
+  projectId: string;
+  baseVersionId?: string;
+}): Promise<RetrainBase> {
   const { db, projectId } = options;
   let base: ModelVersion | null;
   if (options.baseVersionId) {
-    base = await db.modelVersion.findFirst({ where: { id: options.baseVersionId, OR: [{ projectId }, { projectId: null }] } });
+    base = await db.modelVersion.findFirst({
+      where: { id: options.baseVersionId, OR: [{ projectId }, { projectId: null }] },
+    });
     if (!base) throw new AppError("NOT_FOUND", "Model version not found");
   } else {
     const { files, problems } = await listBuiltInModelFiles();
     const file = files[0];
-    if (!file) throw new AppError("BAD_INPUT", `No model is installed to retrain from (models/ is empty${problems.length ? `; ${problems.join("; ")}` : ""})`);
+    if (!file)
+      throw new AppError(
+        "BAD_INPUT",
+        `No model is installed to retrain from (models/ is empty${problems.length ? `; ${problems.join("; ")}` : ""})`,
+      );
     base = await registerBuiltInModel({ db, file });
   }
   const problem = await backboneProblem(base.backboneFile, base.backboneSha256);
@@ -29,6 +39,9 @@ export async function resolveRetrainBase(options: { db: Db; projectId: string; b
   const builtIn =
     base.projectId === null
       ? base
-      : await db.modelVersion.findFirst({ where: { projectId: null, backboneSha256: base.backboneSha256, headBlobKey: null }, orderBy: { createdAt: "asc" } });
+      : await db.modelVersion.findFirst({
+          where: { projectId: null, backboneSha256: base.backboneSha256, headBlobKey: null },
+          orderBy: { createdAt: "asc" },
+        });
   return { base, backbonePath: backbonePath(base.backboneFile), backboneName: builtIn?.name ?? base.name };
 }

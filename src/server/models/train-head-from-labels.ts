@@ -2,19 +2,27 @@
  * Retraining, the compute half (no rows written): pooled features of the labelled images through
  * the persistent feature cache, in chunks so the job can report "features n / total" and stop
  * when cancelled; then retrainHead (grouped k-fold metrics + the final head on every image), and
- * the head stored as a JSON blob. The job handler writes the ModelVersion row.
+ * the head stored as a JSON blob. The metrics keep each image's out-of-fold prediction, so the
+ * Models panel can list the images behind a confusion-matrix cell. The job handler writes the
+ * ModelVersion row.
  */
 import type { FeatureCache } from "~/server/inference/feature-cache";
 import { computeDescriptorFeatures } from "~/server/inference/descriptor-features";
 import type { FeatureSet } from "~/server/inference/feature-set-head";
 import { computePooledFeatures } from "~/server/inference/pooled-features";
-import { retrainHead, type LabelledImage, type RetrainedHead } from "~/server/inference/retrain-head";
+import {
+  retrainHead,
+  type LabelledImage,
+  type RetrainedHead,
+  type RetrainHeadResult,
+} from "~/server/inference/retrain-head";
 import { BlobNotFoundError, type BlobStore } from "~/server/storage";
 import { AppError } from "~/server/errors";
 import { MIN_CLASSES, MIN_IMAGES_PER_CLASS, type TrainingSetSummary } from "./collect-training-set";
 import type { RetrainMetrics } from "./model-version-metrics";
 
-export type TrainProgress = { phase: "features"; done: number; total: number } | { phase: "training"; done: number; total: number };
+export type TrainProgress =
+  { phase: "features"; done: number; total: number } | { phase: "training"; done: number; total: number };
 
 export type TrainedHead = {
   head: RetrainedHead;
@@ -54,26 +62,46 @@ export async function trainHeadFromLabels(options: {
     for (const image of chunk) {
       try {
         const bytes = await store.get(image.blobKey);
-        loaded.push({ imageId: image.imageId, name: image.imageId, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), label: image.label, group: image.group });
+        loaded.push({
+          imageId: image.imageId,
+          name: image.imageId,
+          bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+          label: image.label,
+          group: image.group,
+        });
       } catch (error) {
         if (!(error instanceof BlobNotFoundError)) throw error;
-        skipped.push({ imageId: image.imageId, fileName: image.fileName, reason: "the image file is missing from storage" });
+        skipped.push({
+          imageId: image.imageId,
+          fileName: image.fileName,
+          reason: "the image file is missing from storage",
+        });
       }
     }
     // The network's features and/or the descriptors, into the cache retrainHead reads from.
     const pooled =
-      features === "descriptors" ? null : await computePooledFeatures({ model: options.backbonePath, images: loaded, cache: featureCache });
-    const measured = features === "cnn" ? null : await computeDescriptorFeatures({ images: loaded, cache: featureCache });
+      features === "descriptors"
+        ? null
+        : await computePooledFeatures({ model: options.backbonePath, images: loaded, cache: featureCache });
+    const measured =
+      features === "cnn" ? null : await computeDescriptorFeatures({ images: loaded, cache: featureCache });
     const hits = pooled?.cacheHits ?? measured?.cacheHits ?? 0;
     cached += hits;
     loaded.forEach((image, i) => {
       const failed = [pooled?.entries[i], measured?.entries[i]].find((e) => e !== undefined && !e.ok);
       if (failed && !failed.ok)
-        skipped.push({ imageId: image.imageId, fileName: chunk.find((c) => c.imageId === image.imageId)?.fileName ?? image.name, reason: failed.error });
+        skipped.push({
+          imageId: image.imageId,
+          fileName: chunk.find((c) => c.imageId === image.imageId)?.fileName ?? image.name,
+          reason: failed.error,
+        });
       else usable.push(image);
     });
     computed = usable.length - cached;
-    if (options.onProgress && !(await options.onProgress({ phase: "features", done: Math.min(total, start + chunk.length), total }))) {
+    if (
+      options.onProgress &&
+      !(await options.onProgress({ phase: "features", done: Math.min(total, start + chunk.length), total }))
+    ) {
       return { stopped: true };
     }
   }
@@ -86,26 +114,42 @@ export async function trainHeadFromLabels(options: {
     throw new AppError(
       "BAD_INPUT",
       `Too few readable labelled images: retraining needs at least ${MIN_CLASSES} classes with at least ${MIN_IMAGES_PER_CLASS} images each ` +
-        `(readable: ${Object.entries(perClass).map(([c, n]) => `${c} ${n}`).join(", ")})`,
+        `(readable: ${Object.entries(perClass)
+          .map(([c, n]) => `${c} ${n}`)
+          .join(", ")})`,
     );
   }
   const trainOn = usable.filter((u) => classes.includes(u.label));
   for (const dropped of usable.filter((u) => !classes.includes(u.label))) {
-    skipped.push({ imageId: dropped.imageId, fileName: set.images.find((i) => i.imageId === dropped.imageId)?.fileName ?? dropped.name, reason: `class "${dropped.label}" has too few readable images` });
+    skipped.push({
+      imageId: dropped.imageId,
+      fileName: set.images.find((i) => i.imageId === dropped.imageId)?.fileName ?? dropped.name,
+      reason: `class "${dropped.label}" has too few readable images`,
+    });
   }
   let groupedBy = set.groupedBy;
   if (new Set(trainOn.map((u) => u.group)).size < 2) {
     groupedBy = "image";
     for (const u of trainOn) u.group = u.imageId;
   }
-  if (options.onProgress && !(await options.onProgress({ phase: "training", done: total, total }))) return { stopped: true };
+  if (options.onProgress && !(await options.onProgress({ phase: "training", done: total, total })))
+    return { stopped: true };
 
   // Every feature is cached by now: retrainHead reads them back instead of running the network.
   const trainingStarted = performance.now();
-  const result = await retrainHead({ model: options.backbonePath, images: trainOn, featureCache, classes, folds: options.folds, seed: 0, features });
+  const result = await retrainHead({
+    model: options.backbonePath,
+    images: trainOn,
+    featureCache,
+    classes,
+    folds: options.folds,
+    seed: 0,
+    features,
+  });
   const trainingMs = performance.now() - trainingStarted;
   const { key: headBlobKey } = await store.put(Buffer.from(JSON.stringify(result.head), "utf8"));
   const m = result.head.metrics;
+  const predictions = outOfFoldPredictions(trainOn, result, m.classes);
   return {
     head: result.head,
     headBlobKey,
@@ -127,6 +171,28 @@ export async function trainHeadFromLabels(options: {
       skipped,
       features: { computed, cached },
       timingsMs: { features: featuresMs, training: trainingMs, total: performance.now() - started },
+      ...(predictions ? { predictions } : {}),
     },
   };
+}
+
+/**
+ * Image by image, what the cross-validation predicted: retrainHead validates the images it could
+ * read features for, in the order given (each named by its image id), and its out-of-fold
+ * predictions follow that order. null if they cannot be lined up (then none are stored).
+ */
+function outOfFoldPredictions(
+  trainOn: readonly { imageId: string; label: string }[],
+  result: RetrainHeadResult,
+  classes: readonly string[],
+): NonNullable<RetrainMetrics["predictions"]> | null {
+  const unreadable = new Set(result.skipped.map((s) => s.name));
+  const validated = trainOn.filter((image) => !unreadable.has(image.imageId));
+  const predicted = result.crossValidation.predictions;
+  if (predicted.length !== validated.length) return null;
+  return validated.map((image, i) => ({
+    imageId: image.imageId,
+    actual: classes.indexOf(image.label),
+    predicted: predicted[i]!,
+  }));
 }

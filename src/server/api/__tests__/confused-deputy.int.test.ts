@@ -117,6 +117,10 @@ const INPUTS: Record<string, InputBuilder | NoObjectIds> = {
   "modelVersion.list": { noObjectIds: "lists built-in models and the project's versions" },
   "modelVersion.get": ({ b }) => [{ modelVersionId: b.modelVersion.id }],
   "modelVersion.trainingSet": ({ b }) => [{ datasetId: b.dataset.id }],
+  "modelVersion.confusionCellImages": ({ b }) => [
+    { modelVersionId: b.modelVersion.id, actualClass: "a", predictedClass: "b" },
+  ],
+  "modelVersion.leastConfidentImages": ({ b }) => [{ datasetId: b.dataset.id }],
   "modelVersion.retrain": ({ a, b }) => [
     { baseVersionId: b.modelVersion.id },
     { datasetId: b.dataset.id },

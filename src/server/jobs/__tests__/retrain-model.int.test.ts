@@ -144,12 +144,14 @@ describe("retrain-model", () => {
     expect(listed[0]!.ref).toBe(TINY_MODEL_NAME);
     expect(listed[2]!.ref).toBe(modelVersionRef(version.id));
     const got = await viewer.modelVersion.get({ projectId: project.id, modelVersionId: version.id });
-    expect(got.scores).toMatchObject({
+    expect(got.ownLabels).toMatchObject({
+      kind: "cross-validation",
       weightedAccuracy: metrics.weightedAccuracy,
       weightedF1: metrics.weightedF1,
       n: 12,
     });
-    expect(got.scores!.confusionMatrix).toEqual(metrics.confusionMatrix);
+    expect(got.ownLabels!.confusionMatrix).toEqual(metrics.confusionMatrix);
+    expect(got.syntheticTest).toBeNull();
     expect(got.parentName).toBe(builtIn.name);
     expect(got.labelCount).toBe(12);
 

@@ -17,7 +17,10 @@ export const TINY_MODEL_NAME = "tiny-visualcnn";
 export function installTinyModel(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "vccc-models-"));
   for (const ext of [".onnx", ".json"]) {
-    copyFileSync(path.join(repoRoot, "tests/fixtures/inference", `${TINY_MODEL_NAME}${ext}`), path.join(dir, `${TINY_MODEL_NAME}${ext}`));
+    copyFileSync(
+      path.join(repoRoot, "tests/fixtures/inference", `${TINY_MODEL_NAME}${ext}`),
+      path.join(dir, `${TINY_MODEL_NAME}${ext}`),
+    );
   }
   process.env.MODELS_DIR = dir;
   process.env.INFERENCE_MODEL = TINY_MODEL_NAME;
@@ -50,19 +53,31 @@ export async function classImage(kind: "blobs" | "lines", index: number, size = 
       for (let x = 0; x < size; x++) {
         let v = 210;
         for (const [offset, angle] of strokes) {
-          const distance = Math.abs((x - size / 2) * Math.sin(angle) - (y - size / 2) * Math.cos(angle) - (offset - size / 2));
+          const distance = Math.abs(
+            (x - size / 2) * Math.sin(angle) - (y - size / 2) * Math.cos(angle) - (offset - size / 2),
+          );
           if (distance < 2.5) v = 25;
         }
         data[y * size + x] = Math.max(0, Math.min(255, Math.round(v + (random() - 0.5) * 20)));
       }
   }
-  return sharp(Buffer.from(data), { raw: { width: size, height: size, channels: 1 } }).png().toBuffer();
+  return sharp(Buffer.from(data), { raw: { width: size, height: size, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 /** A dataset of `perClass` images per class, labelled "Spherical" (blobs) and "Dendritic" (lines). */
-export async function seedLabelledDataset(options: { db: Db; projectId: string; perClass: number; label?: boolean; firstIndex?: number }) {
+export async function seedLabelledDataset(options: {
+  db: Db;
+  projectId: string;
+  perClass: number;
+  label?: boolean;
+  firstIndex?: number;
+}) {
   const { db, projectId } = options;
-  const dataset = await db.dataset.create({ data: { projectId, name: `labelled-${Math.random().toString(36).slice(2, 8)}` } });
+  const dataset = await db.dataset.create({
+    data: { projectId, name: `labelled-${Math.random().toString(36).slice(2, 8)}` },
+  });
   const classes = {
     blobs: await db.labelClass.upsert({
       where: { projectId_name: { projectId, name: "Spherical" } },
@@ -96,7 +111,8 @@ export async function seedLabelledDataset(options: { db: Db; projectId: string; 
           channels: 1,
         },
       });
-      if (options.label ?? true) await db.imageLabel.create({ data: { imageId: image.id, labelClassId: classes[kind].id } });
+      if (options.label ?? true)
+        await db.imageLabel.create({ data: { imageId: image.id, labelClassId: classes[kind].id } });
       images.push({ id: image.id, kind });
     }
   }
