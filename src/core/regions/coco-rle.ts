@@ -59,3 +59,29 @@ export function decodeCompressedCounts(text: string): number[] {
   }
   return counts;
 }
+
+/**
+ * Uncompressed counts as pycocotools' compressed string (rleToString, the inverse of
+ * decodeCompressedCounts): each count after the second is stored as the difference to the count
+ * two before, in 5-bit groups with a continuation bit, sign-extended, offset by 48.
+ */
+export function encodeCompressedCounts(counts: readonly number[]): string {
+  const chars: number[] = [];
+  for (let i = 0; i < counts.length; i++) {
+    let x = counts[i]!;
+    if (i > 2) x -= counts[i - 2]!;
+    let more = true;
+    while (more) {
+      let c = x & 0x1f;
+      // Floor division keeps the C arithmetic shift of a 64-bit long for counts beyond 32 bits.
+      x = Math.floor(x / 32);
+      more = c & 0x10 ? x !== -1 : x !== 0;
+      if (more) c |= 0x20;
+      chars.push(c + 48);
+    }
+  }
+  let text = "";
+  // In slices: spreading a very long array into one call would overflow the stack.
+  for (let at = 0; at < chars.length; at += 8192) text += String.fromCharCode(...chars.slice(at, at + 8192));
+  return text;
+}
