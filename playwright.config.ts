@@ -1,6 +1,14 @@
 import { defineConfig } from "@playwright/test";
+import { cpSync } from "node:fs";
+import path from "node:path";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+const dataDir = "data/e2e";
+
+// The SAM 2 probe pair (tests/fixtures/sam2/probe, the real contract with known masks) is the one
+// model installed on the e2e server, in a models folder of its own inside the e2e data folder.
+const sam2ModelsDir = path.join(dataDir, "sam2-models");
+cpSync("tests/fixtures/sam2/probe", path.join(sam2ModelsDir, "sam2-probe"), { recursive: true });
 
 // Debian's chromium (apt-get install chromium); Playwright's own browser download cannot run here.
 export default defineConfig({
@@ -37,8 +45,9 @@ export default defineConfig({
     stdout: "pipe",
     env: {
       PORT: String(port),
-      DATA_DIR: "data/e2e",
+      DATA_DIR: dataDir,
       EMBEDDED_PG_PORT: "54339",
+      SAM2_MODELS_DIR: sam2ModelsDir,
     },
   },
 });

@@ -19,13 +19,18 @@ const COMMANDS: Record<string, Command> = {
   },
   classify: {
     summary:
-      "classify <image...> [--model <name>] [--head <head.json>] [--json] [--out <dir>]  class, probabilities, CAM PNG",
+      "classify <image...> [--model <name>] [--head <head.json>] [--classification tiles|centre-crop] [--whole-image] [--json] [--out <dir>]  class, probabilities, CAM PNG",
     load: () => import("./cli/classify"),
   },
   objects: {
     summary:
       "objects <image...> --out <dir> [--pixel-size <v><unit>] [--invert auto|yes|no] [--no-split] [--h <n>] [--min-area <px>] [--exclude-border] [--q <n>] [--width <px>] [--skeleton] [--json]  particles: labels.png, objects.csv, result.json",
     load: () => import("./cli/objects"),
+  },
+  "sam2-install": {
+    summary:
+      "sam2-install <folder> --name <name> [--replace] [--check-only] [--json]  check an exported SAM 2 encoder/decoder pair and install it",
+    load: () => import("./cli/sam2-install"),
   },
   retrain: {
     summary:

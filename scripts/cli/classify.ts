@@ -6,20 +6,35 @@ import { mapToBytes } from "~/core/analysis/cam";
 import { colorize } from "~/core/analysis/colormaps";
 import { encodePng } from "~/server/codecs/encode-png";
 import { decideUncertainty } from "~/core/analysis/uncertainty";
-import { DEFAULT_UNCERTAINTY_SETTINGS, uncertaintySettingsSchema } from "~/core/settings/analysis-settings";
+import {
+  CLASSIFICATION_MODES,
+  DEFAULT_ANALYSIS_SETTINGS,
+  DEFAULT_UNCERTAINTY_SETTINGS,
+  uncertaintySettingsSchema,
+} from "~/core/settings/analysis-settings";
+import type { AnalysedArea } from "~/core/analysed-area/analysed-area";
+import type { Raster } from "~/core/analysis/raster";
+import { classifyTiledRaster } from "~/server/analysis/classify-framed";
+import { tiledAreaInResized } from "~/server/analysis/cam-frame";
+import { decodeRaster } from "~/server/codecs/decode-raster";
+import { probeImage } from "~/server/codecs/probe-image";
+import { findAnalysedArea } from "~/server/images/find-analysed-area";
 import { calibrateClassification, loadCalibration } from "~/server/inference/calibration";
-import { classifyImages, type ImageInput } from "~/server/inference/classify";
+import { classifyImages, type ImageInput, type ModelSummary } from "~/server/inference/classify";
 import { headFromJson, type LinearHead } from "~/server/inference/linear-head";
-import { planeToGreyBytes } from "~/server/inference/preprocess";
+import { planeToGreyBytes, resizedWindow } from "~/server/inference/preprocess";
 import { providerStatus } from "~/server/inference/providers";
 import { retrainedHeadSchema } from "~/server/inference/retrain-head";
 import { getModel, releaseModels } from "~/server/inference/session-cache";
 
 /**
- * `npm run cli -- classify <image...> [--model <name|path>] [--head <head.json>] [--json] [--out <dir>]`
+ * `npm run cli -- classify <image...> [--model <name|path>] [--head <head.json>] [--classification tiles|centre-crop] [--whole-image] [--json] [--out <dir>]`
  *
- * Prints each image's class and probabilities (a table, or JSON with --json). With --out, writes
- * `<dir>/<stem>.cam.png`: the 256 x 256 display crop at 50 % under the predicted class's CAM in
+ * Prints each image's class and probabilities (a table, or JSON with --json). --classification
+ * (default: a new project's, "tiles"): "tiles" classifies the analysed area (the data bar found
+ * as at upload left out, unless --whole-image) by tiles at the model's scale; "centre-crop" only
+ * the centre 256 x 256 crop, as the reference. With --out, writes `<dir>/<stem>.cam.png`: what the
+ * network saw (the crop, or the analysed area) in grey at 50 % under the predicted class's CAM in
  * "jet" at 50 % (docs/reference.md, "Class activation map"). --head uses a retrained head
  * (`retrain --out`) instead of the model's own. Probabilities are calibrated (the model's
  * <model>.calibration.json), and an image is reported "uncertain" (with the reason) below
@@ -28,17 +43,126 @@ import { getModel, releaseModels } from "~/server/inference/session-cache";
  */
 
 const USAGE =
-  "usage: npm run cli -- classify <image...> [--model <name|path>] [--head <head.json>] [--json] [--out <dir>] [--batch-size <n>] [--min-confidence <p>] [--max-ood-score <s>]";
+  "usage: npm run cli -- classify <image...> [--model <name|path>] [--head <head.json>] [--classification tiles|centre-crop] [--whole-image] [--json] [--out <dir>] [--batch-size <n>] [--min-confidence <p>] [--max-ood-score <s>]";
 
-/** The reference display: grey at 50 % opacity under the jet heat map at 50 %. */
-export function camOverlayRgb(grey: Uint8Array, cam: Float32Array): Uint8Array {
-  const heat = colorize(mapToBytes(cam), "jet");
+/** The CLI reads local files: no upload limits. */
+const NO_LIMITS = {
+  maxBytes: Number.MAX_SAFE_INTEGER,
+  maxPixels: Number.MAX_SAFE_INTEGER,
+  maxDecodedBytes: Number.MAX_SAFE_INTEGER,
+};
+
+/** The reference display: grey at 50 % opacity under the jet heat map (CAM codes 0..255) at 50 %. */
+export function camOverlayRgb(grey: Uint8Array, cam: Uint8Array): Uint8Array {
+  const heat = colorize(cam, "jet");
   const rgb = new Uint8Array(grey.length * 3);
   for (let i = 0; i < grey.length; i++) {
     const g = grey[i] ?? 0;
     for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(0.5 * g + 0.5 * (heat[i * 4 + c] ?? 0));
   }
   return rgb;
+}
+
+/** One image's classification (before calibration), what its CAM overlay shows, and in the tiles mode what the tiles covered. */
+type ClassifiedEntry =
+  | {
+      name: string;
+      ok: true;
+      result: {
+        classIndex: number;
+        className: string;
+        probabilities: number[];
+        pooledFeatures: Float32Array;
+        /** The OOD score's image part: the centre crop's plane, or the tiles' statistics. */
+        crop?: Float32Array;
+        planeStatistics?: readonly number[];
+      };
+      /** What the network saw in grey and the CAM over it, both width x height. */
+      overlay?: { grey: Uint8Array; cam: Uint8Array; width: number; height: number };
+      tiled?: { tiles: number; analysedArea: AnalysedArea | null };
+    }
+  | { name: string; ok: false; error: string };
+
+type ClassifyOptions = { modelPath: string; head?: LinearHead; images: ImageInput[]; cam: boolean };
+
+/** The reference: each image's centre 256 x 256 crop, in ONNX Runtime batches. */
+async function classifyCentreCrops(
+  options: ClassifyOptions & { batchSize: number },
+): Promise<{ summary: ModelSummary; entries: ClassifiedEntry[] }> {
+  const { model: summary, results } = await classifyImages({
+    model: options.modelPath,
+    images: options.images,
+    head: options.head,
+    batchSize: options.batchSize,
+    cam: options.cam ? "predicted" : "none",
+  });
+  const entries = results.map((result): ClassifiedEntry => {
+    if (!result.ok) return { name: result.name, ok: false, error: result.error };
+    return {
+      name: result.name,
+      ok: true,
+      result,
+      ...(result.cam
+        ? { overlay: { grey: planeToGreyBytes(result.crop), cam: mapToBytes(result.cam), width: 256, height: 256 } }
+        : {}),
+    };
+  });
+  return { summary, entries };
+}
+
+/**
+ * The tiles mode: each image decoded, its analysed area found as at upload (metadata, else a data
+ * bar searched in the pixels; the whole image with `wholeImage`), and classified by tiles.
+ */
+async function classifyByTiles(
+  options: ClassifyOptions & { wholeImage: boolean },
+): Promise<{ summary: ModelSummary; entries: ClassifiedEntry[] }> {
+  let summary: ModelSummary | undefined;
+  const entries: ClassifiedEntry[] = [];
+  for (const image of options.images) {
+    if (!("bytes" in image)) throw new TypeError("the CLI classifies files");
+    const bytes = Buffer.from(image.bytes);
+    let raster: Raster;
+    let area: AnalysedArea | null = null;
+    try {
+      raster = await decodeRaster(bytes);
+      const found = options.wholeImage
+        ? null
+        : await findAnalysedArea(bytes, { limits: NO_LIMITS, probe: await probeImage(bytes, NO_LIMITS) });
+      area = found && { x: found.x, y: found.y, width: found.width, height: found.height };
+    } catch (error) {
+      entries.push({ name: image.name, ok: false, error: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    // Model problems throw, as in the centre-crop mode; only unreadable files fail alone.
+    const tiled = await classifyTiledRaster({
+      backbonePath: options.modelPath,
+      head: options.head,
+      raster,
+      analysedArea: area,
+      cam: options.cam ? "predicted" : "none",
+    });
+    summary = tiled.model;
+    entries.push({
+      name: image.name,
+      ok: true,
+      result: tiled.result,
+      tiled: { tiles: tiled.result.tiles.length, analysedArea: area },
+      ...(tiled.cam
+        ? {
+            overlay: {
+              grey: planeToGreyBytes(resizedWindow(raster, tiledAreaInResized(area, raster))),
+              cam: tiled.cam.data,
+              width: tiled.cam.width,
+              height: tiled.cam.height,
+            },
+          }
+        : {}),
+    });
+  }
+  // No readable image: the model's summary all the same (loading it runs nothing).
+  summary ??= (await classifyImages({ model: options.modelPath, images: [], head: options.head })).model;
+  return { summary, entries };
 }
 
 async function loadHead(file: string, modelSha256: string): Promise<LinearHead> {
@@ -64,6 +188,8 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: "boolean" },
       out: { type: "string", short: "o" },
       "batch-size": { type: "string" },
+      classification: { type: "string" },
+      "whole-image": { type: "boolean" },
       "min-confidence": { type: "string" },
       "max-ood-score": { type: "string" },
     },
@@ -79,7 +205,16 @@ export async function run(argv: string[]): Promise<number> {
         ? DEFAULT_UNCERTAINTY_SETTINGS.maxOodScore
         : Number(values["max-ood-score"]),
   });
-  if (positionals.length === 0 || !Number.isInteger(batchSize) || batchSize < 1 || !uncertaintySettings.success) {
+  const classification = CLASSIFICATION_MODES.find(
+    (mode) => mode === (values.classification ?? DEFAULT_ANALYSIS_SETTINGS.classification),
+  );
+  if (
+    positionals.length === 0 ||
+    !Number.isInteger(batchSize) ||
+    batchSize < 1 ||
+    !uncertaintySettings.success ||
+    classification === undefined
+  ) {
     console.error(USAGE);
     return 2;
   }
@@ -99,23 +234,28 @@ export async function run(argv: string[]): Promise<number> {
         });
       }
     }
-    const { model: summary, results } = await classifyImages({
-      model: model.path,
-      images,
-      head,
-      batchSize,
-      cam: values.out ? "predicted" : "none",
-    });
+    const classified =
+      classification === "tiles"
+        ? await classifyByTiles({
+            modelPath: model.path,
+            head,
+            images,
+            cam: Boolean(values.out),
+            wholeImage: values["whole-image"] === true,
+          })
+        : await classifyCentreCrops({ modelPath: model.path, head, images, cam: Boolean(values.out), batchSize });
+    const summary = classified.summary;
     const calibration = await loadCalibration(model.path, model.sha256);
     const outDir = values.out ? path.resolve(values.out) : undefined;
     if (outDir) await mkdir(outDir, { recursive: true });
     const used = new Map<string, number>();
     const rows: Record<string, unknown>[] = [];
-    for (const result of results) {
-      if (!result.ok) {
-        rows.push({ file: result.name, ok: false, error: result.error });
+    for (const entry of classified.entries) {
+      if (!entry.ok) {
+        rows.push({ file: entry.name, ok: false, error: entry.error });
         continue;
       }
+      const { result } = entry;
       const calibrated = calibrateClassification(calibration, result, head === undefined);
       const probabilities = Object.fromEntries(summary.classes.map((c, i) => [c, calibrated.probabilities[i] ?? 0]));
       const decision = decideUncertainty(
@@ -123,7 +263,7 @@ export async function run(argv: string[]): Promise<number> {
         uncertaintySettings.data,
       );
       const row: Record<string, unknown> = {
-        file: result.name,
+        file: entry.name,
         ok: true,
         class: result.className,
         probabilities,
@@ -131,16 +271,16 @@ export async function run(argv: string[]): Promise<number> {
         uncertainReason: decision.reason,
         oodScore: calibrated.oodScore,
         temperature: calibrated.temperature,
+        classification,
+        ...(entry.tiled ? entry.tiled : {}),
       };
-      if (outDir && result.cam) {
-        const stem = path.parse(result.name).name;
+      if (outDir && entry.overlay) {
+        const stem = path.parse(entry.name).name;
         const seen = (used.get(stem) ?? 0) + 1;
         used.set(stem, seen);
         const camFile = path.join(outDir, `${seen === 1 ? stem : `${stem}-${seen}`}.cam.png`);
-        await writeFile(
-          camFile,
-          await encodePng(camOverlayRgb(planeToGreyBytes(result.crop), result.cam), 256, 256, 3),
-        );
+        const { grey, cam, width, height } = entry.overlay;
+        await writeFile(camFile, await encodePng(camOverlayRgb(grey, cam), width, height, 3));
         row.cam = camFile;
       }
       rows.push(row);

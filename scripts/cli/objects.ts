@@ -10,6 +10,9 @@ import { assertPixelSize, readableLength, unitSuffix, type LengthUnit, type Pixe
 import { decodeRaster } from "~/server/codecs/decode-raster";
 import { probeImage } from "~/server/codecs/probe-image";
 import { csvRow } from "~/server/exports/csv-cell";
+import { sam2AmgParamsSchema, type Sam2AmgParams } from "~/core/sam2/amg-params";
+import { releaseModels } from "~/server/inference/session-cache";
+import { cliSam2Model, sam2Objects, sam2ResultJson } from "./objects-sam2";
 
 /**
  * `npm run cli -- objects <image...> --out <dir> [options]`
@@ -37,6 +40,12 @@ const USAGE = [
   "  --width        resize to this width first (area resampling); default: full resolution",
   "  --skeleton     add skeleton branch statistics per object",
   "  --json         print one JSON summary line per image on stdout",
+  "SAM 2 (an installed model, models/sam2/README.md): --method sam2 [--sam-model <name or folder>]",
+  "         [--points-per-side 32] [--pred-iou-thresh 0.8] [--stability-score-thresh 0.95] [--box-nms-thresh 0.7]",
+  "  --method       classical (threshold + watershed, default) or sam2 (automatic mask generation)",
+  "  --sam-model    an installed model's name, or a folder with encoder.onnx and decoder.onnx (default: the first installed)",
+  "  labels.png shows the higher-scoring mask where masks overlap; result.json keeps every mask whole",
+  "  (bbox [x, y, w, h] as SAM 2 writes it, predictedIou, stabilityScore, point, COCO RLE)",
 ].join("\n");
 
 /** Largest label a 16-bit PNG can hold. */
@@ -176,8 +185,11 @@ const SKELETON_CSV_COLUMNS: typeof CSV_COLUMNS = [
   ["skeleton_longest_branch", 1, (o) => o.skeleton!.longestBranch],
 ];
 
-/** objects.csv: header and one row per object. */
-export function objectsCsv(m: ObjectMeasurements): string {
+/** A column written after the others: name and value of object i. */
+export type ExtraCsvColumn = [name: string, get: (i: number) => number | null];
+
+/** objects.csv: header and one row per object (`extra` columns last: SAM 2's scores). */
+export function objectsCsv(m: Pick<ObjectMeasurements, "objects" | "pixelSize">, extra: ExtraCsvColumn[] = []): string {
   const skeleton = m.objects.length > 0 && m.objects[0]!.skeleton !== undefined;
   const chosen = skeleton ? [...CSV_COLUMNS, ...SKELETON_CSV_COLUMNS] : CSV_COLUMNS;
   const columns: [string, (i: number) => number | null][] = chosen.map(([name, dimension, get]) => [
@@ -198,6 +210,7 @@ export function objectsCsv(m: ObjectMeasurements): string {
       ]);
     }
   }
+  columns.push(...extra);
   const lines = [csvRow(columns.map(([name]) => name))];
   for (let i = 0; i < m.objects.length; i++) lines.push(csvRow(columns.map(([, get]) => get(i))));
   return lines.join("");
@@ -305,11 +318,26 @@ export async function run(argv: string[]): Promise<number> {
       width: { type: "string" },
       skeleton: { type: "boolean" },
       json: { type: "boolean" },
+      method: { type: "string" },
+      "sam-model": { type: "string" },
+      "points-per-side": { type: "string" },
+      "pred-iou-thresh": { type: "string" },
+      "stability-score-thresh": { type: "string" },
+      "box-nms-thresh": { type: "string" },
     },
     USAGE,
   );
   if (commandLine.kind === "exit") return commandLine.code;
   const { values, positionals, out } = commandLine;
+  const method = values.method ?? "classical";
+  if (method !== "classical" && method !== "sam2") {
+    return usageError(new RangeError(`--method must be classical or sam2, got "${method}"`), USAGE);
+  }
+  if (method === "sam2") return runSam2(values, positionals, out);
+  const samOnly = SAM2_OPTIONS.filter((name) => values[name] !== undefined);
+  if (samOnly.length > 0) {
+    return usageError(new RangeError(`--${samOnly.join(", --")} only go with --method sam2`), USAGE);
+  }
   let options: Options;
   try {
     const params: Partial<ObjectSegmentationParams> = {};
@@ -375,4 +403,102 @@ export async function run(argv: string[]): Promise<number> {
       );
     }
   });
+}
+
+const SAM2_OPTIONS = [
+  "sam-model",
+  "points-per-side",
+  "pred-iou-thresh",
+  "stability-score-thresh",
+  "box-nms-thresh",
+] as const;
+const CLASSICAL_OPTIONS = ["invert", "no-split", "h", "min-area", "exclude-border", "skeleton"] as const;
+
+type Sam2Values = Partial<Record<(typeof SAM2_OPTIONS)[number] | "pixel-size" | "q" | "width", string>> &
+  Partial<Record<(typeof CLASSICAL_OPTIONS)[number], string | boolean>> & { json?: boolean };
+
+/** `--method sam2`: the automatic mask generator (objects-sam2.ts), written with the same writers. */
+async function runSam2(values: Sam2Values, positionals: string[], out: string): Promise<number> {
+  let params: Partial<Sam2AmgParams>;
+  let common: { pixelSize: PixelSize | undefined; q: number; width: number | undefined };
+  try {
+    const classical = CLASSICAL_OPTIONS.filter((name) => values[name] !== undefined);
+    if (classical.length > 0) throw new RangeError(`--${classical.join(", --")} do not apply to --method sam2`);
+    const given: Record<string, number> = {};
+    const numeric = [
+      ["points-per-side", "pointsPerSide", true],
+      ["pred-iou-thresh", "predIouThresh", false],
+      ["stability-score-thresh", "stabilityScoreThresh", false],
+      ["box-nms-thresh", "boxNmsThresh", false],
+    ] as const;
+    for (const [flag, field, integer] of numeric) {
+      const text = values[flag];
+      if (text !== undefined) given[field] = parseNumberArg(flag, text, integer, integer ? 1 : 0);
+    }
+    const parsed = sam2AmgParamsSchema.partial().safeParse(given);
+    if (!parsed.success) {
+      const flagOf = (field: unknown) => numeric.find(([, name]) => name === field)?.[0] ?? String(field);
+      throw new RangeError(parsed.error.issues.map((i) => `--${flagOf(i.path[0])}: ${i.message}`).join("; "));
+    }
+    params = parsed.data;
+    common = {
+      pixelSize: values["pixel-size"] === undefined ? undefined : parsePixelSize(values["pixel-size"]),
+      q: values.q === undefined ? 4 : parseNumberArg("q", values.q, true, 2),
+      width: values.width === undefined ? undefined : parseNumberArg("width", values.width, true, 1),
+    };
+  } catch (error) {
+    return usageError(error, USAGE);
+  }
+  let model;
+  try {
+    model = await cliSam2Model(values["sam-model"]);
+  } catch (error) {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  const outputDir = outputDirs(path.resolve(out));
+  try {
+    return await forEachInput(positionals, async (file) => {
+      const started = performance.now();
+      const bytes = await readFile(file);
+      const raster = await decodeRaster(bytes);
+      const decodeMs = performance.now() - started;
+      let pixelSize = common.pixelSize === undefined ? await pixelSizeFromTags(bytes) : common.pixelSize;
+      const result = await sam2Objects(raster, { model, params, width: common.width, q: common.q });
+      if (pixelSize !== null && result.width !== raster.width) {
+        pixelSize = { value: (pixelSize.value * raster.width) / result.width, unit: pixelSize.unit };
+      }
+      const mark = performance.now();
+      const dir = outputDir(file);
+      await mkdir(dir, { recursive: true });
+      const png = await encodeLabelsPng(result.labels, result.width, result.height, result.objects.length);
+      await writeFile(path.join(dir, "labels.png"), png);
+      const csv = objectsCsv({ objects: result.objects, pixelSize }, [
+        ["predicted_iou", (i) => result.objects[i]!.predicted_iou],
+        ["stability_score", (i) => result.objects[i]!.stability_score],
+        ["point_x", (i) => result.objects[i]!.point[0]],
+        ["point_y", (i) => result.objects[i]!.point[1]],
+      ]);
+      await writeFile(path.join(dir, "objects.csv"), csv);
+      const timingsMs: Record<string, number> = {
+        decode: decodeMs,
+        ...result.timingsMs,
+        write: performance.now() - mark,
+      };
+      timingsMs.total = performance.now() - started;
+      const json = sam2ResultJson({ ...result, timingsMs }, { model, params, pixelSize });
+      await writeFile(path.join(dir, "result.json"), `${JSON.stringify(json, null, 2)}\n`);
+      if (values.json === true) {
+        const { objects: _objects, ...summary } = json;
+        console.log(JSON.stringify({ file, dir, ...summary }));
+      } else {
+        console.log(
+          `${file} -> ${dir} (${json.count} SAM 2 masks with ${model.card.name}, ` +
+            `${timingsMs.total.toFixed(0)} ms of which decoder ${(timingsMs.decoder ?? 0).toFixed(0)} ms)`,
+        );
+      }
+    });
+  } finally {
+    await releaseModels();
+  }
 }

@@ -160,6 +160,12 @@ export const envSchema = z.object({
     .optional()
     .describe("classifier used when a job names none: a name in MODELS_DIR or a .onnx path; unset: the shipped model"),
   MODELS_DIR: z.string().default("models").describe("folder of the built-in .onnx models and their cards"),
+  SAM2_MODELS_DIR: z
+    .string()
+    .optional()
+    .describe(
+      "folder of the installed SAM 2 models, one `<name>/{encoder.onnx,decoder.onnx,card.json}` each; unset: MODELS_DIR/sam2",
+    ),
   VISUAL_CCC_COMMIT: z
     .string()
     .trim()

@@ -36,3 +36,22 @@ export async function micrographPng(
     .png()
     .toBuffer();
 }
+
+/**
+ * `png` (a grey micrograph) with its bottom `barRows` rows replaced by an instrument-like data bar:
+ * white, with dark "text" blocks laid out by `seed` (two seeds: two bars, same image above them).
+ */
+export async function withDataBar(png: Buffer, barRows: number, seed: number): Promise<Buffer> {
+  const { data, info } = await sharp(png).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  const { width, height } = info;
+  for (let y = height - barRows; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const text =
+        y > height - barRows * 0.7 && y < height - barRows * 0.25 && Math.floor((x + seed * 37) / 23) % 3 === 0;
+      data[y * width + x] = text ? 10 : 245;
+    }
+  }
+  return sharp(data, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
+}

@@ -12,6 +12,8 @@ import { BrushTool } from "./tools/brush/BrushTool";
 import { PanTool } from "./tools/pan/PanTool";
 import { PolygonTool } from "./tools/polygon/PolygonTool";
 import { RectangleTool } from "./tools/rectangle/RectangleTool";
+import type { SamDraft } from "./tools/sam/sam-draft";
+import { SamTool } from "./tools/sam/SamTool";
 import { ScaleTool } from "./tools/scale/ScaleTool";
 import { SelectTool } from "./tools/select/SelectTool";
 import { applyRemotePatch, diffRegions } from "./remote-patch";
@@ -29,9 +31,10 @@ export type Draft =
   | { kind: "polygon"; points: Point[]; cursor: Point | null }
   | { kind: "rectangle"; from: Point; to: Point }
   | { kind: "brush"; stroke: BrushStroke; targetKey: string | null }
+  | SamDraft
   | null;
 
-export const TOOL_IDS = ["pan", "select", "polygon", "rectangle", "brush", "scale"] as const;
+export const TOOL_IDS = ["pan", "select", "polygon", "rectangle", "brush", "sam", "scale"] as const;
 export type ToolId = (typeof TOOL_IDS)[number];
 
 /** Keyboard shortcuts of the tools, shown in the toolbar. */
@@ -41,6 +44,7 @@ export const TOOL_SHORTCUTS: Record<ToolId, string> = {
   polygon: "P",
   rectangle: "R",
   brush: "B",
+  sam: "M",
   scale: "S",
 };
 
@@ -89,6 +93,7 @@ export class AnnotationEditor {
       polygon: new PolygonTool(this),
       rectangle: new RectangleTool(this),
       brush: new BrushTool(this),
+      sam: new SamTool(this),
       scale: new ScaleTool(this),
     };
     this.tool = this.tools.pan;
@@ -166,8 +171,9 @@ export class AnnotationEditor {
   // ---------- events (from the viewer) ----------
 
   pointerDown(info: PointerInfo): void {
-    // Middle or right button pans whatever the tool, so drawing never traps the view.
-    if (info.button === 1 || info.button === 2) {
+    // Middle or right button pans whatever the tool, so drawing never traps the view; except that
+    // SAM's right click is a negative point (as in CVAT and SAM's own demo).
+    if (info.button === 1 || (info.button === 2 && this.toolId !== "sam")) {
       this.panOverride = { last: info.screen };
       return;
     }

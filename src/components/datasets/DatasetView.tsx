@@ -23,6 +23,8 @@ import {
 import { DatasetTitle } from "./DatasetTitle";
 import { GridToolbar } from "./GridToolbar";
 import { SelectionActions } from "./SelectionActions";
+import { Sam2DatasetActions } from "./Sam2DatasetActions";
+import { Sam2DatasetProgress } from "./Sam2DatasetProgress";
 import { ImageGrid, type GridCard } from "./ImageGrid";
 import { ConditionFilter, SetConditionForm } from "./ConditionControls";
 
@@ -134,6 +136,7 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
       <CollaborationBar projectId={projectId} datasetId={datasetId} />
       <div className="row" style={{ marginBottom: 12 }}>
         <AnalyseDatasetButton projectId={projectId} datasetId={datasetId} disabled={!images.data?.images.length} />
+        <Sam2DatasetActions projectId={projectId} datasetId={datasetId} hasImages={!!images.data?.images.length} />
         <Link href={`/projects/${projectId}/results?datasetId=${datasetId}`} data-testid="results-link">
           Results
         </Link>
@@ -142,6 +145,7 @@ export function DatasetView({ projectId, datasetId }: { projectId: string; datas
         </Link>
       </div>
       <DatasetProgress projectId={projectId} datasetId={datasetId} />
+      <Sam2DatasetProgress projectId={projectId} datasetId={datasetId} />
       {canUpload && (
         <UploadPanel
           projectId={projectId}

@@ -4,13 +4,23 @@ import { colormapLut, type ColormapName } from "~/core/analysis/colormaps";
 export const MAP_SCALES = {
   cam: {
     title: "Class activation (CAM)",
-    note: "0–1, normalised per image (not a probability); covers only the centre crop the network sees (dashed outline).",
+    note: "0–1, normalised per image (not a probability); covers only what the network sees: the centre crop, or the analysed area by tiles.",
   },
   texture: {
     title: "Texture: GLCM contrast",
     note: "0–1: share of neighbouring pixel pairs in each 5 × 5 window that differ in the Otsu mask.",
   },
 } as const;
+
+/** The CAM's scale for a CAM of the classifier's centre crop, or of the analysed area (tiles mode). */
+export function camScale(centreCrop: boolean): { title: string; note: string } {
+  return {
+    title: MAP_SCALES.cam.title,
+    note: centreCrop
+      ? "0–1, normalised per image (not a probability); covers only the centre crop the network sees (dashed outline)."
+      : "0–1, normalised over all the tiles of the image (not a probability); covers the analysed area the network sees by tiles.",
+  };
+}
 
 /**
  * A horizontal colour bar of a colour map over 0..1 (the map's 0..255 index range) with ticks,

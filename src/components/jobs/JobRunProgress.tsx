@@ -11,6 +11,8 @@ const TYPE_LABELS: Record<string, string> = {
   "retrain-model": "Retrain from labels",
   export: "Export overlays",
   "import-coco": "Import COCO annotations",
+  "sam2-embed": "Prepare SAM 2",
+  "sam2-generate": "Generate masks (SAM 2)",
 };
 
 /** What a run's progress counts, where it is not images. */

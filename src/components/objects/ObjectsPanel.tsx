@@ -16,6 +16,7 @@ import { AnalysedAreaForm } from "./AnalysedAreaForm";
 import { ObjectParamsForm } from "./ObjectParamsForm";
 import { ObjectsHistogram } from "./ObjectsHistogram";
 import { ObjectsTable } from "./ObjectsTable";
+import { Sam2ImageMasks } from "./Sam2ImageMasks";
 import {
   DESCRIPTOR_IDS,
   DESCRIPTORS,
@@ -49,13 +50,15 @@ export function ObjectsPanel(props: {
   onSetScale: () => void;
   editor: AnnotationEditor;
   regionClassName: string | null;
+  /** SAM 2's automatic masks of this image can be generated (a model is installed). */
+  sam2?: { model: string } | null;
 }) {
   const { objects, image, pixelSize, editor } = props;
   const set = objects.set;
   const params = objects.draft;
   const setParams = objects.setDraft;
   const shown: ObjectSegmentationParams = params ??
-    (set as { params?: ObjectSegmentationParams } | null)?.params ?? { ...DEFAULT_OBJECT_PARAMS };
+    (objects.classicalSet as { params?: ObjectSegmentationParams } | null)?.params ?? { ...DEFAULT_OBJECT_PARAMS };
   const [histogramOf, setHistogramOf] = useState<DescriptorId>("equivalent_diameter");
   const [regionNote, setRegionNote] = useState<string | null>(null);
   const units = set ? objectUnits(pixelSize, image.width, set.width) : null;
@@ -83,6 +86,36 @@ export function ObjectsPanel(props: {
   return (
     <section className="panel" aria-label="Objects" data-testid="objects-panel">
       <h2>Objects</h2>
+      {props.canRun && props.sam2 && (
+        <Sam2ImageMasks
+          projectId={props.projectId}
+          imageId={image.id}
+          model={props.sam2.model}
+          onGenerated={() => {
+            objects.refetchSam2();
+            objects.setMethod("sam2");
+          }}
+        />
+      )}
+      {objects.available.sam2 && (
+        <label className="row muted" style={{ gap: 6, margin: "0 0 8px" }}>
+          Shown
+          <ChoiceSelect
+            label="Objects shown"
+            testId="objects-method"
+            value={objects.method}
+            options={["classical", "sam2"] as const}
+            text={(method) =>
+              method === "sam2"
+                ? "SAM 2 automatic masks"
+                : objects.available.classical
+                  ? "classical segmentation"
+                  : "classical segmentation (not run yet)"
+            }
+            onChange={objects.setMethod}
+          />
+        </label>
+      )}
       <p className="row" style={{ gap: 6, margin: "0 0 8px" }}>
         <span data-testid="scale-status">
           {pixelSize

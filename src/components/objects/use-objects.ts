@@ -19,9 +19,25 @@ export const PLAIN_OUTLINE: readonly number[] = [0, 229, 255, 255];
 /** What the outlines are coloured by: a descriptor, or one colour ("none"). */
 export type ColorBy = DescriptorId | "none";
 
+/** Where the shown objects come from: classical segmentation or SAM 2's automatic masks. */
+export type ObjectsMethod = "classical" | "sam2";
+
 /** The DTO as the panel reads it (records are plain JSON on the wire). */
 function asView(dto: unknown): ObjectSetView | null {
   return (dto as ObjectSetView | null | undefined) ?? null;
+}
+
+/**
+ * Which set the panel and the layer show: the one picked, else the classical one, else SAM 2's (a
+ * lab may only generate masks); never a SAM 2 pick without a SAM 2 set (e.g. its generation failed),
+ * where the choice would not even be offered.
+ */
+export function shownObjectsMethod(
+  picked: ObjectsMethod | null,
+  available: { classical: boolean; sam2: boolean },
+): ObjectsMethod {
+  if (picked === "sam2" && !available.sam2) return "classical";
+  return picked ?? (available.classical || !available.sam2 ? "classical" : "sam2");
 }
 
 /**
@@ -35,6 +51,8 @@ export function useObjects(options: {
   /** The displayed image (the preview's source) and the image's size. */
   pyramid?: ImagePyramid | null;
   image?: { width: number; height: number };
+  /** The SAM 2 model whose automatic masks may be shown instead (null: none installed). */
+  sam2Model?: string | null;
 }) {
   const { projectId, imageId } = options;
   // Parameters edited since the last run (null: none): they are previewed.
@@ -52,10 +70,23 @@ export function useObjects(options: {
         queryClient.setQueryData(trpc.objects.forImage.queryKey({ projectId, imageId, params }), data);
         setApplied(params);
         setDraft(null);
+        setMethod("classical");
       },
     }),
   );
-  const set = asView(query.data);
+  const classicalSet = asView(query.data);
+  const sam2Model = options.sam2Model ?? null;
+  const sam2Query = useQuery(
+    trpc.sam2.objectSet.queryOptions(
+      { projectId, imageId, model: sam2Model ?? undefined },
+      { enabled: sam2Model !== null },
+    ),
+  );
+  const sam2Set = sam2Model === null ? null : asView(sam2Query.data);
+  // Shown: the set picked, else the classical one, else SAM 2's (a lab may only generate masks).
+  const [picked, setMethod] = useState<ObjectsMethod | null>(null);
+  const method = shownObjectsMethod(picked, { classical: classicalSet !== null, sam2: sam2Set !== null });
+  const set = method === "sam2" ? sam2Set : classicalSet;
 
   // ---------- label map ----------
   const [loaded, setLoaded] = useState<{ url: string; map: LabelMap | null; error: string | null } | null>(null);
@@ -115,8 +146,16 @@ export function useObjects(options: {
 
   return {
     set,
-    loading: query.isLoading,
-    error: query.error,
+    /** The classical set (its parameters fill the form whichever set is shown). */
+    classicalSet,
+    /** Which set is shown, the choice, and which sets exist (the choice is offered when both do). */
+    method,
+    setMethod,
+    available: { classical: classicalSet !== null, sam2: sam2Set !== null },
+    /** Asks for the SAM 2 set again (after a generation run). */
+    refetchSam2: () => void sam2Query.refetch(),
+    loading: query.isLoading || (method === "sam2" && sam2Query.isLoading),
+    error: method === "sam2" ? sam2Query.error : query.error,
     run: (params: ObjectSegmentationParams) => run.mutate({ projectId, imageId, params }),
     running: run.isPending,
     runError: run.error,

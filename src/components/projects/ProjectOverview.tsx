@@ -10,6 +10,7 @@ import { MembersPanel } from "~/components/members/MembersPanel";
 import { JobsPanel } from "~/components/jobs/JobsPanel";
 import { ModelsPanel } from "~/components/models/ModelsPanel";
 import { ProjectSettingsPanel } from "~/components/settings/ProjectSettingsPanel";
+import { Sam2ModelsPanel } from "~/components/settings/Sam2ModelsPanel";
 import { CollaborationPanels } from "./CollaborationPanels";
 import { useTRPC } from "~/trpc/react";
 
@@ -76,6 +77,7 @@ export function ProjectOverview({ projectId }: { projectId: string }) {
       <JobsPanel projectId={projectId} />
       <ModelsPanel projectId={projectId} />
       <ProjectSettingsPanel projectId={projectId} canEdit={can.manageSettings} />
+      <Sam2ModelsPanel projectId={projectId} />
       <CollaborationPanels projectId={projectId} can={can} />
       {can.manageProject && (
         <section className="panel">

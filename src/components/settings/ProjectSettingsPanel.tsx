@@ -7,6 +7,7 @@ import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/core/analysis/kmeans-grey";
 import { DEFAULT_OBJECT_PARAMS } from "~/core/objects/segment-objects";
 import { settingsDifferences, type AnalysisSettings, type SettingsModel } from "~/core/settings/analysis-settings";
 import { useTRPC } from "~/trpc/react";
+import { CLASSIFICATION_EXPLANATION, ClassificationSelect } from "./ClassificationSelect";
 
 const K_CHOICES = Array.from({ length: KMEANS_MAX_K - KMEANS_MIN_K + 1 }, (_, i) => KMEANS_MIN_K + i);
 
@@ -69,6 +70,20 @@ export function ProjectSettingsPanel({ projectId, canEdit }: { projectId: string
             ))}
           </select>
         </label>
+        <div>
+          <label>
+            Classify{" "}
+            <ClassificationSelect
+              testId="settings-classification"
+              value={settings.classification}
+              disabled={settings.model.kind === "none"}
+              onChange={(classification) => edit({ classification })}
+            />
+          </label>
+          <div className="muted" style={{ fontSize: "0.78rem" }}>
+            {CLASSIFICATION_EXPLANATION}
+          </div>
+        </div>
         <div role="group" aria-label="K values" className="row">
           K values:
           {K_CHOICES.map((k) => (

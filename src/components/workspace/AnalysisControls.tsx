@@ -1,6 +1,8 @@
 "use client";
 
 import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/core/analysis/kmeans-grey";
+import type { ClassificationMode } from "~/core/settings/analysis-settings";
+import { CLASSIFICATION_EXPLANATION, ClassificationSelect } from "~/components/settings/ClassificationSelect";
 import { ClassProbabilities } from "./ClassProbabilities";
 import type { WorkspaceAnalysis } from "./use-analysis-maps";
 
@@ -19,7 +21,7 @@ export type ModelChoice = {
   classes?: string[];
 };
 
-/** K, target cluster, model and CAM class; what the current analysis is and whether it is saved. */
+/** K, target cluster, model, classification and CAM class; what the current analysis is and whether it is saved. */
 export function AnalysisControls(props: {
   analysis: WorkspaceAnalysis | null;
   k: number;
@@ -30,6 +32,9 @@ export function AnalysisControls(props: {
   models: ModelChoice[];
   model: string;
   onModel: (model: string) => void;
+  /** What the classifier sees (each choice is stored as its own analysis, like each model). */
+  classification: ClassificationMode;
+  onClassification: (classification: ClassificationMode) => void;
   canRun: boolean;
   saveState: { status: "idle" | "saving" | "saved" | "error"; message: string | null };
   /** The parent analyses (and saves) each CAM class chosen, like each K and model. */
@@ -124,6 +129,14 @@ export function AnalysisControls(props: {
           ))}
           <option value={NO_MODEL}>no classifier</option>
         </select>
+        <label htmlFor="classification-select">Classify</label>
+        <ClassificationSelect
+          id="classification-select"
+          testId="classification-select"
+          value={props.classification}
+          disabled={!props.canRun || props.model === NO_MODEL}
+          onChange={props.onClassification}
+        />
         <label htmlFor="cam-class">CAM class</label>
         <select
           id="cam-class"
@@ -153,6 +166,9 @@ export function AnalysisControls(props: {
             ))}
         </select>
       </div>
+      <p className="muted" style={{ margin: "6px 0 0", fontSize: "0.75rem" }}>
+        {CLASSIFICATION_EXPLANATION}
+      </p>
       <p className="muted" data-testid="analysis-status" style={{ margin: "10px 0 0", fontSize: "0.8rem" }}>
         {props.saveState.status === "saving" && "Saving the analysis…"}
         {props.saveState.status === "saved" && (props.saveState.message ?? "Saved.")}

@@ -30,6 +30,7 @@ import { DEFAULT_LAYER_SETTINGS, type LayerSettings } from "./layer-settings";
 import { MapLegends } from "./MapLegends";
 import { LivePixelReadout } from "./PixelReadout";
 import { RegionList } from "./RegionList";
+import { SamToolSlot } from "./SamPanel";
 import { ToolBar } from "./ToolBar";
 import { useAnalysisChoice } from "./use-analysis-choice";
 import { useAnalysisMaps } from "./use-analysis-maps";
@@ -40,6 +41,7 @@ import { useImageLabel } from "./use-image-label";
 import { useImagePyramid } from "./use-image-pyramid";
 import { usePixelReadout } from "./use-pixel-readout";
 import { describeSync, useRegionSync } from "./use-region-sync";
+import { useSam2Models } from "./use-sam2-models";
 import { useWorkspaceKeyboard } from "./use-workspace-keyboard";
 import { WorkspaceHeader } from "./WorkspaceHeader";
 import { WorkspaceViewer } from "./WorkspaceViewer";
@@ -89,7 +91,12 @@ function LoadedWorkspace(props: {
     [image.width, image.height],
   );
   useEffect(() => editor.setReadOnly(!canAnnotate), [editor, canAnnotate]);
-  useEffect(() => editor.setDisabledTools(can.setScale ? [] : ["scale"]), [editor, can.setScale]);
+  const sam2 = useSam2Models(projectId).availability;
+  useEffect(
+    () =>
+      editor.setDisabledTools([...(can.setScale ? [] : ["scale" as const]), ...(sam2.enabled ? [] : ["sam" as const])]),
+    [editor, can.setScale, sam2.enabled],
+  );
   const { pyramid, error: imageError } = useImagePyramid(image.displayUrl, image);
   const camera = useCameraControls(editor, image);
   // Window/level: display only (the drawn pyramid), never the stored image or a measurement.
@@ -98,7 +105,7 @@ function LoadedWorkspace(props: {
 
   // ---------- analysis ----------
   const installed = workspace.installedModels;
-  const choice = useAnalysisChoice(analyses, installed);
+  const choice = useAnalysisChoice(analyses, installed, workspace.projectClassification);
   const { k, base } = choice;
   const maps = useAnalysisMaps(base);
   const clustering = useClustering(maps.grey, maps.clusters, k);
@@ -109,6 +116,7 @@ function LoadedWorkspace(props: {
     k,
     model: choice.model,
     camClass: choice.camClass,
+    classification: choice.classification,
     canAnalyse: can.analyse,
     onSaved: () => void props.invalidate(),
   });
@@ -126,7 +134,8 @@ function LoadedWorkspace(props: {
     () => ({ x: 0, y: 0, width: image.width, height: image.height }),
     [image.width, image.height],
   );
-  const camRect = image.camCrop;
+  // The CAM lies where its analysis says (the classifier's centre crop, or the analysed area by tiles).
+  const camRect = maps.camFrame?.rect ?? fullRect;
   const [threshold, setThreshold] = useState(0.5);
   const agreement = useMemo(() => {
     if (!maps.cam || !clustering) return null;
@@ -156,7 +165,7 @@ function LoadedWorkspace(props: {
   const regionClassName = labelClasses.find((c) => c.id === editor.settings.labelClassId)?.name ?? null;
 
   // ---------- objects ----------
-  const objects = useObjects({ projectId, imageId: image.id, pyramid, image });
+  const objects = useObjects({ projectId, imageId: image.id, pyramid, image, sam2Model: sam2.defaultModel });
   const objectHover = useObjectHover(image, {
     labelMap: objects.labelMap,
     byLabel: objects.byLabel,
@@ -195,6 +204,13 @@ function LoadedWorkspace(props: {
     ...unavailable,
     ...(objects.overlay ? {} : { objects: objects.set ? "Loading the outlines…" : "Run Objects first (panel below)." }),
     ...(image.analysedArea ? {} : { excluded: "The whole image is analysed: nothing is left out." }),
+    ...(maps.camFrame?.centreCrop
+      ? {}
+      : {
+          camCrop: maps.camFrame
+            ? "The classifier saw the whole analysed area (tiles): there is no crop."
+            : "No class activation map yet.",
+        }),
   };
   const [compare, setCompare] = useState(false);
   const { panes, setPanes } = useComparePanes(compare, unavailable);
@@ -242,9 +258,18 @@ function LoadedWorkspace(props: {
             classes={labelClasses}
             canDraw={canAnnotate}
             canSetScale={can.setScale}
+            sam={sam2}
             {...cameraControls}
             compare={compare}
             onCompare={setCompare}
+          />
+          <SamToolSlot
+            editor={editor}
+            projectId={projectId}
+            image={image}
+            availability={sam2}
+            classes={labelClasses}
+            canDraw={canAnnotate}
           />
           {compare && <ComparePaneChoices panes={panes} unavailable={unavailable} onChange={setPanes} />}
           <div
@@ -287,6 +312,7 @@ function LoadedWorkspace(props: {
                   pyramid: shownPyramid,
                   fullRect,
                   camRect,
+                  camCrop: maps.camFrame?.centreCrop ? maps.camFrame.rect : null,
                   analysedArea: image.analysedArea,
                   cam: maps.cam,
                   segmentation: maps.segmentation,
@@ -316,6 +342,7 @@ function LoadedWorkspace(props: {
             models={installed}
             k={k}
             target={target}
+            classification={choice.classification}
             canSave={can.manageSettings}
           />
           <AnalysisControls
@@ -326,6 +353,8 @@ function LoadedWorkspace(props: {
             models={installed}
             model={choice.model}
             onModel={choice.setModel}
+            classification={choice.classification}
+            onClassification={choice.setClassification}
             onCamClass={choice.setCamClass}
             canRun={can.analyse}
             saveState={auto.saveState}
@@ -351,10 +380,15 @@ function LoadedWorkspace(props: {
             onSetScale={() => editor.setTool("scale")}
             editor={editor}
             regionClassName={regionClassName}
+            sam2={sam2.defaultModel ? { model: sam2.defaultModel } : null}
           />
           <WindowLevelPanel state={windowLevel} />
           <LayerPanel settings={settings} unavailable={layerUnavailable} onChange={setSettings} />
-          <MapLegends settings={settings} unavailable={layerUnavailable} />
+          <MapLegends
+            settings={settings}
+            unavailable={layerUnavailable}
+            camCentreCrop={maps.camFrame?.centreCrop ?? true}
+          />
           <AgreementTable
             agreement={agreement}
             threshold={threshold}
@@ -372,8 +406,9 @@ function LoadedWorkspace(props: {
           />
           <LabelClassManager projectId={projectId} canEdit={can.manageLabelClasses} />
           <p className="muted" style={{ fontSize: "0.78rem" }}>
-            Keys: H pan · V select · P polygon · R rectangle · B brush · E eraser · S set scale · [ ] brush size · Del
-            delete · Ctrl+Z / Ctrl+Shift+Z undo / redo · F fit · + − zoom · C compare · ← → images · 1–9 label
+            Keys: H pan · V select · P polygon · R rectangle · B brush · E eraser · M SAM 2 · S set scale · [ ] brush
+            size · Del delete · Ctrl+Z / Ctrl+Shift+Z undo / redo · F fit · + − zoom · C compare · ← → images · 1–9
+            label
           </p>
         </aside>
       </div>

@@ -1,6 +1,6 @@
 "use client";
 
-import { ColorBar, LegendSwatch, MAP_SCALES } from "~/components/display/ColorBar";
+import { camScale, ColorBar, LegendSwatch, MAP_SCALES } from "~/components/display/ColorBar";
 import { colormapLut } from "~/core/analysis/colormaps";
 import { OVERLAY_LABELS, type LayerSettings, type OverlayId } from "./layer-settings";
 
@@ -9,7 +9,12 @@ import { OVERLAY_LABELS, type LayerSettings, type OverlayId } from "./layer-sett
  * texture, the segmentation's two classes, and where the CAM crop and the excluded band are.
  * (The clusters' legend, with area and mean grey, is in the clusters panel.)
  */
-export function MapLegends(props: { settings: LayerSettings; unavailable: Partial<Record<OverlayId, string>> }) {
+export function MapLegends(props: {
+  settings: LayerSettings;
+  unavailable: Partial<Record<OverlayId, string>>;
+  /** Whether the CAM on screen covers the classifier's centre crop (else the analysed area, by tiles). */
+  camCentreCrop: boolean;
+}) {
   const { settings } = props;
   const shown = (id: OverlayId) => settings[id].visible && !props.unavailable[id];
   const viridis = colormapLut("viridis");
@@ -19,7 +24,9 @@ export function MapLegends(props: { settings: LayerSettings; unavailable: Partia
   return (
     <section className="panel" aria-label="Legend" data-testid="map-legends">
       <h2>Legend</h2>
-      {shown("cam") && <ColorBar colormap={settings.camColormap} {...MAP_SCALES.cam} testId="colorbar-cam" />}
+      {shown("cam") && (
+        <ColorBar colormap={settings.camColormap} {...camScale(props.camCentreCrop)} testId="colorbar-cam" />
+      )}
       {shown("texture") && <ColorBar colormap="hot" {...MAP_SCALES.texture} testId="colorbar-texture" />}
       {shown("segmentation") && (
         <div style={{ marginBottom: 8 }} data-testid="legend-segmentation">

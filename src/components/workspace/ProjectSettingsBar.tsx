@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { errorMessage } from "~/components/error-message";
-import type { AnalysisSettings, SettingsModel } from "~/core/settings/analysis-settings";
+import type { AnalysisSettings, ClassificationMode, SettingsModel } from "~/core/settings/analysis-settings";
 import { useTRPC } from "~/trpc/react";
 import { NO_MODEL, type ModelChoice } from "./AnalysisControls";
 
@@ -19,10 +19,16 @@ export function settingsModelOf(model: string, models: readonly ModelChoice[]): 
 /** What differs between the workspace's choice and the project's settings, in words. */
 export function choiceDifferences(
   settings: AnalysisSettings,
-  choice: { model: SettingsModel | null; k: number; target: number | null },
+  choice: { model: SettingsModel | null; k: number; target: number | null; classification: ClassificationMode },
 ): string[] {
   const differences: string[] = [];
   if (JSON.stringify(choice.model) !== JSON.stringify(settings.model)) differences.push("model");
+  // Without a classifier the classification mode changes nothing.
+  if (choice.model?.kind !== "none" && choice.classification !== settings.classification) {
+    differences.push(
+      `classification (project: ${settings.classification === "tiles" ? "whole image" : "centre crop"})`,
+    );
+  }
   if (!settings.ks.includes(choice.k)) differences.push(`K (project: ${settings.ks.join(", ")})`);
   const target = settings.targetCluster;
   if (choice.target !== null && (target === null || target.k !== choice.k || target.cluster !== choice.target)) {
@@ -42,6 +48,7 @@ export function ProjectSettingsBar(props: {
   models: readonly ModelChoice[];
   k: number;
   target: number | null;
+  classification: ClassificationMode;
   canSave: boolean;
 }) {
   const trpc = useTRPC();
@@ -50,7 +57,12 @@ export function ProjectSettingsBar(props: {
   if (!current.data) return null;
   const { settings, version } = current.data;
   const model = settingsModelOf(props.model, props.models);
-  const differences = choiceDifferences(settings, { model, k: props.k, target: props.target });
+  const differences = choiceDifferences(settings, {
+    model,
+    k: props.k,
+    target: props.target,
+    classification: props.classification,
+  });
   const name = version === 0 ? "the project's default settings" : `the project's settings v${version}`;
   if (differences.length === 0) {
     return (
@@ -67,6 +79,7 @@ export function ProjectSettingsBar(props: {
           model,
           ks: settings.ks.includes(props.k) ? settings.ks : [props.k],
           targetCluster: props.target === null ? settings.targetCluster : { k: props.k, cluster: props.target },
+          ...(model.kind === "none" ? {} : { classification: props.classification }),
         };
   return (
     <div className="row" data-testid="settings-state" data-differs="true">

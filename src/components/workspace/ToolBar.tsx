@@ -2,6 +2,7 @@
 
 import { useSyncExternalStore } from "react";
 import { TOOL_SHORTCUTS, type AnnotationEditor, type ToolId } from "~/components/canvas/AnnotationEditor";
+import { SAM_KEYS_HINT } from "~/components/canvas/tools/sam/SamTool";
 import type { LabelClassOption } from "./LabelBar";
 import { LabelClassSelect } from "./LabelClassSelect";
 
@@ -11,8 +12,12 @@ const TOOL_LABELS: Record<ToolId, string> = {
   polygon: "Polygon",
   rectangle: "Rectangle",
   brush: "Brush",
+  sam: "SAM 2",
   scale: "Scale",
 };
+
+/** What a tool's button says on hover, beyond its name and key. */
+const TOOL_TIPS: Partial<Record<ToolId, string>> = { sam: SAM_KEYS_HINT };
 
 /** The undo and redo buttons. */
 const HISTORY_STEPS: {
@@ -39,6 +44,8 @@ export function ToolBar(props: {
   canDraw: boolean;
   /** Show the set-scale tool (the caller may set the pixel size). */
   canSetScale?: boolean;
+  /** The SAM 2 tool: shown to those who draw, disabled (with the reason) without a ready model. */
+  sam?: { enabled: boolean; reason: string | null };
   onZoom: (factor: number) => void;
   onFit: () => void;
   onActualSize: () => void;
@@ -48,6 +55,7 @@ export function ToolBar(props: {
   const { editor } = props;
   useSyncExternalStore(editor.subscribe, editor.getRevision, editor.getRevision);
   const tools: ToolId[] = props.canDraw ? ["pan", "select", "polygon", "rectangle", "brush"] : ["pan", "select"];
+  if (props.canDraw && props.sam) tools.push("sam");
   if (props.canSetScale) tools.push("scale");
   return (
     <div className="row" style={{ padding: "6px 0", gap: 6 }} data-testid="toolbar">
@@ -58,7 +66,9 @@ export function ToolBar(props: {
             type="button"
             data-testid={`tool-${tool}`}
             aria-pressed={editor.toolId === tool}
-            title={`${TOOL_LABELS[tool]} (${TOOL_SHORTCUTS[tool]})`}
+            title={toolTitle(tool, props.sam)}
+            disabled={tool === "sam" && !props.sam?.enabled}
+            aria-describedby={tool === "sam" && !props.sam?.enabled ? "sam-unavailable" : undefined}
             onClick={() => editor.setTool(tool)}
             style={
               editor.toolId === tool
@@ -143,4 +153,11 @@ export function ToolBar(props: {
       </button>
     </div>
   );
+}
+
+function toolTitle(tool: ToolId, sam: { enabled: boolean; reason: string | null } | undefined): string {
+  const name = `${TOOL_LABELS[tool]} (${TOOL_SHORTCUTS[tool]})`;
+  if (tool === "sam" && !sam?.enabled) return `${name}: ${sam?.reason ?? "checking for installed models…"}`;
+  const tip = TOOL_TIPS[tool];
+  return tip ? `${name}: ${tip}` : name;
 }

@@ -12,6 +12,7 @@ import { HeatmapLayer } from "~/components/canvas/layers/HeatmapLayer";
 import { ImageLayer } from "~/components/canvas/layers/ImageLayer";
 import { ObjectsLayer, type ObjectsOverlay } from "~/components/canvas/layers/ObjectsLayer";
 import { RasterLayer } from "~/components/canvas/layers/RasterLayer";
+import { SamPromptLayer } from "~/components/canvas/layers/SamPromptLayer";
 import { ScaleBarLayer } from "~/components/canvas/layers/ScaleBarLayer";
 import { SegmentationLayer } from "~/components/canvas/layers/SegmentationLayer";
 import { TargetMaskLayer } from "~/components/canvas/layers/TargetMaskLayer";
@@ -26,7 +27,10 @@ import type { Clustering } from "./use-clustering";
 export type ViewerData = {
   pyramid: ImagePyramid;
   fullRect: GridRect;
+  /** Where the CAM lies over the image (its frame). */
   camRect: GridRect;
+  /** The centre crop the classifier saw, outlined; null when it saw the analysed area by tiles. */
+  camCrop: GridRect | null;
   /** The analysed area (what measurements cover), null for the whole image. */
   analysedArea: GridRect | null;
   cam: GreyImage | null;
@@ -121,7 +125,7 @@ export function WorkspaceViewer(props: {
           <AnalysedAreaLayer key="excluded" area={data.analysedArea} image={data.fullRect} opacity={setting.opacity} />
         );
       case "camCrop":
-        return <CamCropLayer key="camCrop" rect={data.camRect} opacity={setting.opacity} />;
+        return data.camCrop && <CamCropLayer key="camCrop" rect={data.camCrop} opacity={setting.opacity} />;
       case "objects":
         return [
           data.objects && (
@@ -181,6 +185,7 @@ export function WorkspaceViewer(props: {
               "annotations",
             ] as const
           ).map((id) => overlay(id, false))}
+          <SamPromptLayer editor={editor} classColors={props.classColors} />
           <ScaleBarLayer editor={editor} pixelSize={data.pixelSize} />
         </ViewerPane>
       </div>
@@ -201,6 +206,7 @@ export function WorkspaceViewer(props: {
           <ImageLayer pyramid={data.pyramid} camera={editor.camera} />
           {overlay(id, true)}
           {overlay("annotations", false)}
+          <SamPromptLayer editor={editor} classColors={props.classColors} />
           <ScaleBarLayer editor={editor} pixelSize={data.pixelSize} />
         </ViewerPane>
       ))}

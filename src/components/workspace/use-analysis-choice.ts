@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 import { NO_MODEL } from "./AnalysisControls";
-import type { WorkspaceAnalysis } from "./use-analysis-maps";
+import type { ClassificationMode } from "~/core/settings/analysis-settings";
+import { classificationOf, type WorkspaceAnalysis } from "./use-analysis-maps";
 
 export type CamClass = "predicted" | number;
 
@@ -11,19 +12,28 @@ export const camClassOf = (analysis: WorkspaceAnalysis): CamClass =>
   analysis.params?.classifier?.camClass ?? "predicted";
 
 /**
- * The analysis parameters the user picks (model, CAM class, K) and the stored analysis that best
- * matches them (`base`: same model and CAM class, else same model, else the newest).
+ * The analysis parameters the user picks (model, classification, CAM class, K) and the stored
+ * analysis that best matches them (`base`: same model, classification and CAM class, else same
+ * model and classification, else same model, else the newest). The classification starts as the
+ * newest analysis's, else the project's setting.
  */
 export function useAnalysisChoice(
   analyses: readonly WorkspaceAnalysis[],
   installed: readonly { name: string; isDefault: boolean }[],
+  projectClassification: ClassificationMode,
 ) {
   const [model, setModelState] = useState<string>(() =>
     analyses[0] ? modelOf(analyses[0]) : (installed.find((m) => m.isDefault)?.name ?? installed[0]?.name ?? NO_MODEL),
   );
   const [camClass, setCamClass] = useState<CamClass>("predicted");
+  const [classification, setClassification] = useState<ClassificationMode>(() =>
+    analyses[0]?.params?.classifier ? classificationOf(analyses[0]) : projectClassification,
+  );
+  const sameClassifier = (analysis: WorkspaceAnalysis) =>
+    modelOf(analysis) === model && (model === NO_MODEL || classificationOf(analysis) === classification);
   const base =
-    analyses.find((analysis) => modelOf(analysis) === model && camClassOf(analysis) === camClass) ??
+    analyses.find((analysis) => sameClassifier(analysis) && camClassOf(analysis) === camClass) ??
+    analyses.find(sameClassifier) ??
     analyses.find((analysis) => modelOf(analysis) === model) ??
     analyses[0] ??
     null;
@@ -33,5 +43,5 @@ export function useAnalysisChoice(
     setModelState(next);
     setCamClass("predicted");
   };
-  return { model, setModel, camClass, setCamClass, k, setK, base };
+  return { model, setModel, classification, setClassification, camClass, setCamClass, k, setK, base };
 }

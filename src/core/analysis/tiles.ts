@@ -5,6 +5,17 @@
  * already resized to the model's scale. A grid of tiles with equal spacing covers the analysed
  * area, the first and last ones on its edges: tiles overlap only where the area's side is not a
  * multiple of the tile side. Each tile weighs its area inside the analysed area.
+ *
+ * Aggregation: the area-weighted mean of the tiles' logits. The network ends in a global average
+ * pool and a linear head, so this mean is the head applied to the area-weighted mean of the
+ * tiles' pooled features: where tiles do not overlap, exactly what the network would say with one
+ * global pool over the whole area at its own scale. It is the only rule of the usual ones that
+ * keeps the CAM honest: the stitched CAM (sum_k w_ck * features_k over every tile) is then the map
+ * of the very logit that decided, as for one crop. Averaging probabilities, voting or taking the
+ * most confident tile would each break that link, and max/vote let one tile (an edge artefact, a
+ * bit of data bar, a scratch) decide the image. The price: a morphology covering a small part of
+ * the image is averaged away; the per-tile logits are kept (classify.ts tileLogits) and the
+ * stitched CAM shows where each class's evidence lies.
  */
 
 export type TileRect = { left: number; top: number; width: number; height: number };

@@ -123,12 +123,20 @@ export function imageOodScore(statistics: readonly number[], model: ImageOodMode
  * part), the feature part alone.
  */
 export function oodScore(
-  input: { features: ArrayLike<number>; plane?: ArrayLike<number>; side?: number },
+  input: {
+    features: ArrayLike<number>;
+    plane?: ArrayLike<number>;
+    side?: number;
+    /** The image statistics themselves, instead of a plane (several tiles' statistics averaged). */
+    statistics?: readonly number[];
+  },
   model: OodModel,
 ): number {
   const featurePart = featureOodScore(input.features, model.features) / model.features.threshold;
-  if (!model.image || !input.plane || !input.side) return featurePart;
-  const imagePart = imageOodScore(imageStatistics(input.plane, input.side), model.image) / model.image.threshold;
+  const statistics =
+    input.statistics ?? (input.plane && input.side ? imageStatistics(input.plane, input.side) : undefined);
+  if (!model.image || !statistics) return featurePart;
+  const imagePart = imageOodScore(statistics, model.image) / model.image.threshold;
   return Math.max(featurePart, imagePart);
 }
 

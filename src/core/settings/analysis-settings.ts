@@ -46,9 +46,12 @@ export const DEFAULT_UNCERTAINTY_SETTINGS: Readonly<UncertaintySettings> = Objec
 });
 
 /**
- * What the classifier sees: "centre-crop", the 256 x 256 centre crop of the image resized to the
- * model's scale (the reference); "tiles", the whole resized image by 256 x 256 tiles, their
- * logits averaged (server/inference/classify.ts classifyTiles).
+ * What the classifier sees: "tiles", the analysed area (the data bar left out under
+ * "exclude-data-bar") of the image resized to the model's scale, by 256 x 256 tiles whose logits
+ * are averaged with each tile's area as weight (core/analysis/tiles.ts says why); "centre-crop",
+ * only the 256 x 256 centre crop of the resized image, as the reference (kept for comparison with
+ * the paper). New settings classify the whole image; settings saved without the field (before the
+ * option) keep the centre crop they were run with.
  */
 export const CLASSIFICATION_MODES = ["centre-crop", "tiles"] as const;
 export type ClassificationMode = (typeof CLASSIFICATION_MODES)[number];
@@ -93,7 +96,10 @@ export const analysisSettingsSchema = z
     objects: objectSegmentationParamsSchema.nullable(),
     /** Added after version 1 was persisted: settings saved without it get the defaults. */
     uncertainty: uncertaintySettingsSchema.default({ ...DEFAULT_UNCERTAINTY_SETTINGS }),
-    /** Added after version 1 was persisted: settings saved without it classify the centre crop. */
+    /**
+     * Added after version 1 was persisted: settings saved without it classify the centre crop
+     * (what they meant when saved), whatever the default for new settings is.
+     */
     classification: z.enum(CLASSIFICATION_MODES).default("centre-crop"),
   })
   .strict()
@@ -107,7 +113,10 @@ export const analysisSettingsSchema = z
   });
 export type AnalysisSettings = z.infer<typeof analysisSettingsSchema>;
 
-/** Version 0: what a project reports before anyone saves settings (the reference's analysis). */
+/**
+ * Version 0: what a project reports before anyone saves settings (the reference's analysis, except
+ * that the classifier sees the whole analysed area by tiles, not only the centre crop).
+ */
 export const DEFAULT_ANALYSIS_SETTINGS: Readonly<AnalysisSettings> = Object.freeze({
   schemaVersion: ANALYSIS_SETTINGS_SCHEMA_VERSION,
   model: { kind: "default" as const },
@@ -119,7 +128,7 @@ export const DEFAULT_ANALYSIS_SETTINGS: Readonly<AnalysisSettings> = Object.free
   analysedArea: "exclude-data-bar" as const,
   objects: { ...DEFAULT_OBJECT_PARAMS },
   uncertainty: { ...DEFAULT_UNCERTAINTY_SETTINGS },
-  classification: "centre-crop" as const,
+  classification: "tiles" as const,
 });
 
 /**

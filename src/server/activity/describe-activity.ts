@@ -14,15 +14,17 @@ const text = (value: unknown): string | null => (typeof value === "string" && va
 const quoted = (prefix: string, value: unknown): string => (text(value) ? `${prefix} "${text(value)}"` : prefix);
 
 /**
- * What starting each kind of job means to a member. The dead-letter queue is never the type of a
- * run (nobody starts it), so it has no sentence.
+ * What starting each kind of job means to a member. Dead-letter queues and the per-image items of
+ * SAM 2 runs are never the type of a run (nobody starts them), so they have no sentence.
  */
-const JOB_STARTS: Record<Exclude<JobType, "analyse-image-gave-up">, string> = {
+const JOB_STARTS: Record<Exclude<JobType, "analyse-image-gave-up" | "sam2-image" | "sam2-image-gave-up">, string> = {
   "analyse-dataset": "started a dataset analysis",
   "analyse-image": "started an image analysis",
   export: "started an export",
   "import-coco": "started a COCO import",
   "retrain-model": "started retraining",
+  "sam2-embed": "started preparing SAM 2",
+  "sam2-generate": "started SAM 2 automatic masks",
 };
 
 function describeJobStart(type: unknown): string {

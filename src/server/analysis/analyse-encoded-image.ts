@@ -13,6 +13,7 @@ import { encodePng } from "~/server/codecs/encode-png";
 import type { AnalysisTaskInput, AnalysisTaskOutput, EncodedMap } from "~/server/workers/heavy-tasks";
 import { serializeError, type SerializedError } from "~/server/workers/protocol";
 import type { AnalysisDescriptors, ClusterStats, MapRef } from "./analysis-record";
+import type { FramedCam } from "./classify-framed";
 import { classifyRasters, type ClassificationOutcome } from "./classify-raster";
 import { decodeTaskImage } from "./decode-task-image";
 import { ImageAnalysisError } from "./image-analysis-error";
@@ -40,7 +41,7 @@ export async function analyseEncodedImages(
     timings[i]!.decode = performance.now() - t0;
   }
 
-  const { classifier, camClass } = input;
+  const { classifier, camClass, classification } = input;
   const decoded = rasters.flatMap((raster, i) => (raster ? [{ raster, i }] : []));
   const classifications: (ClassificationOutcome | ImageAnalysisError)[] = [];
   const t0 = performance.now();
@@ -48,7 +49,13 @@ export async function analyseEncodedImages(
     const reason = classifier?.skipped ?? "classification not requested";
     for (const { i } of decoded) classifications[i] = { status: "skipped", reason };
   } else if (decoded.length > 0) {
-    const outcomes = await classifyRasters({ rasters: decoded.map((d) => d.raster), model: classifier, camClass });
+    const outcomes = await classifyRasters({
+      rasters: decoded.map((d) => d.raster),
+      model: classifier,
+      camClass,
+      classification,
+      analysedAreas: decoded.map((d) => input.analysedAreas?.[d.i] ?? null),
+    });
     decoded.forEach(({ i }, j) => (classifications[i] = outcomes[j]!));
   }
   // The batch's classification time, shared out over its images.
@@ -111,10 +118,10 @@ async function analyseRaster(
     data: result.texture.pairCount,
   };
   let summary: AnalysisTaskOutput["classification"] = classification;
-  let cam: GreyImage | undefined;
+  let cam: FramedCam | undefined;
   if (classification.status === "classified") {
-    const { cam: camImage, ...rest } = classification;
-    cam = camImage;
+    const { cam: framed, ...rest } = classification;
+    cam = framed;
     summary = rest;
   }
   const [grey, segmentation, contrast, camMap, ...clusters] = await Promise.all([
@@ -129,7 +136,7 @@ async function analyseRaster(
     segmentation: segmentation,
     contrast: contrast,
     clusters: result.kmeans.map((r, i) => ({ ...clusters[i]!, requestedK: r.requestedK, k: r.k })),
-    ...(camMap ? { cam: camMap } : {}),
+    ...(camMap && cam ? { cam: { ...camMap, frame: cam.frame } } : {}),
   };
   timingsMs.encode = performance.now() - encodeStart;
 

@@ -5,6 +5,7 @@
  * (computeImageAnalysis, then upsertAnalysis inside their progress transaction); this is the
  * whole thing for callers that need no job bookkeeping.
  */
+import type { ClassificationMode } from "~/core/settings/analysis-settings";
 import type { Db } from "~/server/db";
 import type { CamClass } from "./analysis-params-schema";
 import { blobStore, type BlobStore } from "~/server/storage";
@@ -27,6 +28,10 @@ export async function analyseImage(options: {
   model?: string | null;
   /** The class the CAM explains. @default "predicted" */
   camClass?: CamClass;
+  /** What the classifier sees. @default "centre-crop" */
+  classification?: ClassificationMode;
+  /** The tiles mode: cover the image's analysed area, not the whole image. @default true */
+  useAnalysedArea?: boolean;
   /** @default the process's blob store */
   store?: BlobStore;
 }): Promise<ComputedImageAnalysis & { analysisId: string }> {
@@ -38,6 +43,8 @@ export async function analyseImage(options: {
     params: resolveAnalysisParams(options.params),
     model: options.model === undefined ? configuredModel() : options.model,
     camClass: options.camClass,
+    classification: options.classification,
+    useAnalysedArea: options.useAnalysedArea,
   });
   const { analysisId } = await upsertAnalysis({ db: options.db, analysis });
   return { ...analysis, analysisId };

@@ -1,6 +1,5 @@
 import { decideUncertainty, type UncertaintyDecision, type UncertaintySettings } from "~/core/analysis/uncertainty";
 import { DEFAULT_UNCERTAINTY_SETTINGS } from "~/core/settings/analysis-settings";
-import { centreCropOffset, resizedSize } from "~/server/inference/preprocess";
 import { listAnalysisMaps, type MapRole } from "./analysis-maps";
 import {
   analysisDescriptorsSchema,
@@ -8,8 +7,10 @@ import {
   probabilitiesSchema,
   storedAnalysisParamsSchema,
   type ClusterStats,
+  type CamFrame,
   type StoredAnalysisParams,
 } from "./analysis-record";
+import { mapRectOf } from "./cam-frame";
 
 /** A stored 8-bit map of an analysis, fetched as a PNG and coloured in the browser. */
 export type AnalysisMapDto = {
@@ -21,6 +22,11 @@ export type AnalysisMapDto = {
   encoding: "grey" | "mask" | "colormap-index" | "labels" | "heat";
   k: number | null;
   camClass: { index: number; name: string } | null;
+  /**
+   * Where the map lies over the image, in original pixels (cam-frame.ts): the whole image, except
+   * a CAM, which covers the classifier's centre crop or (tiles mode) the analysed area.
+   */
+  rect: CamFrame;
 };
 
 export type ClassProbability = { className: string; probability: number };
@@ -59,6 +65,8 @@ export const ANALYSIS_SELECT = {
   mapKeys: true,
   clusterStats: true,
   descriptors: true,
+  // Where a CAM lies depends on the image's size (cam-frame.ts).
+  image: { select: { width: true, height: true } },
 } as const;
 
 type AnalysisRow = {
@@ -73,6 +81,7 @@ type AnalysisRow = {
   mapKeys: unknown;
   clusterStats: unknown;
   descriptors?: unknown;
+  image: { width: number; height: number };
 };
 
 /** The calibration stored with an analysis (analysis-record.ts), or null. */
@@ -105,6 +114,7 @@ export function toAnalysisDto(
     encoding: map.ref.encoding,
     k: map.k,
     camClass: map.camClass,
+    rect: mapRectOf(map, row.image),
   }));
   const probabilitiesRecord = probabilitiesSchema.safeParse(row.probabilities);
   const probabilities = probabilitiesRecord.success
@@ -131,18 +141,4 @@ export function toAnalysisDto(
     calibration,
     uncertainty: storedUncertainty(row.prediction, confidence, calibration, uncertaintySettings),
   };
-}
-
-/**
- * The part of the original image the classifier (and so its CAM) sees: the reference resizes the
- * shorter side to 307 and takes the centre 256 x 256 (docs/reference.md, "Classification").
- * In original pixels.
- */
-export function camCropRect(width: number, height: number) {
-  const resized = resizedSize(width, height);
-  const scaleX = width / resized.width;
-  const scaleY = height / resized.height;
-  const left = centreCropOffset(resized.width, 256);
-  const top = centreCropOffset(resized.height, 256);
-  return { x: left * scaleX, y: top * scaleY, width: 256 * scaleX, height: 256 * scaleY };
 }

@@ -3,7 +3,7 @@
  * "contrast", "clusters-3", "cam"), read from Analysis.mapKeys through the schema that writes it
  * (analysis-record.ts). The overlay route and the DTO both resolve names here, so they agree.
  */
-import { analysisMapKeysSchema, type MapRef } from "./analysis-record";
+import { analysisMapKeysSchema, type CamFrame, type MapRef } from "./analysis-record";
 
 export const MAP_ROLES = ["grey", "segmentation", "contrast", "clusters", "cam"] as const;
 export type MapRole = (typeof MAP_ROLES)[number];
@@ -16,6 +16,8 @@ export type NamedMap = {
   k: number | null;
   /** CAM: the class it explains. */
   camClass: { index: number; name: string } | null;
+  /** CAM: where it lies over the image, as recorded (null: not recorded, the centre crop; cam-frame.ts). */
+  camFrame: CamFrame | null;
 };
 
 /** Every map of a stored `mapKeys` value; [] when the value is not in the current format. */
@@ -24,15 +26,22 @@ export function listAnalysisMaps(mapKeys: unknown): NamedMap[] {
   if (!parsed.success) return [];
   const keys = parsed.data;
   const maps: NamedMap[] = [
-    { name: "grey", role: "grey", ref: keys.grey, k: null, camClass: null },
-    { name: "segmentation", role: "segmentation", ref: keys.segmentation, k: null, camClass: null },
-    { name: "contrast", role: "contrast", ref: keys.contrast, k: null, camClass: null },
+    { name: "grey", role: "grey", ref: keys.grey, k: null, camClass: null, camFrame: null },
+    { name: "segmentation", role: "segmentation", ref: keys.segmentation, k: null, camClass: null, camFrame: null },
+    { name: "contrast", role: "contrast", ref: keys.contrast, k: null, camClass: null, camFrame: null },
   ];
   const clusterKs = Object.keys(keys.clusters)
     .map(Number)
     .sort((a, b) => a - b);
   for (const k of clusterKs) {
-    maps.push({ name: `clusters-${k}`, role: "clusters", ref: keys.clusters[String(k)]!, k, camClass: null });
+    maps.push({
+      name: `clusters-${k}`,
+      role: "clusters",
+      ref: keys.clusters[String(k)]!,
+      k,
+      camClass: null,
+      camFrame: null,
+    });
   }
   if (keys.cam) {
     maps.push({
@@ -41,6 +50,7 @@ export function listAnalysisMaps(mapKeys: unknown): NamedMap[] {
       ref: keys.cam,
       k: null,
       camClass: { index: keys.cam.classIndex, name: keys.cam.className },
+      camFrame: keys.cam.frame ?? null,
     });
   }
   return maps;

@@ -39,6 +39,19 @@ export const classifierParamsSchema = z
      * absent: the centre crop (so older results keep their hash).
      */
     classification: z.literal("tiles").optional(),
+    /**
+     * The tiles mode: the analysed area the tiles covered (original px), when one left part of the
+     * image out (a data bar); absent: the whole image. Part of the hash: a new area is a new result.
+     */
+    analysedArea: z
+      .object({
+        x: z.number().int().nonnegative(),
+        y: z.number().int().nonnegative(),
+        width: z.number().int().positive(),
+        height: z.number().int().positive(),
+      })
+      .strict()
+      .optional(),
   })
   .nullable();
 
@@ -51,6 +64,20 @@ export const storedAnalysisParamsSchema = z.object({
   classifier: classifierParamsSchema,
 });
 export type StoredAnalysisParams = z.infer<typeof storedAnalysisParamsSchema>;
+
+/**
+ * Where a CAM lies over its image: a rectangle in original image pixels, fractional (cam-frame.ts
+ * computes it; one resized pixel spans image.width / resized.width original pixels).
+ */
+export const camFrameSchema = z
+  .object({
+    x: z.number().min(0),
+    y: z.number().min(0),
+    width: z.number().positive(),
+    height: z.number().positive(),
+  })
+  .strict();
+export type CamFrame = z.infer<typeof camFrameSchema>;
 
 /**
  * One stored map: an 8-bit single-channel PNG in the BlobStore. `encoding` says how to read
@@ -77,10 +104,14 @@ export const analysisMapKeysSchema = z.object({
   /** One label map per requested K, keyed by K ("3"). */
   clusters: z.record(z.string().regex(/^\d+$/), mapRefSchema.extend({ k: z.number().int().positive() })),
   /**
-   * Class activation map of the predicted class (or of params.classifier.camClass), 256 x 256, over the classifier's input: the
-   * image resized so its shorter side is 307, then centre-cropped to 256 x 256.
+   * Class activation map of the predicted class (or of params.classifier.camClass), in pixels of
+   * the classifier's frame (the image resized so its shorter side is 307): the centre 256 x 256
+   * crop, or in the tiles mode the analysed area. `frame`: where it lies over the image (original
+   * px, cam-frame.ts); absent (stored before frames): the centre crop.
    */
-  cam: mapRefSchema.extend({ classIndex: z.number().int().nonnegative(), className: z.string() }).optional(),
+  cam: mapRefSchema
+    .extend({ classIndex: z.number().int().nonnegative(), className: z.string(), frame: camFrameSchema.optional() })
+    .optional(),
 });
 export type AnalysisMapKeys = z.infer<typeof analysisMapKeysSchema>;
 

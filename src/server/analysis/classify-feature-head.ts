@@ -7,7 +7,7 @@
  * (CAM_c = sum_k w_ck * features_k over the CNN channels only; the descriptors add a constant
  * per class that no pixel map can show); a "descriptors" head has no CAM at all.
  */
-import { mapToBytes } from "~/core/analysis/cam";
+import type { AnalysedArea } from "~/core/analysed-area/analysed-area";
 import type { Raster } from "~/core/analysis/raster";
 import { DESCRIPTOR_NAMES, DESCRIPTOR_SET_VERSION, imageDescriptors } from "~/core/descriptors/image-descriptors";
 import { classifyImages, type ModelSummary } from "~/server/inference/classify";
@@ -17,6 +17,7 @@ import { INPUT_SIZE } from "~/server/inference/onnx-contract";
 import type { HeadFeatures } from "~/server/inference/retrain-head";
 import { getModel } from "~/server/inference/session-cache";
 import type { CamClass } from "./analysis-params-schema";
+import { classifyTiledRaster, framedCentreCropCam, type FramedCam } from "./classify-framed";
 import type { ClassificationOutcome, ClassifierSpec } from "./classify-raster";
 import { ImageAnalysisError } from "./image-analysis-error";
 
@@ -31,10 +32,16 @@ function cnnPart(head: LinearHead, channels: number): LinearHead {
   };
 }
 
+/**
+ * `tiles`: the tiles mode, with each raster's analysed area (null: the whole image): the CNN part
+ * reads the tiles' aggregated pooled features and its CAM covers the area (classify-framed.ts);
+ * null: the centre crop. The descriptors are measured on the whole image in both modes.
+ */
 export async function classifyWithFeatureHead(
   spec: FeatureHeadSpec,
   rasters: Raster[],
   camClass: CamClass,
+  tiles: { areas: readonly (AnalysedArea | null)[] } | null = null,
 ): Promise<(ClassificationOutcome | ImageAnalysisError)[]> {
   const { head, headFeatures } = spec;
   const set = headFeatures.descriptorSet;
@@ -70,11 +77,27 @@ export async function classifyWithFeatureHead(
     classes: [...head.classes],
   };
   const pooled: (Float32Array | undefined)[] = rasters.map(() => undefined);
-  const cams: (Float32Array | undefined)[] = rasters.map(() => undefined);
+  const cams: (FramedCam | undefined)[] = rasters.map(() => undefined);
   const camIndex: (number | undefined)[] = rasters.map(() => undefined);
   const cnnHead = headFeatures.features === "both" ? cnnPart(head, headFeatures.cnnChannels) : null;
   const runCnn = async (indices: number[], cam: "predicted" | { classIndex: number }) => {
     if (!cnnHead || indices.length === 0) return;
+    if (tiles) {
+      for (const i of indices) {
+        const tiled = await classifyTiledRaster({
+          backbonePath: spec.backbonePath,
+          head: cnnHead,
+          raster: rasters[i]!,
+          analysedArea: tiles.areas[i] ?? null,
+          cam,
+        });
+        model = { ...tiled.model, classes: [...head.classes] };
+        pooled[i] = tiled.result.pooledFeatures;
+        cams[i] = tiled.cam;
+        camIndex[i] = tiled.result.camClassIndex;
+      }
+      return;
+    }
     const out = await classifyImages({
       model: spec.backbonePath,
       images: indices.map((i) => ({ name: String(i), raster: rasters[i]! })),
@@ -86,7 +109,7 @@ export async function classifyWithFeatureHead(
       const i = indices[j]!;
       if (!result.ok) return;
       pooled[i] = result.pooledFeatures;
-      cams[i] = result.cam;
+      cams[i] = result.cam && framedCentreCropCam(result.cam, INPUT_SIZE, rasters[i]!);
       camIndex[i] = result.camClassIndex;
     });
   };
@@ -129,7 +152,7 @@ export async function classifyWithFeatureHead(
       probabilities,
       camClassIndex: explained,
       camClassName: head.classes[explained] ?? String(explained),
-      ...(cam ? { cam: { data: mapToBytes(cam), width: INPUT_SIZE, height: INPUT_SIZE } } : {}),
+      ...(cam ? { cam } : {}),
     };
   });
 }

@@ -7,10 +7,10 @@
  * installed the stage is skipped with its reason, and the rest of the analysis still runs.
  */
 import { existsSync } from "node:fs";
-import { mapToBytes } from "~/core/analysis/cam";
+import { analysedAreaProblems, type AnalysedArea } from "~/core/analysed-area/analysed-area";
 import { assertRaster, type Raster } from "~/core/analysis/raster";
 import { type Calibration, calibrateClassification, loadCalibration } from "~/server/inference/calibration";
-import { classifyImages, classifyTiles, type ModelSummary } from "~/server/inference/classify";
+import { classifyImages, type ModelSummary } from "~/server/inference/classify";
 import type { LinearHead } from "~/server/inference/linear-head";
 import type { HeadFeatures } from "~/server/inference/retrain-head";
 import { serverEnv } from "~/server/env";
@@ -18,6 +18,7 @@ import { INPUT_SIZE } from "~/server/inference/onnx-contract";
 import { DEFAULT_MODEL_NAME, resolveModelPath } from "~/server/inference/session-cache";
 import type { CamClass } from "./analysis-params-schema";
 import type { ClassificationMode } from "~/core/settings/analysis-settings";
+import { classifyTiledRaster, framedCentreCropCam, type FramedCam } from "./classify-framed";
 import { classifyWithFeatureHead } from "./classify-feature-head";
 import { ImageAnalysisError } from "./image-analysis-error";
 
@@ -41,11 +42,11 @@ export type ClassificationOutcome =
       camClassIndex: number;
       camClassName: string;
       /**
-       * CAM as 8-bit codes (0..255 for 0..1): INPUT_SIZE x INPUT_SIZE over the centre crop, or
-       * over the whole resized image in the tiles mode. Absent for a head that reads measured
-       * descriptors only (no CNN part to explain).
+       * CAM as 8-bit codes (0..255 for 0..1) in resized pixels, with its frame over the image
+       * (cam-frame.ts): INPUT_SIZE x INPUT_SIZE over the centre crop, or over the analysed area in
+       * the tiles mode. Absent for a head that reads measured descriptors only (no CNN part to explain).
        */
-      cam?: { data: Uint8Array; width: number; height: number };
+      cam?: FramedCam;
     }
   | { status: "skipped"; reason: string };
 
@@ -80,9 +81,14 @@ export async function classifyRasters(options: {
   batchSize?: number;
   /**
    * "centre-crop": the network sees the 256 x 256 centre crop of the resized image (the
-   * reference); "tiles": the whole resized image by tiles (classifyTiles). @default "centre-crop"
+   * reference); "tiles": the analysed area by tiles (classify-framed.ts). @default "centre-crop"
    */
   classification?: ClassificationMode;
+  /**
+   * The tiles mode: each raster's analysed area (its px; null or absent: the whole image), in the
+   * order of `rasters`. The centre crop ignores it (the reference's crop, whatever the image holds).
+   */
+  analysedAreas?: readonly (AnalysedArea | null)[];
 }): Promise<(ClassificationOutcome | ImageAnalysisError)[]> {
   const skipped = (reason: string) => options.rasters.map((): ClassificationOutcome => ({ status: "skipped", reason }));
   if (options.model === null) return skipped("classification not requested");
@@ -100,15 +106,18 @@ export async function classifyRasters(options: {
     );
   }
 
+  const tiles = options.classification === "tiles";
+  const areaOf = (i: number) => options.analysedAreas?.[i] ?? null;
   if (spec.head && spec.headFeatures) {
     return classifyWithFeatureHead(
       { ...spec, head: spec.head, headFeatures: spec.headFeatures },
       options.rasters,
       camClass,
+      tiles ? { areas: options.rasters.map((_, i) => areaOf(i)) } : null,
     );
   }
 
-  if (options.classification === "tiles") return classifyRastersByTiles(spec, options.rasters, camClass);
+  if (tiles) return classifyRastersByTiles(spec, options.rasters, camClass, areaOf);
 
   let classified;
   try {
@@ -125,16 +134,19 @@ export async function classifyRasters(options: {
   const { model, results } = classified;
   const calibration = await loadCalibration(spec.backbonePath, model.sha256);
   if (results.length !== options.rasters.length) throw new Error("internal: the classifier returned no result");
-  return results.map((result): ClassificationOutcome | ImageAnalysisError => {
+  return results.map((result, i): ClassificationOutcome | ImageAnalysisError => {
     if (!result.ok)
       return new ImageAnalysisError(`the classifier could not read the image: ${result.error}`, "unreadable");
     if (!result.cam || result.camClassIndex === undefined)
       throw new Error("internal: the classifier returned no class activation map");
-    return classifiedOutcome(spec, model, calibration, result, result.camClassIndex, {
-      data: mapToBytes(result.cam),
-      width: INPUT_SIZE,
-      height: INPUT_SIZE,
-    });
+    return classifiedOutcome(
+      spec,
+      model,
+      calibration,
+      result,
+      result.camClassIndex,
+      framedCentreCropCam(result.cam, INPUT_SIZE, options.rasters[i]!),
+    );
   });
 }
 
@@ -162,10 +174,12 @@ function classifiedOutcome(
     className: string;
     probabilities: number[];
     pooledFeatures: Float32Array;
+    /** The centre crop's input plane, or the tiles' plane statistics: the OOD score's image part. */
     crop?: Float32Array;
+    planeStatistics?: readonly number[];
   },
   camClassIndex: number,
-  cam: { data: Uint8Array; width: number; height: number },
+  cam: FramedCam,
 ): ClassificationOutcome {
   const { probabilities: calibrated, ...calibrationInfo } = calibrateClassification(
     calibration,
@@ -193,25 +207,20 @@ function classifiedOutcome(
 }
 
 /**
- * The tiles mode: each image classified from all of its tiles (one ONNX Runtime run per image).
- * Calibration as for the centre crop: the temperature applies to the aggregated logits (a
- * softmax(logits / T) needs only the probabilities, calibration.ts), the OOD score reads the
- * aggregated pooled features (without the input-plane part, which is defined on one 256 x 256
- * plane). Heads that read measured descriptors are centre-crop only.
+ * The tiles mode: each image classified from the tiles over its analysed area (one ONNX Runtime
+ * run per image). Calibration as for the centre crop: the temperature applies to the aggregated
+ * logits (a softmax(logits / T) needs only the probabilities, calibration.ts), the OOD score reads
+ * the aggregated pooled features (without the input-plane part, which is defined on one 256 x 256
+ * plane).
  */
 async function classifyRastersByTiles(
   spec: ClassifierSpec,
   rasters: Raster[],
   camClass: CamClass,
+  areaOf: (index: number) => AnalysedArea | null,
 ): Promise<(ClassificationOutcome | ImageAnalysisError)[]> {
-  if (spec.headFeatures) {
-    throw new ImageAnalysisError(
-      "the tiles classification mode needs a head over the CNN features only",
-      "model-unavailable",
-    );
-  }
   const outcomes: (ClassificationOutcome | ImageAnalysisError)[] = [];
-  for (const raster of rasters) {
+  for (const [i, raster] of rasters.entries()) {
     try {
       assertRaster(raster);
     } catch (error) {
@@ -219,28 +228,31 @@ async function classifyRastersByTiles(
       outcomes.push(new ImageAnalysisError(`the classifier could not read the image: ${message}`, "unreadable"));
       continue;
     }
+    const area = areaOf(i);
+    const problems = area ? analysedAreaProblems(area, raster) : [];
+    if (problems.length > 0) {
+      outcomes.push(
+        new ImageAnalysisError(`the analysed area does not fit the image: ${problems[0]}`, "bad-dimensions"),
+      );
+      continue;
+    }
     let classified;
     try {
-      classified = await classifyTiles({
-        model: spec.backbonePath,
+      classified = await classifyTiledRaster({
+        backbonePath: spec.backbonePath,
         head: spec.head,
         raster,
+        analysedArea: area,
         cam: camClass === "predicted" ? "predicted" : { classIndex: camClass },
       });
     } catch (error) {
       throw camClassError(error, camClass);
     }
-    const { model, result } = classified;
-    if (!result.cam || result.camClassIndex === undefined)
+    const { model, result, cam } = classified;
+    if (!cam || result.camClassIndex === undefined)
       throw new Error("internal: the classifier returned no class activation map");
     const calibration = await loadCalibration(spec.backbonePath, model.sha256);
-    outcomes.push(
-      classifiedOutcome(spec, model, calibration, result, result.camClassIndex, {
-        data: mapToBytes(result.cam),
-        width: result.width,
-        height: result.height,
-      }),
-    );
+    outcomes.push(classifiedOutcome(spec, model, calibration, result, result.camClassIndex, cam));
   }
   return outcomes;
 }

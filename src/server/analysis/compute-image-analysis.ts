@@ -10,6 +10,8 @@
  * classifier (database), awaits the thread and stores the PNGs. computeImageAnalyses does the
  * same for several images, with their classifier batched.
  */
+import type { AnalysedArea } from "~/core/analysed-area/analysed-area";
+import type { ClassificationMode } from "~/core/settings/analysis-settings";
 import type { Db } from "~/server/db";
 import { BlobNotFoundError, type BlobStore } from "~/server/storage";
 import type { AnalysisTaskOutput, EncodedMap } from "~/server/workers/heavy-tasks";
@@ -24,6 +26,7 @@ import type {
 import { analysisCodeVersion } from "./analysis-record";
 import { hashParams } from "./canonical-params";
 import { ModelVersionUnavailableError, resolveClassifier } from "~/server/models/resolve-classifier";
+import { analysedAreaOf } from "~/server/objects/request-object-set";
 import type { CamClass } from "./analysis-params-schema";
 import type { ClassifierSpec } from "./classify-raster";
 import { ImageAnalysisError } from "./image-analysis-error";
@@ -96,6 +99,13 @@ export type ImageAnalysisRequest = {
   model: string | null;
   /** The class the CAM explains. @default "predicted" */
   camClass?: CamClass;
+  /** What the classifier sees: the centre crop (the reference) or the analysed area by tiles. @default "centre-crop" */
+  classification?: ClassificationMode;
+  /**
+   * The tiles mode: cover the image's analysed area (its data bar left out), not the whole image.
+   * @default true
+   */
+  useAnalysedArea?: boolean;
 };
 
 /**
@@ -117,6 +127,9 @@ type PreparedRequest = {
   bytes: Buffer;
   classifier: ClassifierSpec | { skipped: string } | null;
   camClass: CamClass;
+  classification: ClassificationMode;
+  /** The tiles mode: the analysed area the tiles cover (image px); null: the whole image. */
+  analysedArea: AnalysedArea | null;
   timingsMs: Record<string, number>;
   start: number;
 };
@@ -156,7 +169,12 @@ export async function computeImageAnalyses(options: {
       return;
     }
     const item = entry.value;
-    const key = JSON.stringify([item.request.params, classifierKey(item.classifier), item.camClass]);
+    const key = JSON.stringify([
+      item.request.params,
+      classifierKey(item.classifier),
+      item.camClass,
+      item.classification,
+    ]);
     let group = groups.get(key);
     if (!group) groups.set(key, (group = []));
     group.push({ index, item });
@@ -178,6 +196,8 @@ export async function computeImageAnalyses(options: {
             params: first.request.params,
             classifier: first.classifier,
             camClass: first.camClass,
+            classification: first.classification,
+            analysedAreas: group.map(({ item }) => item.analysedArea),
           },
           { transfer: moved.flatMap((m) => m.transfer) },
         );
@@ -218,7 +238,7 @@ async function load(
   const start = performance.now();
   const image = await db.image.findFirst({
     where: { id: imageId, projectId },
-    select: { id: true, blobKey: true },
+    select: { id: true, blobKey: true, analysedArea: true },
   });
   if (!image) throw new ImageAnalysisError("the image no longer exists", "not-found");
   let bytes: Buffer;
@@ -232,7 +252,18 @@ async function load(
     throw error;
   }
   const timingsMs: Record<string, number> = { load: performance.now() - start };
-  return { request, bytes, camClass: request.camClass ?? "predicted", timingsMs, start };
+  const classification = request.classification ?? "centre-crop";
+  // Only the tiles cover an analysed area: the centre crop is the reference's, whatever the image holds.
+  const analysedArea = classification === "tiles" && request.useAnalysedArea !== false ? analysedAreaOf(image) : null;
+  return {
+    request,
+    bytes,
+    camClass: request.camClass ?? "predicted",
+    classification,
+    analysedArea,
+    timingsMs,
+    start,
+  };
 }
 
 /** Stores the maps of a computed analysis as blobs and assembles its row. */
@@ -268,11 +299,12 @@ async function storeAnalysis(
     clusters,
   };
   const classification = computed.classification;
-  if (classification.status === "classified" && cam) {
+  if (classification.status === "classified" && cam && maps.cam) {
     mapKeys.cam = {
       ...cam,
       classIndex: classification.camClassIndex,
       className: classification.camClassName,
+      frame: maps.cam.frame,
     };
   }
   timingsMs.store = performance.now() - storeStart;
@@ -290,6 +322,9 @@ async function storeAnalysis(
               ? { modelVersionId: classification.modelVersionId }
               : {}),
             ...(camClass === "predicted" ? {} : { camClass }),
+            // Absent for the centre crop, so results stored before the option keep their hash.
+            ...(item.classification === "tiles" ? { classification: "tiles" as const } : {}),
+            ...(item.classification === "tiles" && item.analysedArea ? { analysedArea: item.analysedArea } : {}),
           }
         : null,
   };

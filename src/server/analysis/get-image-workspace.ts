@@ -3,7 +3,7 @@ import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import { pixelSizeOf } from "~/server/objects/pixel-size";
 import { getProjectSettings } from "~/server/settings/project-settings";
-import { ANALYSIS_SELECT, camCropRect, toAnalysisDto } from "./analysis-dto";
+import { ANALYSIS_SELECT, toAnalysisDto } from "./analysis-dto";
 
 /**
  * Everything the image page needs in one round trip: the image, its dataset and neighbours (for
@@ -60,7 +60,6 @@ export async function getImageWorkspace(options: { db: Db; projectId: string; im
       displayUrl: `/api/images/${image.id}/display`,
       // The raw values for window/level and the pointer readout (a 16-bit PNG of a 16-bit image).
       samplesUrl: `/api/images/${image.id}/samples`,
-      camCrop: camCropRect(image.width, image.height),
     },
     navigation: {
       position,
@@ -69,6 +68,8 @@ export async function getImageWorkspace(options: { db: Db; projectId: string; im
       nextId: siblings[position + 1]?.id ?? null,
     },
     modelVersions: modelVersions.map((model) => ({ ...model, builtIn: model.projectId === null })),
+    // What the classifier sees under the project's current settings (the workspace's first choice).
+    projectClassification: current.settings.classification,
     // "uncertain" under the project's current settings.
     analyses: analyses.map((row) => toAnalysisDto(row, current.settings.uncertainty)),
   };

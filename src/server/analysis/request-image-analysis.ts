@@ -5,11 +5,15 @@
  * An existing result for the same parameters is returned as is (same paramsHash: no work).
  */
 import { existsSync } from "node:fs";
+import type { AnalysedArea } from "~/core/analysed-area/analysed-area";
+import type { ClassificationMode } from "~/core/settings/analysis-settings";
 import type { Db } from "~/server/db";
 import { resolveModelPath } from "~/server/inference/session-cache";
 import { AppError } from "~/server/errors";
 import { recordChange } from "~/server/audit/record-change";
 import { isModelVersionRef, parseModelRef } from "~/server/models/model-ref";
+import { analysedAreaOf } from "~/server/objects/request-object-set";
+import { getProjectSettings } from "~/server/settings/project-settings";
 import type { CamClass } from "./analysis-params-schema";
 import { ANALYSIS_SELECT, toAnalysisDto, type AnalysisDto } from "./analysis-dto";
 import { analyseImage } from "./analyse-image";
@@ -31,12 +35,22 @@ export async function requestImageAnalysis(options: {
   model?: string | null;
   /** The class the CAM explains. @default "predicted" */
   camClass?: CamClass;
+  /**
+   * What the classifier sees: the analysed area by tiles (which leave the data bar out when the
+   * project's settings do), or the centre crop. Like the other parameters, the caller's (the
+   * workspace sends its preview's, which starts as the project's setting).
+   * @default "centre-crop" (the reference, as before the option)
+   */
+  classification?: ClassificationMode;
 }): Promise<AnalysisDto> {
   const image = await options.db.image.findFirst({
     where: { id: options.imageId, projectId: options.projectId },
-    select: { id: true },
+    select: { id: true, analysedArea: true },
   });
   if (!image) throw new AppError("NOT_FOUND", "Image not found");
+  const classification = options.classification ?? "centre-crop";
+  const { settings } = await getProjectSettings({ db: options.db, projectId: options.projectId });
+  const useAnalysedArea = settings.analysedArea === "exclude-data-bar";
 
   let params;
   try {
@@ -54,7 +68,11 @@ export async function requestImageAnalysis(options: {
     });
     if (!version) throw new AppError("NOT_FOUND", "Model version not found");
   }
-  const existing = await findExisting(options.db, image.id, params, options.model, camClass);
+  const tiledArea = classification === "tiles" && useAnalysedArea ? analysedAreaOf(image) : null;
+  const existing = await findExisting(options.db, image.id, params, options.model, camClass, {
+    classification,
+    tiledArea,
+  });
   if (existing) return existing;
 
   try {
@@ -65,6 +83,8 @@ export async function requestImageAnalysis(options: {
       params,
       model: options.model,
       camClass,
+      classification,
+      useAnalysedArea,
     });
     // The analysis row is a stored computation (upsert-analysis.ts); the request is the change.
     await recordChange(options.db, {
@@ -72,7 +92,7 @@ export async function requestImageAnalysis(options: {
       actorId: options.actorId,
       action: "analysis.run",
       target: { type: "Analysis", id: analysisId },
-      data: { imageId: image.id, ks: params.ks, model: options.model ?? null, camClass },
+      data: { imageId: image.id, ks: params.ks, model: options.model ?? null, camClass, classification },
     });
     const row = await options.db.analysis.findUniqueOrThrow({
       where: { id: analysisId },
@@ -100,6 +120,7 @@ async function findExisting(
   params: ReturnType<typeof resolveAnalysisParams>,
   model: string | null | undefined,
   camClass: CamClass,
+  options: { classification: ClassificationMode; tiledArea: AnalysedArea | null },
 ): Promise<AnalysisDto | null> {
   const requestedModel = model === undefined ? configuredModel() : model;
   const candidates = await db.analysis.findMany({
@@ -108,6 +129,10 @@ async function findExisting(
     orderBy: { createdAt: "desc" },
   });
   const wanted = hashParams(params);
+  const wantedFrame = {
+    classification: options.classification === "tiles" ? ("tiles" as const) : undefined,
+    analysedArea: options.tiledArea ?? undefined,
+  };
   for (const row of candidates) {
     const dto = toAnalysisDto(row);
     if (!dto.params || hashParams(dto.params.analysis) !== wanted) continue;
@@ -115,12 +140,25 @@ async function findExisting(
     if (
       classifier === null
         ? !isInstalled(requestedModel)
-        : classifier.model === requestedModel && (classifier.camClass ?? "predicted") === camClass
+        : classifier.model === requestedModel &&
+          (classifier.camClass ?? "predicted") === camClass &&
+          sameClassifierFrame(classifier, wantedFrame)
     ) {
       return dto;
     }
   }
   return null;
+}
+
+/** Whether a stored classifier saw what is asked for: the same mode and (tiles) the same area. */
+function sameClassifierFrame(
+  stored: { classification?: "tiles"; analysedArea?: AnalysedArea },
+  wanted: { classification?: "tiles"; analysedArea?: AnalysedArea },
+): boolean {
+  return (
+    stored.classification === wanted.classification &&
+    hashParams(stored.analysedArea ?? null) === hashParams(wanted.analysedArea ?? null)
+  );
 }
 
 /** A missing model means "no classification" to the pipeline (classify-raster.ts). */

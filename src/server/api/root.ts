@@ -14,6 +14,7 @@ import { objectsRouter } from "./routers/objects";
 import { presenceRouter } from "./routers/presence";
 import { projectRouter } from "./routers/project";
 import { resultsRouter } from "./routers/results";
+import { sam2Router } from "./routers/sam2";
 import { scaleRouter } from "./routers/scale";
 import { settingsRouter } from "./routers/settings";
 import { shareRouter } from "./routers/share";
@@ -29,6 +30,7 @@ export const appRouter = createTRPCRouter({
   annotation: annotationRouter,
   analysis: analysisRouter,
   objects: objectsRouter,
+  sam2: sam2Router,
   scale: scaleRouter,
   analysedArea: analysedAreaRouter,
   settings: settingsRouter,

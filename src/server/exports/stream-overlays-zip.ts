@@ -5,8 +5,8 @@
  * coloured and written before the next is read, so memory stays one map. Images with a pixel
  * size get a scale bar burnt into each map.
  */
-import { camCropRect } from "~/server/analysis/analysis-dto";
 import { listAnalysisMaps } from "~/server/analysis/analysis-maps";
+import { mapRectOf } from "~/server/analysis/cam-frame";
 import type { Db } from "~/server/db";
 import type { BlobStore } from "~/server/storage";
 import type { ReportedSettings } from "~/server/settings/settings-results";
@@ -70,11 +70,8 @@ async function* overlayEntries(options: {
             png,
             role: map.role,
             k: map.k,
-            // The CAM covers the classifier's crop; every other map the whole image.
-            scale: pixelSize && {
-              pixelSize,
-              coveredWidth: map.role === "cam" ? camCropRect(image.width, image.height).width : image.width,
-            },
+            // The CAM covers the classifier's crop or the analysed area; every other map the whole image.
+            scale: pixelSize && { pixelSize, coveredWidth: mapRectOf(map, image).width },
           }),
           modified: analysis.createdAt,
         };

@@ -79,7 +79,13 @@ export type CalibratedClassification = {
  */
 export function calibrateClassification(
   calibration: Calibration | null,
-  result: { probabilities: readonly number[]; pooledFeatures: ArrayLike<number>; crop?: Float32Array },
+  result: {
+    probabilities: readonly number[];
+    pooledFeatures: ArrayLike<number>;
+    crop?: Float32Array;
+    /** The tiles mode: the tiles' input-plane statistics, averaged (inference/classify.ts classifyTiles). */
+    planeStatistics?: readonly number[];
+  },
   ownHead: boolean,
 ): CalibratedClassification {
   const temperature = calibration && ownHead ? calibration.temperature : 1;
@@ -91,7 +97,15 @@ export function calibrateClassification(
     temperature,
     oodScore:
       ood && ood.features.classMeans[0]?.length === result.pooledFeatures.length
-        ? oodScore({ features: result.pooledFeatures, plane: result.crop, side: INPUT_SIZE }, ood)
+        ? oodScore(
+            {
+              features: result.pooledFeatures,
+              plane: result.crop,
+              side: INPUT_SIZE,
+              statistics: result.planeStatistics,
+            },
+            ood,
+          )
         : null,
     oodThreshold: ood ? OOD_THRESHOLD : null,
   };

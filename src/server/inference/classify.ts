@@ -12,6 +12,7 @@ import "server-only";
 import { classActivationMap, type FeatureMaps, jointActivationMaps } from "~/core/analysis/cam";
 import type { Raster } from "~/core/analysis/raster";
 import { stitchTileMaps, type Tile, type TileRect, weightedMean } from "~/core/analysis/tiles";
+import { imageStatistics } from "~/core/analysis/uncertainty";
 import { decodeRaster } from "~/server/codecs/decode-raster";
 
 import { applyHead, argMax, headChannels, type LinearHead, softmax } from "./linear-head";
@@ -175,6 +176,11 @@ export type TiledClassification = Omit<PlaneClassification, "pooledFeatures" | "
   logits: number[];
   /** The tiles' pooled features averaged the same way (the OOD score's input). */
   pooledFeatures: Float32Array;
+  /**
+   * The tiles' input-plane statistics (core/analysis/uncertainty.ts imageStatistics) averaged the
+   * same way: the OOD score's image part, as the features part reads the averaged features.
+   */
+  planeStatistics: number[];
   /** The resized image (the model's scale) the tiles cover, and the tiles. */
   width: number;
   height: number;
@@ -221,6 +227,12 @@ export async function classifyTiles(options: {
     pooledFeatures: Float32Array.from(
       weightedMean(
         outputs.map((o) => o.pooledFeatures),
+        weights,
+      ),
+    ),
+    planeStatistics: Array.from(
+      weightedMean(
+        planes.map((plane) => imageStatistics(plane, INPUT_SIZE)),
         weights,
       ),
     ),

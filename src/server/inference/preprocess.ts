@@ -76,9 +76,10 @@ type Taps = { start: Int32Array; count: Int32Array; weights: Float64Array; maxTa
 
 /**
  * PIL's antialiased bilinear coefficients (Resample.c precompute_coeffs, triangle filter with
- * support scaled by the reduction factor) for output indices [first, first + n).
+ * support scaled by the reduction factor) for output indices [first, first + n). torch's
+ * `interpolate(mode="bilinear", antialias=True)` computes the same coefficients (SAM 2's resize).
  */
-function triangleTaps(inSize: number, outSize: number, first: number, n: number): Taps {
+export function triangleTaps(inSize: number, outSize: number, first: number, n: number): Taps {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const support = filterScale;
@@ -126,6 +127,35 @@ export function preprocessRaster(raster: Raster): Float32Array {
 }
 
 /**
+ * The largest rectangle of the resized image (resizedSize) whose pixels are computed only from
+ * source pixels inside `area` (source px), each axis with its own scale: the triangle filter of
+ * resized pixel j reads the source pixels within filterScale of its centre (j + 0.5) * scale, so
+ * at an edge of the area inside the image the rectangle stops where that reach would cross it
+ * (about half a resized pixel inside the area's scaled edge); at the image's own edges it goes to
+ * the border. An area too thin for any such pixel keeps the resized pixel at its middle.
+ */
+export function resizedRectWithin(area: TileRect, width: number, height: number): TileRect {
+  const resized = resizedSize(width, height);
+  const [left, outWidth] = axisWithin(area.left, area.width, width, resized.width);
+  const [top, outHeight] = axisWithin(area.top, area.height, height, resized.height);
+  return { left, top, width: outWidth, height: outHeight };
+}
+
+function axisWithin(start: number, length: number, inSize: number, outSize: number): [number, number] {
+  if (!(start >= 0 && length >= 1 && start + length <= inSize))
+    throw new RangeError(`the area [${start}, ${start + length}) is not inside 0..${inSize}`);
+  const scale = inSize / outSize;
+  const reach = Math.max(scale, 1);
+  const eps = 1e-9;
+  // Pixel j reads source pixel t when |t + 0.5 - (j + 0.5) * scale| < reach.
+  const first = start === 0 ? 0 : Math.ceil((start - 0.5 + reach) / scale - 0.5 - eps);
+  const end = start + length === inSize ? outSize : Math.floor((start + length + 0.5 - reach) / scale - 0.5 + eps) + 1;
+  if (end > first) return [first, end - first];
+  const middle = Math.min(outSize - 1, Math.max(0, Math.floor((start + length / 2) / scale)));
+  return [middle, 1];
+}
+
+/**
  * The tiles mode's input planes: the image resized exactly as for the centre crop (the model's
  * scale), then covered by 256 x 256 tiles (core/analysis/tiles.ts), each tile's plane cut from
  * the one resized image (so a tile at the centre-crop offsets is exactly preprocessRaster's plane).
@@ -152,9 +182,9 @@ export function preprocessTiles(
 
 /**
  * A window (in resized pixels) of the resized grey image, float32 in [0, 1], row-major: only the
- * source rows and output pixels the window needs are computed.
+ * source rows and output pixels the window needs are computed. Also what the CLI lays under a CAM.
  */
-function resizedWindow(raster: Raster, window: TileRect): Float32Array {
+export function resizedWindow(raster: Raster, window: TileRect): Float32Array {
   const maxCode = raster.bitDepth === 16 ? 65535 : 255;
   const { width: inW, height: inH } = raster;
   const resized = resizedSize(inW, inH);

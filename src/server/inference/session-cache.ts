@@ -96,9 +96,32 @@ export function getModel(nameOrPath?: string): Promise<LoadedModel> {
   return entry;
 }
 
+type Releasable = { release: () => Promise<void> };
+const otherModels = new Map<string, Promise<Releasable>>();
+
+/**
+ * The same cache for the other kinds of model (SAM 2 encoder/decoder pairs, inference/sam2):
+ * `load` runs once per key, concurrent callers share it, a failed load is forgotten, and
+ * releaseModels releases what it loaded.
+ */
+export function cachedModel<T extends Releasable>(key: string, load: () => Promise<T>): Promise<T> {
+  let entry = otherModels.get(key) as Promise<T> | undefined;
+  if (!entry) {
+    entry = load();
+    otherModels.set(key, entry);
+    entry.catch(() => otherModels.delete(key));
+  }
+  return entry;
+}
+
 /** Releases every cached session (tests, shutdown). */
 export async function releaseModels(): Promise<void> {
   const entries = [...cache.values()];
+  const others = [...otherModels.values()];
   cache.clear();
-  await Promise.all(entries.map(async (entry) => (await entry.catch(() => undefined))?.session.release()));
+  otherModels.clear();
+  await Promise.all([
+    ...entries.map(async (entry) => (await entry.catch(() => undefined))?.session.release()),
+    ...others.map(async (entry) => (await entry.catch(() => undefined))?.release()),
+  ]);
 }

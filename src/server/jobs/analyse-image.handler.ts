@@ -111,6 +111,8 @@ export async function handleAnalyseImages(options: {
           imageId: payload.imageId,
           params: payload.params,
           model: payload.model,
+          classification: payload.classification,
+          useAnalysedArea: payload.analysedArea === "exclude-data-bar",
         })),
       });
       // One after the other: the items of a run queue on its row lock anyway.

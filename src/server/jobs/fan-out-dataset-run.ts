@@ -6,7 +6,12 @@
 import "server-only";
 import type { Db } from "~/server/db";
 import { projectChannel, publishEvent } from "~/server/events";
-import { analyseImageJob, type AnalyseDatasetPayload, type AnalyseImagePayload } from "./definitions";
+import {
+  analyseImageJob,
+  type AnalyseDatasetPayload,
+  type AnalyseImagePayload,
+  type JobDefinition,
+} from "./definitions";
 import { jobRunUpdatedEvent } from "./job-run-records";
 import type { JobQueue, Tx } from "./queue";
 import { findLockedJobRun } from "./record-item-outcome";
@@ -19,33 +24,59 @@ export async function fanOutDatasetRun(options: {
   payload: AnalyseDatasetPayload;
   completeQueueJob: (tx: Tx) => Promise<boolean>;
 }): Promise<{ result: "fanned-out" | "not-queued" | "superseded"; items: number }> {
-  const { db, payload } = options;
+  const { payload } = options;
+  return fanOutRunItems({
+    ...options,
+    run: payload,
+    itemJob: analyseImageJob,
+    item: (imageId): AnalyseImagePayload => ({
+      version: 1,
+      jobRunId: payload.jobRunId,
+      projectId: payload.projectId,
+      imageId,
+      params: payload.params,
+      model: payload.model,
+      objects: payload.objects,
+      settingsId: payload.settingsId,
+      analysedArea: payload.analysedArea,
+      classification: payload.classification,
+    }),
+  });
+}
+
+/**
+ * The same for any run of per-image items (the SAM 2 runs too): one `itemJob` per image of the
+ * dataset (or only `run.imageId`), in the transaction that sets the total and marks it RUNNING.
+ */
+export async function fanOutRunItems<Item>(options: {
+  db: Db;
+  queue: Pick<JobQueue, "sendMany">;
+  run: { jobRunId: string; projectId: string; datasetId: string; imageId?: string };
+  itemJob: JobDefinition<Item>;
+  item: (imageId: string) => Item;
+  completeQueueJob: (tx: Tx) => Promise<boolean>;
+}): Promise<{ result: "fanned-out" | "not-queued" | "superseded"; items: number }> {
+  const { db, run: asked } = options;
   try {
     return await db.$transaction(
       async (tx) => {
-        const run = await findLockedJobRun(tx, payload.jobRunId);
+        const run = await findLockedJobRun(tx, asked.jobRunId);
         if (!run || run.status !== "QUEUED") {
           await options.completeQueueJob(tx);
           return { result: "not-queued" as const, items: 0 };
         }
         if (!(await options.completeQueueJob(tx))) throw new SupersededAttempt();
         const images = await tx.image.findMany({
-          where: { datasetId: payload.datasetId, projectId: payload.projectId },
+          where: {
+            datasetId: asked.datasetId,
+            projectId: asked.projectId,
+            ...(asked.imageId !== undefined && { id: asked.imageId }),
+          },
           orderBy: [{ createdAt: "asc" }, { id: "asc" }],
           select: { id: true },
         });
-        const items: AnalyseImagePayload[] = images.map((image) => ({
-          version: 1,
-          jobRunId: run.id,
-          projectId: payload.projectId,
-          imageId: image.id,
-          params: payload.params,
-          model: payload.model,
-          objects: payload.objects,
-          settingsId: payload.settingsId,
-          analysedArea: payload.analysedArea,
-        }));
-        await options.queue.sendMany(analyseImageJob, items, { tx });
+        const items = images.map((image) => options.item(image.id));
+        await options.queue.sendMany(options.itemJob, items, { tx });
         const now = new Date();
         const updated = await tx.jobRun.update({
           where: { id: run.id },

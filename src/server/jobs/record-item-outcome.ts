@@ -23,6 +23,8 @@ export type ItemOutcome =
       analysis: ComputedImageAnalysis;
       /** The image's object set, when the run measures objects. */ objectSetId?: string;
     }
+  /** An item that writes its own results before it is recorded (SAM 2): only the run's counters. */
+  | { kind: "done" }
   | { kind: "failed"; reason: string };
 
 /** "recorded"; "run-not-running": the run was cancelled or is gone; "superseded": another attempt owns the item. */
@@ -76,7 +78,7 @@ export async function recordItemOutcome(options: {
               failure: null,
             });
           }
-        } else {
+        } else if (outcome.kind === "failed") {
           if (options.settingsId) {
             await recordSettingsResult(tx, {
               projectId: run.projectId,

@@ -55,6 +55,7 @@ export async function retryFailedItems(options: {
         objects: payload.objects,
         settingsId: payload.settingsId,
         analysedArea: payload.analysedArea,
+        classification: payload.classification,
       }));
       await queue.sendMany(analyseImageJob, items, { tx });
       const updated = await tx.jobRun.update({

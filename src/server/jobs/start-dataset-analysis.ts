@@ -8,6 +8,7 @@
  */
 import "server-only";
 import type { ObjectSegmentationParams } from "~/core/objects/segment-objects";
+import type { ClassificationMode } from "~/core/settings/analysis-settings";
 import type { AnalysisParamsInput } from "~/server/analysis/run-analysis";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
@@ -32,6 +33,11 @@ export async function startDatasetAnalysis(options: {
    * full-resolution segmentation per image and their parameters are worth checking on one image first
    */
   objects?: Partial<ObjectSegmentationParams> | null;
+  /**
+   * What the classifier sees in an ad-hoc run (a settings run takes its version's).
+   * @default "centre-crop" (the reference, as ad-hoc runs were before the option)
+   */
+  classification?: ClassificationMode;
   /** The settings version to run under (ignored for an ad-hoc run). @default the current one */
   settingsVersion?: number;
   /** @default the process's queue */
@@ -43,6 +49,7 @@ export async function startDatasetAnalysis(options: {
   const adHoc = options.params !== undefined || options.model !== undefined || options.objects !== undefined;
   let settingsId: string | null = null;
   let analysedArea: "exclude-data-bar" | "whole-image" = "exclude-data-bar";
+  let classification: ClassificationMode = options.classification ?? "centre-crop";
   let run = options;
   if (!adHoc) {
     const pinned = await pinProjectSettings({
@@ -53,6 +60,7 @@ export async function startDatasetAnalysis(options: {
     });
     settingsId = pinned.id;
     analysedArea = pinned.settings.analysedArea;
+    classification = pinned.settings.classification;
     run = { ...options, ...settingsRun(pinned.settings) };
   }
   const { params, model, objects } = resolveRunParams(run);
@@ -62,7 +70,7 @@ export async function startDatasetAnalysis(options: {
     job: analyseDatasetJob,
     projectId,
     actorId: options.actorId,
-    payload: { datasetId, params, model, objects, settingsId, analysedArea },
+    payload: { datasetId, params, model, objects, settingsId, analysedArea, classification },
     isSameRun: (active) => active.datasetId === datasetId,
     // Starts of different datasets need not wait for each other.
     lockKey: `${analyseDatasetJob.id}:${datasetId}`,

@@ -23,11 +23,17 @@ import {
   exportJob,
   importCocoJob,
   retrainModelJob,
+  sam2EmbedJob,
+  sam2GenerateJob,
+  sam2ImageGaveUpJob,
+  sam2ImageJob,
   type JobDefinition,
 } from "./definitions";
 import { handleExport } from "./export.handler";
 import { handleImportCoco } from "./import-coco.handler";
 import { handleRetrainModel } from "./retrain-model.handler";
+import { handleSam2Image, handleSam2ImageGaveUp } from "./sam2-image.handler";
+import { handleSam2Run } from "./sam2-run.handler";
 import { jobSettings, type JobSettings } from "./job-settings";
 import { startPgBoss, type PgBossJobQueue } from "./queue";
 import { startWorkerLiveness } from "./worker-liveness";
@@ -229,6 +235,32 @@ export async function startJobWorker(
     log(`run ${payload.jobRunId}: ${result.result}, ${result.items} images`);
     return result;
   });
+
+  // SAM 2: one image at a time per polling loop (the encoder and the generator use every core).
+  await work(sam2ImageJob, settings.WORKER_CONCURRENCY, async (payload, job) => {
+    const result = await handleSam2Image({ db, store, payload, completeQueueJob: complete(sam2ImageJob, job.id) });
+    return { result: result.result, outcome: result.outcome };
+  });
+  await work(sam2ImageGaveUpJob, 1, async (payload, job) => {
+    const result = await handleSam2ImageGaveUp({
+      db,
+      payload,
+      lastError: lastErrorOf(job.output),
+      completeQueueJob: complete(sam2ImageGaveUpJob, job.id),
+    });
+    log(`gave up on SAM 2 image ${payload.imageId} of run ${payload.jobRunId} (${result})`);
+    return { result };
+  });
+  for (const [definition, task] of [
+    [sam2EmbedJob, "embed"],
+    [sam2GenerateJob, "generate"],
+  ] as const) {
+    await work(definition, 1, async (payload, job) => {
+      const result = await handleSam2Run({ db, queue, payload, task, completeQueueJob: complete(definition, job.id) });
+      log(`${definition.id} ${payload.jobRunId}: ${result.result}, ${result.items} images`);
+      return result;
+    });
+  }
 
   /**
    * Registers a job whose run is one queue job (retrain-model, export): one at a time per worker,

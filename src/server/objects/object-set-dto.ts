@@ -17,6 +17,7 @@ import { pixelSizeOf, scalePixelSize } from "./pixel-size";
 export const OBJECT_SET_SELECT = {
   id: true,
   imageId: true,
+  method: true,
   params: true,
   paramsHash: true,
   codeVersion: true,
@@ -48,6 +49,8 @@ export type ObjectSetDto = {
   imageId: string;
   createdAt: Date;
   codeVersion: string;
+  /** How the objects were found: "classical" (params: ObjectSegmentationParams) or "sam2" (params: Sam2ObjectParams). */
+  method: "classical" | "sam2";
   params: ObjectSegmentationParams;
   paramsHash: string;
   count: number;
@@ -110,6 +113,7 @@ export function toObjectSetDto(row: ObjectSetRow): ObjectSetDto {
     imageId: row.imageId,
     createdAt: row.createdAt,
     codeVersion: row.codeVersion,
+    method: row.method === "sam2" ? "sam2" : "classical",
     params: row.params as ObjectSegmentationParams,
     paramsHash: row.paramsHash,
     count: row.count,

@@ -4,7 +4,7 @@
  */
 import "server-only";
 import type { ObjectSegmentationParams } from "~/core/objects/segment-objects";
-import type { AnalysisSettings } from "~/core/settings/analysis-settings";
+import type { AnalysisSettings, ClassificationMode } from "~/core/settings/analysis-settings";
 import type { AnalysisParamsInput } from "~/server/analysis/run-analysis";
 import { modelVersionRef } from "~/server/models/model-ref";
 
@@ -13,6 +13,8 @@ export type SettingsRun = {
   /** undefined: the configured default model; null: no classification; else a model reference. */
   model: string | null | undefined;
   objects: ObjectSegmentationParams | null;
+  /** What the classifier sees (the tiles cover each image's analysed area under "exclude-data-bar"). */
+  classification: ClassificationMode;
 };
 
 export function settingsRun(settings: AnalysisSettings): SettingsRun {
@@ -26,5 +28,6 @@ export function settingsRun(settings: AnalysisSettings): SettingsRun {
     },
     model: model.kind === "default" ? undefined : model.kind === "none" ? null : modelVersionRef(model.modelVersionId),
     objects: settings.objects,
+    classification: settings.classification,
   };
 }

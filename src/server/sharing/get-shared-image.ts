@@ -3,7 +3,6 @@
  * prediction and metrics the link includes, and nothing else. Only names and values leave: no
  * author ids, no analysis ids, no project or dataset ids; every URL carries the token.
  */
-import { camCropRect } from "~/server/analysis/analysis-dto";
 import { listAnalysisMaps, type MapRole } from "~/server/analysis/analysis-maps";
 import {
   analysisDescriptorsSchema,
@@ -13,6 +12,7 @@ import {
 } from "~/server/analysis/analysis-record";
 import { parseRegionGeometry, type RegionGeometry } from "~/core/regions/region-geometry";
 import { findNewestAnalysis } from "~/server/analysis/find-newest-analysis";
+import { mapRectOf } from "~/server/analysis/cam-frame";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
 import type { PixelSize } from "~/core/objects/units";
@@ -26,7 +26,10 @@ export type SharedOverlay = {
   name: string;
   role: MapRole;
   url: string;
-  /** Where the map lies over the image, in original pixels (the CAM covers the classifier's crop). */
+  /**
+   * Where the map lies over the image, in original pixels: the CAM covers the classifier's centre
+   * crop or (tiles mode) the analysed area; every other map the whole image.
+   */
   rect: { x: number; y: number; width: number; height: number };
 };
 
@@ -88,7 +91,6 @@ export async function getSharedImage(options: { db: Db; token: string; imageId: 
     imageWhere: { projectId: link.projectId },
   });
 
-  const fullImage = { x: 0, y: 0, width: image.width, height: image.height };
   const overlays: SharedOverlay[] = analysis
     ? listAnalysisMaps(analysis.mapKeys)
         .filter((map) => (include.overlays as string[]).includes(map.role))
@@ -96,7 +98,7 @@ export async function getSharedImage(options: { db: Db; token: string; imageId: 
           name: map.name,
           role: map.role,
           url: sharedOverlayUrl(token, image.id, map.name),
-          rect: map.role === "cam" ? camCropRect(image.width, image.height) : fullImage,
+          rect: mapRectOf(map, image),
         }))
     : [];
 

@@ -7,8 +7,10 @@ import type { AnalysisParams } from "~/server/analysis/run-analysis";
 import type { CamClass } from "~/server/analysis/analysis-params-schema";
 import type { AnalysisItemResult } from "~/server/analysis/analyse-encoded-image";
 import type { ClassificationOutcome, ClassifierSpec } from "~/server/analysis/classify-raster";
+import type { ClassificationMode } from "~/core/settings/analysis-settings";
 import type {
   AnalysisDescriptors,
+  CamFrame,
   ClusterStats,
   MapRef,
   StoredAnalysisParams,
@@ -18,6 +20,9 @@ import type { AnalysedArea, AnalysedAreaRecord } from "~/core/analysed-area/anal
 import type { AnalysedAreaProbe } from "~/server/images/find-analysed-area";
 import type { ObjectSetComputation } from "~/server/objects/compute-object-set";
 import type { ObjectSegmentationParams } from "~/core/objects/segment-objects";
+import type { EmbedImageTaskInput, EmbedImageTaskOutput } from "~/server/inference/sam2/embed-image-task";
+import type { DecodePromptTaskInput, DecodePromptTaskOutput } from "~/server/inference/sam2/decode-prompt-task";
+import type { ComputeSam2ObjectSetInput, Sam2ObjectSetComputation } from "~/server/objects/compute-sam2-object-set";
 
 /** An encoded file: its bytes (moved to the thread) or a file the thread reads. */
 export type ByteSource = { bytes: ArrayBuffer } | { file: string };
@@ -50,6 +55,10 @@ export type AnalysisTaskInput = {
   /** Resolved by the caller (it needs the database); null or skipped: no classification. */
   classifier: ClassifierSpec | { skipped: string } | null;
   camClass: CamClass;
+  /** What the classifier sees (classify-raster.ts). @default "centre-crop" */
+  classification?: ClassificationMode;
+  /** The tiles mode: each source's analysed area (its px; null: the whole image), in the order of `sources`. */
+  analysedAreas?: (AnalysedArea | null)[];
 };
 
 export type AnalysisTaskOutput = {
@@ -58,7 +67,8 @@ export type AnalysisTaskOutput = {
     segmentation: EncodedMap;
     contrast: EncodedMap;
     clusters: (EncodedMap & { requestedK: number; k: number })[];
-    cam?: EncodedMap;
+    /** The CAM in resized pixels, and where it lies over the image (cam-frame.ts). */
+    cam?: EncodedMap & { frame: CamFrame };
   };
   classification: ClassificationSummary;
   analysisParams: StoredAnalysisParams["analysis"];
@@ -118,4 +128,13 @@ export type HeavyTasks = {
     };
     output: ObjectSetComputation;
   };
+  /** Decode, run the SAM 2 encoder, and the embedding's blob bytes (inference/sam2/embed-image-task.ts). */
+  "sam2.embed": { input: EmbedImageTaskInput & { source: ByteSource }; output: EmbedImageTaskOutput };
+  /** One prompt set through the SAM 2 decoder on a kept embedding (inference/sam2/decode-prompt-task.ts). */
+  "sam2.decode": { input: DecodePromptTaskInput; output: DecodePromptTaskOutput };
+  /**
+   * Decode, grey image (long side capped at `maxSide`), SAM 2's automatic mask generator on the
+   * embedding, every mask measured, the label map as RGBA PNG (objects/compute-sam2-object-set.ts).
+   */
+  "sam2.generate": { input: ComputeSam2ObjectSetInput & { source: ByteSource }; output: Sam2ObjectSetComputation };
 };

@@ -11,6 +11,9 @@ import { IMAGE_ERROR_MESSAGE, ImageProbeError, probeImage, sniffImageFormat } fr
 import { renderDisplay, renderSamples16 } from "~/server/codecs/render-display";
 import { findAnalysedArea } from "~/server/images/find-analysed-area";
 import { computeObjectSet } from "~/server/objects/compute-object-set";
+import { embedImageTask } from "~/server/inference/sam2/embed-image-task";
+import { decodePromptTask } from "~/server/inference/sam2/decode-prompt-task";
+import { computeSam2ObjectSet } from "~/server/objects/compute-sam2-object-set";
 import type { ByteSource, DecodeLimits, HeavyTasks } from "./heavy-tasks";
 import { serveTasks } from "./serve-tasks";
 
@@ -107,4 +110,7 @@ serveTasks<HeavyTasks>({
   "analysis.compute": async ({ sources, ...input }) =>
     analyseEncodedImages(await Promise.all(sources.map(load)), input),
   "objects.compute": async ({ source, ...input }) => computeObjectSet(await load(source), input),
+  "sam2.embed": async ({ source, ...input }) => embedImageTask(await load(source), input),
+  "sam2.decode": decodePromptTask,
+  "sam2.generate": async ({ source, ...input }) => computeSam2ObjectSet(await load(source), input),
 });

@@ -17,14 +17,29 @@ describe("workspace choice against the project's settings", () => {
 
   it("names what differs: model, K, target cluster", () => {
     const settings = DEFAULT_ANALYSIS_SETTINGS;
-    expect(choiceDifferences(settings, { model: { kind: "default" }, k: 3, target: null })).toEqual([]);
-    expect(choiceDifferences(settings, { model: { kind: "none" }, k: 2, target: 1 })).toEqual([
+    const tiles = { classification: "tiles" } as const;
+    expect(choiceDifferences(settings, { model: { kind: "default" }, k: 3, target: null, ...tiles })).toEqual([]);
+    expect(choiceDifferences(settings, { model: { kind: "none" }, k: 2, target: 1, ...tiles })).toEqual([
       "model",
       "K (project: 3)",
       "target cluster",
     ]);
     const withTarget = { ...settings, targetCluster: { k: 3, cluster: 2 } };
-    expect(choiceDifferences(withTarget, { model: { kind: "default" }, k: 3, target: 2 })).toEqual([]);
-    expect(choiceDifferences(withTarget, { model: { kind: "default" }, k: 3, target: 0 })).toEqual(["target cluster"]);
+    expect(choiceDifferences(withTarget, { model: { kind: "default" }, k: 3, target: 2, ...tiles })).toEqual([]);
+    expect(choiceDifferences(withTarget, { model: { kind: "default" }, k: 3, target: 0, ...tiles })).toEqual([
+      "target cluster",
+    ]);
+  });
+
+  it("names a different classification mode, except without a classifier", () => {
+    const settings = { ...DEFAULT_ANALYSIS_SETTINGS, classification: "tiles" as const };
+    const crop = { k: 3, target: null, classification: "centre-crop" } as const;
+    expect(choiceDifferences(settings, { model: { kind: "default" }, ...crop })).toEqual([
+      "classification (project: whole image)",
+    ]);
+    expect(choiceDifferences(settings, { model: { kind: "none" }, ...crop })).toEqual(["model"]);
+    expect(choiceDifferences({ ...settings, model: { kind: "none" } }, { model: { kind: "none" }, ...crop })).toEqual(
+      [],
+    );
   });
 });

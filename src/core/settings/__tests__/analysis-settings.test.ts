@@ -35,10 +35,17 @@ describe("analysis settings", () => {
     ).toThrow("uncertainty.maxOodScore: maxOodScore must be positive");
   });
 
-  it("classifies the centre crop unless tiles are asked for, also for settings saved before the option", () => {
-    expect(DEFAULT_ANALYSIS_SETTINGS.classification).toBe("centre-crop");
+  it("classifies the whole image by tiles in new settings, the centre crop in settings saved before the option", () => {
+    expect(DEFAULT_ANALYSIS_SETTINGS.classification).toBe("tiles");
     const { classification: _omitted, ...older } = DEFAULT_ANALYSIS_SETTINGS;
     expect(parseAnalysisSettings(older).classification).toBe("centre-crop");
+    // Saved settings record the mode, so a later change of the default never changes them.
+    expect(JSON.parse(JSON.stringify(parseAnalysisSettings(DEFAULT_ANALYSIS_SETTINGS)))).toMatchObject({
+      classification: "tiles",
+    });
+    expect(parseAnalysisSettings({ ...DEFAULT_ANALYSIS_SETTINGS, classification: "centre-crop" }).classification).toBe(
+      "centre-crop",
+    );
     expect(parseAnalysisSettings({ ...DEFAULT_ANALYSIS_SETTINGS, classification: "tiles" }).classification).toBe(
       "tiles",
     );

@@ -45,8 +45,11 @@ describe.skipIf(!installed)("uncertain images with the shipped model", () => {
     ["flat white", grey(512, 512, () => 255)],
   ];
 
-  it.each(cases)("%s comes out uncertain, with the reason", async (_name, raster) => {
-    const [outcome] = await classifyRasters({ rasters: [raster], model: shipped });
+  // Both classification modes: the tiles' OOD score reads their averaged features and plane statistics.
+  it.each(
+    cases.flatMap(([name, raster]) => (["centre-crop", "tiles"] as const).map((mode) => [name, mode, raster] as const)),
+  )("%s (%s) comes out uncertain, with the reason", async (_name, classification, raster) => {
+    const [outcome] = await classifyRasters({ rasters: [raster], model: shipped, classification });
     if (!outcome || !("status" in outcome) || outcome.status !== "classified") throw new Error("not classified");
     const calibration = outcome.calibration;
     expect(calibration?.temperature).toBeGreaterThan(0);

@@ -7,9 +7,12 @@ import { encodeTiff16 } from "../../../../tests/helpers/tiff16";
 import { callerFor, seedProject } from "../../../../tests/helpers/seed";
 import { unsafeFindAnalysisMap } from "../find-analysis-map";
 import { requestImageAnalysis } from "../request-image-analysis";
+import { centreCropFrame, frameOfResizedRect, storedFrame, tiledAreaInResized } from "../cam-frame";
+import { DEFAULT_ANALYSIS_SETTINGS } from "~/core/settings/analysis-settings";
+import { micrographPng, withDataBar } from "../../../../tests/helpers/micrograph";
 
 async function seedImage(bytes: Buffer, format: string, width: number, height: number, bitDepth: number) {
-  const { project, users } = await seedProject(db, { annotator: "ANNOTATOR", viewer: "VIEWER" });
+  const { project, users } = await seedProject(db, { owner: "OWNER", annotator: "ANNOTATOR", viewer: "VIEWER" });
   const dataset = await db.dataset.create({ data: { projectId: project.id, name: "d" } });
   const stored = await blobStore().put(bytes);
   const image = await db.image.create({
@@ -110,9 +113,11 @@ describe("with a classifier", () => {
       imageId: image.id,
       params: { ks: [3] },
       model: "tests/fixtures/inference/tiny-visualcnn.onnx",
+      classification: "centre-crop",
     });
     const cam = analysis.maps.find((map) => map.role === "cam");
     expect(cam).toMatchObject({ name: "cam", width: 256, height: 256, encoding: "heat" });
+    expect(cam?.rect).toEqual(storedFrame(centreCropFrame({ width: 64, height: 48 })));
     expect(cam?.camClass?.name).toBe(analysis.prediction);
     expect(analysis.confidence).toBeGreaterThan(0);
     expect(analysis.probabilities.reduce((sum, p) => sum + p.probability, 0)).toBeCloseTo(1, 5);
@@ -160,5 +165,59 @@ describe("display variant", () => {
     });
     const huge = { ...source, format: "png", bitDepth: 8, width: 50_000, height: 400 };
     expect((await displayImageBlob({ blobs, source: huge })).blobKey).not.toBe(stored.key);
+  });
+});
+
+describe("the workspace's classification mode", () => {
+  const model = "tests/fixtures/inference/tiny-visualcnn.onnx";
+
+  it("tiles the analysed area when asked (the project's data bar setting), each mode its own analysis", async () => {
+    const png = await withDataBar(await micrographPng(4, { width: 600, height: 450, particles: 20 }), 30, 1);
+    const { project, users, image } = await seedImage(png, "png", 600, 450, 8);
+    const area = { x: 0, y: 0, width: 600, height: 420 };
+    await db.image.update({ where: { id: image.id }, data: { analysedArea: { ...area, source: "manual" } } });
+    // The service the workspace's analysis.run calls (the router takes model names, not test paths).
+    const run = (classification?: "tiles" | "centre-crop") =>
+      requestImageAnalysis({
+        db,
+        projectId: project.id,
+        actorId: users.annotator!.id,
+        imageId: image.id,
+        params: { ks: [3] },
+        model,
+        classification,
+      });
+
+    // Never-saved settings leave the data bar out: so do the tiles.
+    const tiled = await run("tiles");
+    expect(tiled.params?.classifier).toMatchObject({ classification: "tiles", analysedArea: area });
+    const rect = tiledAreaInResized(area, { width: 600, height: 450 });
+    expect(tiled.maps.find((map) => map.role === "cam")).toMatchObject({
+      width: rect.width,
+      height: rect.height,
+      rect: storedFrame(frameOfResizedRect(rect, { width: 600, height: 450 })),
+    });
+    // Asked again: the stored analysis.
+    expect((await run("tiles")).id).toBe(tiled.id);
+
+    // The centre crop (also what a caller that does not say gets): another analysis, today's.
+    const crop = await run("centre-crop");
+    expect((await run()).id).toBe(crop.id);
+    expect(crop.id).not.toBe(tiled.id);
+    expect(crop.params?.classifier?.classification).toBeUndefined();
+    expect(crop.maps.find((map) => map.role === "cam")?.rect).toEqual(
+      storedFrame(centreCropFrame({ width: 600, height: 450 })),
+    );
+
+    // A project that leaves the data bar in: the tiles cover the whole image, a new analysis.
+    await callerFor(db, users.owner!).settings.save({
+      projectId: project.id,
+      settings: { ...DEFAULT_ANALYSIS_SETTINGS, analysedArea: "whole-image" },
+    });
+    const whole = await run("tiles");
+    expect(whole.id).not.toBe(tiled.id);
+    expect(whole.params?.classifier?.classification).toBe("tiles");
+    expect(whole.params?.classifier?.analysedArea).toBeUndefined();
+    expect(whole.maps.find((map) => map.role === "cam")).toMatchObject({ width: 409, height: 307 });
   });
 });

@@ -7,6 +7,7 @@ import { camClassSchema } from "~/server/analysis/analysis-params-schema";
 import { requestImageAnalysis } from "~/server/analysis/request-image-analysis";
 import { listModelVersions } from "~/server/models/list-model-versions";
 import { KMEANS_MAX_K, KMEANS_MIN_K } from "~/core/analysis";
+import { CLASSIFICATION_MODES } from "~/core/settings/analysis-settings";
 
 /** What a user may name as the model: a file in models/ or a model version (never a path). */
 const MODEL_REF = /^(?:[\w.-]+|version:[\w-]+)$/;
@@ -54,6 +55,8 @@ export const analysisRouter = createTRPCRouter({
         model: z.string().min(1).max(200).regex(MODEL_REF, "Pick an installed model").nullable().optional(),
         /** The class the CAM explains: "predicted" (default) or a class index of the model. */
         camClass: camClassSchema.optional(),
+        /** What the classifier sees: "tiles" (the analysed area) or "centre-crop" (absent: the reference's centre crop). */
+        classification: z.enum(CLASSIFICATION_MODES).optional(),
       }),
     )
     .mutation(({ ctx, input }) =>
@@ -63,6 +66,7 @@ export const analysisRouter = createTRPCRouter({
         params: { ks: [input.k] },
         model: input.model,
         camClass: input.camClass,
+        classification: input.classification,
       }),
     ),
 });

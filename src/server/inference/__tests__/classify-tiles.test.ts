@@ -4,6 +4,7 @@
  * tile at the centre-crop offsets is exactly the centre-crop classification.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { imageStatistics } from "~/core/analysis/uncertainty";
 import { decodeRaster } from "~/server/codecs/decode-raster";
 import { micrographPng } from "../../../../tests/helpers/micrograph";
 import { classifyImages, classifyPlanes, classifyTiles } from "../classify";
@@ -74,6 +75,9 @@ describe("classifyTiles", () => {
     if (!crop.ok) throw new Error(crop.error);
     expect(result.probabilities).toEqual(crop.probabilities);
     expect(result.classIndex).toBe(crop.classIndex);
+    // The OOD score's inputs too: the pooled features and the input plane's statistics.
+    expect(Array.from(result.pooledFeatures)).toEqual(Array.from(crop.pooledFeatures));
+    expect(result.planeStatistics).toEqual(imageStatistics(crop.crop, INPUT_SIZE));
     for (let y = 0; y < INPUT_SIZE; y++)
       for (let x = 0; x < INPUT_SIZE; x++)
         expect(result.cam![(area.top + y) * width + area.left + x]).toBe(crop.cam![y * INPUT_SIZE + x]);

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import sharp from "sharp";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { encodePng } from "~/server/codecs/encode-png";
@@ -104,5 +105,39 @@ describe("cli retrain --json", () => {
     expect(Object.keys(result.results[0]?.probabilities ?? {})).toEqual(["dendritic", "spherical"]);
     expect(result.results[0]?.cam).toMatch(/img0\.cam\.png$/);
     expect(result.results[1]?.ok).toBe(false);
+  });
+});
+
+describe("cli classify --classification", () => {
+  it("classifies the whole image by tiles by default, the centre crop as the paper on request", async () => {
+    const dir = await labelledFolder();
+    const image = path.join(dir, "img0.png");
+    const run = async (...flags: string[]) => {
+      vi.restoreAllMocks();
+      const stdout = captureStdout();
+      const out = path.join(dir, `out-${flags.join("") || "default"}`);
+      const code = await classify([image, "--model", fixtureModel("tiny-visualcnn"), "--json", "--out", out, ...flags]);
+      const report = JSON.parse(stdout()) as {
+        results: { classification: string; tiles?: number; cam: string; probabilities: Record<string, number> }[];
+      };
+      const row = report.results[0]!;
+      const { width, height } = await sharp(readFileSync(row.cam)).metadata();
+      return { code, row, camSize: [width, height] };
+    };
+    // 256 x 256 resizes to 307 x 307: four tiles, and the CAM covers all of it.
+    const tiles = await run();
+    expect(tiles.code).toBe(0);
+    expect(tiles.row).toMatchObject({ classification: "tiles", tiles: 4 });
+    expect(tiles.camSize).toEqual([307, 307]);
+    expect(await run("--classification", "tiles", "--whole-image")).toMatchObject({ row: { tiles: 4 } });
+
+    const crop = await run("--classification", "centre-crop");
+    expect(crop.row.classification).toBe("centre-crop");
+    expect(crop.camSize).toEqual([256, 256]);
+    expect(crop.row.probabilities).not.toEqual(tiles.row.probabilities);
+
+    vi.restoreAllMocks();
+    captureStdout();
+    expect(await classify([image, "--classification", "whole"])).toBe(2);
   });
 });

@@ -53,6 +53,7 @@ function payloadFor(
     objects: null,
     settingsId: null,
     analysedArea: "exclude-data-bar",
+    classification: "centre-crop",
   };
 }
 

@@ -11,6 +11,7 @@ import {
   runObjectParamsSchema,
   runSettingsIdSchema,
   runAnalysedAreaSchema,
+  runClassificationSchema,
 } from "./analysis-run-payload";
 import { defineJob } from "./job-definition";
 
@@ -24,6 +25,7 @@ export const analyseDatasetJob = defineJob({
     objects: runObjectParamsSchema,
     settingsId: runSettingsIdSchema,
     analysedArea: runAnalysedAreaSchema,
+    classification: runClassificationSchema,
   }),
   runPayload: analysisRunPayloadSchema,
   queue: { retryLimit: 5, expireInSeconds: 600 },

@@ -11,6 +11,7 @@ import {
   runObjectParamsSchema,
   runSettingsIdSchema,
   runAnalysedAreaSchema,
+  runClassificationSchema,
 } from "./analysis-run-payload";
 import { defineJob } from "./job-definition";
 
@@ -25,6 +26,8 @@ export const analyseImageFields = z.object({
   /** Record the result as this settings version's (SettingsResult); null: reported nowhere. */
   settingsId: runSettingsIdSchema,
   analysedArea: runAnalysedAreaSchema,
+  /** What the classifier sees; the tiles cover the analysed area when `analysedArea` leaves the data bar out. */
+  classification: runClassificationSchema,
 });
 
 export const analyseImageJob = defineJob({

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { objectSegmentationParamsSchema } from "~/core/objects/segment-objects";
+import { CLASSIFICATION_MODES } from "~/core/settings/analysis-settings";
 import { analysisParamsSchema } from "~/server/analysis/analysis-params-schema";
 
 /**
@@ -19,6 +20,12 @@ export const runSettingsIdSchema = z.string().min(1).nullable().default(null);
 export const runAnalysedAreaSchema = z.enum(["exclude-data-bar", "whole-image"]).default("exclude-data-bar");
 
 /**
+ * What the classifier sees (core/settings/analysis-settings.ts). Absent (runs and queued items
+ * from before the option): the centre crop, as they were started.
+ */
+export const runClassificationSchema = z.enum(CLASSIFICATION_MODES).default("centre-crop");
+
+/**
  * JobRun.payload of analysis runs (analyse-dataset, and analyse-image for a single image): what
  * was asked for, so retries of failed items use the same. Persisted: add fields, do not rename.
  */
@@ -32,5 +39,6 @@ export const analysisRunPayloadSchema = z.object({
   objects: runObjectParamsSchema,
   settingsId: runSettingsIdSchema,
   analysedArea: runAnalysedAreaSchema,
+  classification: runClassificationSchema,
 });
 export type AnalysisRunPayload = z.infer<typeof analysisRunPayloadSchema>;

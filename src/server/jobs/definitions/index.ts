@@ -5,6 +5,10 @@ import { analyseImageGaveUpJob } from "./analyse-image-gave-up";
 import { exportJob } from "./export";
 import { importCocoJob } from "./import-coco";
 import { retrainModelJob } from "./retrain-model";
+import { sam2EmbedJob } from "./sam2-embed";
+import { sam2GenerateJob } from "./sam2-generate";
+import { sam2ImageJob } from "./sam2-image";
+import { sam2ImageGaveUpJob } from "./sam2-image-gave-up";
 
 export { analyseDatasetJob, type AnalyseDatasetPayload } from "./analyse-dataset";
 export { analyseImageJob, type AnalyseImagePayload } from "./analyse-image";
@@ -23,6 +27,11 @@ export {
   type RetrainModelPayload,
   type RetrainRunPayload,
 } from "./retrain-model";
+export { sam2EmbedJob } from "./sam2-embed";
+export { sam2GenerateJob } from "./sam2-generate";
+export { sam2ImageJob, type Sam2ImagePayload } from "./sam2-image";
+export { sam2ImageGaveUpJob } from "./sam2-image-gave-up";
+export { sam2RunPayloadSchema, type Sam2RunPayload } from "./sam2-run-payload";
 export { defineJob, type JobDefinition, type JobQueueDefaults } from "./job-definition";
 
 /**
@@ -35,6 +44,10 @@ export const JOB_DEFINITIONS = [
   retrainModelJob,
   exportJob,
   importCocoJob,
+  sam2ImageGaveUpJob,
+  sam2ImageJob,
+  sam2EmbedJob,
+  sam2GenerateJob,
 ] as const;
 
 /** Every job type's id (the queue name, and JobRun.type of the runs it starts). */
