@@ -12,6 +12,7 @@ import { probeImage } from "~/server/codecs/probe-image";
 import { csvRow } from "~/server/exports/csv-cell";
 import { sam2AmgParamsSchema, type Sam2AmgParams } from "~/core/sam2/amg-params";
 import { releaseModels } from "~/server/inference/session-cache";
+import { SAM2_OBJECT_CSV_COLUMNS } from "~/server/objects/sam2-object-columns";
 import { cliSam2Model, sam2Objects, sam2ResultJson } from "./objects-sam2";
 
 /**
@@ -473,12 +474,10 @@ async function runSam2(values: Sam2Values, positionals: string[], out: string): 
       await mkdir(dir, { recursive: true });
       const png = await encodeLabelsPng(result.labels, result.width, result.height, result.objects.length);
       await writeFile(path.join(dir, "labels.png"), png);
-      const csv = objectsCsv({ objects: result.objects, pixelSize }, [
-        ["predicted_iou", (i) => result.objects[i]!.predicted_iou],
-        ["stability_score", (i) => result.objects[i]!.stability_score],
-        ["point_x", (i) => result.objects[i]!.point[0]],
-        ["point_y", (i) => result.objects[i]!.point[1]],
-      ]);
+      const csv = objectsCsv(
+        { objects: result.objects, pixelSize },
+        SAM2_OBJECT_CSV_COLUMNS.map(([name, get]): ExtraCsvColumn => [name, (i) => get(result.objects[i]!)]),
+      );
       await writeFile(path.join(dir, "objects.csv"), csv);
       const timingsMs: Record<string, number> = {
         decode: decodeMs,

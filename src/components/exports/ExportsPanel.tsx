@@ -11,13 +11,16 @@ import {
   type CocoImportMode,
 } from "~/core/coco-import-modes";
 import { useLiveJobRuns } from "~/components/jobs/use-live-job-runs";
+import { useSam2Models } from "~/components/workspace/use-sam2-models";
 import { useTRPC } from "~/trpc/react";
 import { ScopeSelects } from "./ScopeSelects";
 
 /**
  * Streamed downloads (CSV results, COCO annotations, PNG overlays, objects) and a COCO import
  * (EDITOR+). Results are those of one settings version (the current one unless another is
- * chosen), whose JSON downloads beside them: never whatever someone last viewed.
+ * chosen), whose JSON downloads beside them: never whatever someone last viewed. With a SAM 2
+ * model installed, the objects downloads can instead hold its automatic masks (the sets stored
+ * for that model and the default generator parameters).
  */
 export function ExportsPanel({ projectId, canImport }: { projectId: string; canImport: boolean }) {
   const trpc = useTRPC();
@@ -39,6 +42,17 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
   if (settingsVersion) params.set("settingsVersion", settingsVersion);
   const query = params.size > 0 ? `?${params.toString()}` : "";
   const base = `/api/projects/${encodeURIComponent(projectId)}/exports`;
+  const { availability } = useSam2Models(projectId);
+  // "" = classical segmentation; else the name of a ready SAM 2 model.
+  const [objectsFrom, setObjectsFrom] = useState("");
+  const samModel = availability.readyModels.includes(objectsFrom) ? objectsFrom : "";
+  const objectsParams = new URLSearchParams(params);
+  if (samModel) {
+    objectsParams.set("objects", "sam2");
+    objectsParams.set("samModel", samModel);
+  }
+  const objectsQuery = objectsParams.size > 0 ? `?${objectsParams.toString()}` : "";
+  const classicalText = `classical segmentation (settings ${chosen ? (chosen.version === 0 ? "defaults" : `v${chosen.version}`) : "current"})`;
 
   /** Uploads the file; the import then runs as a job (import-coco) whose progress shows below. */
   async function importFile(file: File) {
@@ -93,10 +107,23 @@ export function ExportsPanel({ projectId, canImport }: { projectId: string; canI
         <a href={`${base}/overlays.zip${query}`} download>
           Overlays (PNG zip)
         </a>
-        <a href={`${base}/objects.csv${query}`} download data-testid="export-objects-csv">
+        {availability.readyModels.length > 0 && (
+          <label className="row" style={{ gap: 4 }}>
+            Objects from:
+            <ChoiceSelect
+              label="Objects from"
+              testId="export-objects-source"
+              value={samModel}
+              options={["", ...availability.readyModels]}
+              text={(option) => (option ? `SAM 2 (${option})` : classicalText)}
+              onChange={setObjectsFrom}
+            />
+          </label>
+        )}
+        <a href={`${base}/objects.csv${objectsQuery}`} download data-testid="export-objects-csv">
           Objects (CSV)
         </a>
-        <a href={`${base}/objects.coco.json${query}`} download data-testid="export-objects-coco">
+        <a href={`${base}/objects.coco.json${objectsQuery}`} download data-testid="export-objects-coco">
           Objects (COCO)
         </a>
         <BackgroundExport projectId={projectId} datasetId={datasetId || undefined} />

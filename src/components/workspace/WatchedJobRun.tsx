@@ -14,7 +14,7 @@ export function WatchedJobRun(props: {
   onEnded: () => void;
   pendingText: string;
 }) {
-  // The project's runs: a dataset's list (job.watch with datasetId) holds only its analysis runs.
+  // The project's runs: a dataset's list (job.watch with datasetId) holds only its whole-dataset runs.
   const { runs } = useLiveJobRuns({ projectId: props.projectId });
   const run = runs?.find((candidate) => candidate.id === props.jobRunId);
   const ended = run !== undefined && run.status !== "QUEUED" && run.status !== "RUNNING";

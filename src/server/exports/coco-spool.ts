@@ -71,13 +71,16 @@ export async function openCocoSpool(options: CocoHeader, tempPrefix: string) {
       images = "";
       return chunk;
     },
-    /** The rest of the document: the spooled annotations and the closing brackets. */
-    async *tail(): AsyncGenerator<string | Buffer> {
+    /**
+     * The rest of the document: the spooled annotations and the closing brackets; `visualCcc`,
+     * when given, after the annotations as the document's own extras (what it left out...).
+     */
+    async *tail(visualCcc?: Record<string, unknown>): AsyncGenerator<string | Buffer> {
       await flushAnnotations();
       await annotationsFile.close();
       yield `],"annotations":[`;
       for await (const chunk of createReadStream(annotationsPath)) yield chunk as Buffer;
-      yield "]}";
+      yield visualCcc ? `],"visual_ccc":${JSON.stringify(visualCcc)}}` : "]}";
     },
     async close(): Promise<void> {
       await annotationsFile.close().catch(() => undefined);

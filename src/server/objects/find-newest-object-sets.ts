@@ -1,6 +1,7 @@
 /**
  * The object set of each image, as exports report it: the one its SettingsResult names under the
- * export's settings version. One query per page of images.
+ * export's settings version (classical objects), or the SAM 2 set for the export's model and
+ * generator parameters. One query per page of images.
  */
 import "server-only";
 import type { Db } from "~/server/db";
@@ -49,4 +50,24 @@ export async function findReportedObjectSets(options: {
   const reported = new Map<string, NewestObjectSet>();
   for (const row of rows) if (row.objectSet) reported.set(row.imageId, row.objectSet);
   return reported;
+}
+
+/**
+ * The SAM 2 object set (ObjectSet.method "sam2") each of `imageIds` (of the project) holds for
+ * one model and generator parameters (`paramsHash`: resolveSam2ObjectSetKey), by image id; images
+ * where it was never generated are absent. One query per page of images.
+ */
+export async function findSam2ObjectSets(options: {
+  db: Db;
+  projectId: string;
+  paramsHash: string;
+  imageIds: string[];
+}): Promise<Map<string, NewestObjectSet>> {
+  const { db, projectId, paramsHash, imageIds } = options;
+  if (imageIds.length === 0) return new Map();
+  const rows = await db.objectSet.findMany({
+    where: { projectId, method: "sam2", paramsHash, imageId: { in: imageIds } },
+    select: NEWEST_OBJECT_SET_SELECT,
+  });
+  return new Map(rows.map((row) => [row.imageId, row]));
 }

@@ -4,12 +4,18 @@ import { createTRPCRouter, projectProcedure } from "~/server/api/trpc";
 import { decodeSam2Prompt, sam2PromptSchema } from "~/server/inference/sam2/decode-sam2-prompt";
 import { getSam2EmbeddingStatus } from "~/server/inference/sam2/get-sam2-embedding-status";
 import { listInstalledSam2Models } from "~/server/inference/sam2/list-installed-sam2-models";
+import { SAM2_MODEL_NAME_PATTERN } from "~/server/inference/sam2/sam2-registry";
 import { startSam2Run } from "~/server/jobs/start-sam2-run";
 import { findSam2ObjectSet } from "~/server/objects/find-sam2-object-set";
 import { sam2AmgParamsSchema } from "~/core/sam2/amg-params";
 import { blobStore } from "~/server/storage";
 
-const modelName = z.string().min(1).max(100).optional();
+/** An installed model's name, never a path: web callers choose among installed models only. */
+const modelName = z
+  .string()
+  .max(100)
+  .regex(SAM2_MODEL_NAME_PATTERN, "a SAM 2 model is named by its folder name under models/sam2")
+  .optional();
 const generatorParams = sam2AmgParamsSchema.partial().optional();
 
 /**

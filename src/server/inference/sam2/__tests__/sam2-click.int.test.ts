@@ -187,4 +187,18 @@ describe("sam2 click decoding", () => {
       await trpcErrorCode(annotator.sam2.decode({ projectId: project.id, imageId: image.id, prompt: { points: [] } })),
     ).toBe("BAD_REQUEST");
   });
+
+  it("takes an installed model's name only, never a folder of the server", async () => {
+    const { project, users, image } = await seedDiscs();
+    const annotator = callerFor(db, users.annotator!);
+    const prompt = { points: [{ x: 10, y: 10, label: 1 as const }] };
+    for (const model of [PROBE_DIR, "../probe", "/tmp", "..", "probe/../probe"]) {
+      expect(
+        await trpcErrorCode(annotator.sam2.decode({ projectId: project.id, imageId: image.id, model, prompt })),
+      ).toBe("BAD_REQUEST");
+      expect(
+        await trpcErrorCode(annotator.sam2.prepareImage({ projectId: project.id, imageId: image.id, model })),
+      ).toBe("BAD_REQUEST");
+    }
+  });
 });

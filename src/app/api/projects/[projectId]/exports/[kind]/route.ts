@@ -6,8 +6,12 @@
  *      results.csv            per-image results (class, probability, label, model, Otsu, clusters...)
  *      annotations.coco.json  regions and image labels as COCO
  *      overlays.zip           coloured PNG overlays of every image's newest analysis
- *      objects.csv            one row per object of every image's newest object set (px and µm)
+ *      objects.csv            one row per object of every image's reported object set (px and µm)
  *      objects.coco.json      the same objects as COCO instances (RLE masks at the image's size)
+ *      The two objects exports take &objects=classical (default: the reported classical sets) or
+ *      &objects=sam2 (the stored SAM 2 sets) with &samModel=<installed name> (default: the default
+ *      ready model) and the generator's parameters by name (&pointsPerSide=32&predIouThresh=0.8...;
+ *      the rest the defaults), as sam2.objectSet looks sets up (src/server/exports/objects-source.ts).
  * POST /api/projects/:projectId/exports/annotations.coco.json[?datasetId=]: imports a COCO file
  *      (the request body, application/json, up to COCO_IMPORT_LIMITS.maxDocumentBytes) into the
  *      project's images as a background job; needs EDITOR (it may create label classes). Answers
@@ -23,6 +27,7 @@ import { DEFAULT_COCO_IMPORT_MODE, isCocoImportMode } from "~/core/coco-import-m
 import { idSchema } from "~/core/schemas";
 import { AppError } from "~/server/errors";
 import { assertExportScope, type ExportScope } from "~/server/exports/export-scope";
+import { namesObjectsSource, objectsSourceQuery, resolveObjectsSource } from "~/server/exports/objects-source";
 import { readableFromGenerator } from "~/server/exports/readable-from-generator";
 import { streamCocoJson } from "~/server/exports/stream-coco-json";
 import { streamObjectsCoco } from "~/server/exports/stream-objects-coco";
@@ -65,6 +70,16 @@ function settingsVersionOf(request: Request): number | undefined {
   return version.data;
 }
 
+/** The objects source of an objects export (before the body starts, so a bad one is a 400); none for the others. */
+async function objectsSourceOf(request: Request, kind: ExportKind) {
+  const query = new URL(request.url).searchParams;
+  if (kind === "objects.csv" || kind === "objects.coco.json") return resolveObjectsSource(objectsSourceQuery(query));
+  if (namesObjectsSource(query)) {
+    throw new AppError("BAD_INPUT", "objects, samModel and the SAM 2 parameters apply to the objects exports only");
+  }
+  return undefined;
+}
+
 export const GET = projectRoute({
   minimum: "VIEWER",
   params: z.object({
@@ -77,13 +92,14 @@ export const GET = projectRoute({
     const { name } = await assertExportScope({ db, scope });
     const settings = await getProjectSettings({ db, projectId: params.projectId, version: settingsVersionOf(request) });
     const reported = { db, blobs, scope, settings: { id: settings.id, version: settings.version } };
+    const objects = await objectsSourceOf(request, params.kind);
     const body =
       params.kind === "results.csv"
         ? streamResultsCsv(reported)
         : params.kind === "objects.csv"
-          ? streamObjectsCsv(reported)
+          ? streamObjectsCsv({ ...reported, objects })
           : params.kind === "objects.coco.json"
-            ? streamObjectsCoco(reported)
+            ? streamObjectsCoco({ ...reported, objects })
             : params.kind === "annotations.coco.json"
               ? streamCocoJson({ db, scope })
               : streamOverlaysZip(reported);
