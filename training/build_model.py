@@ -37,21 +37,30 @@ import train as training
 from visual_cnn import VisualCNN
 
 MODEL_NAME = "visual-ccc-synthetic"
-MODEL_VERSION = "1.0.0"
-MODEL_FILE = "visual-ccc-synthetic-v1.onnx"
+MODEL_VERSION = "2.0.0"
+MODEL_FILE = "visual-ccc-synthetic-v2.onnx"
 SEED = 20240607
+# Mirrored instead of black padding in every convolution (visual_cnn.py): the image border is no
+# longer a step edge the network answers to (v1's stripe along the left edge of the CAM).
+PADDING_MODE = "reflect"
 RECIPE = {
-    "trainPerClass": 4000, "valPerClass": 300, "testPerClass": 500,
-    "epochs": 8, "batchSize": 32, "optimiser": "AdamW", "maxLr": 2e-3, "weightDecay": 1e-4,
+    "padding": PADDING_MODE,
+    "trainPerClass": 2500, "valPerClass": 300, "testPerClass": 500,
+    "epochs": 6, "batchSize": 32, "optimiser": "AdamW", "maxLr": 2e-3, "weightDecay": 1e-4,
     "schedule": "one-cycle (15 % warm-up, cosine decay)", "seed": SEED,
     "trainInput": "128 x 128 random crops at native scale showing >= 1 % deposit (best of 8 positions) (50 %) or whole image downscaled 2x (50 %), random flip and quarter turn",
     "evalInput": "whole 256 x 256 images (the contract input)",
     "selection": "epoch with the best validation accuracy (ties: lower validation loss)",
 }
-STAGE2 = {"epochs": 10, "maxLr": 5e-4, "pctStart": 0.3, "emaDecay": 0.998,
-          "what": "warm restart from stage 1: a second one-cycle with a 4x lower peak learning rate; the weights "
-                  "evaluated and kept are an exponential moving average over steps; selection as stage 1"}
-STAGE3 = {"l2Grid": [1e-4, 1e-3, 1e-2], "optimiser": "L-BFGS (full batch, from the stage-2 head)",
+# v1: 2 x 4000 training images, stage 1 for 8 epochs, stage 2 for 10. v2 runs a shorter recipe
+# because its build had to fit the time the shared 2-core machine had (an epoch took 4-10 min there,
+# depending on the load of other work, with the dearer generator and mirrored padding): 2 x 2500
+# images, stage 1 for 6 epochs, stage 2 for 4. None skips stage 2.
+STAGE2: dict | None = {
+    "epochs": 4, "maxLr": 5e-4, "pctStart": 0.3, "emaDecay": 0.998,
+    "what": "warm restart from stage 1: a second one-cycle with a 4x lower peak learning rate; the weights "
+            "evaluated and kept are an exponential moving average over steps; selection as stage 1"}
+STAGE3 = {"l2Grid": [1e-4, 1e-3, 1e-2], "optimiser": "L-BFGS (full batch, from the trained head)",
           "what": "the linear head refitted on pooled features of the whole 256 x 256 training images (the "
                   "contract resolution; training saw 128 crops and 2x-downscaled views), softmax cross-entropy + "
                   "l2 * |W|^2; the l2 with the best validation accuracy (ties: lower validation loss) is kept; "
@@ -110,18 +119,21 @@ def main() -> None:
     stage1_state, history = cached_stage(f"stage1-{stage1_key}", log, lambda: training.train(
         train_x, train_y, val_x, val_y, epochs=RECIPE["epochs"], batch_size=RECIPE["batchSize"],
         lr=RECIPE["maxLr"], weight_decay=RECIPE["weightDecay"], seed=SEED, log=log, train_masks=train_masks,
-        on_best=keep_best_checkpoint))
+        on_best=keep_best_checkpoint, padding_mode=PADDING_MODE))
     stage2 = RECIPE["stage2"]
-    stage2_state, history2 = cached_stage(f"stage2-{stage_key([stage1_key, stage2])}", log, lambda: training.train(
-        train_x, train_y, val_x, val_y, epochs=stage2["epochs"], batch_size=RECIPE["batchSize"],
-        lr=stage2["maxLr"], weight_decay=RECIPE["weightDecay"], seed=SEED + 1, log=log, train_masks=train_masks,
-        on_best=keep_best_checkpoint,
-        init_state=stage1_state, pct_start=stage2["pctStart"], ema_decay=stage2["emaDecay"]))
-    history = history + [{**h, "stage": 2} for h in history2]
+    trained_state = stage1_state
+    if stage2 is not None:
+        trained_state, history2 = cached_stage(f"stage2-{stage_key([stage1_key, stage2])}", log, lambda: training.train(
+            train_x, train_y, val_x, val_y, epochs=stage2["epochs"], batch_size=RECIPE["batchSize"],
+            lr=stage2["maxLr"], weight_decay=RECIPE["weightDecay"], seed=SEED + 1, log=log, train_masks=train_masks,
+            on_best=keep_best_checkpoint,
+            init_state=stage1_state, pct_start=stage2["pctStart"], ema_decay=stage2["emaDecay"],
+            padding_mode=PADDING_MODE))
+        history = history + [{**h, "stage": 2} for h in history2]
 
     # Stage 3: the head refitted on whole images at the contract resolution.
-    model = VisualCNN(num_classes=2)
-    model.load_state_dict(stage2_state)
+    model = VisualCNN(num_classes=2, padding_mode=PADDING_MODE)
+    model.load_state_dict(trained_state)
     log("stage 3: pooled features of whole 256 x 256 training and validation images")
     head_refit = training.refit_head(
         model, training.pooled_features(model, train_x), train_y, training.pooled_features(model, val_x), val_y,
@@ -133,7 +145,7 @@ def main() -> None:
 
     models_dir = REPO / "models"
     models_dir.mkdir(exist_ok=True)
-    torch.save(model.state_dict(), HERE / ".cache" / "visual-ccc-synthetic-v1.pt")
+    torch.save(model.state_dict(), HERE / ".cache" / MODEL_FILE.replace(".onnx", ".pt"))
     sha256 = export_onnx.export(model, models_dir / MODEL_FILE)
     log(f"exported {MODEL_FILE} sha256 {sha256}")
 
@@ -142,8 +154,9 @@ def main() -> None:
         "version": MODEL_VERSION,
         "file": MODEL_FILE,
         "sha256": sha256,
-        "architecture": "VisualCNN (REFERENCE.md): 4 x [conv 3x3 pad 1 -> batch norm -> ReLU -> max pool 2x2] "
-                        "with 32/64/128/256 channels, global average pooling, linear 256 -> 2",
+        "architecture": "VisualCNN (REFERENCE.md) with mirrored padding: 4 x [conv 3x3 on the input padded by 1 px "
+                        "with its mirror image (reflect; the reference pads with zeros) -> batch norm -> ReLU -> max "
+                        "pool 2x2] with 32/64/128/256 channels, global average pooling, linear 256 -> 2",
         "contract": {
             "input": {"name": "image", "shape": ["N", 1, 256, 256], "dtype": "float32", "range": [0, 1]},
             "outputs": {"features": ["N", 256, 16, 16], "logits": ["N", 2]},
@@ -159,12 +172,31 @@ def main() -> None:
             "recipe": RECIPE,
             "data": "procedurally generated SEM-like micrographs (training/generator.py, fingerprint "
                     f"{dataset.generator_fingerprint()}): dendritic = branching trees on a substrate (side view), "
-                    "top-view trees, fern-like crystalline dendrites, radial dendrites, needles/whiskers; spherical = "
-                    "packed or sparse polydisperse spheres with rim contrast, nodule piles on a substrate, packed "
-                    "rounded grains. Shared nuisances for both classes: gradients, hexagonal template patterns, "
-                    "substrate band with interface nodules, letterbox bands, blur, shot noise, scan-line noise, "
-                    "JPEG, random grey mapping. A draw whose deposit does not visibly stand out from its "
-                    "surroundings is redrawn. No real image was used for training.",
+                    "top-view trees, fern-like crystalline dendrites, radial dendrites, straight needles, curved "
+                    "whiskers lying on a flat substrate (top view), mossy lithium (a porous felt of thin tortuous "
+                    "entangled filaments in depth layers); spherical = packed or sparse polydisperse spheres with "
+                    "rim contrast, nodule piles on a substrate, packed rounded grains, compact nodular/granular "
+                    "lithium (densely packed irregular lobed grains, evenly or in clumps, with bright SEM outlines, "
+                    "one-sided shading, dark crevices and dark gaps). Shared nuisances for both classes: gradients, "
+                    "flat foil texture (rolling marks, speckle), hexagonal template patterns, substrate band with "
+                    "interface nodules, dark gaps in dense deposits, short cast shadows, letterbox bands, blur, "
+                    "shot noise, scan-line noise, JPEG, random grey mapping. A draw whose deposit does not visibly "
+                    "stand out from its surroundings is redrawn. No real image was used for training.",
+            "classDefinitions": {
+                "dendritic": "deposits built of filaments or branches: dendrite trees, ferns, needles, whiskers, "
+                             "and mossy lithium",
+                "spherical": "deposits built of compact rounded bodies: spheres, nodules, rounded grains, "
+                             "nodular/granular lithium",
+                "mossyIsDendritic": "Mossy lithium is labelled dendritic. In the lithium literature mossy lithium "
+                                    "is the filamentary, root-grown morphology: whiskers a few hundred nm thick "
+                                    "that kink and entangle into a porous mat (e.g. Bai et al., Energy Environ. Sci. "
+                                    "2016; Yamaki et al., J. Power Sources 1998), as opposed to compact nodular or "
+                                    "granular lithium made of rounded grains. Its building blocks are filaments, like "
+                                    "the whiskers the issue wants called dendritic, so the two classes stay one "
+                                    "geometric question (filaments or branches versus compact rounded bodies). A "
+                                    "lab that needs mossy as its own class or as 'not dendritic' should retrain the "
+                                    "head on its labels.",
+            },
             "history": history,
             "headRefit": head_refit,
             "command": "/usr/bin/python3 training/build_model.py",
@@ -174,12 +206,15 @@ def main() -> None:
             "syntheticTest": {**test_metrics, "trivialCueBaselineAccuracy": baseline},
         },
         "knownLimits": [
-            "Trained only on synthetic images: two morphologies, no 'alloy' or 'other' class. The network itself forces every input into one of the two; the app marks an image 'uncertain' when its calibrated probability is low or it looks unlike the training images (models/visual-ccc-synthetic-v1.calibration.json, thresholds in the project settings).",
-            "Scale: dendrite branches 1-6 px wide and spheres 3-60 px in radius in the 256 x 256 crop; far outside that range the prediction is unreliable.",
-            "Only the centre 256 x 256 crop (after resizing the shorter side to 307) is seen: structures near the image borders are ignored.",
-            "Mossy or porous lithium and compact grains sit between the two classes; retrain the head on labelled images of the target material.",
-            "Real Ag dendrites with lobed, leaf-like branches over a coarse template of faint discs can still be called spherical (the one miss on the 34 real Ag images).",
-            "An image whose centre crop shows no deposit is still forced into a class, from whatever edges it has: one real Ag image whose crop shows only the template lattice is called dendritic from an edge at its border.",
+            "Trained only on synthetic images: two morphologies, no 'alloy' or 'other' class. The network itself forces every input into one of the two; the app marks an image 'uncertain' when its calibrated probability is low or it looks unlike the training images (models/visual-ccc-synthetic-v2.calibration.json, thresholds in the project settings).",
+            "Below the 98 % bar on its own synthetic test (0.969 at the contract input, 0.964 through the app's resize + centre crop): the build ran a shortened recipe (2 x 2500 images, 6 + 4 epochs; v1: 2 x 4000, 8 + 10) to fit the shared 2-core build machine, and the validation accuracy had levelled off at ~0.957 in stage 2. Most errors are the hardest draws of the new kinds (dense noisy nodules versus mossy felt).",
+            "Temperature scaling (T = 1.55, fitted on the validation NLL, which it lowers from 0.217 to 0.199) does not carry over to the held-out test: there the NLL rises from 0.116 to 0.139 and the expected calibration error from 0.026 to 0.057 (metrics.calibration; the validation seeds are harder, accuracy 0.94 against 0.964). Treat probabilities between ~0.6 and ~0.9 as rough.",
+            "Scale: dendrite branches and whiskers 1-6 px wide, mossy filaments 1-3 px, spheres 3-60 px and lithium nodules 3.5-13 px in radius in the 256 x 256 input; far outside that range the prediction is unreliable.",
+            "By default the whole analysed area (the data bar left out) is classified by 256 x 256 tiles of the image resized so its shorter side is 307, their logits averaged with each tile's area as weight (the linear head applied to one global average pool over the area), and the CAM is stitched over the area: a morphology covering only a small part of the image is averaged away (the per-tile evidence shows in the CAM), and the calibration was fitted on single crops. The 'centre-crop' option (as the paper) sees only the centre 256 x 256 crop: structures near the image borders are ignored.",
+            "Mossy lithium is labelled dendritic (training.classDefinitions). Real plated lithium that mixes porous felt with chunky grains sits between the classes, and the calls there depend on which dominates: on the li_sem_ucsd Li-Li plated series the porous 3 mAh/50-cycle images came out spherical, and the 6 mAh/10- and 50-cycle images, whose grains have thin bright wrinkled outlines and lobed clumps, mostly dendritic (metrics.realTransfer). Retrain the head on labelled images of the target material.",
+            "The new lithium kinds were drawn after looking at four of the li_sem_ucsd plated images (one each of 3 mAh/50, 6 mAh/1, 6 mAh/50 and 8 mAh/1 cycles); no real image was used for training, selection or any setting, but those per-condition rates are not fully blind. The Li-Cu series and the gold spheres/rods set kept aside were not seen.",
+            "Real Ag dendrites with lobed, leaf-like branches over a coarse template of faint discs can still be called spherical (1 miss on the 34 real Ag images).",
+            "A flat or featureless image is still forced into a class by the network (a flat grey image comes out dendritic at ~0.8 before the OOD check); the OOD score flags it (metrics.calibration.oodChecks).",
         ],
         "licence": "MIT (weights trained by this project on procedurally generated data only)",
     }

@@ -5,7 +5,8 @@
   the annotated branches: CAM mass on the (dilated) annotation mask divided by the mask's area
   share (lift > 1 = the map prefers the branches over the background).
 - Li plated/stripped (li_sem_ucsd): predicted class rates per condition.
-- A contact sheet of every image with its CAM (written outside the repo).
+- A contact sheet of every image with its CAM (written outside the repo, never committed: the
+  images have no licence): /tmp/contact_sheet.png by default.
 
     /usr/bin/python3 training/evaluate_real.py [--model path.pt] [--sheet /tmp/contact_sheet.png]
 """
@@ -84,6 +85,7 @@ def evaluate(model: VisualCNN, contact_sheet: Path | None, log=print) -> dict:
         tiles.append((tensor[0].numpy(), cams[0], f"Ag {CLASSES[predicted][:4]} p(dend) {probs[0][0]:.2f} [CAM dend]"))
     li_rates: dict[str, dict] = {}
     by_condition: dict[str, list[int]] = defaultdict(list)
+    dendritic_probability: dict[str, list[float]] = defaultdict(list)
     for path in sorted(DATA.glob("li_sem_ucsd/li_li_cycling_*/*/*.png")):
         state = "plated" if "plated" in path.parts[-3] else "stripped"
         condition = f"{state}/{path.parent.name}"
@@ -91,11 +93,13 @@ def evaluate(model: VisualCNN, contact_sheet: Path | None, log=print) -> dict:
         probs, cams = cam_maps(model, tensor[None])
         predicted = int(probs[0].argmax())
         by_condition[condition].append(predicted)
+        dendritic_probability[condition].append(float(probs[0][0]))
         tiles.append((tensor[0].numpy(), cams[0], f"Li {state[:5]} {path.parent.name} {CLASSES[predicted][:4]} p(dend) {probs[0][0]:.2f}"))
     for condition, preds in sorted(by_condition.items()):
         preds_arr = np.array(preds)
         li_rates[condition] = {"n": len(preds), "dendritic": float(np.mean(preds_arr == 0)),
-                               "spherical": float(np.mean(preds_arr == 1))}
+                               "spherical": float(np.mean(preds_arr == 1)),
+                               "medianProbabilityDendritic": float(np.median(dendritic_probability[condition]))}
     result = {
         "agDendrites": {"n": len(ag_files), "predictedDendritic": int(ag_dendritic),
                         "dendriticRate": float(ag_dendritic / max(len(ag_files), 1)),
@@ -127,11 +131,12 @@ def write_contact_sheet(tiles: list[tuple[np.ndarray, np.ndarray, str]], path: P
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--model", default=str(HERE / ".cache" / "visual-ccc-synthetic-v1.pt"))
+    parser.add_argument("--model", default=str(HERE / ".cache" / "visual-ccc-synthetic-v2.pt"))
     parser.add_argument("--sheet", default="/tmp/contact_sheet.png")
     args = parser.parse_args()
     torch.set_num_threads(2)
-    model = VisualCNN(2)
+    from build_model import PADDING_MODE
+    model = VisualCNN(2, padding_mode=PADDING_MODE)
     model.load_state_dict(torch.load(args.model))
     evaluate(model, Path(args.sheet))
 

@@ -96,10 +96,29 @@ def background(rng: np.random.Generator, size: int) -> tuple[np.ndarray, dict]:
     g = rng.uniform(-0.15, 0.15, 2)
     bg += g[0] * (xx - 0.5) + g[1] * (yy - 0.5)
     bg += rng.uniform(0.0, 0.08) * smooth_noise(rng, size, rng.uniform(30, 120))
+    if rng.random() < 0.35:
+        bg = foil_texture(rng, bg)
     if rng.random() < 0.4:
         bg = hex_template(rng, bg)
     layout = {"substrate_y": None}
     return bg, layout
+
+
+def foil_texture(rng: np.random.Generator, bg: np.ndarray) -> np.ndarray:
+    """A flat metal foil seen from above (the copper current collector): faint parallel rolling
+    marks at a random angle and a fine grain speckle. Drawn for both classes, so a flat, slightly
+    textured substrate says nothing about the class (whiskers lie on it, nodules sit on it)."""
+    size = bg.shape[0]
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float32)
+    angle = rng.uniform(0, math.pi)
+    across = (math.cos(angle) * xx + math.sin(angle) * yy) / size  # coordinate across the marks
+    profile = rng.standard_normal(4 * size).astype(np.float32)
+    profile = ndi.gaussian_filter1d(profile, rng.uniform(0.7, 3.0) * SUPERSAMPLE)
+    profile /= profile.std() + 1e-6
+    index = np.clip(((across + 1.5) / 3.0 * (4 * size - 1)).astype(int), 0, 4 * size - 1)
+    marks = profile[index]
+    speckle = smooth_noise(rng, size, rng.uniform(1.5, 4) * SUPERSAMPLE)
+    return bg + rng.uniform(0.01, 0.05) * marks + rng.uniform(0.0, 0.04) * speckle
 
 
 # Lattice pitch (output px) from which raised discs are kept faint (see hex_template).
@@ -214,9 +233,94 @@ def random_tree_style(rng: np.random.Generator, kind: str) -> dict:
     }
 
 
-def dendritic_mask(rng: np.random.Generator, size: int, layout: dict) -> np.ndarray:
-    kind = rng.choice(["side_forest", "top_trees", "fern", "needles", "radial"],
-                      p=[0.35, 0.2, 0.15, 0.15, 0.15])
+def whisker_points(rng: np.random.Generator, x: float, y: float, angle: float, length: float,
+                   radius: float, wiggle: float, kink_rate: float) -> list[tuple[float, float, float]]:
+    """Disc samples of one lithium whisker: a thin filament of nearly constant width that bends
+    smoothly and now and then kinks (whiskers grow from their root and change direction at defects)."""
+    step = max(0.7, radius * 0.7)
+    pts = []
+    for _ in range(max(2, int(length / step))):
+        angle += rng.normal(0, wiggle)
+        if rng.random() < kink_rate * step:
+            angle += rng.normal(0, 0.9)
+        x += math.cos(angle) * step
+        y += math.sin(angle) * step
+        pts.append((x, y, radius))
+    return pts
+
+
+def whiskers_mask(rng: np.random.Generator, size: int, scale: float) -> np.ndarray:
+    """Top view of whiskers lying on a flat substrate (lithium plated at low capacity): a few to a few
+    dozen thin, long, curved filaments, some crossing, some with a small nodule at the tip."""
+    pts: list[tuple[float, float, float]] = []
+    n = int(rng.uniform(4, 45) / scale)
+    wiggle = rng.uniform(0.01, 0.09)
+    kink_rate = rng.uniform(0.0, 0.01)
+    for _ in range(max(2, n)):
+        radius = rng.uniform(0.4, 1.4) * SUPERSAMPLE * scale
+        x, y = rng.uniform(-0.1, 1.1, 2) * size
+        filament = whisker_points(rng, x, y, rng.uniform(0, 2 * math.pi), rng.uniform(0.1, 0.7) * size,
+                                  radius, wiggle, kink_rate / SUPERSAMPLE)
+        pts.extend(filament)
+        if rng.random() < 0.25:
+            tip_x, tip_y, _ = filament[-1]
+            pts.append((tip_x, tip_y, radius * rng.uniform(1.3, 2.2)))
+    arr = np.array(pts, dtype=np.float32)
+    return stamp_points(size, arr[:, 0], arr[:, 1], arr[:, 2])
+
+
+def mossy_layer(rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mossy lithium: a porous felt of thin, tortuous, entangled filaments (whiskers growing from
+    their roots and branching), in two or three depth layers, the deeper ones dimmer, with holes
+    through the felt. Returns (brightness, mask)."""
+    layers = int(rng.integers(2, 4))
+    # Where the felt is: a thresholded low-frequency field leaves pores and bare patches.
+    felt = smooth_noise(rng, size, rng.uniform(25, 90) * SUPERSAMPLE) > rng.uniform(-0.8, 0.3)
+    radius_scale = rng.uniform(0.45, 1.3) * SUPERSAMPLE
+    bright = np.zeros((size, size), np.float32)
+    mask = np.zeros((size, size), bool)
+    for layer in range(layers):
+        style = {
+            "wiggle": rng.uniform(0.15, 0.45), "branch_every": rng.uniform(4, 14) * SUPERSAMPLE,
+            "branch_angle": rng.uniform(0.5, 1.4), "alternate": bool(rng.random() < 0.5),
+            "child_scale": rng.uniform(0.4, 0.9), "taper": rng.uniform(0.0, 0.3),
+            "tip_blobs": rng.uniform(0.0, 0.35), "bias": 0.0, "up": 0.0,
+            "child_radius": (0.7, 1.0), "tip_radius": (1.2, 2.0),
+        }
+        pts: list[tuple[float, float, float]] = []
+        n = int(rng.uniform(60, 220))
+        starts = rng.uniform(0, size, (n, 2))
+        inside = felt[np.clip(starts[:, 1].astype(int), 0, size - 1), np.clip(starts[:, 0].astype(int), 0, size - 1)]
+        for x, y in starts[inside]:
+            a = rng.uniform(0, 2 * math.pi)
+            style["up"] = a
+            grow_tree(rng, pts, float(x), float(y), a, rng.uniform(0.04, 0.2) * size,
+                      radius_scale * rng.uniform(0.7, 1.3), int(rng.integers(1, 3)), style)
+        if not pts:
+            continue
+        arr = np.array(pts, dtype=np.float32)
+        layer_mask = stamp_points(size, arr[:, 0], arr[:, 1], arr[:, 2])
+        depth = 1.0 if layer == layers - 1 else rng.uniform(0.35, 0.75)
+        shade = sem_shading(layer_mask, rng, size_hint=2 * SUPERSAMPLE) * depth
+        bright = np.where(layer_mask, shade, bright)
+        mask |= layer_mask
+    return bright, mask
+
+
+def dendritic_layer(rng: np.random.Generator, size: int, layout: dict) -> tuple[np.ndarray | None, np.ndarray, bool]:
+    """(own brightness or None for the default SEM shading, mask, whether the deposit is a dense,
+    porous mat whose gaps show the dark depth below)."""
+    kind = rng.choice(["side_forest", "top_trees", "fern", "needles", "radial", "whiskers", "mossy"],
+                      p=[0.28, 0.12, 0.1, 0.1, 0.1, 0.16, 0.14])
+    if kind == "mossy":
+        bright, mask = mossy_layer(rng, size)
+        return bright, mask, True
+    if kind == "whiskers":
+        return None, whiskers_mask(rng, size, rng.uniform(0.6, 1.4)), False
+    return None, dendritic_mask(rng, size, layout, kind), False
+
+
+def dendritic_mask(rng: np.random.Generator, size: int, layout: dict, kind: str) -> np.ndarray:
     pts: list[tuple[float, float, float]] = []
     scale = rng.uniform(0.5, 1.6)
     if kind in ("side_forest", "fern") and layout["substrate_y"] is not None:
@@ -270,9 +374,87 @@ def dendritic_mask(rng: np.random.Generator, size: int, layout: dict) -> np.ndar
 
 # ----------------------------------------------------------------------------- spherical
 
-def sphere_layer(rng: np.random.Generator, size: int, layout: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Packed polydisperse spheres rendered back to front. Returns (brightness, mask)."""
-    kind = rng.choice(["packed", "sparse", "pile", "grains"], p=[0.35, 0.2, 0.25, 0.2])
+def nodule_layer(rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Compact nodular / granular lithium seen from above: densely packed, irregular rounded grains
+    (lobed outlines, not circles), either evenly packed or gathered into cauliflower-like clumps,
+    rendered back to front with the SEM edge effect (bright outlines where the surface turns away),
+    a faint wrinkled skin, one-sided shading, and dark crevices where grains meet. Returns
+    (brightness, mask); the caller darkens the gaps between them."""
+    r_med = math.exp(rng.uniform(math.log(3.5), math.log(13))) * SUPERSAMPLE
+    sigma = rng.uniform(0.15, 0.45)
+    area = size * size / (math.pi * r_med ** 2)
+    if rng.random() < 0.4:  # clumps of grains with gaps between the clumps
+        clump_r = r_med * rng.uniform(2.5, 6)
+        n_clumps = max(1, int(size * size / (math.pi * clump_r ** 2) * rng.uniform(0.6, 1.4)))
+        cx, cy = rng.uniform(-clump_r, size + clump_r, (2, n_clumps))
+        n = int(n_clumps * (clump_r / r_med) ** 2 * rng.uniform(0.9, 1.8))
+        owner = rng.integers(0, n_clumps, n)
+        rho = clump_r * np.sqrt(rng.random(n))
+        phi = rng.uniform(0, 2 * math.pi, n)
+        xs, ys = cx[owner] + rho * np.cos(phi), cy[owner] + rho * np.sin(phi)
+    else:
+        n = int(area * rng.uniform(1.0, 1.9))
+        xs, ys = rng.uniform(-r_med, size + r_med, (2, n))
+    rs = np.clip(rng.lognormal(math.log(r_med), sigma, n), 1.5 * SUPERSAMPLE, size / 4)
+    lobe_amp = rng.uniform(0.08, 0.3)
+    rim_width = rng.uniform(0.6, 2.5) * SUPERSAMPLE  # the SEM edge effect: a thin bright outline
+    interior = rng.uniform(0.15, 0.55)
+    rim_gain = rng.uniform(0.6, 1.2)
+    light = rng.uniform(0, 2 * math.pi)
+    lx, ly = math.cos(light), math.sin(light)
+    directional = rng.uniform(0.05, 0.3)
+    skin = rng.uniform(0.0, 0.2) * smooth_noise(rng, size, rng.uniform(1.5, 4) * SUPERSAMPLE)
+    bright = np.zeros((size, size), np.float32)
+    mask = np.zeros((size, size), bool)
+    zbuf = np.full((size, size), -np.inf, np.float32)
+    owner = np.full((size, size), -1, np.int32)
+    for idx in np.argsort(rng.random(n)):
+        x, y, r = xs[idx], ys[idx], rs[idx]
+        reach = r * (1 + 2 * lobe_amp)
+        x0, x1 = int(max(0, x - reach - 1)), int(min(size, x + reach + 2))
+        y0, y1 = int(max(0, y - reach - 1)), int(min(size, y + reach + 2))
+        if x0 >= x1 or y0 >= y1:
+            continue
+        gy, gx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+        dx, dy = gx - x, gy - y
+        rho = np.sqrt(dx * dx + dy * dy)
+        direction = (dx + 1j * dy) / np.maximum(rho, 1e-6)  # e^(i theta)
+        outline = np.ones_like(rho)
+        power = direction
+        for k in range(2, 6):  # lobes: low angular harmonics of the outline, cos(k theta + phase)
+            power = power * direction
+            phase = np.exp(1j * rng.uniform(0, 2 * math.pi))
+            outline += rng.uniform(0, lobe_amp) / (k - 1) * (power * phase).real
+        d = rho / (r * np.maximum(outline, 0.4))
+        inside = d < 1
+        if not inside.any():
+            continue
+        h = np.sqrt(np.clip(1 - d * d, 0, 1))
+        z = h * r + rng.uniform(0, 1.5) * r  # grains stack at random depths
+        sub_z = zbuf[y0:y1, x0:x1]
+        win = inside & (z > sub_z)
+        from_edge = (1 - d) * r * np.maximum(outline, 0.4)  # ~ distance to the outline
+        shade = interior + rim_gain * np.exp(-from_edge / rim_width) + 0.15 * h
+        shade = shade + directional * (dx * lx + dy * ly) / r + skin[y0:y1, x0:x1] * h
+        bright[y0:y1, x0:x1][win] = shade[win]
+        sub_z[win] = z[win]
+        owner[y0:y1, x0:x1][win] = idx
+        mask[y0:y1, x0:x1] |= inside
+    # Dark crevices where two grains meet (not along the deposit's outer outline, which the edge
+    # effect keeps bright).
+    below, right = np.roll(owner, 1, axis=0), np.roll(owner, 1, axis=1)
+    crevices = mask & (((owner != below) & (below >= 0)) | ((owner != right) & (right >= 0)))
+    bright[crevices] *= rng.uniform(0.2, 0.6)
+    return bright, mask
+
+
+def sphere_layer(rng: np.random.Generator, size: int, layout: dict) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Packed polydisperse spheres rendered back to front. Returns (brightness, mask, whether the
+    deposit is a dense mat whose gaps show the dark depth below)."""
+    kind = rng.choice(["packed", "sparse", "pile", "grains", "nodules"], p=[0.24, 0.14, 0.18, 0.14, 0.3])
+    if kind == "nodules":
+        bright, mask = nodule_layer(rng, size)
+        return bright, mask, True
     if kind == "pile" and layout["substrate_y"] is None:
         kind = "packed"
     r_med = rng.uniform(3, 28) * SUPERSAMPLE
@@ -333,7 +515,7 @@ def sphere_layer(rng: np.random.Generator, size: int, layout: dict) -> tuple[np.
         # dark crevices at the boundaries between touching grains
         owner_edges = ndi.generic_gradient_magnitude(zbuf.clip(-1, None), ndi.sobel) > rng.uniform(2, 6)
         bright[owner_edges & mask] *= rng.uniform(0.3, 0.7)
-    return bright, mask
+    return bright, mask, kind in ("packed", "grains")
 
 
 # ----------------------------------------------------------------------------- imaging
@@ -371,6 +553,23 @@ def imaging(rng: np.random.Generator, img: np.ndarray, out_size: int) -> tuple[n
         Image.fromarray(u8).save(buf, format="JPEG", quality=int(rng.integers(40, 95)))
         u8 = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("L"))
     return u8, shown_rows
+
+
+def porous_gaps(rng: np.random.Generator, scene: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Darkens the background between the parts of a dense deposit: the secondary electrons from
+    the bottom of a pore or crevice mostly do not escape, so gaps look dark."""
+    around = ndi.gaussian_filter(mask.astype(np.float32), rng.uniform(2, 8) * SUPERSAMPLE)
+    depth = np.clip(around * rng.uniform(1.0, 2.0), 0, 1) * rng.uniform(0.4, 0.9)
+    return np.where(mask, scene, scene * (1 - depth))
+
+
+def cast_shadow(rng: np.random.Generator, scene: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """A short, soft shadow of the deposit on the substrate on the side away from the detector."""
+    angle = rng.uniform(0, 2 * math.pi)
+    length = rng.uniform(1, 4) * SUPERSAMPLE
+    shadow = ndi.shift(ndi.gaussian_filter(mask.astype(np.float32), SUPERSAMPLE),
+                       (length * math.sin(angle), length * math.cos(angle)), order=1)
+    return np.where(mask, scene, scene * (1 - rng.uniform(0.2, 0.6) * np.clip(shadow, 0, 1)))
 
 
 def deposit_visibility(image: np.ndarray, mask: np.ndarray) -> float:
@@ -425,14 +624,20 @@ def _render_attempt(rng: np.random.Generator, label: int, out_size: int) -> tupl
     visible_rows = int(layout["substrate_y"]) if side_view else size
     for _ in range(8):
         if label == 0:
-            mask = dendritic_mask(rng, size, layout)
-            shade = None
+            shade, mask, dense = dendritic_layer(rng, size, layout)
         else:
-            shade, mask = sphere_layer(rng, size, layout)
+            shade, mask, dense = sphere_layer(rng, size, layout)
         if mask[:visible_rows].mean() * size / max(visible_rows, 1) >= MIN_COVERAGE:
             break
+    # Shared by both classes: the gaps of a dense, porous deposit (mossy felt, packed nodules)
+    # show the dark depth below it, and any deposit may cast a short shadow on the substrate.
+    if rng.random() < (0.85 if dense else 0.1):
+        scene = porous_gaps(rng, scene, mask)
+    if rng.random() < 0.35:
+        scene = cast_shadow(rng, scene, mask)
     if label == 0:
-        shade = sem_shading(mask, rng, size_hint=3 * SUPERSAMPLE)
+        if shade is None:
+            shade = sem_shading(mask, rng, size_hint=3 * SUPERSAMPLE)
         scene = scene * (1 - mask) + (scene + deposit_level * 0.3 + shade * abs(deposit_level) * 1.3) * mask
     else:
         scene = scene * (1 - mask) + (scene * 0.3 + shade * (0.3 + abs(deposit_level) * 1.2)) * mask

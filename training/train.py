@@ -158,14 +158,14 @@ def train(train_x: np.ndarray, train_y: np.ndarray, val_x: np.ndarray, val_y: np
           epochs: int, batch_size: int, lr: float, weight_decay: float, seed: int,
           log=print, on_best=None, init_state: dict | None = None,
           pct_start: float = 0.15, train_masks: np.ndarray | None = None,
-          ema_decay: float | None = None) -> tuple[VisualCNN, list[dict]]:
+          ema_decay: float | None = None, padding_mode: str = "zeros") -> tuple[VisualCNN, list[dict]]:
     """AdamW + one-cycle schedule; keeps the weights of the epoch with the best val accuracy
     (ties: lower val loss) measured on whole 256 x 256 images, as the model will be used.
     With ema_decay, the weights evaluated and kept are an exponential moving average of the
     trained ones (updated every step), which smooths out the last steps' noise."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    model = VisualCNN(num_classes=2)
+    model = VisualCNN(num_classes=2, padding_mode=padding_mode)
     if init_state is not None:
         model.load_state_dict(init_state)
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)

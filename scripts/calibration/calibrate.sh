@@ -10,11 +10,11 @@ WORK=${1:-/tmp/visual-ccc-calibration}
 TRAIN=${2:-400}
 VAL=${3:-300}
 TEST=${4:-250}
-MODEL=models/visual-ccc-synthetic-v1.onnx
+MODEL=models/visual-ccc-synthetic-v2.onnx
 mkdir -p "$WORK"
 /usr/bin/python3 scripts/calibration/render_synthetic.py train "$TRAIN" "$WORK/train"
 /usr/bin/python3 scripts/calibration/render_synthetic.py val "$VAL" "$WORK/val"
 /usr/bin/python3 scripts/calibration/render_synthetic.py test "$TEST" "$WORK/test"
 /usr/bin/python3 scripts/calibration/render_synthetic.py ood 0 "$WORK/ood"
-npx tsx --conditions=react-server scripts/calibration/extract-features.ts "$WORK" train val test ood
+npx tsx --conditions=react-server scripts/calibration/extract-features.ts --model="$MODEL" "$WORK" train val test ood
 /usr/bin/python3 scripts/calibration/fit_calibration.py "$WORK" "$MODEL" "${MODEL%.onnx}.calibration.json"

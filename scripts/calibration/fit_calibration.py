@@ -181,10 +181,38 @@ def main() -> None:
         },
     }
     out.write_text(json.dumps(card, separators=(",", ":")) + "\n")
+    report_in_model_card(model_path, sha, out, card)
     print(json.dumps({k: v for k, v in card.items() if k != "ood"}, indent=1))
     print("ood thresholds", ood["threshold"], image["threshold"], "test share above", card["ood"]["testShareAboveThreshold"])
     print(json.dumps(checks, indent=1))
     print("train image statistics percentiles 1/50/99", np.percentile(train_s, [1, 50, 99], axis=0).round(3).tolist())
+
+
+def report_in_model_card(model_path: Path, sha: str, sidecar: Path, calibration: dict) -> None:
+    """Copies the calibration's headline numbers into the model card's metrics (the card is what a
+    reader sees; the sidecar is what the app reads), when the card belongs to these model bytes."""
+    card_path = model_path.with_suffix(".json")
+    if not card_path.exists():
+        return
+    model_card = json.loads(card_path.read_text())
+    if model_card.get("sha256") != sha:
+        print(f"{card_path}: sha256 differs from the model's, calibration not reported there")
+        return
+    model_card.setdefault("metrics", {})["calibration"] = {
+        "sidecar": sidecar.name,
+        "method": calibration["method"],
+        "command": calibration["command"],
+        "temperature": calibration["temperature"],
+        "syntheticTest": calibration["metrics"]["test"],
+        "syntheticValidation": calibration["metrics"]["validation"],
+        "oodThresholdRule": calibration["ood"]["thresholdRule"],
+        "testShareAboveOodThreshold": calibration["ood"]["testShareAboveThreshold"],
+        "oodChecks": {name: check["oodScore"] for name, check in calibration["ood"]["checks"].items()},
+        "note": "the synthetic test here is the held-out test seeds fed through the app's own preprocessing "
+        "(resize to 307, centre crop 256), a subset of metrics.syntheticTest's images",
+    }
+    card_path.write_text(json.dumps(model_card, indent=2) + "\n")
+    print(f"calibration reported in {card_path}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Renders a slice of the project's synthetic micrographs (training/generator.py, the same seeds
 as training/dataset.py), or for split "ood" the flat-grey and noise checks, for
 scripts/calibration/calibrate.sh: writes <out>.u8 (N x 256 x 256 grey bytes) and <out>.json
-({"labels": [...], "seeds": [...]}). numpy + scipy only, no torch.
+({"labels": [...], "seeds": [...]}). numpy + scipy only, no torch. Reuses the model build's cached
+images (training/.cache) when they are there.
 
 usage: /usr/bin/python3 scripts/calibration/render_synthetic.py <split> <per_class> <out> [workers]
 """
@@ -17,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "training"))
 import numpy as np  # noqa: E402
 
 import generator  # noqa: E402
-from dataset import SPLIT_SEED_BASE  # noqa: E402
+from dataset import CACHE_DIR, SPLIT_SEED_BASE, generator_fingerprint  # noqa: E402
 
 
 def _render(args: tuple[int, int]) -> np.ndarray:
@@ -44,6 +45,21 @@ def write_ood_checks(out: Path) -> None:
     )
 
 
+def cached_images(split: str, per_class: int) -> np.ndarray | None:
+    """The same images from the model build's cache (training/.cache, same generator fingerprint),
+    when it holds at least these seeds: the build renders seeds base + i for i < its per-class
+    count, both labels per seed, in the order used here, so its first 2 * per_class images are
+    exactly what would be rendered (and rendering them again costs minutes)."""
+    for path in sorted(CACHE_DIR.glob(f"{split}-*-256-{generator_fingerprint()}.npz")):
+        cached_per_class = int(path.name.split("-")[1])
+        if cached_per_class >= per_class:
+            with np.load(path) as cached:
+                labels = cached["labels"][: 2 * per_class]
+                assert labels.tolist() == [label for _ in range(per_class) for label in (0, 1)], path
+                return cached["images"][: 2 * per_class]
+    return None
+
+
 def main() -> None:
     split, per_class, out = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
     workers = int(sys.argv[4]) if len(sys.argv) > 4 else 2
@@ -52,8 +68,10 @@ def main() -> None:
         return
     base = SPLIT_SEED_BASE[split]
     jobs = [(base + i, label) for i in range(per_class) for label in (0, 1)]
-    with Pool(workers) as pool:
-        images = pool.map(_render, jobs, chunksize=8)
+    images = cached_images(split, per_class)
+    if images is None:
+        with Pool(workers) as pool:
+            images = pool.map(_render, jobs, chunksize=8)
     np.stack(images).astype(np.uint8).tofile(out.with_suffix(".u8"))
     out.with_suffix(".json").write_text(
         json.dumps({"split": split, "labels": [label for _, label in jobs], "seeds": [seed for seed, _ in jobs]})

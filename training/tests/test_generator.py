@@ -52,3 +52,33 @@ def test_native_crops_are_placed_on_the_deposit() -> None:
     # A blind crop shows this corner deposit about 1 time in 8; a placed one most of the time.
     assert share_showing_deposit(False) < 0.3
     assert share_showing_deposit(True) > 0.6
+
+
+def local_half_widths(mask: np.ndarray) -> np.ndarray:
+    """Distance to the background of every deposit pixel (a filament of width w peaks at ~w / 2)."""
+    from scipy import ndimage as ndi
+    return ndi.distance_transform_edt(mask)[mask]
+
+
+def test_whiskers_and_mossy_lithium_are_thin_filaments_and_nodules_are_not() -> None:
+    size = 256 * generator.SUPERSAMPLE
+    for seed in range(3):
+        whiskers = generator.whiskers_mask(np.random.default_rng(seed), size, 1.0)
+        _, mossy = generator.mossy_layer(np.random.default_rng(seed), size)
+        _, nodules = generator.nodule_layer(np.random.default_rng(seed), size)
+        for filaments in (whiskers, mossy):
+            assert filaments.mean() > 0.01
+            # supersampled px: whisker radius <= 1.4 * 2 (tip nodules a few px more)
+            assert np.percentile(local_half_widths(filaments), 90) <= 4.5
+        assert nodules.mean() > 0.3  # compact: the grains cover most of the field
+        assert np.percentile(local_half_widths(nodules), 90) > 4.5
+
+
+def test_nodules_have_bright_outlines() -> None:
+    """The SEM edge effect: inside each grain, the brightness near its outline exceeds its core's."""
+    from scipy import ndimage as ndi
+    for seed in range(3):
+        bright, mask = generator.nodule_layer(np.random.default_rng(seed), 256 * generator.SUPERSAMPLE)
+        inner = ndi.binary_erosion(mask, iterations=6)
+        outline = mask & ~ndi.binary_erosion(mask, iterations=2)
+        assert bright[outline].mean() > bright[inner].mean()

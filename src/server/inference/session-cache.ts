@@ -37,9 +37,9 @@ export function modelsDirectory(): string {
 }
 
 /** The model shipped by default. */
-export const DEFAULT_MODEL_NAME = "visual-ccc-synthetic-v1";
+export const DEFAULT_MODEL_NAME = "visual-ccc-synthetic-v2";
 
-/** A model name ("visual-ccc-synthetic-v1") or a path to a .onnx file -> absolute path. */
+/** A model name ("visual-ccc-synthetic-v2") or a path to a .onnx file -> absolute path. */
 export function resolveModelPath(nameOrPath: string = DEFAULT_MODEL_NAME): string {
   if (nameOrPath.endsWith(".onnx") || nameOrPath.includes("/") || nameOrPath.includes(path.sep))
     return path.resolve(nameOrPath);

@@ -1,7 +1,7 @@
 /**
  * How callers name the classifier of an analysis, as one string (job payloads, the workspace's
  * model picker, Analysis.params.classifier.model):
- * - a built-in model: its name in models/ ("visual-ccc-synthetic-v1") or a path to a .onnx file,
+ * - a built-in model: its name in models/ ("visual-ccc-synthetic-v2") or a path to a .onnx file,
  *   exactly as before model versions existed, so stored analyses keep their parameter hashes;
  * - a project's retrained version: "version:<ModelVersion id>".
  * Persisted: never change the prefix.

@@ -3,7 +3,7 @@ import { DEFAULT_ANALYSIS_SETTINGS } from "~/core/settings/analysis-settings";
 import { choiceDifferences, settingsModelOf } from "../ProjectSettingsBar";
 
 const models = [
-  { name: "visual-ccc-synthetic-v1", isDefault: true },
+  { name: "visual-ccc-synthetic-v2", isDefault: true },
   { name: "other-built-in", isDefault: false },
 ];
 
@@ -11,7 +11,7 @@ describe("workspace choice against the project's settings", () => {
   it("maps the model picker to a settings model", () => {
     expect(settingsModelOf("", models)).toEqual({ kind: "none" });
     expect(settingsModelOf("version:abc", models)).toEqual({ kind: "version", modelVersionId: "abc" });
-    expect(settingsModelOf("visual-ccc-synthetic-v1", models)).toEqual({ kind: "default" });
+    expect(settingsModelOf("visual-ccc-synthetic-v2", models)).toEqual({ kind: "default" });
     expect(settingsModelOf("other-built-in", models)).toBeNull();
   });
 

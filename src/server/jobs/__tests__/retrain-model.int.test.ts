@@ -303,7 +303,7 @@ describe("retrain-model", () => {
   });
 });
 
-const SHIPPED_MODEL = path.join(repoRoot, "models/visual-ccc-synthetic-v1.onnx");
+const SHIPPED_MODEL = path.join(repoRoot, "models/visual-ccc-synthetic-v2.onnx");
 
 async function retrainFortyTwice(options: { firstIndex: number; label: string; baseVersionId?: string }) {
   const { project, users } = await seedProject(db, { editor: "EDITOR" });

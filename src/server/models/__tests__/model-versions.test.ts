@@ -7,7 +7,7 @@ import { scoreStoredPredictions } from "../stored-analysis-label-metrics";
 
 describe("model references", () => {
   it("tells model files from versions", () => {
-    expect(parseModelRef("visual-ccc-synthetic-v1")).toEqual({ kind: "file", model: "visual-ccc-synthetic-v1" });
+    expect(parseModelRef("visual-ccc-synthetic-v2")).toEqual({ kind: "file", model: "visual-ccc-synthetic-v2" });
     expect(parseModelRef("tests/fixtures/inference/tiny-visualcnn.onnx")).toEqual({
       kind: "file",
       model: "tests/fixtures/inference/tiny-visualcnn.onnx",
