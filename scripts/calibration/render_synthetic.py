@@ -1,5 +1,6 @@
 """Renders a slice of the project's synthetic micrographs (training/generator.py, the same seeds
-as training/dataset.py), or for split "ood" the flat-grey and noise checks, for
+as training/dataset.py, plus split "calibration": seeds of their own, drawn exactly like the test
+set), or for split "ood" the flat-grey and noise checks, for
 scripts/calibration/calibrate.sh: writes <out>.u8 (N x 256 x 256 grey bytes) and <out>.json
 ({"labels": [...], "seeds": [...]}). numpy + scipy only, no torch. Reuses the model build's cached
 images (training/.cache) when they are there.
@@ -19,6 +20,14 @@ import numpy as np  # noqa: E402
 
 import generator  # noqa: E402
 from dataset import CACHE_DIR, SPLIT_SEED_BASE, generator_fingerprint  # noqa: E402
+
+
+# The temperature's own images: drawn like val and test (same generator, both labels per seed)
+# from a range no model build uses, so fitting T neither reuses the small validation set the build
+# selected on nor touches the held-out test seeds.
+CALIBRATION_SEED_BASE = 30_000_000
+SEED_BASE = {**SPLIT_SEED_BASE, "calibration": CALIBRATION_SEED_BASE}
+assert len(set(SEED_BASE.values())) == len(SEED_BASE)
 
 
 def _render(args: tuple[int, int]) -> np.ndarray:
@@ -66,7 +75,8 @@ def main() -> None:
     if split == "ood":
         write_ood_checks(out)
         return
-    base = SPLIT_SEED_BASE[split]
+    base = SEED_BASE[split]
+    assert per_class <= 10_000_000, "seed ranges of the splits are 10 000 000 apart"
     jobs = [(base + i, label) for i in range(per_class) for label in (0, 1)]
     images = cached_images(split, per_class)
     if images is None:
