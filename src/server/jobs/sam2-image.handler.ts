@@ -17,6 +17,7 @@ import { ensureSam2Embedding, type ReadySam2Model } from "~/server/inference/sam
 import { findReadySam2Model, Sam2ModelUnavailableError } from "~/server/inference/sam2/sam2-registry";
 import { requestSam2ObjectSet } from "~/server/objects/request-sam2-object-set";
 import type { BlobStore } from "~/server/storage";
+import { recordGaveUpItem } from "./analyse-image-gave-up.handler";
 import type { Sam2ImagePayload } from "./definitions";
 import type { Tx } from "./queue";
 import { recordItemOutcome, type ItemOutcome, type RecordItemResult } from "./record-item-outcome";
@@ -111,21 +112,11 @@ export async function handleSam2Image(options: {
 }
 
 /** Dead-letter handler: an item that kept failing or killing its worker is recorded as failed. */
-export async function handleSam2ImageGaveUp(options: {
+export function handleSam2ImageGaveUp(options: {
   db: Db;
   payload: Sam2ImagePayload;
   lastError: string | null;
   completeQueueJob: (tx: Tx) => Promise<boolean>;
 }): Promise<RecordItemResult> {
-  const reason = options.lastError
-    ? `gave up after repeated attempts; last error: ${options.lastError}`
-    : "gave up after repeated attempts (the worker stopped responding each time)";
-  return recordItemOutcome({
-    db: options.db,
-    jobRunId: options.payload.jobRunId,
-    imageId: options.payload.imageId,
-    outcome: { kind: "failed", reason },
-    settingsId: null,
-    completeQueueJob: options.completeQueueJob,
-  });
+  return recordGaveUpItem({ ...options, payload: { ...options.payload, settingsId: null } });
 }

@@ -6,7 +6,7 @@
  * dead worker's image goes back to the queue (its heartbeat stops) and a second worker finishes
  * the run, every image recorded once, nothing computed twice into a second row.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,7 +17,8 @@ import { PROBE_DIR } from "~/server/inference/sam2/__tests__/sam2-fixtures";
 import { seedProject } from "../../../../tests/helpers/seed";
 import { stopJobQueue } from "../queue";
 import { startSam2Run } from "../start-sam2-run";
-import { repoRoot, seedDataset, TINY_MODEL, waitFor, waitForFinishedRun } from "./seed-images";
+import { seedDataset, TINY_MODEL, waitFor, waitForFinishedRun } from "./seed-images";
+import { spawnWorker as spawnTestWorker, type SpawnedWorker } from "../../../../tests/helpers/spawned-worker";
 
 const IMAGES = 10;
 const workers: ChildProcess[] = [];
@@ -42,48 +43,21 @@ afterAll(async () => {
   delete process.env.SAM2_MODELS_DIR;
 });
 
-type SpawnedWorker = {
-  child: ChildProcess;
-  output: () => string;
-  ready: Promise<void>;
-  onOutput: (l: (text: string) => void) => void;
-};
-
 function spawnWorker(name: string): SpawnedWorker {
-  let output = "";
-  const listeners: ((text: string) => void)[] = [];
-  // `node --import tsx`, not the tsx CLI, so that a SIGKILL reaches the worker itself.
-  const child = spawn(
-    process.execPath,
-    ["--conditions=react-server", "--import", "tsx", path.join(repoRoot, "scripts/worker.ts")],
+  return spawnTestWorker(
+    name,
     {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        SAM2_MODELS_DIR: modelsDir,
-        INFERENCE_MODEL: TINY_MODEL,
-        INFERENCE_PROVIDER: "cpu",
-        WORKER_CONCURRENCY: "1",
-        JOB_ITEM_EXPIRE_SECONDS: undefined,
-        JOB_MAINTENANCE_SECONDS: undefined,
-        JOB_POLL_SECONDS: "0.5",
-        WORKER_LOG_JOBS: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+      SAM2_MODELS_DIR: modelsDir,
+      INFERENCE_MODEL: TINY_MODEL,
+      INFERENCE_PROVIDER: "cpu",
+      WORKER_CONCURRENCY: "1",
+      JOB_ITEM_EXPIRE_SECONDS: undefined,
+      JOB_MAINTENANCE_SECONDS: undefined,
+      JOB_POLL_SECONDS: "0.5",
+      WORKER_LOG_JOBS: "1",
     },
+    workers,
   );
-  workers.push(child);
-  const ready = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      for (const listener of listeners) listener(chunk.toString());
-      if (output.includes("taking jobs")) resolve();
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`worker ${name} exited (${code}) before it was ready:\n${output}`)));
-  });
-  return { child, output: () => output, ready, onOutput: (listener) => void listeners.push(listener) };
 }
 
 const run = (id: string) => db.jobRun.findUniqueOrThrow({ where: { id } });

@@ -6,71 +6,36 @@
  * settings (the 300 s item expiry, 30 s maintenance): the survivor must see the dead worker's
  * stale heartbeat and retry its image within 30 s, and the run must finish within 60 s of the kill.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~/server/db";
 import { seedProject } from "../../../../tests/helpers/seed";
 import { stopJobQueue } from "../queue";
 import { startDatasetAnalysis } from "../start-dataset-analysis";
-import { repoRoot, seedDataset, TINY_MODEL, waitFor } from "./seed-images";
+import { seedDataset, TINY_MODEL, waitFor } from "./seed-images";
+import { spawnWorker as spawnTestWorker, type SpawnedWorker } from "../../../../tests/helpers/spawned-worker";
 
 const IMAGES = 50;
 const workers: ChildProcess[] = [];
 
-type SpawnedWorker = {
-  child: ChildProcess;
-  output: () => string;
-  ready: Promise<void>;
-  onOutput: (listener: (text: string) => void) => void;
-};
-
 function spawnWorker(name: string): SpawnedWorker {
-  let output = "";
-  const listeners: ((text: string) => void)[] = [];
-  // `node --import tsx`, not the tsx CLI: the CLI runs the script in a child process, which a
-  // SIGKILL of the CLI would not reach.
-  const child = spawn(
-    process.execPath,
-    ["--conditions=react-server", "--import", "tsx", path.join(repoRoot, "scripts/worker.ts")],
+  return spawnTestWorker(
+    name,
     {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        DATABASE_URL: process.env.DATABASE_URL,
-        DATA_DIR: process.env.DATA_DIR,
-        INFERENCE_MODEL: TINY_MODEL,
-        INFERENCE_PROVIDER: "cpu",
-        WORKER_CONCURRENCY: "1",
-        // The defaults, whatever the environment of the test run says: no shortened expiry.
-        JOB_ITEM_EXPIRE_SECONDS: undefined,
-        JOB_ITEM_RETRY_LIMIT: undefined,
-        JOB_MAINTENANCE_SECONDS: undefined,
-        JOB_POLL_SECONDS: undefined,
-        WORKER_LOG_JOBS: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+      DATABASE_URL: process.env.DATABASE_URL,
+      DATA_DIR: process.env.DATA_DIR,
+      INFERENCE_MODEL: TINY_MODEL,
+      INFERENCE_PROVIDER: "cpu",
+      WORKER_CONCURRENCY: "1",
+      // The defaults, whatever the environment of the test run says: no shortened expiry.
+      JOB_ITEM_EXPIRE_SECONDS: undefined,
+      JOB_ITEM_RETRY_LIMIT: undefined,
+      JOB_MAINTENANCE_SECONDS: undefined,
+      JOB_POLL_SECONDS: undefined,
+      WORKER_LOG_JOBS: "1",
     },
+    workers,
   );
-  workers.push(child);
-  const ready = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      for (const listener of listeners) listener(chunk.toString());
-      if (output.includes("taking jobs")) resolve();
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`worker ${name} exited (${code}) before it was ready:\n${output}`)));
-  });
-  return {
-    child,
-    output: () => output,
-    ready,
-    onOutput: (listener) => {
-      listeners.push(listener);
-    },
-  };
 }
 
 afterAll(async () => {
