@@ -9,6 +9,7 @@ import { computeSam2Embedding } from "~/server/inference/sam2/sam2-embedding";
 import { openSam2Folder, type LoadedSam2Model } from "~/server/inference/sam2/sam2-model";
 import { findReadySam2Model, resolveSam2Folder } from "~/server/inference/sam2/sam2-registry";
 import { measureSam2Masks, type Sam2ObjectRecord } from "~/server/objects/measure-sam2-masks";
+import type { ObjectJson } from "./objects";
 
 /**
  * The `--method sam2` path of `npm run cli -- objects`: SAM 2's automatic mask generator with an
@@ -25,29 +26,31 @@ export async function cliSam2Model(nameOrFolder: string | undefined): Promise<Lo
 }
 
 /** One SAM 2 object of result.json: SAM's record (bbox, scores, point, COCO RLE) with the descriptors. */
-export type Sam2ObjectJson = {
-  id: number;
+export type Sam2ObjectJson = Pick<
+  ObjectJson,
+  | "id"
+  | "area"
+  | "perimeter"
+  | "equivalentDiameter"
+  | "majorAxis"
+  | "minorAxis"
+  | "eccentricity"
+  | "solidity"
+  | "feretMax"
+  | "circularity"
+  | "aspectRatio"
+  | "orientation"
+  | "extent"
+  | "centroid"
+> & {
   /** [x, y, w, h] in image pixels as SAM 2 records it: w = x1 - x0 of the mask's inclusive box. */
   bbox: [number, number, number, number];
-  area: number;
   predictedIou: number;
   stabilityScore: number;
   /** The grid point that prompted the mask, image pixels [x, y]. */
   point: [number, number];
   /** The whole mask, as pycocotools writes it (column-major, compressed counts). */
   segmentation: { size: [number, number]; counts: string };
-  perimeter: number;
-  equivalentDiameter: number;
-  majorAxis: number;
-  minorAxis: number;
-  eccentricity: number;
-  solidity: number | null;
-  feretMax: number | null;
-  circularity: number | null;
-  aspectRatio: number | null;
-  orientation: number;
-  extent: number;
-  centroid: [number, number];
 };
 
 export type Sam2ImageResult = {
