@@ -11,24 +11,20 @@
  * route takes the option (400 for a model that is not installed or an option on another export),
  * and the classical exports are the same bytes with or without `objects: classical`.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { cocoRleToMask, maskToCocoRle } from "~/core/regions/coco-rle";
 import { SAM2_AMG_DEFAULTS } from "~/core/sam2/amg-params";
 import { db } from "~/server/db";
 import type { ReadySam2Model } from "~/server/inference/sam2/ensure-sam2-embedding";
-import { installSam2Model } from "~/server/inference/sam2/install-sam2-model";
 import { findReadySam2Model } from "~/server/inference/sam2/sam2-registry";
-import { PROBE_DIR, SAM2_FIXTURES } from "~/server/inference/sam2/__tests__/sam2-fixtures";
-import { releaseModels } from "~/server/inference/session-cache";
+import { SAM2_FIXTURES, installProbeForFile } from "~/server/inference/sam2/__tests__/sam2-fixtures";
 import type { Sam2StoredObject } from "~/server/objects/compute-sam2-object-set";
 import { encodeLabelMapPng } from "~/server/objects/object-set-labels";
 import { requestSam2ObjectSet } from "~/server/objects/request-sam2-object-set";
 import { sam2ObjectParamsHash } from "~/server/objects/sam2-object-set-record";
 import { blobStore } from "~/server/storage";
-import { closeHeavyWorkPool } from "~/server/workers/heavy-pool";
 import {
   ONE_MEMBER_PER_ROLE,
   seedProjectWithDataset,
@@ -46,17 +42,7 @@ import { OBJECTS_CSV_COLUMNS, SAM2_OBJECTS_CSV_COLUMNS, streamObjectsCsv } from 
 vi.mock("~/server/auth", () => import("../../../../tests/helpers/signed-in-user"));
 const exportsRoute = await import("~/app/api/projects/[projectId]/exports/[kind]/route");
 
-let modelsDir: string;
-beforeAll(async () => {
-  modelsDir = mkdtempSync(path.join(tmpdir(), "vccc-sam2-models-"));
-  await installSam2Model({ source: PROBE_DIR, name: "probe", directory: modelsDir });
-  process.env.SAM2_MODELS_DIR = modelsDir;
-});
-afterAll(async () => {
-  delete process.env.SAM2_MODELS_DIR;
-  await closeHeavyWorkPool();
-  await releaseModels();
-});
+installProbeForFile();
 
 async function collect(source: AsyncIterable<string | Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];

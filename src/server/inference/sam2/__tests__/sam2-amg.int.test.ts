@@ -9,11 +9,10 @@
  * the classical descriptors), its label map shows the higher-scoring mask where masks overlap, and
  * a second request reuses the stored set.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SAM2_AMG_DEFAULTS } from "~/core/sam2/amg-params";
 import { decodeRaster } from "~/server/codecs/decode-raster";
 import { db } from "~/server/db";
@@ -23,17 +22,14 @@ import type { Sam2StoredObject } from "~/server/objects/compute-sam2-object-set"
 import { cocoRleToMask, encodeCompressedCounts } from "~/core/regions/coco-rle";
 import { readObjectRecords } from "~/server/objects/read-object-records";
 import { blobStore } from "~/server/storage";
-import { closeHeavyWorkPool } from "~/server/workers/heavy-pool";
 import { seedProjectWithDataset, seedStoredImageRow } from "../../../../../tests/helpers/project-images";
-import { releaseModels } from "../../session-cache";
 import { embeddingTensors } from "../sam2-contract";
 import { computeSam2Embedding } from "../sam2-embedding";
 import { generateSam2Masks } from "../generate-sam2-masks";
-import { installSam2Model } from "../install-sam2-model";
 import { getSam2Model } from "../sam2-model";
 import { findReadySam2Model } from "../sam2-registry";
 import type { ReadySam2Model } from "../ensure-sam2-embedding";
-import { PROBE_DIR, SAM2_FIXTURES } from "./sam2-fixtures";
+import { SAM2_FIXTURES, installProbeForFile } from "./sam2-fixtures";
 
 type ExpectedRecord = {
   area: number;
@@ -57,17 +53,7 @@ type Expected = {
 };
 const expected = JSON.parse(readFileSync(path.join(SAM2_FIXTURES, "amg-expected.json"), "utf8")) as Expected;
 
-let modelsDir: string;
-beforeAll(async () => {
-  modelsDir = mkdtempSync(path.join(tmpdir(), "vccc-sam2-models-"));
-  await installSam2Model({ source: PROBE_DIR, name: "probe", directory: modelsDir });
-  process.env.SAM2_MODELS_DIR = modelsDir;
-});
-afterAll(async () => {
-  delete process.env.SAM2_MODELS_DIR;
-  await closeHeavyWorkPool();
-  await releaseModels();
-});
+const probe = installProbeForFile();
 
 describe("automatic mask generation with the probe model", () => {
   it("runs with the reference's parameters, which are the defaults", () => {
@@ -77,7 +63,7 @@ describe("automatic mask generation with the probe model", () => {
   it.each(expected.images.map((image) => [image.image, image] as const))(
     "gives exactly the expected masks on %s",
     async (_, image) => {
-      const model = await getSam2Model(path.join(modelsDir, "probe"));
+      const model = await getSam2Model(path.join(probe.modelsDir(), "probe"));
       const raster = await decodeRaster(readFileSync(path.join(SAM2_FIXTURES, image.image)));
       expect([raster.width, raster.height]).toEqual([image.width, image.height]);
       const { stored } = await computeSam2Embedding(model, raster);

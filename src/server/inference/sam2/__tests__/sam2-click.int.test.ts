@@ -9,36 +9,23 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeMaskRuns } from "~/core/regions/region-geometry";
 import { db } from "~/server/db";
-import { closeHeavyWorkPool, heavyWorkPool } from "~/server/workers/heavy-pool";
+import { heavyWorkPool } from "~/server/workers/heavy-pool";
 import { blobStore } from "~/server/storage";
 import { callerFor } from "../../../../../tests/helpers/seed";
 import { seedProjectWithDataset, seedStoredImageRow } from "../../../../../tests/helpers/project-images";
 import { trpcErrorCode } from "../../../../../tests/helpers/trpc-error-code";
-import { releaseModels } from "../../session-cache";
 import { ensureSam2Embedding, type ReadySam2Model } from "../ensure-sam2-embedding";
-import { installSam2Model } from "../install-sam2-model";
 import { promptMaskRuns } from "../prompt-mask-runs";
 import { findReadySam2Model, SAM2_INSTALL_HINT } from "../sam2-registry";
-import { PROBE_DIR, SAM2_FIXTURES } from "./sam2-fixtures";
+import { PROBE_DIR, SAM2_FIXTURES, installProbeForFile } from "./sam2-fixtures";
 
 const IMAGE = path.join(SAM2_FIXTURES, "images/discs-200x150.png");
 const WIDTH = 200;
 const HEIGHT = 150;
-let modelsDir: string;
-
-beforeAll(async () => {
-  modelsDir = mkdtempSync(path.join(tmpdir(), "vccc-sam2-models-"));
-  await installSam2Model({ source: PROBE_DIR, name: "probe", directory: modelsDir });
-  process.env.SAM2_MODELS_DIR = modelsDir;
-});
-afterAll(async () => {
-  delete process.env.SAM2_MODELS_DIR;
-  await closeHeavyWorkPool();
-  await releaseModels();
-});
+const probe = installProbeForFile();
 
 async function seedDiscs() {
   const { project, users, dataset } = await seedProjectWithDataset(
@@ -87,7 +74,7 @@ describe("sam2 click decoding", () => {
         annotator.sam2.decode({ projectId: project.id, imageId: "x", prompt: { points: [{ x: 1, y: 1, label: 1 }] } }),
       ).rejects.toMatchObject({ code: "NOT_FOUND" });
     } finally {
-      process.env.SAM2_MODELS_DIR = modelsDir;
+      process.env.SAM2_MODELS_DIR = probe.modelsDir();
     }
   });
 
