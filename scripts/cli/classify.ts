@@ -1,3 +1,4 @@
+import type { UncalibratedClassification } from "~/server/analysis/classify-raster";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseCommandLine } from "./command-line";
@@ -68,15 +69,7 @@ type ClassifiedEntry =
   | {
       name: string;
       ok: true;
-      result: {
-        classIndex: number;
-        className: string;
-        probabilities: number[];
-        pooledFeatures: Float32Array;
-        /** The OOD score's image part: the centre crop's plane, or the tiles' statistics. */
-        crop?: Float32Array;
-        planeStatistics?: readonly number[];
-      };
+      result: UncalibratedClassification;
       /** What the network saw in grey and the CAM over it, both width x height. */
       overlay?: { grey: Uint8Array; cam: Uint8Array; width: number; height: number };
       tiled?: { tiles: number; analysedArea: AnalysedArea | null };

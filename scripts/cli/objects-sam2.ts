@@ -9,7 +9,7 @@ import { computeSam2Embedding } from "~/server/inference/sam2/sam2-embedding";
 import { openSam2Folder, type LoadedSam2Model } from "~/server/inference/sam2/sam2-model";
 import { findReadySam2Model, resolveSam2Folder } from "~/server/inference/sam2/sam2-registry";
 import { measureSam2Masks, type Sam2ObjectRecord } from "~/server/objects/measure-sam2-masks";
-import type { ObjectJson } from "./objects";
+import { descriptorJson, type DescriptorJson } from "./descriptor-json";
 
 /**
  * The `--method sam2` path of `npm run cli -- objects`: SAM 2's automatic mask generator with an
@@ -26,23 +26,7 @@ export async function cliSam2Model(nameOrFolder: string | undefined): Promise<Lo
 }
 
 /** One SAM 2 object of result.json: SAM's record (bbox, scores, point, COCO RLE) with the descriptors. */
-export type Sam2ObjectJson = Pick<
-  ObjectJson,
-  | "id"
-  | "area"
-  | "perimeter"
-  | "equivalentDiameter"
-  | "majorAxis"
-  | "minorAxis"
-  | "eccentricity"
-  | "solidity"
-  | "feretMax"
-  | "circularity"
-  | "aspectRatio"
-  | "orientation"
-  | "extent"
-  | "centroid"
-> & {
+export type Sam2ObjectJson = DescriptorJson & {
   /** [x, y, w, h] in image pixels as SAM 2 records it: w = x1 - x0 of the mask's inclusive box. */
   bbox: [number, number, number, number];
   predictedIou: number;
@@ -89,25 +73,12 @@ export async function sam2Objects(
   const json = measured.objects.map((o, i): Sam2ObjectJson => {
     const mask = generated.masks[i]!;
     return {
-      id: o.label,
+      ...descriptorJson(o),
       bbox: mask.bbox,
-      area: o.area,
       predictedIou: o.predicted_iou,
       stabilityScore: o.stability_score,
       point: o.point,
       segmentation: { size: mask.rle.size, counts: encodeCompressedCounts(mask.rle.counts) },
-      perimeter: o.perimeter,
-      equivalentDiameter: o.equivalent_diameter,
-      majorAxis: o.axis_major_length,
-      minorAxis: o.axis_minor_length,
-      eccentricity: o.eccentricity,
-      solidity: o.solidity,
-      feretMax: o.feret_diameter_max,
-      circularity: o.circularity,
-      aspectRatio: o.aspect_ratio,
-      orientation: o.orientation,
-      extent: o.extent,
-      centroid: o.centroid,
     };
   });
   return {

@@ -13,6 +13,7 @@ import { csvRow } from "~/server/exports/csv-cell";
 import { sam2AmgParamsSchema, type Sam2AmgParams } from "~/core/sam2/amg-params";
 import { releaseModels } from "~/server/inference/session-cache";
 import { SAM2_OBJECT_CSV_COLUMNS } from "~/server/objects/sam2-object-columns";
+import { descriptorJson } from "./descriptor-json";
 import { cliSam2Model, sam2Objects, sam2ResultJson } from "./objects-sam2";
 
 /**
@@ -119,24 +120,7 @@ function parseNumberArg(name: string, value: string, integer: boolean, min: numb
 
 function toObjectJson(m: ObjectMeasurements, index: number): ObjectJson {
   const o = m.objects[index]!;
-  const out: ObjectJson = {
-    id: o.label,
-    area: o.area,
-    perimeter: o.perimeter,
-    equivalentDiameter: o.equivalent_diameter,
-    majorAxis: o.axis_major_length,
-    minorAxis: o.axis_minor_length,
-    eccentricity: o.eccentricity,
-    solidity: o.solidity,
-    feretMax: o.feret_diameter_max,
-    circularity: o.circularity,
-    aspectRatio: o.aspect_ratio,
-    orientation: o.orientation,
-    extent: o.extent,
-    areaConvex: o.area_convex,
-    centroid: o.centroid,
-    bbox: o.bbox,
-  };
+  const out: ObjectJson = { ...descriptorJson(o), areaConvex: o.area_convex, bbox: o.bbox };
   if (o.skeleton) out.skeleton = o.skeleton;
   const physical = m.physicalObjects?.[index];
   if (physical) {

@@ -164,20 +164,23 @@ function camClassError(error: unknown, camClass: CamClass): unknown {
   return error;
 }
 
+/** What the classifier returns for one image, before calibration. */
+export type UncalibratedClassification = {
+  classIndex: number;
+  className: string;
+  probabilities: number[];
+  pooledFeatures: Float32Array;
+  /** The centre crop's input plane, or the tiles' plane statistics: the OOD score's image part. */
+  crop?: Float32Array;
+  planeStatistics?: readonly number[];
+};
+
 /** A classified outcome from the classifier's result (calibrated here) and its CAM. */
 function classifiedOutcome(
   spec: ClassifierSpec,
   model: ModelSummary,
   calibration: Calibration | null,
-  result: {
-    classIndex: number;
-    className: string;
-    probabilities: number[];
-    pooledFeatures: Float32Array;
-    /** The centre crop's input plane, or the tiles' plane statistics: the OOD score's image part. */
-    crop?: Float32Array;
-    planeStatistics?: readonly number[];
-  },
+  result: UncalibratedClassification,
   camClassIndex: number,
   cam: FramedCam,
 ): ClassificationOutcome {
