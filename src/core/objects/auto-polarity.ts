@@ -35,13 +35,14 @@ const SAMPLE_MIN_PIXELS = 256 * 256;
  * neither phase spreads {@link CLEAR_SPREAD_RATIO} times more than the other (identical
  * particles, no interior on either side), the minority phase (ties: bright).
  *
- * `smoothed` is the image the threshold applies to (bright = smoothed > threshold) and
+ * `smoothed` is the image the threshold applies to, `bright` its 0/1 map smoothed > threshold and
  * `brightCount` the number of its bright pixels.
  */
 export function autoPolarity(
   grey: GreyImage,
   smoothed: Uint8Array,
   threshold: number,
+  bright: Uint8Array,
   brightCount: number,
 ): "bright" | "dark" {
   const n = grey.width * grey.height;
@@ -50,12 +51,16 @@ export function autoPolarity(
   const scale = Math.min(1, POLARITY_MAX_SIDE / Math.max(grey.width, grey.height));
   const width = Math.max(1, Math.round(grey.width * scale));
   const height = Math.max(1, Math.round(grey.height * scale));
-  const small = scale < 1 ? resizeArea(grey.data, grey.width, grey.height, width, height) : grey.data;
-  const smallSmoothed = scale < 1 ? resizeArea(smoothed, grey.width, grey.height, width, height) : smoothed;
-  const bright = new Uint8Array(width * height);
-  for (let i = 0; i < bright.length; i++) bright[i] = smallSmoothed[i]! > threshold ? 1 : 0;
+  let small = grey.data;
+  let smallBright = bright;
+  if (scale < 1) {
+    small = resizeArea(grey.data, grey.width, grey.height, width, height);
+    const smallSmoothed = resizeArea(smoothed, grey.width, grey.height, width, height);
+    smallBright = new Uint8Array(width * height);
+    for (let i = 0; i < smallBright.length; i++) smallBright[i] = smallSmoothed[i]! > threshold ? 1 : 0;
+  }
 
-  const { brightSpread, darkSpread } = phaseSpreads(small, bright, width, height);
+  const { brightSpread, darkSpread } = phaseSpreads(small, smallBright, width, height);
   if (brightSpread > CLEAR_SPREAD_RATIO * darkSpread + SPREAD_FLOOR) return "bright";
   if (darkSpread > CLEAR_SPREAD_RATIO * brightSpread + SPREAD_FLOOR) return "dark";
   return minority;

@@ -152,13 +152,13 @@ export function gaussianBlur(data: Uint8Array, width: number, height: number, si
   return out;
 }
 
-/** Gaussian smoothing of a floating-point plane; see the module comment. Returns a new Float64Array. */
-export function gaussianBlurFloat(data: Float64Array, width: number, height: number, sigma: number): Float64Array {
+/**
+ * Gaussian smoothing of a floating-point plane; see the module comment. Returns a new Float32Array
+ * (the precision the passes run in).
+ */
+export function gaussianBlurFloat(data: Float64Array, width: number, height: number, sigma: number): Float32Array {
   assertPlane(data.length, width, height, "image");
   gaussianKernel(sigma);
-  if (sigma === 0) return data.slice();
-  const blurred = blurPlane(data, width, height, sigma);
-  const out = new Float64Array(blurred.length);
-  for (let i = 0; i < blurred.length; i++) out[i] = blurred[i]!;
-  return out;
+  if (sigma === 0) return new Float32Array(data);
+  return blurPlane(data, width, height, sigma);
 }
