@@ -23,15 +23,20 @@ def to_tensor(images: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(images).float().div_(255.0).unsqueeze(1)
 
 
-def augment_batch(images: np.ndarray, rng: np.random.Generator, masks: np.ndarray | None = None) -> np.ndarray:
+def augment_batch(images: np.ndarray, rng: np.random.Generator, masks: np.ndarray | None = None,
+                  whole: bool = False) -> np.ndarray:
     """Random 128 crops at native pixel scale (50 %) or the whole 256 image downscaled 2x (50 %,
     i.e. half the magnification, and always the whole deposit), then a random flip / quarter turn.
     With deposit masks, a native crop is placed where it shows some deposit (the best of a few
-    random positions)."""
-    out = np.empty((len(images), TRAIN_CROP, TRAIN_CROP), np.float32)
+    random positions). With `whole`, the whole image at native scale (the contract input), flipped
+    and turned only."""
     size = images.shape[1]
+    view_size = size if whole else TRAIN_CROP
+    out = np.empty((len(images), view_size, view_size), np.float32)
     for i, img in enumerate(images):
-        if rng.random() < 0.5:
+        if whole:
+            view = img.astype(np.float32)
+        elif rng.random() < 0.5:
             view = img.reshape(TRAIN_CROP, size // TRAIN_CROP, TRAIN_CROP, size // TRAIN_CROP).mean(axis=(1, 3))
         else:
             y, x = crop_position(size, rng, None if masks is None else masks[i])
@@ -158,11 +163,14 @@ def train(train_x: np.ndarray, train_y: np.ndarray, val_x: np.ndarray, val_y: np
           epochs: int, batch_size: int, lr: float, weight_decay: float, seed: int,
           log=print, on_best=None, init_state: dict | None = None,
           pct_start: float = 0.15, train_masks: np.ndarray | None = None,
-          ema_decay: float | None = None, padding_mode: str = "zeros") -> tuple[VisualCNN, list[dict]]:
+          ema_decay: float | None = None, padding_mode: str = "zeros",
+          whole_images: bool = False) -> tuple[VisualCNN, list[dict]]:
     """AdamW + one-cycle schedule; keeps the weights of the epoch with the best val accuracy
     (ties: lower val loss) measured on whole 256 x 256 images, as the model will be used.
     With ema_decay, the weights evaluated and kept are an exponential moving average of the
-    trained ones (updated every step), which smooths out the last steps' noise."""
+    trained ones (updated every step), which smooths out the last steps' noise. With whole_images,
+    training sees the whole 256 x 256 images (flips and quarter turns only) instead of crops and
+    downscaled views."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = VisualCNN(num_classes=2, padding_mode=padding_mode)
@@ -181,7 +189,7 @@ def train(train_x: np.ndarray, train_y: np.ndarray, val_x: np.ndarray, val_y: np
         for step in range(steps_per_epoch):
             idx = np.sort(order[step * batch_size:(step + 1) * batch_size])
             masks = None if train_masks is None else train_masks[idx]
-            batch = torch.from_numpy(augment_batch(train_x[idx], rng, masks)).div_(255.0).unsqueeze(1)
+            batch = torch.from_numpy(augment_batch(train_x[idx], rng, masks, whole_images)).div_(255.0).unsqueeze(1)
             target = torch.from_numpy(train_y[idx])
             _, logits = model(batch)
             loss = F.cross_entropy(logits, target)
