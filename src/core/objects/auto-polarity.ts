@@ -16,14 +16,20 @@ const PHASE_SIGMA = 2;
 /** The decision works on an area-averaged copy whose long side is at most this (a global decision). */
 const POLARITY_MAX_SIDE = 1024;
 /**
- * The spread is estimated on a lattice of every SAMPLE_STEP-th pixel in both directions of that
- * copy. The smoothed values vary on the scale of PHASE_SIGMA, so the lattice sees the same
- * distribution as every pixel (on the 64 real images of scripts/evaluation/polarity-real.ts the
- * decisions are the same as with every pixel) at a sixteenth of the cost.
+ * The spread is estimated on a lattice of every step-th pixel in both directions of that copy:
+ * the coarsest of 8, 4 and 1 that leaves at least MIN_LATTICE_POINTS points. The smoothed values
+ * vary on the scale of PHASE_SIGMA, so the lattice sees the same distribution as every pixel (on
+ * the 64 real images of scripts/evaluation/polarity-real.ts the decisions are the same with steps
+ * 1, 4 and 8) at 1/16 or 1/64 of the row-pass cost.
  */
-const SAMPLE_STEP = 4;
-/** Copies with fewer pixels than this are measured at every pixel. */
-const SAMPLE_MIN_PIXELS = 256 * 256;
+const SAMPLE_STEPS = [8, 4] as const;
+/** 64 x 64 lattice points at least. */
+const MIN_LATTICE_POINTS = 64 * 64;
+
+/** The lattice step for a copy of `pixels` pixels (see SAMPLE_STEPS). */
+export function latticeStep(pixels: number): number {
+  return SAMPLE_STEPS.find((step) => pixels >= MIN_LATTICE_POINTS * step * step) ?? 1;
+}
 
 /**
  * "auto" polarity: the objects are the less uniform phase, i.e. the one whose interior (pixels
@@ -105,7 +111,7 @@ export function phaseSpreads(
   bright: Uint8Array,
   width: number,
   height: number,
-  step = width * height >= SAMPLE_MIN_PIXELS ? SAMPLE_STEP : 1,
+  step = latticeStep(width * height),
 ): { brightSpread: number; darkSpread: number } {
   const kernel = gaussianKernel(PHASE_SIGMA);
   const r = (kernel.length - 1) / 2;

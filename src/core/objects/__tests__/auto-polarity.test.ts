@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { gaussianBlurFloat } from "../gaussian-blur";
 import { distanceTransform } from "../distance-transform";
-import { phaseSpreads } from "../auto-polarity";
+import { latticeStep, phaseSpreads } from "../auto-polarity";
 
 /** Seeded LCG in [0, 1). */
 function lcg(seed: number): () => number {
@@ -74,6 +74,25 @@ describe("phaseSpreads (auto polarity)", () => {
     expect(fast.brightSpread).toBeCloseTo(slow.brightSpread, 3);
     expect(fast.darkSpread).toBeCloseTo(slow.darkSpread, 3);
     expect(fast.brightSpread).toBeGreaterThan(5 * fast.darkSpread);
+  });
+
+  test("the lattice is 8 px from 512^2 px, 4 px from 256^2, every pixel below", () => {
+    expect(latticeStep(1024 * 1024)).toBe(8);
+    expect(latticeStep(512 * 512)).toBe(8);
+    expect(latticeStep(512 * 512 - 1)).toBe(4);
+    expect(latticeStep(256 * 256)).toBe(4);
+    expect(latticeStep(256 * 256 - 1)).toBe(1);
+  });
+
+  test("on the 8 px lattice it estimates the every-pixel spreads of a 1024^2 scene within 3 %", () => {
+    const size = 1024;
+    for (const seed of [4, 5]) {
+      const { grey, bright } = scene(size, seed);
+      const every = phaseSpreads(grey, bright, size, size, 1);
+      const lattice = phaseSpreads(grey, bright, size, size);
+      expect(Math.abs(lattice.brightSpread / every.brightSpread - 1)).toBeLessThan(0.03);
+      expect(Math.abs(lattice.darkSpread / every.darkSpread - 1)).toBeLessThan(0.03);
+    }
   });
 
   test("on the 4 px lattice it estimates the every-pixel spreads within 3 %", () => {
