@@ -214,8 +214,7 @@ export function segmentObjects(grey: GreyImage, params: Partial<ObjectSegmentati
 
   const threshold = p.threshold.method === "otsu" ? otsuThreshold(greyHistogram(smoothed)) : p.threshold.value;
   const { bright: mask, brightCount } = brightMap(smoothed, threshold);
-  const polarity =
-    p.polarity === "auto" ? autoPolarity(grey, smoothed, threshold, mask, brightCount) : p.polarity;
+  const polarity = p.polarity === "auto" ? autoPolarity(grey, smoothed, threshold, mask, brightCount) : p.polarity;
   if (polarity === "dark") for (let i = 0; i < n; i++) mask[i] = 1 - mask[i]!;
   lap("threshold");
 
