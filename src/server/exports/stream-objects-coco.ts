@@ -34,7 +34,7 @@
 import sharp from "sharp";
 import { z } from "zod";
 import { boxMaskLabelAt, cocoRleBoxMask } from "~/core/objects/coco-rle-box-mask";
-import { labelBoxes, resampledObjectRle, type LabelAt } from "~/core/objects/label-coco-rle";
+import { labelBoxes, resampledObjectRle, type LabelAt, type ResampledObjectRle } from "~/core/objects/label-coco-rle";
 import type { PixelSize } from "~/core/objects/units";
 import type { NewestObjectSet } from "~/server/objects/find-newest-object-sets";
 import { labelPixelSizeOf, physicalFields } from "~/server/objects/object-set-dto";
@@ -89,7 +89,7 @@ async function addLabelMapAnnotations(
   records: ObjectRecord[],
   map: { labelAt: LabelAt; width: number; height: number },
 ): Promise<void> {
-  const { spool, imageId, set, um, image } = context;
+  const { image } = context;
   const maxLabel = records.reduce((max, record) => Math.max(max, record.label), 0);
   const boxes = labelBoxes(map.labelAt, map.width, map.height, maxLabel);
   for (const record of records) {
@@ -104,22 +104,38 @@ async function addLabelMapAnnotations(
       width: image.width,
       height: image.height,
     });
-    await spool.addAnnotation((id) => ({
-      id,
-      image_id: imageId,
-      category_id: OBJECT_CATEGORY_ID,
-      segmentation: object.rle,
-      area: object.area,
-      bbox: object.bbox,
-      iscrowd: 0,
-      visual_ccc: {
-        object_set_id: set.id,
-        object_id: record.label,
-        px: record,
-        um: um ? physicalFields(record, um) : null,
-      },
-    }));
+    await addObjectAnnotation(context, object, record);
   }
+}
+
+/**
+ * Writes one object's annotation: its mask, the set and object it comes from, and its
+ * descriptors in px and (when the image has a pixel size) in physical units; `score` only for
+ * sets that have one (SAM 2's predicted IoU).
+ */
+async function addObjectAnnotation(
+  context: AnnotationContext,
+  object: ResampledObjectRle,
+  record: ObjectRecord,
+  score?: number | null,
+): Promise<void> {
+  const { spool, imageId, set, um } = context;
+  await spool.addAnnotation((id) => ({
+    id,
+    image_id: imageId,
+    category_id: OBJECT_CATEGORY_ID,
+    segmentation: object.rle,
+    area: object.area,
+    bbox: object.bbox,
+    iscrowd: 0,
+    ...(score === undefined ? {} : { score }),
+    visual_ccc: {
+      object_set_id: set.id,
+      object_id: record.label,
+      px: record,
+      um: um ? physicalFields(record, um) : null,
+    },
+  }));
 }
 
 /** A stored mask: uncompressed COCO RLE of the label-map grid. */
@@ -134,7 +150,7 @@ async function addSam2Annotations(
   records: ObjectRecord[],
   grid: { width: number; height: number },
 ): Promise<void> {
-  const { spool, imageId, set, um, image } = context;
+  const { image } = context;
   for (const { rle, ...record } of records) {
     const stored = storedRleSchema.safeParse(rle);
     if (!(record.label > 0) || !stored.success) continue;
@@ -152,22 +168,7 @@ async function addSam2Annotations(
       height: image.height,
     });
     const scores = sam2ObjectScoresSchema.safeParse(record);
-    await spool.addAnnotation((id) => ({
-      id,
-      image_id: imageId,
-      category_id: OBJECT_CATEGORY_ID,
-      segmentation: object.rle,
-      area: object.area,
-      bbox: object.bbox,
-      iscrowd: 0,
-      score: scores.success ? scores.data.predicted_iou : null,
-      visual_ccc: {
-        object_set_id: set.id,
-        object_id: record.label,
-        px: record,
-        um: um ? physicalFields(record, um) : null,
-      },
-    }));
+    await addObjectAnnotation(context, object, record, scores.success ? scores.data.predicted_iou : null);
   }
 }
 
