@@ -44,3 +44,11 @@ export function spawnWorker(
   });
   return { child, output: () => output, ready, onOutput: (listener) => void listeners.push(listener) };
 }
+
+/** Sends SIGTERM to every worker in `started` that is still running and waits until all have exited. */
+export async function stopWorkers(started: ChildProcess[]): Promise<void> {
+  const running = started.filter((child) => child.exitCode === null && child.signalCode === null);
+  const exited = running.map((child) => new Promise((resolve) => child.on("exit", resolve)));
+  for (const child of running) child.kill("SIGTERM");
+  await Promise.all(exited);
+}

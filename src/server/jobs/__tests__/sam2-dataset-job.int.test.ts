@@ -18,7 +18,11 @@ import { seedProject } from "../../../../tests/helpers/seed";
 import { stopJobQueue } from "../queue";
 import { startSam2Run } from "../start-sam2-run";
 import { seedDataset, TINY_MODEL, waitFor, waitForFinishedRun } from "./seed-images";
-import { spawnWorker as spawnTestWorker, type SpawnedWorker } from "../../../../tests/helpers/spawned-worker";
+import {
+  spawnWorker as spawnTestWorker,
+  stopWorkers,
+  type SpawnedWorker,
+} from "../../../../tests/helpers/spawned-worker";
 
 const IMAGES = 10;
 const workers: ChildProcess[] = [];
@@ -31,14 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of workers) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-  await Promise.all(
-    workers.map((child) =>
-      child.exitCode === null && child.signalCode === null
-        ? new Promise((r) => child.on("exit", r))
-        : Promise.resolve(),
-    ),
-  );
+  await stopWorkers(workers);
   await stopJobQueue();
   delete process.env.SAM2_MODELS_DIR;
 });

@@ -13,7 +13,11 @@ import { seedProject } from "../../../../tests/helpers/seed";
 import { stopJobQueue } from "../queue";
 import { startDatasetAnalysis } from "../start-dataset-analysis";
 import { seedDataset, TINY_MODEL, waitFor } from "./seed-images";
-import { spawnWorker as spawnTestWorker, type SpawnedWorker } from "../../../../tests/helpers/spawned-worker";
+import {
+  spawnWorker as spawnTestWorker,
+  stopWorkers,
+  type SpawnedWorker,
+} from "../../../../tests/helpers/spawned-worker";
 
 const IMAGES = 50;
 const workers: ChildProcess[] = [];
@@ -39,14 +43,7 @@ function spawnWorker(name: string): SpawnedWorker {
 }
 
 afterAll(async () => {
-  for (const child of workers) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-  await Promise.all(
-    workers.map((child) =>
-      child.exitCode === null && child.signalCode === null
-        ? new Promise((r) => child.on("exit", r))
-        : Promise.resolve(),
-    ),
-  );
+  await stopWorkers(workers);
   await stopJobQueue();
 });
 
