@@ -6,12 +6,7 @@
 import "server-only";
 import type { Db } from "~/server/db";
 import { projectChannel, publishEvent } from "~/server/events";
-import {
-  analyseImageJob,
-  type AnalyseDatasetPayload,
-  type AnalyseImagePayload,
-  type JobDefinition,
-} from "./definitions";
+import { analyseImageItem, analyseImageJob, type AnalyseDatasetPayload, type JobDefinition } from "./definitions";
 import { jobRunUpdatedEvent } from "./job-run-records";
 import type { JobQueue, Tx } from "./queue";
 import { findLockedJobRun } from "./record-item-outcome";
@@ -29,18 +24,7 @@ export async function fanOutDatasetRun(options: {
     ...options,
     run: payload,
     itemJob: analyseImageJob,
-    item: (imageId): AnalyseImagePayload => ({
-      version: 1,
-      jobRunId: payload.jobRunId,
-      projectId: payload.projectId,
-      imageId,
-      params: payload.params,
-      model: payload.model,
-      objects: payload.objects,
-      settingsId: payload.settingsId,
-      analysedArea: payload.analysedArea,
-      classification: payload.classification,
-    }),
+    item: (imageId) => analyseImageItem(payload, payload, imageId),
   });
 }
 

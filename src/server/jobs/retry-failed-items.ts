@@ -7,7 +7,7 @@ import "server-only";
 import { recordChange } from "~/server/audit/record-change";
 import type { Db } from "~/server/db";
 import { AppError } from "~/server/errors";
-import { analyseImageJob, type AnalyseImagePayload } from "./definitions";
+import { analyseImageItem, analyseImageJob } from "./definitions";
 import { analysisRunPayloadSchema, JOB_RUN_TYPES, jobRunUpdatedEvent, parseFailures } from "./job-run-records";
 import { jobQueue, type JobQueue } from "./queue";
 import { lockJobRun } from "./record-item-outcome";
@@ -45,18 +45,7 @@ export async function retryFailedItems(options: {
       );
       const retry = failures.filter((f) => existing.has(f.imageId));
       if (retry.length === 0) throw new AppError("CONFLICT", "There are no failed items to retry");
-      const items: AnalyseImagePayload[] = retry.map((f) => ({
-        version: 1,
-        jobRunId: run.id,
-        projectId,
-        imageId: f.imageId,
-        params: payload.params,
-        model: payload.model,
-        objects: payload.objects,
-        settingsId: payload.settingsId,
-        analysedArea: payload.analysedArea,
-        classification: payload.classification,
-      }));
+      const items = retry.map((f) => analyseImageItem({ jobRunId: run.id, projectId }, payload, f.imageId));
       await queue.sendMany(analyseImageJob, items, { tx });
       const updated = await tx.jobRun.update({
         where: { id: run.id },

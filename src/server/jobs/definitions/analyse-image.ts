@@ -41,3 +41,29 @@ export const analyseImageJob = defineJob({
 });
 export const analyseImagePayloadSchema = analyseImageJob.payloadSchema;
 export type AnalyseImagePayload = z.infer<typeof analyseImagePayloadSchema>;
+
+/** What an analysis run decides for every one of its images. */
+type RunSettings = Pick<
+  AnalyseImagePayload,
+  "params" | "model" | "objects" | "settingsId" | "analysedArea" | "classification"
+>;
+
+/** The job of one image of an analysis run (its fan-out and a retry of its failed items alike). */
+export function analyseImageItem(
+  run: { jobRunId: string; projectId: string },
+  settings: RunSettings,
+  imageId: string,
+): AnalyseImagePayload {
+  return {
+    version: 1,
+    jobRunId: run.jobRunId,
+    projectId: run.projectId,
+    imageId,
+    params: settings.params,
+    model: settings.model,
+    objects: settings.objects,
+    settingsId: settings.settingsId,
+    analysedArea: settings.analysedArea,
+    classification: settings.classification,
+  };
+}

@@ -11,7 +11,7 @@ import { sam2ImageJob } from "./sam2-image";
 import { sam2ImageGaveUpJob } from "./sam2-image-gave-up";
 
 export { analyseDatasetJob, type AnalyseDatasetPayload } from "./analyse-dataset";
-export { analyseImageJob, type AnalyseImagePayload } from "./analyse-image";
+export { analyseImageItem, analyseImageJob, type AnalyseImagePayload } from "./analyse-image";
 export { analyseImageGaveUpJob } from "./analyse-image-gave-up";
 export { analysisRunPayloadSchema, type AnalysisRunPayload } from "./analysis-run-payload";
 export { exportJob, exportRunPayloadSchema, type ExportPayload, type ExportRunPayload } from "./export";
