@@ -169,17 +169,28 @@ export async function getSam2Model(folder: string): Promise<LoadedSam2Model> {
     encoder: path.join(absolute, SAM2_ENCODER_FILE),
     decoder: path.join(absolute, SAM2_DECODER_FILE),
   });
+  // The halves belong to the cache (releaseModels).
+  return loadedModel(absolute, decoder.card, encoder, decoder, () => Promise.resolve());
+}
+
+/** A loaded pair of `folder` with its card; `release` frees what the caller owns. */
+function loadedModel(
+  folder: string,
+  card: Sam2Card,
+  encoder: Pick<LoadedSam2Part, "sha256" | "session">,
+  decoder: Pick<LoadedSam2Part, "sha256" | "session" | "provider">,
+  release: () => Promise<void>,
+): LoadedSam2Model {
   return {
-    folder: absolute,
-    card: decoder.card,
+    folder,
+    card,
     encoderSha256: encoder.sha256,
     decoderSha256: decoder.sha256,
     pairSha256: sam2PairSha256(encoder.sha256, decoder.sha256),
     encoder: encoder.session,
     decoder: decoder.session,
     provider: decoder.provider,
-    // The halves belong to the cache (releaseModels).
-    release: () => Promise.resolve(),
+    release,
   };
 }
 
@@ -201,18 +212,8 @@ export async function openSam2Folder(folder: string): Promise<LoadedSam2Model> {
       encoder: { file: path.basename(paths.encoder), sha256: encoder.sha256 },
       decoder: { file: path.basename(paths.decoder), sha256: decoder.sha256 },
     };
-    return {
-      folder: absolute,
-      card,
-      encoderSha256: encoder.sha256,
-      decoderSha256: decoder.sha256,
-      pairSha256: sam2PairSha256(encoder.sha256, decoder.sha256),
-      encoder: encoder.session,
-      decoder: decoder.session,
-      provider: decoder.provider,
-      release: async () => {
-        await Promise.all([encoder.session.release(), decoder.session.release()]);
-      },
-    };
+    return loadedModel(absolute, card, encoder, decoder, async () => {
+      await Promise.all([encoder.session.release(), decoder.session.release()]);
+    });
   });
 }
