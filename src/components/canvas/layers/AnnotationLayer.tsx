@@ -1,9 +1,9 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
 import { Circle, Group, Image as KonvaImage, Layer, Line, Rect } from "react-konva";
 import type { RegionGeometry } from "~/core/regions/region-geometry";
 import type { AnnotationEditor, EditorRegion } from "../AnnotationEditor";
+import { useEditorZoom } from "./use-editor-zoom";
 import { vertexHandles } from "../geometry-ops";
 import { brushRaster, maskRaster } from "../region-raster";
 
@@ -20,12 +20,7 @@ export function AnnotationLayer(props: {
   opacity: number;
 }) {
   const { editor } = props;
-  useSyncExternalStore(editor.subscribe, editor.getRevision, editor.getRevision);
-  const scale = useSyncExternalStore(
-    (listener) => editor.camera.subscribe(listener),
-    () => editor.camera.get().scale,
-    () => 1,
-  );
+  const scale = useEditorZoom(editor);
   const colorOf = (region: Pick<EditorRegion, "labelClassId">) =>
     (region.labelClassId && props.classColors.get(region.labelClassId)) || UNCLASSIFIED_COLOR;
   const selected = editor.region(editor.selectedKey);

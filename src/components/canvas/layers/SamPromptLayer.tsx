@@ -1,10 +1,11 @@
 "use client";
 
-import { useMemo, useSyncExternalStore } from "react";
+import { useMemo } from "react";
 import { Circle, Image as KonvaImage, Layer, Rect } from "react-konva";
 import { outlineRgba } from "~/components/objects/label-map";
 import type { MaskGeometry } from "~/core/regions/region-geometry";
 import type { AnnotationEditor } from "../AnnotationEditor";
+import { useEditorZoom } from "./use-editor-zoom";
 import { rgbaToCanvas } from "../colorize-canvas";
 import { maskPixels } from "../geometry-ops";
 import { maskRaster } from "../region-raster";
@@ -22,12 +23,7 @@ const OUTLINE_RGBA: readonly number[] = [255, 255, 255, 255];
  */
 export function SamPromptLayer(props: { editor: AnnotationEditor; classColors: ReadonlyMap<string, string> }) {
   const { editor } = props;
-  useSyncExternalStore(editor.subscribe, editor.getRevision, editor.getRevision);
-  const scale = useSyncExternalStore(
-    (listener) => editor.camera.subscribe(listener),
-    () => editor.camera.get().scale,
-    () => 1,
-  );
+  const scale = useEditorZoom(editor);
   const draft = editor.draft?.kind === "sam" ? editor.draft : null;
   const classId = editor.settings.labelClassId;
   const color = (classId && props.classColors.get(classId)) || UNCLASSIFIED_COLOR;

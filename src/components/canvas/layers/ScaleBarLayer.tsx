@@ -1,10 +1,11 @@
 "use client";
 
 import type Konva from "konva";
-import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Group, Layer, Line, Rect, Text } from "react-konva";
 import type { PixelSize } from "~/core/objects/units";
 import type { AnnotationEditor } from "../AnnotationEditor";
+import { useEditorZoom } from "./use-editor-zoom";
 import { formatNumber, scaleBarFor } from "../scale-bar";
 
 const MARGIN = 12;
@@ -17,13 +18,8 @@ const MARGIN = 12;
  */
 export function ScaleBarLayer(props: { editor: AnnotationEditor; pixelSize: PixelSize | null }) {
   const { editor, pixelSize } = props;
-  useSyncExternalStore(editor.subscribe, editor.getRevision, editor.getRevision);
   // Only the zoom re-renders (the bar's length); panning moves the group without React.
-  const scale = useSyncExternalStore(
-    (listener) => editor.camera.subscribe(listener),
-    () => editor.camera.get().scale,
-    () => 1,
-  );
+  const scale = useEditorZoom(editor);
   const layerRef = useRef<Konva.Layer>(null);
   const [view, setView] = useState({ width: 0, height: 0 });
   useEffect(() => {
