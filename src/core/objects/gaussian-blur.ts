@@ -52,11 +52,19 @@ function paddedTaps(kernel: Float32Array): [number, number, number, number] {
   return [tap(0), tap(1), tap(2), tap(3)];
 }
 
-/** out[i] = sum over k of kernel[k] * src[index(i, k)], for the pixels an unrolled loop skips. */
-function mirroredTap(src: Float32Array, kernel: Float32Array, at: (k: number) => number): number {
+/** The row pass at pixel x of the row starting at `row`, reading mirrored indices (edge pixels). */
+function rowEdgeTap(src: Float32Array, kernel: Float32Array, row: number, x: number, width: number): number {
   const r = (kernel.length - 1) / 2;
   let acc = 0;
-  for (let k = -r; k <= r; k++) acc += kernel[r + k]! * src[at(k)]!;
+  for (let k = -r; k <= r; k++) acc += kernel[r + k]! * src[row + mirror(x + k, width)]!;
+  return acc;
+}
+
+/** The column pass at (x, y), reading mirrored rows (edge rows). */
+function columnEdgeTap(tmp: Float32Array, kernel: Float32Array, x: number, y: number, width: number, height: number) {
+  const r = (kernel.length - 1) / 2;
+  let acc = 0;
+  for (let k = -r; k <= r; k++) acc += kernel[r + k]! * tmp[mirror(y + k, height) * width + x]!;
   return acc;
 }
 
@@ -92,7 +100,7 @@ function rowPass(src: Float32Array, tmp: Float32Array, width: number, height: nu
         x = width - r;
         if (x >= width) break;
       }
-      tmp[row + x] = mirroredTap(src, kernel, (k) => row + mirror(x + k, width));
+      tmp[row + x] = rowEdgeTap(src, kernel, row, x, width);
     }
   }
 }
@@ -106,7 +114,7 @@ function columnPass(tmp: Float32Array, out: Float32Array, width: number, height:
     const dst = y * width;
     const end = dst + width;
     if (y < r || y >= height - r) {
-      for (let x = 0; x < width; x++) out[dst + x] = mirroredTap(tmp, kernel, (k) => mirror(y + k, height) * width + x);
+      for (let x = 0; x < width; x++) out[dst + x] = columnEdgeTap(tmp, kernel, x, y, width, height);
     } else if (r <= UNROLLED_RADIUS) {
       for (let i = dst; i < end; i++) {
         out[i] =
@@ -128,13 +136,30 @@ function columnPass(tmp: Float32Array, out: Float32Array, width: number, height:
 
 /** Blurs `data` into a new Float32Array. */
 function blurPlane(data: Uint8Array | Float64Array, width: number, height: number, sigma: number): Float32Array {
-  const kernel = gaussianKernel(sigma);
   // One Float32 input type keeps the passes monomorphic (the typed-array constructor converts natively).
   const src = new Float32Array(data);
-  const tmp = new Float32Array(width * height);
-  rowPass(src, tmp, width, height, kernel);
-  columnPass(tmp, src, width, height, kernel);
+  blurFloat32InPlace(src, new Float32Array(width * height), width, height, sigma);
   return src;
+}
+
+/**
+ * Gaussian smoothing of the first width x height values of a Float32 plane, in place, with
+ * `scratch` (at least as long) for the row pass: for callers that blur many small planes and reuse
+ * their buffers. Same arithmetic as {@link gaussianBlurFloat}.
+ */
+export function blurFloat32InPlace(
+  plane: Float32Array,
+  scratch: Float32Array,
+  width: number,
+  height: number,
+  sigma: number,
+): void {
+  const kernel = gaussianKernel(sigma);
+  if (plane.length < width * height || scratch.length < width * height) {
+    throw new RangeError(`plane and scratch need ${width} x ${height} values`);
+  }
+  rowPass(plane, scratch, width, height, kernel);
+  columnPass(scratch, plane, width, height, kernel);
 }
 
 /** Gaussian smoothing of an 8-bit plane; see the module comment. Returns a new Uint8Array. */

@@ -41,8 +41,10 @@
  *    no smoothing of the map, no merge) scored 0.943, 0.972, 0.584, 0.856 and 0.829: the textbook
  *    over-splits elongated particles, and its h = 2 under-splits small touching discs. `{ h: 2, distanceSigma: 0, mergeRatio: 0 }` gives the textbook recipe
  *    (plus the marker for unmarked components).
- *    A component with a single marker is its own basin; only components with several are flooded
- *    (the flood never crosses the background, so this is the same result, much faster).
+ *    The split runs one connected component at a time on a crop around it (split-touching.ts:
+ *    the same labels as whole-image passes, at a cost that follows the objects' area); a
+ *    component with a single marker is its own basin, and only components with several are
+ *    flooded.
  *    Without `split` the objects are the 8-connected components of the filled mask.
  * 6. filterObjects: objects touching the image border are removed with `excludeBorder`, then
  *    objects outside [minArea, maxArea] px. Labels are renumbered 1..count in raster order.
@@ -56,13 +58,11 @@ import { otsuThreshold } from "../analysis/otsu";
 import { assertGreyImage, type GreyImage } from "../analysis/raster";
 import { createStepTimer } from "../timings";
 import { autoPolarity } from "./auto-polarity";
-import { distanceTransform } from "./distance-transform";
 import { fillHoles } from "./fill-holes";
 import { filterObjects } from "./filter-objects";
-import { gaussianBlur, gaussianBlurFloat } from "./gaussian-blur";
-import { hMaxima } from "./h-maxima";
-import { labelComponents, type LabeledComponents } from "./label-components";
-import { watershed } from "./watershed";
+import { gaussianBlur } from "./gaussian-blur";
+import { labelComponents } from "./label-components";
+import { splitTouching } from "./split-touching";
 
 /** Version of {@link ObjectSegmentationParams}; a change of meaning gets a new one. */
 export const OBJECT_PARAMS_VERSION = 1 as const;
@@ -260,208 +260,4 @@ function brightMap(grey: Uint8Array, threshold: number): { bright: Uint8Array; b
     brightCount += b;
   }
   return { bright, brightCount };
-}
-
-/** Resolution of the smoothed distance map, steps per px (see splitTouching). */
-const DISTANCE_STEPS = 256;
-
-/** Watershed split of a filled 0/1 mask (step 5 of the module comment). */
-function splitTouching(
-  mask: Uint8Array,
-  width: number,
-  height: number,
-  p: ObjectSegmentationParams,
-  lap: (step: string) => void,
-): Int32Array {
-  const n = width * height;
-  if (mask.indexOf(1) < 0) return new Int32Array(n);
-
-  const edt = distanceTransform(mask, width, height);
-  lap("split.distance");
-  const distance =
-    p.distanceSigma > 0 ? roundedInside(gaussianBlurFloat(edt, width, height, p.distanceSigma), mask) : edt;
-  lap("split.smoothDistance");
-
-  // a. Markers: h-maxima; b. components without one get one at their highest pixel.
-  const markers = hMaxima(distance, width, height, p.h);
-  lap("split.hMaxima");
-  const components = labelComponents(mask, width, height, { connectivity: 8 });
-  const { only, markerCount } = markersPerComponent(components, markers, distance);
-  lap("split.components");
-
-  // A component with one marker is its basin; only those with several are flooded.
-  const basins = new Int32Array(n);
-  const contested = new Uint8Array(n);
-  const contestedCount = singleMarkerBasins(components.labels, only, basins, contested);
-  if (contestedCount === 0) {
-    lap("split.watershed");
-    return basins;
-  }
-  // The flood reads elevations inside `contested` only; `distance` is not needed after this, so
-  // (unless it is the EDT, which the merge reads) it becomes the elevation in place.
-  const elevation = distance === edt ? new Float64Array(n) : distance;
-  negateInside(distance, contested, elevation);
-  const flooded = watershed(elevation, markers.labels, width, height, { mask: contested, connectivity: 8 });
-  const contestedPixels = copyInside(flooded, contested, contestedCount, basins);
-  lap("split.watershed");
-  if (p.mergeRatio > 0) mergeShallowBasins(basins, contestedPixels, edt, width, height, markerCount, p.mergeRatio);
-  lap("split.merge");
-  return basins;
-}
-
-// The loops of splitTouching live in small functions of their own: V8 optimises a hot loop in a
-// small function far better than the same loop inside a long one (measured: 3-4x on these).
-
-/**
- * The smoothed distance map rounded to 1/DISTANCE_STEPS px inside `mask`, 0 outside. The smoothed
- * map has a distinct value at almost every pixel, which would push the watershed off its bucket
- * queue onto a heap (several times slower). With 1/256 px steps, maps up to 256 px deep stay on the
- * bucket queue; coarser steps (1/32 px) lowered the DeepSEM F1 (scripts/evaluation) by 0.006,
- * 1/256 did not measurably.
- */
-function roundedInside(smoothed: Float32Array, mask: Uint8Array): Float64Array {
-  const out = new Float64Array(smoothed.length);
-  for (let i = 0; i < out.length; i++) {
-    if (mask[i] !== 0) out[i] = Math.round(smoothed[i]! * DISTANCE_STEPS) / DISTANCE_STEPS;
-  }
-  return out;
-}
-
-/**
- * For each component, the label of its marker when it has exactly one, -1 when it has several;
- * a component without a marker gets a new one at its highest pixel of `distance` (first in raster
- * order). Clears `markers.labels` outside the components, in place.
- */
-function markersPerComponent(
-  components: LabeledComponents,
-  markers: LabeledComponents,
-  distance: Float64Array,
-): { only: Int32Array; markerCount: number } {
-  const labels = components.labels;
-  const markerLabels = markers.labels;
-  const only = new Int32Array(components.count + 1);
-  const argmax = new Int32Array(components.count + 1).fill(-1);
-  for (let i = 0; i < labels.length; i++) {
-    const c = labels[i]!;
-    if (c === 0) {
-      markerLabels[i] = 0;
-      continue;
-    }
-    const m = markerLabels[i]!;
-    if (m !== 0 && only[c] !== m) only[c] = only[c] === 0 ? m : -1;
-    const best = argmax[c]!;
-    if (best < 0 || distance[i]! > distance[best]!) argmax[c] = i;
-  }
-  let markerCount = markers.count;
-  for (let c = 1; c <= components.count; c++) if (only[c] === 0) only[c] = markerLabels[argmax[c]!] = ++markerCount;
-  return { only, markerCount };
-}
-
-/**
- * Writes the marker label of every single-marker component into `basins` and marks the pixels of
- * the other components in `contested`; returns how many were marked.
- */
-function singleMarkerBasins(labels: Int32Array, only: Int32Array, basins: Int32Array, contested: Uint8Array): number {
-  let contestedCount = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const c = labels[i]!;
-    if (c === 0) continue;
-    const m = only[c]!;
-    if (m > 0) basins[i] = m;
-    else {
-      contested[i] = 1;
-      contestedCount++;
-    }
-  }
-  return contestedCount;
-}
-
-/** out[i] = -values[i] where `inside` is set (out may be values). */
-function negateInside(values: Float64Array, inside: Uint8Array, out: Float64Array): void {
-  for (let i = 0; i < inside.length; i++) if (inside[i] !== 0) out[i] = -values[i]!;
-}
-
-/** Copies `from` into `to` where `inside` is set; returns those pixels' indices. */
-function copyInside(from: Int32Array, inside: Uint8Array, insideCount: number, to: Int32Array): Int32Array {
-  const pixels = new Int32Array(insideCount);
-  for (let i = 0, k = 0; i < inside.length; i++) {
-    if (inside[i] === 0) continue;
-    to[i] = from[i]!;
-    pixels[k++] = i;
-  }
-  return pixels;
-}
-
-/**
- * Merges, in place, adjacent basins whose saddle on `distance` is above (1 - ratio) x the lower of
- * their peaks, in decreasing order of saddle height (step 5c). The saddle between two basins is
- * the highest min(d[p], d[q]) over 8-adjacent pixel pairs p, q on either side of their boundary.
- * Only the flooded (`contestedPixels`) components have several basins, so only their pixels are
- * visited: basins of different components never touch (background lies between them).
- */
-function mergeShallowBasins(
-  labels: Int32Array,
-  contestedPixels: Int32Array,
-  distance: Float64Array,
-  width: number,
-  height: number,
-  maxLabel: number,
-  ratio: number,
-): void {
-  const peak = new Float64Array(maxLabel + 1);
-  for (let k = 0; k < contestedPixels.length; k++) {
-    const i = contestedPixels[k]!;
-    const l = labels[i]!;
-    if (distance[i]! > peak[l]!) peak[l] = distance[i]!;
-  }
-  const saddles = new Map<number, number>();
-  const stride = maxLabel + 1;
-  const visit = (i: number, j: number) => {
-    const a = labels[i]!;
-    const b = labels[j]!;
-    if (a === b || b === 0) return;
-    const key = a < b ? a * stride + b : b * stride + a;
-    const s = Math.min(distance[i]!, distance[j]!);
-    const old = saddles.get(key);
-    if (old === undefined || s > old) saddles.set(key, s);
-  };
-  for (let k = 0; k < contestedPixels.length; k++) {
-    const i = contestedPixels[k]!;
-    const x = i % width;
-    const y = (i - x) / width;
-    if (x + 1 < width) visit(i, i + 1);
-    if (y + 1 < height) {
-      visit(i, i + width);
-      if (x + 1 < width) visit(i, i + width + 1);
-      if (x > 0) visit(i, i + width - 1);
-    }
-  }
-  if (saddles.size === 0) return;
-  const edges = [...saddles].sort((e, f) => f[1] - e[1]);
-  const parent = new Int32Array(maxLabel + 1);
-  for (let l = 0; l <= maxLabel; l++) parent[l] = l;
-  const find = (l: number): number => {
-    while (parent[l] !== l) {
-      parent[l] = parent[parent[l]!]!;
-      l = parent[l]!;
-    }
-    return l;
-  };
-  let merged = false;
-  for (const [key, s] of edges) {
-    const a = find(Math.floor(key / stride));
-    const b = find(key % stride);
-    if (a === b) continue;
-    const lower = Math.min(peak[a]!, peak[b]!);
-    if (s > (1 - ratio) * lower) {
-      const [keep, drop] = peak[a]! >= peak[b]! ? [a, b] : [b, a];
-      parent[drop] = keep;
-      merged = true;
-    }
-  }
-  if (!merged) return;
-  for (let k = 0; k < contestedPixels.length; k++) {
-    const i = contestedPixels[k]!;
-    labels[i] = find(labels[i]!);
-  }
 }

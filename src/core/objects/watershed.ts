@@ -116,14 +116,17 @@ function hashSlot(value: number, mask: number): number {
  * are more than {@link MAX_LEVELS}.
  */
 function rankLevels(elevation: Float64Array, runs: Runs): Levels | null {
-  let directSize = 1 << 12;
+  // Tables start small and grow: a flood of one small component must not pay for a large one.
+  let directSize = 1 << 8;
   let directValue: Float64Array = new Float64Array(directSize);
   let directRank: Int32Array = new Int32Array(directSize); // here: id + 1, until the ranks are known
-  let hashValue: Float64Array = new Float64Array(1024);
-  let hashRank: Int32Array = new Int32Array(1024);
-  let hashMask = 1023;
+  let hashValue: Float64Array = new Float64Array(256);
+  let hashRank: Int32Array = new Int32Array(256);
+  let hashMask = 255;
   let hashCount = 0;
-  const values = new Float64Array(MAX_LEVELS);
+  let pixels = 0;
+  for (let j = 0; j < runs.count; j++) pixels += runs.end[j]! - runs.start[j]!;
+  const values = new Float64Array(Math.min(MAX_LEVELS, pixels));
   let count = 0;
   let nan = false;
   for (let j = 0; j < runs.count; j++) {
