@@ -42,15 +42,8 @@ function mirror(i: number, n: number): number {
   return j < n ? j : period - j;
 }
 
-/** Kernels up to this radius run through unrolled 7-tap loops (sigma <= 1: the defaults). */
+/** Kernels of this radius run through unrolled 7-tap loops (sigma in (2/3, 1]: the defaults). */
 const UNROLLED_RADIUS = 3;
-
-/** Weight of tap k (|k| <= r) of a kernel padded with zeros to radius {@link UNROLLED_RADIUS}. */
-function paddedTaps(kernel: Float32Array): [number, number, number, number] {
-  const r = (kernel.length - 1) / 2;
-  const tap = (k: number) => (k <= r ? kernel[r + k]! : 0);
-  return [tap(0), tap(1), tap(2), tap(3)];
-}
 
 /** The row pass at pixel x of the row starting at `row`, reading mirrored indices (edge pixels). */
 function rowEdgeTap(src: Float32Array, kernel: Float32Array, row: number, x: number, width: number): number {
@@ -68,69 +61,130 @@ function columnEdgeTap(tmp: Float32Array, kernel: Float32Array, x: number, y: nu
   return acc;
 }
 
+/** A window of a plane: columns [x0, x1), rows [y0, y1). */
+export type PlaneWindow = { x0: number; x1: number; y0: number; y1: number };
+
 /**
- * Row pass: each row of `src` convolved with the symmetric `kernel` into `tmp`. Interior pixels
- * of small kernels go through an unrolled loop (taps paired at +-k); the rest read mirrored indices.
+ * Row pass over the window's rows and columns: each row of `src` convolved with the symmetric
+ * `kernel` into `tmp`. Pixels whose taps all fall inside the row go through a loop over paired
+ * taps (unrolled for radius 3, the defaults' radius); the rest read mirrored indices. The value
+ * of a pixel does not depend on the window.
  */
-function rowPass(src: Float32Array, tmp: Float32Array, width: number, height: number, kernel: Float32Array) {
+function rowPass(src: Float32Array, tmp: Float32Array, width: number, kernel: Float32Array, win: PlaneWindow) {
   const r = (kernel.length - 1) / 2;
-  const [k0, k1, k2, k3] = paddedTaps(kernel);
-  // Pixels whose taps all fall inside the row: [r, width - r).
+  // Interior pixels, whose taps all fall inside the row: [r, width - r), clipped to the window.
   const interior = width > 2 * r;
-  for (let y = 0; y < height; y++) {
+  const a = interior ? Math.min(Math.max(win.x0, r), win.x1) : win.x1;
+  const b = interior ? Math.max(Math.min(win.x1, width - r), a) : win.x1;
+  for (let y = win.y0; y < win.y1; y++) {
     const row = y * width;
-    for (let x = 0; x < width; x++) {
-      if (interior && x === r) {
-        const end = row + width - r;
-        if (r <= UNROLLED_RADIUS) {
-          for (let i = row + r; i < end; i++) {
-            tmp[i] =
-              k0 * src[i]! +
-              k1 * (src[i - 1]! + src[i + 1]!) +
-              k2 * (src[i - 2]! + src[i + 2]!) +
-              k3 * (src[i - 3]! + src[i + 3]!);
-          }
-        } else {
-          for (let i = row + r; i < end; i++) {
-            let acc = k0 * src[i]!;
-            for (let k = 1; k <= r; k++) acc += kernel[r + k]! * (src[i - k]! + src[i + k]!);
-            tmp[i] = acc;
-          }
-        }
-        x = width - r;
-        if (x >= width) break;
-      }
-      tmp[row + x] = rowEdgeTap(src, kernel, row, x, width);
-    }
+    for (let x = win.x0; x < a; x++) tmp[row + x] = rowEdgeTap(src, kernel, row, x, width);
+    if (r === UNROLLED_RADIUS) rowInterior7(src, tmp, row + a, row + b, kernel);
+    else rowInterior(src, tmp, row + a, row + b, kernel);
+    for (let x = b; x < win.x1; x++) tmp[row + x] = rowEdgeTap(src, kernel, row, x, width);
   }
 }
 
-/** Column pass of `tmp` into `out`, as {@link rowPass} along columns (whole rows at a time). */
-function columnPass(tmp: Float32Array, out: Float32Array, width: number, height: number, kernel: Float32Array) {
+function rowInterior7(src: Float32Array, tmp: Float32Array, from: number, to: number, kernel: Float32Array) {
+  const k0 = kernel[3]!;
+  const k1 = kernel[4]!;
+  const k2 = kernel[5]!;
+  const k3 = kernel[6]!;
+  for (let i = from; i < to; i++) {
+    tmp[i] =
+      k0 * src[i]! +
+      k1 * (src[i - 1]! + src[i + 1]!) +
+      k2 * (src[i - 2]! + src[i + 2]!) +
+      k3 * (src[i - 3]! + src[i + 3]!);
+  }
+}
+
+function rowInterior(src: Float32Array, tmp: Float32Array, from: number, to: number, kernel: Float32Array) {
   const r = (kernel.length - 1) / 2;
-  const [k0, k1, k2, k3] = paddedTaps(kernel);
-  const w = width;
-  for (let y = 0; y < height; y++) {
-    const dst = y * width;
-    const end = dst + width;
+  const k0 = kernel[r]!;
+  for (let i = from; i < to; i++) {
+    let acc = k0 * src[i]!;
+    for (let k = 1; k <= r; k++) acc += kernel[r + k]! * (src[i - k]! + src[i + k]!);
+    tmp[i] = acc;
+  }
+}
+
+/**
+ * Column pass of `tmp` into `out` over the window, as {@link rowPass} along columns. Radii up to 3
+ * sum each pixel's taps in double precision; larger ones accumulate tap by tap in `out`.
+ */
+function columnPass(
+  tmp: Float32Array,
+  out: Float32Array,
+  width: number,
+  height: number,
+  kernel: Float32Array,
+  win: PlaneWindow,
+) {
+  const r = (kernel.length - 1) / 2;
+  for (let y = win.y0; y < win.y1; y++) {
+    const from = y * width + win.x0;
+    const to = y * width + win.x1;
     if (y < r || y >= height - r) {
-      for (let x = 0; x < width; x++) out[dst + x] = columnEdgeTap(tmp, kernel, x, y, width, height);
-    } else if (r <= UNROLLED_RADIUS) {
-      for (let i = dst; i < end; i++) {
-        out[i] =
-          k0 * tmp[i]! +
-          k1 * (tmp[i - w]! + tmp[i + w]!) +
-          k2 * (tmp[i - 2 * w]! + tmp[i + 2 * w]!) +
-          k3 * (tmp[i - 3 * w]! + tmp[i + 3 * w]!);
-      }
-    } else {
-      for (let i = dst; i < end; i++) out[i] = k0 * tmp[i]!;
-      for (let k = 1; k <= r; k++) {
-        const weight = kernel[r + k]!;
-        const offset = k * w;
-        for (let i = dst; i < end; i++) out[i] = out[i]! + weight * (tmp[i - offset]! + tmp[i + offset]!);
-      }
-    }
+      for (let x = win.x0; x < win.x1; x++) out[y * width + x] = columnEdgeTap(tmp, kernel, x, y, width, height);
+    } else if (r === UNROLLED_RADIUS) columnInterior7(tmp, out, from, to, width, kernel);
+    else if (r < UNROLLED_RADIUS) columnInterior(tmp, out, from, to, width, kernel);
+    else columnInteriorWide(tmp, out, from, to, width, kernel);
+  }
+}
+
+function columnInterior7(
+  tmp: Float32Array,
+  out: Float32Array,
+  from: number,
+  to: number,
+  w: number,
+  kernel: Float32Array,
+) {
+  const k0 = kernel[3]!;
+  const k1 = kernel[4]!;
+  const k2 = kernel[5]!;
+  const k3 = kernel[6]!;
+  for (let i = from; i < to; i++) {
+    out[i] =
+      k0 * tmp[i]! +
+      k1 * (tmp[i - w]! + tmp[i + w]!) +
+      k2 * (tmp[i - 2 * w]! + tmp[i + 2 * w]!) +
+      k3 * (tmp[i - 3 * w]! + tmp[i + 3 * w]!);
+  }
+}
+
+function columnInterior(
+  tmp: Float32Array,
+  out: Float32Array,
+  from: number,
+  to: number,
+  w: number,
+  kernel: Float32Array,
+) {
+  const r = (kernel.length - 1) / 2;
+  const k0 = kernel[r]!;
+  for (let i = from; i < to; i++) {
+    let acc = k0 * tmp[i]!;
+    for (let k = 1; k <= r; k++) acc += kernel[r + k]! * (tmp[i - k * w]! + tmp[i + k * w]!);
+    out[i] = acc;
+  }
+}
+
+function columnInteriorWide(
+  tmp: Float32Array,
+  out: Float32Array,
+  from: number,
+  to: number,
+  w: number,
+  kernel: Float32Array,
+) {
+  const r = (kernel.length - 1) / 2;
+  for (let i = from; i < to; i++) out[i] = kernel[r]! * tmp[i]!;
+  for (let k = 1; k <= r; k++) {
+    const weight = kernel[r + k]!;
+    const offset = k * w;
+    for (let i = from; i < to; i++) out[i] = out[i]! + weight * (tmp[i - offset]! + tmp[i + offset]!);
   }
 }
 
@@ -138,28 +192,35 @@ function columnPass(tmp: Float32Array, out: Float32Array, width: number, height:
 function blurPlane(data: Uint8Array | Float64Array, width: number, height: number, sigma: number): Float32Array {
   // One Float32 input type keeps the passes monomorphic (the typed-array constructor converts natively).
   const src = new Float32Array(data);
-  blurFloat32InPlace(src, new Float32Array(width * height), width, height, sigma);
+  const whole = { x0: 0, x1: width, y0: 0, y1: height };
+  blurWindowInPlace(src, new Float32Array(width * height), width, height, gaussianKernel(sigma), whole);
   return src;
 }
 
 /**
- * Gaussian smoothing of the first width x height values of a Float32 plane, in place, with
- * `scratch` (at least as long) for the row pass: for callers that blur many small planes and reuse
- * their buffers. Same arithmetic as {@link gaussianBlurFloat}.
+ * Gaussian smoothing of a window of a Float32 plane, in place, with `scratch` (as long as the
+ * plane) for the row pass: for callers that blur many small windows and reuse their buffers.
+ * Inside the window the values are those {@link gaussianBlurFloat} gives for the whole plane (same
+ * taps, same arithmetic); the row pass also runs on the kernel's radius of rows above and below
+ * the window, and nothing else of the plane is written.
  */
-export function blurFloat32InPlace(
+export function blurWindowInPlace(
   plane: Float32Array,
   scratch: Float32Array,
   width: number,
   height: number,
-  sigma: number,
+  kernel: Float32Array,
+  win: PlaneWindow,
 ): void {
-  const kernel = gaussianKernel(sigma);
-  if (plane.length < width * height || scratch.length < width * height) {
+  if (plane.length !== width * height || scratch.length !== width * height) {
     throw new RangeError(`plane and scratch need ${width} x ${height} values`);
   }
-  rowPass(plane, scratch, width, height, kernel);
-  columnPass(scratch, plane, width, height, kernel);
+  if (!(0 <= win.x0 && win.x0 <= win.x1 && win.x1 <= width && 0 <= win.y0 && win.y0 <= win.y1 && win.y1 <= height)) {
+    throw new RangeError(`window ${JSON.stringify(win)} is not inside ${width} x ${height}`);
+  }
+  const r = (kernel.length - 1) / 2;
+  rowPass(plane, scratch, width, kernel, { ...win, y0: Math.max(0, win.y0 - r), y1: Math.min(height, win.y1 + r) });
+  columnPass(scratch, plane, width, height, kernel, win);
 }
 
 /** Gaussian smoothing of an 8-bit plane; see the module comment. Returns a new Uint8Array. */

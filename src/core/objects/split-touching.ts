@@ -25,7 +25,7 @@
  * filterObjects renumbers them.
  */
 import { distanceTransform } from "./distance-transform";
-import { blurFloat32InPlace, gaussianKernel } from "./gaussian-blur";
+import { blurWindowInPlace, gaussianKernel, type PlaneWindow } from "./gaussian-blur";
 import { hMaxima } from "./h-maxima";
 import { findRuns, type Runs } from "./label-components";
 import { watershed } from "./watershed";
@@ -64,7 +64,8 @@ export function splitTouching(
   const components = componentsOfRuns(runs, width);
   lap("split.components");
 
-  const margin = Math.max(1, (gaussianKernel(p.distanceSigma).length - 1) / 2);
+  const kernel = gaussianKernel(p.distanceSigma);
+  const margin = Math.max(1, (kernel.length - 1) / 2);
   const buffers = new CropBuffers();
   let nextLabel = 0;
   for (let c = 0; c < components.count; c++) {
@@ -74,7 +75,7 @@ export function splitTouching(
     const inside = insideIndices(components, c, runs, crop, width, buffers.indices(components.area[c]!));
     const edtCrop = copyCrop(edt, crop, width, buffers.edt(size));
     const distance = buffers.distance(size);
-    smoothInside(edtCrop, crop, inside, p.distanceSigma, distance, buffers);
+    smoothInside(edtCrop, crop, componentWindow(components, c, crop), inside, kernel, distance, buffers);
     const split = localMaximumCount(distance, crop.width, crop.height, inside) > 1;
     const local = split ? floodComponent(distance, edtCrop, crop, inside, p) : null;
     if (local === null) {
@@ -198,24 +199,35 @@ function copyCrop(plane: Float64Array, crop: Crop, width: number, out: Float64Ar
 function smoothInside(
   edtCrop: Float64Array,
   crop: Crop,
+  window: PlaneWindow,
   inside: Int32Array,
-  sigma: number,
+  kernel: Float32Array,
   out: Float64Array,
   buffers: CropBuffers,
 ): void {
   out.fill(0);
-  if (sigma === 0) {
+  if (kernel.length === 1) {
     for (let k = 0; k < inside.length; k++) out[inside[k]!] = edtCrop[inside[k]!]!;
     return;
   }
   const size = edtCrop.length;
   const plane = buffers.plane(size);
   plane.set(edtCrop); // to Float32, as gaussianBlurFloat converts
-  blurFloat32InPlace(plane, buffers.rowPass(size), crop.width, crop.height, sigma);
+  blurWindowInPlace(plane, buffers.rowPass(size), crop.width, crop.height, kernel, window);
   for (let k = 0; k < inside.length; k++) {
     const j = inside[k]!;
     out[j] = Math.round(plane[j]! * DISTANCE_STEPS) / DISTANCE_STEPS;
   }
+}
+
+/** The component's box in its crop's coordinates. */
+function componentWindow(components: ComponentRuns, c: number, crop: Crop): PlaneWindow {
+  return {
+    x0: components.x0[c]! - crop.x,
+    x1: components.x1[c]! + 1 - crop.x,
+    y0: components.y0[c]! - crop.y,
+    y1: components.y1[c]! + 1 - crop.y,
+  };
 }
 
 /** Buffers reused from one component to the next, grown as needed; each call returns a view of n. */
@@ -290,7 +302,9 @@ function floodComponent(
   if (markers.count <= 1) return null;
   const mask = new Uint8Array(distance.length);
   for (let k = 0; k < inside.length; k++) mask[inside[k]!] = 1;
-  negateInside(distance, inside);
+  // The smoothed map is in steps of 1/DISTANCE_STEPS px: scaled, the elevations are integers, which
+  // the flood ranks without hashing or sorting (same order, same ties).
+  negateInside(distance, inside, p.distanceSigma > 0 ? DISTANCE_STEPS : 1);
   const labels = watershed(distance, markers.labels, crop.width, crop.height, { mask, connectivity: 8 });
   if (p.mergeRatio > 0) {
     mergeShallowBasins(labels, inside, edtCrop, crop.width, crop.height, markers.count, p.mergeRatio);
@@ -298,8 +312,8 @@ function floodComponent(
   return { labels, markerCount: markers.count };
 }
 
-function negateInside(values: Float64Array, inside: Int32Array): void {
-  for (let k = 0; k < inside.length; k++) values[inside[k]!] = -values[inside[k]!]!;
+function negateInside(values: Float64Array, inside: Int32Array, scale: number): void {
+  for (let k = 0; k < inside.length; k++) values[inside[k]!] = -scale * values[inside[k]!]!;
 }
 
 /**

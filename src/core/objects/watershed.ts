@@ -93,6 +93,12 @@ const DIRECT_LIMIT = 1 << 20;
  */
 type Levels = {
   count: number;
+  /**
+   * Every elevation inside the mask is an integer and they span fewer than MAX_LEVELS values (an
+   * 8-bit image, a quantised map): the rank is v - integerMin and the tables are not used.
+   */
+  integer: boolean;
+  integerMin: number;
   /** Some pixel inside the mask is NaN (it has no rank). */
   nan: boolean;
   /** Direct table: value and rank + 1 (0 = empty) at index round(v * v). */
@@ -116,6 +122,12 @@ function hashSlot(value: number, mask: number): number {
  * are more than {@link MAX_LEVELS}.
  */
 function rankLevels(elevation: Float64Array, runs: Runs): Levels | null {
+  const range = integerRange(elevation, runs);
+  if (range !== null) {
+    const none = { directValue: new Float64Array(0), directRank: new Int32Array(0) };
+    const empty = { hashValue: new Float64Array(1), hashRank: new Int32Array(1) };
+    return { count: range.max - range.min + 1, integer: true, integerMin: range.min, nan: false, ...none, ...empty };
+  }
   // Tables start small and grow: a flood of one small component must not pay for a large one.
   let directSize = 1 << 8;
   let directValue: Float64Array = new Float64Array(directSize);
@@ -194,11 +206,27 @@ function rankLevels(elevation: Float64Array, runs: Runs): Levels | null {
   for (let r = 0; r < count; r++) rankOfId[order[r]! + 1] = r + 1;
   for (let k = 0; k < directSize; k++) directRank[k] = rankOfId[directRank[k]!]!;
   for (let k = 0; k <= hashMask; k++) hashRank[k] = rankOfId[hashRank[k]!]!;
-  return { count, nan, directValue, directRank, hashValue, hashRank };
+  return { count, integer: false, integerMin: 0, nan, directValue, directRank, hashValue, hashRank };
+}
+
+/** Smallest and largest elevation inside the mask when all are integers spanning < MAX_LEVELS. */
+function integerRange(elevation: Float64Array, runs: Runs): { min: number; max: number } | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let j = 0; j < runs.count; j++) {
+    for (let i = runs.start[j]!, runEnd = runs.end[j]!; i < runEnd; i++) {
+      const v = elevation[i]!;
+      if (v !== Math.floor(v)) return null; // also NaN
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return min <= max && max - min < MAX_LEVELS ? { min, max } : null;
 }
 
 /** Rank of `v` in `levels`, which must hold it. */
 function rankOf(levels: Levels, v: number): number {
+  if (levels.integer) return v - levels.integerMin;
   const sq = v * v;
   const directValue = levels.directValue;
   if (sq < directValue.length) {
@@ -259,7 +287,7 @@ function floodRanked(flood: Flood, levels: Levels, runs: Runs): Int32Array {
   }
 
   const buckets = levels.count;
-  const { directValue, directRank } = levels;
+  const { directValue, directRank, integer, integerMin } = levels;
   const directSize = directValue.length;
   // Queue entries: pixel and next entry of the same bucket; reused by every group.
   let entryPixel: Int32Array = new Int32Array(1024);
@@ -334,8 +362,8 @@ function floodRanked(flood: Flood, levels: Levels, runs: Runs): Int32Array {
         // rankOf, with its direct lookup inlined.
         const v = elevation[q]!;
         const sq = v * v;
-        let r = -1;
-        if (sq < directSize) {
+        let r = integer ? v - integerMin : -1;
+        if (r < 0 && sq < directSize) {
           const slot = (sq + 0.5) | 0;
           if (directValue[slot] === v) r = directRank[slot]! - 1;
         }

@@ -49,6 +49,19 @@ describe("gaussianBlur", () => {
     );
   });
 
+  test("radii below 3 (sigma <= 2/3, as the live preview scales them) stay finite at every edge", () => {
+    for (const sigma of [0.2, 0.5, 0.6]) {
+      const out = gaussianBlurFloat(new Float64Array(10 * 10).fill(1), 10, 10, sigma);
+      expect(out.every((v) => Math.abs(v - 1) < 1e-6)).toBe(true);
+    }
+    // A particle in the top-left corner once met NaN in its smoothed distance map and threw.
+    const img = new Uint8Array(40 * 40).fill(20);
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) img[y * 40 + x] = 220;
+    expect(segmentObjects({ width: 40, height: 40, data: img }, { smoothSigma: 0.25, distanceSigma: 0.2 }).count).toBe(
+      1,
+    );
+  });
+
   test("spreads an impulse symmetrically and keeps its mass", () => {
     const img = new Uint8Array(21 * 21);
     img[10 * 21 + 10] = 255;
