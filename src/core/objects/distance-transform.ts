@@ -29,10 +29,47 @@ export function distanceTransform(
   options: DistanceTransformOptions = {},
 ): Float64Array {
   assertPlane(mask.length, width, height, "mask");
-  const squared = options.squared ?? false;
-  const n = mask.length;
-  const out = new Float64Array(n);
+  const out = new Float64Array(mask.length);
+  distanceTransformInto(mask, width, height, out, options.squared ?? false, new DistanceScratch());
+  return out;
+}
 
+/** Scratch memory of {@link distanceTransformInto}, reused by callers that transform many crops. */
+export class DistanceScratch {
+  private column16 = new Uint16Array(0);
+  private column32 = new Int32Array(0);
+  private envelope = new Int32Array(0);
+
+  /** Per-pixel distances to the column's nearest background pixel (values up to `inf`). */
+  columns(n: number, inf: number): Uint16Array | Int32Array {
+    if (inf < 65536) {
+      if (this.column16.length < n) this.column16 = new Uint16Array(n);
+      return this.column16;
+    }
+    if (this.column32.length < n) this.column32 = new Int32Array(n);
+    return this.column32;
+  }
+
+  /** Two arrays of `width` for the parabolas' apexes and ranges. */
+  parabolas(width: number): [Int32Array, Int32Array] {
+    if (this.envelope.length < 2 * width) this.envelope = new Int32Array(2 * width);
+    return [this.envelope.subarray(0, width), this.envelope.subarray(width, 2 * width)];
+  }
+}
+
+/**
+ * {@link distanceTransform} into `out` (width * height values, all written) with reusable scratch.
+ */
+export function distanceTransformInto(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  out: Float64Array,
+  squared: boolean,
+  scratch: DistanceScratch,
+): void {
+  const n = width * height;
+  if (mask.length !== n || out.length !== n) throw new RangeError(`mask and out need ${width} x ${height} values`);
   let anyBackground = false;
   for (let i = 0; i < n; i++) {
     if (mask[i] === 0) {
@@ -47,21 +84,21 @@ export function distanceTransform(
         out[y * width + x] = squared ? d2 : Math.sqrt(d2);
       }
     }
-    return out;
+    return;
   }
+  out.fill(0);
 
   // Vertical pass, row by row for cache locality: g = distance to the nearest background pixel in
   // the same column, or `inf` (larger than any real distance) when the column has none. 16 bits
   // hold it for any image under 65535 pixels wide and high together.
   const inf = width + height;
-  const g = inf < 65536 ? new Uint16Array(n) : new Int32Array(n);
+  const g = scratch.columns(n, inf);
   columnDistances(mask, g, width, inf);
 
   // Horizontal pass: lower envelope of parabolas (Meijster's second phase). A background pixel of
   // the row (g = 0) is nearer to everything on its far side than any parabola beyond it, so each run
   // of foreground pixels is solved on its own, between the background pixels that bound it.
-  const s = new Int32Array(width); // parabola apexes (x)
-  const t = new Int32Array(width); // first x each parabola wins
+  const [s, t] = scratch.parabolas(width); // parabola apexes (x), first x each parabola wins
   for (let row = 0; row < n; row += width) {
     const rowEnd = row + width;
     let a = row;
@@ -128,8 +165,6 @@ export function distanceTransform(
       a = b;
     }
   }
-
-  return out;
 }
 
 /** The vertical pass of {@link distanceTransform}, into `g`. */

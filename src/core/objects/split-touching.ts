@@ -24,7 +24,7 @@
  * Labels are unique but not consecutive (each component reserves as many as it had markers);
  * filterObjects renumbers them.
  */
-import { distanceTransform } from "./distance-transform";
+import { DistanceScratch, distanceTransformInto } from "./distance-transform";
 import { blurWindowInPlace, gaussianKernel, type PlaneWindow } from "./gaussian-blur";
 import { hMaxima } from "./h-maxima";
 import { findRuns, type Runs } from "./label-components";
@@ -59,14 +59,14 @@ export function splitTouching(
   const basins = new Int32Array(width * height);
   const runs = findRuns(mask, width, height, 8);
   if (runs.count === 0) return basins;
-  const edt = distanceTransform(mask, width, height);
-  lap("split.distance");
   const components = componentsOfRuns(runs, width);
   lap("split.components");
+  const buffers = new CropBuffers();
+  const edt = componentDistances(components, runs, width, height, buffers);
+  lap("split.distance");
 
   const kernel = gaussianKernel(p.distanceSigma);
   const margin = Math.max(1, (kernel.length - 1) / 2);
-  const buffers = new CropBuffers();
   let nextLabel = 0;
   for (let c = 0; c < components.count; c++) {
     if (components.area[c]! < p.minArea) continue;
@@ -84,10 +84,8 @@ export function splitTouching(
       continue;
     }
     const { labels, markerCount } = local;
-    for (let k = 0; k < inside.length; k++) {
-      const j = inside[k]!;
-      basins[globalIndex(j, crop, width)] = nextLabel + labels[j]!;
-    }
+    for (let k = 0; k < inside.length; k++) labels[inside[k]!]! += nextLabel;
+    scatterInside(labels, crop, components, c, runs, width, basins);
     nextLabel += markerCount;
   }
   lap("split.basins");
@@ -149,9 +147,54 @@ function cropAround(components: ComponentRuns, c: number, margin: number, width:
   return { x, y, width: right - x + 1, height: bottom - y + 1 };
 }
 
-function globalIndex(j: number, crop: Crop, width: number): number {
-  const y = Math.floor(j / crop.width);
-  return (crop.y + y) * width + crop.x + (j - y * crop.width);
+/** Copies the crop's values at the component's pixels into the whole-image plane `target`. */
+function scatterInside<T extends Float64Array | Int32Array>(
+  values: T,
+  crop: Crop,
+  components: ComponentRuns,
+  c: number,
+  runs: Runs,
+  width: number,
+  target: T,
+): void {
+  for (let r = components.first[c]!; r < components.first[c + 1]!; r++) {
+    const run = components.order[r]!;
+    const s = runs.start[run]!;
+    const y = Math.floor(s / width);
+    const shift = (y - crop.y) * crop.width - crop.x - y * width; // crop index - image index
+    for (let i = s, e = runs.end[run]!; i < e; i++) target[i] = values[i + shift]!;
+  }
+}
+
+/**
+ * The Euclidean distance map of the mask, one component at a time on its box widened by 1 px,
+ * where every other pixel counts as background. Exact: for a pixel p of component C at distance d
+ * from the background, every pixel closer than d is foreground and, the disc being 4-connected,
+ * in C; so the nearest pixel outside C is background, at distance d. And it lies in the widened
+ * box: walking from p along its row (or column) towards a point beyond the box, the first pixel
+ * outside C is background (a foreground one would be 4-adjacent to C, hence in C) and closer.
+ */
+function componentDistances(
+  components: ComponentRuns,
+  runs: Runs,
+  width: number,
+  height: number,
+  buffers: CropBuffers,
+): Float64Array {
+  const edt = new Float64Array(width * height);
+  const scratch = new DistanceScratch();
+  for (let c = 0; c < components.count; c++) {
+    const crop = cropAround(components, c, 1, width, height);
+    const size = crop.width * crop.height;
+    const inside = insideIndices(components, c, runs, crop, width, buffers.indices(components.area[c]!));
+    const mask = buffers.mask(size);
+    mask.fill(0);
+    for (let k = 0; k < inside.length; k++) mask[inside[k]!] = 1;
+    const distances = buffers.edt(size);
+    distanceTransformInto(mask, crop.width, crop.height, distances, false, scratch);
+    scatterInside(distances, crop, components, c, runs, width, edt);
+  }
+  return edt;
 }
 
 /** Crop indices of the component's pixels, in raster order. */
@@ -233,6 +276,7 @@ function componentWindow(components: ComponentRuns, c: number, crop: Crop): Plan
 /** Buffers reused from one component to the next, grown as needed; each call returns a view of n. */
 class CropBuffers {
   private i32 = new Int32Array(1024);
+  private u8 = new Uint8Array(4096);
   private f64a = new Float64Array(4096);
   private f64b = new Float64Array(4096);
   private f32a = new Float32Array(4096);
@@ -241,6 +285,10 @@ class CropBuffers {
   indices(n: number): Int32Array {
     if (this.i32.length < n) this.i32 = new Int32Array(2 * n);
     return this.i32.subarray(0, n);
+  }
+  mask(n: number): Uint8Array {
+    if (this.u8.length < n) this.u8 = new Uint8Array(2 * n);
+    return this.u8.subarray(0, n);
   }
   edt(n: number): Float64Array {
     if (this.f64a.length < n) this.f64a = new Float64Array(2 * n);
