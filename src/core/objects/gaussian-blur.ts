@@ -53,11 +53,19 @@ function rowEdgeTap(src: Float32Array, kernel: Float32Array, row: number, x: num
   return acc;
 }
 
-/** The column pass at (x, y), reading mirrored rows (edge rows). */
-function columnEdgeTap(tmp: Float32Array, kernel: Float32Array, x: number, y: number, width: number, height: number) {
+/** The column pass at (x, y), reading mirrored rows (edge rows) of `tmp`, which starts at row `firstRow`. */
+function columnEdgeTap(
+  tmp: Float32Array,
+  kernel: Float32Array,
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+  firstRow: number,
+) {
   const r = (kernel.length - 1) / 2;
   let acc = 0;
-  for (let k = -r; k <= r; k++) acc += kernel[r + k]! * tmp[mirror(y + k, height) * width + x]!;
+  for (let k = -r; k <= r; k++) acc += kernel[r + k]! * tmp[(mirror(y + k, height) - firstRow) * width + x]!;
   return acc;
 }
 
@@ -66,18 +74,25 @@ export type PlaneWindow = { x0: number; x1: number; y0: number; y1: number };
 
 /**
  * Row pass over the window's rows and columns: each row of `src` convolved with the symmetric
- * `kernel` into `tmp`. Pixels whose taps all fall inside the row go through a loop over paired
- * taps (unrolled for radius 3, the defaults' radius); the rest read mirrored indices. The value
- * of a pixel does not depend on the window.
+ * `kernel` into `tmp` (both hold the rows from `firstRow` on). Pixels whose taps all fall inside
+ * the row go through a loop over paired taps (unrolled for radius 3, the defaults' radius); the
+ * rest read mirrored indices. The value of a pixel does not depend on the window.
  */
-function rowPass(src: Float32Array, tmp: Float32Array, width: number, kernel: Float32Array, win: PlaneWindow) {
+function rowPass(
+  src: Float32Array,
+  tmp: Float32Array,
+  width: number,
+  kernel: Float32Array,
+  win: PlaneWindow,
+  firstRow: number,
+) {
   const r = (kernel.length - 1) / 2;
   // Interior pixels, whose taps all fall inside the row: [r, width - r), clipped to the window.
   const interior = width > 2 * r;
   const a = interior ? Math.min(Math.max(win.x0, r), win.x1) : win.x1;
   const b = interior ? Math.max(Math.min(win.x1, width - r), a) : win.x1;
   for (let y = win.y0; y < win.y1; y++) {
-    const row = y * width;
+    const row = (y - firstRow) * width;
     for (let x = win.x0; x < a; x++) tmp[row + x] = rowEdgeTap(src, kernel, row, x, width);
     if (r === UNROLLED_RADIUS) rowInterior7(src, tmp, row + a, row + b, kernel);
     else rowInterior(src, tmp, row + a, row + b, kernel);
@@ -110,8 +125,9 @@ function rowInterior(src: Float32Array, tmp: Float32Array, from: number, to: num
 }
 
 /**
- * Column pass of `tmp` into `out` over the window, as {@link rowPass} along columns. Radii up to 3
- * sum each pixel's taps in double precision; larger ones accumulate tap by tap in `out`.
+ * Column pass of `tmp` into `out` over the window, as {@link rowPass} along columns (both planes
+ * hold the rows from `firstRow` on). Radii up to 3 sum each pixel's taps in double precision;
+ * larger ones accumulate tap by tap in `out`.
  */
 function columnPass(
   tmp: Float32Array,
@@ -120,13 +136,15 @@ function columnPass(
   height: number,
   kernel: Float32Array,
   win: PlaneWindow,
+  firstRow: number,
 ) {
   const r = (kernel.length - 1) / 2;
   for (let y = win.y0; y < win.y1; y++) {
-    const from = y * width + win.x0;
-    const to = y * width + win.x1;
+    const row = (y - firstRow) * width;
+    const from = row + win.x0;
+    const to = row + win.x1;
     if (y < r || y >= height - r) {
-      for (let x = win.x0; x < win.x1; x++) out[y * width + x] = columnEdgeTap(tmp, kernel, x, y, width, height);
+      for (let x = win.x0; x < win.x1; x++) out[row + x] = columnEdgeTap(tmp, kernel, x, y, width, height, firstRow);
     } else if (r === UNROLLED_RADIUS) columnInterior7(tmp, out, from, to, width, kernel);
     else if (r < UNROLLED_RADIUS) columnInterior(tmp, out, from, to, width, kernel);
     else columnInteriorWide(tmp, out, from, to, width, kernel);
@@ -219,8 +237,8 @@ export function blurWindowInPlace(
     throw new RangeError(`window ${JSON.stringify(win)} is not inside ${width} x ${height}`);
   }
   const r = (kernel.length - 1) / 2;
-  rowPass(plane, scratch, width, kernel, { ...win, y0: Math.max(0, win.y0 - r), y1: Math.min(height, win.y1 + r) });
-  columnPass(scratch, plane, width, height, kernel, win);
+  rowPass(plane, scratch, width, kernel, { ...win, y0: Math.max(0, win.y0 - r), y1: Math.min(height, win.y1 + r) }, 0);
+  columnPass(scratch, plane, width, height, kernel, win, 0);
 }
 
 /** Gaussian smoothing of an 8-bit plane; see the module comment. Returns a new Uint8Array. */
@@ -228,14 +246,36 @@ export function gaussianBlur(data: Uint8Array, width: number, height: number, si
   assertPlane(data.length, width, height, "image");
   gaussianKernel(sigma); // validates sigma
   if (sigma === 0) return data.slice();
-  const blurred = blurPlane(data, width, height, sigma);
-  const out = new Uint8Array(blurred.length);
-  // A Uint8Array store truncates: adding 0.5 first rounds half up (as Math.round), clamped by hand.
-  for (let i = 0; i < blurred.length; i++) {
-    const v = blurred[i]! + 0.5;
-    out[i] = v <= 0 ? 0 : v >= 255 ? 255 : v;
+  const kernel = gaussianKernel(sigma);
+  const r = (kernel.length - 1) / 2;
+  // Strips of rows, each with the kernel's radius of rows above and below, so that the two Float32
+  // planes stay small (in cache) whatever the image size; the values are those of whole planes.
+  const stripRows = Math.max(4 * r + 1, Math.floor(STRIP_VALUES / width));
+  const planeRows = Math.min(height, stripRows + 2 * r);
+  const src = new Float32Array(planeRows * width);
+  const tmp = new Float32Array(planeRows * width);
+  const out = new Uint8Array(data.length);
+  for (let y0 = 0; y0 < height; y0 += stripRows) {
+    const y1 = Math.min(height, y0 + stripRows);
+    const first = Math.max(0, y0 - r);
+    const last = Math.min(height, y1 + r);
+    src.set(data.subarray(first * width, last * width));
+    rowPass(src, tmp, width, kernel, { x0: 0, x1: width, y0: first, y1: last }, first);
+    columnPass(tmp, src, width, height, kernel, { x0: 0, x1: width, y0, y1 }, first);
+    roundToBytes(src, (y0 - first) * width, out, y0 * width, (y1 - y0) * width);
   }
   return out;
+}
+
+/** Values per Float32 plane of {@link gaussianBlur}'s strips (1 MB). */
+const STRIP_VALUES = 1 << 18;
+
+/** out[to + k] = src[from + k] rounded half up, for k < count (values in [0, 255 + 1e-3]). */
+function roundToBytes(src: Float32Array, from: number, out: Uint8Array, to: number, count: number): void {
+  // A Uint8Array store truncates, so adding 0.5 first rounds half up (as Math.round). No clamp is
+  // needed: the kernel's weights are positive and sum to 1 within a few float32 ulps, so a blur of
+  // bytes lies in [0, 255.001] and v + 0.5 in [0.5, 256).
+  for (let k = 0; k < count; k++) out[to + k] = src[from + k]! + 0.5;
 }
 
 /**

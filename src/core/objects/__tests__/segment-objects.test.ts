@@ -44,6 +44,10 @@ describe("gaussianBlur", () => {
   test("keeps a constant image constant (mirrored borders), also when the kernel is wider than it", () => {
     const flat = new Uint8Array(5 * 3).fill(77);
     expect([...gaussianBlur(flat, 5, 3, 2)]).toEqual([...flat]);
+    for (const sigma of [0.5, 1, 2, 6]) {
+      const white = new Uint8Array(40 * 30).fill(255); // rounding must not wrap past 255
+      expect(gaussianBlur(white, 40, 30, sigma).every((v) => v === 255)).toBe(true);
+    }
     expect([...gaussianBlurFloat(new Float64Array(6).fill(2.5), 6, 1, 1)].every((v) => Math.abs(v - 2.5) < 1e-5)).toBe(
       true,
     );
