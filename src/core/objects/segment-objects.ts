@@ -61,7 +61,7 @@ import { autoPolarity } from "./auto-polarity";
 import { fillHoles } from "./fill-holes";
 import { filterObjects } from "./filter-objects";
 import { gaussianBlur } from "./gaussian-blur";
-import { labelComponents } from "./label-components";
+import { labelComponents, type LabeledComponents } from "./label-components";
 import { splitTouching } from "./split-touching";
 
 /** Version of {@link ObjectSegmentationParams}; a change of meaning gets a new one. */
@@ -221,20 +221,18 @@ export function segmentObjects(grey: GreyImage, params: Partial<ObjectSegmentati
   const filled = fillHoles(mask, width, height);
   lap("fillHoles");
 
-  let labels: Int32Array;
+  const sizeAndBorder = { minArea: p.minArea, maxArea: p.maxArea ?? Infinity, excludeBorder: p.excludeBorder };
+  let filtered: LabeledComponents;
   if (p.split) {
-    labels = splitTouching(filled, width, height, p, lap);
+    // The split filters and numbers its basins itself (the same rule as filterObjects).
+    filtered = splitTouching(filled, width, height, { ...p, ...sizeAndBorder }, lap);
+    lap("filter");
   } else {
-    labels = labelComponents(filled, width, height, { connectivity: 8 }).labels;
+    const labels = labelComponents(filled, width, height, { connectivity: 8 }).labels;
     lap("label");
+    filtered = filterObjects(labels, width, height, { ...sizeAndBorder, clearBorder: p.excludeBorder });
+    lap("filter");
   }
-
-  const filtered = filterObjects(labels, width, height, {
-    clearBorder: p.excludeBorder,
-    minArea: p.minArea,
-    maxArea: p.maxArea ?? Infinity,
-  });
-  lap("filter");
   const timingsMs = finish();
   return {
     width,

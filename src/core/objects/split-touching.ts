@@ -27,7 +27,7 @@
 import { DistanceScratch, distanceTransformInto } from "./distance-transform";
 import { blurWindowInPlace, gaussianKernel, type PlaneWindow } from "./gaussian-blur";
 import { hMaxima } from "./h-maxima";
-import { findRuns, type Runs } from "./label-components";
+import { findRuns, type LabeledComponents, type Runs } from "./label-components";
 import { watershed } from "./watershed";
 
 /** The parameters of segmentObjects that the split reads. */
@@ -38,16 +38,21 @@ export type SplitParams = {
   distanceSigma: number;
   /** Merge adjacent basins whose saddle is above (1 - mergeRatio) x the lower peak; 0 = no merge. */
   mergeRatio: number;
-  /** Components with fewer pixels are skipped (the filter would drop all their objects). */
+  /** Objects smaller than this, px, are dropped (and components smaller than it are not split). */
   minArea: number;
+  /** Objects larger than this, px, are dropped (Infinity: none). */
+  maxArea: number;
+  /** Objects touching the image border are dropped. */
+  excludeBorder: boolean;
 };
 
-/** Resolution of the smoothed distance map, steps per px (see smoothedInside). */
+/** Resolution of the smoothed distance map, steps per px (see smoothInside). */
 const DISTANCE_STEPS = 256;
 
 /**
- * Splits the 8-connected components of a filled 0/1 mask into basins; returns a label map
- * (0 = background or skipped component). `lap` times the steps.
+ * Splits the 8-connected components of a filled 0/1 mask into basins, drops those outside
+ * [minArea, maxArea] (and, with excludeBorder, those touching the border) and numbers the others
+ * 1..count in raster order of their first pixel, as filterObjects does. `lap` times the steps.
  */
 export function splitTouching(
   mask: Uint8Array,
@@ -55,10 +60,9 @@ export function splitTouching(
   height: number,
   p: SplitParams,
   lap: (step: string) => void,
-): Int32Array {
-  const basins = new Int32Array(width * height);
+): LabeledComponents {
   const runs = findRuns(mask, width, height, 8);
-  if (runs.count === 0) return basins;
+  if (runs.count === 0) return { labels: new Int32Array(width * height), count: 0 };
   const components = componentsOfRuns(runs, width);
   lap("split.components");
   const buffers = new CropBuffers();
@@ -67,7 +71,8 @@ export function splitTouching(
 
   const kernel = gaussianKernel(p.distanceSigma);
   const margin = Math.max(1, (kernel.length - 1) / 2);
-  let nextLabel = 0;
+  const basins = new BasinList();
+  const floods: Flooded[] = [];
   for (let c = 0; c < components.count; c++) {
     if (components.area[c]! < p.minArea) continue;
     const crop = cropAround(components, c, margin, width, height);
@@ -78,18 +83,145 @@ export function splitTouching(
     smoothInside(edtCrop, crop, componentWindow(components, c, crop), inside, kernel, distance, buffers);
     const split = localMaximumCount(distance, crop.width, crop.height, inside) > 1;
     const local = split ? floodComponent(distance, edtCrop, crop, inside, p) : null;
+    const border = touchesBorder(components, c, width, height);
     if (local === null) {
-      nextLabel++;
-      paintRuns(basins, components, c, runs, nextLabel);
+      basins.add(runs.start[components.order[components.first[c]!]!]!, components.area[c]!, border, c, 0);
       continue;
     }
-    const { labels, markerCount } = local;
-    for (let k = 0; k < inside.length; k++) labels[inside[k]!]! += nextLabel;
-    scatterInside(labels, crop, components, c, runs, width, basins);
-    nextLabel += markerCount;
+    addLocalBasins(basins, local.labels, local.markerCount, inside, crop, width, height, border, c);
+    floods.push({ component: c, crop, labels: local.labels, markerCount: local.markerCount });
   }
   lap("split.basins");
-  return basins;
+  return numberBasins(basins, floods, components, runs, width, height, p);
+}
+
+/** A component split by the flood: its crop and the crop's local basin labels. */
+type Flooded = { component: number; crop: Crop; labels: Int32Array; markerCount: number };
+
+/** Basins found so far: first pixel (image index), area, whether on the border, where from. */
+class BasinList {
+  count = 0;
+  firstPixel = new Int32Array(1024);
+  area = new Int32Array(1024);
+  border = new Uint8Array(1024);
+  component = new Int32Array(1024);
+  /** Label in the component's flood, 0 when the component is one basin. */
+  local = new Int32Array(1024);
+
+  add(firstPixel: number, area: number, border: boolean, component: number, local: number): void {
+    if (this.count === this.area.length) this.grow();
+    const k = this.count++;
+    this.firstPixel[k] = firstPixel;
+    this.area[k] = area;
+    this.border[k] = border ? 1 : 0;
+    this.component[k] = component;
+    this.local[k] = local;
+  }
+
+  private grow(): void {
+    const size = 2 * this.area.length;
+    const grown = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.firstPixel = grown(this.firstPixel, (k) => new Int32Array(k));
+    this.area = grown(this.area, (k) => new Int32Array(k));
+    this.border = grown(this.border, (k) => new Uint8Array(k));
+    this.component = grown(this.component, (k) => new Int32Array(k));
+    this.local = grown(this.local, (k) => new Int32Array(k));
+  }
+}
+
+function touchesBorder(components: ComponentRuns, c: number, width: number, height: number): boolean {
+  return (
+    components.x0[c] === 0 ||
+    components.y0[c] === 0 ||
+    components.x1[c] === width - 1 ||
+    components.y1[c] === height - 1
+  );
+}
+
+/** Adds the flood's basins of component c (labels 1..markerCount in its crop) to `basins`. */
+function addLocalBasins(
+  basins: BasinList,
+  labels: Int32Array,
+  markerCount: number,
+  inside: Int32Array,
+  crop: Crop,
+  width: number,
+  height: number,
+  componentOnBorder: boolean,
+  c: number,
+): void {
+  const area = new Int32Array(markerCount + 1);
+  const first = new Int32Array(markerCount + 1).fill(-1);
+  const border = new Uint8Array(markerCount + 1);
+  for (let k = 0; k < inside.length; k++) {
+    const j = inside[k]!;
+    const l = labels[j]!;
+    area[l]!++;
+    if (first[l] === -1) first[l] = j;
+    if (componentOnBorder && border[l] === 0) {
+      const y = crop.y + Math.floor(j / crop.width);
+      const x = crop.x + (j % crop.width);
+      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) border[l] = 1;
+    }
+  }
+  for (let l = 1; l <= markerCount; l++) {
+    if (area[l] === 0) continue;
+    const j = first[l]!;
+    const y = Math.floor(j / crop.width);
+    basins.add((crop.y + y) * width + crop.x + (j - y * crop.width), area[l]!, border[l] === 1, c, l);
+  }
+}
+
+/**
+ * Keeps the basins inside the area range (and off the border with excludeBorder), numbers them in
+ * raster order of their first pixel and paints them.
+ */
+function numberBasins(
+  basins: BasinList,
+  floods: Flooded[],
+  components: ComponentRuns,
+  runs: Runs,
+  width: number,
+  height: number,
+  p: SplitParams,
+): LabeledComponents {
+  const labels = new Int32Array(width * height);
+  const order = new Int32Array(basins.count);
+  for (let k = 0; k < basins.count; k++) order[k] = k;
+  const firstPixel = basins.firstPixel;
+  order.sort((a, b) => firstPixel[a]! - firstPixel[b]!);
+  const finalLabel = new Int32Array(basins.count);
+  let count = 0;
+  for (let k = 0; k < order.length; k++) {
+    const b = order[k]!;
+    const area = basins.area[b]!;
+    if (area < p.minArea || area > p.maxArea || (p.excludeBorder && basins.border[b] === 1)) continue;
+    finalLabel[b] = ++count;
+  }
+  const floodOf = new Map(floods.map((f) => [f.component, f]));
+  const localToFinal = new Map<number, Int32Array>();
+  for (let b = 0; b < basins.count; b++) {
+    const c = basins.component[b]!;
+    if (basins.local[b] === 0) {
+      if (finalLabel[b] !== 0) paintRuns(labels, components, c, runs, finalLabel[b]!);
+      continue;
+    }
+    const flood = floodOf.get(c)!;
+    let map = localToFinal.get(c);
+    if (map === undefined) localToFinal.set(c, (map = new Int32Array(flood.markerCount + 1)));
+    map[basins.local[b]!] = finalLabel[b]!;
+  }
+  for (const flood of floods) {
+    const map = localToFinal.get(flood.component)!;
+    const local = flood.labels;
+    for (let j = 0; j < local.length; j++) local[j] = map[local[j]!]!;
+    scatterInside(local, flood.crop, components, flood.component, runs, width, labels);
+  }
+  return { labels, count };
 }
 
 /** Connected components as lists of runs, in raster order of their first pixel, with boxes. */

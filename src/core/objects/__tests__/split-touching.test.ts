@@ -64,16 +64,19 @@ function scene(width: number, height: number, count: number, seed: number): Uint
   return mask;
 }
 
-const canonical = (labels: Int32Array, width: number, height: number) =>
-  filterObjects(labels, width, height, { clearBorder: false }).labels;
+const NO_FILTER = { minArea: 0, maxArea: Infinity, excludeBorder: false };
 
 describe("splitTouching, one component at a time", () => {
   const cases: [string, SplitParams][] = [
-    ["defaults", { h: 1, distanceSigma: 0.7, mergeRatio: 0.1, minArea: 0 }],
-    ["textbook (no smoothing, no merge, h 2)", { h: 2, distanceSigma: 0, mergeRatio: 0, minArea: 0 }],
-    ["wide smoothing (radius > 3), strong merge", { h: 0.5, distanceSigma: 1.5, mergeRatio: 0.3, minArea: 0 }],
+    ["defaults", { h: 1, distanceSigma: 0.7, mergeRatio: 0.1, ...NO_FILTER }],
+    ["textbook (no smoothing, no merge, h 2)", { h: 2, distanceSigma: 0, mergeRatio: 0, ...NO_FILTER }],
+    ["wide smoothing (radius > 3), strong merge", { h: 0.5, distanceSigma: 1.5, mergeRatio: 0.3, ...NO_FILTER }],
+    [
+      "size range and border filter",
+      { h: 1, distanceSigma: 0.7, mergeRatio: 0.1, minArea: 30, maxArea: 400, excludeBorder: true },
+    ],
   ];
-  test.each(cases)("equals the whole-image split: %s", (_name, p) => {
+  test.each(cases)("equals the whole-image split, then filterObjects: %s", (_name, p) => {
     for (const [width, height, count, seed] of [
       [120, 90, 40, 1],
       [64, 200, 60, 2],
@@ -82,8 +85,13 @@ describe("splitTouching, one component at a time", () => {
     ] as const) {
       const mask = scene(width, height, count, seed);
       const got = splitTouching(mask, width, height, p, () => {});
-      const want = wholeImageSplit(mask, width, height, p);
-      expect(canonical(got, width, height)).toEqual(canonical(want, width, height));
+      const want = filterObjects(wholeImageSplit(mask, width, height, p), width, height, {
+        clearBorder: p.excludeBorder,
+        minArea: p.minArea,
+        maxArea: p.maxArea,
+      });
+      expect(got.count).toBe(want.count);
+      expect(got.labels).toEqual(want.labels);
     }
   });
 
@@ -92,14 +100,15 @@ describe("splitTouching, one component at a time", () => {
     const mask = new Uint8Array(width * 20);
     mask[2 * width + 2] = 1; // a 1-pixel component
     for (let y = 5; y < 15; y++) for (let x = 10; x < 20; x++) mask[y * width + x] = 1;
-    const labels = splitTouching(mask, width, 20, { h: 1, distanceSigma: 0.7, mergeRatio: 0.1, minArea: 2 }, () => {});
+    const p = { h: 1, distanceSigma: 0.7, mergeRatio: 0.1, ...NO_FILTER, minArea: 2 };
+    const { labels, count } = splitTouching(mask, width, 20, p, () => {});
     expect(labels[2 * width + 2]).toBe(0);
-    expect(new Set(labels.filter((l) => l !== 0)).size).toBe(1);
+    expect(count).toBe(1);
+    expect(labels[10 * width + 15]).toBe(1);
   });
 
-  test("an image without foreground gives all zeros", () => {
-    expect(
-      splitTouching(new Uint8Array(12), 4, 3, { h: 1, distanceSigma: 0.7, mergeRatio: 0.1, minArea: 0 }, () => {}),
-    ).toEqual(new Int32Array(12));
+  test("an image without foreground gives count 0 and all zeros", () => {
+    const p = { h: 1, distanceSigma: 0.7, mergeRatio: 0.1, ...NO_FILTER };
+    expect(splitTouching(new Uint8Array(12), 4, 3, p, () => {})).toEqual({ labels: new Int32Array(12), count: 0 });
   });
 });
