@@ -275,7 +275,7 @@ function roundToBytes(src: Float32Array, from: number, out: Uint8Array, to: numb
   // A Uint8Array store truncates, so adding 0.5 first rounds half up (as Math.round). No clamp is
   // needed: the kernel's weights are positive and sum to 1 within a few float32 ulps, so a blur of
   // bytes lies in [0, 255.001] and v + 0.5 in [0.5, 256).
-  for (let k = 0; k < count; k++) out[to + k] = src[from + k]! + 0.5;
+  for (let k = 0; k < count; k++) out[to + k] = (src[from + k]! + 0.5) | 0;
 }
 
 /**

@@ -318,10 +318,15 @@ function componentDistances(
   for (let c = 0; c < components.count; c++) {
     const crop = cropAround(components, c, 1, width, height);
     const size = crop.width * crop.height;
-    const inside = insideIndices(components, c, runs, crop, width, buffers.indices(components.area[c]!));
     const mask = buffers.mask(size);
     mask.fill(0);
-    for (let k = 0; k < inside.length; k++) mask[inside[k]!] = 1;
+    for (let r = components.first[c]!; r < components.first[c + 1]!; r++) {
+      const run = components.order[r]!;
+      const s = runs.start[run]!;
+      const y = Math.floor(s / width);
+      const shift = (y - crop.y) * crop.width - crop.x - y * width; // crop index - image index
+      mask.fill(1, s + shift, runs.end[run]! + shift);
+    }
     const distances = buffers.edt(size);
     distanceTransformInto(mask, crop.width, crop.height, distances, false, scratch);
     scatterInside(distances, crop, components, c, runs, width, edt);

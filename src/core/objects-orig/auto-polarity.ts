@@ -1,0 +1,179 @@
+import { resizeArea } from "../analysis/resize-area";
+import type { GreyImage } from "../analysis/raster";
+import { gaussianKernel } from "./gaussian-blur";
+
+/** The less uniform phase must spread this many times more than the other to decide polarity. */
+const CLEAR_SPREAD_RATIO = 1.2;
+/** Spreads this close (grey levels) count as equal: a noise-free phase is not "less uniform" by rounding. */
+const SPREAD_FLOOR = 0.5;
+/**
+ * Interior: pixels at least 3 px (Euclidean) from the other phase, i.e. whose 5 x 5 neighbourhood
+ * (clipped to the image) is all one phase: a pixel q with |q - p|^2 < 9 has |dx|, |dy| <= 2.
+ */
+const INTERIOR_RADIUS = 2;
+/** Sigma (px) of the within-phase smoothing that removes pixel noise before the spread is taken. */
+const PHASE_SIGMA = 2;
+/** The decision works on an area-averaged copy whose long side is at most this (a global decision). */
+const POLARITY_MAX_SIDE = 1024;
+/**
+ * The spread is estimated on a lattice of every step-th pixel in both directions of that copy:
+ * the coarsest of 8, 4 and 1 that leaves at least MIN_LATTICE_POINTS points. The smoothed values
+ * vary on the scale of PHASE_SIGMA, so the lattice sees the same distribution as every pixel (on
+ * the 64 real images of scripts/evaluation/polarity-real.ts the decisions are the same with steps
+ * 1, 4 and 8) at 1/16 or 1/64 of the row-pass cost.
+ */
+const SAMPLE_STEPS = [8, 4] as const;
+/** 64 x 64 lattice points at least. */
+const MIN_LATTICE_POINTS = 64 * 64;
+
+/** The lattice step for a copy of `pixels` pixels (see SAMPLE_STEPS). */
+export function latticeStep(pixels: number): number {
+  return SAMPLE_STEPS.find((step) => pixels >= MIN_LATTICE_POINTS * step * step) ?? 1;
+}
+
+/**
+ * "auto" polarity: the objects are the less uniform phase, i.e. the one whose interior (pixels
+ * >= 3 px from the other phase) has the larger standard deviation of grey, smoothed within the
+ * phase only (normalised Gaussian convolution, sigma {@link PHASE_SIGMA}: pixel noise goes,
+ * differences between objects stay, and neither phase bleeds into the other). The support a
+ * specimen lies on (substrate, carbon film, a letterbox) is homogeneous, particles and deposits
+ * differ from one another, and the gaps between packed particles have almost no interior. When
+ * neither phase spreads {@link CLEAR_SPREAD_RATIO} times more than the other (identical
+ * particles, no interior on either side), the minority phase (ties: bright).
+ *
+ * `smoothed` is the image the threshold applies to, `bright` its 0/1 map smoothed > threshold and
+ * `brightCount` the number of its bright pixels.
+ */
+export function autoPolarity(
+  grey: GreyImage,
+  smoothed: Uint8Array,
+  threshold: number,
+  bright: Uint8Array,
+  brightCount: number,
+): "bright" | "dark" {
+  const n = grey.width * grey.height;
+  const minority = brightCount <= n - brightCount ? "bright" : "dark";
+  if (brightCount === 0 || brightCount === n) return minority;
+  const scale = Math.min(1, POLARITY_MAX_SIDE / Math.max(grey.width, grey.height));
+  const width = Math.max(1, Math.round(grey.width * scale));
+  const height = Math.max(1, Math.round(grey.height * scale));
+  let small = grey.data;
+  let smallBright = bright;
+  if (scale < 1) {
+    small = resizeArea(grey.data, grey.width, grey.height, width, height);
+    const smallSmoothed = resizeArea(smoothed, grey.width, grey.height, width, height);
+    smallBright = new Uint8Array(width * height);
+    for (let i = 0; i < smallBright.length; i++) smallBright[i] = smallSmoothed[i]! > threshold ? 1 : 0;
+  }
+
+  const { brightSpread, darkSpread } = phaseSpreads(small, smallBright, width, height);
+  if (brightSpread > CLEAR_SPREAD_RATIO * darkSpread + SPREAD_FLOOR) return "bright";
+  if (darkSpread > CLEAR_SPREAD_RATIO * brightSpread + SPREAD_FLOOR) return "dark";
+  return minority;
+}
+
+/** Running standard deviation. */
+class Spread {
+  count = 0;
+  sum = 0;
+  sumSquares = 0;
+  add(v: number) {
+    this.count++;
+    this.sum += v;
+    this.sumSquares += v * v;
+  }
+  value(): number {
+    if (this.count === 0) return 0;
+    const mean = this.sum / this.count;
+    return Math.sqrt(Math.max(0, this.sumSquares / this.count - mean * mean));
+  }
+}
+
+/** Index of coordinate `i` mirrored into [0, n) without repeating the edge (reflect-101). */
+function mirror(i: number, n: number): number {
+  if (n === 1) return 0;
+  const period = 2 * n - 2;
+  let j = i % period;
+  if (j < 0) j += period;
+  return j < n ? j : period - j;
+}
+
+/**
+ * Standard deviation, over the lattice points in each phase's interior, of the grey smoothed
+ * within that phase. With S = G * grey, Sb = G * (grey . bright) and Nb = G * bright (G the
+ * Gaussian, mirrored borders, so G * 1 = 1), the bright phase's smoothed grey is Sb / Nb and the
+ * dark phase's (S - Sb) / (1 - Nb): three convolutions, evaluated at the lattice points only (the
+ * column pass at the lattice rows, then the row pass at the lattice columns). `step` 1 measures
+ * every pixel.
+ */
+export function phaseSpreads(
+  grey: Uint8Array,
+  bright: Uint8Array,
+  width: number,
+  height: number,
+  step = latticeStep(width * height),
+): { brightSpread: number; darkSpread: number } {
+  const kernel = gaussianKernel(PHASE_SIGMA);
+  const r = (kernel.length - 1) / 2;
+  const offset = step >> 1;
+  const columnIndex: number[] = [];
+  for (let x = offset; x < width; x += step) columnIndex.push(x);
+  // Row-pass taps of every lattice column, mirrored once here.
+  const taps = new Int32Array(columnIndex.length * kernel.length);
+  columnIndex.forEach((x, c) => {
+    for (let k = -r; k <= r; k++) taps[c * kernel.length + k + r] = mirror(x + k, width);
+  });
+  // Per lattice row: the column pass of grey, of grey on the bright phase and of the bright phase.
+  const all = new Float64Array(width);
+  const weighted = new Float64Array(width);
+  const weights = new Float64Array(width);
+  const brightSpread = new Spread();
+  const darkSpread = new Spread();
+  for (let y = offset; y < height; y += step) {
+    all.fill(0);
+    weighted.fill(0);
+    weights.fill(0);
+    for (let k = -r; k <= r; k++) {
+      const w = kernel[k + r]!;
+      const row = mirror(y + k, height) * width;
+      for (let x = 0; x < width; x++) {
+        const g = w * grey[row + x]!;
+        const b = bright[row + x]!;
+        all[x] = all[x]! + g;
+        weighted[x] = weighted[x]! + b * g;
+        weights[x] = weights[x]! + b * w;
+      }
+    }
+    for (let c = 0; c < columnIndex.length; c++) {
+      const x = columnIndex[c]!;
+      const phase = bright[y * width + x]!;
+      if (!isInterior(bright, width, height, x, y, phase)) continue;
+      let s = 0;
+      let sb = 0;
+      let nb = 0;
+      for (let k = 0; k < kernel.length; k++) {
+        const w = kernel[k]!;
+        const t = taps[c * kernel.length + k]!;
+        s += w * all[t]!;
+        sb += w * weighted[t]!;
+        nb += w * weights[t]!;
+      }
+      if (phase !== 0) brightSpread.add(sb / nb);
+      else darkSpread.add((s - sb) / (1 - nb));
+    }
+  }
+  return { brightSpread: brightSpread.value(), darkSpread: darkSpread.value() };
+}
+
+/** Whether the (clipped) window of radius {@link INTERIOR_RADIUS} around (x, y) is all `phase`. */
+function isInterior(bright: Uint8Array, width: number, height: number, x: number, y: number, phase: number): boolean {
+  const x0 = Math.max(0, x - INTERIOR_RADIUS);
+  const x1 = Math.min(width - 1, x + INTERIOR_RADIUS);
+  const y0 = Math.max(0, y - INTERIOR_RADIUS);
+  const y1 = Math.min(height - 1, y + INTERIOR_RADIUS);
+  for (let yy = y0; yy <= y1; yy++) {
+    const row = yy * width;
+    for (let xx = x0; xx <= x1; xx++) if (bright[row + xx] !== phase) return false;
+  }
+  return true;
+}
