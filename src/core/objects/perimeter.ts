@@ -13,9 +13,10 @@
  *    every other code weighs 0. The perimeter is the sum of the weights.
  *
  * A single pixel therefore has perimeter 0 and a 1×N line N − 2, as in scikit-image.
- * All objects are measured in one pass over the label map (plus one to find border pixels);
- * the cost is O(width·height) whatever the number of objects.
+ * All objects are measured in one pass over their runs (label-runs.ts) that finds the border
+ * pixels, and one over the border pixels: the cost follows the objects' area, not the image's.
  */
+import type { LabelRuns } from "./label-runs";
 
 const WEIGHTS = (() => {
   const w = new Float64Array(50);
@@ -29,60 +30,79 @@ const WEIGHTS = (() => {
  * Perimeter per label: `result[l]` is the perimeter of label l (0 for absent labels and for the
  * background slot 0). `maxLabel` sizes the result and must be ≥ every label in the map.
  */
-export function perimeterByLabel(labels: Int32Array, width: number, height: number, maxLabel: number): Float64Array {
+export function perimeterByLabel(labels: Int32Array, width: number, height: number, runs: LabelRuns): Float64Array {
   if (labels.length !== width * height) {
     throw new RangeError(`label map has ${labels.length} values, expected ${width}×${height}`);
   }
-  const out = new Float64Array(maxLabel + 1);
+  const out = new Float64Array(runs.maxLabel + 1);
   const border = new Uint8Array(labels.length);
-  for (let r = 0; r < height; r++) {
-    const row = r * width;
-    for (let c = 0; c < width; c++) {
-      const i = row + c;
-      const l = labels[i]!;
-      if (l === 0) continue;
+  const borderPixels = borderPixelsOfRuns(labels, width, height, runs, border);
+  for (let k = 0; k < borderPixels.length; k++) {
+    const i = borderPixels[k]!;
+    const l = labels[i]!;
+    const r = Math.floor(i / width);
+    const c = i - r * width;
+    const left = c > 0;
+    const right = c < width - 1;
+    let edge = 0;
+    let diag = 0;
+    if (left && border[i - 1] === 1 && labels[i - 1] === l) edge++;
+    if (right && border[i + 1] === 1 && labels[i + 1] === l) edge++;
+    if (r > 0) {
+      const j = i - width;
+      if (border[j] === 1 && labels[j] === l) edge++;
+      if (left && border[j - 1] === 1 && labels[j - 1] === l) diag++;
+      if (right && border[j + 1] === 1 && labels[j + 1] === l) diag++;
+    }
+    if (r < height - 1) {
+      const j = i + width;
+      if (border[j] === 1 && labels[j] === l) edge++;
+      if (left && border[j - 1] === 1 && labels[j - 1] === l) diag++;
+      if (right && border[j + 1] === 1 && labels[j + 1] === l) diag++;
+    }
+    out[l] = out[l]! + WEIGHTS[1 + 2 * edge + 10 * diag]!;
+  }
+  return out;
+}
+
+/**
+ * Marks in `border` the object pixels with a 4-neighbour outside their object or outside the image,
+ * and returns them in raster order.
+ */
+function borderPixelsOfRuns(
+  labels: Int32Array,
+  width: number,
+  height: number,
+  runs: LabelRuns,
+  border: Uint8Array,
+): Int32Array {
+  let list = new Int32Array(1024);
+  let count = 0;
+  for (let k = 0; k < runs.count; k++) {
+    const r = runs.row[k]!;
+    const l = runs.label[k]!;
+    const rowStart = r * width;
+    const edgeRow = r === 0 || r === height - 1;
+    for (let c = runs.start[k]!, e = runs.end[k]!; c < e; c++) {
+      const i = rowStart + c;
       if (
+        edgeRow ||
         c === 0 ||
         c === width - 1 ||
-        r === 0 ||
-        r === height - 1 ||
         labels[i - 1] !== l ||
         labels[i + 1] !== l ||
         labels[i - width] !== l ||
         labels[i + width] !== l
       ) {
         border[i] = 1;
+        if (count === list.length) {
+          const bigger = new Int32Array(2 * count);
+          bigger.set(list);
+          list = bigger;
+        }
+        list[count++] = i;
       }
     }
   }
-  for (let r = 0; r < height; r++) {
-    const row = r * width;
-    const up = r > 0;
-    const down = r < height - 1;
-    for (let c = 0; c < width; c++) {
-      const i = row + c;
-      if (border[i] === 0) continue;
-      const l = labels[i]!;
-      const left = c > 0;
-      const right = c < width - 1;
-      let edge = 0;
-      let diag = 0;
-      if (left && border[i - 1] === 1 && labels[i - 1] === l) edge++;
-      if (right && border[i + 1] === 1 && labels[i + 1] === l) edge++;
-      if (up) {
-        const j = i - width;
-        if (border[j] === 1 && labels[j] === l) edge++;
-        if (left && border[j - 1] === 1 && labels[j - 1] === l) diag++;
-        if (right && border[j + 1] === 1 && labels[j + 1] === l) diag++;
-      }
-      if (down) {
-        const j = i + width;
-        if (border[j] === 1 && labels[j] === l) edge++;
-        if (left && border[j - 1] === 1 && labels[j - 1] === l) diag++;
-        if (right && border[j + 1] === 1 && labels[j + 1] === l) diag++;
-      }
-      out[l] = out[l]! + WEIGHTS[1 + 2 * edge + 10 * diag]!;
-    }
-  }
-  return out;
+  return list.subarray(0, count);
 }

@@ -1,6 +1,7 @@
 import { hullColSpans, hullOfSpans, hullRowSpans } from "./convex-hull";
 import { feretDiameterMax, feretScratch } from "./feret";
 import { ellipseFromMoments } from "./moments";
+import { labelRuns } from "./label-runs";
 import { perimeterByLabel } from "./perimeter";
 
 /**
@@ -101,12 +102,8 @@ export function regionProps(
   if (labels.length !== width * height) {
     throw new RangeError(`label map has ${labels.length} values, expected ${width}×${height} = ${width * height}`);
   }
-  let maxLabel = 0;
-  for (let i = 0; i < labels.length; i++) {
-    const l = labels[i]!;
-    if (l > maxLabel) maxLabel = l;
-    else if (l < 0) throw new RangeError(`labels must be ≥ 0, got ${l} at index ${i}`);
-  }
+  const runs = labelRuns(labels, width, height);
+  const maxLabel = runs.maxLabel;
   if (maxLabel === 0) return [];
   if (maxLabel > labels.length) {
     throw new RangeError(`largest label ${maxLabel} exceeds the pixel count ${labels.length}; relabel first`);
@@ -119,38 +116,36 @@ export function regionProps(
 
   // Pass 1, per run: area, bbox and moment sums relative to the object's first pixel (exact
   // integers: Σx over a..b = (a + b)(b − a + 1)/2, Σx² = S(b) − S(a − 1) with S(n) = n(n+1)(2n+1)/6).
-  for (let r = 0, row = 0; r < height; r++, row += width) {
-    for (let c = 0, e = 0; c < width; c = e) {
-      const l = labels[row + c]!;
-      e = endOfRun(labels, row + c, row + width) - row;
-      if (l === 0) continue;
-      const last = e - 1;
-      if (area[l] === 0) {
-        originRow[l] = r;
-        originCol[l] = c;
-        minRow[l] = r;
-        minCol[l] = c;
-        maxRow[l] = r;
-        maxCol[l] = last;
-      } else {
-        if (c < minCol[l]!) minCol[l] = c;
-        if (last > maxCol[l]!) maxCol[l] = last;
-        maxRow[l] = r;
-      }
-      const len = e - c;
-      const dr = r - originRow[l]!;
-      const a = c - originCol[l]!;
-      const b = last - originCol[l]!;
-      const sx = ((a + b) * len) / 2;
-      const sxx = (b * (b + 1) * (2 * b + 1) - (a - 1) * a * (2 * a - 1)) / 6;
-      area[l] = area[l]! + len;
-      sr[l] = sr[l]! + dr * len;
-      srr[l] = srr[l]! + dr * dr * len;
-      sc[l] = sc[l]! + sx;
-      scc[l] = scc[l]! + sxx;
-      src[l] = src[l]! + dr * sx;
-      runCount[l] = runCount[l]! + 1;
+  for (let k = 0; k < runs.count; k++) {
+    const l = runs.label[k]!;
+    const r = runs.row[k]!;
+    const c = runs.start[k]!;
+    const last = runs.end[k]! - 1;
+    if (area[l] === 0) {
+      originRow[l] = r;
+      originCol[l] = c;
+      minRow[l] = r;
+      minCol[l] = c;
+      maxRow[l] = r;
+      maxCol[l] = last;
+    } else {
+      if (c < minCol[l]!) minCol[l] = c;
+      if (last > maxCol[l]!) maxCol[l] = last;
+      maxRow[l] = r;
     }
+    const len = last - c + 1;
+    const dr = r - originRow[l]!;
+    const a = c - originCol[l]!;
+    const b = last - originCol[l]!;
+    const sx = ((a + b) * len) / 2;
+    const sxx = (b * (b + 1) * (2 * b + 1) - (a - 1) * a * (2 * a - 1)) / 6;
+    area[l] = area[l]! + len;
+    sr[l] = sr[l]! + dr * len;
+    srr[l] = srr[l]! + dr * dr * len;
+    sc[l] = sc[l]! + sx;
+    scc[l] = scc[l]! + sxx;
+    src[l] = src[l]! + dr * sx;
+    runCount[l] = runCount[l]! + 1;
   }
 
   // Runs grouped by label, in raster order (only the hull needs them).
@@ -166,21 +161,17 @@ export function regionProps(
     runStart = new Int32Array(total);
     runEnd = new Int32Array(total);
     const fill = runOffset.slice(0, size);
-    for (let r = 0, row = 0; r < height; r++, row += width) {
-      for (let c = 0, e = 0; c < width; c = e) {
-        const l = labels[row + c]!;
-        e = endOfRun(labels, row + c, row + width) - row;
-        if (l === 0) continue;
-        const k = fill[l]!;
-        runRow[k] = r;
-        runStart[k] = c;
-        runEnd[k] = e - 1;
-        fill[l] = k + 1;
-      }
+    for (let j = 0; j < runs.count; j++) {
+      const l = runs.label[j]!;
+      const k = fill[l]!;
+      runRow[k] = runs.row[j]!;
+      runStart[k] = runs.start[j]!;
+      runEnd[k] = runs.end[j]! - 1;
+      fill[l] = k + 1;
     }
   }
 
-  const perimeter = perimeterByLabel(labels, width, height, maxLabel);
+  const perimeter = perimeterByLabel(labels, width, height, runs);
 
   // Scratch buffers sized by the image, reused by every object.
   const rowL = new Int32Array(hull ? height : 0);
@@ -259,14 +250,6 @@ export function regionProps(
     });
   }
   return out;
-}
-
-/** End (exclusive index) of the run of equal labels that starts at index `i`, within a row ending at `rowEnd`. */
-function endOfRun(labels: Int32Array, i: number, rowEnd: number): number {
-  const l = labels[i];
-  let e = i + 1;
-  while (e < rowEnd && labels[e] === l) e++;
-  return e;
 }
 
 type Tuple<T, N extends number, Built extends T[] = []> = Built["length"] extends N
