@@ -118,8 +118,14 @@ function hullSpans(
     for (let v = 0; v < vertices; v++) {
       const w = v + 1 === vertices ? 0 : v + 1;
       const af = hull[2 * v + f]!;
+      const bf = hull[2 * w + f]!;
+      // Only the edges the line crosses (or touches) bound it: on a convex polygon every other
+      // edge's bound is, exactly, no tighter (the slice satisfies its half-plane), and R / c is
+      // correctly rounded, so skipping them changes no value. This makes the cost per line ~2
+      // divisions instead of one per vertex.
+      if ((F < af && F < bf) || (F > af && F > bf)) continue;
       const ag = hull[2 * v + g]!;
-      const df = hull[2 * w + f]! - af;
+      const df = bf - af;
       const dg = hull[2 * w + g]! - ag;
       const c = s * df;
       const R = s * (df * ag + dg * (F - af));
