@@ -51,9 +51,28 @@ export function autoPolarity(
   bright: Uint8Array,
   brightCount: number,
 ): "bright" | "dark" {
+  const copy = polarityCopy(grey, smoothed, threshold, bright, brightCount);
+  if (copy.phases === null) return copy.minority;
+  return decidePolarity(spreadsOf([phaseSpreadRows(copy.phases, 0, 1)]), copy.minority);
+}
+
+/** The (possibly area-averaged) grey image and phase map the spreads are measured on. */
+export type PhaseImage = { grey: Uint8Array; bright: Uint8Array; width: number; height: number; step: number };
+
+/**
+ * The minority phase, and the copy whose phases {@link autoPolarity} compares (null when the image
+ * is all one phase: then the minority decides).
+ */
+export function polarityCopy(
+  grey: GreyImage,
+  smoothed: Uint8Array,
+  threshold: number,
+  bright: Uint8Array,
+  brightCount: number,
+): { minority: "bright" | "dark"; phases: PhaseImage | null } {
   const n = grey.width * grey.height;
   const minority = brightCount <= n - brightCount ? "bright" : "dark";
-  if (brightCount === 0 || brightCount === n) return minority;
+  if (brightCount === 0 || brightCount === n) return { minority, phases: null };
   const scale = Math.min(1, POLARITY_MAX_SIDE / Math.max(grey.width, grey.height));
   const width = Math.max(1, Math.round(grey.width * scale));
   const height = Math.max(1, Math.round(grey.height * scale));
@@ -65,28 +84,38 @@ export function autoPolarity(
     smallBright = new Uint8Array(width * height);
     for (let i = 0; i < smallBright.length; i++) smallBright[i] = smallSmoothed[i]! > threshold ? 1 : 0;
   }
+  return { minority, phases: { grey: small, bright: smallBright, width, height, step: latticeStep(width * height) } };
+}
 
-  const { brightSpread, darkSpread } = phaseSpreads(small, smallBright, width, height);
+/** The polarity from the two phases' spreads (see autoPolarity). */
+export function decidePolarity(
+  { brightSpread, darkSpread }: { brightSpread: number; darkSpread: number },
+  minority: "bright" | "dark",
+): "bright" | "dark" {
   if (brightSpread > CLEAR_SPREAD_RATIO * darkSpread + SPREAD_FLOOR) return "bright";
   if (darkSpread > CLEAR_SPREAD_RATIO * brightSpread + SPREAD_FLOOR) return "dark";
   return minority;
 }
 
-/** Running standard deviation. */
-class Spread {
-  count = 0;
-  sum = 0;
-  sumSquares = 0;
-  add(v: number) {
-    this.count++;
-    this.sum += v;
-    this.sumSquares += v * v;
+/** Values per lattice row in phaseSpreadRows' output: count, sum, sum of squares, bright then dark. */
+const ROW_SUMS = 6;
+
+/** Standard deviations from per-row sums (in row order, whatever the parts were). */
+export function spreadsOf(parts: Float64Array[]): { brightSpread: number; darkSpread: number } {
+  const total = new Float64Array(ROW_SUMS);
+  for (const sums of parts) {
+    for (let k = 0; k < sums.length; k += ROW_SUMS)
+      for (let j = 0; j < ROW_SUMS; j++) total[j] = total[j]! + sums[k + j]!;
   }
-  value(): number {
-    if (this.count === 0) return 0;
-    const mean = this.sum / this.count;
-    return Math.sqrt(Math.max(0, this.sumSquares / this.count - mean * mean));
-  }
+  const spread = (count: number, sum: number, squares: number) => {
+    if (count === 0) return 0;
+    const mean = sum / count;
+    return Math.sqrt(Math.max(0, squares / count - mean * mean));
+  };
+  return {
+    brightSpread: spread(total[0]!, total[1]!, total[2]!),
+    darkSpread: spread(total[3]!, total[4]!, total[5]!),
+  };
 }
 
 /** Index of coordinate `i` mirrored into [0, n) without repeating the edge (reflect-101). */
@@ -113,6 +142,15 @@ export function phaseSpreads(
   height: number,
   step = latticeStep(width * height),
 ): { brightSpread: number; darkSpread: number } {
+  return spreadsOf([phaseSpreadRows({ grey, bright, width, height, step }, 0, 1)]);
+}
+
+/**
+ * The sums behind {@link phaseSpreads} for the lattice rows of part `part` of `parts` (a
+ * contiguous share of them): ROW_SUMS values per lattice row, in row order.
+ */
+export function phaseSpreadRows(image: PhaseImage, part: number, parts: number): Float64Array {
+  const { grey, bright, width, height, step } = image;
   const kernel = gaussianKernel(PHASE_SIGMA);
   const r = (kernel.length - 1) / 2;
   const offset = step >> 1;
@@ -123,22 +161,26 @@ export function phaseSpreads(
   columnIndex.forEach((x, c) => {
     for (let k = -r; k <= r; k++) taps[c * kernel.length + k + r] = mirror(x + k, width);
   });
+  const latticeRows = Math.ceil((height - offset) / step);
+  const firstRow = Math.floor((latticeRows * part) / parts);
+  const endRow = Math.floor((latticeRows * (part + 1)) / parts);
+  const sums = new Float64Array(ROW_SUMS * (endRow - firstRow));
   // Per lattice row: the column pass of grey, of grey on the bright phase and of the bright phase.
   const all = new Float64Array(width);
   const weighted = new Float64Array(width);
   const weights = new Float64Array(width);
-  const brightSpread = new Spread();
-  const darkSpread = new Spread();
-  for (let y = offset; y < height; y += step) {
+  for (let row = firstRow; row < endRow; row++) {
+    const y = offset + row * step;
+    const out = ROW_SUMS * (row - firstRow);
     all.fill(0);
     weighted.fill(0);
     weights.fill(0);
     for (let k = -r; k <= r; k++) {
       const w = kernel[k + r]!;
-      const row = mirror(y + k, height) * width;
+      const base = mirror(y + k, height) * width;
       for (let x = 0; x < width; x++) {
-        const g = w * grey[row + x]!;
-        const b = bright[row + x]!;
+        const g = w * grey[base + x]!;
+        const b = bright[base + x]!;
         all[x] = all[x]! + g;
         weighted[x] = weighted[x]! + b * g;
         weights[x] = weights[x]! + b * w;
@@ -158,11 +200,14 @@ export function phaseSpreads(
         sb += w * weighted[t]!;
         nb += w * weights[t]!;
       }
-      if (phase !== 0) brightSpread.add(sb / nb);
-      else darkSpread.add((s - sb) / (1 - nb));
+      const v = phase !== 0 ? sb / nb : (s - sb) / (1 - nb);
+      const at = out + (phase !== 0 ? 0 : 3);
+      sums[at] = sums[at]! + 1;
+      sums[at + 1] = sums[at + 1]! + v;
+      sums[at + 2] = sums[at + 2]! + v * v;
     }
   }
-  return { brightSpread: brightSpread.value(), darkSpread: darkSpread.value() };
+  return sums;
 }
 
 /** Whether the (clipped) window of radius {@link INTERIOR_RADIUS} around (x, y) is all `phase`. */

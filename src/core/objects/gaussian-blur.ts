@@ -246,6 +246,24 @@ export function gaussianBlur(data: Uint8Array, width: number, height: number, si
   assertPlane(data.length, width, height, "image");
   gaussianKernel(sigma); // validates sigma
   if (sigma === 0) return data.slice();
+  const out = new Uint8Array(data.length);
+  gaussianBlurRows(data, width, height, sigma, 0, height, out);
+  return out;
+}
+
+/**
+ * Rows [y0, y1) of {@link gaussianBlur} of `data`, written into the same rows of `out` (the
+ * image's size); nothing else of `out` is written. Threads can blur disjoint bands of one image.
+ */
+export function gaussianBlurRows(
+  data: Uint8Array,
+  width: number,
+  height: number,
+  sigma: number,
+  y0: number,
+  y1: number,
+  out: Uint8Array,
+): void {
   const kernel = gaussianKernel(sigma);
   const r = (kernel.length - 1) / 2;
   // Strips of rows, each with the kernel's radius of rows above and below, so that the two Float32
@@ -254,17 +272,15 @@ export function gaussianBlur(data: Uint8Array, width: number, height: number, si
   const planeRows = Math.min(height, stripRows + 2 * r);
   const src = new Float32Array(planeRows * width);
   const tmp = new Float32Array(planeRows * width);
-  const out = new Uint8Array(data.length);
-  for (let y0 = 0; y0 < height; y0 += stripRows) {
-    const y1 = Math.min(height, y0 + stripRows);
-    const first = Math.max(0, y0 - r);
-    const last = Math.min(height, y1 + r);
+  for (let top = y0; top < y1; top += stripRows) {
+    const bottom = Math.min(y1, top + stripRows);
+    const first = Math.max(0, top - r);
+    const last = Math.min(height, bottom + r);
     src.set(data.subarray(first * width, last * width));
     rowPass(src, tmp, width, kernel, { x0: 0, x1: width, y0: first, y1: last }, first);
-    columnPass(tmp, src, width, height, kernel, { x0: 0, x1: width, y0, y1 }, first);
-    roundToBytes(src, (y0 - first) * width, out, y0 * width, (y1 - y0) * width);
+    columnPass(tmp, src, width, height, kernel, { x0: 0, x1: width, y0: top, y1: bottom }, first);
+    roundToBytes(src, (top - first) * width, out, top * width, (bottom - top) * width);
   }
-  return out;
 }
 
 /** Values per Float32 plane of {@link gaussianBlur}'s strips (1 MB). */

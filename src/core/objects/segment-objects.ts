@@ -53,16 +53,15 @@
  * be reproduced exactly.
  */
 import { z } from "zod";
-import { greyHistogram } from "../analysis/histogram";
 import { otsuThreshold } from "../analysis/otsu";
 import { assertGreyImage, type GreyImage } from "../analysis/raster";
 import { createStepTimer } from "../timings";
-import { autoPolarity } from "./auto-polarity";
+import { decidePolarity, polarityCopy, spreadsOf } from "./auto-polarity";
 import { fillHoles } from "./fill-holes";
 import { filterObjects } from "./filter-objects";
-import { gaussianBlur } from "./gaussian-blur";
 import { labelComponents, type LabeledComponents } from "./label-components";
-import { splitTouching } from "./split-touching";
+import { parted, PLAIN_MEMORY, runStepsSerially, type PartedStep, type PlaneAllocator } from "./segmentation-steps";
+import { numberBasins, prepareSplit } from "./split-touching";
 
 /** Version of {@link ObjectSegmentationParams}; a change of meaning gets a new one. */
 export const OBJECT_PARAMS_VERSION = 1 as const;
@@ -203,18 +202,42 @@ export type ObjectSegmentation = {
  * Throws RangeError for a malformed image or invalid params.
  */
 export function segmentObjects(grey: GreyImage, params: Partial<ObjectSegmentationParams> = {}): ObjectSegmentation {
+  return runStepsSerially(segmentationSteps(grey, params, PLAIN_MEMORY));
+}
+
+/**
+ * {@link segmentObjects} as steps a driver may run in parts on several threads
+ * (segmentation-steps.ts): the large planes come from `memory`, which a multi-threaded driver
+ * shares with its threads (and `grey.data` must then be shared too).
+ */
+export function* segmentationSteps(
+  grey: GreyImage,
+  params: Partial<ObjectSegmentationParams>,
+  memory: PlaneAllocator,
+): Generator<PartedStep, ObjectSegmentation, unknown[]> {
   assertGreyImage(grey);
   const p = resolveObjectParams(params);
   const { width, height } = grey;
   const n = width * height;
   const { lap, finish } = createStepTimer();
 
-  const smoothed = p.smoothSigma > 0 ? gaussianBlur(grey.data, width, height, p.smoothSigma) : grey.data;
+  const smoothed = p.smoothSigma > 0 ? memory.bytes(n) : grey.data;
+  const smooth = { grey: grey.data, width, height, sigma: p.smoothSigma, smoothed };
+  const histogram = sumHistograms(yield* parted("smoothRows", smooth));
   lap("smooth");
 
-  const threshold = p.threshold.method === "otsu" ? otsuThreshold(greyHistogram(smoothed)) : p.threshold.value;
-  const { bright: mask, brightCount } = brightMap(smoothed, threshold);
-  const polarity = p.polarity === "auto" ? autoPolarity(grey, smoothed, threshold, mask, brightCount) : p.polarity;
+  const threshold = p.threshold.method === "otsu" ? otsuThreshold(histogram) : p.threshold.value;
+  const mask = memory.bytes(n);
+  const counts = yield* parted("brightRows", { smoothed, width, height, threshold, bright: mask });
+  const brightCount = counts.reduce((sum, count) => sum + count, 0);
+  let polarity = p.polarity === "auto" ? null : p.polarity;
+  if (polarity === null) {
+    const copy = polarityCopy(grey, smoothed, threshold, mask, brightCount);
+    polarity =
+      copy.phases === null
+        ? copy.minority
+        : decidePolarity(spreadsOf(yield* parted("phaseSpreadRows", copy.phases)), copy.minority);
+  }
   if (polarity === "dark") for (let i = 0; i < n; i++) mask[i] = 1 - mask[i]!;
   lap("threshold");
 
@@ -225,7 +248,18 @@ export function segmentObjects(grey: GreyImage, params: Partial<ObjectSegmentati
   let filtered: LabeledComponents;
   if (p.split) {
     // The split filters and numbers its basins itself (the same rule as filterObjects).
-    filtered = splitTouching(filled, width, height, { ...p, ...sizeAndBorder }, lap);
+    const prepared = prepareSplit(filled, width, height);
+    lap("split.components");
+    if (prepared === null) filtered = { labels: new Int32Array(n), count: 0 };
+    else {
+      const edt = memory.float64(n);
+      yield* parted("componentDistances", { ...prepared, edt });
+      lap("split.distance");
+      const split = { ...prepared, edt, params: { ...p, ...sizeAndBorder } };
+      const parts = yield* parted("splitComponents", split);
+      lap("split.basins");
+      filtered = numberBasins(parts, prepared, split.params);
+    }
     lap("filter");
   } else {
     const labels = labelComponents(filled, width, height, { connectivity: 8 }).labels;
@@ -246,16 +280,8 @@ export function segmentObjects(grey: GreyImage, params: Partial<ObjectSegmentati
   };
 }
 
-/** The 0/1 map of grey > threshold and its number of 1s. */
-function brightMap(grey: Uint8Array, threshold: number): { bright: Uint8Array; brightCount: number } {
-  // grey > threshold <=> grey >= floor(threshold) + 1 for integer grey levels.
-  const lastDark = Math.floor(threshold);
-  const bright = new Uint8Array(grey.length);
-  let brightCount = 0;
-  for (let i = 0; i < grey.length; i++) {
-    const b = (lastDark - grey[i]!) >>> 31; // 1 when grey[i] > lastDark
-    bright[i] = b;
-    brightCount += b;
-  }
-  return { bright, brightCount };
+function sumHistograms(parts: Uint32Array[]): Uint32Array {
+  const total = new Uint32Array(256);
+  for (const part of parts) for (let v = 0; v < 256; v++) total[v] = total[v]! + part[v]!;
+  return total;
 }

@@ -4,7 +4,8 @@
  *
  * Working per component gives the same labels as running each step on the whole image, at a cost
  * that follows the components' area instead of the image's:
- * - The Euclidean distance map is computed once for the whole image: the smoothing of a
+ * - The Euclidean distance map is computed for every component first (on its box widened by
+ *   1 px, exact: see componentDistancesPart), into one image-sized plane: the smoothing of a
  *   component's map reads the distances of pixels up to 3 sigma away, which may belong to a
  *   neighbour, exactly as a whole-image smoothing does. Each component's crop keeps a margin of
  *   that radius (at least 1 px), so mirrored crop edges never reach the component's pixels.
@@ -53,6 +54,9 @@ const DISTANCE_STEPS = 256;
  * Splits the 8-connected components of a filled 0/1 mask into basins, drops those outside
  * [minArea, maxArea] (and, with excludeBorder, those touching the border) and numbers the others
  * 1..count in raster order of their first pixel, as filterObjects does. `lap` times the steps.
+ *
+ * One thread; segmentObjects runs the same steps (prepareSplit, componentDistancesPart,
+ * splitComponentsPart, numberBasins) in as many parts as its driver has threads.
  */
 export function splitTouching(
   mask: Uint8Array,
@@ -61,19 +65,64 @@ export function splitTouching(
   p: SplitParams,
   lap: (step: string) => void,
 ): LabeledComponents {
-  const runs = findRuns(mask, width, height, 8);
-  if (runs.count === 0) return { labels: new Int32Array(width * height), count: 0 };
-  const components = componentsOfRuns(runs, width);
+  const prepared = prepareSplit(mask, width, height);
+  if (prepared === null) return { labels: new Int32Array(width * height), count: 0 };
   lap("split.components");
-  const buffers = new CropBuffers();
-  const edt = componentDistances(components, runs, width, height, buffers);
+  const edt = new Float64Array(width * height);
+  componentDistancesPart({ ...prepared, edt }, 0, 1);
   lap("split.distance");
+  const part = splitComponentsPart({ ...prepared, edt, params: p }, 0, 1);
+  lap("split.basins");
+  return numberBasins([part], prepared, p);
+}
 
+/** The components of the mask, which every part of the split reads. */
+export type PreparedSplit = { runs: Runs; components: ComponentRuns; width: number; height: number };
+
+/** The mask's runs and components; null when the mask is empty. */
+export function prepareSplit(mask: Uint8Array, width: number, height: number): PreparedSplit | null {
+  const runs = findRuns(mask, width, height, 8);
+  if (runs.count === 0) return null;
+  return { runs, components: componentsOfRuns(runs, width), width, height };
+}
+
+/**
+ * The components of part `part` of `parts`: a contiguous range holding about the same share of
+ * the foreground's pixels.
+ */
+function componentRange(components: ComponentRuns, part: number, parts: number): [number, number] {
+  const total = components.areaBefore[components.count]!;
+  const startOf = (k: number) => {
+    const target = (total * k) / parts;
+    let lo = 0;
+    let hi = components.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (components.areaBefore[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return [startOf(part), part + 1 === parts ? components.count : startOf(part + 1)];
+}
+
+/** What one part of the split found: its basins, and the crops of the components it flooded. */
+export type SplitPart = { basins: BasinList; floods: Flooded[] };
+
+/** Basins of the components of part `part` of `parts` (see componentRange). */
+export function splitComponentsPart(
+  input: PreparedSplit & { edt: Float64Array; params: SplitParams },
+  part: number,
+  parts: number,
+): SplitPart {
+  const { runs, components, width, height, edt, params: p } = input;
   const kernel = gaussianKernel(p.distanceSigma);
   const margin = Math.max(1, (kernel.length - 1) / 2);
+  const buffers = new CropBuffers();
   const basins = new BasinList();
   const floods: Flooded[] = [];
-  for (let c = 0; c < components.count; c++) {
+  const [from, to] = componentRange(components, part, parts);
+  for (let c = from; c < to; c++) {
     if (components.area[c]! < p.minArea) continue;
     const crop = cropAround(components, c, margin, width, height);
     const size = crop.width * crop.height;
@@ -91,15 +140,14 @@ export function splitTouching(
     addLocalBasins(basins, local.labels, local.markerCount, inside, crop, width, height, border, c);
     floods.push({ component: c, crop, labels: local.labels, markerCount: local.markerCount });
   }
-  lap("split.basins");
-  return numberBasins(basins, floods, components, runs, width, height, p);
+  return { basins, floods };
 }
 
 /** A component split by the flood: its crop and the crop's local basin labels. */
-type Flooded = { component: number; crop: Crop; labels: Int32Array; markerCount: number };
+export type Flooded = { component: number; crop: Crop; labels: Int32Array; markerCount: number };
 
 /** Basins found so far: first pixel (image index), area, whether on the border, where from. */
-class BasinList {
+export class BasinList {
   count = 0;
   firstPixel = new Int32Array(1024);
   area = new Int32Array(1024);
@@ -177,60 +225,65 @@ function addLocalBasins(
 }
 
 /**
- * Keeps the basins inside the area range (and off the border with excludeBorder), numbers them in
- * raster order of their first pixel and paints them.
+ * Keeps the basins of all parts (in part order: the serial order) inside the area range (and off
+ * the border with excludeBorder), numbers them in raster order of their first pixel and paints
+ * them.
  */
-function numberBasins(
-  basins: BasinList,
-  floods: Flooded[],
-  components: ComponentRuns,
-  runs: Runs,
-  width: number,
-  height: number,
-  p: SplitParams,
-): LabeledComponents {
+export function numberBasins(parts: SplitPart[], prepared: PreparedSplit, p: SplitParams): LabeledComponents {
+  const { runs, components, width, height } = prepared;
   const labels = new Int32Array(width * height);
-  const order = new Int32Array(basins.count);
-  for (let k = 0; k < basins.count; k++) order[k] = k;
-  const firstPixel = basins.firstPixel;
-  order.sort((a, b) => firstPixel[a]! - firstPixel[b]!);
-  const finalLabel = new Int32Array(basins.count);
-  let count = 0;
-  for (let k = 0; k < order.length; k++) {
-    const b = order[k]!;
-    const area = basins.area[b]!;
-    if (area < p.minArea || area > p.maxArea || (p.excludeBorder && basins.border[b] === 1)) continue;
-    finalLabel[b] = ++count;
-  }
-  const floodOf = new Map(floods.map((f) => [f.component, f]));
-  const localToFinal = new Map<number, Int32Array>();
-  for (let b = 0; b < basins.count; b++) {
-    const c = basins.component[b]!;
-    if (basins.local[b] === 0) {
-      if (finalLabel[b] !== 0) paintRuns(labels, components, c, runs, finalLabel[b]!);
-      continue;
+  const total = parts.reduce((sum, part) => sum + part.basins.count, 0);
+  const order = new Int32Array(total);
+  const firstPixel = new Int32Array(total);
+  const keep = new Uint8Array(total);
+  for (let k = 0, offset = 0; k < parts.length; offset += parts[k]!.basins.count, k++) {
+    const basins = parts[k]!.basins;
+    for (let b = 0; b < basins.count; b++) {
+      const area = basins.area[b]!;
+      firstPixel[offset + b] = basins.firstPixel[b]!;
+      order[offset + b] = offset + b;
+      keep[offset + b] = area < p.minArea || area > p.maxArea || (p.excludeBorder && basins.border[b] === 1) ? 0 : 1;
     }
-    const flood = floodOf.get(c)!;
-    let map = localToFinal.get(c);
-    if (map === undefined) localToFinal.set(c, (map = new Int32Array(flood.markerCount + 1)));
-    map[basins.local[b]!] = finalLabel[b]!;
   }
-  for (const flood of floods) {
-    const map = localToFinal.get(flood.component)!;
-    const local = flood.labels;
-    for (let j = 0; j < local.length; j++) local[j] = map[local[j]!]!;
-    scatterInside(local, flood.crop, components, flood.component, runs, width, labels);
+  order.sort((a, b) => firstPixel[a]! - firstPixel[b]!);
+  const finalLabel = new Int32Array(total);
+  let count = 0;
+  for (let k = 0; k < total; k++) if (keep[order[k]!] === 1) finalLabel[order[k]!] = ++count;
+
+  for (let k = 0, offset = 0; k < parts.length; offset += parts[k]!.basins.count, k++) {
+    const { basins, floods } = parts[k]!;
+    const floodOf = new Map(floods.map((f) => [f.component, f]));
+    const localToFinal = new Map<number, Int32Array>();
+    for (let b = 0; b < basins.count; b++) {
+      const c = basins.component[b]!;
+      const label = finalLabel[offset + b]!;
+      if (basins.local[b] === 0) {
+        if (label !== 0) paintRuns(labels, components, c, runs, label);
+        continue;
+      }
+      let map = localToFinal.get(c);
+      if (map === undefined) localToFinal.set(c, (map = new Int32Array(floodOf.get(c)!.markerCount + 1)));
+      map[basins.local[b]!] = label;
+    }
+    for (const flood of floods) {
+      const map = localToFinal.get(flood.component)!;
+      const local = flood.labels;
+      for (let j = 0; j < local.length; j++) local[j] = map[local[j]!]!;
+      scatterInside(local, flood.crop, components, flood.component, runs, width, labels);
+    }
   }
   return { labels, count };
 }
 
 /** Connected components as lists of runs, in raster order of their first pixel, with boxes. */
-type ComponentRuns = {
+export type ComponentRuns = {
   count: number;
   /** Runs of component c: order[first[c] .. first[c + 1] - 1], in raster order. */
   first: Int32Array;
   order: Int32Array;
   area: Int32Array;
+  /** Pixels of components 0 .. c - 1 (length count + 1). */
+  areaBefore: Float64Array;
   x0: Int32Array;
   x1: Int32Array;
   y0: Int32Array;
@@ -262,14 +315,16 @@ function componentsOfRuns(runs: Runs, width: number): ComponentRuns {
     y1[c] = y;
   }
   for (let c = 0; c < count; c++) first[c + 1]! += first[c]!;
+  const areaBefore = new Float64Array(count + 1);
+  for (let c = 0; c < count; c++) areaBefore[c + 1] = areaBefore[c]! + area[c]!;
   const order = new Int32Array(runs.count);
   const next = first.slice(0, count);
   for (let i = 0; i < runs.count; i++) order[next[index[i]!]!++] = i;
-  return { count, first, order, area, x0, x1, y0, y1 };
+  return { count, first, order, area, areaBefore, x0, x1, y0, y1 };
 }
 
 /** A component's box widened by `margin`, clipped to the image. */
-type Crop = { x: number; y: number; width: number; height: number };
+export type Crop = { x: number; y: number; width: number; height: number };
 
 function cropAround(components: ComponentRuns, c: number, margin: number, width: number, height: number): Crop {
   const x = Math.max(0, components.x0[c]! - margin);
@@ -299,23 +354,24 @@ function scatterInside<T extends Float64Array | Int32Array>(
 }
 
 /**
- * The Euclidean distance map of the mask, one component at a time on its box widened by 1 px,
+ * Writes into `edt` (the image's size, zero outside the mask) the Euclidean distance map of the
+ * components of part `part` of `parts`, one component at a time on its box widened by 1 px,
  * where every other pixel counts as background. Exact: for a pixel p of component C at distance d
  * from the background, every pixel closer than d is foreground and, the disc being 4-connected,
  * in C; so the nearest pixel outside C is background, at distance d. And it lies in the widened
  * box: walking from p along its row (or column) towards a point beyond the box, the first pixel
  * outside C is background (a foreground one would be 4-adjacent to C, hence in C) and closer.
  */
-function componentDistances(
-  components: ComponentRuns,
-  runs: Runs,
-  width: number,
-  height: number,
-  buffers: CropBuffers,
-): Float64Array {
-  const edt = new Float64Array(width * height);
+export function componentDistancesPart(
+  input: PreparedSplit & { edt: Float64Array },
+  part: number,
+  parts: number,
+): void {
+  const { runs, components, width, height, edt } = input;
+  const buffers = new CropBuffers();
   const scratch = new DistanceScratch();
-  for (let c = 0; c < components.count; c++) {
+  const [from, to] = componentRange(components, part, parts);
+  for (let c = from; c < to; c++) {
     const crop = cropAround(components, c, 1, width, height);
     const size = crop.width * crop.height;
     const mask = buffers.mask(size);
@@ -331,7 +387,6 @@ function componentDistances(
     distanceTransformInto(mask, crop.width, crop.height, distances, false, scratch);
     scatterInside(distances, crop, components, c, runs, width, edt);
   }
-  return edt;
 }
 
 /** Crop indices of the component's pixels, in raster order. */

@@ -1,0 +1,79 @@
+import { describe, expect, test } from "vitest";
+import type { GreyImage } from "../../analysis/raster";
+import { segmentationSteps, segmentObjects, type ObjectSegmentationParams } from "../segment-objects";
+import { PLAIN_MEMORY, rowBand, runPart, type PartedStep } from "../segmentation-steps";
+
+/** A driver that runs every step in `parts` parts, last part first, as threads might finish. */
+function runInParts<R>(steps: Generator<PartedStep, R, unknown[]>, parts: number): R {
+  let next = steps.next();
+  while (next.done !== true) {
+    const outputs: unknown[] = new Array(parts);
+    for (let k = parts - 1; k >= 0; k--) outputs[k] = runPart(next.value, k, parts);
+    next = steps.next(outputs);
+  }
+  return next.value;
+}
+
+/** Bright discs and ellipses, some touching, on a noisy gradient, from a seeded LCG. */
+function particles(width: number, height: number, count: number, seed: number): GreyImage {
+  let s = seed >>> 0;
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const data = new Uint8Array(width * height);
+  for (let i = 0; i < data.length; i++) data[i] = 40 + (i % width) / 20 + rand() * 30;
+  for (let k = 0; k < count; k++) {
+    const cx = rand() * width;
+    const cy = rand() * height;
+    const a = 3 + rand() * 12;
+    const b = a * (0.4 + 0.6 * rand());
+    for (let y = Math.max(0, Math.floor(cy - a)); y < Math.min(height, cy + a + 1); y++) {
+      for (let x = Math.max(0, Math.floor(cx - a)); x < Math.min(width, cx + a + 1); x++) {
+        if (((x - cx) / a) ** 2 + ((y - cy) / b) ** 2 <= 1) data[y * width + x] = 170 + rand() * 60;
+      }
+    }
+  }
+  return { width, height, data };
+}
+
+describe("segmentationSteps in parts", () => {
+  const image = particles(301, 203, 120, 7);
+  const variants: Partial<ObjectSegmentationParams>[] = [
+    {},
+    { polarity: "dark" },
+    { smoothSigma: 0, threshold: { method: "manual", value: 120 } },
+    { excludeBorder: true, minArea: 30, maxArea: 2000, mergeRatio: 0, polarity: "bright" },
+    { split: false },
+  ];
+  test.each(variants.map((v) => [JSON.stringify(v), v] as const))(
+    "2, 3 and 7 parts give exactly the serial result: %s",
+    (_name, params) => {
+      const serial = segmentObjects(image, params);
+      expect(serial.count).toBeGreaterThan(0);
+      for (const parts of [2, 3, 7]) {
+        const split = runInParts(segmentationSteps(image, params, PLAIN_MEMORY), parts);
+        expect(split.count).toBe(serial.count);
+        expect(split.polarity).toBe(serial.polarity);
+        expect(split.threshold).toBe(serial.threshold);
+        expect(split.labels).toEqual(serial.labels);
+      }
+    },
+  );
+
+  test("an image larger than the polarity copy (area-averaged before the spreads) too", () => {
+    const big = particles(1300, 140, 300, 3);
+    const serial = segmentObjects(big);
+    expect(runInParts(segmentationSteps(big, {}, PLAIN_MEMORY), 2).labels).toEqual(serial.labels);
+  });
+
+  test("row bands cover the image once, in order", () => {
+    for (const [height, parts] of [
+      [10, 3],
+      [2, 5],
+      [1024, 2],
+    ] as const) {
+      const bands = Array.from({ length: parts }, (_, k) => rowBand(height, k, parts));
+      expect(bands[0]![0]).toBe(0);
+      expect(bands[parts - 1]![1]).toBe(height);
+      for (let k = 1; k < parts; k++) expect(bands[k]![0]).toBe(bands[k - 1]![1]);
+    }
+  });
+});
