@@ -5,7 +5,8 @@ import { forEachInput, outputDirs, parseInputsCommandLine, usageError } from "./
 import { toAnalysisImage } from "~/core/analysis/analysis-image";
 import type { GreyImage } from "~/core/analysis/raster";
 import { measureObjects, type ObjectMeasurements } from "~/core/objects/measure-objects";
-import { segmentObjects, type ObjectSegmentation, type ObjectSegmentationParams } from "~/core/objects/segment-objects";
+import type { ObjectSegmentation, ObjectSegmentationParams } from "~/core/objects/segment-objects";
+import { segmentObjectsInParallel } from "~/server/objects/parallel-segmentation";
 import { assertPixelSize, readableLength, unitSuffix, type LengthUnit, type PixelSize } from "~/core/objects/units";
 import { decodeRaster } from "~/server/codecs/decode-raster";
 import { probeImage } from "~/server/codecs/probe-image";
@@ -273,7 +274,7 @@ async function processImage(file: string, options: Options) {
     pixelSize = { value: (pixelSize.value * raster.width) / grey.width, unit: pixelSize.unit };
   }
   const greyMs = performance.now() - mark;
-  const segmentation = segmentObjects(grey, options.params);
+  const segmentation = await segmentObjectsInParallel(grey, options.params);
   const measurements = measureObjects(segmentation.labels, grey, {
     q: options.q,
     pixelSize,

@@ -15,7 +15,8 @@
 import { cropGreyImage, scaleAnalysedArea, uncropPlane, type AnalysedArea } from "~/core/analysed-area/analysed-area";
 import { toAnalysisImage } from "~/core/analysis/analysis-image";
 import { measureObjects, type ObjectMeasurement } from "~/core/objects/measure-objects";
-import { segmentObjects, type ObjectSegmentationParams } from "~/core/objects/segment-objects";
+import type { ObjectSegmentationParams } from "~/core/objects/segment-objects";
+import { segmentObjectsInParallel } from "./parallel-segmentation";
 import type { Raster } from "~/core/analysis/raster";
 import { createStepTimer } from "~/core/timings";
 import { decodeTaskImage } from "~/server/analysis/decode-task-image";
@@ -72,7 +73,7 @@ export async function computeObjectSet(
       ? scaleAnalysedArea(input.analysedArea, { width: sourceWidth, height: sourceHeight }, grey)
       : null;
     const analysed = area ? cropGreyImage(grey, area) : grey;
-    const segmentation = segmentObjects(analysed, input.params);
+    const segmentation = await segmentObjectsInParallel(analysed, input.params);
     lap("segment");
     const measured = measureObjects(segmentation.labels, analysed);
     if (area) for (const object of measured.objects) offsetObject(object, area);
