@@ -17,3 +17,19 @@ export function medianTime(fn: () => unknown, runs: number, warmup = 2): { media
   }
   return { median: median(samples), samples };
 }
+
+/** {@link medianTime} for a function that returns a promise (each run awaited before the next). */
+export async function medianTimeAsync(
+  fn: () => Promise<unknown>,
+  runs: number,
+  warmup = 2,
+): Promise<{ median: number; samples: number[] }> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  return { median: median(samples), samples };
+}

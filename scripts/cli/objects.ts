@@ -4,9 +4,9 @@ import sharp from "sharp";
 import { forEachInput, outputDirs, parseInputsCommandLine, usageError } from "./command-line";
 import { toAnalysisImage } from "~/core/analysis/analysis-image";
 import type { GreyImage } from "~/core/analysis/raster";
-import { measureObjects, type ObjectMeasurements } from "~/core/objects/measure-objects";
+import { MAX_MEASURED_OBJECTS, measureObjects, type ObjectMeasurements } from "~/core/objects/measure-objects";
 import type { ObjectSegmentation, ObjectSegmentationParams } from "~/core/objects/segment-objects";
-import { segmentObjectsInParallel } from "~/server/objects/parallel-segmentation";
+import { regionPropsInParallel, segmentObjectsInParallel } from "~/server/objects/parallel-segmentation";
 import { assertPixelSize, readableLength, unitSuffix, type LengthUnit, type PixelSize } from "~/core/objects/units";
 import { decodeRaster } from "~/server/codecs/decode-raster";
 import { probeImage } from "~/server/codecs/probe-image";
@@ -275,7 +275,12 @@ async function processImage(file: string, options: Options) {
   }
   const greyMs = performance.now() - mark;
   const segmentation = await segmentObjectsInParallel(grey, options.params);
+  const props =
+    segmentation.count <= MAX_MEASURED_OBJECTS
+      ? await regionPropsInParallel(segmentation.labels, grey.width, grey.height)
+      : undefined;
   const measurements = measureObjects(segmentation.labels, grey, {
+    props,
     q: options.q,
     pixelSize,
     skeleton: options.skeleton,

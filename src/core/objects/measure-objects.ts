@@ -34,6 +34,11 @@ export const MAX_MEASURED_OBJECTS = 200_000;
 
 /** Options of {@link measureObjects}. */
 export type MeasureObjectsOptions = {
+  /**
+   * regionProps(labels) computed already (e.g. on several threads, regionPropsInParallel);
+   * computed here when absent.
+   */
+  props?: RegionProps[];
   /** Slices per side of the index of dispersion. @default 4 */
   q?: number;
   /** Side of one pixel; null or absent = pixels only. */
@@ -103,7 +108,7 @@ export function measureObjects(labels: Int32Array, grey: GreyImage, options: Mea
     );
   }
 
-  const props = regionProps(labels, width, height);
+  const props = options.props ?? regionProps(labels, width, height);
   if (props.length > maxObjects) {
     throw new RangeError(`too many objects: ${props.length}, more than the limit of ${maxObjects}`);
   }

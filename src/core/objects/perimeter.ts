@@ -13,10 +13,9 @@
  *    every other code weighs 0. The perimeter is the sum of the weights.
  *
  * A single pixel therefore has perimeter 0 and a 1×N line N − 2, as in scikit-image.
- * All objects are measured in one pass over their runs (label-runs.ts) that finds the border
- * pixels, and one over the border pixels: the cost follows the objects' area, not the image's.
+ * Each object is measured from its runs: one pass over its pixels finds its border pixels, one
+ * over those weighs them; the cost follows the objects' area, not the image's.
  */
-import type { LabelRuns } from "./label-runs";
 
 const WEIGHTS = (() => {
   const w = new Float64Array(50);
@@ -26,19 +25,60 @@ const WEIGHTS = (() => {
   return w;
 })();
 
+/** A growable list of pixel indices, reused from one object to the next. */
+export class PerimeterScratch {
+  pixels = new Int32Array(1024);
+}
+
 /**
- * Perimeter per label: `result[l]` is the perimeter of label l (0 for absent labels and for the
- * background slot 0). `maxLabel` sizes the result and must be ≥ every label in the map.
+ * Perimeter of one object given its runs (rows runRow[k], columns runStart[k]..runEnd[k] inclusive,
+ * for k in [from, to), in raster order): its border pixels are found and flagged in `border` (the
+ * image's size; other objects' flags are not read, so objects may be measured in any order or in
+ * parallel), then weighed in raster order.
  */
-export function perimeterByLabel(labels: Int32Array, width: number, height: number, runs: LabelRuns): Float64Array {
-  if (labels.length !== width * height) {
-    throw new RangeError(`label map has ${labels.length} values, expected ${width}×${height}`);
+export function objectPerimeter(
+  labels: Int32Array,
+  width: number,
+  height: number,
+  runRow: Int32Array,
+  runStart: Int32Array,
+  runEnd: Int32Array,
+  from: number,
+  to: number,
+  border: Uint8Array,
+  scratch: PerimeterScratch,
+): number {
+  let list = scratch.pixels;
+  let count = 0;
+  for (let k = from; k < to; k++) {
+    const r = runRow[k]!;
+    const rowStart = r * width;
+    const l = labels[rowStart + runStart[k]!]!;
+    const edgeRow = r === 0 || r === height - 1;
+    for (let c = runStart[k]!, e = runEnd[k]!; c <= e; c++) {
+      const i = rowStart + c;
+      if (
+        edgeRow ||
+        c === 0 ||
+        c === width - 1 ||
+        labels[i - 1] !== l ||
+        labels[i + 1] !== l ||
+        labels[i - width] !== l ||
+        labels[i + width] !== l
+      ) {
+        border[i] = 1;
+        if (count === list.length) {
+          const bigger = new Int32Array(2 * count);
+          bigger.set(list);
+          list = scratch.pixels = bigger;
+        }
+        list[count++] = i;
+      }
+    }
   }
-  const out = new Float64Array(runs.maxLabel + 1);
-  const border = new Uint8Array(labels.length);
-  const borderPixels = borderPixelsOfRuns(labels, width, height, runs, border);
-  for (let k = 0; k < borderPixels.length; k++) {
-    const i = borderPixels[k]!;
+  let perimeter = 0;
+  for (let k = 0; k < count; k++) {
+    const i = list[k]!;
     const l = labels[i]!;
     const r = Math.floor(i / width);
     const c = i - r * width;
@@ -60,49 +100,7 @@ export function perimeterByLabel(labels: Int32Array, width: number, height: numb
       if (left && border[j - 1] === 1 && labels[j - 1] === l) diag++;
       if (right && border[j + 1] === 1 && labels[j + 1] === l) diag++;
     }
-    out[l] = out[l]! + WEIGHTS[1 + 2 * edge + 10 * diag]!;
+    perimeter += WEIGHTS[1 + 2 * edge + 10 * diag]!;
   }
-  return out;
-}
-
-/**
- * Marks in `border` the object pixels with a 4-neighbour outside their object or outside the image,
- * and returns them in raster order.
- */
-function borderPixelsOfRuns(
-  labels: Int32Array,
-  width: number,
-  height: number,
-  runs: LabelRuns,
-  border: Uint8Array,
-): Int32Array {
-  let list = new Int32Array(1024);
-  let count = 0;
-  for (let k = 0; k < runs.count; k++) {
-    const r = runs.row[k]!;
-    const l = runs.label[k]!;
-    const rowStart = r * width;
-    const edgeRow = r === 0 || r === height - 1;
-    for (let c = runs.start[k]!, e = runs.end[k]!; c < e; c++) {
-      const i = rowStart + c;
-      if (
-        edgeRow ||
-        c === 0 ||
-        c === width - 1 ||
-        labels[i - 1] !== l ||
-        labels[i + 1] !== l ||
-        labels[i - width] !== l ||
-        labels[i + width] !== l
-      ) {
-        border[i] = 1;
-        if (count === list.length) {
-          const bigger = new Int32Array(2 * count);
-          bigger.set(list);
-          list = bigger;
-        }
-        list[count++] = i;
-      }
-    }
-  }
-  return list.subarray(0, count);
+  return perimeter;
 }

@@ -2,7 +2,8 @@ import { hullColSpans, hullOfSpans, hullRowSpans } from "./convex-hull";
 import { feretDiameterMax, feretScratch } from "./feret";
 import { ellipseFromMoments } from "./moments";
 import { labelRuns } from "./label-runs";
-import { perimeterByLabel } from "./perimeter";
+import { objectPerimeter, PerimeterScratch } from "./perimeter";
+import { parted, PLAIN_MEMORY, runStepsSerially, type PartedStep, type PlaneAllocator } from "./segmentation-steps";
 
 /**
  * Descriptors of one labelled object, in pixels. Every name and definition is scikit-image 0.19's
@@ -95,7 +96,62 @@ export function regionProps(
   height: number,
   options: RegionPropsOptions = {},
 ): RegionProps[] {
-  const { hull = true } = options;
+  return runStepsSerially(regionPropsSteps(labels, width, height, options, PLAIN_MEMORY));
+}
+
+/**
+ * {@link regionProps} as steps a driver may run in parts (segmentation-steps.ts): the shared
+ * passes over the map here, then one step whose parts each measure a range of labels.
+ * `memory` holds the border flags the parts write (shared memory for threads, with `labels`).
+ */
+export function* regionPropsSteps(
+  labels: Int32Array,
+  width: number,
+  height: number,
+  options: RegionPropsOptions,
+  memory: PlaneAllocator,
+): Generator<PartedStep, RegionProps[], unknown[]> {
+  const prepared = prepareRegionProps(labels, width, height, options.hull ?? true, memory);
+  if (prepared === null) return [];
+  return (yield* parted("objectProps", prepared)).flat();
+}
+
+/** What every part of regionProps reads: the map, per-label sums and boxes, runs by label. */
+export type PreparedRegionProps = {
+  labels: Int32Array;
+  width: number;
+  height: number;
+  hull: boolean;
+  maxLabel: number;
+  /** Per label (index = label): area, moment sums relative to origin, first pixel, box. */
+  area: Float64Array;
+  sr: Float64Array;
+  sc: Float64Array;
+  srr: Float64Array;
+  scc: Float64Array;
+  src: Float64Array;
+  originRow: Int32Array;
+  originCol: Int32Array;
+  minRow: Int32Array;
+  minCol: Int32Array;
+  maxRow: Int32Array;
+  maxCol: Int32Array;
+  /** Runs of label l: runOffset[l] .. runOffset[l + 1] - 1, in raster order; ends inclusive. */
+  runOffset: Int32Array;
+  runRow: Int32Array;
+  runStart: Int32Array;
+  runEnd: Int32Array;
+  /** Border flags (perimeter.ts), one byte per pixel, written by the parts. */
+  border: Uint8Array;
+};
+
+function prepareRegionProps(
+  labels: Int32Array,
+  width: number,
+  height: number,
+  hull: boolean,
+  memory: PlaneAllocator,
+): PreparedRegionProps | null {
   if (!Number.isInteger(width) || width < 0 || !Number.isInteger(height) || height < 0) {
     throw new RangeError(`label map size must be non-negative integers, got ${width}×${height}`);
   }
@@ -104,7 +160,7 @@ export function regionProps(
   }
   const runs = labelRuns(labels, width, height);
   const maxLabel = runs.maxLabel;
-  if (maxLabel === 0) return [];
+  if (maxLabel === 0) return null;
   if (maxLabel > labels.length) {
     throw new RangeError(`largest label ${maxLabel} exceeds the pixel count ${labels.length}; relabel first`);
   }
@@ -114,8 +170,8 @@ export function regionProps(
   const [area, sr, sc, srr, scc, src] = freshArrays(6, () => new Float64Array(size));
   const [originRow, originCol, minRow, minCol, maxRow, maxCol, runCount] = freshArrays(7, () => new Int32Array(size));
 
-  // Pass 1, per run: area, bbox and moment sums relative to the object's first pixel (exact
-  // integers: Σx over a..b = (a + b)(b − a + 1)/2, Σx² = S(b) − S(a − 1) with S(n) = n(n+1)(2n+1)/6).
+  // Per run: area, bbox and moment sums relative to the object's first pixel (exact integers:
+  // Σx over a..b = (a + b)(b − a + 1)/2, Σx² = S(b) − S(a − 1) with S(n) = n(n+1)(2n+1)/6).
   for (let k = 0; k < runs.count; k++) {
     const l = runs.label[k]!;
     const r = runs.row[k]!;
@@ -148,31 +204,50 @@ export function regionProps(
     runCount[l] = runCount[l]! + 1;
   }
 
-  // Runs grouped by label, in raster order (only the hull needs them).
-  let runOffset = new Int32Array(0);
-  let runRow = new Int32Array(0);
-  let runStart = new Int32Array(0);
-  let runEnd = new Int32Array(0);
-  if (hull) {
-    runOffset = new Int32Array(size + 1);
-    for (let l = 0; l < size; l++) runOffset[l + 1] = runOffset[l]! + runCount[l]!;
-    const total = runOffset[size]!;
-    runRow = new Int32Array(total);
-    runStart = new Int32Array(total);
-    runEnd = new Int32Array(total);
-    const fill = runOffset.slice(0, size);
-    for (let j = 0; j < runs.count; j++) {
-      const l = runs.label[j]!;
-      const k = fill[l]!;
-      runRow[k] = runs.row[j]!;
-      runStart[k] = runs.start[j]!;
-      runEnd[k] = runs.end[j]! - 1;
-      fill[l] = k + 1;
-    }
+  // Runs grouped by label, in raster order.
+  const runOffset = new Int32Array(size + 1);
+  for (let l = 0; l < size; l++) runOffset[l + 1] = runOffset[l]! + runCount[l]!;
+  const runRow = new Int32Array(runs.count);
+  const runStart = new Int32Array(runs.count);
+  const runEnd = new Int32Array(runs.count);
+  const fill = runOffset.slice(0, size);
+  for (let j = 0; j < runs.count; j++) {
+    const l = runs.label[j]!;
+    const k = fill[l]!;
+    runRow[k] = runs.row[j]!;
+    runStart[k] = runs.start[j]!;
+    runEnd[k] = runs.end[j]! - 1;
+    fill[l] = k + 1;
   }
+  const border = memory.bytes(labels.length);
+  return {
+    ...{ labels, width, height, hull, maxLabel, area, sr, sc, srr, scc, src },
+    ...{ originRow, originCol, minRow, minCol, maxRow, maxCol, runOffset, runRow, runStart, runEnd, border },
+  };
+}
 
-  const perimeter = perimeterByLabel(labels, width, height, runs);
+/** Labels [from, to) of part `part` of `parts`: contiguous, about the same number of pixels each. */
+function labelRange(area: Float64Array, part: number, parts: number): [number, number] {
+  let total = 0;
+  for (let l = 1; l < area.length; l++) total += area[l]!;
+  const startOf = (k: number) => {
+    if (k === 0) return 1;
+    if (k === parts) return area.length;
+    const target = (total * k) / parts;
+    let sum = 0;
+    for (let l = 1; l < area.length; l++) {
+      if (sum >= target) return l;
+      sum += area[l]!;
+    }
+    return area.length;
+  };
+  return [startOf(part), startOf(part + 1)];
+}
 
+/** The records of the labels of part `part` of `parts` (see labelRange), in label order. */
+export function objectPropsPart(prepared: PreparedRegionProps, part: number, parts: number): RegionProps[] {
+  const { labels, width, height, hull, area, sr, sc, srr, scc, src, originRow, originCol } = prepared;
+  const { minRow, minCol, maxRow, maxCol, runOffset, runRow, runStart, runEnd, border } = prepared;
   // Scratch buffers sized by the image, reused by every object.
   const rowL = new Int32Array(hull ? height : 0);
   const rowR = new Int32Array(hull ? height : 0);
@@ -185,9 +260,11 @@ export function regionProps(
   const colLo = new Int32Array(hull ? width : 0);
   const colHi = new Int32Array(hull ? width : 0);
   const feret = feretScratch(hull ? height : 0);
+  const perimeterScratch = new PerimeterScratch();
 
   const out: RegionProps[] = [];
-  for (let l = 1; l < size; l++) {
+  const [from, to] = labelRange(area, part, parts);
+  for (let l = from; l < to; l++) {
     const n = area[l]!;
     if (n === 0) continue;
     const r0 = minRow[l]!;
@@ -229,7 +306,18 @@ export function regionProps(
       feretMax = feretDiameterMax(r0, rows, rowLo, rowHi, c0, cols, colLo, colHi, feret);
     }
 
-    const p = perimeter[l]!;
+    const p = objectPerimeter(
+      labels,
+      width,
+      height,
+      runRow,
+      runStart,
+      runEnd,
+      runOffset[l]!,
+      runOffset[l + 1]!,
+      border,
+      perimeterScratch,
+    );
     out.push({
       label: l,
       area: n,

@@ -14,6 +14,7 @@
 import { greyHistogram } from "../analysis/histogram";
 import { phaseSpreadRows, type PhaseImage } from "./auto-polarity";
 import { gaussianBlurRows } from "./gaussian-blur";
+import { objectPropsPart, type PreparedRegionProps, type RegionProps } from "./region-props";
 import {
   componentDistancesPart,
   splitComponentsPart,
@@ -71,6 +72,8 @@ export const SEGMENTATION_TASKS = {
     componentDistancesPart(input, part, parts);
     return null;
   },
+  objectProps: (input: PreparedRegionProps, part: number, parts: number): RegionProps[] =>
+    objectPropsPart(input, part, parts),
   splitComponents: (
     input: PreparedSplit & { edt: Float64Array; params: SplitParams },
     part: number,

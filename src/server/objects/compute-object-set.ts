@@ -14,9 +14,9 @@
  */
 import { cropGreyImage, scaleAnalysedArea, uncropPlane, type AnalysedArea } from "~/core/analysed-area/analysed-area";
 import { toAnalysisImage } from "~/core/analysis/analysis-image";
-import { measureObjects, type ObjectMeasurement } from "~/core/objects/measure-objects";
+import { MAX_MEASURED_OBJECTS, measureObjects, type ObjectMeasurement } from "~/core/objects/measure-objects";
 import type { ObjectSegmentationParams } from "~/core/objects/segment-objects";
-import { segmentObjectsInParallel } from "./parallel-segmentation";
+import { regionPropsInParallel, segmentObjectsInParallel } from "./parallel-segmentation";
 import type { Raster } from "~/core/analysis/raster";
 import { createStepTimer } from "~/core/timings";
 import { decodeTaskImage } from "~/server/analysis/decode-task-image";
@@ -75,7 +75,12 @@ export async function computeObjectSet(
     const analysed = area ? cropGreyImage(grey, area) : grey;
     const segmentation = await segmentObjectsInParallel(analysed, input.params);
     lap("segment");
-    const measured = measureObjects(segmentation.labels, analysed);
+    // Descriptors on both threads too; past the object limit measureObjects refuses before any work.
+    const props =
+      segmentation.count <= MAX_MEASURED_OBJECTS
+        ? await regionPropsInParallel(segmentation.labels, analysed.width, analysed.height)
+        : undefined;
+    const measured = measureObjects(segmentation.labels, analysed, { props });
     if (area) for (const object of measured.objects) offsetObject(object, area);
     lap("measure");
     const labels = area ? uncropPlane(segmentation.labels, area, grey.width, grey.height) : segmentation.labels;

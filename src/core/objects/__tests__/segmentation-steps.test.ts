@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { GreyImage } from "../../analysis/raster";
 import { segmentationSteps, segmentObjects, type ObjectSegmentationParams } from "../segment-objects";
+import { regionProps, regionPropsSteps } from "../region-props";
 import { PLAIN_MEMORY, rowBand, runPart, type PartedStep } from "../segmentation-steps";
 
 /** A driver that runs every step in `parts` parts, last part first, as threads might finish. */
@@ -74,6 +75,19 @@ describe("segmentationSteps in parts", () => {
       expect(bands[0]![0]).toBe(0);
       expect(bands[parts - 1]![1]).toBe(height);
       for (let k = 1; k < parts; k++) expect(bands[k]![0]).toBe(bands[k - 1]![1]);
+    }
+  });
+});
+
+describe("regionPropsSteps in parts", () => {
+  test("2, 3 and 7 parts give exactly the serial records (perimeter, hull, Feret included)", () => {
+    const image = particles(301, 203, 120, 5);
+    const { labels } = segmentObjects(image, { polarity: "bright" });
+    const serial = regionProps(labels, image.width, image.height);
+    expect(serial.length).toBeGreaterThan(20);
+    for (const parts of [2, 3, 7]) {
+      const steps = regionPropsSteps(labels, image.width, image.height, {}, PLAIN_MEMORY);
+      expect(runInParts(steps, parts)).toEqual(serial);
     }
   });
 });

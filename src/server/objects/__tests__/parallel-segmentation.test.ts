@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, test } from "vitest";
 import type { GreyImage } from "~/core/analysis/raster";
+import { regionProps } from "~/core/objects/region-props";
 import { segmentObjects, type ObjectSegmentationParams } from "~/core/objects/segment-objects";
-import { closeSegmentationHelpers, segmentObjectsInParallel } from "../parallel-segmentation";
+import { closeSegmentationHelpers, regionPropsInParallel, segmentObjectsInParallel } from "../parallel-segmentation";
 
 /** Bright ellipses, some touching, on a noisy gradient, from a seeded LCG. */
 function particles(width: number, height: number, count: number, seed: number): GreyImage {
@@ -54,6 +55,16 @@ describe("segmentObjectsInParallel (real worker threads, shared memory)", () => 
     await expect(segmentObjectsInParallel({ width: 3, height: 3, data: new Uint8Array(4) }, {}, 2)).rejects.toThrow(
       RangeError,
     );
+  });
+
+  test("regionPropsInParallel: the serial records, in label order, for 2 and 3 threads", async () => {
+    const { labels } = segmentObjects(image, { polarity: "bright" });
+    const serial = regionProps(labels, image.width, image.height);
+    expect(serial.length).toBeGreaterThan(100);
+    for (const threads of [2, 3]) {
+      expect(await regionPropsInParallel(labels, image.width, image.height, {}, threads)).toEqual(serial);
+    }
+    expect(await regionPropsInParallel(new Int32Array(12), 4, 3, {}, 2)).toEqual([]);
   });
 
   test("an image without foreground: count 0", async () => {
