@@ -31,6 +31,36 @@ export function latticeStep(pixels: number): number {
   return SAMPLE_STEPS.find((step) => pixels >= MIN_LATTICE_POINTS * step * step) ?? 1;
 }
 
+/** The phase with fewer pixels (ties: bright). */
+export function minorityPhase(brightCount: number, pixels: number): "bright" | "dark" {
+  return brightCount <= pixels - brightCount ? "bright" : "dark";
+}
+
+/**
+ * The image whose phases {@link decidePolarity} compares: the grey image and the smoothed one (its
+ * pixels > threshold are the bright phase), area-averaged to at most POLARITY_MAX_SIDE per side.
+ */
+export type PhaseImage = {
+  grey: Uint8Array;
+  smoothed: Uint8Array;
+  threshold: number;
+  width: number;
+  height: number;
+  step: number;
+};
+
+export function polarityCopy(grey: GreyImage, smoothed: Uint8Array, threshold: number): PhaseImage {
+  const scale = Math.min(1, POLARITY_MAX_SIDE / Math.max(grey.width, grey.height));
+  const width = Math.max(1, Math.round(grey.width * scale));
+  const height = Math.max(1, Math.round(grey.height * scale));
+  if (scale === 1) return { grey: grey.data, smoothed, threshold, width, height, step: latticeStep(width * height) };
+  return {
+    grey: resizeArea(grey.data, grey.width, grey.height, width, height),
+    smoothed: resizeArea(smoothed, grey.width, grey.height, width, height),
+    ...{ threshold, width, height, step: latticeStep(width * height) },
+  };
+}
+
 /**
  * "auto" polarity: the objects are the less uniform phase, i.e. the one whose interior (pixels
  * >= 3 px from the other phase) has the larger standard deviation of grey, smoothed within the
@@ -41,53 +71,9 @@ export function latticeStep(pixels: number): number {
  * neither phase spreads {@link CLEAR_SPREAD_RATIO} times more than the other (identical
  * particles, no interior on either side), the minority phase (ties: bright).
  *
- * `smoothed` is the image the threshold applies to, `bright` its 0/1 map smoothed > threshold and
- * `brightCount` the number of its bright pixels.
+ * The spreads come from phaseSpreadRows on the polarityCopy of the image (in parts, summed by
+ * spreadsOf); segmentObjects falls back to the minority phase when the image is all one phase.
  */
-export function autoPolarity(
-  grey: GreyImage,
-  smoothed: Uint8Array,
-  threshold: number,
-  bright: Uint8Array,
-  brightCount: number,
-): "bright" | "dark" {
-  const copy = polarityCopy(grey, smoothed, threshold, bright, brightCount);
-  if (copy.phases === null) return copy.minority;
-  return decidePolarity(spreadsOf([phaseSpreadRows(copy.phases, 0, 1)]), copy.minority);
-}
-
-/** The (possibly area-averaged) grey image and phase map the spreads are measured on. */
-export type PhaseImage = { grey: Uint8Array; bright: Uint8Array; width: number; height: number; step: number };
-
-/**
- * The minority phase, and the copy whose phases {@link autoPolarity} compares (null when the image
- * is all one phase: then the minority decides).
- */
-export function polarityCopy(
-  grey: GreyImage,
-  smoothed: Uint8Array,
-  threshold: number,
-  bright: Uint8Array,
-  brightCount: number,
-): { minority: "bright" | "dark"; phases: PhaseImage | null } {
-  const n = grey.width * grey.height;
-  const minority = brightCount <= n - brightCount ? "bright" : "dark";
-  if (brightCount === 0 || brightCount === n) return { minority, phases: null };
-  const scale = Math.min(1, POLARITY_MAX_SIDE / Math.max(grey.width, grey.height));
-  const width = Math.max(1, Math.round(grey.width * scale));
-  const height = Math.max(1, Math.round(grey.height * scale));
-  let small = grey.data;
-  let smallBright = bright;
-  if (scale < 1) {
-    small = resizeArea(grey.data, grey.width, grey.height, width, height);
-    const smallSmoothed = resizeArea(smoothed, grey.width, grey.height, width, height);
-    smallBright = new Uint8Array(width * height);
-    for (let i = 0; i < smallBright.length; i++) smallBright[i] = smallSmoothed[i]! > threshold ? 1 : 0;
-  }
-  return { minority, phases: { grey: small, bright: smallBright, width, height, step: latticeStep(width * height) } };
-}
-
-/** The polarity from the two phases' spreads (see autoPolarity). */
 export function decidePolarity(
   { brightSpread, darkSpread }: { brightSpread: number; darkSpread: number },
   minority: "bright" | "dark",
@@ -142,7 +128,8 @@ export function phaseSpreads(
   height: number,
   step = latticeStep(width * height),
 ): { brightSpread: number; darkSpread: number } {
-  return spreadsOf([phaseSpreadRows({ grey, bright, width, height, step }, 0, 1)]);
+  // The 0/1 map is its own smoothed image at threshold 0.
+  return spreadsOf([phaseSpreadRows({ grey, smoothed: bright, threshold: 0, width, height, step }, 0, 1)]);
 }
 
 /**
@@ -150,7 +137,9 @@ export function phaseSpreads(
  * contiguous share of them): ROW_SUMS values per lattice row, in row order.
  */
 export function phaseSpreadRows(image: PhaseImage, part: number, parts: number): Float64Array {
-  const { grey, bright, width, height, step } = image;
+  const { grey, smoothed, width, height, step } = image;
+  // smoothed > threshold <=> smoothed >= lastDark + 1 for integer grey levels.
+  const lastDark = Math.floor(image.threshold);
   const kernel = gaussianKernel(PHASE_SIGMA);
   const r = (kernel.length - 1) / 2;
   const offset = step >> 1;
@@ -180,7 +169,7 @@ export function phaseSpreadRows(image: PhaseImage, part: number, parts: number):
       const base = mirror(y + k, height) * width;
       for (let x = 0; x < width; x++) {
         const g = w * grey[base + x]!;
-        const b = bright[base + x]!;
+        const b = (lastDark - smoothed[base + x]!) >>> 31;
         all[x] = all[x]! + g;
         weighted[x] = weighted[x]! + b * g;
         weights[x] = weights[x]! + b * w;
@@ -188,8 +177,8 @@ export function phaseSpreadRows(image: PhaseImage, part: number, parts: number):
     }
     for (let c = 0; c < columnIndex.length; c++) {
       const x = columnIndex[c]!;
-      const phase = bright[y * width + x]!;
-      if (!isInterior(bright, width, height, x, y, phase)) continue;
+      const phase = (lastDark - smoothed[y * width + x]!) >>> 31;
+      if (!isInterior(smoothed, lastDark, width, height, x, y, phase)) continue;
       let s = 0;
       let sb = 0;
       let nb = 0;
@@ -211,14 +200,22 @@ export function phaseSpreadRows(image: PhaseImage, part: number, parts: number):
 }
 
 /** Whether the (clipped) window of radius {@link INTERIOR_RADIUS} around (x, y) is all `phase`. */
-function isInterior(bright: Uint8Array, width: number, height: number, x: number, y: number, phase: number): boolean {
+function isInterior(
+  smoothed: Uint8Array,
+  lastDark: number,
+  width: number,
+  height: number,
+  x: number,
+  y: number,
+  phase: number,
+): boolean {
   const x0 = Math.max(0, x - INTERIOR_RADIUS);
   const x1 = Math.min(width - 1, x + INTERIOR_RADIUS);
   const y0 = Math.max(0, y - INTERIOR_RADIUS);
   const y1 = Math.min(height - 1, y + INTERIOR_RADIUS);
   for (let yy = y0; yy <= y1; yy++) {
     const row = yy * width;
-    for (let xx = x0; xx <= x1; xx++) if (bright[row + xx] !== phase) return false;
+    for (let xx = x0; xx <= x1; xx++) if ((lastDark - smoothed[row + xx]!) >>> 31 !== phase) return false;
   }
   return true;
 }

@@ -43,13 +43,24 @@ function smoothRows(
   return greyHistogram(smoothed.subarray(y0 * width, y1 * width));
 }
 
-/** The 0/1 map smoothed > threshold on this part's rows; returns its number of 1s there. */
-function brightRows(
-  input: { smoothed: Uint8Array; width: number; height: number; threshold: number; bright: Uint8Array },
+/**
+ * The 0/1 map smoothed > threshold on this part's rows and its number of 1s there; with
+ * `phases`, also this part's sums of the phase spreads (decidePolarity), which read the smoothed
+ * image themselves, so one step does both.
+ */
+function thresholdRows(
+  input: {
+    smoothed: Uint8Array;
+    width: number;
+    height: number;
+    threshold: number;
+    bright: Uint8Array;
+    phases: PhaseImage | null;
+  },
   part: number,
   parts: number,
-): number {
-  const { smoothed, width, height, threshold, bright } = input;
+): { count: number; spreadSums: Float64Array | null } {
+  const { smoothed, width, height, threshold, bright, phases } = input;
   const [y0, y1] = rowBand(height, part, parts);
   // grey > threshold <=> grey >= floor(threshold) + 1 for integer grey levels.
   const lastDark = Math.floor(threshold);
@@ -59,15 +70,13 @@ function brightRows(
     bright[i] = b;
     count += b;
   }
-  return count;
+  return { count, spreadSums: phases === null ? null : phaseSpreadRows(phases, part, parts) };
 }
 
 /** The tasks, by name: each runs part `part` of `parts` of its step. */
 export const SEGMENTATION_TASKS = {
   smoothRows,
-  brightRows,
-  phaseSpreadRows: (input: PhaseImage, part: number, parts: number): Float64Array =>
-    phaseSpreadRows(input, part, parts),
+  thresholdRows,
   componentDistances: (input: PreparedSplit & { edt: Float64Array }, part: number, parts: number): null => {
     componentDistancesPart(input, part, parts);
     return null;
