@@ -255,7 +255,7 @@ export function* segmentationSteps(
       const split = { ...prepared, edt, params: { ...p, ...sizeAndBorder } };
       const parts = yield* parted("splitComponents", split);
       lap("split.basins");
-      filtered = numberBasins(parts, prepared, split.params);
+      filtered = numberBasins(parts, prepared, split.params, memory.int32(n));
     }
     lap("filter");
   } else {

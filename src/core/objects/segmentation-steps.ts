@@ -116,11 +116,13 @@ export function* parted<K extends SegmentationTaskName>(
 /** Where the pipeline's large planes live: plain memory, or memory shared with other threads. */
 export type PlaneAllocator = {
   bytes(length: number): Uint8Array;
+  int32(length: number): Int32Array;
   float64(length: number): Float64Array;
 };
 
 export const PLAIN_MEMORY: PlaneAllocator = {
   bytes: (length) => new Uint8Array(length),
+  int32: (length) => new Int32Array(length),
   float64: (length) => new Float64Array(length),
 };
 

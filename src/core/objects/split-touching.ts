@@ -73,7 +73,7 @@ export function splitTouching(
   lap("split.distance");
   const part = splitComponentsPart({ ...prepared, edt, params: p }, 0, 1);
   lap("split.basins");
-  return numberBasins([part], prepared, p);
+  return numberBasins([part], prepared, p, new Int32Array(width * height));
 }
 
 /** The components of the mask, which every part of the split reads. */
@@ -127,20 +127,47 @@ export function splitComponentsPart(
     const crop = cropAround(components, c, margin, width, height);
     const size = crop.width * crop.height;
     const inside = insideIndices(components, c, runs, crop, width, buffers.indices(components.area[c]!));
-    const edtCrop = copyCrop(edt, crop, width, buffers.edt(size));
     const distance = buffers.distance(size);
-    smoothInside(edtCrop, crop, componentWindow(components, c, crop), inside, kernel, distance, buffers);
-    const split = localMaximumCount(distance, crop.width, crop.height, inside) > 1;
-    const local = split ? floodComponent(distance, edtCrop, crop, inside, p) : null;
+    smoothInside(edt, width, crop, componentWindow(components, c, crop), inside, kernel, distance, buffers);
     const border = touchesBorder(components, c, width, height);
+    const local =
+      localMaximumCount(distance, crop.width, crop.height, inside) > 1
+        ? floodOnTightCrop(input, c, crop, distance, buffers)
+        : null;
     if (local === null) {
       basins.add(runs.start[components.order[components.first[c]!]!]!, components.area[c]!, border, c, 0);
       continue;
     }
-    addLocalBasins(basins, local.labels, local.markerCount, inside, crop, width, height, border, c);
-    floods.push({ component: c, crop, labels: local.labels, markerCount: local.markerCount });
+    addLocalBasins(basins, local.labels, local.markerCount, local.inside, local.crop, width, height, border, c);
+    floods.push({ component: c, crop: local.crop, labels: local.labels, markerCount: local.markerCount });
   }
   return { basins, floods };
+}
+
+/**
+ * floodComponent on the component's box widened by 1 px (the smoothing needed a wider margin;
+ * markers, flood and merge need only a ring of background, so they run on fewer pixels). Null
+ * when the component has at most one marker.
+ */
+function floodOnTightCrop(
+  input: PreparedSplit & { edt: Float64Array; params: SplitParams },
+  c: number,
+  crop: Crop,
+  distance: Float64Array,
+  buffers: CropBuffers,
+): { labels: Int32Array; markerCount: number; crop: Crop; inside: Int32Array } | null {
+  const { runs, components, width, height, edt, params } = input;
+  const tight = cropAround(components, c, 1, width, height);
+  const size = tight.width * tight.height;
+  const tightDistance = buffers.floodDistance(size);
+  for (let y = 0; y < tight.height; y++) {
+    const from = (tight.y - crop.y + y) * crop.width + (tight.x - crop.x);
+    tightDistance.set(distance.subarray(from, from + tight.width), y * tight.width);
+  }
+  const inside = insideIndices(components, c, runs, tight, width, buffers.floodIndices(components.area[c]!));
+  // The merge reads the unsmoothed distances.
+  const local = floodComponent(tightDistance, copyCrop(edt, tight, width, buffers.edt(size)), tight, inside, params);
+  return local === null ? null : { ...local, crop: tight, inside };
 }
 
 /** A component split by the flood: its crop and the crop's local basin labels. */
@@ -227,11 +254,15 @@ function addLocalBasins(
 /**
  * Keeps the basins of all parts (in part order: the serial order) inside the area range (and off
  * the border with excludeBorder), numbers them in raster order of their first pixel and paints
- * them.
+ * them into `labels` (the image's size, all 0).
  */
-export function numberBasins(parts: SplitPart[], prepared: PreparedSplit, p: SplitParams): LabeledComponents {
-  const { runs, components, width, height } = prepared;
-  const labels = new Int32Array(width * height);
+export function numberBasins(
+  parts: SplitPart[],
+  prepared: PreparedSplit,
+  p: SplitParams,
+  labels: Int32Array,
+): LabeledComponents {
+  const { runs, components, width } = prepared;
   const total = parts.reduce((sum, part) => sum + part.basins.count, 0);
   const order = new Int32Array(total);
   const firstPixel = new Int32Array(total);
@@ -416,7 +447,8 @@ function paintRuns(basins: Int32Array, components: ComponentRuns, c: number, run
   }
 }
 
-function copyCrop(plane: Float64Array, crop: Crop, width: number, out: Float64Array): Float64Array {
+/** The crop of an image-sized plane, into `out` (a Float32Array rounds as Float32Array.set does). */
+function copyCrop<T extends Float64Array | Float32Array>(plane: Float64Array, crop: Crop, width: number, out: T): T {
   for (let y = 0, j = 0; y < crop.height; y++) {
     for (let i = (crop.y + y) * width + crop.x, end = i + crop.width; i < end; i++, j++) out[j] = plane[i]!;
   }
@@ -424,7 +456,7 @@ function copyCrop(plane: Float64Array, crop: Crop, width: number, out: Float64Ar
 }
 
 /**
- * Writes into `out` the crop's distance map smoothed with `sigma` and rounded to 1/DISTANCE_STEPS
+ * Writes into `out` the crop's distance map (of the image-sized `edt`) smoothed with `kernel` and rounded to 1/DISTANCE_STEPS
  * px at the component's pixels, 0 elsewhere. The smoothed map has a distinct value at almost every
  * pixel, which would push the watershed off its bucket queue onto a heap (several times slower).
  * With 1/256 px steps, maps up to 256 px deep stay on the bucket queue; coarser steps (1/32 px)
@@ -432,7 +464,8 @@ function copyCrop(plane: Float64Array, crop: Crop, width: number, out: Float64Ar
  * map itself.
  */
 function smoothInside(
-  edtCrop: Float64Array,
+  edt: Float64Array,
+  width: number,
   crop: Crop,
   window: PlaneWindow,
   inside: Int32Array,
@@ -441,13 +474,13 @@ function smoothInside(
   buffers: CropBuffers,
 ): void {
   out.fill(0);
+  const size = crop.width * crop.height;
   if (kernel.length === 1) {
+    const edtCrop = copyCrop(edt, crop, width, buffers.edt(size));
     for (let k = 0; k < inside.length; k++) out[inside[k]!] = edtCrop[inside[k]!]!;
     return;
   }
-  const size = edtCrop.length;
-  const plane = buffers.plane(size);
-  plane.set(edtCrop); // to Float32, as gaussianBlurFloat converts
+  const plane = copyCrop(edt, crop, width, buffers.plane(size)); // to Float32, as gaussianBlurFloat converts
   blurWindowInPlace(plane, buffers.rowPass(size), crop.width, crop.height, kernel, window);
   for (let k = 0; k < inside.length; k++) {
     const j = inside[k]!;
@@ -468,6 +501,8 @@ function componentWindow(components: ComponentRuns, c: number, crop: Crop): Plan
 /** Buffers reused from one component to the next, grown as needed; each call returns a view of n. */
 class CropBuffers {
   private i32 = new Int32Array(1024);
+  private i32b = new Int32Array(1024);
+  private f64c = new Float64Array(4096);
   private u8 = new Uint8Array(4096);
   private f64a = new Float64Array(4096);
   private f64b = new Float64Array(4096);
@@ -477,6 +512,14 @@ class CropBuffers {
   indices(n: number): Int32Array {
     if (this.i32.length < n) this.i32 = new Int32Array(2 * n);
     return this.i32.subarray(0, n);
+  }
+  floodIndices(n: number): Int32Array {
+    if (this.i32b.length < n) this.i32b = new Int32Array(2 * n);
+    return this.i32b.subarray(0, n);
+  }
+  floodDistance(n: number): Float64Array {
+    if (this.f64c.length < n) this.f64c = new Float64Array(2 * n);
+    return this.f64c.subarray(0, n);
   }
   mask(n: number): Uint8Array {
     if (this.u8.length < n) this.u8 = new Uint8Array(2 * n);

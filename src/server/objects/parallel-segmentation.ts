@@ -30,6 +30,7 @@ export type SegmentationHelperTasks = {
 /** Planes in SharedArrayBuffers, so that the helpers write into them. */
 const SHARED_MEMORY: PlaneAllocator = {
   bytes: (length) => new Uint8Array(new SharedArrayBuffer(length)),
+  int32: (length) => new Int32Array(new SharedArrayBuffer(4 * length)),
   float64: (length) => new Float64Array(new SharedArrayBuffer(8 * length)),
 };
 
