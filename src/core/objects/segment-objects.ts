@@ -250,12 +250,12 @@ export function* segmentationSteps(
     if (prepared === null) filtered = { labels: new Int32Array(n), count: 0 };
     else {
       const edt = memory.float64(n);
-      yield* parted("componentDistances", { ...prepared, edt });
+      yield* parted("componentDistances", { ...prepared, edt, nextChunk: memory.int32(1) });
       lap("split.distance");
-      const split = { ...prepared, edt, params: { ...p, ...sizeAndBorder } };
-      const parts = yield* parted("splitComponents", split);
+      const split = { ...prepared, edt, params: { ...p, ...sizeAndBorder }, nextChunk: memory.int32(1) };
+      const chunks = (yield* parted("splitComponents", split)).flat().sort((a, b) => a.chunk - b.chunk);
       lap("split.basins");
-      filtered = numberBasins(parts, prepared, split.params, memory.int32(n));
+      filtered = numberBasins(chunks, prepared, split.params, memory.int32(n));
     }
     lap("filter");
   } else {

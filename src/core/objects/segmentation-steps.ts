@@ -77,17 +77,16 @@ function thresholdRows(
 export const SEGMENTATION_TASKS = {
   smoothRows,
   thresholdRows,
-  componentDistances: (input: PreparedSplit & { edt: Float64Array }, part: number, parts: number): null => {
-    componentDistancesPart(input, part, parts);
-    return null;
-  },
   objectProps: (input: PreparedRegionProps, part: number, parts: number): RegionProps[] =>
     objectPropsPart(input, part, parts),
+  // These two ignore part and parts: their threads claim chunks of components (split-touching.ts).
+  componentDistances: (input: PreparedSplit & { edt: Float64Array; nextChunk: Int32Array }): null => {
+    componentDistancesPart(input);
+    return null;
+  },
   splitComponents: (
-    input: PreparedSplit & { edt: Float64Array; params: SplitParams },
-    part: number,
-    parts: number,
-  ): SplitPart => splitComponentsPart(input, part, parts),
+    input: PreparedSplit & { edt: Float64Array; params: SplitParams; nextChunk: Int32Array },
+  ): SplitPart[] => splitComponentsPart(input),
 } as const;
 
 type Tasks = typeof SEGMENTATION_TASKS;

@@ -69,11 +69,11 @@ export function splitTouching(
   if (prepared === null) return { labels: new Int32Array(width * height), count: 0 };
   lap("split.components");
   const edt = new Float64Array(width * height);
-  componentDistancesPart({ ...prepared, edt }, 0, 1);
+  componentDistancesPart({ ...prepared, edt, nextChunk: new Int32Array(1) });
   lap("split.distance");
-  const part = splitComponentsPart({ ...prepared, edt, params: p }, 0, 1);
+  const chunks = splitComponentsPart({ ...prepared, edt, params: p, nextChunk: new Int32Array(1) });
   lap("split.basins");
-  return numberBasins([part], prepared, p, new Int32Array(width * height));
+  return numberBasins(chunks, prepared, p, new Int32Array(width * height));
 }
 
 /** The components of the mask, which every part of the split reads. */
@@ -87,13 +87,24 @@ export function prepareSplit(mask: Uint8Array, width: number, height: number): P
 }
 
 /**
- * The components of part `part` of `parts`: a contiguous range holding about the same share of
- * the foreground's pixels.
+ * The split's work comes in SPLIT_CHUNKS chunks: contiguous ranges of components holding about the
+ * same share of the foreground's pixels. Threads claim chunks one at a time from a shared counter
+ * (`nextChunk`, Atomics), so a thread that drew cheaper components takes more of them, and the
+ * results, kept per chunk, are merged in chunk order: the same whoever computed them.
  */
-function componentRange(components: ComponentRuns, part: number, parts: number): [number, number] {
+export const SPLIT_CHUNKS = 32;
+
+/** Claims the next chunk from the shared counter; null when all are taken. */
+function claimChunk(nextChunk: Int32Array): number | null {
+  const chunk = Atomics.add(nextChunk, 0, 1);
+  return chunk < SPLIT_CHUNKS ? chunk : null;
+}
+
+/** The components [from, to) of chunk `chunk` (see SPLIT_CHUNKS). */
+function chunkComponents(components: ComponentRuns, chunk: number): [number, number] {
   const total = components.areaBefore[components.count]!;
   const startOf = (k: number) => {
-    const target = (total * k) / parts;
+    const target = (total * k) / SPLIT_CHUNKS;
     let lo = 0;
     let hi = components.count;
     while (lo < hi) {
@@ -103,25 +114,35 @@ function componentRange(components: ComponentRuns, part: number, parts: number):
     }
     return lo;
   };
-  return [startOf(part), part + 1 === parts ? components.count : startOf(part + 1)];
+  return [startOf(chunk), chunk + 1 === SPLIT_CHUNKS ? components.count : startOf(chunk + 1)];
 }
 
-/** What one part of the split found: its basins, and the crops of the components it flooded. */
-export type SplitPart = { basins: BasinList; floods: Flooded[] };
+/** What the split found in one chunk: its basins, and the crops of the components it flooded. */
+export type SplitPart = { chunk: number; basins: BasinList; floods: Flooded[] };
 
-/** Basins of the components of part `part` of `parts` (see componentRange). */
+/** The basins of the chunks this thread claims, one SplitPart per chunk. */
 export function splitComponentsPart(
+  input: PreparedSplit & { edt: Float64Array; params: SplitParams; nextChunk: Int32Array },
+): SplitPart[] {
+  const parts: SplitPart[] = [];
+  const buffers = new CropBuffers();
+  for (let chunk = claimChunk(input.nextChunk); chunk !== null; chunk = claimChunk(input.nextChunk)) {
+    parts.push(splitChunk(input, chunk, buffers));
+  }
+  return parts;
+}
+
+function splitChunk(
   input: PreparedSplit & { edt: Float64Array; params: SplitParams },
-  part: number,
-  parts: number,
+  chunk: number,
+  buffers: CropBuffers,
 ): SplitPart {
   const { runs, components, width, height, edt, params: p } = input;
   const kernel = gaussianKernel(p.distanceSigma);
   const margin = Math.max(1, (kernel.length - 1) / 2);
-  const buffers = new CropBuffers();
   const basins = new BasinList();
   const floods: Flooded[] = [];
-  const [from, to] = componentRange(components, part, parts);
+  const [from, to] = chunkComponents(components, chunk);
   for (let c = from; c < to; c++) {
     if (components.area[c]! < p.minArea) continue;
     const crop = cropAround(components, c, margin, width, height);
@@ -141,7 +162,7 @@ export function splitComponentsPart(
     addLocalBasins(basins, local.labels, local.markerCount, local.inside, local.crop, width, height, border, c);
     floods.push({ component: c, crop: local.crop, labels: local.labels, markerCount: local.markerCount });
   }
-  return { basins, floods };
+  return { chunk, basins, floods };
 }
 
 /**
@@ -252,7 +273,7 @@ function addLocalBasins(
 }
 
 /**
- * Keeps the basins of all parts (in part order: the serial order) inside the area range (and off
+ * Keeps the basins of all chunks (in chunk order) inside the area range (and off
  * the border with excludeBorder), numbers them in raster order of their first pixel and paints
  * them into `labels` (the image's size, all 0).
  */
@@ -386,22 +407,29 @@ function scatterInside<T extends Float64Array | Int32Array>(
 
 /**
  * Writes into `edt` (the image's size, zero outside the mask) the Euclidean distance map of the
- * components of part `part` of `parts`, one component at a time on its box widened by 1 px,
+ * components of the chunks this thread claims, one component at a time on its box widened by 1 px,
  * where every other pixel counts as background. Exact: for a pixel p of component C at distance d
  * from the background, every pixel closer than d is foreground and, the disc being 4-connected,
  * in C; so the nearest pixel outside C is background, at distance d. And it lies in the widened
  * box: walking from p along its row (or column) towards a point beyond the box, the first pixel
  * outside C is background (a foreground one would be 4-adjacent to C, hence in C) and closer.
  */
-export function componentDistancesPart(
-  input: PreparedSplit & { edt: Float64Array },
-  part: number,
-  parts: number,
-): void {
-  const { runs, components, width, height, edt } = input;
+export function componentDistancesPart(input: PreparedSplit & { edt: Float64Array; nextChunk: Int32Array }): void {
   const buffers = new CropBuffers();
   const scratch = new DistanceScratch();
-  const [from, to] = componentRange(components, part, parts);
+  for (let chunk = claimChunk(input.nextChunk); chunk !== null; chunk = claimChunk(input.nextChunk)) {
+    distancesOfChunk(input, chunk, buffers, scratch);
+  }
+}
+
+function distancesOfChunk(
+  input: PreparedSplit & { edt: Float64Array },
+  chunk: number,
+  buffers: CropBuffers,
+  scratch: DistanceScratch,
+): void {
+  const { runs, components, width, height, edt } = input;
+  const [from, to] = chunkComponents(components, chunk);
   for (let c = from; c < to; c++) {
     const crop = cropAround(components, c, 1, width, height);
     const size = crop.width * crop.height;
