@@ -278,8 +278,56 @@ export function gaussianBlurRows(
     const last = Math.min(height, bottom + r);
     src.set(data.subarray(first * width, last * width));
     rowPass(src, tmp, width, kernel, { x0: 0, x1: width, y0: first, y1: last }, first);
-    columnPass(tmp, src, width, height, kernel, { x0: 0, x1: width, y0: top, y1: bottom }, first);
-    roundToBytes(src, (top - first) * width, out, top * width, (bottom - top) * width);
+    // Rows whose column taps all fall inside the image go straight to bytes (radius 3, the
+    // default); the others through the Float32 column pass, then rounded.
+    const inner0 = r === UNROLLED_RADIUS ? Math.min(bottom, Math.max(top, r)) : bottom;
+    const inner1 = r === UNROLLED_RADIUS ? Math.max(inner0, Math.min(bottom, height - r)) : bottom;
+    for (const [a, b] of [
+      [top, inner0],
+      [inner1, bottom],
+    ] as const) {
+      if (a >= b) continue;
+      columnPass(tmp, src, width, height, kernel, { x0: 0, x1: width, y0: a, y1: b }, first);
+      roundToBytes(src, (a - first) * width, out, a * width, (b - a) * width);
+    }
+    if (inner0 < inner1) {
+      columnInterior7ToBytes(
+        tmp,
+        (inner0 - first) * width,
+        (inner1 - first) * width,
+        width,
+        kernel,
+        out,
+        first * width,
+      );
+    }
+  }
+}
+
+/**
+ * {@link columnInterior7} rounded to bytes as {@link roundToBytes} does (the sum stored to
+ * float32 first, as the Float32 plane would hold it), into out[i + shift].
+ */
+function columnInterior7ToBytes(
+  tmp: Float32Array,
+  from: number,
+  to: number,
+  w: number,
+  kernel: Float32Array,
+  out: Uint8Array,
+  shift: number,
+) {
+  const k0 = kernel[3]!;
+  const k1 = kernel[4]!;
+  const k2 = kernel[5]!;
+  const k3 = kernel[6]!;
+  for (let i = from; i < to; i++) {
+    const sum =
+      k0 * tmp[i]! +
+      k1 * (tmp[i - w]! + tmp[i + w]!) +
+      k2 * (tmp[i - 2 * w]! + tmp[i + 2 * w]!) +
+      k3 * (tmp[i - 3 * w]! + tmp[i + 3 * w]!);
+    out[i + shift] = (Math.fround(sum) + 0.5) | 0;
   }
 }
 
