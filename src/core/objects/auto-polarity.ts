@@ -164,16 +164,11 @@ export function phaseSpreadRows(image: PhaseImage, part: number, parts: number):
     all.fill(0);
     weighted.fill(0);
     weights.fill(0);
-    for (let k = -r; k <= r; k++) {
-      const w = kernel[k + r]!;
-      const base = mirror(y + k, height) * width;
-      for (let x = 0; x < width; x++) {
-        const g = w * grey[base + x]!;
-        const b = (lastDark - smoothed[base + x]!) >>> 31;
-        all[x] = all[x]! + g;
-        weighted[x] = weighted[x]! + b * g;
-        weights[x] = weights[x]! + b * w;
-      }
+    // The kernel is symmetric: rows y - k and y + k share a weight and one pass.
+    for (let k = 0; k <= r; k++) {
+      const above = mirror(y - k, height) * width;
+      const below = mirror(y + k, height) * width;
+      addRowPair(grey, smoothed, lastDark, above, k === 0 ? -1 : below, kernel[r + k]!, all, weighted, weights);
     }
     for (let c = 0; c < columnIndex.length; c++) {
       const x = columnIndex[c]!;
@@ -197,6 +192,43 @@ export function phaseSpreadRows(image: PhaseImage, part: number, parts: number):
     }
   }
   return sums;
+}
+
+/**
+ * Adds w x (grey, grey on the bright phase, bright) of the row starting at `a` and of the one at
+ * `b` (none when b < 0) to the three column sums.
+ */
+function addRowPair(
+  grey: Uint8Array,
+  smoothed: Uint8Array,
+  lastDark: number,
+  a: number,
+  b: number,
+  w: number,
+  all: Float64Array,
+  weighted: Float64Array,
+  weights: Float64Array,
+): void {
+  const width = all.length;
+  if (b < 0) {
+    for (let x = 0; x < width; x++) {
+      const g = grey[a + x]!;
+      const ba = (lastDark - smoothed[a + x]!) >>> 31;
+      all[x] = all[x]! + w * g;
+      weighted[x] = weighted[x]! + w * (ba * g);
+      weights[x] = weights[x]! + w * ba;
+    }
+    return;
+  }
+  for (let x = 0; x < width; x++) {
+    const ga = grey[a + x]!;
+    const gb = grey[b + x]!;
+    const ba = (lastDark - smoothed[a + x]!) >>> 31;
+    const bb = (lastDark - smoothed[b + x]!) >>> 31;
+    all[x] = all[x]! + w * (ga + gb);
+    weighted[x] = weighted[x]! + w * (ba * ga + bb * gb);
+    weights[x] = weights[x]! + w * (ba + bb);
+  }
 }
 
 /** Whether the (clipped) window of radius {@link INTERIOR_RADIUS} around (x, y) is all `phase`. */
