@@ -51,6 +51,11 @@
  *
  * The result carries the threshold, the polarity actually used and the full params, so a run can
  * be reproduced exactly.
+ *
+ * Threads: the pipeline is one generator (segmentationSteps) whose heavy steps (smoothing,
+ * thresholding with the phase spreads, the distance maps and the split) a driver may run in parts
+ * on several threads (segmentation-steps.ts); every part count gives the same labels.
+ * segmentObjects runs it on the calling thread.
  */
 import { z } from "zod";
 import { otsuThreshold } from "../analysis/otsu";
