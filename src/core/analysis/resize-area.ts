@@ -137,7 +137,8 @@ function resizeWholeBoxes(src: Uint8Array, sw: number, dw: number, dh: number, s
     sums.fill(0);
     for (let y = dy * sy; y < (dy + 1) * sy; y++) {
       const row = y * sw;
-      if (sx === 4) addQuads(src, row, sums, dw); // 4096 -> 1024, the objects' polarity copy
+      if (sx === 4)
+        addQuads(src, row, sums, dw); // 4096 -> 1024, the objects' polarity copy
       else {
         for (let dx = 0, x = row; dx < dw; dx++) {
           let sum = 0;

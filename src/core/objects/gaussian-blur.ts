@@ -163,13 +163,17 @@ function columnInterior7(
   const k1 = kernel[4]!;
   const k2 = kernel[5]!;
   const k3 = kernel[6]!;
-  for (let i = from; i < to; i++) {
-    out[i] =
-      k0 * tmp[i]! +
-      k1 * (tmp[i - w]! + tmp[i + w]!) +
-      k2 * (tmp[i - 2 * w]! + tmp[i + 2 * w]!) +
-      k3 * (tmp[i - 3 * w]! + tmp[i + 3 * w]!);
-  }
+  for (let i = from; i < to; i++) out[i] = columnSum7(tmp, i, w, k0, k1, k2, k3);
+}
+
+/** The 7-tap column sum at i (taps paired at +-k rows), in double precision. */
+function columnSum7(tmp: Float32Array, i: number, w: number, k0: number, k1: number, k2: number, k3: number) {
+  return (
+    k0 * tmp[i]! +
+    k1 * (tmp[i - w]! + tmp[i + w]!) +
+    k2 * (tmp[i - 2 * w]! + tmp[i + 2 * w]!) +
+    k3 * (tmp[i - 3 * w]! + tmp[i + 3 * w]!)
+  );
 }
 
 function columnInterior(
@@ -321,14 +325,7 @@ function columnInterior7ToBytes(
   const k1 = kernel[4]!;
   const k2 = kernel[5]!;
   const k3 = kernel[6]!;
-  for (let i = from; i < to; i++) {
-    const sum =
-      k0 * tmp[i]! +
-      k1 * (tmp[i - w]! + tmp[i + w]!) +
-      k2 * (tmp[i - 2 * w]! + tmp[i + 2 * w]!) +
-      k3 * (tmp[i - 3 * w]! + tmp[i + 3 * w]!);
-    out[i + shift] = (Math.fround(sum) + 0.5) | 0;
-  }
+  for (let i = from; i < to; i++) out[i + shift] = (Math.fround(columnSum7(tmp, i, w, k0, k1, k2, k3)) + 0.5) | 0;
 }
 
 /** Values per Float32 plane of {@link gaussianBlur}'s strips (1 MB). */

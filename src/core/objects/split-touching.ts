@@ -147,8 +147,8 @@ function splitChunk(
     if (components.area[c]! < p.minArea) continue;
     const crop = cropAround(components, c, margin, width, height);
     const size = crop.width * crop.height;
-    const inside = insideIndices(components, c, runs, crop, width, buffers.indices(components.area[c]!));
-    const distance = buffers.distance(size);
+    const inside = insideIndices(components, c, runs, crop, width, buffers.indices.view(components.area[c]!));
+    const distance = buffers.distance.view(size);
     smoothInside(edt, width, crop, componentWindow(components, c, crop), inside, kernel, distance, buffers);
     const border = touchesBorder(components, c, width, height);
     const local =
@@ -180,14 +180,20 @@ function floodOnTightCrop(
   const { runs, components, width, height, edt, params } = input;
   const tight = cropAround(components, c, 1, width, height);
   const size = tight.width * tight.height;
-  const tightDistance = buffers.floodDistance(size);
+  const tightDistance = buffers.floodDistance.view(size);
   for (let y = 0; y < tight.height; y++) {
     const from = (tight.y - crop.y + y) * crop.width + (tight.x - crop.x);
     tightDistance.set(distance.subarray(from, from + tight.width), y * tight.width);
   }
-  const inside = insideIndices(components, c, runs, tight, width, buffers.floodIndices(components.area[c]!));
+  const inside = insideIndices(components, c, runs, tight, width, buffers.floodIndices.view(components.area[c]!));
   // The merge reads the unsmoothed distances.
-  const local = floodComponent(tightDistance, copyCrop(edt, tight, width, buffers.edt(size)), tight, inside, params);
+  const local = floodComponent(
+    tightDistance,
+    copyCrop(edt, tight, width, buffers.edt.view(size)),
+    tight,
+    inside,
+    params,
+  );
   return local === null ? null : { ...local, crop: tight, inside };
 }
 
@@ -433,7 +439,7 @@ function distancesOfChunk(
   for (let c = from; c < to; c++) {
     const crop = cropAround(components, c, 1, width, height);
     const size = crop.width * crop.height;
-    const mask = buffers.mask(size);
+    const mask = buffers.mask.view(size);
     mask.fill(0);
     for (let r = components.first[c]!; r < components.first[c + 1]!; r++) {
       const run = components.order[r]!;
@@ -442,7 +448,7 @@ function distancesOfChunk(
       const shift = (y - crop.y) * crop.width - crop.x - y * width; // crop index - image index
       mask.fill(1, s + shift, runs.end[run]! + shift);
     }
-    const distances = buffers.edt(size);
+    const distances = buffers.edt.view(size);
     distanceTransformInto(mask, crop.width, crop.height, distances, false, scratch);
     scatterInside(distances, crop, components, c, runs, width, edt);
   }
@@ -504,12 +510,12 @@ function smoothInside(
   out.fill(0);
   const size = crop.width * crop.height;
   if (kernel.length === 1) {
-    const edtCrop = copyCrop(edt, crop, width, buffers.edt(size));
+    const edtCrop = copyCrop(edt, crop, width, buffers.edt.view(size));
     for (let k = 0; k < inside.length; k++) out[inside[k]!] = edtCrop[inside[k]!]!;
     return;
   }
-  const plane = copyCrop(edt, crop, width, buffers.plane(size)); // to Float32, as gaussianBlurFloat converts
-  blurWindowInPlace(plane, buffers.rowPass(size), crop.width, crop.height, kernel, window);
+  const plane = copyCrop(edt, crop, width, buffers.plane.view(size)); // to Float32, as gaussianBlurFloat converts
+  blurWindowInPlace(plane, buffers.rowPass.view(size), crop.width, crop.height, kernel, window);
   for (let k = 0; k < inside.length; k++) {
     const j = inside[k]!;
     out[j] = Math.round(plane[j]! * DISTANCE_STEPS) / DISTANCE_STEPS;
@@ -526,49 +532,31 @@ function componentWindow(components: ComponentRuns, c: number, crop: Crop): Plan
   };
 }
 
-/** Buffers reused from one component to the next, grown as needed; each call returns a view of n. */
-class CropBuffers {
-  private i32 = new Int32Array(1024);
-  private i32b = new Int32Array(1024);
-  private f64c = new Float64Array(4096);
-  private u8 = new Uint8Array(4096);
-  private f64a = new Float64Array(4096);
-  private f64b = new Float64Array(4096);
-  private f32a = new Float32Array(4096);
-  private f32b = new Float32Array(4096);
+/** A typed array reused from one component to the next, doubled when a longer view is asked for. */
+class Reusable<T extends Int32Array | Uint8Array | Float32Array | Float64Array> {
+  private array: T;
 
-  indices(n: number): Int32Array {
-    if (this.i32.length < n) this.i32 = new Int32Array(2 * n);
-    return this.i32.subarray(0, n);
+  constructor(private readonly make: (length: number) => T) {
+    this.array = make(4096);
   }
-  floodIndices(n: number): Int32Array {
-    if (this.i32b.length < n) this.i32b = new Int32Array(2 * n);
-    return this.i32b.subarray(0, n);
+
+  /** A view of the first n values (contents left over from earlier use). */
+  view(n: number): T {
+    if (this.array.length < n) this.array = this.make(2 * n);
+    return this.array.subarray(0, n) as T;
   }
-  floodDistance(n: number): Float64Array {
-    if (this.f64c.length < n) this.f64c = new Float64Array(2 * n);
-    return this.f64c.subarray(0, n);
-  }
-  mask(n: number): Uint8Array {
-    if (this.u8.length < n) this.u8 = new Uint8Array(2 * n);
-    return this.u8.subarray(0, n);
-  }
-  edt(n: number): Float64Array {
-    if (this.f64a.length < n) this.f64a = new Float64Array(2 * n);
-    return this.f64a.subarray(0, n);
-  }
-  distance(n: number): Float64Array {
-    if (this.f64b.length < n) this.f64b = new Float64Array(2 * n);
-    return this.f64b.subarray(0, n);
-  }
-  plane(n: number): Float32Array {
-    if (this.f32a.length < n) this.f32a = new Float32Array(2 * n);
-    return this.f32a.subarray(0, n);
-  }
-  rowPass(n: number): Float32Array {
-    if (this.f32b.length < n) this.f32b = new Float32Array(2 * n);
-    return this.f32b.subarray(0, n);
-  }
+}
+
+/** The scratch planes of one thread's components. */
+class CropBuffers {
+  readonly indices = new Reusable((n) => new Int32Array(n));
+  readonly floodIndices = new Reusable((n) => new Int32Array(n));
+  readonly floodDistance = new Reusable((n) => new Float64Array(n));
+  readonly mask = new Reusable((n) => new Uint8Array(n));
+  readonly edt = new Reusable((n) => new Float64Array(n));
+  readonly distance = new Reusable((n) => new Float64Array(n));
+  readonly plane = new Reusable((n) => new Float32Array(n));
+  readonly rowPass = new Reusable((n) => new Float32Array(n));
 }
 
 /** How many of the `inside` pixels are >= all their 8 neighbours, counting up to 2. */
