@@ -151,10 +151,9 @@ function splitChunk(
     const distance = buffers.distance.view(size);
     smoothInside(edt, width, crop, componentWindow(components, c, crop), inside, kernel, distance, buffers);
     const border = touchesBorder(components, c, width, height);
-    const local =
-      localMaximumCount(distance, crop.width, crop.height, inside) > 1
-        ? floodOnTightCrop(input, c, crop, distance, buffers)
-        : null;
+    const local = mayHaveSeveralMarkers(distance, crop.width, crop.height, inside, p.h, buffers)
+      ? floodOnTightCrop(input, c, crop, distance, buffers)
+      : null;
     if (local === null) {
       basins.add(runs.start[components.order[components.first[c]!]!]!, components.area[c]!, border, c, 0);
       continue;
@@ -557,32 +556,153 @@ class CropBuffers {
   readonly distance = new Reusable((n) => new Float64Array(n));
   readonly plane = new Reusable((n) => new Float32Array(n));
   readonly rowPass = new Reusable((n) => new Float32Array(n));
+  readonly tops = new Reusable((n) => new Int32Array(n));
+  readonly topGroups = new Reusable((n) => new Int32Array(n));
+  readonly climb = new Reusable((n) => new Int32Array(n));
+  readonly seen = new VisitMarks();
 }
 
-/** How many of the `inside` pixels are >= all their 8 neighbours, counting up to 2. */
-function localMaximumCount(map: Float64Array, width: number, height: number, inside: Int32Array): number {
+/** Local maxima followed per component before giving up and running the reconstruction. */
+const MAX_TOPS = 64;
+/** Pixels a climb may visit before giving up (see mayHaveSeveralMarkers). */
+const MAX_CLIMB = 64;
+
+/**
+ * Whether the component (its `inside` pixels of `map`, 0 elsewhere) may have two or more
+ * h-maxima; false means at most one, so it is one basin without the reconstruction.
+ *
+ * Exact, by two facts. (1) The highest pixel of an h-maximum is >= all its 8 neighbours (a
+ * "top"), and two tops that are 8-adjacent are equal and belong to the same h-maximum, so each
+ * h-maximum owns a distinct group of adjacent tops. (2) A group at value v owns none when, from
+ * one of its pixels, a path of pixels above v - h reaches a pixel above v: the reconstruction then
+ * lifts the group above v - h. So when every group but the highest is shown to climb that way
+ * (margins of 1e-9 absorb rounding), only the highest group can hold an h-maximum. A climb visits
+ * at most MAX_CLIMB pixels; a group that does not find a higher pixel so soon is a real peak, and
+ * the reconstruction decides.
+ */
+function mayHaveSeveralMarkers(
+  map: Float64Array,
+  width: number,
+  height: number,
+  inside: Int32Array,
+  h: number,
+  buffers: CropBuffers,
+): boolean {
+  const tops = buffers.tops.view(MAX_TOPS);
   let count = 0;
-  for (let k = 0; k < inside.length && count < 2; k++) {
+  for (let k = 0; k < inside.length; k++) {
     const j = inside[k]!;
-    const v = map[j]!;
+    if (!isTop(map, width, height, j)) continue;
+    if (count === MAX_TOPS) return true;
+    tops[count++] = j;
+  }
+  if (count <= 1) return false;
+  // Groups of 8-adjacent tops (union-find on the few tops), and the highest top.
+  const group = buffers.topGroups.view(count);
+  for (let a = 0; a < count; a++) group[a] = a;
+  const root = (a: number): number => (group[a] === a ? a : (group[a] = root(group[a]!)));
+  let highest = 0;
+  for (let a = 0; a < count; a++) {
+    if (map[tops[a]!]! > map[tops[highest]!]!) highest = a;
+    for (let b = a + 1; b < count; b++) {
+      const ya = Math.floor(tops[a]! / width);
+      const yb = Math.floor(tops[b]! / width);
+      const dx = tops[a]! - ya * width - (tops[b]! - yb * width);
+      if (Math.abs(ya - yb) <= 1 && Math.abs(dx) <= 1) group[root(b)] = root(a);
+    }
+  }
+  const highestGroup = root(highest);
+  for (let a = 0; a < count; a++) {
+    const g = root(a);
+    if (g === highestGroup || g !== a) continue; // one climb per group, from its root top
+    if (!climbsHigher(map, width, height, tops[a]!, h, buffers)) return true;
+  }
+  return false;
+}
+
+/** Whether pixel j is >= all its 8 neighbours inside the crop. */
+function isTop(map: Float64Array, width: number, height: number, j: number): boolean {
+  const v = map[j]!;
+  const y = Math.floor(j / width);
+  const x = j - y * width;
+  for (let dy = -1; dy <= 1; dy++) {
+    const yy = y + dy;
+    if (yy < 0 || yy >= height) continue;
+    for (let dx = -1; dx <= 1; dx++) {
+      const xx = x + dx;
+      if (xx >= 0 && xx < width && map[yy * width + xx]! > v) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether, from pixel `start` (value v), pixels above v - h + margin lead to a pixel above
+ * v + margin within MAX_CLIMB visited pixels (breadth first).
+ */
+function climbsHigher(
+  map: Float64Array,
+  width: number,
+  height: number,
+  start: number,
+  h: number,
+  buffers: CropBuffers,
+) {
+  const v = map[start]!;
+  const margin = 1e-9 * Math.max(1, v);
+  const floor = v - h + margin;
+  const queue = buffers.climb.view(MAX_CLIMB);
+  const seen = buffers.seen;
+  const mark = seen.next();
+  const marks = seen.marks(width * height);
+  let head = 0;
+  let tail = 0;
+  queue[tail++] = start;
+  marks[start] = mark;
+  while (head < tail) {
+    const j = queue[head++]!;
     const y = Math.floor(j / width);
     const x = j - y * width;
-    let top = true;
-    for (let dy = -1; dy <= 1 && top; dy++) {
+    for (let dy = -1; dy <= 1; dy++) {
       const yy = y + dy;
       if (yy < 0 || yy >= height) continue;
       for (let dx = -1; dx <= 1; dx++) {
         const xx = x + dx;
         if (xx < 0 || xx >= width) continue;
-        if (map[yy * width + xx]! > v) {
-          top = false;
-          break;
-        }
+        const q = yy * width + xx;
+        const f = map[q]!;
+        if (f > v + margin) return true;
+        if (f <= floor || marks[q] === mark) continue;
+        if (tail === MAX_CLIMB) return false;
+        marks[q] = mark;
+        queue[tail++] = q;
       }
     }
-    if (top) count++;
   }
-  return count;
+  return false;
+}
+
+/**
+ * Visit marks over a crop, cleared by changing the mark: each climb takes a new one, so the
+ * plane is never cleared.
+ */
+class VisitMarks {
+  private mark = 0;
+  private plane = new Int32Array(4096);
+
+  next(): number {
+    if (++this.mark === 2 ** 31 - 1) {
+      this.plane.fill(0);
+      this.mark = 1;
+    }
+    return this.mark;
+  }
+
+  /** The mark plane for n pixels: the current mark means visited. */
+  marks(n: number): Int32Array {
+    if (this.plane.length < n) this.plane = new Int32Array(2 * n);
+    return this.plane;
+  }
 }
 
 /**
