@@ -90,7 +90,7 @@ export const SEGMENTATION_TASKS = {
 } as const;
 
 type Tasks = typeof SEGMENTATION_TASKS;
-export type SegmentationTaskName = keyof Tasks;
+type SegmentationTaskName = keyof Tasks;
 export type TaskInput<K extends SegmentationTaskName> = Parameters<Tasks[K]>[0];
 export type TaskOutput<K extends SegmentationTaskName> = ReturnType<Tasks[K]>;
 

@@ -92,7 +92,7 @@ export function prepareSplit(mask: Uint8Array, width: number, height: number): P
  * (`nextChunk`, Atomics), so a thread that drew cheaper components takes more of them, and the
  * results, kept per chunk, are merged in chunk order: the same whoever computed them.
  */
-export const SPLIT_CHUNKS = 32;
+const SPLIT_CHUNKS = 32;
 
 /** Claims the next chunk from the shared counter; null when all are taken. */
 function claimChunk(nextChunk: Int32Array): number | null {
