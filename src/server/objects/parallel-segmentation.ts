@@ -1,8 +1,8 @@
 /**
- * segmentObjects and regionProps on several threads: the calling thread runs part 0 of each step of the pipeline
- * (segmentation-steps.ts) while helper threads run the other parts on shared memory. The labels
- * are exactly those of segmentObjects (every step merges its parts the same way for any part
- * count); only the wall time changes. On 2 cores one helper roughly halves the time of the steps
+ * segmentObjects and regionProps on several threads: the calling thread runs part 0 of each step
+ * of their pipelines (segmentation-steps.ts) while helper threads run the other parts on shared
+ * memory. The labels and records are exactly those of one thread (every step merges its parts the
+ * same way for any part count); only the wall time changes. On 2 cores one helper roughly halves the time of the steps
  * that split (smoothing, thresholding, polarity, distance maps and the watershed split); hole
  * filling, labelling and numbering stay on the calling thread.
  *
