@@ -16,8 +16,11 @@ export type LabelRuns = {
   maxLabel: number;
 };
 
-/** The runs of `labels` (width x height, row-major); throws RangeError on a negative label. */
-export function labelRuns(labels: Int32Array, width: number, height: number): LabelRuns {
+/**
+ * The runs of rows [y0, y1) of `labels` (row-major, `width` wide); throws RangeError on a negative
+ * label. Threads scan bands; {@link concatRuns} joins them in order.
+ */
+export function labelRunsOfRows(labels: Int32Array, width: number, y0: number, y1: number): LabelRuns {
   let capacity = 1024;
   let row: Int32Array = new Int32Array(capacity);
   let start: Int32Array = new Int32Array(capacity);
@@ -25,7 +28,7 @@ export function labelRuns(labels: Int32Array, width: number, height: number): La
   let label: Int32Array = new Int32Array(capacity);
   let count = 0;
   let maxLabel = 0;
-  for (let r = 0; r < height; r++) {
+  for (let r = y0; r < y1; r++) {
     const rowStart = r * width;
     const rowEnd = rowStart + width;
     let i = rowStart;
@@ -72,4 +75,23 @@ function grown(a: Int32Array, capacity: number): Int32Array {
   const b = new Int32Array(capacity);
   b.set(a);
   return b;
+}
+
+/** The runs of consecutive bands, in band order: the runs of the union. */
+export function concatRuns(bands: LabelRuns[]): LabelRuns {
+  const count = bands.reduce((sum, band) => sum + band.count, 0);
+  const out: LabelRuns = {
+    count,
+    row: new Int32Array(count),
+    start: new Int32Array(count),
+    end: new Int32Array(count),
+    label: new Int32Array(count),
+    maxLabel: bands.reduce((max, band) => Math.max(max, band.maxLabel), 0),
+  };
+  let at = 0;
+  for (const band of bands) {
+    for (const key of ["row", "start", "end", "label"] as const) out[key].set(band[key].subarray(0, band.count), at);
+    at += band.count;
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { hullColSpans, hullOfSpans, hullRowSpans } from "./convex-hull";
 import { feretDiameterMax, feretScratch } from "./feret";
 import { ellipseFromMoments } from "./moments";
-import { labelRuns } from "./label-runs";
+import { concatRuns, type LabelRuns } from "./label-runs";
 import { objectPerimeter, PerimeterScratch } from "./perimeter";
 import { parted, PLAIN_MEMORY, runStepsSerially, type PartedStep, type PlaneAllocator } from "./segmentation-steps";
 
@@ -111,7 +111,9 @@ export function* regionPropsSteps(
   options: RegionPropsOptions,
   memory: PlaneAllocator,
 ): Generator<PartedStep, RegionProps[], unknown[]> {
-  const prepared = prepareRegionProps(labels, width, height, options.hull ?? true, memory);
+  assertLabelMap(labels, width, height);
+  const runs = concatRuns(yield* parted("labelRunsRows", { labels, width, height }));
+  const prepared = prepareRegionProps(labels, width, height, runs, options.hull ?? true, memory);
   if (prepared === null) return [];
   return (yield* parted("objectProps", prepared)).flat();
 }
@@ -145,20 +147,23 @@ export type PreparedRegionProps = {
   border: Uint8Array;
 };
 
-function prepareRegionProps(
-  labels: Int32Array,
-  width: number,
-  height: number,
-  hull: boolean,
-  memory: PlaneAllocator,
-): PreparedRegionProps | null {
+function assertLabelMap(labels: Int32Array, width: number, height: number): void {
   if (!Number.isInteger(width) || width < 0 || !Number.isInteger(height) || height < 0) {
     throw new RangeError(`label map size must be non-negative integers, got ${width}×${height}`);
   }
   if (labels.length !== width * height) {
     throw new RangeError(`label map has ${labels.length} values, expected ${width}×${height} = ${width * height}`);
   }
-  const runs = labelRuns(labels, width, height);
+}
+
+function prepareRegionProps(
+  labels: Int32Array,
+  width: number,
+  height: number,
+  runs: LabelRuns,
+  hull: boolean,
+  memory: PlaneAllocator,
+): PreparedRegionProps | null {
   const maxLabel = runs.maxLabel;
   if (maxLabel === 0) return null;
   if (maxLabel > labels.length) {

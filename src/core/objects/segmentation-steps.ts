@@ -14,6 +14,7 @@
 import { greyHistogram } from "../analysis/histogram";
 import { phaseSpreadRows, type PhaseImage } from "./auto-polarity";
 import { gaussianBlurRows } from "./gaussian-blur";
+import { labelRunsOfRows } from "./label-runs";
 import { objectPropsPart, type PreparedRegionProps, type RegionProps } from "./region-props";
 import {
   componentDistancesPart,
@@ -77,6 +78,8 @@ function thresholdRows(
 export const SEGMENTATION_TASKS = {
   smoothRows,
   thresholdRows,
+  labelRunsRows: (input: { labels: Int32Array; width: number; height: number }, part: number, parts: number) =>
+    labelRunsOfRows(input.labels, input.width, ...rowBand(input.height, part, parts)),
   objectProps: (input: PreparedRegionProps, part: number, parts: number): RegionProps[] =>
     objectPropsPart(input, part, parts),
   // These two ignore part and parts: their threads claim chunks of components (split-touching.ts).
